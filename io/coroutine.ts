@@ -1,0 +1,62 @@
+import type { BlockDevice, IoRequest } from "./block-device.js";
+import type { Payload } from "./payload.js";
+import type { Signal } from "./signal.js";
+
+/**
+ * The yield protocol. Engine operations and simulated activities are
+ * generator functions that yield *steps*; a driver performs each step and
+ * resumes the generator with its result. The simulator's driver resumes at
+ * simulated completion time; the real driver (io/async-driver.ts) awaits the
+ * file system. The engine never knows which one runs it.
+ */
+export interface IoStep {
+  readonly kind: "io";
+  readonly device: BlockDevice;
+  readonly request: IoRequest;
+}
+
+/** Resume after a span of (simulated or real) time. */
+export interface SleepStep {
+  readonly kind: "sleep";
+  readonly durationNs: number;
+}
+
+/** Resume when a signal fires, with its value. */
+export interface WaitStep {
+  readonly kind: "wait";
+  readonly signal: Signal<unknown>;
+}
+
+/** Run several coroutines at once; resume with their results, in order, when all are done. */
+export interface AllStep {
+  readonly kind: "all";
+  readonly coroutines: ReadonlyArray<Coroutine<unknown>>;
+}
+
+export type Step = IoStep | SleepStep | WaitStep | AllStep;
+
+export type Coroutine<T = void> = Generator<Step, T, unknown>;
+
+export function* read(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
+  return (yield { kind: "io", device, request: { op: "read", offsetBytes, lengthBytes } }) as Payload;
+}
+
+export function* write(device: BlockDevice, offsetBytes: number, payload: Payload, fua = false): Coroutine {
+  yield { kind: "io", device, request: { op: "write", offsetBytes, payload, fua } };
+}
+
+export function* flush(device: BlockDevice): Coroutine {
+  yield { kind: "io", device, request: { op: "flush" } };
+}
+
+export function* sleep(durationNs: number): Coroutine {
+  yield { kind: "sleep", durationNs };
+}
+
+export function* waitFor<T>(signal: Signal<T>): Coroutine<T> {
+  return (yield { kind: "wait", signal: signal as Signal<unknown> }) as T;
+}
+
+export function* all<T>(coroutines: ReadonlyArray<Coroutine<T>>): Coroutine<T[]> {
+  return (yield { kind: "all", coroutines }) as T[];
+}

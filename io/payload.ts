@@ -1,0 +1,181 @@
+/**
+ * Device content as the engine sees it: an opaque run of bytes.
+ *
+ * Simulated user data is not stored byte by byte. A *stamp* names the host
+ * write that produced some bytes; the content at position `stampOffsetBytes`
+ * of stamp `s` is a fixed function of (s, offset). Moving stamped data around
+ * (copy on first write) costs one segment, whatever the length, so a 16 TiB
+ * volume costs memory only where it was written. Metadata is always real bytes.
+ */
+
+/** A run of zero bytes (never-written space on a zero-filled device). */
+export interface ZeroSegment {
+  readonly kind: "zero";
+  readonly lengthBytes: number;
+}
+
+/** A run of real bytes. */
+export interface BytesSegment {
+  readonly kind: "bytes";
+  readonly lengthBytes: number;
+  readonly bytes: Uint8Array;
+}
+
+/** A run of a stamp's content starting at `stampOffsetBytes` within that stamp. */
+export interface StampSegment {
+  readonly kind: "stamp";
+  readonly lengthBytes: number;
+  readonly stamp: number;
+  readonly stampOffsetBytes: number;
+}
+
+export type Segment = ZeroSegment | BytesSegment | StampSegment;
+
+export class Payload {
+  readonly segments: readonly Segment[];
+  readonly lengthBytes: number;
+
+  constructor(segments: readonly Segment[]) {
+    this.segments = segments;
+    let lengthBytes = 0;
+    for (const segment of segments) lengthBytes += segment.lengthBytes;
+    this.lengthBytes = lengthBytes;
+  }
+
+  static zero(lengthBytes: number): Payload {
+    return new Payload([{ kind: "zero", lengthBytes }]);
+  }
+
+  static bytes(bytes: Uint8Array): Payload {
+    return new Payload([{ kind: "bytes", lengthBytes: bytes.length, bytes }]);
+  }
+
+  static stamp(stamp: number, lengthBytes: number, stampOffsetBytes = 0): Payload {
+    return new Payload([{ kind: "stamp", lengthBytes, stamp, stampOffsetBytes }]);
+  }
+
+  /** The bytes [startBytes, startBytes + lengthBytes) of this payload. */
+  slice(startBytes: number, lengthBytes: number): Payload {
+    if (startBytes === 0 && lengthBytes === this.lengthBytes) return this;
+    const out: Segment[] = [];
+    let position = 0;
+    const endBytes = startBytes + lengthBytes;
+    for (const segment of this.segments) {
+      const segmentEnd = position + segment.lengthBytes;
+      if (segmentEnd > startBytes && position < endBytes) {
+        const from = Math.max(startBytes, position) - position;
+        const to = Math.min(endBytes, segmentEnd) - position;
+        out.push(sliceSegment(segment, from, to - from));
+      }
+      position = segmentEnd;
+      if (position >= endBytes) break;
+    }
+    return new Payload(out);
+  }
+
+  /** Real bytes of this payload; stamps are materialised by `stampByte`. */
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(this.lengthBytes);
+    let position = 0;
+    for (const segment of this.segments) {
+      if (segment.kind === "bytes") out.set(segment.bytes, position);
+      else if (segment.kind === "stamp") fillStamp(out, position, segment);
+      position += segment.lengthBytes;
+    }
+    return out;
+  }
+
+  /** The segments with neighbours that continue each other merged: the canonical form. */
+  normalized(): Segment[] {
+    const out: Segment[] = [];
+    for (const segment of this.segments) {
+      if (segment.lengthBytes === 0) continue;
+      const last = out[out.length - 1];
+      const merged = last === undefined ? undefined : mergeSegments(last, segment);
+      if (merged === undefined) out.push(segment);
+      else out[out.length - 1] = merged;
+    }
+    return out;
+  }
+
+  equals(other: Payload): boolean {
+    return payloadsEqual(this, other);
+  }
+
+  /** A short human description, for failure messages. */
+  describe(): string {
+    return this.normalized()
+      .map((s) => {
+        if (s.kind === "zero") return `zero(${s.lengthBytes})`;
+        if (s.kind === "bytes") return `bytes(${s.lengthBytes})`;
+        return `stamp${s.stamp}@${s.stampOffsetBytes}(${s.lengthBytes})`;
+      })
+      .join(" ");
+  }
+}
+
+export function concatPayloads(parts: readonly Payload[]): Payload {
+  const segments: Segment[] = [];
+  for (const part of parts) segments.push(...part.segments);
+  return new Payload(segments);
+}
+
+function sliceSegment(segment: Segment, fromBytes: number, lengthBytes: number): Segment {
+  if (fromBytes === 0 && lengthBytes === segment.lengthBytes) return segment;
+  switch (segment.kind) {
+    case "zero":
+      return { kind: "zero", lengthBytes };
+    case "bytes":
+      return { kind: "bytes", lengthBytes, bytes: segment.bytes.subarray(fromBytes, fromBytes + lengthBytes) };
+    case "stamp":
+      return { kind: "stamp", lengthBytes, stamp: segment.stamp, stampOffsetBytes: segment.stampOffsetBytes + fromBytes };
+  }
+}
+
+function mergeSegments(a: Segment, b: Segment): Segment | undefined {
+  if (a.kind === "zero" && b.kind === "zero") return { kind: "zero", lengthBytes: a.lengthBytes + b.lengthBytes };
+  if (a.kind === "stamp" && b.kind === "stamp" && a.stamp === b.stamp && a.stampOffsetBytes + a.lengthBytes === b.stampOffsetBytes) {
+    return { kind: "stamp", lengthBytes: a.lengthBytes + b.lengthBytes, stamp: a.stamp, stampOffsetBytes: a.stampOffsetBytes };
+  }
+  return undefined;
+}
+
+/**
+ * The byte a stamp holds at an offset. A cheap integer mix: distinct stamps and
+ * offsets give different-looking bytes, so a misplaced copy shows up as a
+ * difference even after materialisation to a real file.
+ */
+export function stampByte(stamp: number, offsetBytes: number): number {
+  let x = (Math.imul(stamp | 0, 0x9e3779b1) ^ Math.imul((offsetBytes >>> 3) | 0, 0x85ebca6b) ^ Math.floor(offsetBytes / 2 ** 32)) >>> 0;
+  x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) >>> 0;
+  x = Math.imul(x ^ (x >>> 12), 0x297a2d39) >>> 0;
+  x ^= x >>> 15;
+  return (x >>> ((offsetBytes & 3) * 8)) & 0xff;
+}
+
+function fillStamp(out: Uint8Array, position: number, segment: StampSegment): void {
+  for (let i = 0; i < segment.lengthBytes; i++) out[position + i] = stampByte(segment.stamp, segment.stampOffsetBytes + i);
+}
+
+function payloadsEqual(a: Payload, b: Payload): boolean {
+  if (a.lengthBytes !== b.lengthBytes) return false;
+  const left = a.normalized();
+  const right = b.normalized();
+  if (left.length === right.length && left.every((s, i) => segmentsEqual(s, right[i]))) return true;
+  // Mixed representations (stamps against materialised bytes) compare by content.
+  const hasBytes = (segments: Segment[]) => segments.some((s) => s.kind === "bytes");
+  if (!hasBytes(left) && !hasBytes(right)) return false;
+  const leftBytes = a.toBytes();
+  const rightBytes = b.toBytes();
+  for (let i = 0; i < leftBytes.length; i++) if (leftBytes[i] !== rightBytes[i]) return false;
+  return true;
+}
+
+function segmentsEqual(a: Segment, b: Segment | undefined): boolean {
+  if (b === undefined || a.kind !== b.kind || a.lengthBytes !== b.lengthBytes) return false;
+  if (a.kind === "stamp" && b.kind === "stamp") return a.stamp === b.stamp && a.stampOffsetBytes === b.stampOffsetBytes;
+  if (a.kind === "bytes" && b.kind === "bytes") {
+    for (let i = 0; i < a.lengthBytes; i++) if (a.bytes[i] !== b.bytes[i]) return false;
+  }
+  return true;
+}

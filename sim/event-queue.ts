@@ -1,0 +1,79 @@
+/**
+ * A binary min-heap of events ordered by (time, priority, insertion sequence).
+ * The sequence makes every tie unambiguous: equal time and priority run in
+ * the order they were scheduled (FIFO), whatever the heap's shape.
+ */
+export interface QueuedEvent {
+  readonly timeNs: number;
+  /** Priority and sequence packed into one number: priority in the high bits. */
+  readonly orderKey: number;
+  callback: (() => void) | undefined;
+}
+
+const PRIORITY_OFFSET = 128;
+const SEQUENCE_BITS = 2 ** 40;
+
+export function orderKey(priority: number, sequence: number): number {
+  return (priority + PRIORITY_OFFSET) * SEQUENCE_BITS + sequence;
+}
+
+export const MIN_PRIORITY = -PRIORITY_OFFSET;
+export const MAX_PRIORITY = PRIORITY_OFFSET - 1;
+
+function before(a: QueuedEvent, b: QueuedEvent): boolean {
+  return a.timeNs < b.timeNs || (a.timeNs === b.timeNs && a.orderKey < b.orderKey);
+}
+
+export class EventQueue {
+  private readonly heap: QueuedEvent[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  peek(): QueuedEvent | undefined {
+    return this.heap[0];
+  }
+
+  push(event: QueuedEvent): void {
+    const heap = this.heap;
+    let index = heap.length;
+    heap.push(event);
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex]!;
+      if (!before(event, parent)) break;
+      heap[index] = parent;
+      index = parentIndex;
+    }
+    heap[index] = event;
+  }
+
+  pop(): QueuedEvent | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === undefined || last === undefined || heap.length === 0) return top;
+    const size = heap.length;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      let child = left;
+      let childEvent = heap[left]!;
+      if (right < size) {
+        const rightEvent = heap[right]!;
+        if (before(rightEvent, childEvent)) {
+          child = right;
+          childEvent = rightEvent;
+        }
+      }
+      if (!before(childEvent, last)) break;
+      heap[index] = childEvent;
+      index = child;
+    }
+    heap[index] = last;
+    return top;
+  }
+}

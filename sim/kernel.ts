@@ -1,0 +1,132 @@
+import type { Coroutine } from "../io/coroutine.js";
+import { CoroutineRunner } from "../io/coroutine-runner.js";
+import { SimulationError, KernelUsageError } from "./errors.js";
+import { EventQueue, orderKey, MIN_PRIORITY, MAX_PRIORITY, type QueuedEvent } from "./event-queue.js";
+
+export type EventHandle = QueuedEvent;
+
+export interface RunLimits {
+  /** Stop before running any event later than this time; the clock then reads this time. */
+  readonly untilNs?: number;
+  /** Stop as soon as this returns true (checked after every event). */
+  readonly until?: () => boolean;
+}
+
+export type RunOutcome = "idle" | "time" | "condition";
+
+/**
+ * The discrete-event kernel: an integer nanosecond clock and an event queue.
+ * It is the only place that knows what time it is. Coroutine processes run on
+ * it through the shared CoroutineRunner with a simulated-time scheduler.
+ */
+export class Kernel {
+  private readonly queue = new EventQueue();
+  private sequence = 0;
+  private currentNs = 0;
+  private running = false;
+  private eventsRun = 0;
+  private readonly runner: CoroutineRunner;
+  /** Called for every event run, for trace hashing in determinism tests. */
+  onEvent: ((timeNs: number, sequence: number) => void) | undefined;
+
+  constructor(readonly seed: string) {
+    this.runner = new CoroutineRunner(
+      { defer: (callback) => this.schedule(0, callback), after: (durationNs, callback) => this.schedule(durationNs, callback) },
+      (error, name) => {
+        throw error instanceof SimulationError ? error : new SimulationError(this.currentNs, this.seed, `process ${name}`, error);
+      },
+    );
+  }
+
+  get nowNs(): number {
+    return this.currentNs;
+  }
+
+  get eventCount(): number {
+    return this.eventsRun;
+  }
+
+  get pendingEventCount(): number {
+    return this.queue.size;
+  }
+
+  schedule(delayNs: number, callback: () => void, priority = 0): EventHandle {
+    if (!Number.isSafeInteger(delayNs) || delayNs < 0) {
+      throw new KernelUsageError(`delay must be a non-negative integer number of ns, got ${delayNs} (seed ${this.seed})`);
+    }
+    return this.enqueue(this.currentNs + delayNs, callback, priority);
+  }
+
+  scheduleAt(timeNs: number, callback: () => void, priority = 0): EventHandle {
+    if (!Number.isSafeInteger(timeNs) || timeNs < this.currentNs) {
+      throw new KernelUsageError(`cannot schedule at t=${timeNs} ns: now is ${this.currentNs} ns (seed ${this.seed})`);
+    }
+    return this.enqueue(timeNs, callback, priority);
+  }
+
+  /** Cancels a scheduled event; cancelling one that already ran does nothing. */
+  cancel(handle: EventHandle): void {
+    handle.callback = undefined;
+  }
+
+  /** Starts a coroutine process now; `onDone` receives its return value. */
+  spawn<T>(coroutine: Coroutine<T>, name: string, onDone?: (value: T) => void): void {
+    this.runner.start(coroutine, name, onDone);
+  }
+
+  run(limits: RunLimits = {}): RunOutcome {
+    if (this.running) throw new KernelUsageError("Kernel.run called from inside a running simulation");
+    this.running = true;
+    try {
+      return this.loop(limits.untilNs ?? Number.POSITIVE_INFINITY, limits.until);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  runUntilIdle(): RunOutcome {
+    return this.run();
+  }
+
+  runUntil(timeNs: number): RunOutcome {
+    return this.run({ untilNs: timeNs });
+  }
+
+  runUntilCondition(condition: () => boolean): RunOutcome {
+    return this.run({ until: condition });
+  }
+
+  private loop(untilNs: number, until: (() => boolean) | undefined): RunOutcome {
+    const queue = this.queue;
+    for (;;) {
+      const next = queue.peek();
+      if (next === undefined) return "idle";
+      if (next.timeNs > untilNs) {
+        this.currentNs = untilNs;
+        return "time";
+      }
+      queue.pop();
+      const callback = next.callback;
+      if (callback === undefined) continue;
+      next.callback = undefined;
+      this.currentNs = next.timeNs;
+      this.eventsRun++;
+      this.onEvent?.(next.timeNs, next.orderKey);
+      try {
+        callback();
+      } catch (error) {
+        throw error instanceof SimulationError ? error : new SimulationError(this.currentNs, this.seed, "event callback", error);
+      }
+      if (until !== undefined && until()) return "condition";
+    }
+  }
+
+  private enqueue(timeNs: number, callback: () => void, priority: number): EventHandle {
+    if (!Number.isInteger(priority) || priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new KernelUsageError(`priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
+    }
+    const event: QueuedEvent = { timeNs, orderKey: orderKey(priority, this.sequence++), callback };
+    this.queue.push(event);
+    return event;
+  }
+}
