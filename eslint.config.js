@@ -10,6 +10,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
       eqeqeq: ["error", "always"],
+      // Coroutines (engine operations) may finish without yielding, e.g. a policy hook with nothing to do.
+      "require-yield": "off",
       "no-console": "off",
     },
   },

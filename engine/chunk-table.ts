@@ -1,0 +1,81 @@
+import { assert } from "./errors.js";
+import type { Layout } from "./on-disk/layout.js";
+
+/** Life of a COFW chunk in memory. */
+export const ChunkState = {
+  /** Free and safe to reuse: no durable metadata gives it a valid meaning. */
+  free: 0,
+  /** Allocated; its copy data is not yet durable. */
+  copying: 1,
+  /** Copy data durable; the record saying so may not be yet. */
+  ready: 2,
+  /** Record durable: the copy serves its sessions. */
+  live: 3,
+} as const;
+export type ChunkStateValue = (typeof ChunkState)[keyof typeof ChunkState];
+
+/**
+ * Per COFW chunk: state, the source chunk it copies, and the mask of session
+ * slots it serves. Arrays sized by the repository (the Cache LU), which is
+ * what the user provisioned; the Source LU's size costs nothing here.
+ */
+export class ChunkTable {
+  readonly state: Uint8Array;
+  readonly sourceChunk: Float64Array;
+  readonly mask: Uint8Array;
+  private readonly freeStack: number[] = [];
+  private cursor = 0;
+  inUse = 0;
+
+  constructor(readonly layout: Layout) {
+    const n = layout.cofwChunkCount;
+    this.state = new Uint8Array(n);
+    this.sourceChunk = new Float64Array(n);
+    this.mask = new Uint8Array(n);
+  }
+
+  /**
+   * A free chunk, or undefined when the repository is full. Fresh chunks are
+   * taken in address order first (sequential on the Cache LU, and records fill
+   * one at a time), then chunks freed since.
+   */
+  allocate(sourceChunk: number, mask: number): number | undefined {
+    let chunk: number | undefined;
+    if (this.cursor < this.layout.cofwChunkCount) chunk = this.cursor++;
+    else chunk = this.freeStack.pop();
+    if (chunk === undefined) return undefined;
+    assert(this.state[chunk] === ChunkState.free, () => `allocated chunk ${chunk} is not free (state ${this.state[chunk!]})`);
+    this.state[chunk] = ChunkState.copying;
+    this.sourceChunk[chunk] = sourceChunk;
+    this.mask[chunk] = mask;
+    this.inUse++;
+    return chunk;
+  }
+
+  /** Returns a chunk to the free pool; the caller vouches that durable metadata no longer gives it meaning. */
+  release(chunk: number): void {
+    assert(this.state[chunk] !== ChunkState.free, () => `chunk ${chunk} released twice`);
+    this.state[chunk] = ChunkState.free;
+    this.mask[chunk] = 0;
+    this.sourceChunk[chunk] = 0;
+    this.inUse--;
+    if (chunk < this.cursor) this.freeStack.push(chunk);
+  }
+
+  /** Marks chunks in use as found by recovery; the allocator then hands out the rest. */
+  restore(chunk: number, sourceChunk: number, mask: number): void {
+    this.state[chunk] = ChunkState.live;
+    this.sourceChunk[chunk] = sourceChunk;
+    this.mask[chunk] = mask;
+    this.inUse++;
+  }
+
+  /** After recovery: every chunk not restored is free. Highest first, so low chunks are reused first. */
+  finishRestore(): void {
+    this.cursor = this.layout.cofwChunkCount;
+    this.freeStack.length = 0;
+    for (let chunk = this.layout.cofwChunkCount - 1; chunk >= 0; chunk--) {
+      if (this.state[chunk] === ChunkState.free) this.freeStack.push(chunk);
+    }
+  }
+}

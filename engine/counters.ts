@@ -1,0 +1,66 @@
+/** What the engine did, for results and reports. All counts since format or mount. */
+export interface EngineCounters {
+  hostWrites: number;
+  hostBytesWritten: number;
+  hostReads: number;
+  hostBytesRead: number;
+  phantomReads: number;
+  phantomBytesRead: number;
+  hostFlushes: number;
+  /** Copies made on first write (one copy may serve several sessions). */
+  cofwCopies: number;
+  bytesCopied: number;
+  /** Chunks written back to the Source LU by rollbacks. */
+  rollbackChunks: number;
+  metadataWrites: number;
+  metadataBytesWritten: number;
+  /** Flushes the engine issued to either device. */
+  flushes: number;
+  /** Every byte the engine wrote to either device: host data, copies, metadata. */
+  deviceBytesWritten: number;
+  deviceBytesRead: number;
+  /** Host writes that waited for a copy of their chunk already in progress. */
+  copyWaits: number;
+  chunksInUse: number;
+  sessionsStarted: number;
+  sessionsStopped: number;
+  sessionsTerminated: number;
+  /** Bytes read from the Cache LU by the last mount. */
+  recoveryBytesRead: number;
+  /** Chunks the last mount found allocated but unreachable, and freed. */
+  recoveryChunksReclaimed: number;
+  /** Map regions the last mount rebuilt from allocation records. */
+  recoveryRegionsRebuilt: number;
+}
+
+export function zeroCounters(): EngineCounters {
+  return {
+    hostWrites: 0,
+    hostBytesWritten: 0,
+    hostReads: 0,
+    hostBytesRead: 0,
+    phantomReads: 0,
+    phantomBytesRead: 0,
+    hostFlushes: 0,
+    cofwCopies: 0,
+    bytesCopied: 0,
+    rollbackChunks: 0,
+    metadataWrites: 0,
+    metadataBytesWritten: 0,
+    flushes: 0,
+    deviceBytesWritten: 0,
+    deviceBytesRead: 0,
+    copyWaits: 0,
+    chunksInUse: 0,
+    sessionsStarted: 0,
+    sessionsStopped: 0,
+    sessionsTerminated: 0,
+    recoveryBytesRead: 0,
+    recoveryChunksReclaimed: 0,
+    recoveryRegionsRebuilt: 0,
+  };
+}
+
+export function writeAmplification(counters: EngineCounters): number {
+  return counters.hostBytesWritten === 0 ? 0 : counters.deviceBytesWritten / counters.hostBytesWritten;
+}

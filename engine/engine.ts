@@ -1,0 +1,451 @@
+import type { BlockDevice } from "../io/block-device.js";
+import { all, waitFor, type Coroutine } from "../io/coroutine.js";
+import type { Payload} from "../io/payload.js";
+import { concatPayloads } from "../io/payload.js";
+import { Signal } from "../io/signal.js";
+import { ChunkMap } from "./chunk-map.js";
+import { ChunkState, ChunkTable } from "./chunk-table.js";
+import { zeroCounters, type EngineCounters } from "./counters.js";
+import { DeviceIo } from "./device-io.js";
+import { EngineUsageError, assert } from "./errors.js";
+import { Gate } from "./gate.js";
+import { Metadata, type CopyJob } from "./metadata.js";
+import type { DlmMetadata, SlotEndReason } from "./on-disk/codec.js";
+import { SESSION_SLOTS, cofwChunkOffsetBytes, type Layout } from "./on-disk/layout.js";
+import type { CommitPolicy } from "./policies/commit-policy.js";
+import type { Sessions } from "./sessions.js";
+
+export interface SessionInfo {
+  readonly slot: number;
+  readonly sequence: number;
+  readonly state: "free" | "active";
+  readonly endReason: SlotEndReason;
+}
+
+/** What a mounted engine is made of; built by format or by recovery. */
+export interface EngineParts {
+  readonly layout: Layout;
+  readonly io: DeviceIo;
+  readonly chunks: ChunkTable;
+  readonly map: ChunkMap;
+  readonly sessions: Sessions;
+  readonly metadata: Metadata;
+  readonly policy: CommitPolicy;
+}
+
+/**
+ * The COFW engine. Every operation is a coroutine that yields I/O steps, so
+ * the simulator and the real asynchronous driver run this same code. Host
+ * I/O runs concurrently; session operations run alone (see Gate).
+ */
+export class CofwEngine {
+  readonly layout: Layout;
+  readonly counters: EngineCounters;
+  private readonly io: DeviceIo;
+  private readonly chunks: ChunkTable;
+  private readonly map: ChunkMap;
+  private readonly sessions: Sessions;
+  private readonly metadata: Metadata;
+  private readonly policy: CommitPolicy;
+  private readonly gate = new Gate();
+  /** Source chunks whose copy is being made; a second writer waits for it. */
+  private readonly copying = new Map<number, Signal>();
+  /** Phantom reads in flight against the Source LU, per source chunk. */
+  private readonly phantomSourceReads = new Map<number, { count: number; done: Signal }>();
+  /** Cache-full terminations in flight, per slot. */
+  private readonly terminating = new Map<number, Signal>();
+  private slotCommitBusy: Signal | undefined;
+  private mounted = true;
+
+  constructor(parts: EngineParts) {
+    this.layout = parts.layout;
+    this.io = parts.io;
+    this.counters = parts.io.counters;
+    this.chunks = parts.chunks;
+    this.map = parts.map;
+    this.sessions = parts.sessions;
+    this.metadata = parts.metadata;
+    this.policy = parts.policy;
+    this.counters.chunksInUse = this.chunks.inUse;
+  }
+
+  static assemble(layout: Layout, source: BlockDevice, cache: BlockDevice, sessions: Sessions, policy: CommitPolicy, counters: EngineCounters = zeroCounters()): EngineParts {
+    const io = new DeviceIo(source, cache, counters);
+    const chunks = new ChunkTable(layout);
+    const map = new ChunkMap();
+    const metadata = new Metadata(layout, io, chunks, map, sessions);
+    return { layout, io, chunks, map, sessions, metadata, policy };
+  }
+
+  get policyName(): string {
+    return this.policy.name;
+  }
+
+  sessionList(): SessionInfo[] {
+    return this.sessions.slots.map((slot, index) => ({ slot: index, ...slot }));
+  }
+
+  // ---- host I/O ---------------------------------------------------------------
+
+  *hostWrite(offsetBytes: number, payload: Payload): Coroutine {
+    this.checkSourceRange("host write", offsetBytes, payload.lengthBytes);
+    yield* this.gate.enterShared();
+    try {
+      const [first, last] = this.chunkSpan(offsetBytes, payload.lengthBytes);
+      if (first === last) yield* this.prepareChunkForWrite(first);
+      else yield* all(this.range(first, last).map((chunk) => this.prepareChunkForWrite(chunk)));
+      for (let chunk = first; chunk <= last; chunk++) yield* this.waitForPhantomSourceReads(chunk);
+      yield* this.io.write(this.io.source, offsetBytes, payload, false);
+      this.counters.hostWrites++;
+      this.counters.hostBytesWritten += payload.lengthBytes;
+    } finally {
+      this.gate.leaveShared();
+    }
+  }
+
+  *hostRead(offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
+    this.checkSourceRange("host read", offsetBytes, lengthBytes);
+    yield* this.gate.enterShared();
+    try {
+      const data = yield* this.io.read(this.io.source, offsetBytes, lengthBytes);
+      this.counters.hostReads++;
+      this.counters.hostBytesRead += lengthBytes;
+      return data;
+    } finally {
+      this.gate.leaveShared();
+    }
+  }
+
+  /** Makes every acknowledged host write durable. */
+  *hostFlush(): Coroutine {
+    this.checkMounted();
+    yield* this.gate.enterShared();
+    try {
+      yield* this.io.flush(this.io.source);
+      yield* this.policy.onHostFlush(this.metadata);
+      this.counters.hostFlushes++;
+    } finally {
+      this.gate.leaveShared();
+    }
+  }
+
+  /** Reads the Source LU as it was when the session in `slot` started. */
+  *phantomRead(slot: number, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
+    this.sessions.checkSlot(slot);
+    this.checkSourceRange("phantom read", offsetBytes, lengthBytes);
+    yield* this.gate.enterShared();
+    try {
+      const sequence = this.sessions.activeSequence(slot);
+      if (sequence === undefined) throw new EngineUsageError(`phantom read of slot ${slot}: no live session in it`);
+      const [first, last] = this.chunkSpan(offsetBytes, lengthBytes);
+      const chunkSize = this.layout.geometry.chunkSizeBytes;
+      const pieces = this.range(first, last).map((chunk) => {
+        const from = Math.max(offsetBytes, chunk * chunkSize);
+        const to = Math.min(offsetBytes + lengthBytes, (chunk + 1) * chunkSize);
+        return this.phantomReadPiece(slot, sequence, chunk, from, to - from);
+      });
+      const data = pieces.length === 1 ? yield* pieces[0]! : concatPayloads(yield* all(pieces));
+      this.counters.phantomReads++;
+      this.counters.phantomBytesRead += lengthBytes;
+      return data;
+    } finally {
+      this.gate.leaveShared();
+    }
+  }
+
+  private *phantomReadPiece(slot: number, sequence: number, sourceChunk: number, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
+    for (let inProgress = this.copying.get(sourceChunk); inProgress !== undefined; inProgress = this.copying.get(sourceChunk)) {
+      yield* waitFor(inProgress);
+    }
+    const copy = this.map.copyFor(sourceChunk, slot, sequence);
+    if (copy !== undefined) {
+      const withinChunk = offsetBytes - sourceChunk * this.layout.geometry.chunkSizeBytes;
+      return yield* this.io.read(this.io.cache, cofwChunkOffsetBytes(this.layout, copy) + withinChunk, lengthBytes);
+    }
+    // No copy: the source still holds this session's data. A host write that
+    // would change it must first copy it, and then wait for this read.
+    let readers = this.phantomSourceReads.get(sourceChunk);
+    if (readers === undefined) {
+      readers = { count: 0, done: new Signal() };
+      this.phantomSourceReads.set(sourceChunk, readers);
+    }
+    readers.count++;
+    try {
+      return yield* this.io.read(this.io.source, offsetBytes, lengthBytes);
+    } finally {
+      if (--readers.count === 0) {
+        this.phantomSourceReads.delete(sourceChunk);
+        readers.done.fire();
+      }
+    }
+  }
+
+  private *waitForPhantomSourceReads(sourceChunk: number): Coroutine {
+    for (let readers = this.phantomSourceReads.get(sourceChunk); readers !== undefined; readers = this.phantomSourceReads.get(sourceChunk)) {
+      yield* waitFor(readers.done);
+    }
+  }
+
+  // ---- copy on first write ------------------------------------------------------
+
+  /** Slots with a live session that has no copy of this chunk yet. */
+  private uncoveredMask(sourceChunk: number): number {
+    let mask = 0;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      const sequence = this.sessions.activeSequence(slot);
+      if (sequence !== undefined && this.map.copyFor(sourceChunk, slot, sequence) === undefined) mask |= 1 << slot;
+    }
+    return mask;
+  }
+
+  /** Returns when the chunk may be overwritten: every live session has its copy, durably. */
+  private *prepareChunkForWrite(sourceChunk: number): Coroutine {
+    for (;;) {
+      const inProgress = this.copying.get(sourceChunk);
+      if (inProgress !== undefined) {
+        this.counters.copyWaits++;
+        yield* waitFor(inProgress);
+        continue;
+      }
+      const mask = this.uncoveredMask(sourceChunk);
+      if (mask === 0) return;
+      const done = new Signal();
+      this.copying.set(sourceChunk, done);
+      try {
+        yield* this.copyChunk(sourceChunk, mask);
+      } finally {
+        this.copying.delete(sourceChunk);
+        done.fire();
+      }
+    }
+  }
+
+  private *copyChunk(sourceChunk: number, mask: number): Coroutine {
+    const chunk = this.chunks.allocate(sourceChunk, mask);
+    if (chunk === undefined) {
+      yield* this.terminateForCacheFull(mask);
+      return;
+    }
+    this.counters.chunksInUse = this.chunks.inUse;
+    const sequences: number[] = [];
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) sequences.push(this.sessions.activeSequence(slot) ?? 0);
+    const chunkSize = this.layout.geometry.chunkSizeBytes;
+    const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
+    const data = yield* this.io.read(this.io.source, sourceChunk * chunkSize, lengthBytes);
+    const job: CopyJob = { chunk, sourceChunk, data, mask, sequences };
+    yield* this.policy.commitCopy(this.metadata, job);
+    this.counters.cofwCopies++;
+    this.counters.bytesCopied += lengthBytes;
+    this.counters.chunksInUse = this.chunks.inUse;
+  }
+
+  /**
+   * Cache LU full: the sessions that needed this copy can no longer be kept,
+   * so they are terminated (as SnapView did). The termination is durable
+   * before the host write goes on; the Source LU stays writable and every
+   * other session stays intact.
+   */
+  private *terminateForCacheFull(mask: number): Coroutine {
+    const slots = this.range(0, SESSION_SLOTS - 1).filter((slot) => (mask >> slot) & 1);
+    const waits: Signal[] = [];
+    const mine: number[] = [];
+    for (const slot of slots) {
+      const inFlight = this.terminating.get(slot);
+      if (inFlight !== undefined) waits.push(inFlight);
+      else mine.push(slot);
+    }
+    if (mine.length > 0) {
+      const done = new Signal();
+      for (const slot of mine) this.terminating.set(slot, done);
+      yield* this.commitSlotChange(mine, "terminated-cache-full");
+      this.counters.sessionsTerminated += mine.length;
+      for (const slot of mine) this.terminating.delete(slot);
+      done.fire();
+    }
+    for (const wait of waits) yield* waitFor(wait);
+  }
+
+  // ---- sessions -------------------------------------------------------------------
+
+  /**
+   * Starts a session in `slot` (replacing the one there, if any). Order: drain
+   * host I/O -> flush the Source LU (everything acknowledged is durable and in
+   * the point in time) -> persist the slot with a new sequence number -> ack.
+   */
+  *startSession(slot: number): Coroutine<number> {
+    this.sessions.checkSlot(slot);
+    this.checkMounted();
+    yield* this.gate.enterExclusive();
+    try {
+      yield* this.io.flush(this.io.source);
+      const sequence = this.sessions.nextSequence;
+      const replaced = this.sessions.activeSequence(slot) !== undefined;
+      const slots = [...this.sessions.slots];
+      slots[slot] = { state: "active", sequence, endReason: "none" };
+      yield* this.commitSlots({ nextSequence: sequence + 1, slots }, replaced ? [slot] : []);
+      this.counters.sessionsStarted++;
+      if (replaced) this.counters.sessionsStopped++;
+      return sequence;
+    } finally {
+      this.gate.leaveExclusive();
+    }
+  }
+
+  *stopSession(slot: number): Coroutine {
+    this.sessions.checkSlot(slot);
+    this.checkMounted();
+    yield* this.gate.enterExclusive();
+    try {
+      if (this.sessions.activeSequence(slot) === undefined) throw new EngineUsageError(`cannot stop slot ${slot}: no live session in it`);
+      yield* this.commitSlotChange([slot], "stopped");
+      this.counters.sessionsStopped++;
+    } finally {
+      this.gate.leaveExclusive();
+    }
+  }
+
+  private *commitSlotChange(slots: readonly number[], endReason: SlotEndReason): Coroutine {
+    const next = [...this.sessions.slots];
+    for (const slot of slots) next[slot] = { state: "free", sequence: next[slot]!.sequence, endReason };
+    yield* this.commitSlots({ nextSequence: this.sessions.nextSequence, slots: next }, slots);
+  }
+
+  /**
+   * Persists new slots, then (only once durable) makes them current in memory
+   * and frees the copies that served only the ended sessions: never before,
+   * since until then recovery could still honour those copies.
+   */
+  private *commitSlots(next: DlmMetadata, endedSlots: readonly number[]): Coroutine {
+    while (this.slotCommitBusy !== undefined) yield* waitFor(this.slotCommitBusy);
+    const busy = new Signal();
+    this.slotCommitBusy = busy;
+    try {
+      yield* this.metadata.commitSlots(next);
+      this.sessions.nextSequence = next.nextSequence;
+      next.slots.forEach((record, slot) => this.sessions.setSlot(slot, record.state, record.sequence, record.endReason));
+      if (endedSlots.length > 0) this.releaseSlots(endedSlots);
+    } finally {
+      this.slotCommitBusy = undefined;
+      busy.fire();
+    }
+  }
+
+  /** Clears the ended slots' bits from every live copy and frees copies that serve nobody. */
+  private releaseSlots(slots: readonly number[]): void {
+    let clear = 0;
+    for (const slot of slots) clear |= 1 << slot;
+    const { state, mask } = this.chunks;
+    for (let chunk = 0; chunk < this.layout.cofwChunkCount; chunk++) {
+      if (state[chunk] !== ChunkState.live || (mask[chunk]! & clear) === 0) continue;
+      mask[chunk] = mask[chunk]! & ~clear;
+      if (mask[chunk] === 0) this.chunks.release(chunk);
+    }
+    this.counters.chunksInUse = this.chunks.inUse;
+  }
+
+  /**
+   * Restores the Source LU to the session in `slot`. Each chunk the session
+   * has a copy of is written back through the normal write path, so any other
+   * session that still needs the chunk's current contents gets its copy first
+   * (the '961 property): every other session reads as before afterwards.
+   */
+  *rollback(slot: number): Coroutine {
+    this.sessions.checkSlot(slot);
+    this.checkMounted();
+    yield* this.gate.enterExclusive();
+    try {
+      const sequence = this.sessions.activeSequence(slot);
+      if (sequence === undefined) throw new EngineUsageError(`cannot roll back to slot ${slot}: no live session in it`);
+      for (const sourceChunk of this.map.touchedChunks()) {
+        const copy = this.map.copyFor(sourceChunk, slot, sequence);
+        if (copy === undefined) continue;
+        const chunkSize = this.layout.geometry.chunkSizeBytes;
+        const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
+        const data = yield* this.io.read(this.io.cache, cofwChunkOffsetBytes(this.layout, copy), lengthBytes);
+        yield* this.prepareChunkForWrite(sourceChunk);
+        yield* this.io.write(this.io.source, sourceChunk * chunkSize, data, false);
+        this.counters.rollbackChunks++;
+      }
+      yield* this.io.flush(this.io.source);
+    } finally {
+      this.gate.leaveExclusive();
+    }
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------
+
+  /** Writes back everything kept lazily and marks the Cache LU cleanly unmounted. */
+  *unmount(): Coroutine {
+    this.checkMounted();
+    yield* this.gate.enterExclusive();
+    try {
+      yield* this.policy.onUnmount(this.metadata);
+      yield* this.io.flush(this.io.source);
+      yield* this.io.flush(this.io.cache);
+      yield* this.metadata.commitRepository({ cofwChunkCount: this.layout.cofwChunkCount, chunksInUse: this.chunks.inUse, cleanlyUnmounted: true });
+      this.mounted = false;
+    } finally {
+      this.gate.leaveExclusive();
+    }
+  }
+
+  /** Checks the in-memory invariants; throws EngineAssertionError on the first broken one. */
+  assertConsistent(): void {
+    const referenced = new Map<number, number>();
+    for (const sourceChunk of this.map.touchedChunks()) {
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+        const sequence = this.sessions.activeSequence(slot);
+        if (sequence === undefined) continue;
+        const copy = this.map.copyFor(sourceChunk, slot, sequence);
+        if (copy === undefined) continue;
+        const owner = referenced.get(copy);
+        assert(owner === undefined || owner === sourceChunk, () => `COFW chunk ${copy} referenced by source chunks ${owner} and ${sourceChunk}`);
+        referenced.set(copy, sourceChunk);
+        assert(this.chunks.state[copy] === ChunkState.live, () => `map entry (${sourceChunk}, slot ${slot}) names chunk ${copy} in state ${this.chunks.state[copy]}`);
+        assert(this.chunks.sourceChunk[copy] === sourceChunk, () => `chunk ${copy} copies source chunk ${this.chunks.sourceChunk[copy]}, map says ${sourceChunk}`);
+        assert(((this.chunks.mask[copy]! >> slot) & 1) === 1, () => `chunk ${copy} mask ${this.chunks.mask[copy]} lacks slot ${slot} that maps to it`);
+      }
+    }
+    let inUse = 0;
+    for (let chunk = 0; chunk < this.layout.cofwChunkCount; chunk++) {
+      if (this.chunks.state[chunk] === ChunkState.free) continue;
+      inUse++;
+      if (this.chunks.state[chunk] !== ChunkState.live) continue;
+      assert((this.chunks.mask[chunk]! & ~this.sessions.activeMask()) === 0, () => `chunk ${chunk} mask ${this.chunks.mask[chunk]} names a slot with no live session`);
+      assert(referenced.has(chunk), () => `live chunk ${chunk} is referenced by no map entry`);
+    }
+    assert(inUse === this.chunks.inUse, () => `chunk table counts ${this.chunks.inUse} in use, found ${inUse}`);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------
+
+  private checkMounted(): void {
+    if (!this.mounted) throw new EngineUsageError("the engine was unmounted; mount the Cache LU again");
+  }
+
+  private checkSourceRange(what: string, offsetBytes: number, lengthBytes: number): void {
+    this.checkMounted();
+    const sector = this.io.source.sectorSizeBytes;
+    const capacity = this.layout.geometry.sourceCapacityBytes;
+    if (!Number.isSafeInteger(offsetBytes) || !Number.isSafeInteger(lengthBytes) || offsetBytes < 0 || lengthBytes <= 0) {
+      throw new EngineUsageError(`${what} of ${lengthBytes} bytes at ${offsetBytes}: offset and length must be non-negative integers, length > 0`);
+    }
+    if (offsetBytes % sector !== 0 || lengthBytes % sector !== 0) {
+      throw new EngineUsageError(`${what} of ${lengthBytes} bytes at ${offsetBytes} is not aligned to the ${sector}-byte sector`);
+    }
+    if (offsetBytes + lengthBytes > capacity) {
+      throw new EngineUsageError(`${what} of ${lengthBytes} bytes at ${offsetBytes} ends past the Source LU's ${capacity} bytes`);
+    }
+  }
+
+  private chunkSpan(offsetBytes: number, lengthBytes: number): [number, number] {
+    const chunkSize = this.layout.geometry.chunkSizeBytes;
+    return [Math.floor(offsetBytes / chunkSize), Math.floor((offsetBytes + lengthBytes - 1) / chunkSize)];
+  }
+
+  private range(first: number, last: number): number[] {
+    const out: number[] = [];
+    for (let i = first; i <= last; i++) out.push(i);
+    return out;
+  }
+}

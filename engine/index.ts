@@ -1,0 +1,11 @@
+/** The engine's public surface: what scenarios, the CLI and tests use. */
+export { CofwEngine, type SessionInfo } from "./engine.js";
+export { formatCacheLu, type FormatOptions } from "./format.js";
+export { mountCacheLu, RecoveryRefused, type MountOptions } from "./recovery.js";
+export { fsck, type FsckReport } from "./fsck.js";
+export type { Finding } from "./scan.js";
+export { type EngineCounters, writeAmplification } from "./counters.js";
+export { EngineError, GeometryError, MountError, EngineUsageError, EngineAssertionError } from "./errors.js";
+export { computeLayout, SESSION_SLOTS, type Geometry, type Layout } from "./on-disk/layout.js";
+export { makeCommitPolicy, COMMIT_POLICY_NAMES, type CommitPolicyName, type CommitPolicy } from "./policies/index.js";
+export type { CopyJob, Metadata } from "./metadata.js";

@@ -1,0 +1,326 @@
+import { all, waitFor, type Coroutine } from "../io/coroutine.js";
+import { Signal } from "../io/signal.js";
+import { Payload } from "../io/payload.js";
+import type { ChunkMap } from "./chunk-map.js";
+import { ChunkState, type ChunkTable } from "./chunk-table.js";
+import type { DeviceIo } from "./device-io.js";
+import {
+  encodeDlmMetadata,
+  encodeMapSector,
+  encodeMetadataBitmap,
+  encodeRecord,
+  encodeRegionBitmapSector,
+  encodeRepositoryMetadata,
+  emptyRecord,
+  recordSector,
+  type DlmMetadata,
+  type RegionBitmapKind,
+  type RepositoryMetadata,
+} from "./on-disk/codec.js";
+import { SESSION_SLOTS, cofwChunkOffsetBytes, recordOf, type Layout } from "./on-disk/layout.js";
+import { SectorWriter } from "./sector-writer.js";
+import type { Sessions } from "./sessions.js";
+import { assert } from "./errors.js";
+
+/** One copy on its way to the Cache LU. */
+export interface CopyJob {
+  readonly chunk: number;
+  readonly sourceChunk: number;
+  /** The source chunk's contents before the host write. */
+  readonly data: Payload;
+  /** Slots the copy serves, and the session sequence number of each when the copy was made. */
+  readonly mask: number;
+  readonly sequences: readonly number[];
+}
+
+/**
+ * The engine's metadata operations: each one encodes from memory and writes
+ * whole sectors through the SectorWriter. Commit policies decide their order
+ * and which of them wait for which; this class knows no policy.
+ */
+export class Metadata {
+  readonly sectorWriter: SectorWriter;
+  /** Region bits as this engine has made (or is making) them durable. */
+  readonly regionInitialized: Uint8Array;
+  readonly regionModified: Uint8Array;
+  /** Map sectors changed in memory since last written, per region (dirty-region-log policy). */
+  readonly dirtyMapSectors = new Map<number, Set<number>>();
+  /** Bumped on every map change in a region, so a write-back can tell whether it caught up. */
+  readonly regionChangeCount = new Map<number, number>();
+  private readonly regionInitInFlight = new Map<number, Signal>();
+  private readonly regionModifyInFlight = new Map<number, Signal>();
+  private readonly regionWriteBackInFlight = new Set<number>();
+  private readonly modifiedSet = new Set<number>();
+  dlmCopy: 0 | 1 = 0;
+  repositoryCopy: 0 | 1 = 0;
+  metadataBitmapGeneration = 0;
+
+  constructor(
+    readonly layout: Layout,
+    readonly io: DeviceIo,
+    readonly chunks: ChunkTable,
+    readonly map: ChunkMap,
+    readonly sessions: Sessions,
+  ) {
+    this.sectorWriter = new SectorWriter(io);
+    this.regionInitialized = new Uint8Array(layout.regionCount);
+    this.regionModified = new Uint8Array(layout.regionCount);
+  }
+
+  // ---- COFW data ------------------------------------------------------------
+
+  *writeCopyData(chunk: number, data: Payload, fua: boolean): Coroutine {
+    yield* this.io.write(this.io.cache, cofwChunkOffsetBytes(this.layout, chunk), data, fua);
+  }
+
+  *flushCache(): Coroutine {
+    yield* this.io.flush(this.io.cache);
+  }
+
+  // ---- allocation records ---------------------------------------------------
+
+  /** Writes the record holding `chunk`, as memory says now. */
+  *writeRecordOf(chunk: number, fua: boolean): Coroutine {
+    const record = recordOf(this.layout, chunk);
+    yield* this.sectorWriter.write(recordSector(this.layout, record), () => this.encodeRecord(record), fua);
+  }
+
+  encodeRecord(record: number): Uint8Array {
+    const contents = emptyRecord(this.layout);
+    contents.sessionIds.set(this.sessions.sessionIds());
+    const first = record * this.layout.chunksPerRecord;
+    const last = Math.min(first + this.layout.chunksPerRecord, this.layout.cofwChunkCount);
+    for (let chunk = first; chunk < last; chunk++) {
+      const state = this.chunks.state[chunk]!;
+      const i = chunk - first;
+      contents.allocated[i] = state === ChunkState.free ? 0 : 1;
+      // A copy whose data is not durable is allocated but not in cache, and serves nobody yet.
+      const inCache = state === ChunkState.ready || state === ChunkState.live;
+      contents.inCache[i] = inCache ? 1 : 0;
+      contents.masks[i] = inCache ? this.chunks.mask[chunk]! : 0;
+      contents.sourceChunks[i] = state === ChunkState.free ? 0 : this.chunks.sourceChunk[chunk]!;
+    }
+    return encodeRecord(this.layout, record, contents);
+  }
+
+  // ---- map sectors and regions ----------------------------------------------
+
+  mapSectorOfChunk(sourceChunk: number): number {
+    return this.layout.mapFirstSector + Math.floor(sourceChunk / this.layout.entriesPerMapSector);
+  }
+
+  regionOfSector(mapSector: number): number {
+    return Math.floor((mapSector - this.layout.mapFirstSector) / this.layout.mapSectorsPerRegion);
+  }
+
+  encodeMapSector(mapSector: number): Uint8Array {
+    const perSector = this.layout.entriesPerMapSector;
+    const firstChunk = (mapSector - this.layout.mapFirstSector) * perSector;
+    const entries = new Uint32Array(perSector * SESSION_SLOTS);
+    const ids = this.sessions.sessionIds();
+    for (let e = 0; e < perSector; e++) {
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+        const sequence = ids[slot]!;
+        if (sequence === 0) continue;
+        const copy = this.map.copyFor(firstChunk + e, slot, sequence);
+        if (copy !== undefined && this.chunks.state[copy] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = copy + 1;
+      }
+    }
+    return encodeMapSector(this.layout, mapSector, entries);
+  }
+
+  *writeMapSector(mapSector: number, fua: boolean): Coroutine {
+    yield* this.sectorWriter.write(mapSector, () => this.encodeMapSector(mapSector), fua);
+  }
+
+  /** Records that a map sector changed in memory (for lazy write-back). */
+  noteMapChange(mapSector: number): void {
+    const region = this.regionOfSector(mapSector);
+    let dirty = this.dirtyMapSectors.get(region);
+    if (dirty === undefined) {
+      dirty = new Set();
+      this.dirtyMapSectors.set(region, dirty);
+    }
+    dirty.add(mapSector);
+    this.regionChangeCount.set(region, (this.regionChangeCount.get(region) ?? 0) + 1);
+  }
+
+  /**
+   * Zeroes a region on disk. A blank (all-zero) map sector of an initialized
+   * region reads as "no entries", so initialising costs one zero-fill write and
+   * no encoding, and memory stays proportional to entries, not regions.
+   */
+  *zeroRegion(region: number, fua: boolean): Coroutine {
+    const sectorSize = this.layout.geometry.sectorSizeBytes;
+    const offsetBytes = (this.layout.mapFirstSector + region * this.layout.mapSectorsPerRegion) * sectorSize;
+    const lengthBytes = this.layout.mapSectorsPerRegion * sectorSize;
+    this.io.counters.metadataWrites++;
+    this.io.counters.metadataBytesWritten += lengthBytes;
+    yield* this.io.write(this.io.cache, offsetBytes, Payload.zero(lengthBytes), fua);
+  }
+
+  // ---- publishing a copy ---------------------------------------------------
+
+  /** The copy's data is durable: it may now appear in encoded records and map sectors. */
+  markReady(job: CopyJob): void {
+    assert(this.chunks.state[job.chunk] === ChunkState.copying, () => `chunk ${job.chunk} marked ready while in state ${this.chunks.state[job.chunk]}`);
+    this.chunks.state[job.chunk] = ChunkState.ready;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      if ((job.mask >> slot) & 1) this.map.set(job.sourceChunk, slot, job.sequences[slot]!, job.chunk);
+    }
+    this.noteMapChange(this.mapSectorOfChunk(job.sourceChunk));
+  }
+
+  /**
+   * The copy's metadata is durable: it serves its sessions. Sessions that were
+   * terminated while it was being made lose their bit; a copy left serving
+   * nobody is freed (the durable slots already make its bits stale).
+   */
+  markLive(job: CopyJob): void {
+    assert(this.chunks.state[job.chunk] === ChunkState.ready, () => `chunk ${job.chunk} marked live while in state ${this.chunks.state[job.chunk]}`);
+    this.chunks.state[job.chunk] = ChunkState.live;
+    let mask = job.mask;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      if ((mask >> slot) & 1 && this.sessions.activeSequence(slot) !== job.sequences[slot]) mask &= ~(1 << slot);
+    }
+    this.chunks.mask[job.chunk] = mask;
+    if (mask === 0) this.chunks.release(job.chunk);
+  }
+
+  regionOfChunk(sourceChunk: number): number {
+    return Math.floor(sourceChunk / this.layout.entriesPerRegion);
+  }
+
+  /**
+   * Makes a region initialized on disk before any entry of it is relied on:
+   * zero it (FUA), then set its initialized bit (FUA). Until the bit is
+   * durable the region reads as empty, which is correct: nothing in it has
+   * been acknowledged yet. Concurrent callers wait for the one in flight.
+   */
+  *ensureRegionInitialized(region: number): Coroutine {
+    const inFlight = this.regionInitInFlight.get(region);
+    if (inFlight !== undefined) return yield* waitFor(inFlight);
+    if (this.regionInitialized[region] === 1) return;
+    const done = new Signal();
+    this.regionInitInFlight.set(region, done);
+    yield* this.zeroRegion(region, true);
+    yield* this.writeRegionBit("initializedBitmap", region, 1, true);
+    this.regionInitInFlight.delete(region);
+    done.fire();
+  }
+
+  /** Makes the region's modified bit durably set (dirty-region log). */
+  *ensureRegionModified(region: number): Coroutine {
+    const inFlight = this.regionModifyInFlight.get(region);
+    if (inFlight !== undefined) return yield* waitFor(inFlight);
+    if (this.regionModified[region] === 1) return;
+    const done = new Signal();
+    this.regionModifyInFlight.set(region, done);
+    yield* this.writeRegionBit("modifiedBitmap", region, 1, true);
+    this.regionModifyInFlight.delete(region);
+    done.fire();
+  }
+
+  /**
+   * Writes a modified region's changed map sectors back and clears its
+   * modified bit. Order: (zero the region and set its initialized bit, the
+   * first time) -> dirty map sectors -> flush -> clear the modified bit, and
+   * only if no entry of the region changed meanwhile: a change after the
+   * sectors were encoded is not on disk, and the bit must keep covering it.
+   */
+  *writeBackRegion(region: number): Coroutine {
+    if (this.regionWriteBackInFlight.has(region) || this.regionModified[region] !== 1) return;
+    this.regionWriteBackInFlight.add(region);
+    const changesAtStart = this.regionChangeCount.get(region) ?? 0;
+    const dirty = [...(this.dirtyMapSectors.get(region) ?? [])].sort((a, b) => a - b);
+    this.dirtyMapSectors.delete(region);
+    const firstTime = this.regionInitialized[region] !== 1;
+    if (firstTime) yield* this.zeroRegion(region, true);
+    yield* all(dirty.map((sector) => this.writeMapSector(sector, false)));
+    yield* this.flushCache();
+    if (firstTime) yield* this.writeRegionBit("initializedBitmap", region, 1, true);
+    // Entries that changed during the write-back are in a new dirty set, and the bit keeps covering them.
+    if ((this.regionChangeCount.get(region) ?? 0) === changesAtStart) yield* this.writeRegionBit("modifiedBitmap", region, 0, true);
+    this.regionWriteBackInFlight.delete(region);
+  }
+
+  /** After recovery filled `regionModified` directly: track those regions as modified. */
+  adoptModifiedRegions(): void {
+    for (let region = 0; region < this.layout.regionCount; region++) if (this.regionModified[region] === 1) this.modifiedSet.add(region);
+  }
+
+  /** Regions whose modified bit is set, ascending. */
+  modifiedRegions(): number[] {
+    return [...this.modifiedSet].sort((a, b) => a - b);
+  }
+
+  get modifiedRegionCount(): number {
+    return this.modifiedSet.size;
+  }
+
+  // ---- region bitmaps -------------------------------------------------------
+
+  *writeRegionBit(kind: RegionBitmapKind, region: number, value: 0 | 1, fua: boolean): Coroutine {
+    const bits = kind === "initializedBitmap" ? this.regionInitialized : this.regionModified;
+    bits[region] = value;
+    if (kind === "modifiedBitmap") {
+      if (value === 1) this.modifiedSet.add(region);
+      else this.modifiedSet.delete(region);
+    }
+    const index = Math.floor(region / this.layout.bitsPerBitmapSector);
+    const first = kind === "initializedBitmap" ? this.layout.initializedBitmapFirstSector : this.layout.modifiedBitmapFirstSector;
+    yield* this.sectorWriter.write(first + index, () => this.encodeRegionBitmap(kind, index), fua);
+  }
+
+  encodeRegionBitmap(kind: RegionBitmapKind, index: number): Uint8Array {
+    const bits = kind === "initializedBitmap" ? this.regionInitialized : this.regionModified;
+    const perSector = this.layout.bitsPerBitmapSector;
+    const packed = new Uint8Array(perSector / 8);
+    const first = index * perSector;
+    const last = Math.min(first + perSector, this.layout.regionCount);
+    for (let region = first; region < last; region++) {
+      if (bits[region] === 1) packed[(region - first) >> 3]! |= 1 << ((region - first) & 7);
+    }
+    return encodeRegionBitmapSector(this.layout, kind, index, packed);
+  }
+
+  *writeAllRegionBitmaps(fua: boolean): Coroutine {
+    const writes: Coroutine[] = [];
+    for (let index = 0; index < this.layout.bitmapSectorCount; index++) {
+      for (const kind of ["initializedBitmap", "modifiedBitmap"] as const) {
+        const first = kind === "initializedBitmap" ? this.layout.initializedBitmapFirstSector : this.layout.modifiedBitmapFirstSector;
+        writes.push(this.sectorWriter.write(first + index, () => this.encodeRegionBitmap(kind, index), fua));
+      }
+    }
+    yield* all(writes);
+  }
+
+  // ---- DLM and repository metadata: shadow copies, committed by the metadata bitmap ----
+
+  /**
+   * Commit order: write the new slots into the copy that is *not* current
+   * (FUA), then flip the metadata bitmap sector to it (FUA). A crash before the
+   * flip leaves the old copy current; the flip is one sector, so it is atomic.
+   */
+  *commitSlots(next: DlmMetadata): Coroutine {
+    const target: 0 | 1 = this.dlmCopy === 0 ? 1 : 0;
+    const generation = this.metadataBitmapGeneration + 1;
+    yield* this.io.writeMetadata(this.layout.dlmMetadataSectors[target], encodeDlmMetadata(this.layout, target, generation, next), true);
+    this.dlmCopy = target;
+    yield* this.writeMetadataBitmap();
+  }
+
+  *commitRepository(metadata: RepositoryMetadata): Coroutine {
+    const target: 0 | 1 = this.repositoryCopy === 0 ? 1 : 0;
+    const generation = this.metadataBitmapGeneration + 1;
+    yield* this.io.writeMetadata(this.layout.repositoryMetadataSectors[target], encodeRepositoryMetadata(this.layout, target, generation, metadata), true);
+    this.repositoryCopy = target;
+    yield* this.writeMetadataBitmap();
+  }
+
+  private *writeMetadataBitmap(): Coroutine {
+    this.metadataBitmapGeneration++;
+    const bitmap = { currentDlmCopy: this.dlmCopy, currentRepositoryCopy: this.repositoryCopy };
+    yield* this.io.writeMetadata(this.layout.metadataBitmapSector, encodeMetadataBitmap(this.layout, this.metadataBitmapGeneration, bitmap), true);
+  }
+}

@@ -1,0 +1,361 @@
+import { crc32 } from "node:zlib";
+import { SECTOR_HEADER_BYTES, SESSION_SLOTS, type Geometry, type Layout } from "./layout.js";
+
+/**
+ * The one place that turns on-disk sectors into values and back. Everything
+ * is little-endian through DataView. Every metadata sector has the same frame:
+ *
+ *   0  u32 magic        which structure this is (a zeroed sector has none)
+ *   4  u32 check bits   CRC-32 of the whole sector with this field zeroed
+ *   8  u32 location     the sector's own number: a misdirected write is caught
+ *  12  u32 generation   which of two copies is newer, where a structure has two
+ *  16  body
+ */
+export const FORMAT_VERSION = 1;
+
+export const Magic = {
+  header: 0x57464f43, // "COFW"
+  toc: 0x21434f54,
+  dlmMetadata: 0x314d4c44,
+  repositoryMetadata: 0x4f504552,
+  metadataBitmap: 0x504d424d,
+  initializedBitmap: 0x54494e49,
+  modifiedBitmap: 0x21444f4d,
+  mapSector: 0x2150414d,
+  record: 0x31434552,
+} as const;
+export type MagicName = keyof typeof Magic;
+
+/** Why a sector was not accepted. `blank` is a never-written (all-zero) sector, not corruption. */
+export type SectorProblem = "blank" | "bad-magic" | "bad-checksum" | "bad-location";
+
+export type Decoded<T> = { readonly ok: true; readonly value: T; readonly generation: number } | { readonly ok: false; readonly problem: SectorProblem };
+
+function frame(sectorSizeBytes: number, magic: MagicName, location: number, generation: number): { bytes: Uint8Array; view: DataView } {
+  const bytes = new Uint8Array(sectorSizeBytes);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, Magic[magic], true);
+  view.setUint32(8, location >>> 0, true);
+  view.setUint32(12, generation >>> 0, true);
+  return { bytes, view };
+}
+
+function seal(bytes: Uint8Array, view: DataView): Uint8Array {
+  view.setUint32(4, 0, true);
+  view.setUint32(4, crc32(bytes), true);
+  return bytes;
+}
+
+/** Checks a sector's frame; returns its body view or the problem. */
+export function checkFrame(bytes: Uint8Array, magic: MagicName, location: number): { view: DataView; generation: number } | SectorProblem {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const storedMagic = view.getUint32(0, true);
+  if (storedMagic !== Magic[magic]) return bytes.every((b) => b === 0) ? "blank" : "bad-magic";
+  const storedCheck = view.getUint32(4, true);
+  const copy = bytes.slice();
+  new DataView(copy.buffer).setUint32(4, 0, true);
+  if (crc32(copy) !== storedCheck) return "bad-checksum";
+  if (view.getUint32(8, true) !== location >>> 0) return "bad-location";
+  return { view, generation: view.getUint32(12, true) };
+}
+
+function decodeWith<T>(bytes: Uint8Array, magic: MagicName, location: number, body: (view: DataView) => T): Decoded<T> {
+  const checked = checkFrame(bytes, magic, location);
+  if (typeof checked === "string") return { ok: false, problem: checked };
+  return { ok: true, value: body(checked.view), generation: checked.generation };
+}
+
+const B = SECTOR_HEADER_BYTES;
+
+// ---- 1. Header -------------------------------------------------------------
+
+export interface Header {
+  readonly version: number;
+  /** Cleared (sticky) when the engine found its own metadata untrustworthy. */
+  readonly valid: boolean;
+  readonly geometry: Geometry;
+}
+
+export function encodeHeader(header: Header): Uint8Array {
+  const { sectorSizeBytes } = header.geometry;
+  const { bytes, view } = frame(sectorSizeBytes, "header", 0, 0);
+  view.setUint32(B + 0, header.version, true);
+  view.setUint32(B + 4, header.valid ? 1 : 0, true);
+  view.setUint32(B + 8, sectorSizeBytes, true);
+  view.setUint32(B + 12, header.geometry.chunkSizeBytes, true);
+  view.setUint32(B + 16, header.geometry.regionSizeBytes, true);
+  view.setFloat64(B + 24, header.geometry.sourceCapacityBytes, true);
+  view.setFloat64(B + 32, header.geometry.cacheCapacityBytes, true);
+  return seal(bytes, view);
+}
+
+/** The header is read before the sector size is known: it fits in the first 512 bytes of any sector. */
+export function decodeHeader(bytes: Uint8Array): Decoded<Header> {
+  const peek = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sectorSizeBytes = bytes.byteLength >= B + 12 ? peek.getUint32(B + 8, true) : 0;
+  const sector = sectorSizeBytes > 0 && sectorSizeBytes <= bytes.byteLength ? bytes.subarray(0, sectorSizeBytes) : bytes.subarray(0, 512);
+  return decodeWith(sector, "header", 0, (view) => ({
+    version: view.getUint32(B + 0, true),
+    valid: view.getUint32(B + 4, true) === 1,
+    geometry: {
+      sectorSizeBytes: view.getUint32(B + 8, true),
+      chunkSizeBytes: view.getUint32(B + 12, true),
+      regionSizeBytes: view.getUint32(B + 16, true),
+      sourceCapacityBytes: view.getFloat64(B + 24, true),
+      cacheCapacityBytes: view.getFloat64(B + 32, true),
+    },
+  }));
+}
+
+// ---- 2. Table of contents --------------------------------------------------
+
+export interface TableOfContents {
+  readonly firstRegion: number;
+  readonly lastRegion: number;
+  readonly firstSourceChunk: number;
+  readonly lastSourceChunk: number;
+  readonly firstCofwChunk: number;
+  readonly lastCofwChunk: number;
+  readonly mapFirstSector: number;
+  readonly recordsFirstSector: number;
+  readonly chunksOffsetBytes: number;
+}
+
+export function tocOf(layout: Layout): TableOfContents {
+  return {
+    firstRegion: 0,
+    lastRegion: layout.regionCount - 1,
+    firstSourceChunk: 0,
+    lastSourceChunk: layout.sourceChunkCount - 1,
+    firstCofwChunk: 0,
+    lastCofwChunk: layout.cofwChunkCount - 1,
+    mapFirstSector: layout.mapFirstSector,
+    recordsFirstSector: layout.recordsFirstSector,
+    chunksOffsetBytes: layout.chunksOffsetBytes,
+  };
+}
+
+const TOC_FIELDS: ReadonlyArray<keyof TableOfContents> = [
+  "firstRegion",
+  "lastRegion",
+  "firstSourceChunk",
+  "lastSourceChunk",
+  "firstCofwChunk",
+  "lastCofwChunk",
+  "mapFirstSector",
+  "recordsFirstSector",
+  "chunksOffsetBytes",
+];
+
+export function encodeToc(layout: Layout, toc: TableOfContents): Uint8Array {
+  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "toc", layout.tocSector, 0);
+  TOC_FIELDS.forEach((field, i) => view.setFloat64(B + 8 * i, toc[field], true));
+  return seal(bytes, view);
+}
+
+export function decodeToc(layout: Layout, bytes: Uint8Array): Decoded<TableOfContents> {
+  return decodeWith(bytes, "toc", layout.tocSector, (view) => {
+    const out: Record<string, number> = {};
+    TOC_FIELDS.forEach((field, i) => (out[field] = view.getFloat64(B + 8 * i, true)));
+    return out as unknown as TableOfContents;
+  });
+}
+
+// ---- 3. DLM metadata: the session slots ------------------------------------
+
+export type SlotState = "free" | "active";
+export type SlotEndReason = "none" | "stopped" | "replaced" | "terminated-cache-full";
+const END_REASONS: readonly SlotEndReason[] = ["none", "stopped", "replaced", "terminated-cache-full"];
+
+export interface SlotRecord {
+  readonly state: SlotState;
+  /** Session sequence number ("Session ID"); 0 for a slot never used. */
+  readonly sequence: number;
+  readonly endReason: SlotEndReason;
+}
+
+export interface DlmMetadata {
+  /** The next session sequence number to hand out; numbers are never reused. */
+  readonly nextSequence: number;
+  readonly slots: readonly SlotRecord[];
+}
+
+export function encodeDlmMetadata(layout: Layout, copy: 0 | 1, generation: number, metadata: DlmMetadata): Uint8Array {
+  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "dlmMetadata", layout.dlmMetadataSectors[copy], generation);
+  view.setUint32(B, metadata.nextSequence, true);
+  metadata.slots.forEach((slot, i) => {
+    const at = B + 8 + 8 * i;
+    view.setUint8(at, slot.state === "active" ? 1 : 0);
+    view.setUint8(at + 1, END_REASONS.indexOf(slot.endReason));
+    view.setUint32(at + 4, slot.sequence, true);
+  });
+  return seal(bytes, view);
+}
+
+export function decodeDlmMetadata(layout: Layout, copy: 0 | 1, bytes: Uint8Array): Decoded<DlmMetadata> {
+  return decodeWith(bytes, "dlmMetadata", layout.dlmMetadataSectors[copy], (view) => {
+    const slots: SlotRecord[] = [];
+    for (let i = 0; i < SESSION_SLOTS; i++) {
+      const at = B + 8 + 8 * i;
+      slots.push({
+        state: view.getUint8(at) === 1 ? "active" : "free",
+        endReason: END_REASONS[view.getUint8(at + 1)] ?? "none",
+        sequence: view.getUint32(at + 4, true),
+      });
+    }
+    return { nextSequence: view.getUint32(B, true), slots };
+  });
+}
+
+// ---- 4. COFW chunk repository metadata -------------------------------------
+
+export interface RepositoryMetadata {
+  readonly cofwChunkCount: number;
+  /** Chunks in use when this copy was written: a hint for reports; the records are the truth. */
+  readonly chunksInUse: number;
+  /** Set by a clean unmount, cleared when mounted. */
+  readonly cleanlyUnmounted: boolean;
+}
+
+export function encodeRepositoryMetadata(layout: Layout, copy: 0 | 1, generation: number, metadata: RepositoryMetadata): Uint8Array {
+  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "repositoryMetadata", layout.repositoryMetadataSectors[copy], generation);
+  view.setUint32(B, metadata.cofwChunkCount, true);
+  view.setUint32(B + 4, metadata.chunksInUse, true);
+  view.setUint32(B + 8, metadata.cleanlyUnmounted ? 1 : 0, true);
+  return seal(bytes, view);
+}
+
+export function decodeRepositoryMetadata(layout: Layout, copy: 0 | 1, bytes: Uint8Array): Decoded<RepositoryMetadata> {
+  return decodeWith(bytes, "repositoryMetadata", layout.repositoryMetadataSectors[copy], (view) => ({
+    cofwChunkCount: view.getUint32(B, true),
+    chunksInUse: view.getUint32(B + 4, true),
+    cleanlyUnmounted: view.getUint32(B + 8, true) === 1,
+  }));
+}
+
+// ---- 5. Metadata bitmaps: which copy of areas 3 and 4 is current -----------
+
+export interface MetadataBitmap {
+  readonly currentDlmCopy: 0 | 1;
+  readonly currentRepositoryCopy: 0 | 1;
+}
+
+export function encodeMetadataBitmap(layout: Layout, generation: number, bitmap: MetadataBitmap): Uint8Array {
+  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "metadataBitmap", layout.metadataBitmapSector, generation);
+  view.setUint8(B, bitmap.currentDlmCopy | (bitmap.currentRepositoryCopy << 1));
+  return seal(bytes, view);
+}
+
+export function decodeMetadataBitmap(layout: Layout, bytes: Uint8Array): Decoded<MetadataBitmap> {
+  return decodeWith(bytes, "metadataBitmap", layout.metadataBitmapSector, (view) => {
+    const bits = view.getUint8(B);
+    return { currentDlmCopy: (bits & 1) as 0 | 1, currentRepositoryCopy: ((bits >> 1) & 1) as 0 | 1 };
+  });
+}
+
+// ---- 6, 7. Region bitmaps (initialized, modified) ---------------------------
+
+export type RegionBitmapKind = "initializedBitmap" | "modifiedBitmap";
+
+/** One sector of a region bitmap: `bits` holds this sector's share, bitsPerBitmapSector bits. */
+export function encodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind, index: number, bits: Uint8Array): Uint8Array {
+  const first = kind === "initializedBitmap" ? layout.initializedBitmapFirstSector : layout.modifiedBitmapFirstSector;
+  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, kind, first + index, 0);
+  bytes.set(bits.subarray(0, layout.bitsPerBitmapSector / 8), B);
+  return seal(bytes, view);
+}
+
+export function decodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind, index: number, bytes: Uint8Array): Decoded<Uint8Array> {
+  const first = kind === "initializedBitmap" ? layout.initializedBitmapFirstSector : layout.modifiedBitmapFirstSector;
+  return decodeWith(bytes, kind, first + index, () => bytes.slice(B, B + layout.bitsPerBitmapSector / 8));
+}
+
+// ---- 8. DLM map sectors ----------------------------------------------------
+
+/**
+ * A map sector holds `entriesPerMapSector` entries; entry e is 8 u32s, one per
+ * session slot: 0 for "no copy", else the COFW chunk number plus one.
+ */
+export function encodeMapSector(layout: Layout, sector: number, entries: Uint32Array): Uint8Array {
+  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "mapSector", sector, 0);
+  for (let i = 0; i < entries.length; i++) view.setUint32(B + 4 * i, entries[i]!, true);
+  return seal(bytes, view);
+}
+
+export function decodeMapSector(layout: Layout, sector: number, bytes: Uint8Array): Decoded<Uint32Array> {
+  return decodeWith(bytes, "mapSector", sector, (view) => {
+    const entries = new Uint32Array(layout.entriesPerMapSector * SESSION_SLOTS);
+    for (let i = 0; i < entries.length; i++) entries[i] = view.getUint32(B + 4 * i, true);
+    return entries;
+  });
+}
+
+// ---- 9. COFW chunk allocation records --------------------------------------
+
+/**
+ * One record describes `chunksPerRecord` consecutive COFW chunks: the 8
+ * Session IDs (slot sequence numbers) current when it was written, an
+ * allocation bitmap, an in-cache bitmap, a session mask per chunk and, per
+ * chunk, the source chunk its copy came from (so recovery can rebuild map
+ * regions from records alone).
+ */
+export interface AllocationRecord {
+  readonly sessionIds: Uint32Array;
+  readonly allocated: Uint8Array;
+  readonly inCache: Uint8Array;
+  readonly masks: Uint8Array;
+  readonly sourceChunks: Float64Array;
+}
+
+export function emptyRecord(layout: Layout): AllocationRecord {
+  const n = layout.chunksPerRecord;
+  return {
+    sessionIds: new Uint32Array(SESSION_SLOTS),
+    allocated: new Uint8Array(n),
+    inCache: new Uint8Array(n),
+    masks: new Uint8Array(n),
+    sourceChunks: new Float64Array(n),
+  };
+}
+
+export function recordSector(layout: Layout, record: number): number {
+  return layout.recordsFirstSector + record;
+}
+
+export function encodeRecord(layout: Layout, index: number, record: AllocationRecord): Uint8Array {
+  const n = layout.chunksPerRecord;
+  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0);
+  for (let s = 0; s < SESSION_SLOTS; s++) view.setUint32(B + 4 * s, record.sessionIds[s]!, true);
+  const allocatedAt = B + 4 * SESSION_SLOTS;
+  const inCacheAt = allocatedAt + n / 8;
+  const masksAt = inCacheAt + n / 8;
+  const sourcesAt = masksAt + n;
+  for (let i = 0; i < n; i++) {
+    if (record.allocated[i] === 1) bytes[allocatedAt + (i >> 3)]! |= 1 << (i & 7);
+    if (record.inCache[i] === 1) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
+    bytes[masksAt + i] = record.masks[i]!;
+    const source = record.sourceChunks[i]!;
+    view.setUint32(sourcesAt + 6 * i, source % 2 ** 32, true);
+    view.setUint16(sourcesAt + 6 * i + 4, Math.floor(source / 2 ** 32), true);
+  }
+  return seal(bytes, view);
+}
+
+export function decodeRecord(layout: Layout, index: number, bytes: Uint8Array): Decoded<AllocationRecord> {
+  const n = layout.chunksPerRecord;
+  return decodeWith(bytes, "record", recordSector(layout, index), (view) => {
+    const record = emptyRecord(layout);
+    for (let s = 0; s < SESSION_SLOTS; s++) record.sessionIds[s] = view.getUint32(B + 4 * s, true);
+    const allocatedAt = B + 4 * SESSION_SLOTS;
+    const inCacheAt = allocatedAt + n / 8;
+    const masksAt = inCacheAt + n / 8;
+    const sourcesAt = masksAt + n;
+    for (let i = 0; i < n; i++) {
+      record.allocated[i] = (bytes[allocatedAt + (i >> 3)]! >> (i & 7)) & 1;
+      record.inCache[i] = (bytes[inCacheAt + (i >> 3)]! >> (i & 7)) & 1;
+      record.masks[i] = bytes[masksAt + i]!;
+      record.sourceChunks[i] = view.getUint32(sourcesAt + 6 * i, true) + view.getUint16(sourcesAt + 6 * i + 4, true) * 2 ** 32;
+    }
+    return record;
+  });
+}

@@ -1,0 +1,21 @@
+import type { Coroutine } from "../../io/coroutine.js";
+import type { CopyJob, Metadata } from "../metadata.js";
+
+/**
+ * When and how a copy's data and metadata reach the Cache LU. The engine
+ * calls `commitCopy` once per copy and lets the host write reach the Source
+ * LU only after it returns; so whatever a policy does, on return the copy
+ * data, its allocation record (in-cache bit, mask, Session IDs, source chunk)
+ * and whatever recovery needs to find it must be durable.
+ *
+ * Policies are objects handed to the engine, so tests can hand it broken
+ * ones (the crash checker must catch them) without a bug switch in here.
+ */
+export interface CommitPolicy {
+  readonly name: string;
+  commitCopy(metadata: Metadata, job: CopyJob): Coroutine;
+  /** A host flush: the policy may use it to write back lazily kept metadata. */
+  onHostFlush(metadata: Metadata): Coroutine;
+  /** Before a clean unmount: everything lazily kept must reach disk. */
+  onUnmount(metadata: Metadata): Coroutine;
+}

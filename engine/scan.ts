@@ -1,0 +1,307 @@
+import type { BlockDevice } from "../io/block-device.js";
+import type { Coroutine } from "../io/coroutine.js";
+import type { DeviceIo } from "./device-io.js";
+import { GeometryError } from "./errors.js";
+import {
+  FORMAT_VERSION,
+  decodeDlmMetadata,
+  decodeHeader,
+  decodeMapSector,
+  decodeMetadataBitmap,
+  decodeRecord,
+  decodeRegionBitmapSector,
+  decodeRepositoryMetadata,
+  decodeToc,
+  emptyRecord,
+  tocOf,
+  type AllocationRecord,
+  type DlmMetadata,
+  type Header,
+  type RegionBitmapKind,
+  type RepositoryMetadata,
+} from "./on-disk/codec.js";
+import { SESSION_SLOTS, computeLayout, type Layout } from "./on-disk/layout.js";
+
+/**
+ * Reads a whole Cache LU and judges it against the invariants that can be
+ * checked without knowing what the host wrote. Mount (recovery) and fsck
+ * both stand on this one reading, so they can never disagree.
+ */
+export type FindingSeverity = "fatal" | "repairable";
+
+export interface Finding {
+  readonly severity: FindingSeverity;
+  /** Stable identifier, e.g. "record-checksum". */
+  readonly code: string;
+  /** The DESIGN.md invariant it concerns (1-6), or 0 for format integrity. */
+  readonly invariant: number;
+  readonly message: string;
+}
+
+/** A map entry that survived validation: slot `slot` reads `copy` for `sourceChunk`. */
+export interface ValidEntry {
+  readonly sourceChunk: number;
+  readonly slot: number;
+  readonly copy: number;
+}
+
+export interface ScanResult {
+  readonly findings: Finding[];
+  readonly bytesRead: number;
+  /** Present when the scan got far enough to know them. */
+  readonly header?: Header;
+  readonly layout?: Layout;
+  readonly dlm?: DlmMetadata;
+  readonly repository?: RepositoryMetadata;
+  readonly dlmCopy?: 0 | 1;
+  readonly repositoryCopy?: 0 | 1;
+  readonly metadataBitmapGeneration?: number;
+  readonly regionInitialized?: Uint8Array;
+  readonly regionModified?: Uint8Array;
+  readonly entries?: ValidEntry[];
+  /** Per COFW chunk: slots it validly serves (0 = free or unreferenced). */
+  readonly chunkMasks?: Uint8Array;
+  readonly chunkSources?: Float64Array;
+  /** Chunks allocated on disk that no valid entry reaches: recovery frees them. */
+  readonly reclaimableChunks?: number[];
+  readonly staleEntries?: number;
+}
+
+const READ_BATCH_BYTES = 1024 * 1024;
+
+export function fatalCount(result: ScanResult): number {
+  return result.findings.filter((f) => f.severity === "fatal").length;
+}
+
+export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Coroutine<ScanResult> {
+  const cache = io.cache;
+  const findings: Finding[] = [];
+  let bytesRead = 0;
+  const fatal = (code: string, invariant: number, message: string) => findings.push({ severity: "fatal", code, invariant, message });
+  const repairable = (code: string, invariant: number, message: string) => findings.push({ severity: "repairable", code, invariant, message });
+  function* readSectors(firstSector: number, count: number): Coroutine<Uint8Array> {
+    const sector = cache.sectorSizeBytes;
+    const out = new Uint8Array(count * sector);
+    for (let done = 0; done < count; ) {
+      const batch = Math.min(count - done, Math.max(1, Math.floor(READ_BATCH_BYTES / sector)));
+      out.set(yield* io.readBytes(cache, (firstSector + done) * sector, batch * sector), done * sector);
+      bytesRead += batch * sector;
+      done += batch;
+    }
+    return out;
+  }
+  const done = (rest: Partial<ScanResult>): ScanResult => ({ findings, bytesRead, ...rest });
+
+  // 1. Header.
+  const headerBytes = yield* readSectors(0, Math.max(1, Math.ceil(4096 / cache.sectorSizeBytes)));
+  const header = decodeHeader(headerBytes);
+  if (!header.ok) {
+    // No magic at all: not ours, or a format that never finished (the header is written last).
+    if (header.problem === "blank" || header.problem === "bad-magic") fatal("not-formatted", 0, `${cache.name}: no cofwsim header (the Cache LU was never formatted, or its format did not finish)`);
+    else fatal("header-corrupt", 5, `${cache.name}: header sector is not a valid cofwsim header (${header.problem})`);
+    return done({});
+  }
+  if (header.value.version !== FORMAT_VERSION) {
+    fatal("unknown-version", 0, `${cache.name}: format version ${header.value.version} is not one this engine knows (it reads version ${FORMAT_VERSION})`);
+    return done({ header: header.value });
+  }
+  if (!header.value.valid) {
+    fatal("marked-invalid", 6, `${cache.name}: the Cache LU was marked invalid by an earlier engine`);
+    return done({ header: header.value });
+  }
+  const geometry = header.value.geometry;
+  const mismatches: string[] = [];
+  if (geometry.sectorSizeBytes !== cache.sectorSizeBytes) mismatches.push(`sector size ${geometry.sectorSizeBytes} vs device ${cache.sectorSizeBytes}`);
+  if (geometry.cacheCapacityBytes !== cache.capacityBytes) mismatches.push(`Cache LU capacity ${geometry.cacheCapacityBytes} vs device ${cache.capacityBytes}`);
+  if (source !== undefined && geometry.sourceCapacityBytes !== source.capacityBytes) {
+    mismatches.push(`Source LU capacity ${geometry.sourceCapacityBytes} vs device ${source.capacityBytes}`);
+  }
+  if (mismatches.length > 0) {
+    fatal("geometry-mismatch", 0, `${cache.name}: formatted for other devices: ${mismatches.join("; ")}`);
+    return done({ header: header.value });
+  }
+  let layout: Layout;
+  try {
+    layout = computeLayout(geometry);
+  } catch (error) {
+    if (!(error instanceof GeometryError)) throw error;
+    fatal("header-geometry", 5, `${cache.name}: header holds an impossible geometry: ${error.message}`);
+    return done({ header: header.value });
+  }
+
+  // 2. Table of contents.
+  const toc = decodeToc(layout, yield* readSectors(layout.tocSector, 1));
+  if (!toc.ok) {
+    fatal("toc-corrupt", 5, `table of contents unreadable (${toc.problem})`);
+    return done({ header: header.value, layout });
+  }
+  const expected = tocOf(layout);
+  for (const key of Object.keys(expected) as Array<keyof typeof expected>) {
+    if (toc.value[key] !== expected[key]) fatal("toc-mismatch", 5, `table of contents ${key} is ${toc.value[key]}, the geometry implies ${expected[key]}`);
+  }
+
+  // 3-5. Metadata bitmap, then the current DLM and repository metadata copies.
+  const bitmap = decodeMetadataBitmap(layout, yield* readSectors(layout.metadataBitmapSector, 1));
+  if (!bitmap.ok) {
+    fatal("metadata-bitmap-corrupt", 5, `metadata bitmap unreadable (${bitmap.problem})`);
+    return done({ header: header.value, layout });
+  }
+  const dlmCopy = bitmap.value.currentDlmCopy;
+  const repositoryCopy = bitmap.value.currentRepositoryCopy;
+  const dlm = decodeDlmMetadata(layout, dlmCopy, yield* readSectors(layout.dlmMetadataSectors[dlmCopy], 1));
+  const repository = decodeRepositoryMetadata(layout, repositoryCopy, yield* readSectors(layout.repositoryMetadataSectors[repositoryCopy], 1));
+  if (!dlm.ok) fatal("dlm-metadata-corrupt", 5, `current DLM metadata copy ${dlmCopy} unreadable (${dlm.problem})`);
+  if (!repository.ok) fatal("repository-metadata-corrupt", 5, `current repository metadata copy ${repositoryCopy} unreadable (${repository.problem})`);
+  if (!dlm.ok || !repository.ok) return done({ header: header.value, layout });
+  if (repository.value.cofwChunkCount !== layout.cofwChunkCount) {
+    fatal("repository-mismatch", 5, `repository metadata counts ${repository.value.cofwChunkCount} COFW chunks, the geometry implies ${layout.cofwChunkCount}`);
+  }
+  const active = new Map<number, number>();
+  dlm.value.slots.forEach((slot, index) => {
+    if (slot.sequence >= dlm.value.nextSequence) {
+      fatal("sequence-reuse", 4, `slot ${index} holds sequence ${slot.sequence}, not below the next sequence ${dlm.value.nextSequence}: numbers could be reused`);
+    }
+    if (slot.state === "active") active.set(index, slot.sequence);
+  });
+
+  // 6, 7. Region bitmaps.
+  const regionBits = function* (kind: RegionBitmapKind, firstSector: number): Coroutine<Uint8Array> {
+    const bits = new Uint8Array(layout.regionCount);
+    const raw = yield* readSectors(firstSector, layout.bitmapSectorCount);
+    const sector = layout.geometry.sectorSizeBytes;
+    for (let index = 0; index < layout.bitmapSectorCount; index++) {
+      const decoded = decodeRegionBitmapSector(layout, kind, index, raw.subarray(index * sector, (index + 1) * sector));
+      if (!decoded.ok) {
+        fatal(`${kind}-corrupt`, 5, `${kind} sector ${index} unreadable (${decoded.problem})`);
+        continue;
+      }
+      const first = index * layout.bitsPerBitmapSector;
+      for (let region = first; region < Math.min(first + layout.bitsPerBitmapSector, layout.regionCount); region++) {
+        bits[region] = (decoded.value[(region - first) >> 3]! >> ((region - first) & 7)) & 1;
+      }
+    }
+    return bits;
+  };
+  const regionInitialized = yield* regionBits("initializedBitmap", layout.initializedBitmapFirstSector);
+  const regionModified = yield* regionBits("modifiedBitmap", layout.modifiedBitmapFirstSector);
+
+  // 9. Allocation records.
+  const records: AllocationRecord[] = [];
+  const rawRecords = yield* readSectors(layout.recordsFirstSector, layout.recordCount);
+  const sector = layout.geometry.sectorSizeBytes;
+  for (let index = 0; index < layout.recordCount; index++) {
+    const decoded = decodeRecord(layout, index, rawRecords.subarray(index * sector, (index + 1) * sector));
+    if (decoded.ok) records.push(decoded.value);
+    else {
+      if (decoded.problem !== "blank") fatal("record-corrupt", 5, `allocation record ${index} unreadable (${decoded.problem}): torn or stale, not trusted`);
+      records.push(emptyRecord(layout));
+    }
+  }
+  const chunkCount = layout.cofwChunkCount;
+  const recordOf = (chunk: number) => records[Math.floor(chunk / layout.chunksPerRecord)]!;
+  const within = (chunk: number) => chunk % layout.chunksPerRecord;
+  for (let index = 0; index < records.length; index++) {
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      if (records[index]!.sessionIds[slot]! >= dlm.value.nextSequence) {
+        fatal("record-session-id", 4, `allocation record ${index} names session ${records[index]!.sessionIds[slot]} in slot ${slot}, which was never started`);
+      }
+    }
+  }
+  /** A record vouches for (chunk, slot) when its copy is in cache, its mask has the slot and its Session ID is the slot's live one. */
+  const vouches = (chunk: number, slot: number): boolean => {
+    const record = recordOf(chunk);
+    const i = within(chunk);
+    const sequence = active.get(slot);
+    return (
+      sequence !== undefined &&
+      record.allocated[i] === 1 &&
+      record.inCache[i] === 1 &&
+      ((record.masks[i]! >> slot) & 1) === 1 &&
+      record.sessionIds[slot] === sequence
+    );
+  };
+
+  // 8. Map regions: read the clean ones, rebuild the modified ones from records.
+  const entries: ValidEntry[] = [];
+  const seen = new Map<string, number>();
+  let staleEntries = 0;
+  const accept = (sourceChunk: number, slot: number, copy: number, from: string) => {
+    const key = `${sourceChunk}/${slot}`;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      fatal("two-copies-one-session", 3, `source chunk ${sourceChunk} has two copies for slot ${slot}: chunks ${other} and ${copy} (${from})`);
+      return;
+    }
+    seen.set(key, copy);
+    entries.push({ sourceChunk, slot, copy });
+  };
+  const rebuilt = new Set<number>();
+  for (let region = 0; region < layout.regionCount; region++) if (regionModified[region] === 1) rebuilt.add(region);
+  if (rebuilt.size > 0) {
+    for (let chunk = 0; chunk < chunkCount; chunk++) {
+      const sourceChunk = recordOf(chunk).sourceChunks[within(chunk)]!;
+      if (!rebuilt.has(Math.floor(sourceChunk / layout.entriesPerRegion))) continue;
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) if (vouches(chunk, slot)) accept(sourceChunk, slot, chunk, "rebuilt from records");
+    }
+  }
+  for (let region = 0; region < layout.regionCount; region++) {
+    if (regionInitialized[region] !== 1 || rebuilt.has(region)) continue;
+    const firstSector = layout.mapFirstSector + region * layout.mapSectorsPerRegion;
+    const raw = yield* readSectors(firstSector, layout.mapSectorsPerRegion);
+    for (let s = 0; s < layout.mapSectorsPerRegion; s++) {
+      const mapSector = firstSector + s;
+      const decoded = decodeMapSector(layout, mapSector, raw.subarray(s * sector, (s + 1) * sector));
+      if (!decoded.ok) {
+        // A blank sector of an initialized region is one that was zeroed and never needed since.
+        if (decoded.problem !== "blank") fatal("map-sector-corrupt", 5, `map sector ${mapSector} of clean region ${region} unreadable (${decoded.problem})`);
+        continue;
+      }
+      const firstChunk = (mapSector - layout.mapFirstSector) * layout.entriesPerMapSector;
+      for (let e = 0; e < layout.entriesPerMapSector; e++) {
+        const sourceChunk = firstChunk + e;
+        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+          const plusOne = decoded.value[e * SESSION_SLOTS + slot]!;
+          if (plusOne === 0) continue;
+          const copy = plusOne - 1;
+          const valid = sourceChunk < layout.sourceChunkCount && copy < chunkCount && vouches(copy, slot) && recordOf(copy).sourceChunks[within(copy)] === sourceChunk;
+          if (valid) accept(sourceChunk, slot, copy, `map sector ${mapSector}`);
+          else staleEntries++;
+        }
+      }
+    }
+  }
+  if (staleEntries > 0) repairable("stale-map-entries", 4, `${staleEntries} map entries name copies their records do not vouch for (ended sessions or unfinished copies); ignored`);
+
+  // Reachability: what the valid entries reach is in use; anything else allocated is reclaimed.
+  const chunkMasks = new Uint8Array(chunkCount);
+  const chunkSources = new Float64Array(chunkCount);
+  for (const entry of entries) {
+    chunkMasks[entry.copy] = chunkMasks[entry.copy]! | (1 << entry.slot);
+    chunkSources[entry.copy] = entry.sourceChunk;
+  }
+  const reclaimableChunks: number[] = [];
+  for (let chunk = 0; chunk < chunkCount; chunk++) {
+    if (recordOf(chunk).allocated[within(chunk)] === 1 && chunkMasks[chunk] === 0) reclaimableChunks.push(chunk);
+  }
+  if (reclaimableChunks.length > 0) {
+    repairable("unreachable-chunks", 3, `${reclaimableChunks.length} allocated COFW chunks are reachable from no valid map entry (interrupted copies or ended sessions); recovery frees them`);
+  }
+  if (rebuilt.size > 0) repairable("modified-regions", 0, `${rebuilt.size} map regions are marked modified; recovery rebuilds them from allocation records`);
+
+  return done({
+    header: header.value,
+    layout,
+    dlm: dlm.value,
+    repository: repository.value,
+    dlmCopy,
+    repositoryCopy,
+    metadataBitmapGeneration: bitmap.generation,
+    regionInitialized,
+    regionModified,
+    entries,
+    chunkMasks,
+    chunkSources,
+    reclaimableChunks,
+    staleEntries,
+  });
+}

@@ -1,0 +1,53 @@
+import type { DlmMetadata, SlotEndReason, SlotRecord } from "./on-disk/codec.js";
+import { SESSION_SLOTS } from "./on-disk/layout.js";
+import { EngineUsageError } from "./errors.js";
+
+/** The 8 session slots in memory, mirroring the current DLM metadata copy. */
+export class Sessions {
+  slots: SlotRecord[];
+  nextSequence: number;
+
+  constructor(metadata: DlmMetadata) {
+    this.slots = metadata.slots.map((slot) => ({ ...slot }));
+    this.nextSequence = metadata.nextSequence;
+  }
+
+  static fresh(): Sessions {
+    const slots: SlotRecord[] = Array.from({ length: SESSION_SLOTS }, () => ({ state: "free", sequence: 0, endReason: "none" }));
+    return new Sessions({ nextSequence: 1, slots });
+  }
+
+  snapshot(): DlmMetadata {
+    return { nextSequence: this.nextSequence, slots: this.slots.map((slot) => ({ ...slot })) };
+  }
+
+  /** The slot's session sequence number if a session is live in it. */
+  activeSequence(slot: number): number | undefined {
+    const record = this.slots[slot];
+    return record !== undefined && record.state === "active" ? record.sequence : undefined;
+  }
+
+  /** Bit s set for every slot with a live session. */
+  activeMask(): number {
+    let mask = 0;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) if (this.slots[slot]!.state === "active") mask |= 1 << slot;
+    return mask;
+  }
+
+  /** Session IDs as records store them: the live sequence per slot, 0 where none is live. */
+  sessionIds(): Uint32Array {
+    const ids = new Uint32Array(SESSION_SLOTS);
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) ids[slot] = this.activeSequence(slot) ?? 0;
+    return ids;
+  }
+
+  setSlot(slot: number, state: SlotRecord["state"], sequence: number, endReason: SlotEndReason): void {
+    this.slots[slot] = { state, sequence, endReason };
+  }
+
+  checkSlot(slot: number): void {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= SESSION_SLOTS) {
+      throw new EngineUsageError(`session slot must be an integer from 0 to ${SESSION_SLOTS - 1}, got ${slot}`);
+    }
+  }
+}

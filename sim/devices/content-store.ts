@@ -1,0 +1,287 @@
+import { Payload, type Segment } from "../../io/payload.js";
+import { CanonicalContentHasher } from "./content-hash.js";
+import { isUnwrittenContent, mergeSegments, sliceSegment, unwrittenSegment } from "./segment-ops.js";
+
+/**
+ * The address space is cut into fixed buckets so that a write touches only the
+ * few extents near it. 64 KiB keeps a bucket's extent list short even when it
+ * is filled with 4 KiB writes of distinct stamps, while a 1 MiB write still
+ * touches only 16 buckets.
+ */
+export const CONTENT_BUCKET_BYTES = 64 * 1024;
+
+/** One written piece of a bucket: `segment` placed at `startBytes` from the bucket's start. */
+interface Extent {
+  readonly startBytes: number;
+  readonly segment: Segment;
+}
+
+/**
+ * A bucket's extents, sorted by start and never overlapping. Bucket arrays are
+ * never changed in place: a write replaces the array. That makes `clone()` a
+ * copy of the bucket map only, with every bucket shared until either side
+ * writes to it.
+ */
+type Bucket = readonly Extent[];
+
+/** Read access to device contents, for callers that must not change them. */
+export interface ContentView {
+  readonly unwrittenStamp: number | undefined;
+  /** Bytes of content held in memory (content that differs from never-written space). */
+  readonly storedBytes: number;
+  readonly extentCount: number;
+  readonly bucketCount: number;
+  read(offsetBytes: number, lengthBytes: number): Payload;
+  contentHash(): string;
+  clone(): ContentStore;
+  forEachExtent(visit: (offsetBytes: number, segment: Segment) => void): void;
+}
+
+export interface ContentStoreOptions {
+  /** When given, never-written space reads as this stamp at the absolute device offset instead of zeros. */
+  readonly unwrittenStamp?: number;
+}
+
+/**
+ * The sparse contents of a device. Memory follows what was written, not the
+ * capacity: a never-written 16 TiB device holds nothing, and content equal to
+ * what never-written space holds is not stored at all.
+ */
+export class ContentStore implements ContentView {
+  readonly unwrittenStamp: number | undefined;
+  private buckets: Map<number, Bucket>;
+  private sortedKeysCache: number[] | undefined;
+  private storedBytesTotal = 0;
+  private extentTotal = 0;
+
+  constructor(options: ContentStoreOptions = {}) {
+    const { unwrittenStamp } = options;
+    if (unwrittenStamp !== undefined && !Number.isSafeInteger(unwrittenStamp)) {
+      throw new RangeError(`unwrittenStamp must be a safe integer, got ${unwrittenStamp}`);
+    }
+    this.unwrittenStamp = unwrittenStamp;
+    this.buckets = new Map();
+  }
+
+  get storedBytes(): number {
+    return this.storedBytesTotal;
+  }
+
+  get extentCount(): number {
+    return this.extentTotal;
+  }
+
+  get bucketCount(): number {
+    return this.buckets.size;
+  }
+
+  write(offsetBytes: number, payload: Payload): void {
+    checkRange("write", offsetBytes, payload.lengthBytes);
+    const segments = payload.segments;
+    const endBytes = offsetBytes + payload.lengthBytes;
+    let segmentIndex = 0;
+    let withinSegmentBytes = 0;
+    let position = offsetBytes;
+    while (position < endBytes) {
+      const bucketIndex = Math.floor(position / CONTENT_BUCKET_BYTES);
+      const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
+      const stopBytes = Math.min(endBytes, bucketBase + CONTENT_BUCKET_BYTES);
+      const fromBytes = position - bucketBase;
+      const pieces: Extent[] = [];
+      while (position < stopBytes) {
+        const segment = segments[segmentIndex];
+        if (segment === undefined) throw new Error(`payload segments end before its length of ${payload.lengthBytes} bytes`);
+        const availableBytes = segment.lengthBytes - withinSegmentBytes;
+        if (availableBytes <= 0) {
+          segmentIndex++;
+          withinSegmentBytes = 0;
+          continue;
+        }
+        const takeBytes = Math.min(availableBytes, stopBytes - position);
+        const piece = sliceSegment(segment, withinSegmentBytes, takeBytes);
+        // Unwritten-looking content is left as a hole: it reads the same and costs nothing.
+        if (!isUnwrittenContent(piece, this.unwrittenStamp, position)) pushMerged(pieces, position - bucketBase, piece);
+        position += takeBytes;
+        withinSegmentBytes += takeBytes;
+      }
+      this.replaceRange(bucketIndex, fromBytes, stopBytes - bucketBase, pieces);
+    }
+  }
+
+  read(offsetBytes: number, lengthBytes: number): Payload {
+    checkRange("read", offsetBytes, lengthBytes);
+    const out: Segment[] = [];
+    if (lengthBytes === 0) return new Payload(out);
+    const endBytes = offsetBytes + lengthBytes;
+    let position = offsetBytes;
+    const firstBucket = Math.floor(offsetBytes / CONTENT_BUCKET_BYTES);
+    const lastBucket = Math.floor((endBytes - 1) / CONTENT_BUCKET_BYTES);
+    const visit = (bucketIndex: number, bucket: Bucket): void => {
+      const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
+      const fromBytes = position - bucketBase;
+      const toBytes = Math.min(endBytes - bucketBase, CONTENT_BUCKET_BYTES);
+      for (let i = firstEndingAfter(bucket, fromBytes); i < bucket.length; i++) {
+        const extent = bucket[i] as Extent;
+        if (extent.startBytes >= toBytes) break;
+        const startBytes = Math.max(extent.startBytes, fromBytes);
+        const stopBytes = Math.min(extent.startBytes + extent.segment.lengthBytes, toBytes);
+        const absoluteStart = bucketBase + startBytes;
+        if (absoluteStart > position) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, absoluteStart - position));
+        pushSegment(out, sliceSegment(extent.segment, startBytes - extent.startBytes, stopBytes - startBytes));
+        position = bucketBase + stopBytes;
+      }
+    };
+    if (lastBucket - firstBucket <= 4 * this.buckets.size + 64) {
+      for (let bucketIndex = firstBucket; bucketIndex <= lastBucket; bucketIndex++) {
+        const bucket = this.buckets.get(bucketIndex);
+        if (bucket !== undefined) visit(bucketIndex, bucket);
+      }
+    } else {
+      // A read far wider than the written buckets walks the written ones instead of every address.
+      const keys = this.sortedKeys();
+      for (let i = lowerBound(keys, firstBucket); i < keys.length; i++) {
+        const bucketIndex = keys[i] as number;
+        if (bucketIndex > lastBucket) break;
+        visit(bucketIndex, this.buckets.get(bucketIndex) as Bucket);
+      }
+    }
+    if (position < endBytes) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, endBytes - position));
+    return new Payload(out);
+  }
+
+  /** An independent copy; buckets are shared until either copy writes to them. */
+  clone(): ContentStore {
+    const copy = new ContentStore(this.unwrittenStamp === undefined ? {} : { unwrittenStamp: this.unwrittenStamp });
+    copy.buckets = new Map(this.buckets);
+    copy.sortedKeysCache = this.sortedKeysCache;
+    copy.storedBytesTotal = this.storedBytesTotal;
+    copy.extentTotal = this.extentTotal;
+    return copy;
+  }
+
+  /** Visits the stored extents in address order, with absolute offsets. */
+  forEachExtent(visit: (offsetBytes: number, segment: Segment) => void): void {
+    for (const bucketIndex of this.sortedKeys()) {
+      const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
+      for (const extent of this.buckets.get(bucketIndex) as Bucket) visit(bucketBase + extent.startBytes, extent.segment);
+    }
+  }
+
+  /**
+   * A SHA-256 of the canonical content: two stores whose reads are equal
+   * everywhere hash the same whatever their write histories, and the buckets
+   * are walked in address order so Map insertion order cannot matter.
+   */
+  contentHash(): string {
+    const hasher = new CanonicalContentHasher(this.unwrittenStamp);
+    let position = 0;
+    this.forEachExtent((offsetBytes, segment) => {
+      if (offsetBytes > position) hasher.add(unwrittenSegment(this.unwrittenStamp, position, offsetBytes - position), position);
+      hasher.add(segment, offsetBytes);
+      position = offsetBytes + segment.lengthBytes;
+    });
+    return hasher.digest();
+  }
+
+  /** Replaces [fromBytes, toBytes) of one bucket with `pieces` (already sorted, within that range). */
+  private replaceRange(bucketIndex: number, fromBytes: number, toBytes: number, pieces: readonly Extent[]): void {
+    const old = this.buckets.get(bucketIndex);
+    if (old === undefined) {
+      if (pieces.length === 0) return;
+      this.buckets.set(bucketIndex, pieces);
+      this.sortedKeysCache = undefined;
+      this.account(pieces, 1);
+      return;
+    }
+    const out: Extent[] = [];
+    let i = 0;
+    while (i < old.length && endOf(old[i] as Extent) <= fromBytes) out.push(old[i++] as Extent);
+    let tail: Extent | undefined;
+    while (i < old.length && (old[i] as Extent).startBytes < toBytes) {
+      const extent = old[i++] as Extent;
+      if (extent.startBytes < fromBytes) pushMerged(out, extent.startBytes, sliceSegment(extent.segment, 0, fromBytes - extent.startBytes));
+      const extentEnd = endOf(extent);
+      if (extentEnd > toBytes) tail = { startBytes: toBytes, segment: sliceSegment(extent.segment, toBytes - extent.startBytes, extentEnd - toBytes) };
+    }
+    for (const piece of pieces) pushMerged(out, piece.startBytes, piece.segment);
+    if (tail !== undefined) pushMerged(out, tail.startBytes, tail.segment);
+    while (i < old.length) {
+      const extent = old[i++] as Extent;
+      pushMerged(out, extent.startBytes, extent.segment);
+    }
+    this.account(old, -1);
+    this.account(out, 1);
+    if (out.length === 0) {
+      this.buckets.delete(bucketIndex);
+      this.sortedKeysCache = undefined;
+    } else {
+      this.buckets.set(bucketIndex, out);
+    }
+  }
+
+  private account(extents: readonly Extent[], sign: 1 | -1): void {
+    this.extentTotal += sign * extents.length;
+    for (const extent of extents) this.storedBytesTotal += sign * extent.segment.lengthBytes;
+  }
+
+  private sortedKeys(): number[] {
+    if (this.sortedKeysCache === undefined) this.sortedKeysCache = [...this.buckets.keys()].sort((a, b) => a - b);
+    return this.sortedKeysCache;
+  }
+}
+
+function checkRange(op: string, offsetBytes: number, lengthBytes: number): void {
+  if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0 || !Number.isSafeInteger(lengthBytes) || lengthBytes < 0) {
+    throw new RangeError(`content ${op} of ${lengthBytes} bytes at ${offsetBytes}: offset and length must be non-negative integers`);
+  }
+  if (!Number.isSafeInteger(offsetBytes + lengthBytes)) throw new RangeError(`content ${op} of ${lengthBytes} bytes at ${offsetBytes} ends past 2^53`);
+}
+
+function endOf(extent: Extent): number {
+  return extent.startBytes + extent.segment.lengthBytes;
+}
+
+/** Appends an extent, merging it into the last one when it continues it. */
+function pushMerged(extents: Extent[], startBytes: number, segment: Segment): void {
+  const last = extents[extents.length - 1];
+  if (last !== undefined && endOf(last) === startBytes) {
+    const merged = mergeSegments(last.segment, segment);
+    if (merged !== undefined) {
+      extents[extents.length - 1] = { startBytes: last.startBytes, segment: merged };
+      return;
+    }
+  }
+  extents.push({ startBytes, segment });
+}
+
+/** Appends a segment to a read result, merging it into the last one when it continues it. */
+function pushSegment(segments: Segment[], segment: Segment): void {
+  const last = segments[segments.length - 1];
+  const merged = last === undefined ? undefined : mergeSegments(last, segment);
+  if (merged === undefined) segments.push(segment);
+  else segments[segments.length - 1] = merged;
+}
+
+/** Index of the first extent that ends after `offsetBytes` (binary search). */
+function firstEndingAfter(bucket: Bucket, offsetBytes: number): number {
+  let low = 0;
+  let high = bucket.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (endOf(bucket[middle] as Extent) <= offsetBytes) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Index of the first key that is at least `value` (binary search). */
+function lowerBound(keys: readonly number[], value: number): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((keys[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

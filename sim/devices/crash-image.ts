@@ -1,0 +1,113 @@
+import type { ContentView, ContentStore } from "./content-store.js";
+import type { WriteLogView, WriteRecord } from "./write-log.js";
+
+/** Which writes a crash at one point keeps for sure, and which it may or may not keep. */
+export interface CrashState {
+  readonly crashPoint: number;
+  /** Writes durable at the crash point: every image holds them (unless a later write covers them). */
+  readonly durableWriteIds: number[];
+  /** Writes submitted but not durable: in flight, or completed into the volatile cache and not yet flushed. */
+  readonly pendingWriteIds: number[];
+}
+
+/** A multi-sector surviving write of which only some sectors reached the media. */
+export interface Tear {
+  readonly writeId: number;
+  /** Sector indices relative to the write's first sector, 0-based. */
+  readonly keptSectors: ReadonlyArray<number>;
+}
+
+export function crashStateAt(log: WriteLogView, crashPoint: number): CrashState {
+  checkCrashPoint(log, crashPoint);
+  const durableWriteIds: number[] = [];
+  const pendingWriteIds: number[] = [];
+  for (const record of log.writes) {
+    if (record.submittedAt > crashPoint) break;
+    if (record.durableAt !== undefined && record.durableAt <= crashPoint) durableWriteIds.push(record.writeId);
+    else pendingWriteIds.push(record.writeId);
+  }
+  return { crashPoint, durableWriteIds, pendingWriteIds };
+}
+
+/**
+ * What the media holds after a crash at `crashPoint` when exactly the pending
+ * writes in `survivingPendingIds` reached it (and, for `tear`, only some of
+ * its sectors). Writes land in completion order, then the writes still in
+ * flight in submission order: completion order is the order in which reads
+ * saw the data, so an image where everything survives equals what the device
+ * showed, and a durable FUA write is never overtaken by an older cached write
+ * that completed before it. Neither the log nor `initial` is changed.
+ */
+export function buildCrashImage(
+  log: WriteLogView,
+  initial: ContentView,
+  crashPoint: number,
+  survivingPendingIds: ReadonlySet<number>,
+  tear?: Tear,
+): ContentStore {
+  checkCrashPoint(log, crashPoint);
+  for (const writeId of survivingPendingIds) {
+    const record = log.writes[writeId];
+    if (record === undefined || record.submittedAt > crashPoint) throw new Error(`surviving write ${writeId} was not submitted by crash point ${crashPoint}`);
+    if (isDurableAt(record, crashPoint)) throw new Error(`surviving write ${writeId} is durable at crash point ${crashPoint}, not pending`);
+  }
+  if (tear !== undefined) checkTear(log, tear, survivingPendingIds);
+
+  const image = initial.clone();
+  const land = (record: WriteRecord): void => {
+    if (tear !== undefined && tear.writeId === record.writeId) landTorn(image, record, tear, log.sectorSizeBytes);
+    else image.write(record.offsetBytes, record.payload);
+  };
+  // Writes completed by the crash point form a prefix of the completion order.
+  for (const writeId of log.completions) {
+    const record = log.write(writeId);
+    if ((record.completedAt as number) > crashPoint) break;
+    if (isDurableAt(record, crashPoint) || survivingPendingIds.has(writeId)) land(record);
+  }
+  for (const record of log.writes) {
+    if (record.submittedAt > crashPoint) break;
+    const inFlight = record.completedAt === undefined || record.completedAt > crashPoint;
+    if (inFlight && survivingPendingIds.has(record.writeId)) land(record);
+  }
+  return image;
+}
+
+function isDurableAt(record: WriteRecord, crashPoint: number): boolean {
+  return record.durableAt !== undefined && record.durableAt <= crashPoint;
+}
+
+function checkCrashPoint(log: WriteLogView, crashPoint: number): void {
+  if (!Number.isSafeInteger(crashPoint) || crashPoint < 0 || crashPoint > log.length) {
+    throw new RangeError(`crash point ${crashPoint} is outside [0, ${log.length}]`);
+  }
+}
+
+function checkTear(log: WriteLogView, tear: Tear, survivingPendingIds: ReadonlySet<number>): void {
+  if (!survivingPendingIds.has(tear.writeId)) throw new Error(`torn write ${tear.writeId} is not among the surviving pending writes`);
+  const record = log.write(tear.writeId);
+  const sectors = record.payload.lengthBytes / log.sectorSizeBytes;
+  let previous = -1;
+  for (const sector of tear.keptSectors) {
+    if (!Number.isInteger(sector) || sector <= previous || sector >= sectors) {
+      throw new Error(`kept sectors of torn write ${tear.writeId} must be increasing integers in [0, ${sectors}), got [${tear.keptSectors.join(", ")}]`);
+    }
+    previous = sector;
+  }
+}
+
+/** Lands only the kept sectors of a write, one write per run of consecutive sectors. */
+function landTorn(image: ContentStore, record: WriteRecord, tear: Tear, sectorSizeBytes: number): void {
+  const kept = tear.keptSectors;
+  let i = 0;
+  while (i < kept.length) {
+    const first = kept[i] as number;
+    let last = first;
+    while (kept[i + 1] === last + 1) {
+      last++;
+      i++;
+    }
+    i++;
+    const startBytes = first * sectorSizeBytes;
+    image.write(record.offsetBytes + startBytes, record.payload.slice(startBytes, (last - first + 1) * sectorSizeBytes));
+  }
+}

@@ -1,0 +1,275 @@
+import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "../../io/block-device.js";
+import { Payload, type Segment } from "../../io/payload.js";
+import type { Kernel } from "../kernel.js";
+import { ContentStore, type ContentView } from "./content-store.js";
+import { buildCrashImage, crashStateAt, type CrashState, type Tear } from "./crash-image.js";
+import type { ServiceModel, ServiceRequest } from "./service-model.js";
+import { WriteCacheDurability } from "./write-cache.js";
+import { WriteLog, type LogEntry, type WriteLogView } from "./write-log.js";
+
+export interface SimDeviceOptions {
+  readonly name: string;
+  readonly capacityBytes: number;
+  /** A power of two, at least 512. */
+  readonly sectorSizeBytes: number;
+  /** Requests in the service model at once; more wait in submission order. */
+  readonly queueDepth: number;
+  readonly kernel: Kernel;
+  /** When requests complete; the device decides what they do to the contents. */
+  readonly model: ServiceModel;
+  /** With a volatile write cache, completed writes are durable only after a flush (or with FUA). */
+  readonly writeCache: boolean;
+  /** Never-written space reads as this stamp at the absolute offset instead of zeros. */
+  readonly unwrittenStamp?: number;
+  /** Keep the log of writes and flushes that crash images are built from. */
+  readonly recordLog?: boolean;
+  /** What the media holds before the first request; the device keeps its own copy. */
+  readonly initialContents?: ContentStore;
+}
+
+/** A misconfigured device: an expected failure of bad input, reported before the simulation starts. */
+export class DeviceConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeviceConfigError";
+  }
+}
+
+export interface DeviceStats {
+  reads: number;
+  writes: number;
+  flushes: number;
+  fuaWrites: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+type CompletionCallback = (completion: IoCompletion, error?: DeviceError) => void;
+
+interface Admission {
+  readonly request: IoRequest;
+  readonly onComplete: CompletionCallback;
+  /** Write id for a write, flush id for a flush, unused for a read. */
+  readonly id: number;
+  /** For a flush: how many completed writes it covers (see WriteCacheDurability.flushSubmitted). */
+  readonly flushCoverage: number;
+}
+
+/**
+ * A simulated block device: sparse contents, a volatile write cache with
+ * flush and FUA, a queue-depth limit with FIFO admission, and the write log
+ * crash images are built from. When requests complete is the service model's
+ * business; what they do is decided here, at completion: a write's data
+ * becomes visible when it completes and a read returns what is visible when it
+ * completes. Statistics count completed requests.
+ */
+export class SimDevice implements BlockDevice {
+  readonly name: string;
+  readonly capacityBytes: number;
+  readonly sectorSizeBytes: number;
+  readonly queueDepth: number;
+  readonly writeCache: boolean;
+  private readonly kernel: Kernel;
+  private readonly model: ServiceModel;
+  private readonly initial: ContentStore;
+  private readonly visible: ContentStore;
+  /** Present only with a write cache; without one the visible contents are the durable ones. */
+  private readonly cache: WriteCacheDurability | undefined;
+  private readonly writeLog: WriteLog | undefined;
+  private readonly waiting: Admission[] = [];
+  private waitingHead = 0;
+  private inModel = 0;
+  private nextWriteId = 0;
+  private nextFlushId = 0;
+  private readonly counters: DeviceStats = { reads: 0, writes: 0, flushes: 0, fuaWrites: 0, bytesRead: 0, bytesWritten: 0 };
+
+  constructor(options: SimDeviceOptions) {
+    validateOptions(options);
+    this.name = options.name;
+    this.capacityBytes = options.capacityBytes;
+    this.sectorSizeBytes = options.sectorSizeBytes;
+    this.queueDepth = options.queueDepth;
+    this.writeCache = options.writeCache;
+    this.kernel = options.kernel;
+    this.model = options.model;
+    const unwritten = options.unwrittenStamp === undefined ? {} : { unwrittenStamp: options.unwrittenStamp };
+    this.initial = options.initialContents?.clone() ?? new ContentStore(unwritten);
+    this.visible = this.initial.clone();
+    this.cache = options.writeCache ? new WriteCacheDurability(this.initial.clone()) : undefined;
+    this.writeLog = options.recordLog === true ? new WriteLog({ writeCache: options.writeCache, sectorSizeBytes: options.sectorSizeBytes }) : undefined;
+  }
+
+  get stats(): Readonly<DeviceStats> {
+    return this.counters;
+  }
+
+  /** Requests in the service model now. */
+  get inServiceCount(): number {
+    return this.inModel;
+  }
+
+  /** Requests waiting for a queue slot. */
+  get waitingCount(): number {
+    return this.waiting.length - this.waitingHead;
+  }
+
+  /** Completed writes held only in the volatile cache. */
+  get cachedWriteCount(): number {
+    return this.cache?.cachedWriteCount ?? 0;
+  }
+
+  submit(request: IoRequest, onComplete: CompletionCallback): void {
+    const problem = requestProblem(this, request);
+    if (problem !== undefined) {
+      const error = new DeviceError(this.name, problem);
+      this.kernel.schedule(0, () => onComplete(undefined, error));
+      return;
+    }
+    const nowNs = this.kernel.nowNs;
+    let admission: Admission;
+    if (request.op === "write") {
+      // The device owns what it was given: a caller may reuse its buffer once the write completes,
+      // and the log must keep the bytes that were submitted.
+      const owned: IoRequest = { ...request, payload: ownedPayload(request.payload) };
+      admission = { request: owned, onComplete, id: this.nextWriteId++, flushCoverage: 0 };
+      this.writeLog?.writeSubmitted(nowNs, admission.id, request.offsetBytes, owned.payload, request.fua);
+    } else if (request.op === "flush") {
+      admission = { request, onComplete, id: this.nextFlushId++, flushCoverage: this.cache?.flushSubmitted() ?? 0 };
+      this.writeLog?.flushSubmitted(nowNs, admission.id);
+    } else {
+      admission = { request, onComplete, id: -1, flushCoverage: 0 };
+    }
+    if (this.inModel < this.queueDepth) this.admit(admission);
+    else this.waiting.push(admission);
+  }
+
+  /** The visible contents: what reads return now. */
+  contents(): ContentView {
+    return this.visible;
+  }
+
+  /** A copy of what a power loss with nothing pending would leave on the media. */
+  durableContents(): ContentStore {
+    return (this.cache?.durable ?? this.visible).clone();
+  }
+
+  /** A copy of the contents the device started with; crash images start from them. */
+  initialContents(): ContentStore {
+    return this.initial.clone();
+  }
+
+  /** The log entries so far; crash points are 0..logEntries().length. */
+  logEntries(): readonly LogEntry[] {
+    return this.requireLog().entries;
+  }
+
+  /** The write log, read-only, for crash tooling that wants per-write records. */
+  log(): WriteLogView {
+    return this.requireLog();
+  }
+
+  crashStateAt(crashPoint: number): CrashState {
+    return crashStateAt(this.requireLog(), crashPoint);
+  }
+
+  buildImage(crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear?: Tear): ContentStore {
+    return buildCrashImage(this.requireLog(), this.initial, crashPoint, survivingPendingIds, tear);
+  }
+
+  private requireLog(): WriteLog {
+    if (this.writeLog === undefined) throw new Error(`device ${this.name} was created without recordLog, so it has no write log`);
+    return this.writeLog;
+  }
+
+  private admit(admission: Admission): void {
+    this.inModel++;
+    const { request } = admission;
+    let called = false;
+    this.model.submit(serviceRequest(request), () => {
+      if (called) throw new Error(`service model ${this.model.description} of device ${this.name} completed a ${request.op} twice`);
+      called = true;
+      this.complete(admission);
+    });
+  }
+
+  private complete(admission: Admission): void {
+    const { request } = admission;
+    const nowNs = this.kernel.nowNs;
+    let completion: IoCompletion;
+    switch (request.op) {
+      case "read":
+        completion = this.visible.read(request.offsetBytes, request.lengthBytes);
+        this.counters.reads++;
+        this.counters.bytesRead += request.lengthBytes;
+        break;
+      case "write":
+        this.visible.write(request.offsetBytes, request.payload);
+        this.cache?.writeCompleted(request.offsetBytes, request.payload, request.fua);
+        this.writeLog?.writeCompleted(nowNs, admission.id);
+        this.counters.writes++;
+        this.counters.bytesWritten += request.payload.lengthBytes;
+        if (request.fua) this.counters.fuaWrites++;
+        break;
+      case "flush":
+        this.cache?.flushCompleted(admission.flushCoverage);
+        this.writeLog?.flushCompleted(nowNs, admission.id);
+        this.counters.flushes++;
+        break;
+    }
+    this.inModel--;
+    // The freed slot goes to the oldest waiting request before the caller can submit a new one.
+    if (this.waitingHead < this.waiting.length) this.admit(this.dequeue());
+    admission.onComplete(completion);
+  }
+
+  private dequeue(): Admission {
+    const next = this.waiting[this.waitingHead] as Admission;
+    this.waitingHead++;
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting.length = 0;
+      this.waitingHead = 0;
+    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+    return next;
+  }
+}
+
+function serviceRequest(request: IoRequest): ServiceRequest {
+  switch (request.op) {
+    case "read":
+      return { op: "read", offsetBytes: request.offsetBytes, lengthBytes: request.lengthBytes, fua: false };
+    case "write":
+      return { op: "write", offsetBytes: request.offsetBytes, lengthBytes: request.payload.lengthBytes, fua: request.fua };
+    case "flush":
+      return { op: "flush", offsetBytes: 0, lengthBytes: 0, fua: false };
+  }
+}
+
+/** The payload with its real-byte segments copied; stamps and zeros are immutable values already. */
+function ownedPayload(payload: Payload): Payload {
+  if (!payload.segments.some((segment) => segment.kind === "bytes")) return payload;
+  return new Payload(
+    payload.segments.map((segment): Segment => (segment.kind === "bytes" ? { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice() } : segment)),
+  );
+}
+
+function validateOptions(options: SimDeviceOptions): void {
+  const { name, capacityBytes, sectorSizeBytes, queueDepth, unwrittenStamp, initialContents } = options;
+  if (typeof name !== "string" || name === "") throw new DeviceConfigError("device name must be a non-empty string");
+  const where = `device ${name}`;
+  if (!Number.isSafeInteger(sectorSizeBytes) || sectorSizeBytes < 512 || (sectorSizeBytes & (sectorSizeBytes - 1)) !== 0) {
+    throw new DeviceConfigError(`${where}: sectorSizeBytes must be a power of two of at least 512, got ${sectorSizeBytes}`);
+  }
+  if (!Number.isSafeInteger(capacityBytes) || capacityBytes <= 0 || capacityBytes % sectorSizeBytes !== 0) {
+    throw new DeviceConfigError(`${where}: capacityBytes must be a positive multiple of the ${sectorSizeBytes}-byte sector, got ${capacityBytes}`);
+  }
+  if (!Number.isSafeInteger(queueDepth) || queueDepth < 1) throw new DeviceConfigError(`${where}: queueDepth must be a positive integer, got ${queueDepth}`);
+  if (unwrittenStamp !== undefined && !Number.isSafeInteger(unwrittenStamp)) {
+    throw new DeviceConfigError(`${where}: unwrittenStamp must be a safe integer, got ${unwrittenStamp}`);
+  }
+  if (initialContents !== undefined && unwrittenStamp !== undefined && initialContents.unwrittenStamp !== unwrittenStamp) {
+    throw new DeviceConfigError(`${where}: unwrittenStamp ${unwrittenStamp} disagrees with the initial contents' ${String(initialContents.unwrittenStamp)}`);
+  }
+}

@@ -1,0 +1,196 @@
+import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "../../io/block-device.js";
+import { concatPayloads, type Payload } from "../../io/payload.js";
+import type { Kernel } from "../kernel.js";
+
+export interface StripeOptions {
+  /** Default "stripe". */
+  readonly name?: string;
+  readonly children: readonly BlockDevice[];
+  /** RAID-0 chunk: a positive multiple of the children's sector size. */
+  readonly stripeUnitBytes: number;
+}
+
+/** One child's share of a request: one contiguous child range covering one or more stripe units. */
+export interface StripePart {
+  readonly child: number;
+  readonly childOffsetBytes: number;
+  readonly lengthBytes: number;
+  /** The pieces of the host range this part carries, in host address order. */
+  readonly pieces: readonly StripePiece[];
+}
+
+/** A run of at most one stripe unit: where it sits in the host request and in its child's part. */
+export interface StripePiece {
+  /** Offset from the start of the host request. */
+  readonly requestOffsetBytes: number;
+  /** Offset from the start of the child part. */
+  readonly partOffsetBytes: number;
+  readonly lengthBytes: number;
+}
+
+/**
+ * RAID-0 over N children: stripe unit u of the volume lives on child u mod N at
+ * child offset floor(u / N) * stripeUnitBytes. A request is cut at unit
+ * boundaries, and the cuts that land on the same child are sent as one child
+ * request: a contiguous host range always maps to one contiguous range per
+ * child (only its first and last units can be partial), so this loses nothing
+ * and saves child requests on large I/O.
+ *
+ * A request completes when every child part has completed, even when one has
+ * failed (then with the first error reported): the caller never hears about a
+ * request while part of it may still reach a child. A flush goes to every
+ * child. The stripe holds no queue of its own; `queueDepth` is the children's
+ * sum, for information.
+ */
+export class StripeDevice implements BlockDevice {
+  readonly name: string;
+  readonly capacityBytes: number;
+  readonly sectorSizeBytes: number;
+  readonly queueDepth: number;
+  readonly stripeUnitBytes: number;
+  /** The member devices, in stripe order, so a crash injector can reach each one's log. */
+  readonly children: readonly BlockDevice[];
+
+  constructor(
+    private readonly kernel: Kernel,
+    options: StripeOptions,
+  ) {
+    this.name = options.name ?? "stripe";
+    const children = options.children;
+    const first = children[0];
+    if (first === undefined) throw new RangeError(`${this.name}: a stripe needs at least one child device`);
+    this.sectorSizeBytes = first.sectorSizeBytes;
+    for (const child of children) {
+      if (child.sectorSizeBytes !== this.sectorSizeBytes) {
+        throw new RangeError(
+          `${this.name}: children disagree on sector size (${first.name} has ${this.sectorSizeBytes} bytes, ${child.name} has ${child.sectorSizeBytes})`,
+        );
+      }
+    }
+    const unit = options.stripeUnitBytes;
+    if (!Number.isSafeInteger(unit) || unit <= 0 || unit % this.sectorSizeBytes !== 0) {
+      throw new RangeError(`${this.name}: stripeUnitBytes must be a positive multiple of the ${this.sectorSizeBytes}-byte sector, got ${String(unit)}`);
+    }
+    this.stripeUnitBytes = unit;
+    const minChildBytes = Math.min(...children.map((child) => child.capacityBytes));
+    const unitsPerChild = Math.floor(minChildBytes / unit);
+    if (unitsPerChild === 0) {
+      throw new RangeError(`${this.name}: the smallest child (${minChildBytes} bytes) holds no whole ${unit}-byte stripe unit`);
+    }
+    this.capacityBytes = children.length * unitsPerChild * unit;
+    this.queueDepth = children.reduce((sum, child) => sum + child.queueDepth, 0);
+    this.children = [...children];
+  }
+
+  /** The child parts of the host range [offsetBytes, offsetBytes + lengthBytes), in child order. */
+  map(offsetBytes: number, lengthBytes: number): StripePart[] {
+    const unit = this.stripeUnitBytes;
+    const n = this.children.length;
+    const building = new Map<number, { childOffsetBytes: number; lengthBytes: number; pieces: StripePiece[] }>();
+    let position = offsetBytes;
+    const endBytes = offsetBytes + lengthBytes;
+    while (position < endBytes) {
+      const unitIndex = Math.floor(position / unit);
+      const inUnit = position - unitIndex * unit;
+      const pieceBytes = Math.min(unit - inUnit, endBytes - position);
+      const child = unitIndex % n;
+      const childOffsetBytes = Math.floor(unitIndex / n) * unit + inUnit;
+      const part = building.get(child);
+      if (part === undefined) {
+        building.set(child, { childOffsetBytes, lengthBytes: pieceBytes, pieces: [{ requestOffsetBytes: position - offsetBytes, partOffsetBytes: 0, lengthBytes: pieceBytes }] });
+      } else {
+        // Contiguity on the child follows from the mapping (see the class comment).
+        part.pieces.push({ requestOffsetBytes: position - offsetBytes, partOffsetBytes: part.lengthBytes, lengthBytes: pieceBytes });
+        part.lengthBytes += pieceBytes;
+      }
+      position += pieceBytes;
+    }
+    return [...building.entries()].sort(([a], [b]) => a - b).map(([child, part]) => ({ child, ...part }));
+  }
+
+  submit(request: IoRequest, onComplete: (completion: IoCompletion, error?: DeviceError) => void): void {
+    const problem = requestProblem(this, request);
+    if (problem !== undefined) {
+      const error = new DeviceError(this.name, problem);
+      this.kernel.schedule(0, () => onComplete(undefined, error));
+      return;
+    }
+    if (request.op === "flush") {
+      this.fanOut(
+        this.children.map((child) => ({ child, request })),
+        () => undefined,
+        onComplete,
+      );
+      return;
+    }
+    const lengthBytes = request.op === "read" ? request.lengthBytes : request.payload.lengthBytes;
+    const parts = this.map(request.offsetBytes, lengthBytes);
+    if (request.op === "write") {
+      const { payload, fua } = request;
+      this.fanOut(
+        parts.map((part) => ({
+          child: this.children[part.child] as BlockDevice,
+          request: {
+            op: "write",
+            offsetBytes: part.childOffsetBytes,
+            fua,
+            payload: concatPayloads(part.pieces.map((piece) => payload.slice(piece.requestOffsetBytes, piece.lengthBytes))),
+          },
+        })),
+        () => undefined,
+        onComplete,
+      );
+      return;
+    }
+    this.fanOut(
+      parts.map((part) => ({
+        child: this.children[part.child] as BlockDevice,
+        request: { op: "read", offsetBytes: part.childOffsetBytes, lengthBytes: part.lengthBytes },
+      })),
+      (results) => reassemble(this.name, parts, results),
+      onComplete,
+    );
+  }
+
+  /** Sends every submission and completes once, after the last child completion. */
+  private fanOut(
+    submissions: readonly Submission[],
+    combine: (results: readonly IoCompletion[]) => IoCompletion | DeviceError,
+    onComplete: (completion: IoCompletion, error?: DeviceError) => void,
+  ): void {
+    const results = new Array<IoCompletion>(submissions.length);
+    let remaining = submissions.length;
+    let firstError: DeviceError | undefined;
+    submissions.forEach(({ child, request }, index) => {
+      child.submit(request, (completion, error) => {
+        if (error !== undefined) firstError ??= error;
+        results[index] = completion;
+        remaining--;
+        if (remaining > 0) return;
+        const combined = firstError ?? combine(results);
+        if (combined instanceof DeviceError) onComplete(undefined, combined);
+        else onComplete(combined);
+      });
+    });
+  }
+}
+
+interface Submission {
+  readonly child: BlockDevice;
+  readonly request: IoRequest;
+}
+
+/** The host read's data: each piece cut from its child's data, in host address order. */
+function reassemble(name: string, parts: readonly StripePart[], results: readonly IoCompletion[]): Payload | DeviceError {
+  const pieces: { requestOffsetBytes: number; data: Payload }[] = [];
+  for (const [index, part] of parts.entries()) {
+    const data = results[index];
+    if (data === undefined || data.lengthBytes !== part.lengthBytes) {
+      // A child breaking its contract must not turn into a silently short or misaligned read.
+      return new DeviceError(name, `child ${part.child} returned ${data?.lengthBytes ?? "no"} bytes for a ${part.lengthBytes}-byte read`);
+    }
+    for (const piece of part.pieces) pieces.push({ requestOffsetBytes: piece.requestOffsetBytes, data: data.slice(piece.partOffsetBytes, piece.lengthBytes) });
+  }
+  pieces.sort((a, b) => a.requestOffsetBytes - b.requestOffsetBytes);
+  return concatPayloads(pieces.map((piece) => piece.data));
+}

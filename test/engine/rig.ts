@@ -1,0 +1,72 @@
+import { Kernel } from "../../sim/kernel.js";
+import { SimDevice } from "../../sim/devices/sim-device.js";
+import { InstantModel } from "../../sim/devices/models/instant.js";
+import type { ContentStore } from "../../sim/devices/content-store.js";
+import type { Coroutine } from "../../io/coroutine.js";
+import { formatCacheLu, mountCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName, type CommitPolicy } from "../../engine/index.js";
+
+/** Stamps that never-written space reads as: the Source LU's original contents, the Cache LU's garbage. */
+export const SOURCE_ORIGIN_STAMP = 1;
+export const CACHE_GARBAGE_STAMP = 2;
+
+export interface RigOptions {
+  readonly seed?: string;
+  readonly sourceBytes: number;
+  readonly cacheBytes: number;
+  readonly sectorSizeBytes?: number;
+  readonly writeCache?: boolean;
+  readonly recordLog?: boolean;
+  readonly sourceContents?: ContentStore;
+  readonly cacheContents?: ContentStore;
+}
+
+/** A kernel with a zero-latency Source LU and Cache LU, and a way to run engine coroutines to completion. */
+export class Rig {
+  readonly kernel: Kernel;
+  readonly source: SimDevice;
+  readonly cache: SimDevice;
+
+  constructor(readonly options: RigOptions) {
+    this.kernel = new Kernel(options.seed ?? "rig");
+    const device = (name: string, capacityBytes: number, unwrittenStamp: number, initialContents: ContentStore | undefined) =>
+      new SimDevice({
+        name,
+        capacityBytes,
+        sectorSizeBytes: options.sectorSizeBytes ?? 512,
+        queueDepth: 64,
+        kernel: this.kernel,
+        model: new InstantModel(this.kernel),
+        writeCache: options.writeCache ?? false,
+        unwrittenStamp,
+        recordLog: options.recordLog ?? false,
+        ...(initialContents === undefined ? {} : { initialContents }),
+      });
+    this.source = device("source", options.sourceBytes, SOURCE_ORIGIN_STAMP, options.sourceContents);
+    this.cache = device("cache", options.cacheBytes, CACHE_GARBAGE_STAMP, options.cacheContents);
+  }
+
+  /** Runs one coroutine to completion in simulated time and returns its result. */
+  run<T>(coroutine: Coroutine<T>): T {
+    let result: { value: T } | undefined;
+    this.kernel.spawn(coroutine, "test", (value) => (result = { value }));
+    this.kernel.runUntilIdle();
+    if (result === undefined) throw new Error(`coroutine did not finish (seed ${this.kernel.seed})`);
+    return result.value;
+  }
+
+  /** Runs several coroutines concurrently to completion. */
+  runAll(coroutines: ReadonlyArray<Coroutine<unknown>>): void {
+    let finished = 0;
+    coroutines.forEach((coroutine, i) => this.kernel.spawn(coroutine, `test/${i}`, () => finished++));
+    this.kernel.runUntilIdle();
+    if (finished !== coroutines.length) throw new Error(`${coroutines.length - finished} coroutines did not finish (seed ${this.kernel.seed})`);
+  }
+
+  format(chunkSizeBytes: number, regionSizeBytes: number, policy: CommitPolicyName | CommitPolicy = "write-through"): CofwEngine {
+    return this.run(formatCacheLu(this.source, this.cache, { chunkSizeBytes, regionSizeBytes, policy: typeof policy === "string" ? makeCommitPolicy(policy) : policy }));
+  }
+
+  mount(policy: CommitPolicyName | CommitPolicy = "write-through"): CofwEngine {
+    return this.run(mountCacheLu(this.source, this.cache, { policy: typeof policy === "string" ? makeCommitPolicy(policy) : policy }));
+  }
+}
