@@ -280,9 +280,11 @@ export class CofwEngine {
       yield* this.io.flush(this.io.source);
       const sequence = this.sessions.nextSequence;
       const replaced = this.sessions.activeSequence(slot) !== undefined;
-      const slots = [...this.sessions.slots];
-      slots[slot] = { state: "active", sequence, endReason: "none" };
-      yield* this.commitSlots({ nextSequence: sequence + 1, slots }, replaced ? [slot] : []);
+      yield* this.commitSlots(() => {
+        const slots = [...this.sessions.slots];
+        slots[slot] = { state: "active", sequence, endReason: "none" };
+        return { nextSequence: sequence + 1, slots };
+      }, replaced ? [slot] : []);
       this.counters.sessionsStarted++;
       if (replaced) this.counters.sessionsStopped++;
       return sequence;
@@ -305,21 +307,27 @@ export class CofwEngine {
   }
 
   private *commitSlotChange(slots: readonly number[], endReason: SlotEndReason): Coroutine {
-    const next = [...this.sessions.slots];
-    for (const slot of slots) next[slot] = { state: "free", sequence: next[slot]!.sequence, endReason };
-    yield* this.commitSlots({ nextSequence: this.sessions.nextSequence, slots: next }, slots);
+    yield* this.commitSlots(() => {
+      const next = [...this.sessions.slots];
+      for (const slot of slots) next[slot] = { state: "free", sequence: next[slot]!.sequence, endReason };
+      return { nextSequence: this.sessions.nextSequence, slots: next };
+    }, slots);
   }
 
   /**
    * Persists new slots, then (only once durable) makes them current in memory
    * and frees the copies that served only the ended sessions: never before,
-   * since until then recovery could still honour those copies.
+   * since until then recovery could still honour those copies. Commits are
+   * serialised, and `build` derives the new slots from the current ones only
+   * once this commit holds the lock: two terminations in flight together
+   * must not each write a table that undoes the other.
    */
-  private *commitSlots(next: DlmMetadata, endedSlots: readonly number[]): Coroutine {
+  private *commitSlots(build: () => DlmMetadata, endedSlots: readonly number[]): Coroutine {
     while (this.slotCommitBusy !== undefined) yield* waitFor(this.slotCommitBusy);
     const busy = new Signal();
     this.slotCommitBusy = busy;
     try {
+      const next = build();
       yield* this.metadata.commitSlots(next);
       this.sessions.nextSequence = next.nextSequence;
       next.slots.forEach((record, slot) => this.sessions.setSlot(slot, record.state, record.sequence, record.endReason));

@@ -279,9 +279,18 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Cor
     chunkMasks[entry.copy] = chunkMasks[entry.copy]! | (1 << entry.slot);
     chunkSources[entry.copy] = entry.sourceChunk;
   }
+  // A chunk whose record vouches for no live session is simply free: its
+  // sessions ended, and their stale Session IDs already say so. Leaked are
+  // copies that never finished (allocated, not in cache) and copies a record
+  // vouches for that no map entry reaches.
   const reclaimableChunks: number[] = [];
   for (let chunk = 0; chunk < chunkCount; chunk++) {
-    if (recordOf(chunk).allocated[within(chunk)] === 1 && chunkMasks[chunk] === 0) reclaimableChunks.push(chunk);
+    const record = recordOf(chunk);
+    const i = within(chunk);
+    if (record.allocated[i] !== 1 || chunkMasks[chunk] !== 0) continue;
+    let vouched = false;
+    for (let slot = 0; slot < SESSION_SLOTS && !vouched; slot++) vouched = vouches(chunk, slot);
+    if (record.inCache[i] === 0 || vouched) reclaimableChunks.push(chunk);
   }
   if (reclaimableChunks.length > 0) {
     repairable("unreachable-chunks", 3, `${reclaimableChunks.length} allocated COFW chunks are reachable from no valid map entry (interrupted copies or ended sessions); recovery frees them`);

@@ -2,6 +2,7 @@ import { Kernel } from "../../sim/kernel.js";
 import { SimDevice } from "../../sim/devices/sim-device.js";
 import { InstantModel } from "../../sim/devices/models/instant.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
+import type { ServiceModel } from "../../sim/devices/service-model.js";
 import type { Coroutine } from "../../io/coroutine.js";
 import { formatCacheLu, mountCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName, type CommitPolicy } from "../../engine/index.js";
 
@@ -18,6 +19,8 @@ export interface RigOptions {
   readonly recordLog?: boolean;
   readonly sourceContents?: ContentStore;
   readonly cacheContents?: ContentStore;
+  /** Latency model of both devices; zero latency when absent. */
+  readonly model?: (kernel: Kernel) => ServiceModel;
 }
 
 /** A kernel with a zero-latency Source LU and Cache LU, and a way to run engine coroutines to completion. */
@@ -35,7 +38,7 @@ export class Rig {
         sectorSizeBytes: options.sectorSizeBytes ?? 512,
         queueDepth: 64,
         kernel: this.kernel,
-        model: new InstantModel(this.kernel),
+        model: options.model?.(this.kernel) ?? new InstantModel(this.kernel),
         writeCache: options.writeCache ?? false,
         unwrittenStamp,
         recordLog: options.recordLog ?? false,

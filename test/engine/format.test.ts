@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { GeometryError, computeLayout } from "../../engine/index.js";
+import {
+  FORMAT_VERSION,
+  decodeDlmMetadata,
+  decodeHeader,
+  decodeMapSector,
+  decodeRecord,
+  decodeRegionBitmapSector,
+  encodeDlmMetadata,
+  encodeHeader,
+  encodeMapSector,
+  encodeRecord,
+  encodeRegionBitmapSector,
+  emptyRecord,
+} from "../../engine/on-disk/codec.js";
+
+const KiB = 1024;
+const geometry = { sectorSizeBytes: 512, chunkSizeBytes: 64 * KiB, regionSizeBytes: 4 * KiB, sourceCapacityBytes: 64 * 1024 * KiB, cacheCapacityBytes: 16 * 1024 * KiB };
+
+describe("format geometry", () => {
+  it("lays the areas out in DESIGN.md's order without overlap", () => {
+    const layout = computeLayout(geometry);
+    const order = [
+      layout.headerSector,
+      layout.tocSector,
+      layout.dlmMetadataSectors[0],
+      layout.repositoryMetadataSectors[0],
+      layout.metadataBitmapSector,
+      layout.initializedBitmapFirstSector,
+      layout.modifiedBitmapFirstSector,
+      layout.mapFirstSector,
+      layout.recordsFirstSector,
+      layout.chunksOffsetBytes / 512,
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
+    expect(layout.chunksOffsetBytes + layout.cofwChunkCount * geometry.chunkSizeBytes).toBeLessThanOrEqual(geometry.cacheCapacityBytes);
+    expect(layout.recordCount * layout.chunksPerRecord).toBeGreaterThanOrEqual(layout.cofwChunkCount);
+    expect(layout.regionCount * layout.entriesPerRegion).toBeGreaterThanOrEqual(layout.sourceChunkCount);
+  });
+
+  it.each([
+    [{ chunkSizeBytes: 48 * KiB }, /power of two/],
+    [{ chunkSizeBytes: 2 * KiB }, /4 KiB to 1 MiB/],
+    [{ chunkSizeBytes: 2048 * KiB }, /4 KiB to 1 MiB/],
+    [{ sectorSizeBytes: 1024 }, /512 or 4096/],
+    [{ regionSizeBytes: 1000 }, /multiple of the 512-byte sector/],
+    [{ cacheCapacityBytes: 64 * KiB }, /too small/],
+    [{ sourceCapacityBytes: 1000 }, /Source LU capacity/],
+  ])("refuses %o", (change, message) => {
+    expect(() => computeLayout({ ...geometry, ...change })).toThrow(GeometryError);
+    expect(() => computeLayout({ ...geometry, ...change })).toThrow(message);
+  });
+
+  it("costs nothing up front for a 16 TiB Source LU: the map is addressed, not allocated", () => {
+    const layout = computeLayout({ ...geometry, sourceCapacityBytes: 16 * 1024 ** 4, cacheCapacityBytes: 64 * 1024 ** 3, regionSizeBytes: 64 * KiB });
+    expect(layout.sourceChunkCount).toBe(2 ** 28);
+    expect(layout.cofwChunkCount).toBeGreaterThan(0);
+  });
+});
+
+describe("on-disk codec", () => {
+  const layout = computeLayout(geometry);
+
+  it("round-trips the header and refuses one with a flipped bit", () => {
+    const bytes = encodeHeader({ version: FORMAT_VERSION, valid: true, geometry });
+    const decoded = decodeHeader(bytes);
+    expect(decoded.ok && decoded.value).toEqual({ version: FORMAT_VERSION, valid: true, geometry });
+    bytes[40] = bytes[40]! ^ 1;
+    expect(decodeHeader(bytes)).toEqual({ ok: false, problem: "bad-checksum" });
+  });
+
+  it("round-trips slots and knows which copy a sector belongs to", () => {
+    const metadata = {
+      nextSequence: 9,
+      slots: Array.from({ length: 8 }, (_, i) => ({ state: i % 2 === 0 ? ("active" as const) : ("free" as const), sequence: i + 1, endReason: i === 3 ? ("terminated-cache-full" as const) : ("none" as const) })),
+    };
+    const bytes = encodeDlmMetadata(layout, 1, 7, metadata);
+    const decoded = decodeDlmMetadata(layout, 1, bytes);
+    expect(decoded.ok && decoded.value).toEqual(metadata);
+    expect(decoded.ok && decoded.generation).toBe(7);
+    // The same bytes read as copy 0 were written somewhere else: a misdirected write.
+    expect(decodeDlmMetadata(layout, 0, bytes)).toEqual({ ok: false, problem: "bad-location" });
+  });
+
+  it("round-trips allocation records, 48-bit source chunks included", () => {
+    const record = emptyRecord(layout);
+    record.sessionIds.set([3, 0, 7, 0, 0, 0, 0, 12]);
+    for (let i = 0; i < layout.chunksPerRecord; i += 3) {
+      record.allocated[i] = 1;
+      record.inCache[i] = i % 2;
+      record.masks[i] = (i * 37) & 0xff;
+      record.sourceChunks[i] = 2 ** 47 + i * 1_000_003;
+    }
+    const decoded = decodeRecord(layout, 5, encodeRecord(layout, 5, record));
+    expect(decoded.ok && decoded.value).toEqual(record);
+  });
+
+  it("detects a torn allocation record (first half new, second half old) and a blank one", () => {
+    const older = emptyRecord(layout);
+    older.allocated[0] = 1;
+    const newer = emptyRecord(layout);
+    newer.allocated[0] = 1;
+    newer.allocated[40] = 1;
+    newer.inCache[40] = 1;
+    newer.masks[40] = 1;
+    newer.sourceChunks[40] = 17;
+    const a = encodeRecord(layout, 2, older);
+    const b = encodeRecord(layout, 2, newer);
+    const torn = new Uint8Array(512);
+    torn.set(b.subarray(0, 256), 0);
+    torn.set(a.subarray(256), 256);
+    expect(decodeRecord(layout, 2, torn)).toEqual({ ok: false, problem: "bad-checksum" });
+    expect(decodeRecord(layout, 2, new Uint8Array(512))).toEqual({ ok: false, problem: "blank" });
+    expect(decodeRecord(layout, 3, b)).toEqual({ ok: false, problem: "bad-location" });
+  });
+
+  it("round-trips map sectors and region bitmap sectors", () => {
+    const entries = new Uint32Array(layout.entriesPerMapSector * 8).map((_, i) => (i % 5 === 0 ? i + 1 : 0));
+    const sector = layout.mapFirstSector + 3;
+    const decoded = decodeMapSector(layout, sector, encodeMapSector(layout, sector, entries));
+    expect(decoded.ok && [...decoded.value]).toEqual([...entries]);
+    const bits = new Uint8Array(layout.bitsPerBitmapSector / 8);
+    bits[0] = 0b1010_0101;
+    const bitmap = decodeRegionBitmapSector(layout, "modifiedBitmap", 0, encodeRegionBitmapSector(layout, "modifiedBitmap", 0, bits));
+    expect(bitmap.ok && bitmap.value[0]).toBe(0b1010_0101);
+    // An initialized-regions sector is not a modified-regions sector, even at the right place.
+    expect(decodeRegionBitmapSector(layout, "modifiedBitmap", 0, encodeRegionBitmapSector(layout, "initializedBitmap", 0, bits))).toEqual({ ok: false, problem: "bad-magic" });
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { write } from "../../io/coroutine.js";
+import { Payload } from "../../io/payload.js";
+import { MountError, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
+import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord } from "../../engine/on-disk/codec.js";
+import { Rig } from "./rig.js";
+import { SimulationError } from "../../sim/errors.js";
+import { Oracle, SECTOR_BYTES, tokensOf } from "./oracle.js";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+function mountError(rig: Rig): MountError {
+  try {
+    rig.mount();
+  } catch (error) {
+    // The kernel reports an exception escaping a process with time and seed; the engine's typed error is its cause.
+    const cause = error instanceof SimulationError ? error.cause : error;
+    if (cause instanceof MountError) return cause;
+    throw error;
+  }
+  throw new Error("mount succeeded");
+}
+
+describe("mount refuses what it cannot trust, with a typed error", () => {
+  it("an unformatted Cache LU", () => {
+    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+    const error = mountError(rig);
+    expect(error.reason).toBe("not-formatted");
+    expect(error.message).toMatch(/never formatted/);
+  });
+
+  it("an unknown format version", () => {
+    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB);
+    rig.run(engine.unmount());
+    const geometry = engine.layout.geometry;
+    rig.run(write(rig.cache, 0, Payload.bytes(encodeHeader({ version: FORMAT_VERSION + 1, valid: true, geometry })), true));
+    const error = mountError(rig);
+    expect(error.reason).toBe("unknown-version");
+    expect(error.message).toMatch(/version 2 is not one this engine knows/);
+  });
+
+  it("a header marked invalid, and a Cache LU formatted for other devices", () => {
+    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB);
+    const geometry = engine.layout.geometry;
+    rig.run(write(rig.cache, 0, Payload.bytes(encodeHeader({ version: FORMAT_VERSION, valid: false, geometry })), true));
+    expect(mountError(rig).reason).toBe("marked-invalid");
+    rig.run(write(rig.cache, 0, Payload.bytes(encodeHeader({ version: FORMAT_VERSION, valid: true, geometry: { ...geometry, sourceCapacityBytes: 2 * MiB } })), true));
+    expect(mountError(rig).reason).toBe("geometry-mismatch");
+  });
+
+  it("a torn allocation record: detected, never trusted, reported by fsck as fatal", () => {
+    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB);
+    rig.run(engine.startSession(0));
+    rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
+    rig.run(engine.unmount());
+    const layout = engine.layout;
+    const newer = emptyRecord(layout);
+    newer.allocated[1] = 1;
+    newer.inCache[1] = 1;
+    // Chunk 60's source number lies in the sector's second half, so the two halves disagree.
+    newer.allocated[60] = 1;
+    newer.sourceChunks[60] = 17;
+    const torn = encodeRecord(layout, 0, newer);
+    // Half of the sector from a newer version, half from what is on disk: bytes no single write produced.
+    const onDisk = rig.cache.contents().read(layout.recordsFirstSector * 512, 512).toBytes();
+    torn.set(onDisk.subarray(256), 256);
+    rig.run(write(rig.cache, layout.recordsFirstSector * 512, Payload.bytes(torn), true));
+    const error = mountError(rig);
+    expect(error.reason).toBe("corrupt-metadata");
+    expect(error.message).toMatch(/allocation record 0 unreadable \(bad-checksum\)/);
+    const report = rig.run(fsck(rig.source, rig.cache));
+    expect(report.clean).toBe(false);
+    expect(report.fatal.map((f) => f.code)).toEqual(["record-corrupt"]);
+  });
+});
+
+describe("recovery", () => {
+  it("never honours a stale map entry after its slot is reused with a new sequence number", () => {
+    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB);
+    rig.run(engine.startSession(3));
+    rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
+    rig.run(engine.startSession(3)); // replaces: the copy made for sequence 1 is stale now
+    rig.run(engine.unmount());
+    const report = rig.run(fsck(rig.source, rig.cache));
+    expect(report.clean).toBe(true);
+    expect(report.summary.staleMapEntries).toBe(1);
+    expect(report.repairable.map((f) => f.code)).toContain("stale-map-entries");
+    const again = rig.mount();
+    // The new session started after the write, so it reads the written data, not the stale copy.
+    expect(tokensOf(rig.run(again.phantomRead(3, 0, 4 * KiB)))).toEqual(tokensOf(Payload.stamp(50, 4 * KiB)));
+    again.assertConsistent();
+  });
+
+  it.each(COMMIT_POLICY_NAMES)("rebuilds the engine from the Cache LU alone after the engine is dropped without unmount (%s)", (policy) => {
+    const rig = new Rig({ sourceBytes: 2 * MiB, cacheBytes: 2 * MiB });
+    const sectors = (2 * MiB) / SECTOR_BYTES;
+    const oracle = new Oracle(sectors);
+    const engine = rig.format(16 * KiB, 1 * KiB, policy);
+    let stamp = 100;
+    for (const slot of [0, 5]) {
+      rig.run(engine.startSession(slot));
+      oracle.start(slot);
+      for (let i = 0; i < 20; i++) {
+        const first = (i * 97 + slot * 13) % (sectors - 8);
+        rig.run(engine.hostWrite(first * SECTOR_BYTES, Payload.stamp(stamp, 8 * SECTOR_BYTES)));
+        oracle.write(first, 8, stamp++);
+      }
+    }
+    // No unmount: the next engine knows only what reached the Cache LU.
+    const again = rig.mount(policy);
+    again.assertConsistent();
+    if (policy === "dirty-region-log") expect(again.counters.recoveryRegionsRebuilt).toBeGreaterThan(0);
+    else expect(again.counters.recoveryRegionsRebuilt).toBe(0);
+    expect(again.counters.recoveryBytesRead).toBeGreaterThan(0);
+    for (const slot of [0, 5]) expect(tokensOf(rig.run(again.phantomRead(slot, 0, 2 * MiB)))).toEqual(oracle.expectedPhantom(slot, 0, sectors));
+    expect(tokensOf(rig.run(again.hostRead(0, 2 * MiB)))).toEqual(oracle.expectedSource(0, sectors));
+    // And a second mount of what the first one wrote back finds nothing left to rebuild.
+    const third = rig.mount(policy);
+    expect(third.counters.recoveryRegionsRebuilt).toBe(0);
+  });
+});
