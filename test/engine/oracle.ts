@@ -1,4 +1,4 @@
-import { Payload } from "../../io/payload.js";
+import type { Payload } from "../../io/payload.js";
 import { SOURCE_ORIGIN_STAMP } from "./rig.js";
 
 /**
