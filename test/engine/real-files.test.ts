@@ -108,14 +108,15 @@ function firstDifference(actual: Uint8Array, expected: Uint8Array): number | und
   return Math.min(actual.length, expected.length);
 }
 
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array, what: string): void {
+/** `baseBytes`: the Source LU offset of the compared bytes' first one, so a failure names the real chunk. */
+function expectSameBytes(actual: Uint8Array, expected: Uint8Array, what: string, baseBytes = 0): void {
   const at = firstDifference(actual, expected);
-  const verdict =
-    at === undefined
-      ? "identical"
-      : `${what}: ${actual.length} bytes against ${expected.length}; first difference at byte ${at} ` +
-        `(chunk ${Math.floor(at / CHUNK_BYTES)}, +${at % CHUNK_BYTES}): got ${actual[at]}, expected ${expected[at]}`;
-  expect(verdict).toBe("identical");
+  if (at === undefined) return;
+  const offsetBytes = baseBytes + at;
+  expect.fail(
+    `${what}: ${actual.length} bytes against ${expected.length} expected; first difference at Source LU byte ${offsetBytes} ` +
+      `(chunk ${Math.floor(offsetBytes / CHUNK_BYTES)}, +${offsetBytes % CHUNK_BYTES}): got ${actual[at]}, expected ${expected[at]}`,
+  );
 }
 
 interface Devices {
@@ -172,7 +173,7 @@ async function writeTogether(engine: CofwEngine, oracle: Oracle, stream: ByteStr
   const [reads] = await Promise.all([Promise.all(phantomReads), Promise.all(writesDone)]);
   // A phantom read racing the writes still sees the point in time, never a write made after it.
   for (const { slot, bytes } of reads) {
-    expectSameBytes(bytes, oracle.sessions.get(slot)!.subarray(spanStart, spanEnd), `phantom read of slot ${slot} during writes`);
+    expectSameBytes(bytes, oracle.sessions.get(slot)!.subarray(spanStart, spanEnd), `phantom read of slot ${slot} during writes`, spanStart);
   }
   writes.forEach(([offsetBytes], i) => oracle.write(offsetBytes, data[i]!));
 }
@@ -203,69 +204,76 @@ const SEEDS: Record<CommitPolicyName, number> = { "write-through": 0x5eed0001, "
 
 type Ending = "dropped without unmount" | "cleanly unmounted";
 
+/**
+ * Formats the files and drives one engine through sessions and writes. The
+ * engine object is created and dropped here: once this returns, nothing of it
+ * is reachable and only the files carry its state.
+ */
+async function firstLife(policyName: CommitPolicyName, ending: Ending, oracle: Oracle, stream: ByteStream): Promise<void> {
+  const devices = await openDevicePair(true);
+  const engine = await runAsync(
+    formatCacheLu(devices.source, devices.cache, { chunkSizeBytes: CHUNK_BYTES, regionSizeBytes: REGION_BYTES[policyName], policy: makeCommitPolicy(policyName) }),
+  );
+  // Enough COFW chunks for every copy below: none may be lost to a full Cache LU.
+  expect(engine.layout.cofwChunkCount).toBeGreaterThan(100);
+
+  // The Source LU gets real, distinct contents everywhere before any session exists: no copies.
+  await writeTogether(engine, oracle, stream, Array.from({ length: 16 }, (_, i): PlannedWrite => [i * 512 * KiB, 512 * KiB]));
+  expect(engine.counters.cofwCopies).toBe(0);
+
+  expect(await startSession(engine, oracle, 0)).toBe(1);
+  await writeTogether(engine, oracle, stream, [
+    [chunk(1, 8 * KiB), 4 * KiB], // two partial writes of one chunk, in flight together: one copy
+    [chunk(1, 60 * KiB), 512],
+    [chunk(3, 32 * KiB), 2 * CHUNK_BYTES], // spans three chunks, partially at both ends
+    [chunk(10), CHUNK_BYTES],
+    [chunk(127, CHUNK_BYTES - 512), 512], // the last sector of the Source LU
+  ]);
+  // Rewrites of covered chunks go straight through.
+  await writeTogether(engine, oracle, stream, [[chunk(1), 16 * KiB]]);
+  await writeTogether(engine, oracle, stream, [[chunk(4, 4 * KiB), 40 * KiB]]);
+
+  expect(await startSession(engine, oracle, 2)).toBe(2);
+  await writeTogether(engine, oracle, stream, [
+    [chunk(1, 20 * KiB), 8 * KiB], // slot 0 has its copy, slot 2 needs one
+    [chunk(2), 4 * KiB], // neither has: one copy serves both
+    [chunk(5, 48 * KiB), 2 * CHUNK_BYTES],
+    [chunk(20), 4 * CHUNK_BYTES],
+  ]);
+  await runAsync(engine.hostFlush());
+
+  expect(await startSession(engine, oracle, 5)).toBe(3);
+  await writeTogether(engine, oracle, stream, [
+    [chunk(1, 32 * KiB), 4 * KiB],
+    [chunk(10, 512), 1024],
+    [chunk(30, 32 * KiB), CHUNK_BYTES],
+    [chunk(64, 12 * KiB), 12 * KiB],
+  ]);
+
+  // One session ends; another is replaced by a new point in time in the same slot.
+  await runAsync(engine.stopSession(0));
+  oracle.endSession(0);
+  expect(await startSession(engine, oracle, 2)).toBe(4);
+  await writeTogether(engine, oracle, stream, [
+    [chunk(1, 40 * KiB), 8 * KiB],
+    [chunk(3), CHUNK_BYTES],
+    [chunk(40, 60 * KiB), 8 * KiB],
+    [chunk(100, 4 * KiB), 4 * KiB],
+  ]);
+  expect(engine.counters.cofwCopies).toBe(oracle.copiesMade);
+  await verifyAll(engine, oracle, "before the engine goes away");
+
+  if (ending === "cleanly unmounted") await runAsync(engine.unmount());
+  await closeDevicePair(devices);
+}
+
 describe.each(["write-through", "group-commit", "dirty-region-log"] as const)("engine over real image files (%s)", (policyName) => {
   it.each(["dropped without unmount", "cleanly unmounted"] as const)("keeps every session byte-exact across a remount when %s", async (ending: Ending) => {
     const stream = new ByteStream(SEEDS[policyName] ^ (ending === "cleanly unmounted" ? 0xff : 0));
     const oracle = new Oracle();
-    let devices = await openDevicePair(true);
-    let engine: CofwEngine | undefined = await runAsync(
-      formatCacheLu(devices.source, devices.cache, { chunkSizeBytes: CHUNK_BYTES, regionSizeBytes: REGION_BYTES[policyName], policy: makeCommitPolicy(policyName) }),
-    );
-    // Enough COFW chunks for every copy below: none may be lost to a full Cache LU.
-    expect(engine.layout.cofwChunkCount).toBeGreaterThan(100);
+    await firstLife(policyName, ending, oracle, stream);
 
-    // The Source LU gets real, distinct contents everywhere before any session exists: no copies.
-    await writeTogether(engine, oracle, stream, Array.from({ length: 16 }, (_, i): PlannedWrite => [i * 512 * KiB, 512 * KiB]));
-    expect(engine.counters.cofwCopies).toBe(0);
-
-    expect(await startSession(engine, oracle, 0)).toBe(1);
-    await writeTogether(engine, oracle, stream, [
-      [chunk(1, 8 * KiB), 4 * KiB], // two partial writes of one chunk, in flight together: one copy
-      [chunk(1, 60 * KiB), 512],
-      [chunk(3, 32 * KiB), 2 * CHUNK_BYTES], // spans three chunks, partially at both ends
-      [chunk(10), CHUNK_BYTES],
-      [chunk(127, CHUNK_BYTES - 512), 512], // the last sector of the Source LU
-    ]);
-    // Rewrites of covered chunks go straight through.
-    await writeTogether(engine, oracle, stream, [[chunk(1), 16 * KiB]]);
-    await writeTogether(engine, oracle, stream, [[chunk(4, 4 * KiB), 40 * KiB]]);
-
-    expect(await startSession(engine, oracle, 2)).toBe(2);
-    await writeTogether(engine, oracle, stream, [
-      [chunk(1, 20 * KiB), 8 * KiB], // slot 0 has its copy, slot 2 needs one
-      [chunk(2), 4 * KiB], // neither has: one copy serves both
-      [chunk(5, 48 * KiB), 2 * CHUNK_BYTES],
-      [chunk(20), 4 * CHUNK_BYTES],
-    ]);
-    await runAsync(engine.hostFlush());
-
-    expect(await startSession(engine, oracle, 5)).toBe(3);
-    await writeTogether(engine, oracle, stream, [
-      [chunk(1, 32 * KiB), 4 * KiB],
-      [chunk(10, 512), 1024],
-      [chunk(30, 32 * KiB), CHUNK_BYTES],
-      [chunk(64, 12 * KiB), 12 * KiB],
-    ]);
-
-    // One session ends; another is replaced by a new point in time in the same slot.
-    await runAsync(engine.stopSession(0));
-    oracle.endSession(0);
-    expect(await startSession(engine, oracle, 2)).toBe(4);
-    await writeTogether(engine, oracle, stream, [
-      [chunk(1, 40 * KiB), 8 * KiB],
-      [chunk(3), CHUNK_BYTES],
-      [chunk(40, 60 * KiB), 8 * KiB],
-      [chunk(100, 4 * KiB), 4 * KiB],
-    ]);
-    expect(engine.counters.cofwCopies).toBe(oracle.copiesMade);
-    await verifyAll(engine, oracle, "before the engine goes away");
-
-    if (ending === "cleanly unmounted") await runAsync(engine.unmount());
-    // Nothing of the engine object outlives this point: only the files carry its state.
-    engine = undefined;
-    await closeDevicePair(devices);
-
-    devices = await openDevicePair(false);
+    let devices = await openDevicePair(false);
     let remounted = await runAsync(mountCacheLu(devices.source, devices.cache, { policy: makeCommitPolicy(policyName) }));
     await verifyAll(remounted, oracle, `after remount (${ending})`);
     if (ending === "cleanly unmounted") expect(remounted.counters.recoveryRegionsRebuilt).toBe(0);
