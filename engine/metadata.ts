@@ -130,6 +130,9 @@ export class Metadata {
   }
 
   *writeMapSector(mapSector: number, fua: boolean): Coroutine {
+    const region = this.regionOfSector(mapSector);
+    // A map sector outside an initialized region is read by nobody unless the modified bit makes recovery rebuild it.
+    assert(this.regionInitialized[region] === 1 || this.regionModified[region] === 1, () => `map sector ${mapSector} written while region ${region} is neither initialized nor modified`);
     yield* this.sectorWriter.write(mapSector, () => this.encodeMapSector(mapSector), fua);
   }
 
@@ -166,7 +169,10 @@ export class Metadata {
     assert(this.chunks.state[job.chunk] === ChunkState.copying, () => `chunk ${job.chunk} marked ready while in state ${this.chunks.state[job.chunk]}`);
     this.chunks.state[job.chunk] = ChunkState.ready;
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      if ((job.mask >> slot) & 1) this.map.set(job.sourceChunk, slot, job.sequences[slot]!, job.chunk);
+      if (((job.mask >> slot) & 1) === 0) continue;
+      const existing = this.map.copyFor(job.sourceChunk, slot, job.sequences[slot]!);
+      assert(existing === undefined, () => `source chunk ${job.sourceChunk} already has copy ${existing} for slot ${slot}; chunk ${job.chunk} would be a second`);
+      this.map.set(job.sourceChunk, slot, job.sequences[slot]!, job.chunk);
     }
     this.noteMapChange(this.mapSectorOfChunk(job.sourceChunk));
   }
