@@ -1,6 +1,7 @@
 import { open as openFile, type FileHandle } from "node:fs/promises";
 import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "./block-device.js";
 import { Payload } from "./payload.js";
+import { FifoQueue } from "./fifo-queue.js";
 
 export interface FileBlockDeviceOptions {
   /** Defaults to the path; every DeviceError starts with it. */
@@ -41,8 +42,7 @@ export class FileBlockDevice implements BlockDevice {
   readonly capacityBytes: number;
   readonly sectorSizeBytes: number;
   readonly queueDepth: number;
-  private readonly waiting: Pending[] = [];
-  private waitingHead = 0;
+  private readonly waiting = new FifoQueue<Pending>();
   private inFlight = 0;
   private closing: Promise<void> | undefined;
   /** Resolves `closing` once the last admitted request has completed. */
@@ -110,7 +110,7 @@ export class FileBlockDevice implements BlockDevice {
 
   /** Requests waiting for a queue slot. */
   get waitingCount(): number {
-    return this.waiting.length - this.waitingHead;
+    return this.waiting.size;
   }
 
   get closed(): boolean {
@@ -158,7 +158,8 @@ export class FileBlockDevice implements BlockDevice {
   private finish(pending: Pending, completion: IoCompletion, error: DeviceError | undefined): void {
     this.inFlight--;
     // The freed slot goes to the oldest waiting request before the caller can submit a new one.
-    if (this.waitingHead < this.waiting.length) this.start(this.dequeue());
+    const next = this.waiting.shift();
+    if (next !== undefined) this.start(next);
     else if (this.inFlight === 0 && this.onDrained !== undefined) this.onDrained();
     if (error === undefined) pending.onComplete(completion);
     else pending.onComplete(undefined, error);
@@ -207,18 +208,6 @@ export class FileBlockDevice implements BlockDevice {
     return new DeviceError(this.name, `${describe(request)} failed: ${osMessage(error)}`);
   }
 
-  private dequeue(): Pending {
-    const next = this.waiting[this.waitingHead] as Pending;
-    this.waitingHead++;
-    if (this.waitingHead === this.waiting.length) {
-      this.waiting.length = 0;
-      this.waitingHead = 0;
-    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.waitingHead);
-      this.waitingHead = 0;
-    }
-    return next;
-  }
 }
 
 function describe(request: IoRequest): string {

@@ -120,7 +120,8 @@ export function concatPayloads(parts: readonly Payload[]): Payload {
   return new Payload(segments);
 }
 
-function sliceSegment(segment: Segment, fromBytes: number, lengthBytes: number): Segment {
+/** The bytes [fromBytes, fromBytes + lengthBytes) of one segment, sharing its storage. */
+export function sliceSegment(segment: Segment, fromBytes: number, lengthBytes: number): Segment {
   if (fromBytes === 0 && lengthBytes === segment.lengthBytes) return segment;
   switch (segment.kind) {
     case "zero":
@@ -132,7 +133,12 @@ function sliceSegment(segment: Segment, fromBytes: number, lengthBytes: number):
   }
 }
 
-function mergeSegments(a: Segment, b: Segment): Segment | undefined {
+/**
+ * `a` followed by `b` as one segment when `b` continues `a` (zeros after
+ * zeros, or the next bytes of the same stamp); undefined otherwise. Real bytes
+ * are never merged, because that would copy them.
+ */
+export function mergeSegments(a: Segment, b: Segment): Segment | undefined {
   if (a.kind === "zero" && b.kind === "zero") return { kind: "zero", lengthBytes: a.lengthBytes + b.lengthBytes };
   if (a.kind === "stamp" && b.kind === "stamp" && a.stamp === b.stamp && a.stampOffsetBytes + a.lengthBytes === b.stampOffsetBytes) {
     return { kind: "stamp", lengthBytes: a.lengthBytes + b.lengthBytes, stamp: a.stamp, stampOffsetBytes: a.stampOffsetBytes };

@@ -1,6 +1,7 @@
 import { Payload, type Segment } from "../../io/payload.js";
 import { CanonicalContentHasher } from "./content-hash.js";
-import { isUnwrittenContent, mergeSegments, sliceSegment, unwrittenSegment } from "./segment-ops.js";
+import { mergeSegments, sliceSegment } from "../../io/payload.js";
+import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
 
 /**
  * The address space is cut into fixed buckets so that a write touches only the

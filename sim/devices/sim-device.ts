@@ -1,5 +1,6 @@
 import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "../../io/block-device.js";
 import { Payload, type Segment } from "../../io/payload.js";
+import { FifoQueue } from "../../io/fifo-queue.js";
 import type { Kernel } from "../kernel.js";
 import { ContentStore, type ContentView } from "./content-store.js";
 import { buildCrashImage, crashStateAt, type CrashState, type Tear } from "./crash-image.js";
@@ -76,8 +77,7 @@ export class SimDevice implements BlockDevice {
   /** Present only with a write cache; without one the visible contents are the durable ones. */
   private readonly cache: WriteCacheDurability | undefined;
   private readonly writeLog: WriteLog | undefined;
-  private readonly waiting: Admission[] = [];
-  private waitingHead = 0;
+  private readonly waiting = new FifoQueue<Admission>();
   private inModel = 0;
   private nextWriteId = 0;
   private nextFlushId = 0;
@@ -110,7 +110,7 @@ export class SimDevice implements BlockDevice {
 
   /** Requests waiting for a queue slot. */
   get waitingCount(): number {
-    return this.waiting.length - this.waitingHead;
+    return this.waiting.size;
   }
 
   /** Completed writes held only in the volatile cache. */
@@ -218,22 +218,11 @@ export class SimDevice implements BlockDevice {
     }
     this.inModel--;
     // The freed slot goes to the oldest waiting request before the caller can submit a new one.
-    if (this.waitingHead < this.waiting.length) this.admit(this.dequeue());
+    const next = this.waiting.shift();
+    if (next !== undefined) this.admit(next);
     admission.onComplete(completion);
   }
 
-  private dequeue(): Admission {
-    const next = this.waiting[this.waitingHead] as Admission;
-    this.waitingHead++;
-    if (this.waitingHead === this.waiting.length) {
-      this.waiting.length = 0;
-      this.waitingHead = 0;
-    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.waitingHead);
-      this.waitingHead = 0;
-    }
-    return next;
-  }
 }
 
 function serviceRequest(request: IoRequest): ServiceRequest {

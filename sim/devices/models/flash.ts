@@ -1,6 +1,7 @@
 import type { Kernel } from "../../kernel.js";
 import type { Rng } from "../../rng/streams.js";
 import type { ServiceModel, ServiceRequest } from "../service-model.js";
+import { FifoQueue } from "../../../io/fifo-queue.js";
 import { formatBytesPerSec, formatNs, requireNonNegativeInteger, requirePositiveInteger, requirePositiveNumber, transferTimeNs } from "./options.js";
 
 export interface FlashOptions {
@@ -29,8 +30,7 @@ interface PageOp {
 
 interface Die {
   readonly channel: Channel;
-  readonly queue: PageOp[];
-  head: number;
+  readonly queue: FifoQueue<PageOp>;
   busy: boolean;
 }
 
@@ -40,8 +40,7 @@ interface Transfer {
 }
 
 interface Channel {
-  readonly queue: Transfer[];
-  head: number;
+  readonly queue: FifoQueue<Transfer>;
   busy: boolean;
 }
 
@@ -91,10 +90,10 @@ export class FlashModel implements ServiceModel {
     this.flushNs = requireNonNegativeInteger(MODEL, "flushNs", options.flushNs ?? 10_000);
 
     const channels: Channel[] = [];
-    for (let c = 0; c < this.channels; c++) channels.push({ queue: [], head: 0, busy: false });
+    for (let c = 0; c < this.channels; c++) channels.push({ queue: new FifoQueue(), busy: false });
     this.dies = [];
     for (let d = 0; d < this.channels * this.diesPerChannel; d++) {
-      this.dies.push({ channel: channels[d % this.channels] as Channel, queue: [], head: 0, busy: false });
+      this.dies.push({ channel: channels[d % this.channels] as Channel, queue: new FifoQueue(), busy: false });
     }
     this.description =
       `flash ${this.channels}ch x ${this.diesPerChannel} dies, ${this.pageSizeBytes}B pages, ` +
@@ -138,8 +137,9 @@ export class FlashModel implements ServiceModel {
   }
 
   private startDie(die: Die): void {
-    if (die.busy || die.head === die.queue.length) return;
-    const op = take(die) as PageOp;
+    if (die.busy) return;
+    const op = die.queue.shift();
+    if (op === undefined) return;
     die.busy = true;
     const release = () => {
       die.busy = false;
@@ -159,8 +159,9 @@ export class FlashModel implements ServiceModel {
   }
 
   private startChannel(channel: Channel): void {
-    if (channel.busy || channel.head === channel.queue.length) return;
-    const transfer = take(channel) as Transfer;
+    if (channel.busy) return;
+    const transfer = channel.queue.shift();
+    if (transfer === undefined) return;
     channel.busy = true;
     this.kernel.schedule(transferTimeNs(transfer.bytes, this.channelBandwidthBytesPerSec), () => {
       channel.busy = false;
@@ -170,16 +171,3 @@ export class FlashModel implements ServiceModel {
   }
 }
 
-/** Pops the oldest entry of a head-indexed FIFO, compacting now and then so memory stays bounded. */
-function take<T>(fifo: { queue: T[]; head: number }): T | undefined {
-  const item = fifo.queue[fifo.head];
-  fifo.head++;
-  if (fifo.head === fifo.queue.length) {
-    fifo.queue.length = 0;
-    fifo.head = 0;
-  } else if (fifo.head > 1024 && fifo.head * 2 > fifo.queue.length) {
-    fifo.queue.splice(0, fifo.head);
-    fifo.head = 0;
-  }
-  return item;
-}
