@@ -1,0 +1,56 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Benchmarks that must not share a process with the others (so that their
+ * garbage, heap and JIT feedback start clean) run in a child: a compiled
+ * entry next to this file, talking over IPC.
+ */
+export interface ChildRun {
+  /** From fork to exit, including Node's start-up. */
+  readonly wallMs: number;
+}
+
+/** Forks `dist/bench/<entry>.js` with `args`, hands every message it sends to `onMessage`, and resolves when it exits cleanly. */
+export function runChild(entry: string, args: readonly string[], onMessage: (message: unknown) => void, timeoutMs: number): Promise<ChildRun> {
+  const path = fileURLToPath(new URL(`./${entry}.js`, import.meta.url));
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = fork(path, [...args], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    let failure: unknown;
+    const timer = setTimeout(() => {
+      failure = new Error(`bench child ${entry} ${args.join(" ")} (pid ${child.pid}) took longer than ${timeoutMs / 1000} s`);
+      child.kill();
+    }, timeoutMs);
+    child.on("message", (message) => {
+      try {
+        onMessage(message);
+      } catch (error) {
+        failure ??= error;
+      }
+    });
+    child.on("error", (error) => (failure ??= error));
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (failure !== undefined) reject(failure instanceof Error ? failure : new Error(String(failure)));
+      else if (code !== 0) reject(new Error(`bench child ${entry} ${args.join(" ")} exited with ${signal ?? `code ${code}`}`));
+      else resolve({ wallMs: performance.now() - started });
+    });
+  });
+}
+
+/** In a child: sends one message and waits until it is on its way (so a parent sees progress as it happens). */
+export function sendToParent(message: unknown): Promise<void> {
+  if (process.send === undefined) {
+    console.log(JSON.stringify(message, null, 2));
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    process.send?.(message, undefined, undefined, (error: Error | null) => (error === null ? resolve() : reject(error)));
+  });
+}
+
+/** In a child: closes the IPC channel so the process can exit. */
+export function doneWithParent(): void {
+  if (process.connected) process.disconnect();
+}

@@ -1,0 +1,118 @@
+import { COMMIT_POLICY_NAMES, type CommitPolicyName } from "../engine/index.js";
+import { runChild } from "./child-process.js";
+import type { BenchRig } from "./engine-rig.js";
+import { BLOCKS_PER_CHUNK, coveredRewrites, engineRig, firstWrites } from "./engine-workloads.js";
+import type { Figure } from "./figures.js";
+import { sampleRate, timeOnce, type SampleOptions } from "./sampling.js";
+
+const WORKERS = 32;
+const FIRST_WRITES_PER_SAMPLE = 20_000;
+const REWRITES_PER_SAMPLE = 100_000;
+/** Chunks given their copy before the sampled rewrites. */
+const COVERED_CHUNKS = 10_000;
+const WHOLE_RUN_FIRST_WRITES = 100_000;
+/** One rewrite of every 4 KiB block of every chunk written in the whole run. */
+const WHOLE_RUN_REWRITES = WHOLE_RUN_FIRST_WRITES * BLOCKS_PER_CHUNK;
+const SAMPLING: SampleOptions = { timeMs: 3000, minIterations: 8, warmupIterations: 1, warmupTimeMs: 0 };
+const CHILD_TIMEOUT_MS = 150_000;
+
+export const ENGINE_TARGETS = { firstWritesPerSecond: 200_000, rewritesPerSecond: 1_000_000 } as const;
+
+/**
+ * The engine on zero-latency devices, per commit policy: copy-on-first-write
+ * host writes (each to a never-written chunk) and rewrites of covered chunks,
+ * 32 writes in flight. Sampled with tinybench, then one whole run of 100k
+ * first writes followed by 1.6M rewrites on the same engine.
+ */
+export function* engineFigures(policies: readonly CommitPolicyName[] = COMMIT_POLICY_NAMES): Generator<Figure> {
+  for (const policy of policies) {
+    // First writes: a fresh engine per sample (built outside the timing), so every chunk is never-written.
+    let rig: BenchRig | undefined;
+    const freshRig = (): BenchRig => {
+      if (rig === undefined) throw new Error("no engine built for this sample");
+      return rig;
+    };
+    const first = sampleRate(`${policy} first writes`, FIRST_WRITES_PER_SAMPLE, () => firstWrites(freshRig(), 0, FIRST_WRITES_PER_SAMPLE, WORKERS), {
+      ...SAMPLING,
+      beforeEach: () => (rig = engineRig(policy, { chunks: FIRST_WRITES_PER_SAMPLE })),
+      afterAll: () => (rig = undefined),
+    });
+    yield {
+      id: `engine.${policy}.firstWrites.sampled`,
+      label: `${policy}: COFW first writes/s`,
+      value: first.perSecond,
+      unit: "/s",
+      target: { op: ">=", value: ENGINE_TARGETS.firstWritesPerSecond },
+      detail: { how: `tinybench, ${FIRST_WRITES_PER_SAMPLE / 1000}k per sample, fresh engine each`, ...first },
+    };
+
+    // Rewrites: one engine whose first COVERED_CHUNKS chunks have their copy, and every block of them
+    // rewritten once already (untimed), so the samples see the steady state; they continue each other.
+    const covered = engineRig(policy, { chunks: COVERED_CHUNKS });
+    firstWrites(covered, 0, COVERED_CHUNKS, WORKERS);
+    let rewritesDone = COVERED_CHUNKS * BLOCKS_PER_CHUNK;
+    coveredRewrites(covered, COVERED_CHUNKS, 0, rewritesDone, WORKERS);
+    const rewrites = sampleRate(
+      `${policy} rewrites`,
+      REWRITES_PER_SAMPLE,
+      () => {
+        coveredRewrites(covered, COVERED_CHUNKS, rewritesDone, REWRITES_PER_SAMPLE, WORKERS);
+        rewritesDone += REWRITES_PER_SAMPLE;
+      },
+      SAMPLING,
+    );
+    yield {
+      id: `engine.${policy}.rewrites.sampled`,
+      label: `${policy}: covered-chunk rewrites/s`,
+      value: rewrites.perSecond,
+      unit: "/s",
+      target: { op: ">=", value: ENGINE_TARGETS.rewritesPerSecond },
+      detail: { how: `tinybench, ${REWRITES_PER_SAMPLE / 1000}k per sample over ${COVERED_CHUNKS / 1000}k chunks, all blocks rewritten before`, ...rewrites },
+    };
+
+    // Whole run: one engine, 100k first writes, then 1.6M rewrites of those chunks (every block once).
+    const whole = engineRig(policy, { chunks: WHOLE_RUN_FIRST_WRITES });
+    const eventsAtStart = whole.kernel.eventCount;
+    const firstRun = timeOnce(() => firstWrites(whole, 0, WHOLE_RUN_FIRST_WRITES, WORKERS));
+    const eventsAfterFirst = whole.kernel.eventCount;
+    yield {
+      id: `engine.${policy}.firstWrites.wholeRun`,
+      label: `${policy}: COFW first writes/s, whole run`,
+      value: (WHOLE_RUN_FIRST_WRITES / firstRun.ms) * 1000,
+      unit: "/s",
+      target: { op: ">=", value: ENGINE_TARGETS.firstWritesPerSecond },
+      detail: {
+        how: `one run of ${WHOLE_RUN_FIRST_WRITES / 1000}k`,
+        writes: WHOLE_RUN_FIRST_WRITES,
+        copies: firstRun.value,
+        wallMs: firstRun.ms,
+        kernelEventsPerWrite: (eventsAfterFirst - eventsAtStart) / WHOLE_RUN_FIRST_WRITES,
+      },
+    };
+    const rewriteRun = timeOnce(() => coveredRewrites(whole, WHOLE_RUN_FIRST_WRITES, 0, WHOLE_RUN_REWRITES, WORKERS));
+    yield {
+      id: `engine.${policy}.rewrites.wholeRun`,
+      label: `${policy}: covered-chunk rewrites/s, whole run`,
+      value: (WHOLE_RUN_REWRITES / rewriteRun.ms) * 1000,
+      unit: "/s",
+      target: { op: ">=", value: ENGINE_TARGETS.rewritesPerSecond },
+      detail: {
+        how: `one run of ${WHOLE_RUN_REWRITES / 1e6}M over ${WHOLE_RUN_FIRST_WRITES / 1000}k chunks, each block once`,
+        writes: WHOLE_RUN_REWRITES,
+        wallMs: rewriteRun.ms,
+        kernelEventsPerWrite: (whole.kernel.eventCount - eventsAfterFirst) / WHOLE_RUN_REWRITES,
+      },
+    };
+  }
+}
+
+/**
+ * The engine figures with each policy in its own child process, so that one
+ * policy's garbage and JIT feedback do not weigh on the next. `onFigure` gets
+ * each figure as soon as its child has measured it.
+ */
+export async function engineFiguresInChildren(onFigure: (figure: Figure) => void, policies: readonly CommitPolicyName[] = COMMIT_POLICY_NAMES): Promise<void> {
+  for (const policy of policies) {
+    await runChild("engine-child", [policy], (message) => onFigure(message as Figure), CHILD_TIMEOUT_MS);
+  }
+}

@@ -1,0 +1,16 @@
+import { COMMIT_POLICY_NAMES, type CommitPolicyName } from "../engine/index.js";
+import { doneWithParent, sendToParent } from "./child-process.js";
+import { engineFigures } from "./engine-bench.js";
+
+/**
+ * Child-process entry of the engine benchmarks for one commit policy:
+ * `node dist/bench/engine-child.js <policy>`. Each figure goes to the parent
+ * as soon as it is measured (or is printed as JSON when run by hand).
+ */
+const policy = process.argv[2] ?? "";
+if (!(COMMIT_POLICY_NAMES as readonly string[]).includes(policy)) {
+  console.error(`unknown policy "${policy}"; expected one of ${COMMIT_POLICY_NAMES.join(", ")}`);
+  process.exit(2);
+}
+for (const figure of engineFigures([policy as CommitPolicyName])) await sendToParent(figure);
+doneWithParent();
