@@ -23,6 +23,11 @@ export class ChunkMap {
     return plusOne !== 0 && entry[SESSION_SLOTS + slot] === sequence ? plusOne - 1 : undefined;
   }
 
+  /** The raw entry of a source chunk (layout as in `entries`), for hot paths that check every slot. */
+  entry(sourceChunk: number): Uint32Array | undefined {
+    return this.entries.get(sourceChunk);
+  }
+
   set(sourceChunk: number, slot: number, sequence: number, copy: number): void {
     let entry = this.entries.get(sourceChunk);
     if (entry === undefined) {

@@ -1,5 +1,5 @@
 import type { BlockDevice } from "../io/block-device.js";
-import { flush, read, write, type Coroutine } from "../io/coroutine.js";
+import type { Coroutine } from "../io/coroutine.js";
 import { Payload } from "../io/payload.js";
 import type { EngineCounters } from "./counters.js";
 
@@ -11,9 +11,10 @@ export class DeviceIo {
     readonly counters: EngineCounters,
   ) {}
 
+  // The steps are yielded here directly rather than through io/coroutine's helpers: one generator less per I/O on the hot path.
   *read(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
     this.counters.deviceBytesRead += lengthBytes;
-    return yield* read(device, offsetBytes, lengthBytes);
+    return (yield { kind: "io", device, request: { op: "read", offsetBytes, lengthBytes } }) as Payload;
   }
 
   *readBytes(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Uint8Array> {
@@ -22,7 +23,7 @@ export class DeviceIo {
 
   *write(device: BlockDevice, offsetBytes: number, payload: Payload, fua: boolean): Coroutine {
     this.counters.deviceBytesWritten += payload.lengthBytes;
-    yield* write(device, offsetBytes, payload, fua);
+    yield { kind: "io", device, request: { op: "write", offsetBytes, payload, fua } };
   }
 
   *writeMetadata(sector: number, bytes: Uint8Array, fua: boolean): Coroutine {
@@ -33,6 +34,6 @@ export class DeviceIo {
 
   *flush(device: BlockDevice): Coroutine {
     this.counters.flushes++;
-    yield* flush(device);
+    yield { kind: "io", device, request: { op: "flush" } };
   }
 }

@@ -89,13 +89,20 @@ export class CofwEngine {
 
   *hostWrite(offsetBytes: number, payload: Payload): Coroutine {
     this.checkSourceRange("host write", offsetBytes, payload.lengthBytes);
-    yield* this.gate.enterShared();
+    // The common case (nothing exclusive, chunk covered, no phantom reader) runs without a nested coroutine.
+    if (!this.gate.tryEnterShared()) yield* this.gate.enterShared();
     try {
-      const [first, last] = this.chunkSpan(offsetBytes, payload.lengthBytes);
-      if (first === last) yield* this.prepareChunkForWrite(first);
-      else yield* all(this.range(first, last).map((chunk) => this.prepareChunkForWrite(chunk)));
-      for (let chunk = first; chunk <= last; chunk++) yield* this.waitForPhantomSourceReads(chunk);
-      yield* this.io.write(this.io.source, offsetBytes, payload, false);
+      const chunkSize = this.layout.geometry.chunkSizeBytes;
+      const first = Math.floor(offsetBytes / chunkSize);
+      const last = Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize);
+      if (first === last) {
+        if (this.copying.has(first) || this.uncoveredMask(first) !== 0) yield* this.prepareChunkForWrite(first);
+      } else {
+        yield* all(this.range(first, last).map((chunk) => this.prepareChunkForWrite(chunk)));
+      }
+      if (this.phantomSourceReads.size > 0) for (let chunk = first; chunk <= last; chunk++) yield* this.waitForPhantomSourceReads(chunk);
+      this.counters.deviceBytesWritten += payload.lengthBytes;
+      yield { kind: "io", device: this.io.source, request: { op: "write", offsetBytes, payload, fua: false } };
       this.counters.hostWrites++;
       this.counters.hostBytesWritten += payload.lengthBytes;
     } finally {
@@ -190,10 +197,14 @@ export class CofwEngine {
 
   /** Slots with a live session that has no copy of this chunk yet. */
   private uncoveredMask(sourceChunk: number): number {
+    const live = this.sessions.liveSequences;
+    const entry = this.map.entry(sourceChunk);
     let mask = 0;
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      const sequence = this.sessions.activeSequence(slot);
-      if (sequence !== undefined && this.map.copyFor(sourceChunk, slot, sequence) === undefined) mask |= 1 << slot;
+      const sequence = live[slot]!;
+      if (sequence === 0) continue;
+      // Covered: an entry for this slot made for its live session (see ChunkMap).
+      if (entry === undefined || entry[slot] === 0 || entry[SESSION_SLOTS + slot] !== sequence) mask |= 1 << slot;
     }
     return mask;
   }

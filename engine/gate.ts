@@ -15,6 +15,13 @@ export class Gate {
   private drained: Signal | undefined;
   private exclusiveReleased = new Signal();
 
+  /** Enters shared at once if nothing exclusive holds or waits; the host-write fast path. */
+  tryEnterShared(): boolean {
+    if (this.exclusiveHeld || this.exclusiveQueue > 0) return false;
+    this.sharedCount++;
+    return true;
+  }
+
   *enterShared(): Coroutine {
     while (this.exclusiveHeld || this.exclusiveQueue > 0) yield* waitFor(this.opened);
     this.sharedCount++;

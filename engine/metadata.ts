@@ -11,7 +11,6 @@ import {
   encodeRecord,
   encodeRegionBitmapSector,
   encodeRepositoryMetadata,
-  emptyRecord,
   recordSector,
   type DlmMetadata,
   type RegionBitmapKind,
@@ -86,21 +85,18 @@ export class Metadata {
   }
 
   encodeRecord(record: number): Uint8Array {
-    const contents = emptyRecord(this.layout);
-    contents.sessionIds.set(this.sessions.sessionIds());
+    const chunks = this.chunks;
     const first = record * this.layout.chunksPerRecord;
-    const last = Math.min(first + this.layout.chunksPerRecord, this.layout.cofwChunkCount);
-    for (let chunk = first; chunk < last; chunk++) {
-      const state = this.chunks.state[chunk]!;
-      const i = chunk - first;
-      contents.allocated[i] = state === ChunkState.free ? 0 : 1;
+    const count = Math.min(this.layout.chunksPerRecord, this.layout.cofwChunkCount - first);
+    return encodeRecord(this.layout, record, {
+      sessionIds: this.sessions.liveSequences,
+      count,
+      allocated: (i) => chunks.state[first + i] !== ChunkState.free,
       // A copy whose data is not durable is allocated but not in cache, and serves nobody yet.
-      const inCache = state === ChunkState.ready || state === ChunkState.live;
-      contents.inCache[i] = inCache ? 1 : 0;
-      contents.masks[i] = inCache ? this.chunks.mask[chunk]! : 0;
-      contents.sourceChunks[i] = state === ChunkState.free ? 0 : this.chunks.sourceChunk[chunk]!;
-    }
-    return encodeRecord(this.layout, record, contents);
+      inCache: (i) => chunks.state[first + i]! >= ChunkState.ready,
+      mask: (i) => (chunks.state[first + i]! >= ChunkState.ready ? chunks.mask[first + i]! : 0),
+      sourceChunk: (i) => (chunks.state[first + i] === ChunkState.free ? 0 : chunks.sourceChunk[first + i]!),
+    });
   }
 
   // ---- map sectors and regions ----------------------------------------------
@@ -117,13 +113,15 @@ export class Metadata {
     const perSector = this.layout.entriesPerMapSector;
     const firstChunk = (mapSector - this.layout.mapFirstSector) * perSector;
     const entries = new Uint32Array(perSector * SESSION_SLOTS);
-    const ids = this.sessions.sessionIds();
+    const live = this.sessions.liveSequences;
     for (let e = 0; e < perSector; e++) {
+      const entry = this.map.entry(firstChunk + e);
+      if (entry === undefined) continue;
       for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-        const sequence = ids[slot]!;
-        if (sequence === 0) continue;
-        const copy = this.map.copyFor(firstChunk + e, slot, sequence);
-        if (copy !== undefined && this.chunks.state[copy] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = copy + 1;
+        const plusOne = entry[slot]!;
+        // Only entries of live sessions whose copy data is durable go to disk (see ChunkMap for the layout).
+        if (plusOne === 0 || live[slot] === 0 || entry[SESSION_SLOTS + slot] !== live[slot]) continue;
+        if (this.chunks.state[plusOne - 1] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = plusOne;
       }
     }
     return encodeMapSector(this.layout, mapSector, entries);
@@ -136,7 +134,7 @@ export class Metadata {
     yield* this.sectorWriter.write(mapSector, () => this.encodeMapSector(mapSector), fua);
   }
 
-  /** Records that a map sector changed in memory (for lazy write-back). */
+  /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */
   noteMapChange(mapSector: number): void {
     const region = this.regionOfSector(mapSector);
     let dirty = this.dirtyMapSectors.get(region);
@@ -174,7 +172,6 @@ export class Metadata {
       assert(existing === undefined, () => `source chunk ${job.sourceChunk} already has copy ${existing} for slot ${slot}; chunk ${job.chunk} would be a second`);
       this.map.set(job.sourceChunk, slot, job.sequences[slot]!, job.chunk);
     }
-    this.noteMapChange(this.mapSectorOfChunk(job.sourceChunk));
   }
 
   /**

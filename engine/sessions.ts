@@ -6,10 +6,13 @@ import { EngineUsageError } from "./errors.js";
 export class Sessions {
   slots: SlotRecord[];
   nextSequence: number;
+  /** Per slot, the live sequence number or 0: kept in step with `slots` for the write path. */
+  readonly liveSequences = new Uint32Array(SESSION_SLOTS);
 
   constructor(metadata: DlmMetadata) {
     this.slots = metadata.slots.map((slot) => ({ ...slot }));
     this.nextSequence = metadata.nextSequence;
+    this.slots.forEach((slot, index) => (this.liveSequences[index] = slot.state === "active" ? slot.sequence : 0));
   }
 
   static fresh(): Sessions {
@@ -36,13 +39,12 @@ export class Sessions {
 
   /** Session IDs as records store them: the live sequence per slot, 0 where none is live. */
   sessionIds(): Uint32Array {
-    const ids = new Uint32Array(SESSION_SLOTS);
-    for (let slot = 0; slot < SESSION_SLOTS; slot++) ids[slot] = this.activeSequence(slot) ?? 0;
-    return ids;
+    return this.liveSequences.slice();
   }
 
   setSlot(slot: number, state: SlotRecord["state"], sequence: number, endReason: SlotEndReason): void {
     this.slots[slot] = { state, sequence, endReason };
+    this.liveSequences[slot] = state === "active" ? sequence : 0;
   }
 
   checkSlot(slot: number): void {

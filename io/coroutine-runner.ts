@@ -22,7 +22,7 @@ export class CoroutineRunner {
   ) {}
 
   start<T>(coroutine: Coroutine<T>, name: string, onDone?: (value: T) => void): void {
-    const task = new Task(this, coroutine, name, onDone as ((value: unknown) => void) | undefined, (error) => this.onUncaught(error, name));
+    const task = new Task(this, coroutine, name, { onDone: onDone as ((value: unknown) => void) | undefined, onError: (error) => this.onUncaught(error, name) });
     this.scheduler.defer(task.resumeVoid);
   }
 
@@ -45,50 +45,82 @@ export class CoroutineRunner {
   }
 
   private joinAll(parent: Task, coroutines: ReadonlyArray<Coroutine<unknown>>): void {
-    const results: unknown[] = new Array(coroutines.length);
-    let remaining = coroutines.length;
-    let failed = false;
-    if (remaining === 0) {
-      this.scheduler.defer(() => parent.resume(results));
+    const join = new Join(this.scheduler, parent, coroutines.length);
+    if (coroutines.length === 0) {
+      this.scheduler.defer(() => parent.resume(join.results));
       return;
     }
-    // A child that finishes without yielding would resume the parent while the
-    // parent is still inside this dispatch; such resumptions are deferred.
-    let starting = true;
-    const resumeParent = (isError: boolean, value: unknown) => {
-      const go = () => (isError ? parent.fail(value) : parent.resume(value));
-      if (starting) this.scheduler.defer(go);
-      else go();
-    };
-    coroutines.forEach((child, index) => {
-      const onDone = (value: unknown) => {
-        results[index] = value;
-        if (--remaining === 0 && !failed) resumeParent(false, results);
-      };
-      const onError = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        resumeParent(true, error);
-      };
-      new Task(this, child, `${parent.name}/${index}`, onDone, onError).resume(undefined);
-    });
-    starting = false;
+    for (let index = 0; index < coroutines.length; index++) new Task(this, coroutines[index]!, parent.name, join, index).resume(undefined);
+    join.started();
+  }
+}
+
+/** Collects the results of an `all` step's children and resumes their parent once. */
+class Join {
+  readonly results: unknown[];
+  private remaining: number;
+  private failed = false;
+  // A child that finishes without yielding would resume the parent while the
+  // parent is still inside its dispatch; such resumptions are deferred.
+  private starting = true;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly parent: Task,
+    count: number,
+  ) {
+    this.results = new Array(count);
+    this.remaining = count;
+  }
+
+  started(): void {
+    this.starting = false;
+  }
+
+  childDone(index: number, value: unknown): void {
+    this.results[index] = value;
+    if (--this.remaining === 0 && !this.failed) this.resumeParent(false, this.results);
+  }
+
+  childFailed(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.resumeParent(true, error);
+  }
+
+  private resumeParent(isError: boolean, value: unknown): void {
+    const go = () => (isError ? this.parent.fail(value) : this.parent.resume(value));
+    if (this.starting) this.scheduler.defer(go);
+    else go();
   }
 }
 
 class Task {
-  readonly resumeVoid = (): void => this.resume(undefined);
-  readonly resumeIo = (completion: IoCompletion, error?: DeviceError): void => {
-    if (error === undefined) this.resume(completion);
-    else this.fail(error);
-  };
+  // Callbacks handed to devices and schedulers, made on first use: most `all` children never sleep.
+  private resumeVoidFn: (() => void) | undefined;
+  private resumeIoFn: ((completion: IoCompletion, error?: DeviceError) => void) | undefined;
 
+  get resumeVoid(): () => void {
+    return (this.resumeVoidFn ??= () => this.resume(undefined));
+  }
+
+  get resumeIo(): (completion: IoCompletion, error?: DeviceError) => void {
+    return (this.resumeIoFn ??= (completion, error) => {
+      if (error === undefined) this.resume(completion);
+      else this.fail(error);
+    });
+  }
+
+  /**
+   * A top-level task reports to `onDone`/`onError`; a child of an `all` step
+   * reports to its Join (a function then would cost a closure per child).
+   */
   constructor(
     private readonly runner: CoroutineRunner,
     private readonly coroutine: Coroutine<unknown>,
     readonly name: string,
-    private readonly onDone: ((value: unknown) => void) | undefined,
-    private readonly onError: (error: unknown) => void,
+    private readonly owner: Join | { readonly onDone: ((value: unknown) => void) | undefined; readonly onError: (error: unknown) => void },
+    private readonly index = 0,
   ) {}
 
   resume(value: unknown): void {
@@ -104,10 +136,12 @@ class Task {
     try {
       result = isError ? this.coroutine.throw(value) : this.coroutine.next(value);
     } catch (error) {
-      this.onError(error);
+      if (this.owner instanceof Join) this.owner.childFailed(error);
+      else this.owner.onError(error);
       return;
     }
-    if (result.done === true) this.onDone?.(result.value);
-    else this.runner.dispatch(this, result.value);
+    if (result.done !== true) this.runner.dispatch(this, result.value);
+    else if (this.owner instanceof Join) this.owner.childDone(this.index, result.value);
+    else this.owner.onDone?.(result.value);
   }
 }

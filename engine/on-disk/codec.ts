@@ -322,7 +322,32 @@ export function recordSector(layout: Layout, record: number): number {
   return layout.recordsFirstSector + record;
 }
 
-export function encodeRecord(layout: Layout, index: number, record: AllocationRecord): Uint8Array {
+/**
+ * What a record is encoded from: the engine describes each chunk through
+ * accessors, so encoding (on every copy's commit) builds no intermediate
+ * arrays. Chunks at `count` and beyond encode as free.
+ */
+export interface RecordSource {
+  readonly sessionIds: Uint32Array;
+  readonly count: number;
+  allocated(i: number): boolean;
+  inCache(i: number): boolean;
+  mask(i: number): number;
+  sourceChunk(i: number): number;
+}
+
+export function recordSourceOf(record: AllocationRecord): RecordSource {
+  return {
+    sessionIds: record.sessionIds,
+    count: record.allocated.length,
+    allocated: (i) => record.allocated[i] === 1,
+    inCache: (i) => record.inCache[i] === 1,
+    mask: (i) => record.masks[i]!,
+    sourceChunk: (i) => record.sourceChunks[i]!,
+  };
+}
+
+export function encodeRecord(layout: Layout, index: number, record: RecordSource): Uint8Array {
   const n = layout.chunksPerRecord;
   const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0);
   for (let s = 0; s < SESSION_SLOTS; s++) view.setUint32(B + 4 * s, record.sessionIds[s]!, true);
@@ -330,11 +355,12 @@ export function encodeRecord(layout: Layout, index: number, record: AllocationRe
   const inCacheAt = allocatedAt + n / 8;
   const masksAt = inCacheAt + n / 8;
   const sourcesAt = masksAt + n;
-  for (let i = 0; i < n; i++) {
-    if (record.allocated[i] === 1) bytes[allocatedAt + (i >> 3)]! |= 1 << (i & 7);
-    if (record.inCache[i] === 1) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
-    bytes[masksAt + i] = record.masks[i]!;
-    const source = record.sourceChunks[i]!;
+  for (let i = 0; i < record.count; i++) {
+    if (!record.allocated(i)) continue;
+    bytes[allocatedAt + (i >> 3)]! |= 1 << (i & 7);
+    if (record.inCache(i)) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
+    bytes[masksAt + i] = record.mask(i);
+    const source = record.sourceChunk(i);
     view.setUint32(sourcesAt + 6 * i, source % 2 ** 32, true);
     view.setUint16(sourcesAt + 6 * i + 4, Math.floor(source / 2 ** 32), true);
   }

@@ -30,6 +30,7 @@ export class DirtyRegionLogPolicy implements CommitPolicy {
   *commitCopy(metadata: Metadata, job: CopyJob): Coroutine {
     yield* metadata.writeCopyData(job.chunk, job.data, true);
     metadata.markReady(job);
+    metadata.noteMapChange(metadata.mapSectorOfChunk(job.sourceChunk));
     yield* all([metadata.writeRecordOf(job.chunk, true), metadata.ensureRegionModified(metadata.regionOfChunk(job.sourceChunk))]);
     metadata.markLive(job);
     if (metadata.modifiedRegionCount > this.options.maxModifiedRegions) yield* this.writeBackAll(metadata);

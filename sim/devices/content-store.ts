@@ -18,12 +18,16 @@ interface Extent {
 }
 
 /**
- * A bucket's extents, sorted by start and never overlapping. Bucket arrays are
- * never changed in place: a write replaces the array. That makes `clone()` a
- * copy of the bucket map only, with every bucket shared until either side
- * writes to it.
+ * A bucket's extents, sorted by start and never overlapping. A bucket belongs
+ * to the store whose `owner` token it carries and is changed in place by that
+ * store alone; `clone()` gives both stores new tokens, so every bucket that
+ * existed is then shared and copied by whichever side first writes to it.
+ * Cloning costs a copy of the bucket map; writing costs no array copy.
  */
-type Bucket = readonly Extent[];
+interface Bucket {
+  readonly owner: object;
+  readonly extents: Extent[];
+}
 
 /** Read access to device contents, for callers that must not change them. */
 export interface ContentView {
@@ -51,6 +55,8 @@ export interface ContentStoreOptions {
 export class ContentStore implements ContentView {
   readonly unwrittenStamp: number | undefined;
   private buckets: Map<number, Bucket>;
+  /** Buckets carrying this token are this store's alone (see Bucket). */
+  private owner: object = {};
   private sortedKeysCache: number[] | undefined;
   private storedBytesTotal = 0;
   private extentTotal = 0;
@@ -79,6 +85,18 @@ export class ContentStore implements ContentView {
   write(offsetBytes: number, payload: Payload): void {
     checkRange("write", offsetBytes, payload.lengthBytes);
     const segments = payload.segments;
+    const only = segments.length === 1 ? segments[0] : undefined;
+    if (only !== undefined && payload.lengthBytes > 0) {
+      // One segment inside one bucket: the common case (host writes, metadata sectors), without the general loop.
+      const bucketIndex = Math.floor(offsetBytes / CONTENT_BUCKET_BYTES);
+      const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
+      if (offsetBytes + payload.lengthBytes <= bucketBase + CONTENT_BUCKET_BYTES) {
+        const fromBytes = offsetBytes - bucketBase;
+        const pieces: Extent[] = isUnwrittenContent(only, this.unwrittenStamp, offsetBytes) ? [] : [{ startBytes: fromBytes, segment: only }];
+        this.replaceRange(bucketIndex, fromBytes, fromBytes + payload.lengthBytes, pieces);
+        return;
+      }
+    }
     const endBytes = offsetBytes + payload.lengthBytes;
     let segmentIndex = 0;
     let withinSegmentBytes = 0;
@@ -117,25 +135,10 @@ export class ContentStore implements ContentView {
     let position = offsetBytes;
     const firstBucket = Math.floor(offsetBytes / CONTENT_BUCKET_BYTES);
     const lastBucket = Math.floor((endBytes - 1) / CONTENT_BUCKET_BYTES);
-    const visit = (bucketIndex: number, bucket: Bucket): void => {
-      const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
-      const fromBytes = position - bucketBase;
-      const toBytes = Math.min(endBytes - bucketBase, CONTENT_BUCKET_BYTES);
-      for (let i = firstEndingAfter(bucket, fromBytes); i < bucket.length; i++) {
-        const extent = bucket[i] as Extent;
-        if (extent.startBytes >= toBytes) break;
-        const startBytes = Math.max(extent.startBytes, fromBytes);
-        const stopBytes = Math.min(extent.startBytes + extent.segment.lengthBytes, toBytes);
-        const absoluteStart = bucketBase + startBytes;
-        if (absoluteStart > position) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, absoluteStart - position));
-        pushSegment(out, sliceSegment(extent.segment, startBytes - extent.startBytes, stopBytes - startBytes));
-        position = bucketBase + stopBytes;
-      }
-    };
     if (lastBucket - firstBucket <= 4 * this.buckets.size + 64) {
       for (let bucketIndex = firstBucket; bucketIndex <= lastBucket; bucketIndex++) {
         const bucket = this.buckets.get(bucketIndex);
-        if (bucket !== undefined) visit(bucketIndex, bucket);
+        if (bucket !== undefined) position = this.readBucket(out, bucketIndex, bucket.extents, position, endBytes);
       }
     } else {
       // A read far wider than the written buckets walks the written ones instead of every address.
@@ -143,17 +146,37 @@ export class ContentStore implements ContentView {
       for (let i = lowerBound(keys, firstBucket); i < keys.length; i++) {
         const bucketIndex = keys[i] as number;
         if (bucketIndex > lastBucket) break;
-        visit(bucketIndex, this.buckets.get(bucketIndex) as Bucket);
+        position = this.readBucket(out, bucketIndex, (this.buckets.get(bucketIndex) as Bucket).extents, position, endBytes);
       }
     }
     if (position < endBytes) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, endBytes - position));
     return new Payload(out);
   }
 
+  /** Appends to `out` what one bucket holds from `position` up to `endBytes`; returns the new position. */
+  private readBucket(out: Segment[], bucketIndex: number, extents: readonly Extent[], position: number, endBytes: number): number {
+    const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
+    const fromBytes = position - bucketBase;
+    const toBytes = Math.min(endBytes - bucketBase, CONTENT_BUCKET_BYTES);
+    for (let i = firstEndingAfter(extents, fromBytes); i < extents.length; i++) {
+      const extent = extents[i] as Extent;
+      if (extent.startBytes >= toBytes) break;
+      const startBytes = Math.max(extent.startBytes, fromBytes);
+      const stopBytes = Math.min(extent.startBytes + extent.segment.lengthBytes, toBytes);
+      const absoluteStart = bucketBase + startBytes;
+      if (absoluteStart > position) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, absoluteStart - position));
+      pushSegment(out, sliceSegment(extent.segment, startBytes - extent.startBytes, stopBytes - startBytes));
+      position = bucketBase + stopBytes;
+    }
+    return position;
+  }
+
   /** An independent copy; buckets are shared until either copy writes to them. */
   clone(): ContentStore {
     const copy = new ContentStore(this.unwrittenStamp === undefined ? {} : { unwrittenStamp: this.unwrittenStamp });
     copy.buckets = new Map(this.buckets);
+    // Every existing bucket is now shared: neither store may change it in place.
+    this.owner = {};
     copy.sortedKeysCache = this.sortedKeysCache;
     copy.storedBytesTotal = this.storedBytesTotal;
     copy.extentTotal = this.extentTotal;
@@ -164,7 +187,7 @@ export class ContentStore implements ContentView {
   forEachExtent(visit: (offsetBytes: number, segment: Segment) => void): void {
     for (const bucketIndex of this.sortedKeys()) {
       const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
-      for (const extent of this.buckets.get(bucketIndex) as Bucket) visit(bucketBase + extent.startBytes, extent.segment);
+      for (const extent of (this.buckets.get(bucketIndex) as Bucket).extents) visit(bucketBase + extent.startBytes, extent.segment);
     }
   }
 
@@ -185,39 +208,77 @@ export class ContentStore implements ContentView {
   }
 
   /** Replaces [fromBytes, toBytes) of one bucket with `pieces` (already sorted, within that range). */
-  private replaceRange(bucketIndex: number, fromBytes: number, toBytes: number, pieces: readonly Extent[]): void {
-    const old = this.buckets.get(bucketIndex);
-    if (old === undefined) {
+  private replaceRange(bucketIndex: number, fromBytes: number, toBytes: number, pieces: Extent[]): void {
+    let bucket = this.buckets.get(bucketIndex);
+    if (bucket === undefined) {
       if (pieces.length === 0) return;
-      this.buckets.set(bucketIndex, pieces);
+      this.buckets.set(bucketIndex, { owner: this.owner, extents: pieces });
       this.sortedKeysCache = undefined;
       this.account(pieces, 1);
       return;
     }
-    const out: Extent[] = [];
-    let i = 0;
-    while (i < old.length && endOf(old[i] as Extent) <= fromBytes) out.push(old[i++] as Extent);
-    let tail: Extent | undefined;
-    while (i < old.length && (old[i] as Extent).startBytes < toBytes) {
-      const extent = old[i++] as Extent;
-      if (extent.startBytes < fromBytes) pushMerged(out, extent.startBytes, sliceSegment(extent.segment, 0, fromBytes - extent.startBytes));
-      const extentEnd = endOf(extent);
-      if (extentEnd > toBytes) tail = { startBytes: toBytes, segment: sliceSegment(extent.segment, toBytes - extent.startBytes, extentEnd - toBytes) };
+    if (bucket.owner !== this.owner) {
+      bucket = { owner: this.owner, extents: bucket.extents.slice() };
+      this.buckets.set(bucketIndex, bucket);
     }
-    for (const piece of pieces) pushMerged(out, piece.startBytes, piece.segment);
-    if (tail !== undefined) pushMerged(out, tail.startBytes, tail.segment);
-    while (i < old.length) {
-      const extent = old[i++] as Extent;
-      pushMerged(out, extent.startBytes, extent.segment);
+    const extents = bucket.extents;
+    // [first, last) are the extents that overlap the range; the pieces replace them.
+    const first = firstEndingAfter(extents, fromBytes);
+    const only = pieces.length === 1 ? pieces[0] : undefined;
+    const hit = extents[first];
+    if (only !== undefined && hit !== undefined && hit.startBytes === fromBytes && endOf(hit) === toBytes) {
+      // A rewrite of exactly one earlier extent (the common case for block-sized host writes).
+      this.unaccount(hit);
+      this.accountOne(only);
+      extents[first] = only;
+      this.mergeAt(extents, first + 1);
+      this.mergeAt(extents, first);
+      return;
     }
-    this.account(old, -1);
-    this.account(out, 1);
-    if (out.length === 0) {
+    let last = first;
+    while (last < extents.length && (extents[last] as Extent).startBytes < toBytes) last++;
+    const replacement: Extent[] = [];
+    if (first < last) {
+      const head = extents[first] as Extent;
+      if (head.startBytes < fromBytes) replacement.push({ startBytes: head.startBytes, segment: sliceSegment(head.segment, 0, fromBytes - head.startBytes) });
+    }
+    for (const piece of pieces) pushMerged(replacement, piece.startBytes, piece.segment);
+    if (first < last) {
+      const tail = extents[last - 1] as Extent;
+      const tailEnd = endOf(tail);
+      if (tailEnd > toBytes) pushMerged(replacement, toBytes, sliceSegment(tail.segment, toBytes - tail.startBytes, tailEnd - toBytes));
+    }
+    for (let i = first; i < last; i++) this.unaccount(extents[i] as Extent);
+    for (const extent of replacement) this.accountOne(extent);
+    extents.splice(first, last - first, ...replacement);
+    // Neighbours that now continue each other become one extent (fewer extents, same content).
+    this.mergeAt(extents, first + replacement.length);
+    this.mergeAt(extents, first);
+    if (extents.length === 0) {
       this.buckets.delete(bucketIndex);
       this.sortedKeysCache = undefined;
-    } else {
-      this.buckets.set(bucketIndex, out);
     }
+  }
+
+  /** Merges extents[index - 1] and extents[index] when the second continues the first. */
+  private mergeAt(extents: Extent[], index: number): void {
+    const left = extents[index - 1];
+    const right = extents[index];
+    if (left === undefined || right === undefined || endOf(left) !== right.startBytes) return;
+    const merged = mergeSegments(left.segment, right.segment);
+    if (merged === undefined) return;
+    this.extentTotal--;
+    extents.splice(index - 1, 2, { startBytes: left.startBytes, segment: merged });
+  }
+
+  private accountOne(extent: Extent): void {
+    this.extentTotal++;
+    this.storedBytesTotal += extent.segment.lengthBytes;
+  }
+
+  private unaccount(extent: Extent): void {
+    this.extentTotal--;
+    this.storedBytesTotal -= extent.segment.lengthBytes;
   }
 
   private account(extents: readonly Extent[], sign: 1 | -1): void {
@@ -264,7 +325,7 @@ function pushSegment(segments: Segment[], segment: Segment): void {
 }
 
 /** Index of the first extent that ends after `offsetBytes` (binary search). */
-function firstEndingAfter(bucket: Bucket, offsetBytes: number): number {
+function firstEndingAfter(bucket: readonly Extent[], offsetBytes: number): number {
   let low = 0;
   let high = bucket.length;
   while (low < high) {

@@ -130,9 +130,10 @@ export class SimDevice implements BlockDevice {
     if (request.op === "write") {
       // The device owns what it was given: a caller may reuse its buffer once the write completes,
       // and the log must keep the bytes that were submitted.
-      const owned: IoRequest = { ...request, payload: ownedPayload(request.payload) };
+      const payload = ownedPayload(request.payload);
+      const owned: IoRequest = payload === request.payload ? request : { ...request, payload };
       admission = { request: owned, onComplete, id: this.nextWriteId++, flushCoverage: 0 };
-      this.writeLog?.writeSubmitted(nowNs, admission.id, request.offsetBytes, owned.payload, request.fua);
+      this.writeLog?.writeSubmitted(nowNs, admission.id, request.offsetBytes, payload, request.fua);
     } else if (request.op === "flush") {
       admission = { request, onComplete, id: this.nextFlushId++, flushCoverage: this.cache?.flushSubmitted() ?? 0 };
       this.writeLog?.flushSubmitted(nowNs, admission.id);
@@ -238,7 +239,9 @@ function serviceRequest(request: IoRequest): ServiceRequest {
 
 /** The payload with its real-byte segments copied; stamps and zeros are immutable values already. */
 function ownedPayload(payload: Payload): Payload {
-  if (!payload.segments.some((segment) => segment.kind === "bytes")) return payload;
+  let hasBytes = false;
+  for (const segment of payload.segments) hasBytes ||= segment.kind === "bytes";
+  if (!hasBytes) return payload;
   return new Payload(
     payload.segments.map((segment): Segment => (segment.kind === "bytes" ? { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice() } : segment)),
   );
