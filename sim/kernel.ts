@@ -122,7 +122,8 @@ export class Kernel {
   }
 
   private enqueue(timeNs: number, callback: () => void, priority: number): EventHandle {
-    if (!Number.isInteger(priority) || priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+    // The default priority needs no check; this is the hot path of every process resumption.
+    if (priority !== 0 && (!Number.isInteger(priority) || priority < MIN_PRIORITY || priority > MAX_PRIORITY)) {
       throw new KernelUsageError(`priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
     }
     const event: QueuedEvent = { timeNs, orderKey: orderKey(priority, this.sequence++), callback };
