@@ -121,6 +121,8 @@ export interface JobSpec {
   readonly thinktimeNs: number;
   /** Start this long after the run starts (fio startdelay). */
   readonly startDelayNs: number;
+  /** Reads go to this session slot's Phantom LU (a backup reading a snapshot); the job must not write. */
+  readonly phantomSlot?: number;
 }
 
 export type TraceFormat = "fio-iolog" | "disksim" | "msr-cambridge" | "blkparse";

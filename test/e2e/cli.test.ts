@@ -1,63 +1,164 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Runs the built CLI as a user would (npm test builds dist/ first). */
-const cli = fileURLToPath(new URL("../../dist/bin/cofwsim.js", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const cli = join(root, "dist/bin/cofwsim.js");
+const fixtures = join(root, "../shared/fixtures");
 
 function cofwsim(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("cofwsim command", () => {
-  it("run writes results.json whose deterministic part is byte-identical across runs", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cofwsim-cli-"));
-    try {
-      const first = cofwsim("run", "--writes", "2000", "--seed", "42", "--out", join(dir, "a"));
-      const second = cofwsim("run", "--writes", "2000", "--seed", "42", "--out", join(dir, "b"));
+function withTempDir<T>(body: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "cofwsim-cli-"));
+  try {
+    return body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** results.json without its `wall` section: the part that must not change between runs. */
+function deterministicPart(path: string): string {
+  const document = JSON.parse(readFileSync(path, "utf8")) as { wall?: unknown };
+  expect(document.wall).toBeDefined();
+  delete document.wall;
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+describe("cofwsim run", () => {
+  it("runs the shipped quickstart by default; results.json minus wall is pinned per seed and byte-identical across runs", async () => {
+    await withTempDir(async (dir) => {
+      const first = cofwsim("run", "--out", join(dir, "a"));
       expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/quickstart, seed 1/);
+      expect(first.stdout).toMatch(/oltp write: IOPS=\d+/);
+      const second = cofwsim("run", "--out", join(dir, "b"));
       expect(second.code, second.stderr).toBe(0);
-      expect(first.stdout).toMatch(/seed 42/);
-      expect(first.stdout).toMatch(/COFW copies\s+\d+/);
-      const strip = (path: string) => {
-        const document = JSON.parse(readFileSync(path, "utf8")) as { wall?: unknown; manifest: { seed: string } };
-        expect(document.wall).toBeDefined();
-        delete document.wall;
-        return JSON.stringify(document);
-      };
-      const a = strip(join(dir, "a", "results.json"));
-      expect(a).toBe(strip(join(dir, "b", "results.json")));
-      expect(JSON.parse(a).manifest.seed).toBe("42");
-      const other = cofwsim("run", "--writes", "2000", "--seed", "43", "--out", join(dir, "c"));
-      expect(strip(join(dir, "c", "results.json"))).not.toBe(a);
+      const a = deterministicPart(join(dir, "a", "results.json"));
+      expect(deterministicPart(join(dir, "b", "results.json"))).toBe(a);
+      await expect(a).toMatchFileSnapshot("__snapshots__/quickstart-seed-1.results.json");
+      const other = cofwsim("run", "--seed", "2", "--out", join(dir, "c"));
       expect(other.code).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      const c = deterministicPart(join(dir, "c", "results.json"));
+      expect(c).not.toBe(a);
+      await expect(c).toMatchFileSnapshot("__snapshots__/quickstart-seed-2.results.json");
+    });
+  });
+
+  it("--set overrides a field", () => {
+    withTempDir((dir) => {
+      const result = cofwsim("run", "--set", "engine.chunkSize=256KiB", "--set", "stop.hostIos=3000", "--out", dir);
+      expect(result.code, result.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { engine: { chunkSizeBytes: number; hostWrites: number } };
+      expect(results.engine.chunkSizeBytes).toBe(256 * 1024);
+      expect(results.engine.hostWrites).toBe(3000);
+    });
+  });
+
+  it("exits 1 when the run found a problem", () => {
+    withTempDir((dir) => {
+      const result = cofwsim("run", "--set", "sessions[1].action=stop", "--set", "sessions[1].slot=5", "--set", "sessions[1].afterHostIos=100", "--set", "stop.hostIos=3000", "--out", dir);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/PROBLEM: session stop of slot 5/);
+    });
+  });
+});
+
+describe("shipped scenarios", () => {
+  const shipped = readdirSync(join(root, "scenarios")).filter((name) => name.endsWith(".yaml")).sort();
+
+  it("are listed with descriptions", () => {
+    const list = cofwsim("list");
+    expect(list.code, list.stderr).toBe(0);
+    expect(shipped.length).toBeGreaterThanOrEqual(9);
+    for (const name of shipped) expect(list.stdout).toContain(name.replace(/\.yaml$/, ""));
+  });
+
+  it.each(shipped)("%s validates and runs", (name) => {
+    const file = join(root, "scenarios", name);
+    expect(cofwsim("validate", file).code).toBe(0);
+    withTempDir((dir) => {
+      const result = cofwsim("run", file, "--out", dir);
+      expect(result.code, result.stderr + result.stdout).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as { jobs: Array<{ read: { total_ios: number }; write: { total_ios: number } }> };
+      expect(results.jobs.some((job) => job.read.total_ios + job.write.total_ios > 0)).toBe(true);
+    });
+  });
+});
+
+describe("fixtures", () => {
+  const jobs = readdirSync(join(fixtures, "fio-jobs")).sort();
+
+  it.each(jobs)("fio job %s imports", (name) => {
+    const result = cofwsim("import", join(fixtures, "fio-jobs", name));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/kind: job/);
+  });
+
+  it.each([
+    ["mqsim-tpcc-small.trace", "disksim"],
+    ["mqsim-wsrch-small.trace", "disksim"],
+    ["fio-t0038.iolog", "fio-iolog"],
+  ])("trace %s replays", (name, format) => {
+    withTempDir((dir) => {
+      const scenario = join(dir, "replay.yaml");
+      writeFileSync(
+        scenario,
+        [
+          "devices:",
+          "  source: { model: fixed, capacity: 16GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
+          "  cache: { model: fixed, capacity: 4GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
+          "workloads:",
+          `  - { kind: trace, name: replay, path: ${JSON.stringify(join(fixtures, "traces", name))}, format: ${format}, timing: ignore, iodepth: 8, addressMapping: wrap, maxRequests: 3000 }`,
+          "sessions: [{ afterHostIos: 10, action: start, slot: 0 }]",
+          "stop: { hostIos: 3000 }",
+          "",
+        ].join("\n"),
+      );
+      const result = cofwsim("run", scenario, "--out", join(dir, "out"));
+      expect(result.code, result.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { notes: string[]; jobs: Array<{ read: { total_ios: number }; write: { total_ios: number } }> };
+      expect(results.jobs[0]!.read.total_ios + results.jobs[0]!.write.total_ios).toBeGreaterThan(0);
+      // The address mapping applied is stated in the results.
+      expect(results.notes.some((note) => /wrap|fits|address/i.test(note))).toBe(true);
+    });
+  });
+});
+
+describe("bad input", () => {
+  const brokenDir = join(root, "test/scenarios/schema/broken");
+  const broken = readdirSync(brokenDir).sort();
+
+  it("there are at least a dozen broken scenario files", () => {
+    expect(broken.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(broken)("%s is refused with file, line and column and exit code 2", (name) => {
+    const result = cofwsim("validate", join(brokenDir, name));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`${name.replace(".", "\\.")}:\\d+:\\d+: `));
   });
 
   it("--help works on every command and exits 0", () => {
-    for (const args of [["--help"], ["run", "--help"]]) {
+    for (const args of [["--help"], ["run", "--help"], ["validate", "--help"], ["import", "--help"], ["list", "--help"]]) {
       const result = cofwsim(...args);
-      expect(result.code).toBe(0);
+      expect(result.code, args.join(" ")).toBe(0);
       expect(result.stdout).toMatch(/Usage: cofwsim/);
     }
   });
 
-  it("bad usage exits 2 with a message naming the problem", () => {
-    const badWrites = cofwsim("run", "--writes", "lots");
-    expect(badWrites.code).toBe(2);
-    expect(badWrites.stderr).toMatch(/expected a positive integer, got "lots"/);
-    const badPolicy = cofwsim("run", "--policy", "yolo");
-    expect(badPolicy.code).toBe(2);
-    expect(badPolicy.stderr).toMatch(/write-through, group-commit, dirty-region-log/);
+  it("bad usage exits 2 with a message", () => {
     expect(cofwsim("frobnicate").code).toBe(2);
-    const scenario = cofwsim("run", "some.yaml");
-    expect(scenario.code).toBe(2);
-    expect(scenario.stderr).toMatch(/not supported yet/);
+    expect(cofwsim("validate").code).toBe(2);
+    const missing = cofwsim("run", "no-such-file.yaml");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no-such-file\.yaml/);
   });
 });

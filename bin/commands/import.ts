@@ -1,0 +1,17 @@
+import type { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { importFioJobFile } from "../../scenarios/fio/import-job-file.js";
+import { fioImportToScenarioYaml } from "../../scenarios/fio/to-scenario-yaml.js";
+
+export function registerImport(program: Command): void {
+  program
+    .command("import")
+    .description("print the cofwsim scenario equivalent to a fio job file (ignored options listed with reasons)")
+    .argument("<file>", "fio job file")
+    .action((file: string) => {
+      const imported = importFioJobFile(readFileSync(file, "utf8"), basename(file));
+      process.stdout.write(fioImportToScenarioYaml(imported, basename(file)));
+      for (const ignored of imported.ignored) process.stderr.write(`${basename(file)}:${ignored.line}: ignored ${ignored.option} (job ${ignored.job}): ${ignored.reason}\n`);
+    });
+}

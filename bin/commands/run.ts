@@ -1,0 +1,85 @@
+import type { Command } from "commander";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { SingleBar } from "cli-progress";
+import { loadScenarioFile } from "../../scenarios/schema/load.js";
+import { runScenario } from "../../scenarios/runner/run-scenario.js";
+import type { WallFigures } from "../../scenarios/runner/results.js";
+import { DEFAULT_SCENARIO } from "../paths.js";
+import { EXIT_PROBLEM } from "../exit-codes.js";
+import { formatRunSummary } from "../run-summary.js";
+import { VERSION } from "../version.js";
+
+interface RunOptions {
+  readonly seed?: string;
+  readonly out?: string;
+  readonly set: string[];
+}
+
+/** A progress bar on stderr, only on a terminal, and only once the run has taken a second. */
+function progressBar(): { update: (fraction: number) => void; stop: () => void } {
+  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+  const startNs = process.hrtime.bigint();
+  let bar: SingleBar | undefined;
+  return {
+    update: (fraction) => {
+      if (bar === undefined) {
+        if (process.hrtime.bigint() - startNs < 1_000_000_000n) return;
+        bar = new SingleBar({ stream: process.stderr, format: "simulating [{bar}] {percentage}% | eta {eta}s", hideCursor: true });
+        bar.start(100, 0);
+      }
+      bar.update(Math.round(fraction * 100));
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run a scenario; writes results.json and prints a summary")
+    .argument("[scenario]", "scenario file (YAML or JSON)", DEFAULT_SCENARIO)
+    .option("--seed <seed>", "root seed (overrides the scenario's)")
+    .option("--out <dir>", "output directory (default: out/<scenario name>)")
+    .option("--set <path=value>", "override a field, e.g. --set engine.chunkSize=256KiB (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .action((file: string, options: RunOptions) => {
+      const path = resolve(file);
+      const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
+      const scenario = loadScenarioFile(path, { overrides });
+      const contentHash = createHash("sha256").update(readFileSync(path)).update(JSON.stringify(overrides)).digest("hex");
+      process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);
+      const bar = progressBar();
+      const wallStartNs = process.hrtime.bigint();
+      let peakRssBytes = process.memoryUsage().rss;
+      const { results, kernel } = runScenario(
+        scenario,
+        { cofwsimVersion: VERSION, fileName: basename(path), contentHash },
+        {
+          onProgress: (fraction) => {
+            peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+            bar.update(fraction);
+          },
+        },
+      );
+      bar.stop();
+      const wallSeconds = Number(process.hrtime.bigint() - wallStartNs) / 1e9;
+      const hostIos = results.jobs.reduce((sum, job) => sum + job.read.total_ios + job.write.total_ios, 0);
+      const wall: WallFigures = {
+        wallSeconds,
+        events: kernel.eventCount,
+        eventsPerSecond: Math.round(kernel.eventCount / wallSeconds),
+        simulatedToWallRatio: kernel.nowNs / 1e9 / wallSeconds,
+        peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss),
+        hostIosPerWallSecond: Math.round(hostIos / wallSeconds),
+      };
+      const outDir = resolve(options.out ?? join("out", scenario.name));
+      mkdirSync(outDir, { recursive: true });
+      const resultsPath = join(outDir, "results.json");
+      // `wall` is the only part that differs between two runs of the same scenario, seed and version.
+      writeFileSync(resultsPath, `${JSON.stringify({ ...results, wall }, null, 2)}\n`);
+      process.stdout.write(formatRunSummary(results, wall));
+      process.stdout.write(`results: ${resultsPath}\n`);
+      if (results.problems.length > 0) process.exitCode = EXIT_PROBLEM;
+    });
+}

@@ -1,0 +1,26 @@
+import { EngineError } from "../engine/index.js";
+import { ScenarioError } from "../scenarios/schema/problems.js";
+import { FioImportError } from "../scenarios/fio/fio-import-error.js";
+import { TraceParseError, TraceSourceError } from "../scenarios/traces/index.js";
+import { SimulationError } from "../sim/errors.js";
+
+/** Exit codes of every command: 0 success, 1 the run found a problem, 2 bad usage or bad input. */
+export const EXIT_OK = 0;
+export const EXIT_PROBLEM = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Bad input the user can fix (a scenario, a job file, a trace, an impossible geometry). */
+export function isBadInput(error: unknown): boolean {
+  const cause = error instanceof SimulationError ? error.cause : error;
+  return cause instanceof ScenarioError || cause instanceof FioImportError || cause instanceof TraceParseError || cause instanceof TraceSourceError || cause instanceof EngineError || cause instanceof RangeError;
+}
+
+/** The message to print for an error: the typed cause's own message, with the seed when the simulation failed. */
+export function describeError(error: unknown): string {
+  if (error instanceof SimulationError) {
+    const cause = error.cause;
+    if (isBadInput(cause)) return `${cause instanceof Error ? cause.message : String(cause)} (seed ${error.seed})`;
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import type { Rng } from "../../sim/rng/streams.js";
+import type { JobSpec, Scenario } from "../model.js";
+import { importFioJobFile } from "../fio/import-job-file.js";
+import { traceSource } from "../traces/trace-source.js";
+import { jobSources } from "../workloads/job-source.js";
+import type { WorkloadSource } from "../workloads/source.js";
+
+/** One line of fio-shaped results: a job (its clones together) or a trace. */
+export interface WorkloadGroup {
+  readonly name: string;
+  readonly sources: readonly WorkloadSource[];
+  /** Reads of this group go to this session's Phantom LU instead of the Source LU. */
+  readonly phantomSlot?: number;
+}
+
+/** Turns the scenario's workloads into sources; fio job files are imported here. */
+export function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: number; sectorSizeBytes: number }): WorkloadGroup[] {
+  const groups: WorkloadGroup[] = [];
+  const addJob = (job: JobSpec) => groups.push({ name: job.name, sources: jobSources(job, rng, source), ...(job.phantomSlot === undefined ? {} : { phantomSlot: job.phantomSlot }) });
+  for (const workload of scenario.workloads) {
+    if (workload.kind === "job") addJob(workload);
+    else if (workload.kind === "trace") groups.push({ name: workload.name, sources: [traceSource(workload, source)] });
+    else for (const job of importFioJobFile(readFileSync(workload.path, "utf8"), workload.path, { sourceCapacityBytes: source.capacityBytes }).jobs) addJob(job);
+  }
+  const names = new Set<string>();
+  for (const group of groups) {
+    if (names.has(group.name)) throw new RangeError(`two workloads are named "${group.name}"; results are reported per name, so names must differ`);
+    names.add(group.name);
+  }
+  return groups;
+}

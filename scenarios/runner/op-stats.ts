@@ -1,0 +1,89 @@
+import * as hdr from "hdr-histogram-js";
+
+/** fio's default completion-latency percentiles, keyed as fio's JSON keys them. */
+export const FIO_PERCENTILES: readonly number[] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
+
+export interface LatencyStats {
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  readonly stddev: number;
+  readonly N: number;
+  readonly percentile: Record<string, number>;
+}
+
+/** One direction (read or write) of one job, shaped like fio's JSON `jobs[].read`. */
+export interface FioDirection {
+  readonly io_bytes: number;
+  readonly bw_bytes: number;
+  readonly iops: number;
+  readonly total_ios: number;
+  readonly runtime: number;
+  readonly clat_ns: LatencyStats;
+  readonly lat_ns: LatencyStats;
+}
+
+/**
+ * Statistics of one direction of one job. Exact min, max, mean and standard
+ * deviation (Welford); percentiles from an HDR histogram (3 significant
+ * digits, as fio's own histogram is approximate too). Only I/Os issued in the
+ * measurement window count; bytes and IOPS count completions in the window.
+ */
+export class OpStats {
+  private readonly histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: 3 });
+  private count = 0;
+  private meanNs = 0;
+  private m2 = 0;
+  private minNs = Number.POSITIVE_INFINITY;
+  private maxNs = 0;
+  private completedBytes = 0;
+  private completedIos = 0;
+
+  recordLatency(latencyNs: number): void {
+    this.count++;
+    const delta = latencyNs - this.meanNs;
+    this.meanNs += delta / this.count;
+    this.m2 += delta * (latencyNs - this.meanNs);
+    if (latencyNs < this.minNs) this.minNs = latencyNs;
+    if (latencyNs > this.maxNs) this.maxNs = latencyNs;
+    this.histogram.recordValue(Math.max(1, latencyNs));
+  }
+
+  recordCompletion(bytes: number): void {
+    this.completedIos++;
+    this.completedBytes += bytes;
+  }
+
+  toFio(windowNs: number): FioDirection {
+    const seconds = windowNs / 1e9;
+    const latency = this.latency();
+    return {
+      io_bytes: this.completedBytes,
+      bw_bytes: seconds > 0 ? Math.round(this.completedBytes / seconds) : 0,
+      iops: seconds > 0 ? round3(this.completedIos / seconds) : 0,
+      total_ios: this.completedIos,
+      runtime: Math.round(windowNs / 1e6),
+      // The simulated host submits with no delay, so fio's slat is 0 and lat equals clat.
+      clat_ns: latency,
+      lat_ns: latency,
+    };
+  }
+
+  private latency(): LatencyStats {
+    const percentile: Record<string, number> = {};
+    for (const p of FIO_PERCENTILES) percentile[p.toFixed(6)] = this.count === 0 ? 0 : this.histogram.getValueAtPercentile(p);
+    return {
+      min: this.count === 0 ? 0 : this.minNs,
+      max: this.maxNs,
+      mean: round3(this.meanNs),
+      stddev: this.count < 2 ? 0 : round3(Math.sqrt(this.m2 / (this.count - 1))),
+      N: this.count,
+      percentile,
+    };
+  }
+}
+
+/** Rounded so that results files do not carry float noise in their last digits. */
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

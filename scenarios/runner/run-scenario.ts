@@ -1,0 +1,261 @@
+import { sleep, type Coroutine } from "../../io/coroutine.js";
+import { Payload } from "../../io/payload.js";
+import { Kernel } from "../../sim/kernel.js";
+import { Rng } from "../../sim/rng/streams.js";
+import { EngineError, formatCacheLu, makeCommitPolicy, writeAmplification, type CofwEngine } from "../../engine/index.js";
+import type { Scenario, SessionEvent } from "../model.js";
+import type { HostIo, WorkloadSource } from "../workloads/source.js";
+import { buildDevices } from "./build-devices.js";
+import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
+import { OpStats } from "./op-stats.js";
+import type { RunResults, SessionRecord } from "./results.js";
+
+export interface RunHooks {
+  /** Called now and then with the fraction of the run done (0..1). */
+  readonly onProgress?: (fraction: number) => void;
+  /** Sees the kernel before the run starts (trace hashing in tests). */
+  readonly observe?: (kernel: Kernel) => void;
+}
+
+export interface RunMeta {
+  readonly cofwsimVersion: string;
+  /** The scenario file's name (no directory: results must not depend on where the checkout is). */
+  readonly fileName: string;
+  readonly contentHash: string;
+}
+
+/** Stamps 0 and 1 are reserved (zeros, the Source LU's original contents); host writes start here. */
+const FIRST_HOST_STAMP = 1000;
+
+/**
+ * Runs a scenario to completion in simulated time and returns its results.
+ * The Cache LU is formatted first; the measurement window starts after that
+ * and the warm-up, and ends at the last host I/O issued (the drain of I/Os
+ * still in flight is not measured).
+ */
+export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks = {}): { results: RunResults; kernel: Kernel } {
+  const kernel = new Kernel(scenario.seed);
+  hooks.observe?.(kernel);
+  const rng = Rng.root(scenario.seed);
+  const devices = buildDevices(scenario.devices, kernel, rng, { recordLog: false });
+  const notes: string[] = [];
+  const problems: string[] = [];
+
+  let engine: CofwEngine | undefined;
+  kernel.spawn(
+    formatCacheLu(devices.source, devices.cache, { chunkSizeBytes: scenario.engine.chunkSizeBytes, regionSizeBytes: scenario.engine.regionSizeBytes, policy: makeCommitPolicy(scenario.engine.commitPolicy) }),
+    "format",
+    (e) => (engine = e),
+  );
+  kernel.runUntilIdle();
+  if (engine === undefined) throw new Error(`format did not finish (seed ${scenario.seed})`);
+  const cofw = engine;
+  const readyNs = kernel.nowNs;
+  const windowStartNs = readyNs + scenario.measurement.warmupNs;
+
+  const groups: WorkloadGroup[] = expandWorkloads(scenario, rng, { capacityBytes: devices.source.capacityBytes, sectorSizeBytes: devices.source.sectorSizeBytes });
+  for (const group of groups) for (const source of group.sources) notes.push(...source.notes.map((note) => `${source.name}: ${note}`));
+  const stats = new Map(groups.map((group) => [group.name, { read: new OpStats(), write: new OpStats() }]));
+
+  const stopAtNs = scenario.stop.runtimeNs === undefined ? Number.POSITIVE_INFINITY : readyNs + scenario.stop.runtimeNs;
+  const hostIoLimit = scenario.stop.hostIos ?? Number.POSITIVE_INFINITY;
+  let issued = 0;
+  let completed = 0;
+  let writesCompleted = 0;
+  let lastIssueNs = readyNs;
+  let nextStamp = FIRST_HOST_STAMP;
+  let phantomSkipped = 0;
+  const stopped = () => issued >= hostIoLimit || kernel.nowNs >= stopAtNs;
+  /** Workers and arrival processes still issuing I/O. */
+  let running = 0;
+  const sourcesDone = () => running === 0;
+
+  // ---- session schedule and host flushes --------------------------------------
+  const sessionRecords: SessionRecord[] = [];
+  const byCount = scenario.sessions.filter((e): e is SessionEvent & { trigger: { afterHostIos: number } } => "afterHostIos" in e.trigger).sort((a, b) => a.trigger.afterHostIos - b.trigger.afterHostIos);
+  let nextByCount = 0;
+  const sessionOp = function* (event: SessionEvent): Coroutine {
+    const record: SessionRecord = { action: event.action, slot: event.slot, requestedAtNs: kernel.nowNs - readyNs };
+    sessionRecords.push(record);
+    try {
+      if (event.action === "start" || event.action === "replace") record.sequence = yield* cofw.startSession(event.slot);
+      else if (event.action === "stop") yield* cofw.stopSession(event.slot);
+      else yield* cofw.rollback(event.slot);
+      record.doneAtNs = kernel.nowNs - readyNs;
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      record.error = error.message;
+      problems.push(`session ${event.action} of slot ${event.slot} at ${record.requestedAtNs} ns failed: ${error.message}`);
+    }
+  };
+  for (const event of scenario.sessions) {
+    if ("atNs" in event.trigger) kernel.scheduleAt(readyNs + event.trigger.atNs, () => kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`));
+  }
+  let flushes = 0;
+  const flush = () => {
+    flushes++;
+    kernel.spawn(cofw.hostFlush(), `flush/${flushes}`);
+  };
+  const everyNs = scenario.flushes.everyNs;
+  if (everyNs !== undefined) {
+    kernel.spawn(
+      (function* (): Coroutine {
+        for (;;) {
+          yield* sleep(everyNs);
+          if (stopped() || sourcesDone()) return;
+          flush();
+        }
+      })(),
+      "flusher",
+    );
+  }
+
+  // ---- host I/O --------------------------------------------------------------------
+  const onComplete = (io: HostIo) => {
+    completed++;
+    if (io.kind === "write") {
+      writesCompleted++;
+      const everyWrites = scenario.flushes.everyHostWrites;
+      if (everyWrites !== undefined && writesCompleted % everyWrites === 0) flush();
+    }
+    while (nextByCount < byCount.length && completed >= byCount[nextByCount]!.trigger.afterHostIos) {
+      const event = byCount[nextByCount++]!;
+      kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
+    }
+  };
+  const doIo = function* (group: WorkloadGroup, io: HostIo): Coroutine {
+    const issueNs = kernel.nowNs;
+    const direction = stats.get(group.name)![io.kind];
+    if (io.kind === "write") {
+      yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(nextStamp++, io.lengthBytes));
+    } else if (group.phantomSlot === undefined) {
+      yield* cofw.hostRead(io.offsetBytes, io.lengthBytes);
+    } else {
+      try {
+        yield* cofw.phantomRead(group.phantomSlot, io.offsetBytes, io.lengthBytes);
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        phantomSkipped++;
+      }
+    }
+    if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(kernel.nowNs - issueNs);
+    if (kernel.nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
+    onComplete(io);
+  };
+  const take = (source: WorkloadSource): HostIo | undefined => {
+    if (stopped()) return undefined;
+    const next = source.next();
+    if (next === undefined) return undefined;
+    issued++;
+    lastIssueNs = kernel.nowNs;
+    return next.io;
+  };
+  for (const group of groups) {
+    for (const source of group.sources) {
+      const loop = source.loop;
+      if (loop.kind === "closed") {
+        for (let depth = 0; depth < loop.iodepth; depth++) {
+          running++;
+          kernel.spawn(
+            (function* (): Coroutine {
+              yield* sleep(source.startDelayNs);
+              const startNs = kernel.nowNs;
+              for (;;) {
+                if (source.runtimeNs !== undefined && kernel.nowNs - startNs >= source.runtimeNs) break;
+                const io = take(source);
+                if (io === undefined) break;
+                yield* doIo(group, io);
+                if (loop.thinktimeNs > 0) yield* sleep(loop.thinktimeNs);
+              }
+              running--;
+            })(),
+            `${source.name}/${depth}`,
+          );
+        }
+      } else {
+        running++;
+        kernel.spawn(
+          (function* (): Coroutine {
+            yield* sleep(source.startDelayNs);
+            const startNs = kernel.nowNs;
+            for (;;) {
+              if (stopped()) break;
+              const next = source.next();
+              if (next === undefined || (source.runtimeNs !== undefined && next.arrivalNs >= source.runtimeNs)) break;
+              const arrivalNs = startNs + next.arrivalNs;
+              if (arrivalNs >= stopAtNs) break;
+              if (arrivalNs > kernel.nowNs) yield* sleep(arrivalNs - kernel.nowNs);
+              if (issued >= hostIoLimit) break;
+              issued++;
+              lastIssueNs = kernel.nowNs;
+              kernel.spawn(doIo(group, next.io), source.name);
+            }
+            running--;
+          })(),
+          `${source.name}/arrivals`,
+        );
+      }
+    }
+  }
+
+  // ---- run, with progress ----------------------------------------------------------
+  const progress = hooks.onProgress;
+  if (progress === undefined) kernel.runUntilIdle();
+  else if (Number.isFinite(stopAtNs)) {
+    const sliceNs = Math.max(1, Math.ceil((stopAtNs - readyNs) / 100));
+    while (kernel.run({ untilNs: Math.min(stopAtNs, kernel.nowNs + sliceNs) }) === "time" && kernel.nowNs < stopAtNs) progress((kernel.nowNs - readyNs) / (stopAtNs - readyNs));
+    kernel.runUntilIdle();
+  } else {
+    const step = Number.isFinite(hostIoLimit) ? Math.max(1, Math.ceil(hostIoLimit / 100)) : 10_000;
+    let mark = step;
+    while (kernel.run({ until: () => issued >= mark }) === "condition") {
+      progress(Number.isFinite(hostIoLimit) ? issued / hostIoLimit : 0);
+      mark += step;
+    }
+  }
+  progress?.(1);
+  cofw.assertConsistent();
+  if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped`);
+
+  const windowEndNs = Math.max(windowStartNs, lastIssueNs);
+  const windowNs = windowEndNs - windowStartNs;
+  const counters = cofw.counters;
+  const results: RunResults = {
+    manifest: { cofwsimVersion: meta.cofwsimVersion, scenario: { name: scenario.name, file: meta.fileName, contentHash: meta.contentHash }, seed: scenario.seed },
+    jobs: groups.map((group) => ({ jobname: group.name, read: stats.get(group.name)!.read.toFio(windowNs), write: stats.get(group.name)!.write.toFio(windowNs) })),
+    engine: {
+      commitPolicy: scenario.engine.commitPolicy,
+      chunkSizeBytes: scenario.engine.chunkSizeBytes,
+      regionSizeBytes: scenario.engine.regionSizeBytes,
+      cofwCopies: counters.cofwCopies,
+      copiesPerHostWrite: counters.hostWrites === 0 ? 0 : round6(counters.cofwCopies / counters.hostWrites),
+      bytesCopied: counters.bytesCopied,
+      hostWrites: counters.hostWrites,
+      hostBytesWritten: counters.hostBytesWritten,
+      hostReads: counters.hostReads,
+      phantomReads: counters.phantomReads,
+      deviceBytesWritten: counters.deviceBytesWritten,
+      writeAmplification: round6(writeAmplification(counters)),
+      metadataWrites: counters.metadataWrites,
+      metadataBytesWritten: counters.metadataBytesWritten,
+      flushes: counters.flushes,
+      hostFlushes: counters.hostFlushes,
+      copyWaits: counters.copyWaits,
+      cacheChunksUsed: counters.chunksInUse,
+      cacheChunksTotal: cofw.layout.cofwChunkCount,
+      sessionsStarted: counters.sessionsStarted,
+      sessionsTerminated: counters.sessionsTerminated,
+      rollbackChunks: counters.rollbackChunks,
+    },
+    devices: devices.descriptions,
+    window: { startNs: windowStartNs - readyNs, endNs: windowEndNs - readyNs, simulatedEndNs: kernel.nowNs - readyNs, formatNs: readyNs },
+    sessions: sessionRecords,
+    notes,
+    problems,
+  };
+  return { results, kernel };
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,411 @@
+/**
+ * From the file as read (units converted, every key checked on its own) to the
+ * model's Scenario: one spelling per setting (a key or its unit-suffixed
+ * alias), defaults from defaults.ts, and the checks that need more than one
+ * value (alignment to the sector, a job inside the Source LU, a trigger per
+ * session, something to stop the run...). Problems go to a sink with the key
+ * path they concern, so the loader can point at the line; the Scenario
+ * returned when there were problems is incomplete and must be discarded.
+ *
+ * Not checked here: whether the Cache LU is big enough for the metadata, which
+ * only the engine's layout computation knows (it reports it at format time).
+ */
+import { isAbsolute, resolve } from "node:path";
+import type {
+  DeviceSpec,
+  DevicesSpec,
+  EngineSpec,
+  FlushSpec,
+  JobSpec,
+  LatencyModelSpec,
+  Scenario,
+  SessionEvent,
+  TraceSpec,
+  Trigger,
+  WorkloadSpec,
+} from "../model.js";
+import {
+  DEVICE_DEFAULTS,
+  EMPIRICAL_MODEL_DEFAULTS,
+  ENGINE_DEFAULTS,
+  EXPONENTIAL_MODEL_DEFAULTS,
+  FIXED_MODEL_DEFAULTS,
+  FLASH_MODEL_DEFAULTS,
+  JOB_DEFAULTS,
+  ROTATING_MODEL_DEFAULTS,
+  SCENARIO_DEFAULTS,
+  TRACE_DEFAULTS,
+} from "./defaults.js";
+import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, SessionFile, TraceFile } from "./scenario-schema.js";
+
+export type PathKey = string | number;
+
+export interface ProblemSink {
+  add(path: readonly PathKey[], message: string, expected: string, found: string): void;
+}
+
+/** The value of a setting that has two spellings; both given is a problem (which one would win is not obvious). */
+function either<T>(sink: ProblemSink, at: readonly PathKey[], first: readonly [string, T | undefined], second: readonly [string, T | undefined]): T | undefined {
+  const [firstKey, firstValue] = first;
+  const [secondKey, secondValue] = second;
+  if (firstValue !== undefined && secondValue !== undefined) {
+    sink.add([...at, secondKey], `"${firstKey}" and "${secondKey}" set the same thing`, `only one of ${firstKey} or ${secondKey}`, "both");
+  }
+  return firstValue ?? secondValue;
+}
+
+function required<T>(sink: ProblemSink, at: readonly PathKey[], value: T | undefined, key: string, expected: string, fallback: T): T {
+  if (value !== undefined) return value;
+  sink.add([...at, key], `missing required key "${key}"`, expected, "nothing");
+  return fallback;
+}
+
+const bytes = (value: number) => `${value} bytes`;
+
+// ---- devices ------------------------------------------------------------------------
+
+function percentileTable(sink: ProblemSink, at: readonly PathKey[], table: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  // Sorted by percentile so equal tables written in different orders normalize to equal objects.
+  const entries = Object.entries(table)
+    .map(([key, latencyNs]) => ({ key, percentile: Number(key), latencyNs }))
+    .sort((a, b) => a.percentile - b.percentile);
+  if (entries.length === 0) sink.add(at, "the latency table is empty", "at least one percentile", "an empty object");
+  for (const { key, percentile, latencyNs } of entries) {
+    if (key.trim() === "" || !Number.isFinite(percentile) || percentile < 0 || percentile > 100) {
+      sink.add([...at, key], "not a percentile", "a percentile from 0 to 100, such as 99 or \"99.900000\"", JSON.stringify(key));
+      continue;
+    }
+    // fio's JSON spelling ("99.000000"), so tables written by hand and pasted from fio normalize alike.
+    out[percentile.toFixed(6)] = latencyNs;
+  }
+  return out;
+}
+
+function latencyModel(sink: ProblemSink, at: readonly PathKey[], device: Exclude<DeviceFile, { model: "stripe" }>): LatencyModelSpec {
+  switch (device.model) {
+    case "instant":
+      return { model: "instant" };
+    case "fixed": {
+      const latencyNs = either(sink, at, ["latency", device.latency], ["latencyNs", device.latencyNs]) ?? FIXED_MODEL_DEFAULTS.latencyNs;
+      const readLatencyNs = either(sink, at, ["readLatency", device.readLatency], ["readLatencyNs", device.readLatencyNs]);
+      const writeLatencyNs = either(sink, at, ["writeLatency", device.writeLatency], ["writeLatencyNs", device.writeLatencyNs]);
+      const bandwidth = either(sink, at, ["bandwidth", device.bandwidth], ["bandwidthBytesPerSec", device.bandwidthBytesPerSec]);
+      return {
+        model: "fixed",
+        latencyNs,
+        ...(readLatencyNs === undefined ? {} : { readLatencyNs }),
+        ...(writeLatencyNs === undefined ? {} : { writeLatencyNs }),
+        bandwidthBytesPerSec: required(sink, at, bandwidth, "bandwidth", 'a rate such as "500MB/s" (or bandwidthBytesPerSec)', 1),
+        parallelism: device.parallelism ?? FIXED_MODEL_DEFAULTS.parallelism,
+        flushLatencyNs: either(sink, at, ["flushLatency", device.flushLatency], ["flushLatencyNs", device.flushLatencyNs]) ?? FIXED_MODEL_DEFAULTS.flushLatencyNs,
+      };
+    }
+    case "exponential": {
+      const mean = either(sink, at, ["meanService", device.meanService], ["meanServiceNs", device.meanServiceNs]);
+      if (mean === 0) sink.add([...at, device.meanService === undefined ? "meanServiceNs" : "meanService"], "must be greater than zero", "a positive time", "0");
+      return {
+        model: "exponential",
+        meanServiceNs: required(sink, at, mean, "meanService", 'a time such as "100us" (or meanServiceNs)', 1),
+        minServiceNs: either(sink, at, ["minService", device.minService], ["minServiceNs", device.minServiceNs]) ?? EXPONENTIAL_MODEL_DEFAULTS.minServiceNs,
+        parallelism: device.parallelism ?? EXPONENTIAL_MODEL_DEFAULTS.parallelism,
+        flushNs: either(sink, at, ["flush", device.flush], ["flushNs", device.flushNs]) ?? EXPONENTIAL_MODEL_DEFAULTS.flushNs,
+      };
+    }
+    case "rotating": {
+      const trackToTrackSeekNs = either(sink, at, ["trackToTrackSeek", device.trackToTrackSeek], ["trackToTrackSeekNs", device.trackToTrackSeekNs]) ?? ROTATING_MODEL_DEFAULTS.trackToTrackSeekNs;
+      const fullStrokeSeekNs = either(sink, at, ["fullStrokeSeek", device.fullStrokeSeek], ["fullStrokeSeekNs", device.fullStrokeSeekNs]) ?? ROTATING_MODEL_DEFAULTS.fullStrokeSeekNs;
+      if (fullStrokeSeekNs < trackToTrackSeekNs) {
+        sink.add([...at, device.fullStrokeSeek === undefined ? "fullStrokeSeekNs" : "fullStrokeSeek"], "a full-stroke seek shorter than a track-to-track seek", `at least the track-to-track seek (${trackToTrackSeekNs} ns)`, `${fullStrokeSeekNs} ns`);
+      }
+      return {
+        model: "rotating",
+        rpm: device.rpm ?? ROTATING_MODEL_DEFAULTS.rpm,
+        sectorsPerTrack: device.sectorsPerTrack ?? ROTATING_MODEL_DEFAULTS.sectorsPerTrack,
+        heads: device.heads ?? ROTATING_MODEL_DEFAULTS.heads,
+        trackToTrackSeekNs,
+        fullStrokeSeekNs,
+        scheduler: device.scheduler ?? ROTATING_MODEL_DEFAULTS.scheduler,
+        flushNs: either(sink, at, ["flush", device.flush], ["flushNs", device.flushNs]) ?? ROTATING_MODEL_DEFAULTS.flushNs,
+      };
+    }
+    case "flash":
+      return {
+        model: "flash",
+        channels: device.channels ?? FLASH_MODEL_DEFAULTS.channels,
+        diesPerChannel: device.diesPerChannel ?? FLASH_MODEL_DEFAULTS.diesPerChannel,
+        pageSizeBytes: either(sink, at, ["pageSize", device.pageSize], ["pageSizeBytes", device.pageSizeBytes]) ?? FLASH_MODEL_DEFAULTS.pageSizeBytes,
+        pageReadNs: either(sink, at, ["pageRead", device.pageRead], ["pageReadNs", device.pageReadNs]) ?? FLASH_MODEL_DEFAULTS.pageReadNs,
+        pageProgramNs: either(sink, at, ["pageProgram", device.pageProgram], ["pageProgramNs", device.pageProgramNs]) ?? FLASH_MODEL_DEFAULTS.pageProgramNs,
+        channelBandwidthBytesPerSec:
+          either(sink, at, ["channelBandwidth", device.channelBandwidth], ["channelBandwidthBytesPerSec", device.channelBandwidthBytesPerSec]) ??
+          FLASH_MODEL_DEFAULTS.channelBandwidthBytesPerSec,
+        flushNs: either(sink, at, ["flush", device.flush], ["flushNs", device.flushNs]) ?? FLASH_MODEL_DEFAULTS.flushNs,
+      };
+    case "empirical": {
+      const table = (key: string, value: Readonly<Record<string, number>> | undefined, nsKey: string, nsValue: Readonly<Record<string, number>> | undefined) => {
+        const chosen = either(sink, at, [key, value], [nsKey, nsValue]);
+        return chosen === undefined ? undefined : percentileTable(sink, [...at, value === undefined ? nsKey : key], chosen);
+      };
+      const both = table("percentiles", device.percentiles, "percentilesNs", device.percentilesNs);
+      const read = table("readPercentiles", device.readPercentiles, "readPercentilesNs", device.readPercentilesNs) ?? both;
+      const write = table("writePercentiles", device.writePercentiles, "writePercentilesNs", device.writePercentilesNs) ?? both;
+      const expected = "a percentile table: percentiles (both directions) or readPercentiles and writePercentiles (each also as ...Ns)";
+      return {
+        model: "empirical",
+        readPercentilesNs: required(sink, at, read, read === undefined && write !== undefined ? "readPercentiles" : "percentiles", expected, {}),
+        writePercentilesNs: required(sink, at, write, write === undefined && read !== undefined ? "writePercentiles" : "percentiles", expected, {}),
+        parallelism: device.parallelism ?? EMPIRICAL_MODEL_DEFAULTS.parallelism,
+        flushNs: either(sink, at, ["flush", device.flush], ["flushNs", device.flushNs]) ?? EMPIRICAL_MODEL_DEFAULTS.flushNs,
+      };
+    }
+  }
+}
+
+function device(sink: ProblemSink, at: readonly PathKey[], file: DeviceFile): DeviceSpec {
+  const capacityGiven = either(sink, at, ["capacity", file.capacity], ["capacityBytes", file.capacityBytes]);
+  const capacityKey = file.capacity === undefined ? "capacityBytes" : "capacity";
+  const sectorGiven = either(sink, at, ["sectorSize", file.sectorSize], ["sectorSizeBytes", file.sectorSizeBytes]);
+  const sectorKey = file.sectorSize === undefined ? "sectorSizeBytes" : "sectorSize";
+
+  if (file.model === "stripe") {
+    const members = file.members.map((member, index) => device(sink, [...at, "members", index], member));
+    const first = members[0];
+    const sectorSizeBytes = first?.sectorSizeBytes ?? DEVICE_DEFAULTS.sectorSizeBytes;
+    members.forEach((member, index) => {
+      if (member.sectorSizeBytes !== sectorSizeBytes) {
+        sink.add([...at, "members", index], "stripe members disagree on the sector size", `${sectorSizeBytes}, as members[0]`, bytes(member.sectorSizeBytes));
+      }
+    });
+    const unit = required(sink, at, either(sink, at, ["stripeUnit", file.stripeUnit], ["stripeUnitBytes", file.stripeUnitBytes]), "stripeUnit", 'a size such as "64KiB" (or stripeUnitBytes)', sectorSizeBytes);
+    const unitKey = file.stripeUnit === undefined ? "stripeUnitBytes" : "stripeUnit";
+    if (unit % sectorSizeBytes !== 0) sink.add([...at, unitKey], "the stripe unit is not a multiple of the members' sector size", `a multiple of ${sectorSizeBytes} bytes`, bytes(unit));
+    // As sim/devices/stripe.ts builds it: whole stripe units of the smallest member, on every member.
+    const smallest = Math.min(...members.map((member) => member.capacityBytes));
+    const capacityBytes = members.length * Math.floor(smallest / unit) * unit;
+    if (capacityBytes === 0) sink.add([...at, "members"], "the smallest member holds no whole stripe unit", `members of at least ${bytes(unit)}`, bytes(smallest));
+    const queueDepth = members.reduce((sum, member) => sum + member.queueDepth, 0);
+    const writeCache = members.some((member) => member.writeCache);
+    const agree = (key: string, given: number | boolean | undefined, derived: number | boolean, how: string) => {
+      if (given !== undefined && given !== derived) sink.add([...at, key], `a stripe's ${how} follows from its members`, `${String(derived)} (or leave it out)`, String(given));
+    };
+    agree(capacityKey, capacityGiven, capacityBytes, "capacity");
+    agree(sectorKey, sectorGiven, sectorSizeBytes, "sector size");
+    agree("queueDepth", file.queueDepth, queueDepth, "queue depth (their sum)");
+    agree("writeCache", file.writeCache, writeCache, "write cache (any member's)");
+    return { model: "stripe", capacityBytes, sectorSizeBytes, queueDepth, writeCache, stripeUnitBytes: unit, members };
+  }
+
+  const sectorSizeBytes = sectorGiven ?? DEVICE_DEFAULTS.sectorSizeBytes;
+  const capacityBytes = required(sink, at, capacityGiven, "capacity", 'a size such as "4GiB" (or capacityBytes)', sectorSizeBytes);
+  if (capacityBytes % sectorSizeBytes !== 0) sink.add([...at, capacityKey], "the capacity is not a whole number of sectors", `a multiple of the ${sectorSizeBytes}-byte sector`, bytes(capacityBytes));
+  return {
+    capacityBytes,
+    sectorSizeBytes,
+    queueDepth: file.queueDepth ?? DEVICE_DEFAULTS.queueDepth,
+    writeCache: file.writeCache ?? DEVICE_DEFAULTS.writeCache,
+    ...latencyModel(sink, at, file),
+  };
+}
+
+function devices(sink: ProblemSink, file: DevicesFile): DevicesSpec {
+  const at = ["devices"];
+  const source = device(sink, [...at, "source"], file.source);
+  if (file.shared !== true) return { source, cache: device(sink, [...at, "cache"], file.cache), shared: false };
+  const cacheAt = [...at, "cache"];
+  const cacheBytes = required(sink, cacheAt, either(sink, cacheAt, ["capacity", file.cache.capacity], ["capacityBytes", file.cache.capacityBytes]), "capacity", "the Cache LU's size", 0);
+  const cacheKey = file.cache.capacity === undefined ? "capacityBytes" : "capacity";
+  if (cacheBytes >= source.capacityBytes) {
+    sink.add([...cacheAt, cacheKey], "the Cache LU leaves no room for the Source LU on the shared device", `less than the device's ${bytes(source.capacityBytes)}`, bytes(cacheBytes));
+  } else if (cacheBytes % source.sectorSizeBytes !== 0) {
+    sink.add([...cacheAt, cacheKey], "the Cache LU is not a whole number of sectors", `a multiple of the ${source.sectorSizeBytes}-byte sector`, bytes(cacheBytes));
+  }
+  // One physical device: the cache is the same device seen through its last cacheBytes bytes.
+  return { source, cache: { ...source, capacityBytes: cacheBytes }, shared: true };
+}
+
+/** The Source LU's size: with a shared device, what the Cache LU leaves of it. */
+function sourceLuBytes(spec: DevicesSpec): number {
+  return spec.shared ? spec.source.capacityBytes - spec.cache.capacityBytes : spec.source.capacityBytes;
+}
+
+// ---- engine -------------------------------------------------------------------------
+
+function engine(sink: ProblemSink, file: EngineFile | undefined, devicesSpec: DevicesSpec): EngineSpec {
+  const at = ["engine"];
+  const chunkSizeBytes = either(sink, at, ["chunkSize", file?.chunkSize], ["chunkSizeBytes", file?.chunkSizeBytes]) ?? ENGINE_DEFAULTS.chunkSizeBytes;
+  const regionSizeBytes = either(sink, at, ["regionSize", file?.regionSize], ["regionSizeBytes", file?.regionSizeBytes]) ?? ENGINE_DEFAULTS.regionSizeBytes;
+  // chunkSize needs no check against the sector size: it is a power of two >= 4KiB, and sectors are 512 or 4096.
+  const cacheSector = devicesSpec.cache.sectorSizeBytes;
+  if (regionSizeBytes % cacheSector !== 0) {
+    // Only a given region size can fail: the default (64KiB) is a multiple of every accepted sector size.
+    sink.add([...at, file?.regionSize === undefined ? "regionSizeBytes" : "regionSize"], "the region size is not a whole number of the Cache LU's sectors", `a multiple of ${cacheSector} bytes`, bytes(regionSizeBytes));
+  }
+  return { chunkSizeBytes, regionSizeBytes, commitPolicy: file?.commitPolicy ?? ENGINE_DEFAULTS.commitPolicy };
+}
+
+// ---- workloads ----------------------------------------------------------------------
+
+function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: string, sourceBytes: number, sectorBytes: number): JobSpec {
+  const split = file.bssplit ?? { read: [], write: [] };
+  const blockSizeBytes = { read: file.bs?.read ?? JOB_DEFAULTS.blockSizeBytes, write: file.bs?.write ?? JOB_DEFAULTS.blockSizeBytes };
+  const offsetBytes = file.offset ?? JOB_DEFAULTS.offsetBytes;
+  const sizeBytes = file.size ?? JOB_DEFAULTS.sizeBytes;
+  const aligned = (key: string, value: number, what: string) => {
+    if (value % sectorBytes !== 0) sink.add([...at, key], `${what} is not a multiple of the Source LU's sector`, `a multiple of ${sectorBytes} bytes`, bytes(value));
+  };
+
+  aligned("offset", offsetBytes, "the offset");
+  aligned("size", sizeBytes, "the size");
+  if (offsetBytes >= sourceBytes) {
+    sink.add([...at, "offset"], "the offset is beyond the Source LU", `less than the Source LU's ${bytes(sourceBytes)}`, bytes(offsetBytes));
+  } else if (offsetBytes + sizeBytes > sourceBytes) {
+    sink.add([...at, "size"], "offset + size reaches beyond the Source LU", `at most ${bytes(sourceBytes - offsetBytes)} from offset ${offsetBytes}`, bytes(sizeBytes));
+  }
+  const regionBytes = sizeBytes === 0 ? sourceBytes - offsetBytes : sizeBytes;
+  const blockSizes: Array<[PathKey[], number]> = file.bssplit === undefined ? [[[...at, "bs"], blockSizeBytes.read], [[...at, "bs"], blockSizeBytes.write]] : [...split.read, ...split.write].map((entry) => [[...at, "bssplit"], entry.sizeBytes]);
+  for (const [path, size] of blockSizes) {
+    if (size === 0 || size % sectorBytes !== 0) {
+      sink.add(path, "a block size is not a whole number of the Source LU's sectors", `a positive multiple of ${sectorBytes} bytes`, bytes(size));
+      break;
+    }
+    if (regionBytes > 0 && size > regionBytes) {
+      sink.add(path, "a block size is larger than the job's region", `at most ${bytes(regionBytes)}`, bytes(size));
+      break;
+    }
+  }
+  if (file.blockalign !== undefined) aligned("blockalign", file.blockalign, "blockalign");
+
+  let readPercent: number = JOB_DEFAULTS.readPercent;
+  if (file.rwmixread !== undefined) {
+    readPercent = file.rwmixread;
+    if (file.rwmixwrite !== undefined && file.rwmixread + file.rwmixwrite !== 100) {
+      sink.add([...at, "rwmixwrite"], "rwmixread and rwmixwrite disagree", `${100 - file.rwmixread} (100 - rwmixread), or only one of them`, String(file.rwmixwrite));
+    }
+  } else if (file.rwmixwrite !== undefined) {
+    readPercent = 100 - file.rwmixwrite;
+  }
+
+  const rw = file.rw === undefined ? JOB_DEFAULTS.rw : file.rw === "readwrite" ? "rw" : file.rw;
+  // A Phantom LU is a read view of a point in time; the engine offers no write path to it.
+  if (file.phantomSlot !== undefined && rw !== "read" && rw !== "randread") {
+    sink.add([...at, file.rw === undefined ? "phantomSlot" : "rw"], "a job reading a Phantom LU (phantomSlot) must not write", '"read" or "randread"', JSON.stringify(rw));
+  }
+
+  return {
+    kind: "job",
+    name,
+    rw,
+    blockSizeBytes,
+    blockSizeSplit: { read: split.read.map((entry) => ({ ...entry })), write: split.write.map((entry) => ({ ...entry })) },
+    ...(file.blockalign === undefined ? {} : { blockAlignBytes: file.blockalign }),
+    iodepth: file.iodepth ?? JOB_DEFAULTS.iodepth,
+    numjobs: file.numjobs ?? JOB_DEFAULTS.numjobs,
+    offsetBytes,
+    sizeBytes,
+    readPercent,
+    randomDistribution: file.random_distribution ?? JOB_DEFAULTS.randomDistribution,
+    ...(file.rate_iops === undefined ? {} : { rateIops: file.rate_iops }),
+    rateProcess: file.rate_process ?? JOB_DEFAULTS.rateProcess,
+    ...(file.number_ios === undefined ? {} : { numberIos: file.number_ios }),
+    ...(file.runtime === undefined ? {} : { runtimeNs: nonZero(sink, [...at, "runtime"], file.runtime) }),
+    thinktimeNs: file.thinktime ?? JOB_DEFAULTS.thinktimeNs,
+    startDelayNs: file.startdelay ?? JOB_DEFAULTS.startDelayNs,
+    ...(file.phantomSlot === undefined ? {} : { phantomSlot: file.phantomSlot }),
+  };
+}
+
+function nonZero(sink: ProblemSink, path: readonly PathKey[], ns: number): number {
+  if (ns === 0) sink.add(path, "must be greater than zero", "a positive time", "0");
+  return ns;
+}
+
+/** A path from the file, made absolute against the file's directory, that must name an existing file. */
+function existingFile(sink: ProblemSink, path: readonly PathKey[], given: string, context: SchemaContext, what: string): string {
+  const absolute = isAbsolute(given) ? given : resolve(context.baseDirectory, given);
+  if (!context.isFile(absolute)) {
+    sink.add(path, `${what} not found: ${absolute}`, `an existing file (a relative path is relative to ${context.baseDirectory})`, JSON.stringify(given));
+  }
+  return absolute;
+}
+
+function trace(sink: ProblemSink, at: readonly PathKey[], file: TraceFile, name: string, context: SchemaContext): TraceSpec {
+  return {
+    kind: "trace",
+    name,
+    path: existingFile(sink, [...at, "path"], file.path, context, "trace file"),
+    format: file.format,
+    timing: file.timing ?? TRACE_DEFAULTS.timing,
+    iodepth: file.iodepth ?? TRACE_DEFAULTS.iodepth,
+    addressMapping: file.addressMapping ?? TRACE_DEFAULTS.addressMapping,
+    ...(file.device === undefined ? {} : { device: file.device }),
+    ...(file.maxRequests === undefined ? {} : { maxRequests: file.maxRequests }),
+  };
+}
+
+function workloads(sink: ProblemSink, file: ScenarioFile, devicesSpec: DevicesSpec, context: SchemaContext): WorkloadSpec[] {
+  const sourceBytes = sourceLuBytes(devicesSpec);
+  const sectorBytes = devicesSpec.source.sectorSizeBytes;
+  const firstByName = new Map<string, number>();
+  return file.workloads.map((workload, index): WorkloadSpec => {
+    const at = ["workloads", index];
+    if (workload.kind === "fio") return { kind: "fio", path: existingFile(sink, [...at, "path"], workload.path, context, "fio job file") };
+    const name = workload.name ?? `${workload.kind}${index}`;
+    const earlier = firstByName.get(name);
+    if (earlier !== undefined) sink.add([...at, workload.name === undefined ? "kind" : "name"], `the name "${name}" is already used by workloads[${earlier}]`, "a name no other workload has (results are keyed by it)", JSON.stringify(name));
+    else firstByName.set(name, index);
+    return workload.kind === "job" ? job(sink, at, workload, name, sourceBytes, sectorBytes) : trace(sink, at, workload, name, context);
+  });
+}
+
+// ---- schedule, measurement, stop ---------------------------------------------------
+
+function session(sink: ProblemSink, index: number, file: SessionFile): SessionEvent {
+  const at = ["sessions", index];
+  const given: Array<[string, Trigger]> = [];
+  if (file.at !== undefined) given.push(["at", { atNs: file.at }]);
+  if (file.atNs !== undefined) given.push(["atNs", { atNs: file.atNs }]);
+  if (file.afterHostIos !== undefined) given.push(["afterHostIos", { afterHostIos: file.afterHostIos }]);
+  const expected = 'one trigger: at (a time such as "10ms"), atNs, or afterHostIos';
+  const [first, second] = given;
+  if (first === undefined) sink.add([...at, "at"], "missing trigger", expected, "none");
+  if (first !== undefined && second !== undefined) sink.add([...at, second[0]], `"${first[0]}" and "${second[0]}" are two triggers`, expected, given.map(([key]) => `"${key}"`).join(" and "));
+  return { trigger: first?.[1] ?? { atNs: 0 }, action: file.action, slot: file.slot };
+}
+
+function flushes(sink: ProblemSink, file: ScenarioFile["flushes"]): FlushSpec {
+  const everyNs = either(sink, ["flushes"], ["every", file?.every], ["everyNs", file?.everyNs]);
+  if (everyNs === 0) sink.add(["flushes", file?.every === undefined ? "everyNs" : "every"], "must be greater than zero", "a positive time", "0");
+  return { ...(everyNs === undefined ? {} : { everyNs }), ...(file?.everyHostWrites === undefined ? {} : { everyHostWrites: file.everyHostWrites }) };
+}
+
+function stop(sink: ProblemSink, file: ScenarioFile["stop"], warmupNs: number, warmupKey: string): Scenario["stop"] {
+  const runtimeNs = either(sink, ["stop"], ["runtime", file.runtime], ["runtimeNs", file.runtimeNs]);
+  if (runtimeNs === undefined && file.hostIos === undefined) {
+    sink.add(["stop"], "nothing stops the run", "runtime (or runtimeNs) and/or hostIos", "neither");
+  }
+  if (runtimeNs !== undefined) {
+    nonZero(sink, ["stop", file.runtime === undefined ? "runtimeNs" : "runtime"], runtimeNs);
+    if (warmupNs >= runtimeNs && runtimeNs > 0) {
+      sink.add(["measurement", warmupKey], "the warm-up covers the whole run, so nothing would be measured", `less than stop.runtime (${runtimeNs} ns)`, `${warmupNs} ns`);
+    }
+  }
+  return { ...(runtimeNs === undefined ? {} : { runtimeNs }), ...(file.hostIos === undefined ? {} : { hostIos: file.hostIos }) };
+}
+
+export function normalizeScenario(file: ScenarioFile, context: SchemaContext, sink: ProblemSink): Scenario {
+  const devicesSpec = devices(sink, file.devices);
+  const warmupNs = either(sink, ["measurement"], ["warmup", file.measurement?.warmup], ["warmupNs", file.measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs;
+  return {
+    name: file.name ?? context.defaultName,
+    description: file.description ?? SCENARIO_DEFAULTS.description,
+    seed: file.seed ?? SCENARIO_DEFAULTS.seed,
+    devices: devicesSpec,
+    engine: engine(sink, file.engine, devicesSpec),
+    workloads: workloads(sink, file, devicesSpec, context),
+    sessions: (file.sessions ?? []).map((entry, index) => session(sink, index, entry)),
+    flushes: flushes(sink, file.flushes),
+    measurement: { warmupNs },
+    stop: stop(sink, file.stop, warmupNs, file.measurement?.warmup === undefined ? "warmupNs" : "warmup"),
+  };
+}

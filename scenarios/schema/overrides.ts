@@ -1,0 +1,189 @@
+/**
+ * `--set path=value` overrides, applied to the parsed YAML document before
+ * validation so an overridden value is checked exactly like one written in the
+ * file. The path uses dots for keys and [n] for list entries
+ * (`workloads[0].iodepth`; a key that is not a plain word is quoted:
+ * `devices.cache.readPercentilesNs["99.9"]`); the value is YAML, so
+ * `engine.chunkSize=256KiB` sets a string, `stop.hostIos=1000` a number, and
+ * `sessions[0]={at: 5ms, action: start, slot: 0}` an object. Missing objects
+ * on the way are created, and index n of a list of n entries appends one.
+ *
+ * Problems are located in the argument: file OVERRIDE_FILE, line = which
+ * --set (1 = the first), column = position in that argument.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
+import { formatPath, OVERRIDE_FILE, type ScenarioProblem } from "./problems.js";
+import { describeValue } from "./units.js";
+import { findPair, type OverrideOrigins } from "./yaml-positions.js";
+
+interface Segment {
+  readonly key: string | number;
+  /** 1-based column of the segment in the argument. */
+  readonly column: number;
+}
+
+export interface ParsedOverride {
+  readonly segments: readonly Segment[];
+  readonly valueText: string;
+  /** 1-based column where the value starts. */
+  readonly valueColumn: number;
+}
+
+/** A malformed override or one that cannot be applied, with its column in the argument. */
+export class OverrideProblem {
+  constructor(
+    readonly column: number,
+    readonly path: string,
+    readonly message: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {}
+
+  toProblem(line: number): ScenarioProblem {
+    return { file: OVERRIDE_FILE, line, column: this.column, path: this.path, message: this.message, expected: this.expected, found: this.found };
+  }
+}
+
+const KEY_CHAR = /[^.[\]=\s"']/;
+const SYNTAX = 'path=value, such as engine.chunkSize=256KiB or workloads[0].iodepth=8';
+
+function foundAt(text: string, index: number): string {
+  return index >= text.length ? "the end of the argument" : JSON.stringify(text.slice(index, index + 12));
+}
+
+/** Splits `a.b[0]["c.d"]=value` into key segments and the value text. */
+export function parseOverride(text: string): ParsedOverride | OverrideProblem {
+  const segments: Segment[] = [];
+  let i = 0;
+  const path = () => formatPath(segments.map((segment) => segment.key));
+  const word = (): Segment | OverrideProblem => {
+    const start = i;
+    while (i < text.length && KEY_CHAR.test(text.charAt(i))) i++;
+    if (i === start) return new OverrideProblem(start + 1, path(), "expected a key name", SYNTAX, foundAt(text, start));
+    return { key: text.slice(start, i), column: start + 1 };
+  };
+  const first = word();
+  if (first instanceof OverrideProblem) return first;
+  segments.push(first);
+  while (i < text.length && text.charAt(i) !== "=") {
+    const char = text.charAt(i);
+    if (char === ".") {
+      i++;
+      const next = word();
+      if (next instanceof OverrideProblem) return next;
+      segments.push(next);
+    } else if (char === "[") {
+      const start = i;
+      i++;
+      const quote = text.charAt(i);
+      if (quote === '"' || quote === "'") {
+        const end = text.indexOf(quote, i + 1);
+        if (end < 0 || text.charAt(end + 1) !== "]") return new OverrideProblem(start + 1, path(), "unterminated quoted key", `["key"] or ['key']`, foundAt(text, start));
+        segments.push({ key: text.slice(i + 1, end), column: start + 1 });
+        i = end + 2;
+      } else {
+        const match = /^(\d+)\]/.exec(text.slice(i));
+        if (match === null || match[1] === undefined) return new OverrideProblem(start + 1, path(), "expected a list index", '[n] with n a whole number, or ["key"]', foundAt(text, start));
+        segments.push({ key: Number(match[1]), column: start + 1 });
+        i += match[0].length;
+      }
+    } else {
+      return new OverrideProblem(i + 1, path(), `unexpected ${JSON.stringify(char)} in the path`, `".key", "[n]" or "=" (${SYNTAX})`, foundAt(text, i));
+    }
+  }
+  if (i >= text.length) return new OverrideProblem(text.length + 1, path(), 'missing "=" and a value', SYNTAX, "the end of the argument");
+  return { segments, valueText: text.slice(i + 1), valueColumn: i + 2 };
+}
+
+/** Marks a node from an override's value, and everything in it, as coming from that override. */
+function registerValue(node: unknown, line: number, valueColumn: number, origins: OverrideOrigins): void {
+  if (node === null || typeof node !== "object") return;
+  const range = (node as { range?: readonly number[] | null }).range;
+  origins.set(node, { line, column: valueColumn + (range?.[0] ?? 0) });
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) {
+      if (isPair(item)) {
+        registerValue(item.key, line, valueColumn, origins);
+        registerValue(item.value, line, valueColumn, origins);
+      } else {
+        registerValue(item, line, valueColumn, origins);
+      }
+    }
+  }
+}
+
+function kindOf(node: unknown): string {
+  if (isMap(node)) return "an object";
+  if (isSeq(node)) return `a list of ${node.items.length}`;
+  if (isScalar(node)) return describeValue(node.value);
+  return "a value";
+}
+
+/**
+ * Applies one override to the document. `line` is its number among the
+ * overrides (1-based), used to locate problems and the nodes it creates.
+ */
+export function applyOverride(document: Document, text: string, line: number, origins: OverrideOrigins): OverrideProblem[] {
+  const parsed = parseOverride(text);
+  if (parsed instanceof OverrideProblem) return [parsed];
+  const { segments, valueText, valueColumn } = parsed;
+
+  const valueLines = new LineCounter();
+  const valueDocument = parseDocument(valueText, { lineCounter: valueLines, prettyErrors: false, uniqueKeys: true });
+  const path = formatPath(segments.map((segment) => segment.key));
+  if (valueDocument.errors.length > 0) {
+    return valueDocument.errors.map((error) => new OverrideProblem(valueColumn + (error.pos[0] ?? 0), path, `the value is not valid YAML: ${error.message}`, "a YAML value, such as 64KiB, 1000 or {a: 1}", JSON.stringify(valueText)));
+  }
+  const value: unknown = valueDocument.contents ?? new Scalar(null);
+  registerValue(value, line, valueColumn, origins);
+
+  if (document.contents === null || document.contents === undefined) document.contents = new YAMLMap();
+  let node: unknown = document.contents;
+  for (const [index, segment] of segments.entries()) {
+    if (isAlias(node)) node = node.resolve(document);
+    const last = index === segments.length - 1;
+    const following = segments[index + 1];
+    const here = formatPath(segments.slice(0, index).map((s) => s.key));
+    // A container for the next segment, created where the path runs out of document; located at the key that holds it.
+    const create = (): YAMLMap | YAMLSeq => {
+      const container = typeof following?.key === "number" ? new YAMLSeq() : new YAMLMap();
+      origins.set(container, { line, column: segment.column });
+      return container;
+    };
+    const child = last ? value : undefined;
+
+    if (typeof segment.key === "string") {
+      if (!isMap(node)) {
+        return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, not an object, so it has no key "${segment.key}"`, "a path through objects and lists of the scenario", kindOf(node))];
+      }
+      let pair = findPair(node, segment.key);
+      if (pair === undefined) {
+        const key = new Scalar(segment.key);
+        origins.set(key, { line, column: segment.column });
+        pair = new Pair(key, child ?? create());
+        node.items.push(pair);
+      } else if (last) {
+        pair.value = value;
+      } else if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
+        pair.value = create();
+      }
+      node = pair.value;
+    } else {
+      if (!isSeq(node)) {
+        return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, not a list, so it has no entry [${segment.key}]`, "a path through objects and lists of the scenario", kindOf(node))];
+      }
+      if (segment.key > node.items.length) {
+        return [new OverrideProblem(segment.column, here, `index ${segment.key} is beyond the end of the list`, `an index from 0 to ${node.items.length} (${node.items.length} appends)`, String(segment.key))];
+      }
+      if (segment.key === node.items.length) node.items.push(child ?? create());
+      else if (last) node.items[segment.key] = value;
+      node = node.items[segment.key];
+    }
+  }
+  return [];
+}
+
+/** Applies the overrides in order (a later one wins over an earlier one), returning every problem. */
+export function applyOverrides(document: Document, overrides: readonly string[], origins: OverrideOrigins): ScenarioProblem[] {
+  return overrides.flatMap((text, index) => applyOverride(document, text, index + 1, origins).map((problem) => problem.toProblem(index + 1)));
+}

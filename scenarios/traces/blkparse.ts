@@ -1,0 +1,144 @@
+/**
+ * blkparse's default text output (blktrace's blkparse_fmt.c, process_default):
+ *
+ *   %3d,%-3d %2d %8d %5d.%09lu %5u %2s %3s <action-specific>
+ *   major,minor cpu sequence seconds.nanoseconds pid action RWBS ...
+ *     8,0    3        1     0.000000000   697  Q   W 223490 + 8 [kjournald]
+ *
+ * Each I/O shows up several times (Q queued, G get request, I inserted,
+ * D issued to the driver, C completed, M/F merged...). One event per I/O is
+ * replayed: D where the device has D events, because D is what the device was
+ * actually sent (after the scheduler merged and split), which is the level the
+ * Source LU sits at; Q otherwise, because a bio-based device (device-mapper,
+ * md) never issues D events and its Q events are the only record of its I/O.
+ *
+ * RWBS (fill_rwbs): [F]{D|W|R|N}[F][A][S][M]: a leading F is a preflush,
+ * D discard, W write, R read, N no data, an F after the operation is FUA,
+ * A read-ahead, S sync, M metadata. A preflush becomes a "flush" request
+ * before the data request, if any; FUA is kept as a flag. Sectors are 512
+ * bytes; time is seconds.nanoseconds since the trace started.
+ *
+ * blkparse ends with per-CPU and total statistics ("CPU0 (8,0):",
+ * "Total (8,0):", ...); parsing stops at the first such line.
+ */
+import { LineProblems, TRACE_SECTOR_BYTES, parseUnsigned, splitLines, type ParsedTrace, type TraceRequest } from "./common.js";
+
+/** blktrace records the kernel's dev_t, whose minor number has 20 bits (MINORBITS). */
+const MINOR_BITS_FACTOR = 2 ** 20;
+const NS_PER_SECOND = 1_000_000_000;
+
+export const BLKPARSE_EVENT_LINE = /^\s*(\d+),(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\.(\d{9})\s+(\d+)\s+(\S+)\s+(\S+)(?:\s+(.*?))?\s*$/;
+const SUMMARY_START = /^\s*(CPU\d+|Total) \(/;
+const DATA_PAYLOAD = /^(\d+) \+ (\d+)(?: \(\s*\d+\))? \[.*\]$/;
+const NO_DATA_PAYLOAD = /^(?:\(\s*\d+\) )?\[.*\]$/;
+/** SCSI/NVMe passthrough ("packet command"): a byte count and a CDB dump, no sector. */
+const PASSTHROUGH_PAYLOAD = /^\d+ (?:\(.*\) )?\[.*\]$/;
+const RWBS = /^(F?)([DWRN])(F?)([ABSME]*)$/;
+
+const EXPECTED_EVENT = "a blkparse event `major,minor cpu sequence seconds.nanoseconds(9 digits) pid action RWBS ...`";
+
+/** blktrace's device number for major,minor: the kernel dev_t, (major << 20) | minor. */
+export function blkparseDevice(major: number, minor: number): number {
+  return major * MINOR_BITS_FACTOR + minor;
+}
+
+export function parseBlkparse(text: string, fileName: string): TraceRequest[] {
+  return parseBlkparseDetailed(text, fileName).requests;
+}
+
+interface Candidate {
+  readonly event: "Q" | "D";
+  readonly request: TraceRequest;
+}
+
+export function parseBlkparseDetailed(text: string, fileName: string): ParsedTrace {
+  const problems = new LineProblems("blkparse", fileName);
+  const lines = splitLines(text);
+  const candidates: Candidate[] = [];
+  const devicesWithIssue = new Set<number>();
+  const deviceNames = new Map<number, string>();
+  let passthrough = 0;
+  let noData = 0;
+  let summaryLine: number | undefined;
+
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    if (raw.trim() === "") continue;
+    const lineNumber = i + 1;
+    if (SUMMARY_START.test(raw)) {
+      summaryLine = lineNumber;
+      break;
+    }
+    const m = BLKPARSE_EVENT_LINE.exec(raw);
+    if (m === null) {
+      problems.add(lineNumber, raw, EXPECTED_EVENT);
+      continue;
+    }
+    const action = m[8] as string;
+    if (action !== "Q" && action !== "D") continue;
+
+    const major = Number(m[1]);
+    const minor = Number(m[2]);
+    const device = blkparseDevice(major, minor);
+    const timeNs = Number(m[5]) * NS_PER_SECOND + Number(m[6]);
+    const rwbs = RWBS.exec(m[9] as string);
+    const payload = m[10] ?? "";
+    if (rwbs === null) {
+      problems.add(lineNumber, raw, "RWBS flags of the form [F]{D|W|R|N}[F][A][S][M]");
+      continue;
+    }
+    const [, preflush, operation, fua] = rwbs;
+    let sectors = 0;
+    let startSector = 0;
+    const data = DATA_PAYLOAD.exec(payload);
+    if (data !== null) {
+      startSector = parseUnsigned(data[1]) ?? Number.NaN;
+      sectors = parseUnsigned(data[2]) ?? Number.NaN;
+    } else if (PASSTHROUGH_PAYLOAD.test(payload)) {
+      // Commands sent around the block layer: no sector to replay.
+      passthrough++;
+      continue;
+    } else if (!NO_DATA_PAYLOAD.test(payload)) {
+      problems.add(lineNumber, raw, `"sector + sectors [process]" or "[process]" after ${action} ${m[9]}`);
+      continue;
+    }
+    if (!Number.isSafeInteger(startSector * TRACE_SECTOR_BYTES) || !Number.isFinite(sectors)) {
+      problems.add(lineNumber, raw, "a sector number and count that fit in a safe integer");
+      continue;
+    }
+
+    deviceNames.set(device, `${major},${minor}`);
+    const event = action;
+    const before = candidates.length;
+    if (preflush === "F") candidates.push({ event, request: { timeNs, device, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: lineNumber } });
+    if (operation === "N") {
+      if (preflush !== "F") noData++;
+    } else if (operation === "D") {
+      candidates.push({ event, request: { timeNs, device, kind: "trim", offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber } });
+    } else if (sectors > 0 || preflush !== "F") {
+      // A preflush on an empty write is how the kernel sends a bare flush: that is the flush above, not a zero-length write.
+      const kind = operation === "W" ? "write" : "read";
+      const request: TraceRequest =
+        kind === "write" && fua === "F"
+          ? { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, fua: true, line: lineNumber }
+          : { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber };
+      candidates.push({ event, request });
+    }
+    if (event === "D" && candidates.length > before) devicesWithIssue.add(device);
+  }
+  problems.throwIfAny();
+
+  const requests = candidates.filter((c) => (c.event === "D") === devicesWithIssue.has(c.request.device)).map((c) => c.request);
+
+  const notes: string[] = [];
+  const devices = [...deviceNames.keys()].sort((a, b) => a - b);
+  const issued = devices.filter((d) => devicesWithIssue.has(d)).map((d) => deviceNames.get(d));
+  const queued = devices.filter((d) => !devicesWithIssue.has(d)).map((d) => deviceNames.get(d));
+  if (issued.length > 0) notes.push(`blkparse: replayed D (issued) events of ${issued.join(", ")}: what the device was sent, after merging`);
+  if (queued.length > 0) notes.push(`blkparse: replayed Q (queued) events of ${queued.join(", ")}, which have no D events`);
+  notes.push("blkparse: times are seconds.nanoseconds since the trace started; sectors are 512 bytes; events other than Q and D ignored");
+  if (passthrough > 0) notes.push(`${passthrough} passthrough (packet command) Q/D events skipped: they have no sector`);
+  if (noData > 0) notes.push(`${noData} Q/D events without data or flush (RWBS N) skipped`);
+  if (summaryLine !== undefined) notes.push(`blkparse statistics from line ${summaryLine} on ignored`);
+  return { format: "blkparse", requests, notes, deviceNames };
+}

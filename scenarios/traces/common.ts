@@ -1,0 +1,155 @@
+/**
+ * What every trace parser produces, and the helpers they share. Parsers turn
+ * one file's text into requests in the trace's own terms (its device numbers,
+ * its addresses, its clock converted to nanoseconds); fitting them onto the
+ * Source LU is trace-source.ts's job, so a parser never needs the scenario.
+ */
+import type { TraceFormat } from "../model.js";
+
+/**
+ * "flush" is a cache flush with no data (fio sync/datasync, blkparse F);
+ * "trim" a discard (fio trim, blkparse D in RWBS). Both are kept so the
+ * trace source can say how many it did not replay rather than lose them.
+ */
+export type TraceRequestKind = "read" | "write" | "flush" | "trim";
+
+export interface TraceRequest {
+  /** Time of the request in ns on the trace's own clock (see each parser for the origin). */
+  readonly timeNs: number;
+  /** The trace's device number (DiskSim/MSR disk, fio file index, blkparse dev_t). */
+  readonly device: number;
+  readonly kind: TraceRequestKind;
+  readonly offsetBytes: number;
+  readonly lengthBytes: number;
+  /** Write with Force Unit Access (blkparse RWBS "WF..."); absent otherwise. */
+  readonly fua?: true;
+  /** 1-based line in the trace file, so later errors can point at it. */
+  readonly line: number;
+}
+
+/** A parser's result: the requests plus facts the results should state (units read, lines skipped and why). */
+export interface ParsedTrace {
+  readonly format: TraceFormat;
+  readonly requests: TraceRequest[];
+  readonly notes: string[];
+  /** Human names for device numbers where the format has them (fio file names, blkparse "8,0"). */
+  readonly deviceNames: ReadonlyMap<number, string>;
+}
+
+/** DiskSim/MQSim and blkparse count in 512-byte sectors whatever the device's logical block size. */
+export const TRACE_SECTOR_BYTES = 512;
+
+/** How many bad lines a TraceParseError lists; the rest are only counted, to keep the message readable. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+export interface TraceLineProblem {
+  readonly fileName: string;
+  readonly lineNumber: number;
+  readonly text: string;
+  /** What the parser expected to find there. */
+  readonly expected: string;
+}
+
+/** A trace file that does not follow its format: every bad line (up to MAX_LISTED_PROBLEMS) with file:line. */
+export class TraceParseError extends Error {
+  constructor(
+    readonly format: TraceFormat,
+    readonly fileName: string,
+    readonly problems: readonly TraceLineProblem[],
+    readonly badLineCount: number,
+  ) {
+    super(describeProblems(format, fileName, problems, badLineCount));
+    this.name = new.target.name;
+  }
+}
+
+function describeProblems(format: TraceFormat, fileName: string, problems: readonly TraceLineProblem[], badLineCount: number): string {
+  const lines = [`${fileName}: ${badLineCount} malformed line${badLineCount === 1 ? "" : "s"} for a ${format} trace`];
+  for (const p of problems) {
+    const shown = p.text.length > 120 ? `${p.text.slice(0, 117)}...` : p.text;
+    lines.push(`  ${p.fileName}:${p.lineNumber}: expected ${p.expected}; got ${JSON.stringify(shown)}`);
+  }
+  if (badLineCount > problems.length) lines.push(`  (${badLineCount - problems.length} more not listed)`);
+  return lines.join("\n");
+}
+
+/** Collects bad lines during a parse so the user sees all of them at once, not one per run. */
+export class LineProblems {
+  private readonly listed: TraceLineProblem[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly format: TraceFormat,
+    private readonly fileName: string,
+  ) {}
+
+  add(lineNumber: number, text: string, expected: string): void {
+    this.count++;
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push({ fileName: this.fileName, lineNumber, text, expected });
+  }
+
+  throwIfAny(): void {
+    if (this.count > 0) throw new TraceParseError(this.format, this.fileName, this.listed, this.count);
+  }
+}
+
+/** Lines without their terminators; "\r\n" files (MSR traces come from Windows) read like "\n" ones. */
+export function splitLines(text: string): string[] {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.endsWith("\r")) lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}
+
+const UNSIGNED_INTEGER = /^[0-9]+$/;
+const UNSIGNED_DECIMAL = /^[0-9]+(\.[0-9]*)?$/;
+
+/** A non-negative integer token, or undefined: Number() alone would accept "", "0x10" and "1e3". */
+export function parseUnsigned(token: string | undefined): number | undefined {
+  if (token === undefined || !UNSIGNED_INTEGER.test(token)) return undefined;
+  const value = Number(token);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** A non-negative decimal token ("12", "12.5"), or undefined. */
+export function parseUnsignedDecimal(token: string | undefined): number | undefined {
+  if (token === undefined || !UNSIGNED_DECIMAL.test(token)) return undefined;
+  const value = Number(token);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] as const;
+
+/** "216.7 GiB": binary units, one decimal unless whole, for notes a person reads. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return `${shown} ${BYTE_UNITS[unit]}`;
+}
+
+/** "136.5 ms", "60.06 s": enough digits to recognise a trace's span. */
+export function formatDurationNs(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toPrecision(4)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toPrecision(4)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toPrecision(4)} µs`;
+  return `${ns} ns`;
+}
+
+/** "0-15" for a contiguous run of numbers, else a list (shortened past 12 entries). */
+export function formatDeviceList(devices: readonly number[], names: ReadonlyMap<number, string>): string {
+  const label = (d: number): string => names.get(d) ?? String(d);
+  const first = devices[0];
+  const last = devices[devices.length - 1];
+  if (first === undefined || last === undefined) return "none";
+  if (names.size === 0 && devices.length > 2 && last - first === devices.length - 1) return `${first}-${last}`;
+  // blkparse names contain a comma ("8,0"), so named devices are separated by semicolons.
+  const shown = devices.slice(0, 12).map(label).join(names.size === 0 ? ", " : "; ");
+  return devices.length > 12 ? `${shown}, ... (${devices.length} devices)` : shown;
+}

@@ -1,0 +1,303 @@
+/**
+ * Trace replay as a WorkloadSource: parse the file, keep the device asked for,
+ * put requests in time order, fit their addresses onto the Source LU the way
+ * the scenario says, and state every such decision in `notes` with numbers,
+ * because a replay that silently moved or dropped requests cannot be trusted.
+ *
+ * Flushes and trims are not replayed: WorkloadSource carries only reads and
+ * writes (host flushes come from the scenario's `flushes` setting), so they
+ * are counted in the notes and in `summary` instead of being lost silently.
+ */
+import { readFileSync } from "node:fs";
+import type { TraceFormat, TraceSpec } from "../model.js";
+import type { HostIo, LoopSpec, NextIo, WorkloadSource } from "../workloads/source.js";
+import { parseBlkparseDetailed } from "./blkparse.js";
+import { formatBytes, formatDeviceList, formatDurationNs, type ParsedTrace, type TraceRequest } from "./common.js";
+import { parseDisksimDetailed } from "./disksim.js";
+import { parseFioIologDetailed } from "./fio-iolog.js";
+import { parseMsrCambridgeDetailed } from "./msr-cambridge.js";
+
+/** The part of the Source LU a trace needs to know. */
+export interface SourceLuGeometry {
+  readonly capacityBytes: number;
+  readonly sectorSizeBytes: number;
+}
+
+/** The trace cannot be replayed as the scenario asks (device absent, addresses rejected, nothing left to replay). */
+export class TraceSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Counts behind the notes, for the results and for tests. */
+export interface TraceReplaySummary {
+  readonly format: TraceFormat;
+  /** Every request the parser produced, of every kind and device. */
+  readonly parsedRequests: number;
+  /** Device numbers present in the trace, ascending. */
+  readonly devices: readonly number[];
+  readonly replayedReads: number;
+  readonly replayedWrites: number;
+  readonly flushesNotReplayed: number;
+  readonly trimsNotReplayed: number;
+  readonly zeroLengthDropped: number;
+  /** Reads and writes left out because of maxRequests. */
+  readonly cutByMaxRequests: number;
+  /** Requests whose offset or end was rounded to the sector size. */
+  readonly sectorAdjusted: number;
+  /** Requests the address mapping gave a different offset. */
+  readonly moved: number;
+  /** Highest end address (bytes) of a replayed request before mapping. */
+  readonly maxAddressBytes: number;
+  /** Trace time (ns) of the first replayed request, which open-loop arrivals count from. */
+  readonly firstTimeNs: number;
+  /** Last replayed arrival minus the first. */
+  readonly spanNs: number;
+}
+
+export interface TraceWorkloadSource extends WorkloadSource {
+  readonly summary: TraceReplaySummary;
+}
+
+/** Dispatches to the format's parser. */
+export function parseTraceDetailed(format: TraceFormat, text: string, fileName: string): ParsedTrace {
+  switch (format) {
+    case "fio-iolog":
+      return parseFioIologDetailed(text, fileName);
+    case "disksim":
+      return parseDisksimDetailed(text, fileName);
+    case "msr-cambridge":
+      return parseMsrCambridgeDetailed(text, fileName);
+    case "blkparse":
+      return parseBlkparseDetailed(text, fileName);
+  }
+}
+
+/** Reads `spec.path` and builds the source; see traceSourceFromText. */
+export function traceSource(spec: TraceSpec, source: SourceLuGeometry): TraceWorkloadSource {
+  let text: string;
+  try {
+    text = readFileSync(spec.path, "utf8");
+  } catch (error) {
+    throw new TraceSourceError(`trace ${spec.name}: cannot read ${spec.path}: ${(error as Error).message}`);
+  }
+  return traceSourceFromText(spec, text, source);
+}
+
+interface Placed {
+  readonly kind: "read" | "write";
+  offsetBytes: number;
+  readonly lengthBytes: number;
+  readonly timeNs: number;
+  readonly line: number;
+}
+
+/** The whole pipeline on text already in memory (`spec.path` names it in messages). */
+export function traceSourceFromText(spec: TraceSpec, text: string, source: SourceLuGeometry): TraceWorkloadSource {
+  const path = spec.path;
+  const sector = source.sectorSizeBytes;
+  if (!Number.isSafeInteger(sector) || sector <= 0 || !Number.isSafeInteger(source.capacityBytes) || source.capacityBytes < sector) {
+    throw new TraceSourceError(`trace ${spec.name}: Source LU of ${source.capacityBytes} bytes with ${sector}-byte sectors cannot hold a request`);
+  }
+  // Whole sectors only: a partial last sector cannot be addressed by a sector-aligned I/O.
+  const capacity = Math.floor(source.capacityBytes / sector) * sector;
+
+  const parsed = parseTraceDetailed(spec.format, text, path);
+  const notes: string[] = [`${spec.format} trace ${path}: ${parsed.requests.length} requests parsed`, ...parsed.notes];
+  const label = (device: number): string => parsed.deviceNames.get(device) ?? String(device);
+
+  // ---- device ------------------------------------------------------------------
+  const devices = [...new Set(parsed.requests.map((r) => r.device))].sort((a, b) => a - b);
+  const deviceList = formatDeviceList(devices, parsed.deviceNames);
+  let requests: readonly TraceRequest[] = parsed.requests;
+  if (spec.device !== undefined) {
+    const wanted = spec.device;
+    if (!devices.includes(wanted)) {
+      throw new TraceSourceError(`trace ${spec.name}: device ${wanted} does not occur in ${path}; its devices are ${deviceList}`);
+    }
+    requests = requests.filter((r) => r.device === wanted);
+    notes.push(`device ${label(wanted)} only: ${requests.length} of ${parsed.requests.length} requests (the trace has devices ${deviceList})`);
+  } else if (devices.length > 1) {
+    notes.push(`all ${devices.length} devices (${deviceList}) replayed onto the one Source LU, their address ranges overlaid`);
+  } else if (devices.length === 1) {
+    notes.push(`one device in the trace: ${deviceList}`);
+  }
+
+  // ---- time order ----------------------------------------------------------------
+  let outOfOrder = 0;
+  for (let i = 1; i < requests.length; i++) {
+    if ((requests[i] as TraceRequest).timeNs < (requests[i - 1] as TraceRequest).timeNs) outOfOrder++;
+  }
+  if (outOfOrder > 0) {
+    // Array.prototype.sort is stable, so requests with equal times keep the trace's order.
+    requests = [...requests].sort((a, b) => a.timeNs - b.timeNs);
+    notes.push(`${outOfOrder} requests were earlier than the one before them: sorted by time (stable)`);
+  }
+
+  // ---- kinds, zero lengths, maxRequests, sector alignment ------------------------
+  const limit = spec.maxRequests ?? Number.POSITIVE_INFINITY;
+  const placed: Placed[] = [];
+  let flushes = 0;
+  let trims = 0;
+  let fuaWrites = 0;
+  let zeroLength = 0;
+  let cut = 0;
+  let sectorAdjusted = 0;
+  const tooLong: TraceRequest[] = [];
+  for (const r of requests) {
+    if (r.kind === "flush" || r.kind === "trim") {
+      // Past the cut-off they would not have been replayed anyway, so they are not counted.
+      if (placed.length < limit) {
+        if (r.kind === "flush") flushes++;
+        else trims++;
+      }
+      continue;
+    }
+    if (r.lengthBytes === 0) {
+      zeroLength++;
+      continue;
+    }
+    if (placed.length >= limit) {
+      cut++;
+      continue;
+    }
+    // Cover every byte the trace touched: start rounded down, end rounded up.
+    const start = Math.floor(r.offsetBytes / sector) * sector;
+    const end = Math.ceil((r.offsetBytes + r.lengthBytes) / sector) * sector;
+    if (start !== r.offsetBytes || end !== r.offsetBytes + r.lengthBytes) sectorAdjusted++;
+    if (end - start > capacity) tooLong.push(r);
+    if (r.fua === true) fuaWrites++;
+    placed.push({ kind: r.kind, offsetBytes: start, lengthBytes: end - start, timeNs: r.timeNs, line: r.line });
+  }
+  if (tooLong.length > 0) {
+    const where = tooLong.slice(0, 5).map((r) => `${path}:${r.line} (${formatBytes(r.lengthBytes)})`);
+    throw new TraceSourceError(`trace ${spec.name}: ${tooLong.length} requests are longer than the ${formatBytes(capacity)} Source LU: ${where.join(", ")}`);
+  }
+  if (placed.length === 0) {
+    throw new TraceSourceError(`trace ${spec.name}: no read or write requests to replay in ${path}${spec.device === undefined ? "" : ` for device ${label(spec.device)}`}`);
+  }
+  if (spec.maxRequests !== undefined) {
+    notes.push(
+      cut > 0
+        ? `maxRequests ${spec.maxRequests}: replayed the first ${placed.length} reads and writes by time, ${cut} more left out`
+        : `maxRequests ${spec.maxRequests} not reached: the trace has ${placed.length} reads and writes to replay`,
+    );
+  }
+  if (zeroLength > 0) notes.push(`${zeroLength} zero-length reads or writes dropped`);
+  notes.push(
+    sectorAdjusted > 0
+      ? `${sectorAdjusted} of ${placed.length} requests not aligned to the ${sector}-byte sector: start rounded down and end rounded up`
+      : `all ${placed.length} requests aligned to the ${sector}-byte sector`,
+  );
+  if (flushes > 0) notes.push(`${flushes} flush requests (fio sync/datasync, blkparse F) not replayed: a workload source issues only reads and writes; host flushes come from the scenario's flushes setting`);
+  if (trims > 0) notes.push(`${trims} trim/discard requests not replayed: the engine has no discard`);
+  if (fuaWrites > 0) notes.push(`${fuaWrites} writes had FUA set; replayed as plain writes (the scenario's flushes decide durability)`);
+
+  // ---- address mapping -------------------------------------------------------------
+  let maxAddress = 0;
+  for (const p of placed) maxAddress = Math.max(maxAddress, p.offsetBytes + p.lengthBytes);
+  const moved = mapAddresses(spec, placed, capacity, sector, maxAddress, notes);
+
+  // ---- timing ---------------------------------------------------------------------
+  const firstTimeNs = (placed[0] as Placed).timeNs;
+  const spanNs = (placed[placed.length - 1] as Placed).timeNs - firstTimeNs;
+  let loop: LoopSpec;
+  if (spec.timing === "honor") {
+    loop = { kind: "open" };
+    notes.push(`open loop at the trace's timestamps: ${placed.length} arrivals over ${formatDurationNs(spanNs)}, counted from the first replayed request (trace time ${formatDurationNs(firstTimeNs)})`);
+  } else {
+    loop = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: 0 };
+    notes.push(`trace timestamps ignored: closed loop at iodepth ${spec.iodepth}, no think time`);
+  }
+
+  const ios: NextIo[] = placed.map((p) => {
+    const io: HostIo = { kind: p.kind, offsetBytes: p.offsetBytes, lengthBytes: p.lengthBytes };
+    return { io, arrivalNs: spec.timing === "honor" ? p.timeNs - firstTimeNs : 0 };
+  });
+  let reads = 0;
+  for (const p of placed) if (p.kind === "read") reads++;
+
+  const summary: TraceReplaySummary = {
+    format: spec.format,
+    parsedRequests: parsed.requests.length,
+    devices,
+    replayedReads: reads,
+    replayedWrites: placed.length - reads,
+    flushesNotReplayed: flushes,
+    trimsNotReplayed: trims,
+    zeroLengthDropped: zeroLength,
+    cutByMaxRequests: cut,
+    sectorAdjusted,
+    moved,
+    maxAddressBytes: maxAddress,
+    firstTimeNs,
+    spanNs,
+  };
+
+  let nextIndex = 0;
+  return {
+    name: spec.name,
+    loop,
+    startDelayNs: 0,
+    notes,
+    summary,
+    next(): NextIo | undefined {
+      return ios[nextIndex++];
+    },
+  };
+}
+
+/** Fits `placed` inside [0, capacity) as spec.addressMapping says, in place; returns how many moved. */
+function mapAddresses(spec: TraceSpec, placed: Placed[], capacity: number, sector: number, maxAddress: number, notes: string[]): number {
+  const lu = `${formatBytes(capacity)} Source LU`;
+  if (maxAddress <= capacity) {
+    // Scaling only ever shrinks: spreading a small trace over a big LU would change its locality for no reason.
+    notes.push(`addresses up to ${formatBytes(maxAddress)} fit in the ${lu}: address mapping "${spec.addressMapping}" moved no request`);
+    return 0;
+  }
+  switch (spec.addressMapping) {
+    case "reject": {
+      const outside = placed.filter((p) => p.offsetBytes + p.lengthBytes > capacity);
+      const where = outside.slice(0, 5).map((p) => `${spec.path}:${p.line} (ends at ${formatBytes(p.offsetBytes + p.lengthBytes)})`);
+      throw new TraceSourceError(
+        `trace ${spec.name}: addressMapping "reject": ${outside.length} of ${placed.length} requests end beyond the ${lu} (addresses up to ${formatBytes(maxAddress)}): ${where.join(", ")}`,
+      );
+    }
+    case "wrap": {
+      let moved = 0;
+      let shifted = 0;
+      for (const p of placed) {
+        let offset = p.offsetBytes % capacity;
+        // Capacity and length are whole sectors, so the shifted offset stays aligned.
+        if (offset + p.lengthBytes > capacity) {
+          offset = capacity - p.lengthBytes;
+          shifted++;
+        }
+        if (offset !== p.offsetBytes) moved++;
+        p.offsetBytes = offset;
+      }
+      notes.push(
+        `addresses up to ${formatBytes(maxAddress)} wrapped onto a ${lu} (offset modulo the LU size; ${shifted} requests that would cross the end shifted back to fit); ${moved} of ${placed.length} requests moved`,
+      );
+      return moved;
+    }
+    case "scale": {
+      const factor = capacity / maxAddress;
+      let moved = 0;
+      for (const p of placed) {
+        // Offsets scale, lengths stay (the trace's request sizes are part of the workload);
+        // the clamp keeps a request near the top from running past the end.
+        const scaled = Math.floor((p.offsetBytes * factor) / sector) * sector;
+        const offset = Math.min(scaled, capacity - p.lengthBytes);
+        if (offset !== p.offsetBytes) moved++;
+        p.offsetBytes = offset;
+      }
+      notes.push(
+        `addresses up to ${formatBytes(maxAddress)} scaled by ${factor.toPrecision(4)} onto a ${lu} (offsets × ${formatBytes(capacity)} / ${formatBytes(maxAddress)}, rounded down to the ${sector}-byte sector; sizes kept); ${moved} of ${placed.length} requests moved`,
+      );
+      return moved;
+    }
+  }
+}

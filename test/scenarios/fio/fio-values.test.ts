@@ -1,0 +1,109 @@
+/**
+ * fio's value syntax: sizes under kb_base=1024 and 1000 (with fio's
+ * "opposite" reading of KiB), times whose bare numbers depend on the option,
+ * booleans and per-direction lists.
+ */
+import { describe, expect, it } from "vitest";
+import { importFioJobFile } from "../../../scenarios/fio/import-job-file.js";
+import { FioValueError, parseFioBool, parseFioBytes, parseFioSize, parseFioTimeNs, splitPerDirection } from "../../../scenarios/fio/fio-values.js";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const US_NS = 1_000;
+const MS_NS = 1_000_000;
+const S_NS = 1_000_000_000;
+
+describe("sizes", () => {
+  it("reads k, m, g, t, p (with or without B, any case) as powers of 1024 by default", () => {
+    expect(["4096", "4096b", "4096B", "4k", "4K", "4kb", "4KB"].map((text) => parseFioBytes(text, 1024))).toEqual(Array(7).fill(4 * KiB));
+    expect(parseFioBytes("10G", 1024)).toBe(10 * GiB);
+    expect(parseFioBytes("1t", 1024)).toBe(1024 * GiB);
+    expect(parseFioBytes("0x1000", 1024)).toBe(4 * KiB);
+  });
+
+  it("reads KiB, MiB... as powers of 1000 under kb_base=1024, as fio's compatibility mode does, and swaps both under kb_base=1000", () => {
+    expect(parseFioBytes("4KiB", 1024)).toBe(4000);
+    expect(parseFioBytes("1MiB", 1024)).toBe(1_000_000);
+    expect(parseFioBytes("4KiB", 1000)).toBe(4 * KiB);
+    expect(parseFioBytes("1m", 1000)).toBe(1_000_000);
+  });
+
+  it("reads percentages only where allowed", () => {
+    expect(parseFioSize("20%", 1024, true)).toEqual({ kind: "percent", percent: 20 });
+    expect(() => parseFioSize("20%", 1024, false)).toThrow(/a percentage is not allowed here/);
+    expect(() => parseFioSize("0%", 1024, true)).toThrow(/between 1% and 100%/);
+  });
+
+  it("refuses what fio would misread", () => {
+    expect(() => parseFioBytes("4 k", 1024)).toThrow(FioValueError);
+    expect(() => parseFioBytes("1.5g", 1024)).toThrow(/is not a size/);
+    expect(() => parseFioBytes("4mi", 1024)).toThrow(/disagree/);
+    expect(() => parseFioBytes("-4k", 1024)).toThrow(/is not a size/);
+  });
+});
+
+describe("times", () => {
+  it("reads a bare number in the option's unit: seconds for runtime, microseconds for thinktime", () => {
+    expect(parseFioTimeNs("900", "s")).toBe(900 * S_NS);
+    expect(parseFioTimeNs("250", "us")).toBe(250 * US_NS);
+  });
+
+  it("reads us, ms, s, m (minutes), h and d in any case", () => {
+    expect(parseFioTimeNs("10us", "s")).toBe(10 * US_NS);
+    expect(parseFioTimeNs("10usec", "s")).toBe(10 * US_NS);
+    expect(parseFioTimeNs("5ms", "us")).toBe(5 * MS_NS);
+    expect(parseFioTimeNs("5msec", "us")).toBe(5 * MS_NS);
+    expect(parseFioTimeNs("30s", "us")).toBe(30 * S_NS);
+    expect(parseFioTimeNs("30sec", "us")).toBe(30 * S_NS);
+    expect(parseFioTimeNs("10m", "s")).toBe(600 * S_NS);
+    expect(parseFioTimeNs("10M", "s")).toBe(600 * S_NS);
+    expect(parseFioTimeNs("2h", "s")).toBe(7200 * S_NS);
+    expect(parseFioTimeNs("1d", "s")).toBe(86_400 * S_NS);
+  });
+});
+
+describe("booleans and per-direction lists", () => {
+  it("reads a switch without a value as on", () => {
+    expect(parseFioBool(undefined)).toBe(true);
+    expect(parseFioBool("0")).toBe(false);
+    expect(parseFioBool("1")).toBe(true);
+    expect(() => parseFioBool("maybe")).toThrow(/expected 1 or 0/);
+  });
+
+  it("follows fio's read,write,trim rule: a value without a comma after it also applies to the next directions", () => {
+    expect(splitPerDirection("4k")).toEqual({ read: "4k", write: "4k" });
+    expect(splitPerDirection("8k,32k")).toEqual({ read: "8k", write: "32k" });
+    expect(splitPerDirection("8k,32k,")).toEqual({ read: "8k", write: "32k" });
+    expect(splitPerDirection(",8k")).toEqual({ read: undefined, write: "8k" });
+    expect(() => splitPerDirection("1,2,3,4")).toThrow(/at most three/);
+  });
+});
+
+describe("units through the importer", () => {
+  it("maps bs per direction, runtime, thinktime, startdelay, offset and size to bytes and nanoseconds", () => {
+    const text = ["[job]", "rw=rw", "bs=4k,64k", "offset=1m", "size=256m", "thinktime=1500", "startdelay=2", "time_based", "runtime=1m", ""].join("\n");
+    const job = importFioJobFile(text, "x.fio").jobs[0];
+    expect(job).toMatchObject({
+      blockSizeBytes: { read: 4 * KiB, write: 64 * KiB },
+      offsetBytes: 1 * MiB,
+      sizeBytes: 256 * MiB,
+      thinktimeNs: 1500 * US_NS,
+      startDelayNs: 2 * S_NS,
+      runtimeNs: 60 * S_NS,
+    });
+  });
+
+  it("reads sizes with kb_base=1000 when the job asks for it, and notes fio's KiB reading under the default", () => {
+    expect(importFioJobFile("[job]\nkb_base=1000\nsize=1g\n", "x.fio").jobs[0]?.sizeBytes).toBe(1_000_000_000);
+    const compat = importFioJobFile("[job]\nsize=512KiB\n", "x.fio");
+    expect(compat.jobs[0]?.sizeBytes).toBe(512_000);
+    expect(compat.notes.join("\n")).toContain("fio reads KiB, MiB... as powers of 1000");
+  });
+
+  it("turns size=N% and offset=N% into bytes of the Source LU when its capacity is given", () => {
+    const imported = importFioJobFile("[job]\nrw=randread\noffset=10%\nsize=50%\n", "x.fio", { sourceCapacityBytes: 10 * GiB });
+    expect(imported.jobs[0]).toMatchObject({ offsetBytes: 1 * GiB, sizeBytes: 5 * GiB });
+    expect(imported.notes.join("\n")).toContain("size=50% of the 10GiB Source LU is 5GiB");
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import type { JobSpec, Scenario } from "../../../scenarios/model.js";
+import { runScenario } from "../../../scenarios/runner/run-scenario.js";
+import { FIO_PERCENTILES } from "../../../scenarios/runner/op-stats.js";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+function job(overrides: Partial<JobSpec>): JobSpec {
+  return {
+    kind: "job",
+    name: "job",
+    rw: "randwrite",
+    blockSizeBytes: { read: 4 * KiB, write: 4 * KiB },
+    blockSizeSplit: { read: [], write: [] },
+    iodepth: 4,
+    numjobs: 1,
+    offsetBytes: 0,
+    sizeBytes: 0,
+    readPercent: 50,
+    randomDistribution: { kind: "random" },
+    rateProcess: "linear",
+    thinktimeNs: 0,
+    startDelayNs: 0,
+    ...overrides,
+  };
+}
+
+function scenario(overrides: Partial<Scenario>): Scenario {
+  const common = { sectorSizeBytes: 512, queueDepth: 32, writeCache: false };
+  return {
+    name: "test",
+    description: "runner test",
+    seed: "5",
+    devices: {
+      source: { ...common, capacityBytes: 1 * GiB, model: "fixed", latencyNs: 100_000, bandwidthBytesPerSec: 200e6, parallelism: 4, flushLatencyNs: 0 },
+      cache: { ...common, capacityBytes: 256 * MiB, model: "fixed", latencyNs: 50_000, bandwidthBytesPerSec: 400e6, parallelism: 4, flushLatencyNs: 0 },
+      shared: false,
+    },
+    engine: { chunkSizeBytes: 64 * KiB, regionSizeBytes: 64 * KiB, commitPolicy: "write-through" },
+    workloads: [job({ name: "writer" })],
+    sessions: [{ trigger: { afterHostIos: 500 }, action: "start", slot: 0 }],
+    flushes: { everyHostWrites: 256 },
+    measurement: { warmupNs: 0 },
+    stop: { hostIos: 3000 },
+    ...overrides,
+  };
+}
+
+const meta = { cofwsimVersion: "test", fileName: "test.yaml", contentHash: "abc" };
+
+describe("runScenario", () => {
+  it("runs a closed-loop job and reports fio-shaped results and engine counters", () => {
+    const { results } = runScenario(scenario({}), meta);
+    const write = results.jobs[0]!.write;
+    expect(results.jobs.map((j) => j.jobname)).toEqual(["writer"]);
+    expect(write.total_ios).toBe(3000);
+    expect(write.io_bytes).toBe(3000 * 4 * KiB);
+    expect(Object.keys(write.clat_ns.percentile)).toEqual(FIO_PERCENTILES.map((p) => p.toFixed(6)));
+    expect(write.clat_ns.min).toBeGreaterThan(0);
+    expect(write.clat_ns.percentile["99.000000"]).toBeGreaterThanOrEqual(write.clat_ns.percentile["50.000000"]!);
+    expect(write.iops).toBeCloseTo(write.total_ios / ((results.window.endNs - results.window.startNs) / 1e9), 0);
+    expect(results.jobs[0]!.read.total_ios).toBe(0);
+    expect(results.engine.hostWrites).toBe(3000);
+    // Copies only after the session started at the 500th I/O, and at most one per chunk.
+    expect(results.engine.cofwCopies).toBeGreaterThan(0);
+    expect(results.engine.cofwCopies).toBeLessThanOrEqual(2500);
+    expect(results.engine.writeAmplification).toBeGreaterThan(1);
+    expect(results.sessions).toEqual([expect.objectContaining({ action: "start", slot: 0, sequence: 1 })]);
+    expect(results.engine.hostFlushes).toBeGreaterThanOrEqual(11);
+    expect(results.problems).toEqual([]);
+  });
+
+  it("is deterministic: same seed, same results; another seed, other results", () => {
+    const a = JSON.stringify(runScenario(scenario({}), meta).results);
+    expect(JSON.stringify(runScenario(scenario({}), meta).results)).toBe(a);
+    expect(JSON.stringify(runScenario(scenario({ seed: "6" }), meta).results)).not.toBe(a);
+  });
+
+  it("an open-loop job arrives on schedule whatever the device does; rates cover the window only", () => {
+    const { results } = runScenario(scenario({ workloads: [job({ name: "paced", rateIops: 1000, rw: "randread" })], sessions: [], stop: { runtimeNs: 2_000_000_000 } }), meta);
+    const read = results.jobs[0]!.read;
+    expect(read.total_ios).toBe(2000);
+    expect(read.iops).toBeCloseTo(1000, -1);
+    expect(results.window.endNs).toBeLessThanOrEqual(2_000_000_000);
+  });
+
+  it("reads of a phantom job go to the session's Phantom LU, and a session op on an empty slot is a problem", () => {
+    const { results } = runScenario(
+      scenario({
+        workloads: [job({ name: "writer" }), job({ name: "backup", rw: "read", blockSizeBytes: { read: 1 * MiB, write: 1 * MiB }, iodepth: 1, phantomSlot: 0, startDelayNs: 1_000_000 })],
+        sessions: [
+          { trigger: { atNs: 0 }, action: "start", slot: 0 },
+          { trigger: { atNs: 1_000 }, action: "stop", slot: 3 },
+        ],
+      }),
+      meta,
+    );
+    expect(results.engine.phantomReads).toBeGreaterThan(0);
+    expect(results.problems).toEqual([expect.stringMatching(/session stop of slot 3 .* no live session/)]);
+  });
+
+  it("Source and Cache LU on one shared device contend: the same work takes longer", () => {
+    const separate = runScenario(scenario({}), meta).results;
+    const base = scenario({});
+    const shared = runScenario(scenario({ devices: { ...base.devices, source: { ...base.devices.source, capacityBytes: 1 * GiB + 256 * MiB }, shared: true } }), meta).results;
+    expect(shared.jobs[0]!.write.clat_ns.mean).toBeGreaterThan(separate.jobs[0]!.write.clat_ns.mean);
+    expect(shared.devices.cache).toMatch(/same device/);
+  });
+});

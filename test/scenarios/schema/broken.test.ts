@@ -1,0 +1,120 @@
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { loadScenarioFile, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const brokenDirectory = join(here, "broken");
+
+/** What one problem must say; `expected` and `found` are substrings, the rest exact. */
+interface Want {
+  readonly line: number;
+  readonly column: number;
+  readonly path: string;
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
+  readonly suggestion?: string;
+}
+
+/** Every file in broken/, with every problem it must produce (no more, no fewer). */
+const CASES: Record<string, readonly Want[]> = {
+  "unknown-key.yaml": [{ line: 8, column: 5, path: "workloads[0].iodeph", message: "unknown key", found: '"iodeph"', suggestion: "iodepth" }],
+  "wrong-type.yaml": [{ line: 6, column: 17, path: "devices.source.writeCache", message: "wrong type", expected: "true or false", found: '"yes"' }],
+  "bad-unit.yaml": [{ line: 3, column: 39, path: "devices.source.capacity", message: 'unknown size unit "kilobytes"', expected: '"64KiB"', found: '"4 kilobytes"' }],
+  "chunk-size.yaml": [{ line: 6, column: 14, path: "engine.chunkSize", message: "chunk size is not a power of two", expected: "a power of two from 4KiB to 1MiB", found: '"96KiB"' }],
+  "commit-policy.yaml": [
+    { line: 7, column: 17, path: "engine.commitPolicy", message: "not an allowed value", expected: 'one of "write-through", "group-commit", "dirty-region-log"', found: '"write-back"' },
+  ],
+  // A missing key is located at its parent object: here the document itself.
+  "missing-stop.yaml": [{ line: 1, column: 1, path: "stop", message: 'missing required key "stop"', expected: "an object with keys runtime, runtimeNs, hostIos", found: "nothing" }],
+  "slot-range.yaml": [{ line: 10, column: 11, path: "sessions[0].slot", message: "out of range", expected: "an integer from 0 to 7", found: "8" }],
+  // The unclosed "[" on line 7 is noticed where the next key starts.
+  "yaml-syntax.yaml": [{ line: 8, column: 1, path: "", message: "YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]", found: '"stop:"' }],
+  "duplicate-key.yaml": [{ line: 9, column: 5, path: "workloads[0].iodepth", message: "duplicate key", found: '"iodepth" again (first at line 7)' }],
+  "random-distribution.yaml": [{ line: 8, column: 26, path: "workloads[0].random_distribution", message: 'unknown distribution "gauss"', expected: '"zipf:theta[:center]"', found: '"gauss:5"' }],
+  // JSON goes through the YAML parser, so it gets positions too.
+  "bssplit-sum.json": [{ line: 8, column: 52, path: "workloads[0].bssplit", message: "the percentages add to 90, not 100", expected: "percentages adding to 100", found: '"4k/10:64k/50:32k/30"' }],
+  "trace-missing.yaml": [
+    {
+      line: 7,
+      column: 11,
+      path: "workloads[0].path",
+      message: `trace file not found: ${join(brokenDirectory, "traces", "does-not-exist.iolog")}`,
+      expected: `relative to ${brokenDirectory}`,
+      found: '"traces/does-not-exist.iolog"',
+    },
+  ],
+  "two-problems.yaml": [
+    { line: 4, column: 44, path: "devices.cache.chanels", message: "unknown key", suggestion: "channels" },
+    { line: 7, column: 9, path: "workloads[0].bs", message: 'unknown size unit "q"', found: '"4q"' },
+  ],
+  "job-beyond-source.yaml": [{ line: 8, column: 11, path: "workloads[0].size", message: "offset + size reaches beyond the Source LU", expected: "at most 268435456 bytes from offset 805306368", found: "536870912 bytes" }],
+  "bare-time.yaml": [{ line: 7, column: 14, path: "workloads[0].runtime", message: "a bare number is ambiguous for a time (fio reads a bare runtime as seconds; write the unit)", found: "30" }],
+  "unknown-model.yaml": [{ line: 5, column: 12, path: "devices.cache.model", message: "not an allowed value", expected: '"instant", "fixed", "exponential", "rotating", "flash", "empirical", "stripe"', found: '"ssd"' }],
+  "both-spellings.yaml": [{ line: 7, column: 19, path: "engine.chunkSizeBytes", message: '"chunkSize" and "chunkSizeBytes" set the same thing', expected: "only one of chunkSize or chunkSizeBytes" }],
+  "stop-empty.yaml": [{ line: 7, column: 7, path: "stop", message: "nothing stops the run", expected: "runtime (or runtimeNs) and/or hostIos" }],
+  "sector-size.yaml": [{ line: 3, column: 57, path: "devices.source.sectorSize", message: "unsupported sector size", expected: "512 or 4096", found: "1024" }],
+  "two-triggers.yaml": [{ line: 8, column: 30, path: "sessions[0].afterHostIos", message: '"at" and "afterHostIos" are two triggers', found: '"at" and "afterHostIos"' }],
+};
+
+function problemsOf(file: string): readonly ScenarioProblem[] {
+  try {
+    loadScenarioFile(join(brokenDirectory, file));
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.problems;
+    throw error;
+  }
+  throw new Error(`${file} loaded without a problem`);
+}
+
+describe("broken scenario files", () => {
+  test("every file in broken/ has a case, and there are at least twelve", () => {
+    const files = readdirSync(brokenDirectory).filter((name) => /\.(ya?ml|json)$/.test(name));
+    expect(files.sort()).toEqual(Object.keys(CASES).sort());
+    expect(files.length).toBeGreaterThanOrEqual(12);
+  });
+
+  test.each(Object.entries(CASES))("%s", (file, wants) => {
+    const problems = problemsOf(file);
+    expect(problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}`)).toEqual(wants.map((want) => `${want.line}:${want.column} ${want.path}`));
+    problems.forEach((problem, index) => {
+      const want = wants[index];
+      if (want === undefined) throw new Error("more problems than expected");
+      expect(problem.file).toBe(join(brokenDirectory, file));
+      expect(problem.message).toBe(want.message);
+      if (want.expected !== undefined) expect(problem.expected).toContain(want.expected);
+      if (want.found !== undefined) expect(problem.found).toContain(want.found);
+      expect(problem.suggestion).toBe(want.suggestion);
+    });
+  });
+
+  test("the message has one line per problem: file:line:column: path: what, then the suggestion or expected/found", () => {
+    let message = "";
+    try {
+      loadScenarioFile(join(brokenDirectory, "two-problems.yaml"));
+    } catch (error) {
+      if (error instanceof ScenarioError) message = error.message;
+    }
+    const file = join(brokenDirectory, "two-problems.yaml");
+    expect(message.split("\n")).toEqual([
+      `${file}:4:44: devices.cache.chanels: unknown key; did you mean "channels"?`,
+      `${file}:7:9: workloads[0].bs: unknown size unit "q"; expected a size such as 4096, "4k", "64KiB" or "1.5GiB" (k, M, G, T, P count in powers of 1024, as in fio), or fio's "read,write" pair such as "4k,64k", found "4q"`,
+    ]);
+  });
+
+  test("an unknown key too far from every allowed key gets no suggestion, but the list of allowed keys", () => {
+    const problems = (() => {
+      try {
+        loadScenarioFile(join(here, "fixtures", "minimal.yaml"), { overrides: ["engine.flavor=vanilla"] });
+      } catch (error) {
+        if (error instanceof ScenarioError) return error.problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      { file: "<--set>", line: 1, column: 8, path: "engine.flavor", message: "unknown key", expected: "one of the keys chunkSize, chunkSizeBytes, regionSize, regionSizeBytes, commitPolicy", found: '"flavor"' },
+    ]);
+  });
+});

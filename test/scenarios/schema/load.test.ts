@@ -1,0 +1,320 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import type { DeviceSpec, JobSpec, Scenario } from "../../../scenarios/model.js";
+import { loadScenarioFile, loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, "fixtures");
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** What fixtures/full.yaml (and full.json, the same scenario) must normalize to, field by field. */
+const FULL: Scenario = {
+  name: "oltp-with-snapshots",
+  description: "OLTP random writes on a striped disk pair, a flash Cache LU, two sessions.",
+  seed: "42",
+  devices: {
+    source: {
+      model: "stripe",
+      capacityBytes: 4 * GiB,
+      sectorSizeBytes: 512,
+      queueDepth: 32,
+      writeCache: true,
+      stripeUnitBytes: 64 * KiB,
+      members: [
+        {
+          model: "rotating",
+          capacityBytes: 2 * GiB,
+          sectorSizeBytes: 512,
+          queueDepth: 16,
+          writeCache: true,
+          rpm: 10000,
+          sectorsPerTrack: 1500,
+          heads: 2,
+          trackToTrackSeekNs: 500_000,
+          fullStrokeSeekNs: 12_000_000,
+          scheduler: "look",
+          flushNs: 1_000_000,
+        },
+        {
+          model: "rotating",
+          capacityBytes: 2 * GiB,
+          sectorSizeBytes: 512,
+          queueDepth: 16,
+          writeCache: true,
+          rpm: 7200,
+          sectorsPerTrack: 2000,
+          heads: 4,
+          trackToTrackSeekNs: 800_000,
+          fullStrokeSeekNs: 18_000_000,
+          scheduler: "fifo",
+          flushNs: 0,
+        },
+      ],
+    },
+    cache: {
+      model: "flash",
+      capacityBytes: GiB,
+      sectorSizeBytes: 4096,
+      queueDepth: 64,
+      writeCache: false,
+      channels: 4,
+      diesPerChannel: 2,
+      pageSizeBytes: 16 * KiB,
+      pageReadNs: 60_000,
+      pageProgramNs: 600_000,
+      channelBandwidthBytesPerSec: 400 * MiB,
+      flushNs: 20_000,
+    },
+    shared: false,
+  },
+  engine: { chunkSizeBytes: 256 * KiB, regionSizeBytes: 128 * KiB, commitPolicy: "group-commit" },
+  workloads: [
+    {
+      kind: "job",
+      name: "oltp",
+      rw: "randrw",
+      blockSizeBytes: { read: 4 * KiB, write: 16 * KiB },
+      blockSizeSplit: { read: [], write: [] },
+      blockAlignBytes: 4 * KiB,
+      iodepth: 8,
+      numjobs: 4,
+      offsetBytes: GiB,
+      sizeBytes: 512 * MiB,
+      readPercent: 70,
+      randomDistribution: { kind: "zipf", theta: 1.2 },
+      rateIops: 2000,
+      rateProcess: "poisson",
+      numberIos: 100_000,
+      runtimeNs: 30_000_000_000,
+      thinktimeNs: 50_000,
+      startDelayNs: 10_000_000,
+    },
+    {
+      kind: "job",
+      name: "mixed-sizes",
+      rw: "randwrite",
+      blockSizeBytes: { read: 4 * KiB, write: 4 * KiB },
+      blockSizeSplit: {
+        read: [
+          { sizeBytes: 4 * KiB, percent: 10 },
+          { sizeBytes: 64 * KiB, percent: 50 },
+          { sizeBytes: 32 * KiB, percent: 40 },
+        ],
+        write: [
+          { sizeBytes: 4 * KiB, percent: 10 },
+          { sizeBytes: 64 * KiB, percent: 50 },
+          { sizeBytes: 32 * KiB, percent: 40 },
+        ],
+      },
+      iodepth: 1,
+      numjobs: 1,
+      offsetBytes: 0,
+      sizeBytes: 0,
+      readPercent: 50,
+      randomDistribution: { kind: "random" },
+      rateProcess: "linear",
+      thinktimeNs: 0,
+      startDelayNs: 0,
+    },
+    {
+      kind: "trace",
+      name: "replay",
+      path: join(fixtures, "traces", "oltp.iolog"),
+      format: "fio-iolog",
+      timing: "ignore",
+      iodepth: 4,
+      addressMapping: "wrap",
+      device: 0,
+      maxRequests: 1000,
+    },
+    { kind: "fio", path: join(fixtures, "traces", "backup.fio") },
+  ],
+  sessions: [
+    { trigger: { atNs: 10_000_000 }, action: "start", slot: 0 },
+    { trigger: { afterHostIos: 5000 }, action: "start", slot: 1 },
+    { trigger: { atNs: 2_000_000_000 }, action: "rollback", slot: 0 },
+    { trigger: { atNs: 3_000_000_000 }, action: "stop", slot: 1 },
+  ],
+  flushes: { everyNs: 100_000_000, everyHostWrites: 64 },
+  measurement: { warmupNs: 1_000_000_000 },
+  stop: { runtimeNs: 60_000_000_000, hostIos: 1_000_000 },
+};
+
+/** A valid scenario around one device or one job, to check one part at a time. */
+function scenarioText(parts: { source?: string; cache?: string; job?: string; extra?: string }): string {
+  return [
+    "devices:",
+    `  source: ${parts.source ?? "{ model: instant, capacity: 1GiB }"}`,
+    `  cache: ${parts.cache ?? "{ model: instant, capacity: 256MiB }"}`,
+    "workloads:",
+    `  - ${parts.job ?? "{ kind: job }"}`,
+    "stop: { hostIos: 1000 }",
+    parts.extra ?? "",
+  ].join("\n");
+}
+
+function load(text: string): Scenario {
+  return loadScenarioText(text, { fileName: join(fixtures, "inline.yaml") });
+}
+
+function firstJob(scenario: Scenario): JobSpec {
+  const workload = scenario.workloads[0];
+  if (workload?.kind !== "job") throw new Error("expected a job");
+  return workload;
+}
+
+describe("a full scenario", () => {
+  test("YAML normalizes to the expected Scenario: bytes, integer ns, defaults filled, paths absolute", () => {
+    expect(loadScenarioFile(join(fixtures, "full.yaml"))).toEqual(FULL);
+  });
+
+  test("the same scenario as JSON normalizes to the same Scenario", () => {
+    expect(loadScenarioFile(join(fixtures, "full.json"))).toEqual(FULL);
+  });
+
+  test("a relative file path works too: trace paths resolve against the scenario's directory, not the working directory", () => {
+    const relativePath = join("test", "scenarios", "schema", "fixtures", "full.yaml");
+    const fromRepositoryRoot = resolve(here, "..", "..", "..");
+    if (process.cwd() !== fromRepositoryRoot) return; // vitest runs from the root; elsewhere this case says nothing
+    expect(loadScenarioFile(relativePath).workloads[2]).toEqual(FULL.workloads[2]);
+  });
+});
+
+describe("defaults", () => {
+  test("a minimal scenario gets every default, and its name from the file name", () => {
+    const expected: Scenario = {
+      name: "minimal",
+      description: "",
+      seed: "1",
+      devices: {
+        source: { model: "instant", capacityBytes: GiB, sectorSizeBytes: 512, queueDepth: 32, writeCache: false },
+        cache: { model: "instant", capacityBytes: 256 * MiB, sectorSizeBytes: 512, queueDepth: 32, writeCache: false },
+        shared: false,
+      },
+      engine: { chunkSizeBytes: 64 * KiB, regionSizeBytes: 64 * KiB, commitPolicy: "write-through" },
+      workloads: [
+        {
+          kind: "job",
+          name: "job0",
+          rw: "read",
+          blockSizeBytes: { read: 4 * KiB, write: 4 * KiB },
+          blockSizeSplit: { read: [], write: [] },
+          iodepth: 1,
+          numjobs: 1,
+          offsetBytes: 0,
+          sizeBytes: 0,
+          readPercent: 50,
+          randomDistribution: { kind: "random" },
+          rateProcess: "linear",
+          thinktimeNs: 0,
+          startDelayNs: 0,
+        },
+      ],
+      sessions: [],
+      flushes: {},
+      measurement: { warmupNs: 0 },
+      stop: { hostIos: 1000 },
+    };
+    expect(loadScenarioFile(join(fixtures, "minimal.yaml"))).toEqual(expected);
+  });
+
+  test("trace defaults: honored timing, depth 1, addresses beyond the Source LU refused", () => {
+    const scenario = load(scenarioText({ job: "{ kind: trace, path: traces/oltp.iolog, format: fio-iolog }" }));
+    expect(scenario.workloads).toEqual([{ kind: "trace", name: "trace0", path: join(fixtures, "traces", "oltp.iolog"), format: "fio-iolog", timing: "honor", iodepth: 1, addressMapping: "reject" }]);
+  });
+});
+
+describe("device models", () => {
+  const common = { capacityBytes: GiB, sectorSizeBytes: 512, queueDepth: 32, writeCache: false };
+  test.each<[string, string, DeviceSpec]>([
+    ["fixed, with defaults", "{ model: fixed, capacity: 1GiB, bandwidth: 200MB/s }", { ...common, model: "fixed", latencyNs: 0, bandwidthBytesPerSec: 200 * MiB, parallelism: 1, flushLatencyNs: 0 }],
+    [
+      "fixed, every field in the model's own names",
+      "{ model: fixed, capacityBytes: 1073741824, sectorSizeBytes: 4096, queueDepth: 8, writeCache: true, latencyNs: 100, readLatencyNs: 200, writeLatency: 1ms, bandwidthBytesPerSec: 800000000, parallelism: 4, flushLatencyNs: 5000 }",
+      { capacityBytes: GiB, sectorSizeBytes: 4096, queueDepth: 8, writeCache: true, model: "fixed", latencyNs: 100, readLatencyNs: 200, writeLatencyNs: 1_000_000, bandwidthBytesPerSec: 800_000_000, parallelism: 4, flushLatencyNs: 5000 },
+    ],
+    ["exponential", "{ model: exponential, capacity: 1GiB, meanService: 100us, minService: 10us, parallelism: 2 }", { ...common, model: "exponential", meanServiceNs: 100_000, minServiceNs: 10_000, parallelism: 2, flushNs: 0 }],
+    [
+      "rotating, with defaults",
+      "{ model: rotating, capacity: 1GiB }",
+      { ...common, model: "rotating", rpm: 7200, sectorsPerTrack: 2000, heads: 4, trackToTrackSeekNs: 800_000, fullStrokeSeekNs: 18_000_000, scheduler: "fifo", flushNs: 0 },
+    ],
+    [
+      "flash, with defaults",
+      "{ model: flash, capacity: 1GiB }",
+      { ...common, model: "flash", channels: 8, diesPerChannel: 4, pageSizeBytes: 16 * KiB, pageReadNs: 50_000, pageProgramNs: 500_000, channelBandwidthBytesPerSec: 800_000_000, flushNs: 10_000 },
+    ],
+    [
+      "empirical: one table for both directions, keys in fio's form and sorted",
+      "{ model: empirical, capacity: 1GiB, percentilesNs: { 99: 2000000, 50.5: 80000 } }",
+      { ...common, model: "empirical", readPercentilesNs: { "50.500000": 80_000, "99.000000": 2_000_000 }, writePercentilesNs: { "50.500000": 80_000, "99.000000": 2_000_000 }, parallelism: 1, flushNs: 0 },
+    ],
+    [
+      "empirical: per direction, with units",
+      '{ model: empirical, capacity: 1GiB, readPercentiles: { "50": 80us }, writePercentiles: { "50": 1ms }, flush: 2ms }',
+      { ...common, model: "empirical", readPercentilesNs: { "50.000000": 80_000 }, writePercentilesNs: { "50.000000": 1_000_000 }, parallelism: 1, flushNs: 2_000_000 },
+    ],
+  ])("%s", (_label, source, expected) => {
+    expect(load(scenarioText({ source })).devices.source).toEqual(expected);
+  });
+
+  test("a shared device: the cache is the end of the source device, given only by its size", () => {
+    const scenario = load(["devices:", "  shared: true", "  source: { model: rotating, capacity: 4GiB, writeCache: true }", "  cache: { capacity: 1GiB }", "workloads: [ { kind: job, offset: 2GiB, size: 1GiB } ]", "stop: { runtime: 1s }"].join("\n"));
+    expect(scenario.devices.shared).toBe(true);
+    expect(scenario.devices.cache).toEqual({ ...scenario.devices.source, capacityBytes: GiB });
+    expect(scenario.devices.source.capacityBytes).toBe(4 * GiB);
+  });
+
+  test("a shared device's Source LU is what the cache leaves: a job past it is refused", () => {
+    const text = ["devices:", "  shared: true", "  source: { model: instant, capacity: 4GiB }", "  cache: { capacity: 1GiB }", "workloads: [ { kind: job, offset: 3GiB } ]", "stop: { runtime: 1s }"].join("\n");
+    expect(() => load(text)).toThrow(/workloads\[0\]\.offset: the offset is beyond the Source LU/);
+  });
+});
+
+describe("jobs", () => {
+  test("fio spellings: readwrite is rw, rwmixwrite gives the read share, bssplit as a list", () => {
+    const job = firstJob(load(scenarioText({ job: "{ kind: job, rw: readwrite, rwmixwrite: 30, bssplit: [ { bs: 4k, percent: 25 }, { bs: 8k, percent: 75 } ] }" })));
+    expect(job.rw).toBe("rw");
+    expect(job.readPercent).toBe(70);
+    const split = [
+      { sizeBytes: 4096, percent: 25 },
+      { sizeBytes: 8192, percent: 75 },
+    ];
+    expect(job.blockSizeSplit).toEqual({ read: split, write: split });
+  });
+
+  test('bs ",8k" changes only writes', () => {
+    expect(firstJob(load(scenarioText({ job: '{ kind: job, bs: ",8k" }' }))).blockSizeBytes).toEqual({ read: 4096, write: 8192 });
+  });
+
+  test("phantomSlot: a reading job may read a session's Phantom LU, a writing one may not", () => {
+    expect(firstJob(load(scenarioText({ job: "{ kind: job, rw: read, phantomSlot: 2 }" }))).phantomSlot).toBe(2);
+    expect(firstJob(load(scenarioText({}))).phantomSlot).toBeUndefined();
+    expect(() => load(scenarioText({ job: "{ kind: job, rw: randwrite, phantomSlot: 2 }" }))).toThrow(/workloads\[0\]\.rw: a job reading a Phantom LU \(phantomSlot\) must not write; expected "read" or "randread", found "randwrite"/);
+    expect(() => load(scenarioText({ job: "{ kind: job, phantomSlot: 8 }" }))).toThrow(/workloads\[0\]\.phantomSlot: out of range; expected an integer from 0 to 7, found 8/);
+  });
+
+  test("a seed written as a number is kept as its decimal string", () => {
+    expect(load(scenarioText({ extra: "seed: 12345" })).seed).toBe("12345");
+  });
+});
+
+describe("errors", () => {
+  test("an unreadable file is a ScenarioError too", () => {
+    const missing = join(fixtures, "no-such-scenario.yaml");
+    expect(() => loadScenarioFile(missing)).toThrow(ScenarioError);
+    expect(() => loadScenarioFile(missing)).toThrow(/cannot read the scenario file/);
+  });
+
+  test("an empty file says so", () => {
+    expect(() => loadScenarioText("# nothing yet\n", { fileName: "empty.yaml" })).toThrow("empty.yaml:1:1: the scenario is empty; expected an object with devices, workloads and stop, found nothing");
+  });
+
+  test("a top-level list is the wrong type", () => {
+    expect(() => loadScenarioText("- 1\n", { fileName: "list.yaml" })).toThrow("list.yaml:1:1: wrong type; expected an object (key: value pairs), found a list of 1");
+  });
+});

@@ -1,0 +1,127 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import type { Scenario } from "../../../scenarios/model.js";
+import { loadScenarioFile, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
+import { parseOverride } from "../../../scenarios/schema/overrides.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const minimal = join(here, "fixtures", "minimal.yaml");
+
+function withOverrides(...overrides: string[]): Scenario {
+  return loadScenarioFile(minimal, { overrides });
+}
+
+function problemsWith(...overrides: string[]): ReadonlyArray<Pick<ScenarioProblem, "file" | "line" | "column" | "path" | "message">> {
+  try {
+    withOverrides(...overrides);
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.problems.map(({ file, line, column, path, message }) => ({ file, line, column, path, message }));
+    throw error;
+  }
+  throw new Error("the overrides were accepted");
+}
+
+describe("--set overrides that apply", () => {
+  test("a size with a unit and a number replace values, and are validated like the file's", () => {
+    const scenario = withOverrides("engine.chunkSize=256KiB", "stop.hostIos=5000");
+    expect(scenario.engine.chunkSizeBytes).toBe(256 * 1024);
+    expect(scenario.stop).toEqual({ hostIos: 5000 });
+  });
+
+  test("list entries are addressed by index", () => {
+    const scenario = withOverrides("workloads[0].iodepth=8", "workloads[0].rw=randwrite");
+    expect(scenario.workloads[0]).toMatchObject({ kind: "job", iodepth: 8, rw: "randwrite" });
+  });
+
+  test("missing objects on the way are created, and index n of a list of n appends", () => {
+    const scenario = withOverrides("measurement.warmup=1s", "sessions[0]={at: 5ms, action: start, slot: 3}", "sessions[1].afterHostIos=10", "sessions[1].action=stop", "sessions[1].slot=3");
+    expect(scenario.measurement).toEqual({ warmupNs: 1_000_000_000 });
+    expect(scenario.sessions).toEqual([
+      { trigger: { atNs: 5_000_000 }, action: "start", slot: 3 },
+      { trigger: { afterHostIos: 10 }, action: "stop", slot: 3 },
+    ]);
+  });
+
+  test("a later override of the same path wins", () => {
+    expect(withOverrides("seed=7", "seed=abc").seed).toBe("abc");
+  });
+
+  test("a whole object can be replaced, and quoted keys reach keys that are not plain words", () => {
+    const scenario = withOverrides('devices.cache={model: empirical, capacity: 256MiB, percentilesNs: {"50": 1000}}', 'devices.cache.percentilesNs["99.9"]=5000');
+    expect(scenario.devices.cache).toMatchObject({ model: "empirical", readPercentilesNs: { "50.000000": 1000, "99.900000": 5000 } });
+  });
+});
+
+describe("--set overrides that do not", () => {
+  test.each<[string, number, string, string]>([
+    ["engine.chunkSize", 17, "engine.chunkSize", 'missing "=" and a value'],
+    ["=5", 1, "", "expected a key name"],
+    ["engine..chunkSize=1", 8, "engine", "expected a key name"],
+    ["workloads[x].rw=read", 10, "workloads", "expected a list index"],
+    ["workloads[0]x=1", 13, "workloads[0]", 'unexpected "x" in the path'],
+    ['devices["cache=1', 8, "devices", "unterminated quoted key"],
+  ])("malformed %j: column %d", (text, column, path, message) => {
+    expect(problemsWith(text)).toEqual([{ file: "<--set>", line: 1, column, path, message }]);
+  });
+
+  test("a path through a value that is not an object", () => {
+    expect(problemsWith("stop.hostIos.max=3")).toEqual([{ file: "<--set>", line: 1, column: 14, path: "stop.hostIos", message: 'stop.hostIos is 1000, not an object, so it has no key "max"' }]);
+    expect(problemsWith("workloads.rw=read")).toEqual([{ file: "<--set>", line: 1, column: 11, path: "workloads", message: 'workloads is a list of 1, not an object, so it has no key "rw"' }]);
+    expect(problemsWith("stop[0]=1")).toEqual([{ file: "<--set>", line: 1, column: 5, path: "stop", message: "stop is an object, not a list, so it has no entry [0]" }]);
+  });
+
+  test("an index past the end of a list (appending is index n of n)", () => {
+    expect(problemsWith("workloads[3].rw=read")).toEqual([{ file: "<--set>", line: 1, column: 10, path: "workloads", message: "index 3 is beyond the end of the list" }]);
+  });
+
+  test("a value that is not valid YAML is located in the argument", () => {
+    const [problem] = problemsWith("name=[unclosed");
+    expect(problem).toMatchObject({ file: "<--set>", line: 1, path: "name" });
+    expect(problem?.message).toMatch(/^the value is not valid YAML: /);
+    expect(problem?.column).toBeGreaterThanOrEqual(6);
+  });
+
+  test("a value the schema rejects is reported at the value, in the --set that gave it (line = which --set)", () => {
+    expect(problemsWith("stop.hostIos=2000", "engine.chunkSize=96KiB")).toEqual([{ file: "<--set>", line: 2, column: 18, path: "engine.chunkSize", message: "chunk size is not a power of two" }]);
+  });
+
+  test("an unknown key given by --set gets its suggestion, located at the key", () => {
+    try {
+      withOverrides("workloads[0].iodeph=8");
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      expect(error.message).toBe('<--set>:1:14: workloads[0].iodeph: unknown key; did you mean "iodepth"?');
+      return;
+    }
+    throw new Error("the override was accepted");
+  });
+
+  test("problems from the file and from --set are reported together, the file's first", () => {
+    const problems = (() => {
+      try {
+        loadScenarioFile(join(here, "broken", "unknown-key.yaml"), { overrides: ["engine.regionSize=-4k"] });
+      } catch (error) {
+        if (error instanceof ScenarioError) return error.problems;
+      }
+      return [];
+    })();
+    expect(problems.map((problem) => `${problem.file === "<--set>" ? "<--set>" : "file"}:${problem.line}:${problem.column} ${problem.path}`)).toEqual(["file:8:5 workloads[0].iodeph", "<--set>:1:19 engine.regionSize"]);
+  });
+});
+
+describe("parseOverride", () => {
+  test("splits the path into keys and indices with their columns, and keeps the value text", () => {
+    expect(parseOverride('a.b[12]["c.d"].e=x=y')).toEqual({
+      segments: [
+        { key: "a", column: 1 },
+        { key: "b", column: 3 },
+        { key: 12, column: 4 },
+        { key: "c.d", column: 8 },
+        { key: "e", column: 16 },
+      ],
+      valueText: "x=y",
+      valueColumn: 18,
+    });
+  });
+});

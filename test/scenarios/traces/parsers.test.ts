@@ -1,0 +1,227 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  MAX_LISTED_PROBLEMS,
+  TraceParseError,
+  blkparseDevice,
+  parseBlkparse,
+  parseBlkparseDetailed,
+  parseDisksim,
+  parseFioIolog,
+  parseFioIologDetailed,
+  parseMsrCambridge,
+  parseMsrCambridgeDetailed,
+  type TraceRequest,
+} from "../../../scenarios/traces/index.js";
+import { BLKPARSE_SAMPLE, FIO_T0038, MSR_SAMPLE, TPCC, WSRCH } from "./samples.js";
+
+function parseError(parse: () => unknown): TraceParseError {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof TraceParseError) return error;
+    throw error;
+  }
+  throw new Error("expected a TraceParseError");
+}
+
+const count = (requests: readonly TraceRequest[], kind: TraceRequest["kind"]): number => requests.filter((r) => r.kind === kind).length;
+
+describe("DiskSim / MQSim ASCII", () => {
+  it("parses tpcc-small with the counts read from the file", () => {
+    const requests = parseDisksim(readFileSync(TPCC, "utf8"), "tpcc");
+    expect(requests).toHaveLength(6999);
+    expect(count(requests, "write")).toBe(2618);
+    expect(count(requests, "read")).toBe(4381);
+    expect([...new Set(requests.map((r) => r.device))].sort((a, b) => a - b)).toEqual([...Array(16).keys()]);
+    // First line "938513000 4 264719034 16 0": ns, device, 512-byte sectors, 0 = write.
+    expect(requests[0]).toEqual({ timeNs: 938_513_000, device: 4, kind: "write", offsetBytes: 264_719_034 * 512, lengthBytes: 16 * 512, line: 1 });
+    const last = requests[requests.length - 1] as TraceRequest;
+    expect(last.timeNs - (requests[0] as TraceRequest).timeNs).toBe(136_489_000); // ~0.14 s of arrivals
+    expect(Math.max(...requests.map((r) => r.offsetBytes + r.lengthBytes))).toBe(232_713_410_560); // ~217 GiB
+  });
+
+  it("parses wsrch-small (no final newline) with the counts read from the file", () => {
+    const requests = parseDisksim(readFileSync(WSRCH, "utf8"), "wsrch");
+    expect(requests).toHaveLength(24_783);
+    expect(count(requests, "write")).toBe(4);
+    expect(requests[0]).toEqual({ timeNs: 11_413_000, device: 0, kind: "read", offsetBytes: 657_728 * 512, lengthBytes: 16 * 512, line: 1 });
+    expect((requests[requests.length - 1] as TraceRequest).timeNs - 11_413_000).toBe(60_055_212_000); // ~60 s
+    expect([...new Set(requests.map((r) => r.device))].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("parses the 680 KB fixture in well under 200 ms", () => {
+    const text = readFileSync(WSRCH, "utf8");
+    let bestMs = Number.POSITIVE_INFINITY;
+    // Best of three: the first run pays for JIT warm-up and the test may share the CPU.
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      parseDisksim(text, "wsrch");
+      bestMs = Math.min(bestMs, performance.now() - start);
+    }
+    expect(bestMs).toBeLessThan(200);
+  });
+
+  it("skips blank lines, reads CRLF, and converts a millisecond DiskSim trace when asked", () => {
+    const requests = parseDisksim("\n0.5 2 100 8 1\r\n\n  12.25   2 108 8 0  \n", "ms.trace", 1_000_000);
+    expect(requests).toEqual([
+      { timeNs: 500_000, device: 2, kind: "read", offsetBytes: 51_200, lengthBytes: 4096, line: 2 },
+      { timeNs: 12_250_000, device: 2, kind: "write", offsetBytes: 55_296, lengthBytes: 4096, line: 4 },
+    ]);
+  });
+
+  it("lists every malformed line with file:line and what was expected", () => {
+    const text = ["100 0 8 8 1", "200 0 8 8", "", "abc 0 8 8 1", "300 -1 8 8 0", "400 0 8 8 0x1", "500 0 16 8 0"].join("\n");
+    const error = parseError(() => parseDisksim(text, "bad.trace"));
+    expect(error.format).toBe("disksim");
+    expect(error.problems.map((p) => p.lineNumber)).toEqual([2, 4, 5, 6]);
+    expect(error.badLineCount).toBe(4);
+    expect(error.problems[0]?.expected).toMatch(/5 whitespace-separated numbers.*found 4 fields/);
+    expect(error.message).toContain("bad.trace:2: expected");
+    expect(error.message).toContain("bad.trace:6:");
+    expect(error.message).not.toContain("bad.trace:7:");
+  });
+
+  it(`lists at most ${MAX_LISTED_PROBLEMS} bad lines and counts the rest`, () => {
+    const text = Array.from({ length: 30 }, (_, i) => `${i} x`).join("\n");
+    const error = parseError(() => parseDisksim(text, "many.trace"));
+    expect(error.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(error.badLineCount).toBe(30);
+    expect(error.message).toContain("(10 more not listed)");
+  });
+});
+
+describe("fio iolog v3", () => {
+  it("parses t0038.iolog: trims and writes on /dev/null, timestamps in µs", () => {
+    const parsed = parseFioIologDetailed(readFileSync(FIO_T0038, "utf8"), "t0038.iolog");
+    const { requests } = parsed;
+    expect(requests).toHaveLength(20);
+    expect(count(requests, "trim")).toBe(10);
+    expect(count(requests, "write")).toBe(10);
+    expect(parsed.deviceNames).toEqual(new Map([[0, "/dev/null"]]));
+    const writes = requests.filter((r) => r.kind === "write");
+    expect(writes.map((w) => w.offsetBytes)).toEqual(Array.from({ length: 10 }, (_, i) => i * 4096));
+    expect(writes.every((w) => w.lengthBytes === 4096 && w.device === 0)).toBe(true);
+    // "10752 /dev/null write 0 4096" on line 5: fio writes utime_since_now(), so 10752 µs.
+    expect(writes[0]).toEqual({ timeNs: 10_752_000, device: 0, kind: "write", offsetBytes: 0, lengthBytes: 4096, line: 5 });
+    expect(requests[0]).toEqual({ timeNs: 10_736_000, device: 0, kind: "trim", offsetBytes: 0, lengthBytes: 2_147_483_648, line: 4 });
+    expect(parsed.notes.join("\n")).toContain("µs");
+  });
+
+  it("turns sync and datasync into flushes, numbers files by add order and ignores v3 waits as fio does", () => {
+    const text = [
+      "fio version 3 iolog",
+      "0 /dev/sdb add",
+      "1 /dev/sdc add",
+      "2 /dev/sdb open",
+      "3 /dev/sdc open",
+      "10 /dev/sdc read 8192 4096",
+      "20 /dev/sdb sync 0 0",
+      "30 /dev/sdb wait 0 1000",
+      "40 /dev/sdc datasync 0 0",
+      "50 /dev/sdb close",
+      "",
+    ].join("\n");
+    const parsed = parseFioIologDetailed(text, "two.iolog");
+    expect(parsed.requests).toEqual([
+      { timeNs: 10_000, device: 1, kind: "read", offsetBytes: 8192, lengthBytes: 4096, line: 6 },
+      { timeNs: 20_000, device: 0, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: 7 },
+      { timeNs: 40_000, device: 1, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: 9 },
+    ]);
+    expect(parsed.notes.join("\n")).toContain('1 "wait" lines ignored');
+  });
+
+  it("refuses a missing header and explains why version 2 is refused", () => {
+    expect(parseError(() => parseFioIolog("0 /dev/null add\n", "x.iolog")).problems[0]).toMatchObject({ lineNumber: 1, expected: expect.stringContaining("fio version 3 iolog") });
+    const v2 = parseError(() => parseFioIolog("fio version 2 iolog\n/dev/null add\n", "v2.iolog"));
+    expect(v2.problems[0]?.expected).toContain("no timestamps");
+  });
+
+  it("reports bad actions, fields and files with line numbers", () => {
+    const text = ["fio version 3 iolog", "0 f add", "1 f open", "2 f write 0", "3 f erase 0 4096", "x f read 0 4096", "5 g read 0 4096", "6 f read 0 -4", "7 f write 4096 4096"].join("\n");
+    const error = parseError(() => parseFioIolog(text, "bad.iolog"));
+    expect(error.problems.map((p) => p.lineNumber)).toEqual([4, 5, 6, 7, 8]);
+    expect(error.problems[3]?.expected).toContain('"add" of g');
+  });
+});
+
+describe("MSR Cambridge CSV", () => {
+  it("parses the sample: FILETIME ticks relative to the first record, bytes, Read/Write, DiskNumber as device", () => {
+    const parsed = parseMsrCambridgeDetailed(MSR_SAMPLE, "hm_0.csv");
+    const { requests } = parsed;
+    expect(requests).toHaveLength(12);
+    expect(count(requests, "read")).toBe(6);
+    expect(count(requests, "write")).toBe(6);
+    expect(requests[0]).toEqual({ timeNs: 0, device: 0, kind: "read", offsetBytes: 3_221_225_472, lengthBytes: 4096, line: 1 });
+    // 128166372003073752 - 128166372003061629 = 12123 ticks of 100 ns.
+    expect(requests[1]).toEqual({ timeNs: 1_212_300, device: 0, kind: "write", offsetBytes: 1_073_152_000, lengthBytes: 8192, line: 2 });
+    expect(requests[6]).toEqual({ timeNs: 45_541_000, device: 1, kind: "write", offsetBytes: 9_121_792, lengthBytes: 512, line: 7 });
+    expect(requests[11]).toEqual({ timeNs: 1_000_000_000, device: 1, kind: "write", offsetBytes: 10_737_418_240, lengthBytes: 4096, line: 12 });
+    expect(parsed.notes.join("\n")).toContain("hosts in the trace: hm");
+  });
+
+  it("keeps single-tick differences that a float of the whole FILETIME would lose", () => {
+    // Both exceed 2^53: as JS numbers they are the same value.
+    expect(Number("128166372999999999")).toBe(Number("128166373000000000"));
+    const requests = parseMsrCambridge("128166372999999999,src1,2,Write,0,4096,10\n128166373000000000,src1,2,Write,4096,4096,10\n", "src1_2.csv");
+    expect(requests.map((r) => r.timeNs)).toEqual([0, 100]);
+  });
+
+  it("accepts a column header and reports malformed records", () => {
+    expect(parseMsrCambridge("Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime\n" + MSR_SAMPLE, "h.csv")).toHaveLength(12);
+    const text = ["128166372003061629,hm,0,Read,0,4096,5166", "128166372003061630,hm,0,Flush,0,0,10", "128166372003061631,hm,0,Read,0,4096", "128166372003061632,hm,zero,Read,0,4096,1"].join("\n");
+    const error = parseError(() => parseMsrCambridge(text, "bad.csv"));
+    expect(error.problems.map((p) => p.lineNumber)).toEqual([2, 3, 4]);
+    expect(error.problems[1]?.expected).toContain("found 6");
+  });
+});
+
+describe("blkparse text", () => {
+  const sda = blkparseDevice(8, 0);
+  const dm0 = blkparseDevice(253, 0);
+
+  it("replays D events where a device has them, else Q, with flush, FUA and discard", () => {
+    const parsed = parseBlkparseDetailed(BLKPARSE_SAMPLE, "sda.txt");
+    expect(sda).toBe(8 * 2 ** 20);
+    expect(parsed.requests).toEqual([
+      { timeNs: 0, device: dm0, kind: "write", offsetBytes: 2048 * 512, lengthBytes: 8 * 512, line: 1 },
+      { timeNs: 9137, device: sda, kind: "write", offsetBytes: 4096 * 512, lengthBytes: 8 * 512, line: 8 },
+      { timeNs: 1_000_000, device: dm0, kind: "read", offsetBytes: 8192 * 512, lengthBytes: 32 * 512, line: 10 },
+      { timeNs: 1_003_000, device: sda, kind: "read", offsetBytes: 10_240 * 512, lengthBytes: 32 * 512, line: 13 },
+      { timeNs: 1_500_004_000, device: sda, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: 16 },
+      { timeNs: 1_500_102_000, device: sda, kind: "write", offsetBytes: 16_384 * 512, lengthBytes: 8 * 512, fua: true, line: 18 },
+      { timeNs: 2_000_001_500, device: sda, kind: "trim", offsetBytes: 20_480 * 512, lengthBytes: 2048 * 512, line: 20 },
+    ]);
+    expect(parsed.deviceNames).toEqual(new Map([[dm0, "253,0"], [sda, "8,0"]]));
+    const notes = parsed.notes.join("\n");
+    expect(notes).toContain("replayed D (issued) events of 8,0");
+    expect(notes).toContain("replayed Q (queued) events of 253,0");
+    expect(notes).toContain("statistics from line 22 on ignored");
+  });
+
+  it("uses Q events when the trace has no D events at all, and splits a preflush write into flush + write", () => {
+    const text = [
+      "  8,16   0        1     0.000000000  2201  Q FWS 1024 + 8 [jbd2/sdb1-8]",
+      "  8,16   0        2     0.000001000  2201  G FWS 1024 + 8 [jbd2/sdb1-8]",
+      "  8,16   0        3     0.250000000  2201  Q   R 0 + 8 [blkid]",
+    ].join("\n");
+    expect(parseBlkparse(text, "sdb.txt")).toEqual([
+      { timeNs: 0, device: blkparseDevice(8, 16), kind: "flush", offsetBytes: 0, lengthBytes: 0, line: 1 },
+      { timeNs: 0, device: blkparseDevice(8, 16), kind: "write", offsetBytes: 1024 * 512, lengthBytes: 4096, line: 1 },
+      { timeNs: 250_000_000, device: blkparseDevice(8, 16), kind: "read", offsetBytes: 0, lengthBytes: 4096, line: 3 },
+    ]);
+  });
+
+  it("reports lines that are not blkparse events", () => {
+    const text = [
+      "  8,0    1        1     0.000000000  1021  Q   W 4096 + 8 [dd]",
+      "Input file sda.blktrace.1 added",
+      "  8,0    1        2     0.00001  1021  Q   W 4104 + 8 [dd]",
+      "  8,0    1        3     0.000020000  1021  Q   X 4112 + 8 [dd]",
+      "  8,0    1        4     0.000030000  1021  D   W 4112 - 8 [dd]",
+    ].join("\n");
+    const error = parseError(() => parseBlkparse(text, "bad.txt"));
+    expect(error.problems.map((p) => p.lineNumber)).toEqual([2, 3, 4, 5]);
+    expect(error.problems[2]?.expected).toContain("RWBS");
+  });
+});
