@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import type { Rng } from "../../sim/rng/streams.js";
 import type { JobSpec, Scenario } from "../model.js";
 import { importFioJobFile } from "../fio/import-job-file.js";
@@ -14,14 +15,19 @@ export interface WorkloadGroup {
   readonly phantomSlot?: number;
 }
 
-/** Turns the scenario's workloads into sources; fio job files are imported here. */
-export function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: number; sectorSizeBytes: number }): WorkloadGroup[] {
+/** Turns the scenario's workloads into sources; fio job files are imported here. Facts for the results go to `notes`. */
+export function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: number; sectorSizeBytes: number }, notes: string[]): WorkloadGroup[] {
   const groups: WorkloadGroup[] = [];
   const addJob = (job: JobSpec) => groups.push({ name: job.name, sources: jobSources(job, rng, source), ...(job.phantomSlot === undefined ? {} : { phantomSlot: job.phantomSlot }) });
   for (const workload of scenario.workloads) {
     if (workload.kind === "job") addJob(workload);
     else if (workload.kind === "trace") groups.push({ name: workload.name, sources: [traceSource(workload, source)] });
-    else for (const job of importFioJobFile(readFileSync(workload.path, "utf8"), workload.path, { sourceCapacityBytes: source.capacityBytes }).jobs) addJob(job);
+    else {
+      const imported = importFioJobFile(readFileSync(workload.path, "utf8"), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });
+      for (const ignored of imported.ignored) notes.push(`${basename(workload.path)}:${ignored.line}: ${ignored.option} ignored: ${ignored.reason}`);
+      if (imported.warmupNs !== undefined) notes.push(`${basename(workload.path)}: ramp_time is not applied; the scenario's measurement.warmup sets the measured window`);
+      imported.jobs.forEach(addJob);
+    }
   }
   const names = new Set<string>();
   for (const group of groups) {

@@ -53,7 +53,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const readyNs = kernel.nowNs;
   const windowStartNs = readyNs + scenario.measurement.warmupNs;
 
-  const groups: WorkloadGroup[] = expandWorkloads(scenario, rng, { capacityBytes: devices.source.capacityBytes, sectorSizeBytes: devices.source.sectorSizeBytes });
+  const groups: WorkloadGroup[] = expandWorkloads(scenario, rng, { capacityBytes: devices.source.capacityBytes, sectorSizeBytes: devices.source.sectorSizeBytes }, notes);
   for (const group of groups) for (const source of group.sources) notes.push(...source.notes.map((note) => `${source.name}: ${note}`));
   const stats = new Map(groups.map((group) => [group.name, { read: new OpStats(), write: new OpStats() }]));
 

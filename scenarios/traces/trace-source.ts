@@ -9,6 +9,7 @@
  * are counted in the notes and in `summary` instead of being lost silently.
  */
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import type { TraceFormat, TraceSpec } from "../model.js";
 import type { HostIo, LoopSpec, NextIo, WorkloadSource } from "../workloads/source.js";
 import { parseBlkparseDetailed } from "./blkparse.js";
@@ -105,7 +106,8 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   const capacity = Math.floor(source.capacityBytes / sector) * sector;
 
   const parsed = parseTraceDetailed(spec.format, text, path);
-  const notes: string[] = [`${spec.format} trace ${path}: ${parsed.requests.length} requests parsed`, ...parsed.notes];
+  // The file name only: results must not depend on where the checkout lives.
+  const notes: string[] = [`${spec.format} trace ${basename(path)}: ${parsed.requests.length} requests parsed`, ...parsed.notes];
   const label = (device: number): string => parsed.deviceNames.get(device) ?? String(device);
 
   // ---- device ------------------------------------------------------------------

@@ -102,6 +102,32 @@ describe("fixtures", () => {
     expect(result.stdout).toMatch(/kind: job/);
   });
 
+  it("a scenario can reference a fio job file directly; its ignored options are stated in the results", () => {
+    withTempDir((dir) => {
+      const scenario = join(dir, "fio.yaml");
+      writeFileSync(
+        scenario,
+        [
+          "devices:",
+          "  source: { model: fixed, capacity: 16GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
+          "  cache: { model: fixed, capacity: 4GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
+          "workloads:",
+          `  - { kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-rand-RW.fio"))} }`,
+          "sessions: [{ afterHostIos: 100, action: start, slot: 0 }]",
+          "stop: { hostIos: 4000 }",
+          "",
+        ].join("\n"),
+      );
+      const result = cofwsim("run", scenario, "--out", join(dir, "out"));
+      expect(result.code, result.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { notes: string[]; jobs: Array<{ jobname: string; read: { total_ios: number }; write: { total_ios: number } }> };
+      expect(results.jobs.map((job) => job.jobname)).toEqual(["fio-rand-RW"]);
+      const job = results.jobs[0]!;
+      expect(job.read.total_ios).toBeGreaterThan(job.write.total_ios);
+      expect(results.notes.some((note) => /ioengine ignored/.test(note))).toBe(true);
+    });
+  });
+
   it.each([
     ["mqsim-tpcc-small.trace", "disksim"],
     ["mqsim-wsrch-small.trace", "disksim"],
