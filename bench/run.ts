@@ -4,6 +4,7 @@ import { engineFiguresInChildren } from "./engine-bench.js";
 import { figureLine, met, summaryTable, writeJson, type Figure } from "./figures.js";
 import { kernelFigures } from "./kernel-bench.js";
 import { memoryFigures } from "./memory-bench.js";
+import { wholeRunFigures } from "./whole-run-bench.js";
 
 /**
  * `npm run bench`: wall-clock throughput of the kernel and the engine, and
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   await engineFiguresInChildren(report);
   console.log("\n== memory (child process)");
   for (const figure of await memoryFigures()) report(figure);
+  console.log("\n== whole run: bench/whole-run.yaml through the scenario runner (child process)");
+  for (const figure of await wholeRunFigures()) report(figure);
 
   const totalMs = performance.now() - started;
   console.log(`\n== summary (total ${(totalMs / 1000).toFixed(1)} s)`);

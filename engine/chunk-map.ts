@@ -1,50 +1,73 @@
 import { SESSION_SLOTS } from "./on-disk/layout.js";
 
+const ENTRY_WORDS = 2 * SESSION_SLOTS;
+
 /**
  * The DLM map in memory: for each touched source chunk, per session slot, the
  * COFW chunk holding that slot's point-in-time copy and the session sequence
  * number it was made for. An entry whose sequence is not the slot's current
  * one is stale and ignored, so stopping or replacing a session never has to
- * scrub the map. Sparse: memory follows the touched chunks.
+ * scrub the map.
+ *
+ * Entries are kept in groups of one map sector's worth (the on-disk unit):
+ * encoding a sector or checking a chunk costs one hash lookup, and the memory
+ * follows the touched sectors, not the Source LU's size. In a group, entry e
+ * is words [16e, 16e + 16): copy + 1 per slot (0 = none), then sequence per slot.
  */
 export class ChunkMap {
-  /** Per source chunk: [copy + 1 per slot (0 = none), then sequence per slot]. */
-  private readonly entries = new Map<number, Uint32Array>();
+  private readonly groups = new Map<number, Uint32Array>();
 
-  get touchedChunkCount(): number {
-    return this.entries.size;
+  constructor(readonly entriesPerGroup: number) {}
+
+  get touchedGroupCount(): number {
+    return this.groups.size;
+  }
+
+  /** The group holding a chunk's entry and the entry's first word, or undefined when the group was never touched. */
+  group(sourceChunk: number): Uint32Array | undefined {
+    return this.groups.get(Math.floor(sourceChunk / this.entriesPerGroup));
+  }
+
+  /** Index of a chunk's entry's first word within its group. */
+  entryOffset(sourceChunk: number): number {
+    return (sourceChunk % this.entriesPerGroup) * ENTRY_WORDS;
   }
 
   /** The copy for (source chunk, slot) if it was made for `sequence`, else undefined. */
   copyFor(sourceChunk: number, slot: number, sequence: number): number | undefined {
-    const entry = this.entries.get(sourceChunk);
-    if (entry === undefined) return undefined;
-    const plusOne = entry[slot]!;
-    return plusOne !== 0 && entry[SESSION_SLOTS + slot] === sequence ? plusOne - 1 : undefined;
-  }
-
-  /** The raw entry of a source chunk (layout as in `entries`), for hot paths that check every slot. */
-  entry(sourceChunk: number): Uint32Array | undefined {
-    return this.entries.get(sourceChunk);
+    const group = this.group(sourceChunk);
+    if (group === undefined) return undefined;
+    const at = this.entryOffset(sourceChunk);
+    const plusOne = group[at + slot]!;
+    return plusOne !== 0 && group[at + SESSION_SLOTS + slot] === sequence ? plusOne - 1 : undefined;
   }
 
   set(sourceChunk: number, slot: number, sequence: number, copy: number): void {
-    let entry = this.entries.get(sourceChunk);
-    if (entry === undefined) {
-      entry = new Uint32Array(2 * SESSION_SLOTS);
-      this.entries.set(sourceChunk, entry);
+    const key = Math.floor(sourceChunk / this.entriesPerGroup);
+    let group = this.groups.get(key);
+    if (group === undefined) {
+      group = new Uint32Array(this.entriesPerGroup * ENTRY_WORDS);
+      this.groups.set(key, group);
     }
-    entry[slot] = copy + 1;
-    entry[SESSION_SLOTS + slot] = sequence;
-  }
-
-  clear(sourceChunk: number, slot: number): void {
-    const entry = this.entries.get(sourceChunk);
-    if (entry !== undefined) entry[slot] = 0;
+    const at = this.entryOffset(sourceChunk);
+    group[at + slot] = copy + 1;
+    group[at + SESSION_SLOTS + slot] = sequence;
   }
 
   /** Source chunks that have any entry, ascending: iteration order never depends on history. */
   touchedChunks(): number[] {
-    return [...this.entries.keys()].sort((a, b) => a - b);
+    const out: number[] = [];
+    for (const key of [...this.groups.keys()].sort((a, b) => a - b)) {
+      const group = this.groups.get(key)!;
+      for (let e = 0; e < this.entriesPerGroup; e++) {
+        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+          if (group[e * ENTRY_WORDS + slot] !== 0) {
+            out.push(key * this.entriesPerGroup + e);
+            break;
+          }
+        }
+      }
+    }
+    return out;
   }
 }

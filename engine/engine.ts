@@ -72,7 +72,7 @@ export class CofwEngine {
   static assemble(layout: Layout, source: BlockDevice, cache: BlockDevice, sessions: Sessions, policy: CommitPolicy, counters: EngineCounters = zeroCounters()): EngineParts {
     const io = new DeviceIo(source, cache, counters);
     const chunks = new ChunkTable(layout);
-    const map = new ChunkMap();
+    const map = new ChunkMap(layout.entriesPerMapSector);
     const metadata = new Metadata(layout, io, chunks, map, sessions);
     return { layout, io, chunks, map, sessions, metadata, policy };
   }
@@ -198,13 +198,14 @@ export class CofwEngine {
   /** Slots with a live session that has no copy of this chunk yet. */
   private uncoveredMask(sourceChunk: number): number {
     const live = this.sessions.liveSequences;
-    const entry = this.map.entry(sourceChunk);
+    const group = this.map.group(sourceChunk);
+    const at = this.map.entryOffset(sourceChunk);
     let mask = 0;
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
       const sequence = live[slot]!;
       if (sequence === 0) continue;
       // Covered: an entry for this slot made for its live session (see ChunkMap).
-      if (entry === undefined || entry[slot] === 0 || entry[SESSION_SLOTS + slot] !== sequence) mask |= 1 << slot;
+      if (group === undefined || group[at + slot] === 0 || group[at + SESSION_SLOTS + slot] !== sequence) mask |= 1 << slot;
     }
     return mask;
   }

@@ -114,14 +114,17 @@ export class Metadata {
     const firstChunk = (mapSector - this.layout.mapFirstSector) * perSector;
     const entries = new Uint32Array(perSector * SESSION_SLOTS);
     const live = this.sessions.liveSequences;
-    for (let e = 0; e < perSector; e++) {
-      const entry = this.map.entry(firstChunk + e);
-      if (entry === undefined) continue;
-      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-        const plusOne = entry[slot]!;
-        // Only entries of live sessions whose copy data is durable go to disk (see ChunkMap for the layout).
-        if (plusOne === 0 || live[slot] === 0 || entry[SESSION_SLOTS + slot] !== live[slot]) continue;
-        if (this.chunks.state[plusOne - 1] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = plusOne;
+    // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
+    const group = this.map.group(firstChunk);
+    if (group !== undefined) {
+      for (let e = 0; e < perSector; e++) {
+        const at = e * 2 * SESSION_SLOTS;
+        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+          const plusOne = group[at + slot]!;
+          // Only entries of live sessions whose copy data is durable go to disk.
+          if (plusOne === 0 || live[slot] === 0 || group[at + SESSION_SLOTS + slot] !== live[slot]) continue;
+          if (this.chunks.state[plusOne - 1] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = plusOne;
+        }
       }
     }
     return encodeMapSector(this.layout, mapSector, entries);

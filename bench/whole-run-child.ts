@@ -1,0 +1,40 @@
+import { fileURLToPath } from "node:url";
+import { loadScenarioFile } from "../scenarios/schema/load.js";
+import { runScenario } from "../scenarios/runner/run-scenario.js";
+import { doneWithParent, sendToParent } from "./child-process.js";
+
+/** The whole-run scenario's result as sent to the parent. */
+export interface WholeRunResult {
+  readonly hostIos: number;
+  readonly cofwCopies: number;
+  readonly wallMs: number;
+  readonly simulatedNs: number;
+  readonly events: number;
+  readonly peakRssBytes: number;
+}
+
+/**
+ * Child-process entry: `node dist/bench/whole-run-child.js`. Runs
+ * bench/whole-run.yaml through the same runner as `cofwsim run`, sampling
+ * resident memory as the run progresses.
+ */
+const scenarioPath = fileURLToPath(new URL("../../bench/whole-run.yaml", import.meta.url));
+const scenario = loadScenarioFile(scenarioPath);
+let peakRssBytes = process.memoryUsage().rss;
+const started = process.hrtime.bigint();
+const { results, kernel } = runScenario(
+  scenario,
+  { cofwsimVersion: "bench", fileName: "whole-run.yaml", contentHash: "" },
+  { onProgress: () => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)) },
+);
+const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+const result: WholeRunResult = {
+  hostIos: results.engine.hostWrites + results.engine.hostReads,
+  cofwCopies: results.engine.cofwCopies,
+  wallMs,
+  simulatedNs: kernel.nowNs,
+  events: kernel.eventCount,
+  peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024),
+};
+await sendToParent(result);
+doneWithParent();
