@@ -180,6 +180,8 @@ export interface Scenario {
   readonly flushes: FlushSpec;
   /** Results cover [warmupNs, end of the last arrival]: warm-up excluded, drain excluded. */
   readonly measurement: { readonly warmupNs: number };
+  /** Time-series bucket size; absent: adaptive (see scenarios/runner/time-series.ts). */
+  readonly report?: { readonly bucketNs: number };
   /** The run stops at the first of these that is set; at least one is. */
   readonly stop: { readonly runtimeNs?: number; readonly hostIos?: number };
 }

@@ -9,6 +9,7 @@ import { buildDevices } from "./build-devices.js";
 import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
 import type { RunResults, SessionRecord } from "./results.js";
+import { TimeSeriesRecorder, type TimeSeries } from "./time-series.js";
 
 export interface RunHooks {
   /** Called now and then with the fraction of the run done (0..1). */
@@ -33,7 +34,13 @@ const FIRST_HOST_STAMP = 1000;
  * and the warm-up, and ends at the last host I/O issued (the drain of I/Os
  * still in flight is not measured).
  */
-export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks = {}): { results: RunResults; kernel: Kernel } {
+export interface RunOutput {
+  readonly results: RunResults;
+  readonly timeSeries: TimeSeries;
+  readonly kernel: Kernel;
+}
+
+export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks = {}): RunOutput {
   const kernel = new Kernel(scenario.seed);
   hooks.observe?.(kernel);
   const rng = Rng.root(scenario.seed);
@@ -56,6 +63,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const groups: WorkloadGroup[] = expandWorkloads(scenario, rng, { capacityBytes: devices.source.capacityBytes, sectorSizeBytes: devices.source.sectorSizeBytes }, notes);
   for (const group of groups) for (const source of group.sources) notes.push(...source.notes.map((note) => `${source.name}: ${note}`));
   const stats = new Map(groups.map((group) => [group.name, { read: new OpStats(), write: new OpStats() }]));
+  const series = new TimeSeriesRecorder(scenario.report?.bucketNs);
 
   const stopAtNs = scenario.stop.runtimeNs === undefined ? Number.POSITIVE_INFINITY : readyNs + scenario.stop.runtimeNs;
   const hostIoLimit = scenario.stop.hostIos ?? Number.POSITIVE_INFINITY;
@@ -63,6 +71,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   let completed = 0;
   let writesCompleted = 0;
   let lastIssueNs = readyNs;
+  /** The last host I/O or session operation to finish: the end of the drain (sampling must not move it). */
+  let lastActivityNs = readyNs;
   let nextStamp = FIRST_HOST_STAMP;
   let phantomSkipped = 0;
   const stopped = () => issued >= hostIoLimit || kernel.nowNs >= stopAtNs;
@@ -82,6 +92,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       else if (event.action === "stop") yield* cofw.stopSession(event.slot);
       else yield* cofw.rollback(event.slot);
       record.doneAtNs = kernel.nowNs - readyNs;
+      lastActivityNs = Math.max(lastActivityNs, kernel.nowNs);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       record.error = error.message;
@@ -113,6 +124,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   // ---- host I/O --------------------------------------------------------------------
   const onComplete = (io: HostIo) => {
     completed++;
+    lastActivityNs = kernel.nowNs;
     if (io.kind === "write") {
       writesCompleted++;
       const everyWrites = scenario.flushes.everyHostWrites;
@@ -139,6 +151,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     }
     if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(kernel.nowNs - issueNs);
+    series.recordIo(kernel.nowNs - readyNs, group.name, io.kind, io.lengthBytes, kernel.nowNs - issueNs, cofw.counters.sessionsStarted > 0);
     if (kernel.nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
     onComplete(io);
   };
@@ -198,6 +211,19 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     }
   }
 
+  // Engine samples at every bucket boundary, until no source issues and nothing is in flight.
+  kernel.spawn(
+    (function* (): Coroutine {
+      for (;;) {
+        yield* sleep(series.samplePeriodNs);
+        const live = cofw.sessionList().filter((session) => session.state === "active").length;
+        series.sampleEngine(kernel.nowNs - readyNs, cofw.counters, live);
+        if (sourcesDone() && completed === issued) return;
+      }
+    })(),
+    "time-series",
+  );
+
   // ---- run, with progress ----------------------------------------------------------
   const progress = hooks.onProgress;
   if (progress === undefined) kernel.runUntilIdle();
@@ -248,12 +274,12 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       rollbackChunks: counters.rollbackChunks,
     },
     devices: devices.descriptions,
-    window: { startNs: windowStartNs - readyNs, endNs: windowEndNs - readyNs, simulatedEndNs: kernel.nowNs - readyNs, formatNs: readyNs },
+    window: { startNs: windowStartNs - readyNs, endNs: windowEndNs - readyNs, simulatedEndNs: lastActivityNs - readyNs, formatNs: readyNs },
     sessions: sessionRecords,
     notes,
     problems,
   };
-  return { results, kernel };
+  return { results, kernel, timeSeries: series.finish() };
 }
 
 function round6(value: number): number {

@@ -393,6 +393,13 @@ function stop(sink: ProblemSink, file: ScenarioFile["stop"], warmupNs: number, w
   return { ...(runtimeNs === undefined ? {} : { runtimeNs }), ...(file.hostIos === undefined ? {} : { hostIos: file.hostIos }) };
 }
 
+function reportSpec(sink: ProblemSink, file: ScenarioFile["report"]): Pick<Scenario, "report"> {
+  const bucketNs = either(sink, ["report"], ["bucket", file?.bucket], ["bucketNs", file?.bucketNs]);
+  if (bucketNs === undefined) return {};
+  if (bucketNs <= 0) sink.add(["report", file?.bucket === undefined ? "bucketNs" : "bucket"], "bucket size must be positive", "a time above 0", `${bucketNs} ns`);
+  return { report: { bucketNs } };
+}
+
 export function normalizeScenario(file: ScenarioFile, context: SchemaContext, sink: ProblemSink): Scenario {
   const devicesSpec = devices(sink, file.devices);
   const warmupNs = either(sink, ["measurement"], ["warmup", file.measurement?.warmup], ["warmupNs", file.measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs;
@@ -406,6 +413,7 @@ export function normalizeScenario(file: ScenarioFile, context: SchemaContext, si
     sessions: (file.sessions ?? []).map((entry, index) => session(sink, index, entry)),
     flushes: flushes(sink, file.flushes),
     measurement: { warmupNs },
+    ...reportSpec(sink, file.report),
     stop: stop(sink, file.stop, warmupNs, file.measurement?.warmup === undefined ? "warmupNs" : "warmup"),
   };
 }

@@ -497,6 +497,12 @@ const measurementSchema = z
   })
   .describe("The measured window: from the end of warm-up to the last arrival.");
 
+const reportSchema = z
+  .strictObject({
+    ...timeKeys("bucket", "Time-series bucket size for the CSVs and charts. Default: 1 ms, doubled as needed to keep at most 400 buckets."),
+  })
+  .describe("Report settings.");
+
 const stopSchema = z
   .strictObject({
     ...timeKeys("runtime", "Stop after this much simulated time."),
@@ -526,6 +532,7 @@ export const scenarioFileSchema = z
     sessions: z.array(sessionSchema).optional().describe("Session starts, stops, replacements and rollbacks, in any order."),
     flushes: flushesSchema.optional(),
     measurement: measurementSchema.optional(),
+    report: reportSchema.optional(),
     stop: stopSchema,
   })
   .meta({

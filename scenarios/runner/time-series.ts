@@ -1,0 +1,248 @@
+import * as hdr from "hdr-histogram-js";
+import type { EngineCounters } from "../../engine/index.js";
+
+/**
+ * Samples a run in simulated-time buckets. With no bucket size given, buckets
+ * start at 1 ms and double (merging neighbours) whenever there would be more
+ * than MAX_BUCKETS, so any run length gives a readable series of bounded
+ * size. Rows are tidy (one observation per row) and carry units in their
+ * names, ready for CSV and vega-lite.
+ */
+export const MAX_BUCKETS = 400;
+const INITIAL_BUCKET_NS = 1_000_000;
+
+export interface HostSeriesRow {
+  readonly timeNs: number;
+  readonly job: string;
+  readonly op: "read" | "write";
+  readonly ios: number;
+  readonly iops: number;
+  readonly bandwidthBytesPerSec: number;
+  readonly latencyP50Ns: number;
+  readonly latencyP99Ns: number;
+  readonly latencyMaxNs: number;
+}
+
+export interface EngineSeriesRow {
+  readonly timeNs: number;
+  readonly cofwCopies: number;
+  readonly copiesPerSec: number;
+  readonly metadataWrites: number;
+  readonly flushes: number;
+  readonly hostBytesWritten: number;
+  readonly bytesCopied: number;
+  readonly metadataBytesWritten: number;
+  readonly cacheChunksUsed: number;
+  readonly liveSessions: number;
+}
+
+/** Latency at a percentile, per job and op, before and after the first session started. */
+export interface LatencyCurveRow {
+  readonly job: string;
+  readonly op: "read" | "write";
+  readonly phase: "before-first-session" | "with-sessions";
+  readonly percentile: number;
+  readonly latencyNs: number;
+}
+
+export interface TimeSeries {
+  readonly bucketNs: number;
+  readonly host: readonly HostSeriesRow[];
+  readonly engine: readonly EngineSeriesRow[];
+  readonly latencyCurves: readonly LatencyCurveRow[];
+}
+
+/** Percentiles of the latency curves: dense in the tail, where COFW shows. */
+export const CURVE_PERCENTILES: readonly number[] = [1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 99.95, 99.99, 100];
+
+type Histogram = ReturnType<typeof hdr.build>;
+const newHistogram = (): Histogram => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: 2 });
+
+interface HostCell {
+  ios: number;
+  bytes: number;
+  histogram: Histogram;
+}
+
+interface EngineCell {
+  cofwCopies: number;
+  metadataWrites: number;
+  flushes: number;
+  hostBytesWritten: number;
+  bytesCopied: number;
+  metadataBytesWritten: number;
+  /** Gauges: the value at the end of the bucket. */
+  cacheChunksUsed: number;
+  liveSessions: number;
+}
+
+export class TimeSeriesRecorder {
+  private bucketNs: number;
+  private readonly fixed: boolean;
+  /** Per bucket index: per "job\u0000op" key. */
+  private host: Array<Map<string, HostCell>> = [];
+  private engine: EngineCell[] = [];
+  private readonly curves = new Map<string, Histogram>();
+  private last: { cofwCopies: number; metadataWrites: number; flushes: number; hostBytesWritten: number; bytesCopied: number; metadataBytesWritten: number } = {
+    cofwCopies: 0,
+    metadataWrites: 0,
+    flushes: 0,
+    hostBytesWritten: 0,
+    bytesCopied: 0,
+    metadataBytesWritten: 0,
+  };
+
+  constructor(bucketNs: number | undefined) {
+    this.fixed = bucketNs !== undefined;
+    this.bucketNs = bucketNs ?? INITIAL_BUCKET_NS;
+  }
+
+  /** The sampling period the runner should use for engine samples: the smallest bucket. */
+  get samplePeriodNs(): number {
+    return this.fixed ? this.bucketNs : INITIAL_BUCKET_NS;
+  }
+
+  recordIo(timeNs: number, job: string, op: "read" | "write", bytes: number, latencyNs: number, sessionsStarted: boolean): void {
+    const cells = this.hostBucket(timeNs);
+    const key = `${job}\u0000${op}`;
+    let cell = cells.get(key);
+    if (cell === undefined) {
+      cell = { ios: 0, bytes: 0, histogram: newHistogram() };
+      cells.set(key, cell);
+    }
+    cell.ios++;
+    cell.bytes += bytes;
+    cell.histogram.recordValue(Math.max(1, latencyNs));
+    const curveKey = `${key}\u0000${sessionsStarted ? "with-sessions" : "before-first-session"}`;
+    let curve = this.curves.get(curveKey);
+    if (curve === undefined) {
+      curve = newHistogram();
+      this.curves.set(curveKey, curve);
+    }
+    curve.recordValue(Math.max(1, latencyNs));
+  }
+
+  /** Engine counters at the end of the bucket that contains `timeNs`. */
+  sampleEngine(timeNs: number, counters: EngineCounters, liveSessions: number): void {
+    const index = this.indexOf(timeNs);
+    while (this.engine.length <= index) this.engine.push({ cofwCopies: 0, metadataWrites: 0, flushes: 0, hostBytesWritten: 0, bytesCopied: 0, metadataBytesWritten: 0, cacheChunksUsed: 0, liveSessions: 0 });
+    const cell = this.engine[index]!;
+    cell.cofwCopies += counters.cofwCopies - this.last.cofwCopies;
+    cell.metadataWrites += counters.metadataWrites - this.last.metadataWrites;
+    cell.flushes += counters.flushes - this.last.flushes;
+    cell.hostBytesWritten += counters.hostBytesWritten - this.last.hostBytesWritten;
+    cell.bytesCopied += counters.bytesCopied - this.last.bytesCopied;
+    cell.metadataBytesWritten += counters.metadataBytesWritten - this.last.metadataBytesWritten;
+    cell.cacheChunksUsed = counters.chunksInUse;
+    cell.liveSessions = liveSessions;
+    this.last = {
+      cofwCopies: counters.cofwCopies,
+      metadataWrites: counters.metadataWrites,
+      flushes: counters.flushes,
+      hostBytesWritten: counters.hostBytesWritten,
+      bytesCopied: counters.bytesCopied,
+      metadataBytesWritten: counters.metadataBytesWritten,
+    };
+    this.coarsenIfNeeded();
+  }
+
+  finish(): TimeSeries {
+    const seconds = this.bucketNs / 1e9;
+    const host: HostSeriesRow[] = [];
+    this.host.forEach((cells, index) => {
+      for (const key of [...cells.keys()].sort()) {
+        const cell = cells.get(key)!;
+        const [job, op] = key.split("\u0000") as [string, "read" | "write"];
+        host.push({
+          timeNs: index * this.bucketNs,
+          job,
+          op,
+          ios: cell.ios,
+          iops: round3(cell.ios / seconds),
+          bandwidthBytesPerSec: Math.round(cell.bytes / seconds),
+          latencyP50Ns: cell.histogram.getValueAtPercentile(50),
+          latencyP99Ns: cell.histogram.getValueAtPercentile(99),
+          latencyMaxNs: cell.histogram.maxValue,
+        });
+      }
+    });
+    const engine: EngineSeriesRow[] = this.engine.map((cell, index) => ({
+      timeNs: index * this.bucketNs,
+      cofwCopies: cell.cofwCopies,
+      copiesPerSec: round3(cell.cofwCopies / seconds),
+      metadataWrites: cell.metadataWrites,
+      flushes: cell.flushes,
+      hostBytesWritten: cell.hostBytesWritten,
+      bytesCopied: cell.bytesCopied,
+      metadataBytesWritten: cell.metadataBytesWritten,
+      cacheChunksUsed: cell.cacheChunksUsed,
+      liveSessions: cell.liveSessions,
+    }));
+    const latencyCurves: LatencyCurveRow[] = [];
+    for (const key of [...this.curves.keys()].sort()) {
+      const [job, op, phase] = key.split("\u0000") as [string, "read" | "write", LatencyCurveRow["phase"]];
+      const histogram = this.curves.get(key)!;
+      for (const percentile of CURVE_PERCENTILES) latencyCurves.push({ job, op, phase, percentile, latencyNs: histogram.getValueAtPercentile(percentile) });
+    }
+    return { bucketNs: this.bucketNs, host, engine, latencyCurves };
+  }
+
+  private indexOf(timeNs: number): number {
+    return Math.floor(Math.max(0, timeNs) / this.bucketNs);
+  }
+
+  private hostBucket(timeNs: number): Map<string, HostCell> {
+    const index = this.indexOf(timeNs);
+    while (this.host.length <= index) this.host.push(new Map());
+    const cells = this.host[index]!;
+    this.coarsenIfNeeded();
+    return this.host[this.indexOf(timeNs)] ?? cells;
+  }
+
+  /** Doubles the bucket size, merging pairs, while there are too many buckets (never with a fixed size). */
+  private coarsenIfNeeded(): void {
+    if (this.fixed) return;
+    while (Math.max(this.host.length, this.engine.length) > MAX_BUCKETS) {
+      this.bucketNs *= 2;
+      const host: Array<Map<string, HostCell>> = [];
+      for (let i = 0; i < this.host.length; i += 2) {
+        const merged = this.host[i]!;
+        for (const [key, cell] of this.host[i + 1] ?? new Map<string, HostCell>()) {
+          const into = merged.get(key);
+          if (into === undefined) merged.set(key, cell);
+          else {
+            into.ios += cell.ios;
+            into.bytes += cell.bytes;
+            into.histogram.add(cell.histogram);
+          }
+        }
+        host.push(merged);
+      }
+      this.host = host;
+      const engine: EngineCell[] = [];
+      for (let i = 0; i < this.engine.length; i += 2) {
+        const a = this.engine[i]!;
+        const b = this.engine[i + 1];
+        engine.push(
+          b === undefined
+            ? a
+            : {
+                cofwCopies: a.cofwCopies + b.cofwCopies,
+                metadataWrites: a.metadataWrites + b.metadataWrites,
+                flushes: a.flushes + b.flushes,
+                hostBytesWritten: a.hostBytesWritten + b.hostBytesWritten,
+                bytesCopied: a.bytesCopied + b.bytesCopied,
+                metadataBytesWritten: a.metadataBytesWritten + b.metadataBytesWritten,
+                cacheChunksUsed: b.cacheChunksUsed,
+                liveSessions: b.liveSessions,
+              },
+        );
+      }
+      this.engine = engine;
+    }
+  }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
