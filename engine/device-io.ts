@@ -29,7 +29,8 @@ export class DeviceIo {
   *writeMetadata(sector: number, bytes: Uint8Array, fua: boolean): Coroutine {
     this.counters.metadataWrites++;
     this.counters.metadataBytesWritten += bytes.length;
-    yield* this.write(this.cache, sector * this.cache.sectorSizeBytes, Payload.bytes(bytes), fua);
+    // Encoded sectors are fresh and never touched again once written.
+    yield* this.write(this.cache, sector * this.cache.sectorSizeBytes, Payload.handedOver(bytes), fua);
   }
 
   *flush(device: BlockDevice): Coroutine {

@@ -19,6 +19,8 @@ export interface BytesSegment {
   readonly kind: "bytes";
   readonly lengthBytes: number;
   readonly bytes: Uint8Array;
+  /** The producer will never change `bytes` again, so a receiver may keep them without copying. */
+  readonly handedOver?: true;
 }
 
 /** A run of a stamp's content starting at `stampOffsetBytes` within that stamp. */
@@ -48,6 +50,11 @@ export class Payload {
 
   static bytes(bytes: Uint8Array): Payload {
     return new Payload([{ kind: "bytes", lengthBytes: bytes.length, bytes }]);
+  }
+
+  /** Bytes the caller hands over for good (it will never change them): devices may keep them without a copy. */
+  static handedOver(bytes: Uint8Array): Payload {
+    return new Payload([{ kind: "bytes", lengthBytes: bytes.length, bytes, handedOver: true }]);
   }
 
   static stamp(stamp: number, lengthBytes: number, stampOffsetBytes = 0): Payload {

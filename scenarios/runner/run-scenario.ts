@@ -64,6 +64,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   for (const group of groups) for (const source of group.sources) notes.push(...source.notes.map((note) => `${source.name}: ${note}`));
   const stats = new Map(groups.map((group) => [group.name, { read: new OpStats(), write: new OpStats() }]));
   const series = new TimeSeriesRecorder(scenario.report?.bucketNs);
+  const seriesKeys = new Map(groups.map((group) => [group.name, { read: series.seriesKey(group.name, "read"), write: series.seriesKey(group.name, "write") }]));
 
   const stopAtNs = scenario.stop.runtimeNs === undefined ? Number.POSITIVE_INFINITY : readyNs + scenario.stop.runtimeNs;
   const hostIoLimit = scenario.stop.hostIos ?? Number.POSITIVE_INFINITY;
@@ -151,7 +152,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     }
     if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(kernel.nowNs - issueNs);
-    series.recordIo(kernel.nowNs - readyNs, group.name, io.kind, io.lengthBytes, kernel.nowNs - issueNs, cofw.counters.sessionsStarted > 0);
+    series.recordIo(kernel.nowNs - readyNs, seriesKeys.get(group.name)![io.kind], io.lengthBytes, kernel.nowNs - issueNs, cofw.counters.sessionsStarted > 0);
     if (kernel.nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
     onComplete(io);
   };

@@ -45,6 +45,12 @@ export interface LatencyCurveRow {
   readonly latencyNs: number;
 }
 
+export interface SeriesKey {
+  readonly key: string;
+  readonly before: string;
+  readonly after: string;
+}
+
 export interface TimeSeries {
   readonly bucketNs: number;
   readonly host: readonly HostSeriesRow[];
@@ -102,9 +108,15 @@ export class TimeSeriesRecorder {
     return this.fixed ? this.bucketNs : INITIAL_BUCKET_NS;
   }
 
-  recordIo(timeNs: number, job: string, op: "read" | "write", bytes: number, latencyNs: number, sessionsStarted: boolean): void {
-    const cells = this.hostBucket(timeNs);
+  /** The keys of one job's direction, made once per job so the per-I/O path builds no strings. */
+  seriesKey(job: string, op: "read" | "write"): SeriesKey {
     const key = `${job}\u0000${op}`;
+    return { key, before: `${key}\u0000before-first-session`, after: `${key}\u0000with-sessions` };
+  }
+
+  recordIo(timeNs: number, series: SeriesKey, bytes: number, latencyNs: number, sessionsStarted: boolean): void {
+    const cells = this.hostBucket(timeNs);
+    const key = series.key;
     let cell = cells.get(key);
     if (cell === undefined) {
       cell = { ios: 0, bytes: 0, histogram: newHistogram() };
@@ -113,7 +125,7 @@ export class TimeSeriesRecorder {
     cell.ios++;
     cell.bytes += bytes;
     cell.histogram.recordValue(Math.max(1, latencyNs));
-    const curveKey = `${key}\u0000${sessionsStarted ? "with-sessions" : "before-first-session"}`;
+    const curveKey = sessionsStarted ? series.after : series.before;
     let curve = this.curves.get(curveKey);
     if (curve === undefined) {
       curve = newHistogram();

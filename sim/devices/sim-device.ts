@@ -239,11 +239,11 @@ function serviceRequest(request: IoRequest): ServiceRequest {
 
 /** The payload with its real-byte segments copied; stamps and zeros are immutable values already. */
 function ownedPayload(payload: Payload): Payload {
-  let hasBytes = false;
-  for (const segment of payload.segments) hasBytes ||= segment.kind === "bytes";
-  if (!hasBytes) return payload;
+  let lent = false;
+  for (const segment of payload.segments) lent ||= segment.kind === "bytes" && segment.handedOver !== true;
+  if (!lent) return payload;
   return new Payload(
-    payload.segments.map((segment): Segment => (segment.kind === "bytes" ? { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice() } : segment)),
+    payload.segments.map((segment): Segment => (segment.kind === "bytes" && segment.handedOver !== true ? { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice() } : segment)),
   );
 }
 
