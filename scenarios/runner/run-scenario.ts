@@ -156,13 +156,37 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     if (kernel.nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
     onComplete(io);
   };
-  const take = (source: WorkloadSource): HostIo | undefined => {
-    if (stopped()) return undefined;
-    const next = source.next();
-    if (next === undefined) return undefined;
+  /** Counts an I/O as issued now. */
+  const admit = () => {
     issued++;
     lastIssueNs = kernel.nowNs;
-    return next.io;
+  };
+  /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, think, repeat. */
+  const closedLoopWorker = function* (group: WorkloadGroup, source: WorkloadSource, thinktimeNs: number): Coroutine {
+    yield* sleep(source.startDelayNs);
+    const startNs = kernel.nowNs;
+    while (!stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs)) {
+      const next = source.next();
+      if (next === undefined) break;
+      admit();
+      yield* doIo(group, next.io);
+      if (thinktimeNs > 0) yield* sleep(thinktimeNs);
+    }
+    running--;
+  };
+  /** An open-loop source: each I/O starts at its arrival time whatever the devices are doing. */
+  const openLoopArrivals = function* (group: WorkloadGroup, source: WorkloadSource): Coroutine {
+    yield* sleep(source.startDelayNs);
+    const startNs = kernel.nowNs;
+    for (let next = stopped() ? undefined : source.next(); next !== undefined; next = stopped() ? undefined : source.next()) {
+      const arrivalNs = startNs + next.arrivalNs;
+      if ((source.runtimeNs !== undefined && next.arrivalNs >= source.runtimeNs) || arrivalNs >= stopAtNs) break;
+      if (arrivalNs > kernel.nowNs) yield* sleep(arrivalNs - kernel.nowNs);
+      if (stopped()) break;
+      admit();
+      kernel.spawn(doIo(group, next.io), source.name);
+    }
+    running--;
   };
   for (const group of groups) {
     for (const source of group.sources) {
@@ -170,44 +194,11 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       if (loop.kind === "closed") {
         for (let depth = 0; depth < loop.iodepth; depth++) {
           running++;
-          kernel.spawn(
-            (function* (): Coroutine {
-              yield* sleep(source.startDelayNs);
-              const startNs = kernel.nowNs;
-              for (;;) {
-                if (source.runtimeNs !== undefined && kernel.nowNs - startNs >= source.runtimeNs) break;
-                const io = take(source);
-                if (io === undefined) break;
-                yield* doIo(group, io);
-                if (loop.thinktimeNs > 0) yield* sleep(loop.thinktimeNs);
-              }
-              running--;
-            })(),
-            `${source.name}/${depth}`,
-          );
+          kernel.spawn(closedLoopWorker(group, source, loop.thinktimeNs), `${source.name}/${depth}`);
         }
       } else {
         running++;
-        kernel.spawn(
-          (function* (): Coroutine {
-            yield* sleep(source.startDelayNs);
-            const startNs = kernel.nowNs;
-            for (;;) {
-              if (stopped()) break;
-              const next = source.next();
-              if (next === undefined || (source.runtimeNs !== undefined && next.arrivalNs >= source.runtimeNs)) break;
-              const arrivalNs = startNs + next.arrivalNs;
-              if (arrivalNs >= stopAtNs) break;
-              if (arrivalNs > kernel.nowNs) yield* sleep(arrivalNs - kernel.nowNs);
-              if (issued >= hostIoLimit) break;
-              issued++;
-              lastIssueNs = kernel.nowNs;
-              kernel.spawn(doIo(group, next.io), source.name);
-            }
-            running--;
-          })(),
-          `${source.name}/arrivals`,
-        );
+        kernel.spawn(openLoopArrivals(group, source), `${source.name}/arrivals`);
       }
     }
   }

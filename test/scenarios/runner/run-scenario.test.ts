@@ -2,29 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { JobSpec, Scenario } from "../../../scenarios/model.js";
 import { runScenario } from "../../../scenarios/runner/run-scenario.js";
 import { FIO_PERCENTILES } from "../../../scenarios/runner/op-stats.js";
+import { jobSpec } from "../job-spec.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
 function job(overrides: Partial<JobSpec>): JobSpec {
-  return {
-    kind: "job",
-    name: "job",
-    rw: "randwrite",
-    blockSizeBytes: { read: 4 * KiB, write: 4 * KiB },
-    blockSizeSplit: { read: [], write: [] },
-    iodepth: 4,
-    numjobs: 1,
-    offsetBytes: 0,
-    sizeBytes: 0,
-    readPercent: 50,
-    randomDistribution: { kind: "random" },
-    rateProcess: "linear",
-    thinktimeNs: 0,
-    startDelayNs: 0,
-    ...overrides,
-  };
+  return jobSpec({ name: "job", rw: "randwrite", iodepth: 4, ...overrides });
 }
 
 function scenario(overrides: Partial<Scenario>): Scenario {

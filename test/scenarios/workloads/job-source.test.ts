@@ -3,29 +3,14 @@ import type { JobSpec } from "../../../scenarios/model.js";
 import { jobSources } from "../../../scenarios/workloads/job-source.js";
 import type { NextIo, WorkloadSource } from "../../../scenarios/workloads/source.js";
 import { Rng } from "../../../sim/rng/streams.js";
+import { jobSpec } from "../job-spec.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const LU = { capacityBytes: 64 * MiB, sectorSizeBytes: 512 };
 
 function job(overrides: Partial<JobSpec> = {}): JobSpec {
-  return {
-    kind: "job",
-    name: "j",
-    rw: "read",
-    blockSizeBytes: { read: 4 * KiB, write: 4 * KiB },
-    blockSizeSplit: { read: [], write: [] },
-    iodepth: 1,
-    numjobs: 1,
-    offsetBytes: 0,
-    sizeBytes: 1 * MiB,
-    readPercent: 50,
-    randomDistribution: { kind: "random" },
-    rateProcess: "linear",
-    thinktimeNs: 0,
-    startDelayNs: 0,
-    ...overrides,
-  };
+  return jobSpec({ name: "j", sizeBytes: 1 * MiB, ...overrides });
 }
 
 function only(spec: JobSpec, seed = "seed"): WorkloadSource {
