@@ -71,7 +71,8 @@ export class OpStats {
 
   private latency(): LatencyStats {
     const percentile: Record<string, number> = {};
-    for (const p of FIO_PERCENTILES) percentile[p.toFixed(6)] = this.count === 0 ? 0 : this.histogram.getValueAtPercentile(p);
+    // The histogram rounds to 3 significant digits; an exact min and max are known, so no percentile may pass them.
+    for (const p of FIO_PERCENTILES) percentile[p.toFixed(6)] = this.count === 0 ? 0 : Math.min(this.maxNs, Math.max(this.minNs, this.histogram.getValueAtPercentile(p)));
     return {
       min: this.count === 0 ? 0 : this.minNs,
       max: this.maxNs,
