@@ -5,6 +5,7 @@ import { figureLine, met, summaryTable, writeJson, type Figure } from "./figures
 import { kernelFigures } from "./kernel-bench.js";
 import { memoryFigures } from "./memory-bench.js";
 import { wholeRunFigures } from "./whole-run-bench.js";
+import { sweepFigures } from "./sweep-bench.js";
 
 /**
  * `npm run bench`: wall-clock throughput of the kernel and the engine, and
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
   for (const figure of await memoryFigures()) report(figure);
   console.log("\n== whole run: bench/whole-run.yaml through the scenario runner (child process)");
   for (const figure of await wholeRunFigures()) report(figure);
+  console.log("\n== sweep: 24 points of the quickstart with 1 and with 2 worker threads");
+  for (const figure of await sweepFigures()) report(figure);
 
   const totalMs = performance.now() - started;
   console.log(`\n== summary (total ${(totalMs / 1000).toFixed(1)} s)`);

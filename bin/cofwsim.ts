@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerGate } from "./commands/gate.js";
 import { registerImport } from "./commands/import.js";
 import { registerList } from "./commands/list.js";
+import { registerMerge } from "./commands/merge.js";
 import { registerRun } from "./commands/run.js";
+import { registerSweep } from "./commands/sweep.js";
 import { registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, EXIT_PROBLEM, describeError, isBadInput } from "./exit-codes.js";
 import { VERSION } from "./version.js";
@@ -17,10 +20,13 @@ registerRun(program);
 registerValidate(program);
 registerImport(program);
 registerList(program);
+registerSweep(program);
+registerMerge(program);
+registerGate(program);
 for (const command of program.commands) command.exitOverride();
 
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (error) {
   const code = (error as { code?: string }).code;
   if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") process.exit(0);

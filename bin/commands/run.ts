@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
-import { loadScenarioFile } from "../../scenarios/schema/load.js";
+import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
 import { runScenario } from "../../scenarios/runner/run-scenario.js";
 import type { WallFigures } from "../../scenarios/runner/results.js";
+import { writeRunReport } from "../../reports/run-report.js";
 import { DEFAULT_SCENARIO } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { formatRunSummary } from "../run-summary.js";
@@ -38,21 +38,21 @@ function progressBar(): { update: (fraction: number) => void; stop: () => void }
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("run a scenario; writes results.json and prints a summary")
+    .description("run a scenario; writes results.json, CSV time series, charts, report.html and summary.md, and prints a summary")
     .argument("[scenario]", "scenario file (YAML or JSON)", DEFAULT_SCENARIO)
     .option("--seed <seed>", "root seed (overrides the scenario's)")
     .option("--out <dir>", "output directory (default: out/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.chunkSize=256KiB (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
-    .action((file: string, options: RunOptions) => {
+    .action(async (file: string, options: RunOptions) => {
       const path = resolve(file);
       const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
-      const scenario = loadScenarioFile(path, { overrides });
-      const contentHash = createHash("sha256").update(readFileSync(path)).update(JSON.stringify(overrides)).digest("hex");
+      const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
+      const scenarioBytes = readFileSync(path);
       process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);
       const bar = progressBar();
       const wallStartNs = process.hrtime.bigint();
       let peakRssBytes = process.memoryUsage().rss;
-      const { results, kernel } = runScenario(
+      const { results, timeSeries, kernel } = runScenario(
         scenario,
         { cofwsimVersion: VERSION, fileName: basename(path), contentHash },
         {
@@ -78,8 +78,10 @@ export function registerRun(program: Command): void {
       const resultsPath = join(outDir, "results.json");
       // `wall` is the only part that differs between two runs of the same scenario, seed and version.
       writeFileSync(resultsPath, `${JSON.stringify({ ...results, wall }, null, 2)}\n`);
+      await writeRunReport(outDir, { results, timeSeries, scenarioText: scenarioBytes.toString("utf8"), wall, overrides });
       process.stdout.write(formatRunSummary(results, wall));
       process.stdout.write(`results: ${resultsPath}\n`);
+      process.stdout.write(`report:  ${join(outDir, "report.html")}\n`);
       if (results.problems.length > 0) process.exitCode = EXIT_PROBLEM;
     });
 }

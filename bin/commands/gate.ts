@@ -1,0 +1,79 @@
+import type { Command } from "commander";
+import { join, resolve } from "node:path";
+import { GateInputError } from "../../reports/gate/errors.js";
+import { GATE_SCENARIO_FILES } from "../../reports/gate/gate-set.js";
+import { formatGateText, writeGateOutputs } from "../../reports/gate/render.js";
+import { runGate, type WallRequest } from "../../reports/gate/run-gate.js";
+import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
+import { VERSION } from "../version.js";
+
+interface GateOptions {
+  readonly baseline: string;
+  readonly updateBaseline?: boolean;
+  readonly out: string;
+  readonly set: string[];
+  readonly wall?: boolean;
+  readonly gateWall?: boolean;
+  readonly samples?: string;
+  readonly wallThreshold?: string;
+}
+
+const DEFAULT_SAMPLES = 5;
+const DEFAULT_WALL_THRESHOLD_PERCENT = 10;
+/** One untimed run of each workload first: the metrics run has warmed the scenario's code, not the reference's. */
+const WARMUP_ITERATIONS = 2;
+
+function parseNumber(flag: string, text: string, valid: (value: number) => boolean, expected: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || !valid(value)) throw new GateInputError(`${flag} must be ${expected}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function wallRequest(options: GateOptions): WallRequest | undefined {
+  const measure = options.wall === true || options.gateWall === true;
+  if (!measure) {
+    if (options.samples !== undefined) throw new GateInputError("--samples applies to wall-clock figures: add --wall");
+    if (options.wallThreshold !== undefined) throw new GateInputError("--wall-threshold applies to wall-clock figures: add --wall");
+    return undefined;
+  }
+  return {
+    samples: options.samples === undefined ? DEFAULT_SAMPLES : parseNumber("--samples", options.samples, (n) => Number.isInteger(n) && n >= 2, "an integer >= 2 (a standard error needs two samples)"),
+    warmupIterations: WARMUP_ITERATIONS,
+    thresholdPercent: options.wallThreshold === undefined ? DEFAULT_WALL_THRESHOLD_PERCENT : parseNumber("--wall-threshold", options.wallThreshold, (n) => n > 0 && n < 100, "a percentage between 0 and 100"),
+    gated: options.gateWall === true,
+  };
+}
+
+export function registerGate(program: Command): void {
+  program
+    .command("gate")
+    .description("run scenarios and compare their headline metrics with a baseline; exit 1 on a regression, 2 when the baseline does not match")
+    .argument("[scenario...]", `scenario files (default: the shipped gate set, ${GATE_SCENARIO_FILES.join(", ")})`)
+    .requiredOption("--baseline <file>", "baseline JSON file (committed; written by --update-baseline)")
+    .option("--update-baseline", "write the baseline from this run instead of comparing (keeps the file's tolerances)")
+    .option("--out <dir>", "where gate.md and gate.json go", join("out", "gate"))
+    .option("--set <path=value>", "override a field of every scenario, e.g. --set stop.hostIos=2000 (repeatable; part of the content hash)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .option("--wall", "also measure wall-clock figures (events and host I/Os per wall second, as ratios to a reference workload)")
+    .option("--samples <n>", `timed runs per scenario for --wall (default ${DEFAULT_SAMPLES})`)
+    .option("--wall-threshold <percent>", `a wall-clock regression needs the 95% interval of now/baseline wholly below 1 - this/100 (default ${DEFAULT_WALL_THRESHOLD_PERCENT})`)
+    .option("--gate-wall", "fail on a wall-clock regression too (implies --wall; by default wall-clock figures are only reported)")
+    .action((files: string[], options: GateOptions) => {
+      const scenarioPaths = files.length > 0 ? files.map((file) => resolve(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
+      const wall = wallRequest(options);
+      const report = runGate({
+        baselinePath: options.baseline,
+        scenarioPaths,
+        overrides: options.set,
+        updateBaseline: options.updateBaseline === true,
+        ...(wall === undefined ? {} : { wall }),
+        cofwsimVersion: VERSION,
+        nodeVersion: process.version,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(formatGateText(report));
+      const { markdownPath, jsonPath } = writeGateOutputs(report, resolve(options.out));
+      process.stdout.write(`summary: ${markdownPath}\nreport: ${jsonPath}\n`);
+      if (report.mode === "update-baseline") process.stdout.write(`baseline written: ${options.baseline}\n`);
+      process.exitCode = report.exitCode;
+    });
+}

@@ -1,0 +1,28 @@
+import type { Command } from "commander";
+import { join, resolve } from "node:path";
+import { mergeSweeps } from "../../reports/sweep/merge.js";
+import { readSweepFile } from "../../reports/sweep/sweep-document.js";
+import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js";
+import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
+import { EXIT_PROBLEM } from "../exit-codes.js";
+
+export function registerMerge(program: Command): void {
+  program
+    .command("merge")
+    .description("combine the outputs of cofwsim sweep --shard i/n into one sweep, identical to the unsharded run")
+    .argument("<dir...>", "output directories of the shards (each holds a sweep.json)")
+    .option("--out <dir>", "output directory (default: out/sweep-<scenario name>)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  cofwsim sweep s.yaml --vary engine.chunkSize=16KiB,64KiB --shard 1/2 --out a\n  cofwsim sweep s.yaml --vary engine.chunkSize=16KiB,64KiB --shard 2/2 --out b\n  cofwsim merge a b --out merged\n\nRefused (exit 2): outputs of different sweeps (scenario, its content, seed, --set, --vary, cofwsim version), a point in two outputs, a point in none.",
+    )
+    .action(async (dirs: string[], options: { out?: string }) => {
+        const parts = dirs.map((dir) => ({ source: dir, result: readSweepFile(join(resolve(dir), "sweep.json")) }));
+        const merged = mergeSweeps(parts);
+        const outDir = resolve(options.out ?? join("out", `sweep-${merged.identity.scenario.name}`));
+        process.stdout.write(`merged ${parts.length} outputs: ${merged.rows.length} points of ${merged.identity.scenario.name}, seed ${merged.identity.seed}\n`);
+        const { document } = await writeSweepOutputs(outDir, merged);
+        process.stdout.write(formatSweepSummary(document, outDir));
+        if (hasProblems(document)) process.exitCode = EXIT_PROBLEM;
+    });
+}

@@ -1,0 +1,88 @@
+/**
+ * A sweep point's headline metrics: one flat row per point, every name with
+ * its unit, so sweep.csv can be read without this file. Host figures are
+ * summed over the scenario's jobs (IOPS and bandwidth add up); latency
+ * percentiles are the worst job's, since the slowest job is the one a user
+ * notices. Recovery time is not here: measuring it needs a crash and a mount
+ * on the run's devices, which the scenario runner does not hand out.
+ */
+import type { RunResults } from "../../scenarios/runner/results.js";
+
+/** A metric: a number, or null where it does not exist (latency of a direction with no I/O, any metric of a failed point). */
+export type MetricValue = number | null;
+
+export const METRIC_COLUMNS = [
+  "read_iops",
+  "read_bw_bytes_per_s",
+  "read_clat_p50_ns",
+  "read_clat_p99_ns",
+  "read_clat_p99_9_ns",
+  "write_iops",
+  "write_bw_bytes_per_s",
+  "write_clat_p50_ns",
+  "write_clat_p99_ns",
+  "write_clat_p99_9_ns",
+  "total_iops",
+  "cofw_copies",
+  "copies_per_host_write",
+  "write_amplification",
+  "metadata_writes",
+  "engine_flushes",
+  "cache_chunks_used",
+  "cache_used_bytes",
+  "sessions_terminated",
+] as const;
+
+export type MetricColumn = (typeof METRIC_COLUMNS)[number];
+export type HeadlineMetrics = Record<MetricColumn, MetricValue>;
+
+/** fio's JSON keys of the percentiles reported. */
+const PERCENTILE_KEYS = { p50: "50.000000", p99: "99.000000", p99_9: "99.900000" } as const;
+
+/** As the runner rounds IOPS: no float noise in the last digits of the CSV. */
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+export function headlineMetrics(results: RunResults): HeadlineMetrics {
+  const direction = (op: "read" | "write") => {
+    const measured = results.jobs.map((job) => job[op]).filter((d) => d.clat_ns.N > 0);
+    const worst = (key: string): MetricValue => (measured.length === 0 ? null : Math.max(...measured.map((d) => d.clat_ns.percentile[key] ?? 0)));
+    return {
+      iops: round3(results.jobs.reduce((sum, job) => sum + job[op].iops, 0)),
+      bwBytesPerSec: results.jobs.reduce((sum, job) => sum + job[op].bw_bytes, 0),
+      p50: worst(PERCENTILE_KEYS.p50),
+      p99: worst(PERCENTILE_KEYS.p99),
+      p99_9: worst(PERCENTILE_KEYS.p99_9),
+    };
+  };
+  const read = direction("read");
+  const write = direction("write");
+  const engine = results.engine;
+  return {
+    read_iops: read.iops,
+    read_bw_bytes_per_s: read.bwBytesPerSec,
+    read_clat_p50_ns: read.p50,
+    read_clat_p99_ns: read.p99,
+    read_clat_p99_9_ns: read.p99_9,
+    write_iops: write.iops,
+    write_bw_bytes_per_s: write.bwBytesPerSec,
+    write_clat_p50_ns: write.p50,
+    write_clat_p99_ns: write.p99,
+    write_clat_p99_9_ns: write.p99_9,
+    total_iops: round3(read.iops + write.iops),
+    cofw_copies: engine.cofwCopies,
+    copies_per_host_write: engine.copiesPerHostWrite,
+    write_amplification: engine.writeAmplification,
+    metadata_writes: engine.metadataWrites,
+    engine_flushes: engine.flushes,
+    cache_chunks_used: engine.cacheChunksUsed,
+    // Chunk counts of different chunk sizes do not compare; the space they hold does.
+    cache_used_bytes: engine.cacheChunksUsed * engine.chunkSizeBytes,
+    sessions_terminated: engine.sessionsTerminated,
+  };
+}
+
+export function emptyMetrics(): HeadlineMetrics {
+  return Object.fromEntries(METRIC_COLUMNS.map((column) => [column, null])) as HeadlineMetrics;
+}

@@ -1,0 +1,95 @@
+/**
+ * The recommendation table: for each objective, the best point, and what
+ * choosing it costs in every objective, relative to that objective's own
+ * best. Ties go to the lowest point index, so the table is deterministic.
+ * Recovery time is not an objective: the sweep does not measure it (see
+ * metrics.ts).
+ */
+import type { MetricColumn } from "./metrics.js";
+
+export interface Objective {
+  readonly id: string;
+  readonly label: string;
+  readonly column: MetricColumn;
+  readonly goal: "min" | "max";
+}
+
+export const OBJECTIVES: readonly Objective[] = [
+  { id: "write-latency", label: "lowest host write latency p99", column: "write_clat_p99_ns", goal: "min" },
+  { id: "iops", label: "highest total IOPS", column: "total_iops", goal: "max" },
+  { id: "write-amplification", label: "lowest write amplification", column: "write_amplification", goal: "min" },
+  // Bytes, not chunks: 100 chunks of 256 KiB hold more of the Cache LU than 400 of 16 KiB.
+  { id: "cache-space", label: "least Cache LU space used", column: "cache_used_bytes", goal: "min" },
+];
+
+/** The chosen point's figure in one objective. */
+export interface ObjectiveCost {
+  readonly objective: string;
+  readonly column: MetricColumn;
+  readonly value: number | null;
+  /** The best value any point reached in this objective. */
+  readonly best: number | null;
+  /** How much worse than the best, in percent (0 = the best; null when the best is 0 or a value is missing). */
+  readonly worsePercent: number | null;
+}
+
+export interface Recommendation {
+  readonly objective: string;
+  readonly label: string;
+  readonly column: MetricColumn;
+  readonly goal: "min" | "max";
+  /** null when no point has this metric (all failed, or no writes at all). */
+  readonly point: number | null;
+  readonly pointId: string | null;
+  readonly costs: readonly ObjectiveCost[];
+}
+
+/** What recommend() needs of a row. */
+export interface RankedRow {
+  readonly point: number;
+  readonly point_id: string;
+  readonly metrics: Readonly<Record<MetricColumn, number | null>>;
+}
+
+function better(goal: "min" | "max", a: number, b: number): boolean {
+  return goal === "min" ? a < b : a > b;
+}
+
+function bestRow(rows: readonly RankedRow[], objective: Objective): RankedRow | undefined {
+  let best: RankedRow | undefined;
+  // Rows come sorted by point index; a strict comparison keeps the first of equals.
+  for (const row of rows) {
+    const value = row.metrics[objective.column];
+    if (value === null) continue;
+    const bestValue = best?.metrics[objective.column];
+    if (best === undefined || bestValue === null || bestValue === undefined || better(objective.goal, value, bestValue)) best = row;
+  }
+  return best;
+}
+
+function worsePercent(goal: "min" | "max", value: number | null, best: number | null): number | null {
+  if (value === null || best === null || best === 0) return null;
+  const worse = goal === "min" ? (value - best) / best : (best - value) / best;
+  // One decimal: a table for people, and no float noise in sweep.json.
+  return Math.round(worse * 1000) / 10;
+}
+
+export function recommend(rows: readonly RankedRow[], objectives: readonly Objective[] = OBJECTIVES): Recommendation[] {
+  const bests = new Map(objectives.map((objective) => [objective.id, bestRow(rows, objective)?.metrics[objective.column] ?? null]));
+  return objectives.map((objective) => {
+    const chosen = bestRow(rows, objective);
+    return {
+      objective: objective.id,
+      label: objective.label,
+      column: objective.column,
+      goal: objective.goal,
+      point: chosen?.point ?? null,
+      pointId: chosen?.point_id ?? null,
+      costs: objectives.map((other) => {
+        const value = chosen === undefined ? null : chosen.metrics[other.column];
+        const best = bests.get(other.id) ?? null;
+        return { objective: other.id, column: other.column, value, best, worsePercent: worsePercent(other.goal, value, best) };
+      }),
+    };
+  });
+}

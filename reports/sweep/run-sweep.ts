@@ -1,0 +1,103 @@
+/**
+ * A sweep from the command line's terms to its SweepResult: parse --vary and
+ * --shard, check the scenario and every varied value before any worker
+ * starts (a typo should cost seconds, not a night of runs), run the points of
+ * the shard in worker threads, and put the outcomes in point order.
+ */
+import { readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import type { Scenario } from "../../scenarios/model.js";
+import { loadScenarioFile, ScenarioError } from "../../scenarios/schema/load.js";
+import { SweepError } from "./errors.js";
+import { emptyMetrics } from "./metrics.js";
+import { parseVaryList, sweepPoints, type SweepPoint, type VaryAxis } from "./points.js";
+import { defaultJobs, runPoints } from "./run-points.js";
+import { parseShard, selectShard, type Shard } from "./shard.js";
+import { FIXED_COLUMNS, type PointRow, type SweepIdentity, type SweepResult } from "./sweep-document.js";
+import type { PointOutcome, PointTask } from "./sweep-worker.js";
+import { scenarioContentHash } from "../../scenarios/schema/scenario-hash.js";
+
+export interface SweepRequest {
+  readonly scenarioPath: string;
+  /** `--vary path=v1,v2,...` arguments, as given. */
+  readonly vary: readonly string[];
+  /** `--set` overrides for every point (applied before the point's own). */
+  readonly set?: readonly string[];
+  /** Overrides the scenario's seed (as `--seed` of `cofwsim run`). */
+  readonly seed?: string;
+  /** `i/n`, as given to --shard. */
+  readonly shard?: string;
+  readonly cofwsimVersion: string;
+}
+
+export interface PreparedSweep {
+  readonly scenario: Scenario;
+  readonly identity: SweepIdentity;
+  readonly shard?: Shard;
+  readonly points: readonly SweepPoint[];
+  /** The points this run executes: all of them, or the shard's share. */
+  readonly selected: readonly SweepPoint[];
+  readonly tasks: readonly PointTask[];
+}
+
+function withContext(error: unknown, what: string): never {
+  if (error instanceof ScenarioError) throw new SweepError(`${what}:\n${error.message}`);
+  throw error;
+}
+
+export function prepareSweep(request: SweepRequest): PreparedSweep {
+  const scenarioPath = resolve(request.scenarioPath);
+  const axes: VaryAxis[] = parseVaryList(request.vary);
+  for (const axis of axes) {
+    if (FIXED_COLUMNS.includes(axis.path)) throw new SweepError(`--vary ${axis.path}: that name is one of the sweep's own columns; it cannot be a scenario path`);
+  }
+  const shard = request.shard === undefined ? undefined : parseShard(request.shard);
+  const set = [...(request.set ?? []), ...(request.seed === undefined ? [] : [`seed=${JSON.stringify(request.seed)}`])];
+  // The scenario must load as is (with --set) before its variations are worth checking.
+  const scenario = loadScenarioFile(scenarioPath, { overrides: set });
+  // Each value once, on its own: catches a bad unit or path in one load per value, not per point.
+  // Combinations that only fail together (a region larger than a device...) are reported per point.
+  for (const axis of axes) {
+    for (const value of axis.values) {
+      try {
+        loadScenarioFile(scenarioPath, { overrides: [...set, `${axis.path}=${value}`] });
+      } catch (error) {
+        withContext(error, `--vary ${axis.path}: the value ${JSON.stringify(value)} does not make a valid scenario`);
+      }
+    }
+  }
+  // As `cofwsim run` hashes: the file's bytes and the overrides every point shares.
+  const contentHash = scenarioContentHash(readFileSync(scenarioPath), set);
+  const identity: SweepIdentity = {
+    cofwsimVersion: request.cofwsimVersion,
+    scenario: { name: scenario.name, file: basename(scenarioPath), contentHash },
+    seed: scenario.seed,
+    set,
+    vary: axes,
+  };
+  const points = sweepPoints(axes);
+  const selected = selectShard(points, shard);
+  const meta = { cofwsimVersion: request.cofwsimVersion, fileName: basename(scenarioPath), contentHash };
+  const tasks = selected.map((point): PointTask => ({ scenarioPath, overrides: [...set, ...point.overrides], meta }));
+  return { scenario, identity, ...(shard === undefined ? {} : { shard }), points, selected, tasks };
+}
+
+export function pointRow(point: SweepPoint, outcome: PointOutcome): PointRow {
+  if (!outcome.ok) return { point: point.index, point_id: point.id, values: point.values, metrics: emptyMetrics(), problems: outcome.error };
+  return { point: point.index, point_id: point.id, values: point.values, metrics: outcome.metrics, problems: outcome.problems.join("; ") };
+}
+
+export interface ExecuteOptions {
+  /** Worker threads (default: one per CPU). */
+  readonly jobs?: number;
+  readonly onPointDone?: (done: number, total: number) => void;
+}
+
+export async function executeSweep(prepared: PreparedSweep, options: ExecuteOptions = {}): Promise<SweepResult> {
+  const jobs = options.jobs ?? defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new SweepError(`--jobs ${jobs}: expected a whole number of worker threads, at least 1`);
+  const outcomes = await runPoints(prepared.tasks, { jobs, ...(options.onPointDone === undefined ? {} : { onDone: options.onPointDone }) });
+  // runPoints returns outcomes in task order; sorting by index states the promise rather than relying on it.
+  const rows = prepared.selected.map((point, i) => pointRow(point, outcomes[i]!)).sort((a, b) => a.point - b.point);
+  return { identity: prepared.identity, ...(prepared.shard === undefined ? {} : { shard: prepared.shard }), pointCount: prepared.points.length, rows };
+}

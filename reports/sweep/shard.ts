@@ -1,0 +1,32 @@
+/**
+ * `--shard i/n`: a deterministic share of a sweep's points, so CI jobs on
+ * several machines can split one sweep and `cofwsim merge` can put it back
+ * together. Round-robin by point index (index mod n = i - 1) rather than
+ * contiguous blocks: neighbouring points (say, the large chunk sizes, which
+ * run slower) spread over the shards, which evens out their wall times.
+ */
+import { SweepError } from "./errors.js";
+
+export interface Shard {
+  /** 1-based, as written. */
+  readonly index: number;
+  readonly count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (match === null) throw new SweepError(`--shard ${JSON.stringify(text)}: expected i/n with whole numbers, such as 1/4 (the first of four shards)`);
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (count < 1) throw new SweepError(`--shard ${text}: the number of shards must be at least 1`);
+  if (index < 1 || index > count) throw new SweepError(`--shard ${text}: the shard number must be from 1 to ${count} (shards are numbered from 1)`);
+  return { index, count };
+}
+
+export function inShard(pointIndex: number, shard: Shard | undefined): boolean {
+  return shard === undefined || pointIndex % shard.count === shard.index - 1;
+}
+
+export function selectShard<T extends { readonly index: number }>(points: readonly T[], shard: Shard | undefined): T[] {
+  return points.filter((point) => inShard(point.index, shard));
+}

@@ -1,0 +1,50 @@
+/**
+ * The tinypool worker entry (loaded from dist/ by run-points.ts): runs one
+ * sweep point in this worker thread and returns its headline metrics. A point
+ * depends only on the scenario file, its overrides and the scenario's seed,
+ * never on which worker runs it or what that worker ran before (every run
+ * builds its own kernel, devices and engine).
+ */
+import { basename } from "node:path";
+import { EngineError } from "../../engine/index.js";
+import { runScenario, type RunMeta } from "../../scenarios/runner/run-scenario.js";
+import { loadScenarioFile, ScenarioError } from "../../scenarios/schema/load.js";
+import { SimulationError } from "../../sim/errors.js";
+import { headlineMetrics, type HeadlineMetrics } from "./metrics.js";
+
+export interface PointTask {
+  readonly scenarioPath: string;
+  /** The sweep's --set overrides, then the point's. */
+  readonly overrides: readonly string[];
+  readonly meta: RunMeta;
+}
+
+export type PointOutcome =
+  | { readonly ok: true; readonly metrics: HeadlineMetrics; /** The run's own problems (a session op that failed...). */ readonly problems: readonly string[] }
+  | { readonly ok: false; /** Why this point could not run (an impossible geometry...): a result of the sweep, not a crash of it. */ readonly error: string };
+
+/**
+ * Refusals are findings about the point: the engine's (an impossible
+ * geometry) and the schema's for a combination of values that are each valid
+ * alone (run-sweep.ts checks every value on its own first). Anything else is
+ * a bug and fails the sweep.
+ */
+function refusal(error: unknown, scenarioPath: string): string | undefined {
+  const cause = error instanceof SimulationError ? error.cause : error;
+  if (cause instanceof EngineError) return `${cause.name}: ${cause.message}`;
+  // The file's name only: outputs must not depend on where the checkout is.
+  if (cause instanceof ScenarioError) return `invalid scenario: ${cause.message.split(scenarioPath).join(basename(scenarioPath)).replace(/\n/g, "; ")}`;
+  return undefined;
+}
+
+export default function runPoint(task: PointTask): PointOutcome {
+  try {
+    const scenario = loadScenarioFile(task.scenarioPath, { overrides: task.overrides });
+    const { results } = runScenario(scenario, task.meta);
+    return { ok: true, metrics: headlineMetrics(results), problems: results.problems };
+  } catch (error) {
+    const reason = refusal(error, task.scenarioPath);
+    if (reason === undefined) throw error;
+    return { ok: false, error: reason };
+  }
+}

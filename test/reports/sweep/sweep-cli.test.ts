@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { METRIC_COLUMNS } from "../../../reports/sweep/metrics.js";
+
+/** The built CLI, as a user runs it (npm test builds dist/ first): the workers are the compiled dist/ files. */
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const cli = join(root, "dist/bin/cofwsim.js");
+const scenario = join(root, "scenarios/quickstart.yaml");
+
+function cofwsim(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** 3 x 3 points, shortened: the first session starts after 2000 host I/Os, so 3000 gives it copies to make. */
+const SWEEP = ["--vary", "engine.chunkSize=16KiB,64KiB,256KiB", "--vary", "engine.regionSize=4KiB,16KiB,64KiB", "--set", "stop.hostIos=3000"];
+
+let dir = "";
+const out = (name: string) => join(dir, name);
+const read = (name: string, file: string) => readFileSync(join(out(name), file), "utf8");
+
+function sweep(name: string, ...extra: string[]) {
+  const result = cofwsim("sweep", scenario, ...SWEEP, "--out", out(name), ...extra);
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+
+/** A small XML well-formedness check: every tag closed in order, one root element, nothing but whitespace outside it. */
+function checkXml(text: string): void {
+  const stack: string[] = [];
+  let roots = 0;
+  const body = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "").replace(/<!--[\s\S]*?-->/g, "").replace(/<\?[\s\S]*?\?>/g, "");
+  let last = 0;
+  for (const match of body.matchAll(/<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g)) {
+    const between = body.slice(last, match.index);
+    expect(between.includes("<"), `stray "<" before ${match[0].slice(0, 40)}`).toBe(false);
+    if (stack.length === 0) expect(between.trim()).toBe("");
+    last = match.index + match[0].length;
+    const [, closing, name, , selfClosing] = match;
+    if (closing === "/") expect(stack.pop(), `</${name!}>`).toBe(name);
+    else {
+      if (stack.length === 0) roots++;
+      if (selfClosing !== "/") stack.push(name!);
+    }
+  }
+  expect(body.slice(last).trim()).toBe("");
+  expect(stack).toEqual([]);
+  expect(roots).toBe(1);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "cofwsim-sweep-"));
+  sweep("jobs1", "--jobs", "1");
+  sweep("jobs2", "--jobs", "2");
+  sweep("shard1", "--jobs", "1", "--shard", "1/2");
+  sweep("shard2", "--jobs", "1", "--shard", "2/2");
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("cofwsim sweep", () => {
+  it("gives byte-identical outputs with 1 and with 2 workers", () => {
+    const files = readdirSync(out("jobs1")).sort();
+    expect(readdirSync(out("jobs2")).sort()).toEqual(files);
+    expect(read("jobs2", "sweep.csv")).toBe(read("jobs1", "sweep.csv"));
+    for (const file of files) expect(read("jobs2", file), file).toBe(read("jobs1", file));
+  });
+
+  it("writes sweep.csv with a header of the documented columns and one row per point, in point order", () => {
+    const lines = read("jobs1", "sweep.csv").trimEnd().split("\n");
+    expect(lines[0]!.split(",")).toEqual(["point", "point_id", "engine.chunkSize", "engine.regionSize", ...METRIC_COLUMNS, "problems"]);
+    expect(METRIC_COLUMNS).toEqual([
+      "read_iops", "read_bw_bytes_per_s", "read_clat_p50_ns", "read_clat_p99_ns", "read_clat_p99_9_ns",
+      "write_iops", "write_bw_bytes_per_s", "write_clat_p50_ns", "write_clat_p99_ns", "write_clat_p99_9_ns",
+      "total_iops", "cofw_copies", "copies_per_host_write", "write_amplification", "metadata_writes", "engine_flushes",
+      "cache_chunks_used", "cache_used_bytes", "sessions_terminated",
+    ]);
+    expect(lines).toHaveLength(10);
+    const header = lines[0]!.split(",");
+    const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(",").map((cell, i) => [header[i]!, cell])));
+    expect(rows.map((r) => r["point"])).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8"]);
+    expect(rows[5]).toMatchObject({ point_id: "5_64KiB_64KiB", "engine.chunkSize": "64KiB", "engine.regionSize": "64KiB", problems: "" });
+    for (const r of rows) {
+      // A write-only workload: no read latency (empty), positive write figures, copies made once the session started.
+      expect(r["read_clat_p99_ns"]).toBe("");
+      expect(Number(r["write_iops"])).toBeGreaterThan(0);
+      expect(Number(r["write_clat_p99_ns"])).toBeGreaterThanOrEqual(Number(r["write_clat_p50_ns"]));
+      expect(Number(r["cofw_copies"])).toBeGreaterThan(0);
+      expect(Number(r["write_amplification"])).toBeGreaterThan(1);
+    }
+    // The chunk size is what was varied: bigger chunks, more Cache LU bytes per copy.
+    expect(Number(rows[6]!["cache_used_bytes"])).toBeGreaterThan(Number(rows[0]!["cache_used_bytes"]));
+  });
+
+  it("writes each chart as a vega-lite spec and a well-formed SVG with marks, and a self-contained sweep.html", () => {
+    const files = readdirSync(out("jobs1"));
+    const charts = files.filter((f) => f.endsWith(".svg")).map((f) => f.slice(0, -4)).sort();
+    expect(charts).toEqual(["heatmap-cache_chunks_used", "heatmap-cache_used_bytes", "heatmap-write_amplification", "heatmap-write_clat_p99_ns", "heatmap-write_iops"]);
+    for (const chart of charts) {
+      const spec = JSON.parse(read("jobs1", `${chart}.vl.json`)) as { $schema: string; data: { values: unknown[] } };
+      expect(spec.$schema).toMatch(/vega-lite/);
+      expect(spec.data.values).toHaveLength(9);
+      const svg = read("jobs1", `${chart}.svg`);
+      expect(svg.startsWith("<svg")).toBe(true);
+      expect(svg).toMatch(/class="marks"/);
+      expect(svg).toMatch(/role-mark/);
+      checkXml(svg);
+    }
+    const html = read("jobs1", "sweep.html");
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html.match(/<svg/g)).toHaveLength(charts.length);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(html).toMatch(/Recommendations/);
+    // Inline SVGs must not share clip or gradient ids.
+    const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    const recommendations = read("jobs1", "recommendations.csv").trimEnd().split("\n");
+    expect(recommendations[0]).toMatch(/^objective,point,point_id,engine.chunkSize,engine.regionSize,write_clat_p99_ns,/);
+    expect(recommendations.slice(1).map((line) => line.split(",")[0])).toEqual(["write-latency", "iops", "write-amplification", "cache-space"]);
+  });
+
+  it("refuses bad --vary, --shard and values with exit 2 before running anything", () => {
+    const noVary = cofwsim("sweep", scenario, "--out", out("bad"));
+    expect(noVary.code).toBe(2);
+    expect(noVary.stderr).toMatch(/at least one --vary/);
+    const shard = cofwsim("sweep", scenario, ...SWEEP, "--shard", "3/2", "--out", out("bad"));
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toMatch(/--shard 3\/2: the shard number must be from 1 to 2/);
+    const value = cofwsim("sweep", scenario, "--vary", "engine.chunkSize=16KiB,lots", "--out", out("bad"));
+    expect(value.code).toBe(2);
+    expect(value.stderr).toMatch(/--vary engine.chunkSize: the value "lots" does not make a valid scenario/);
+    const jobs = cofwsim("sweep", scenario, ...SWEEP, "--jobs", "0", "--out", out("bad"));
+    expect(jobs.code).toBe(2);
+  });
+});
+
+describe("cofwsim merge", () => {
+  it("of shard 1/2 and 2/2 equals the unsharded sweep: same sweep.csv, sweep.json (no shard in the manifest), charts and page", () => {
+    const shard = JSON.parse(read("shard1", "sweep.json")) as { manifest: { shard?: unknown; points: string[] } };
+    expect(shard.manifest.shard).toEqual({ index: 1, count: 2 });
+    expect(shard.manifest.points).toEqual(["0_16KiB_4KiB", "2_16KiB_64KiB", "4_64KiB_16KiB", "6_256KiB_4KiB", "8_256KiB_64KiB"]);
+    const merged = cofwsim("merge", out("shard2"), out("shard1"), "--out", out("merged"));
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(read("merged", "sweep.csv")).toBe(read("jobs1", "sweep.csv"));
+    const json = JSON.parse(read("merged", "sweep.json")) as { manifest: Record<string, unknown>; rows: unknown[] };
+    expect(json.manifest).not.toHaveProperty("shard");
+    expect(json.rows).toEqual((JSON.parse(read("jobs1", "sweep.json")) as { rows: unknown[] }).rows);
+    const files = readdirSync(out("jobs1")).sort();
+    expect(readdirSync(out("merged")).sort()).toEqual(files);
+    for (const file of files) expect(read("merged", file), file).toBe(read("jobs1", file));
+  });
+
+  it("refuses (exit 2) a shard given twice, a missing shard, and shards of another sweep", () => {
+    const twice = cofwsim("merge", out("shard1"), out("shard1"), "--out", out("refused"));
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/point 0_16KiB_4KiB is in both/);
+    const missing = cofwsim("merge", out("shard1"), "--out", out("refused"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/4 of 9 points are in none of the outputs/);
+    const other = cofwsim("sweep", scenario, ...SWEEP, "--seed", "2", "--shard", "2/2", "--jobs", "1", "--out", out("seed2"));
+    expect(other.code, other.stderr).toBe(0);
+    const mixed = cofwsim("merge", out("shard1"), out("seed2"), "--out", out("refused"));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/is not part of the same sweep .*: seed 1 vs 2/);
+    const notSweep = cofwsim("merge", join(dir, "nowhere"), "--out", out("refused"));
+    expect(notSweep.code).toBe(2);
+    expect(notSweep.stderr).toMatch(/cannot read .*sweep\.json/);
+    expect(readdirSync(dir)).not.toContain("refused");
+  });
+});
