@@ -24,6 +24,7 @@ export function formatRunSummary(results: RunResults, wall: WallFigures): string
   lines.push(`engine (${e.commitPolicy}, ${e.chunkSizeBytes / 1024} KiB chunks, ${e.regionSizeBytes / 1024} KiB regions):`);
   lines.push(`  COFW copies ${e.cofwCopies} (${e.copiesPerHostWrite.toFixed(3)} per host write, ${mib(e.bytesCopied)}); metadata writes ${e.metadataWrites} (${mib(e.metadataBytesWritten)}); engine flushes ${e.flushes}`);
   lines.push(`  write amplification ${e.writeAmplification.toFixed(3)}; Cache LU chunks ${e.cacheChunksUsed}/${e.cacheChunksTotal}; sessions started ${e.sessionsStarted}, terminated by a full Cache LU ${e.sessionsTerminated}`);
+  lines.push(`  recovery (a fresh mount after the run): ${(e.recoveryNs / 1e6).toFixed(3)} ms simulated, ${mib(e.recoveryBytesRead)} read, ${e.recoveryRegionsRebuilt} regions rebuilt`);
   for (const note of results.notes) lines.push(`note: ${note}`);
   for (const problem of results.problems) lines.push(`PROBLEM: ${problem}`);
   lines.push(`wall ${wall.wallSeconds.toFixed(2)} s, ${wall.events} events (${(wall.eventsPerSecond / 1e6).toFixed(2)} M/s), ${Math.round(wall.hostIosPerWallSecond)} host I/Os per wall second, simulated/wall ${wall.simulatedToWallRatio.toFixed(2)}`);

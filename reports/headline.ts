@@ -74,6 +74,7 @@ export function engineTable(results: RunResults): TextTable {
     ["copy waits", formatInteger(e.copyWaits), "host writes that waited for a copy already in progress"],
     ["host reads", formatInteger(e.hostReads), `and ${formatInteger(e.phantomReads)} Phantom LU reads`],
     ["rollback chunks", formatInteger(e.rollbackChunks), "chunks written back to the Source LU"],
+    ["recovery (ms)", formatFixed(e.recoveryNs / 1e6, 3), `a fresh mount after the run: ${bytesToMiB(e.recoveryBytesRead)} MiB read, ${formatInteger(e.recoveryRegionsRebuilt)} regions rebuilt`],
   ];
   return { columns: [text("counter"), number("value"), text("detail")], rows };
 }

@@ -24,6 +24,7 @@ export const CHART_METRICS: readonly ChartMetric[] = [
   { column: "write_amplification", title: "write amplification (device bytes / host bytes)", short: "ratio" },
   { column: "cache_chunks_used", title: "Cache LU chunks used", short: "chunks" },
   { column: "cache_used_bytes", title: "Cache LU space used (bytes)", short: "bytes" },
+  { column: "recovery_ns", title: "recovery: mount after the run (simulated ns)", short: "ns" },
 ];
 
 export interface SweepChart {

@@ -73,7 +73,7 @@ export const FIXED_COLUMNS: readonly string[] = ["point", "point_id", ...METRIC_
 export const SWEEP_NOTES: readonly string[] = [
   "IOPS and bandwidth are summed over the scenario's jobs; latency percentiles (completion latency, ns) are the worst job's.",
   "cache_used_bytes = cache_chunks_used x the chunk size: the Cache LU space objective, comparable across chunk sizes.",
-  "Recovery time is not measured by sweeps (it needs a crash and a mount on each point's devices), so it is not an objective.",
+  "recovery_ns and recovery_bytes_read: simulated time and Cache LU bytes read by a fresh engine mounting the Cache LU after the run, without a clean unmount.",
   "Empty cells: a direction with no I/O has no latency; a point that could not run has no metrics (see problems).",
 ];
 

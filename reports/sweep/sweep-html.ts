@@ -47,6 +47,7 @@ const UNIT_HINT: Partial<Record<MetricColumn, string>> = {
   total_iops: "IO/s",
   write_amplification: "×",
   cache_used_bytes: "bytes",
+  recovery_ns: "ns",
 };
 
 const STYLE = `

@@ -42,6 +42,10 @@ export interface RunResults {
     readonly sessionsStarted: number;
     readonly sessionsTerminated: number;
     readonly rollbackChunks: number;
+    /** Simulated time a fresh engine takes to mount the Cache LU after the run (no clean unmount). */
+    readonly recoveryNs: number;
+    readonly recoveryBytesRead: number;
+    readonly recoveryRegionsRebuilt: number;
   };
   readonly devices: { readonly source: string; readonly cache: string };
   /** Simulated ns since the Cache LU was ready (format took `formatNs` before that). */

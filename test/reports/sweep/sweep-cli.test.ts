@@ -77,7 +77,7 @@ describe("cofwsim sweep", () => {
       "read_iops", "read_bw_bytes_per_s", "read_clat_p50_ns", "read_clat_p99_ns", "read_clat_p99_9_ns",
       "write_iops", "write_bw_bytes_per_s", "write_clat_p50_ns", "write_clat_p99_ns", "write_clat_p99_9_ns",
       "total_iops", "cofw_copies", "copies_per_host_write", "write_amplification", "metadata_writes", "engine_flushes",
-      "cache_chunks_used", "cache_used_bytes", "sessions_terminated",
+      "cache_chunks_used", "cache_used_bytes", "sessions_terminated", "recovery_ns", "recovery_bytes_read",
     ]);
     expect(lines).toHaveLength(10);
     const header = lines[0]!.split(",");
@@ -99,7 +99,7 @@ describe("cofwsim sweep", () => {
   it("writes each chart as a vega-lite spec and a well-formed SVG with marks, and a self-contained sweep.html", () => {
     const files = readdirSync(out("jobs1"));
     const charts = files.filter((f) => f.endsWith(".svg")).map((f) => f.slice(0, -4)).sort();
-    expect(charts).toEqual(["heatmap-cache_chunks_used", "heatmap-cache_used_bytes", "heatmap-write_amplification", "heatmap-write_clat_p99_ns", "heatmap-write_iops"]);
+    expect(charts).toEqual(["heatmap-cache_chunks_used", "heatmap-cache_used_bytes", "heatmap-recovery_ns", "heatmap-write_amplification", "heatmap-write_clat_p99_ns", "heatmap-write_iops"]);
     for (const chart of charts) {
       const spec = JSON.parse(read("jobs1", `${chart}.vl.json`)) as { $schema: string; data: { values: unknown[] } };
       expect(spec.$schema).toMatch(/vega-lite/);
@@ -120,7 +120,7 @@ describe("cofwsim sweep", () => {
     expect(new Set(ids).size).toBe(ids.length);
     const recommendations = read("jobs1", "recommendations.csv").trimEnd().split("\n");
     expect(recommendations[0]).toMatch(/^objective,point,point_id,engine.chunkSize,engine.regionSize,write_clat_p99_ns,/);
-    expect(recommendations.slice(1).map((line) => line.split(",")[0])).toEqual(["write-latency", "iops", "write-amplification", "cache-space"]);
+    expect(recommendations.slice(1).map((line) => line.split(",")[0])).toEqual(["write-latency", "iops", "write-amplification", "cache-space", "recovery"]);
   });
 
   it("refuses bad --vary, --shard and values with exit 2 before running anything", () => {
