@@ -1,4 +1,4 @@
-import { runBareHeap } from "./bare-heap.js";
+import { runBareHeap } from "../reports/wall/bare-heap-loop.js";
 import type { Figure } from "./figures.js";
 import { runKernelCallbacks, runKernelCoroutines } from "./kernel-workloads.js";
 import { sampleRate, timeOnce, type SampleOptions } from "./sampling.js";

@@ -1,6 +1,6 @@
 import { sleep, type Coroutine } from "../io/coroutine.js";
 import { Kernel } from "../sim/kernel.js";
-import { Lcg } from "./lcg.js";
+import { Lcg } from "../reports/wall/lcg.js";
 
 /**
  * Kernel workloads with a steady ~`pending` events queued. Each runs exactly

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runBareHeap } from "../../bench/bare-heap.js";
+import { runBareHeap } from "../../reports/wall/bare-heap-loop.js";
 import { runKernelCallbacks, runKernelCoroutines } from "../../bench/kernel-workloads.js";
-import { Lcg } from "../../bench/lcg.js";
+import { Lcg } from "../../reports/wall/lcg.js";
 import { coveredRewrites, engineRig, firstWrites } from "../../bench/engine-workloads.js";
 import { runMemoryWorkload, MEMORY_RUN_DEFAULTS } from "../../bench/memory-workload.js";
 import { figureLine, met, summaryTable, type Figure } from "../../bench/figures.js";
