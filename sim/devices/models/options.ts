@@ -63,10 +63,11 @@ export function formatNs(ns: number): string {
 }
 
 /** Decimal units, as drive datasheets quote them: "500 MB/s". */
+/** Binary units, as scenario files write rates ("500MB/s" is 500 MiB/s, fio's convention). */
 export function formatBytesPerSec(bytesPerSec: number): string {
-  if (bytesPerSec >= 1e9) return `${trim(bytesPerSec / 1e9)} GB/s`;
-  if (bytesPerSec >= 1e6) return `${trim(bytesPerSec / 1e6)} MB/s`;
-  if (bytesPerSec >= 1e3) return `${trim(bytesPerSec / 1e3)} kB/s`;
+  if (bytesPerSec >= 2 ** 30) return `${trim(bytesPerSec / 2 ** 30)} GiB/s`;
+  if (bytesPerSec >= 2 ** 20) return `${trim(bytesPerSec / 2 ** 20)} MiB/s`;
+  if (bytesPerSec >= 2 ** 10) return `${trim(bytesPerSec / 2 ** 10)} KiB/s`;
   return `${trim(bytesPerSec)} B/s`;
 }
 

@@ -13,7 +13,7 @@ describe("FixedBandwidthModel", () => {
     for (let i = 0; i < 3; i++) recorder.submit(read(i * 4096, 4096));
     kernel.runUntilIdle();
     expect(recorder.completions.map((c) => c.completedNs)).toEqual([108_192, 216_384, 324_576]);
-    expect(model.description).toBe("fixed 100us + 500 MB/s x1");
+    expect(model.description).toBe("fixed 100us + 477 MiB/s x1");
   });
 
   it("rounds partial nanoseconds up", () => {
@@ -43,7 +43,7 @@ describe("FixedBandwidthModel", () => {
     kernel.runUntilIdle();
     expect(recorder.completedNs(r)).toBe(50_000 + 1000);
     expect(recorder.completedNs(w)).toBe(20_000 + 4000);
-    expect(model.description).toBe("fixed read 50us + 1 GB/s, write 20us + 250 MB/s x2");
+    expect(model.description).toBe("fixed read 50us + 954 MiB/s, write 20us + 238 MiB/s x2");
   });
 
   it("serves at most `parallelism` requests at once; the rest wait", () => {

@@ -39,7 +39,7 @@ describe("FlashModel timing", () => {
     expect(recorder.completedNs(r)).toBe(60_000 + XFER);
     expect(recorder.completedNs(w)).toBe(XFER + 300_000);
     expect(recorder.completedNs(partial)).toBe(60_000 + XFER / 4);
-    expect(model.description).toBe("flash 4ch x 2 dies, 4096B pages, read 60us, program 300us, 410 MB/s/ch");
+    expect(model.description).toBe("flash 4ch x 2 dies, 4096B pages, read 60us, program 300us, 391 MiB/s/ch");
   });
 
   it("serializes a die, overlaps dies, and shares a channel between its dies", () => {

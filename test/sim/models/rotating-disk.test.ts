@@ -19,7 +19,7 @@ describe("RotatingDiskModel geometry and seek curve", () => {
     expect(disk.locate(0)).toEqual({ cylinder: 0, head: 0, sectorInTrack: 0 });
     // Sector 2000 * 4 + 2000 + 7: cylinder 1, second surface, sector 7.
     expect(disk.locate((2000 * 4 + 2000 + 7) * 512)).toEqual({ cylinder: 1, head: 1, sectorInTrack: 7 });
-    expect(disk.description).toMatch(/^rotating 7200rpm .*seek 800us\.\.18ms, 123 MB\/s, fifo$/);
+    expect(disk.description).toMatch(/^rotating 7200rpm .*seek 800us\.\.18ms, 117 MiB\/s, fifo$/);
   });
 
   it("is 0 for no move, track-to-track for 1 cylinder and full stroke at the end", () => {
