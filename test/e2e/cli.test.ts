@@ -24,6 +24,25 @@ function withTempDir<T>(body: (dir: string) => T): T {
   }
 }
 
+/** A small scenario around one workload (a YAML flow mapping): a session starts after `sessionAfterIos`, the run stops at `hostIos`. */
+function writeScenario(dir: string, workload: string, sessionAfterIos: number, hostIos: number): string {
+  const path = join(dir, "scenario.yaml");
+  writeFileSync(
+    path,
+    [
+      "devices:",
+      "  source: { model: fixed, capacity: 16GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
+      "  cache: { model: fixed, capacity: 4GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
+      "workloads:",
+      `  - ${workload}`,
+      `sessions: [{ afterHostIos: ${sessionAfterIos}, action: start, slot: 0 }]`,
+      `stop: { hostIos: ${hostIos} }`,
+      "",
+    ].join("\n"),
+  );
+  return path;
+}
+
 /** results.json without its `wall` section: the part that must not change between runs. */
 function deterministicPart(path: string): string {
   const document = JSON.parse(readFileSync(path, "utf8")) as { wall?: unknown };
@@ -104,20 +123,7 @@ describe("fixtures", () => {
 
   it("a scenario can reference a fio job file directly; its ignored options are stated in the results", () => {
     withTempDir((dir) => {
-      const scenario = join(dir, "fio.yaml");
-      writeFileSync(
-        scenario,
-        [
-          "devices:",
-          "  source: { model: fixed, capacity: 16GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
-          "  cache: { model: fixed, capacity: 4GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
-          "workloads:",
-          `  - { kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-rand-RW.fio"))} }`,
-          "sessions: [{ afterHostIos: 100, action: start, slot: 0 }]",
-          "stop: { hostIos: 4000 }",
-          "",
-        ].join("\n"),
-      );
+      const scenario = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-rand-RW.fio"))} }`, 100, 4000);
       const result = cofwsim("run", scenario, "--out", join(dir, "out"));
       expect(result.code, result.stderr).toBe(0);
       const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { notes: string[]; jobs: Array<{ jobname: string; read: { total_ios: number }; write: { total_ios: number } }> };
@@ -134,20 +140,8 @@ describe("fixtures", () => {
     ["fio-t0038.iolog", "fio-iolog"],
   ])("trace %s replays", (name, format) => {
     withTempDir((dir) => {
-      const scenario = join(dir, "replay.yaml");
-      writeFileSync(
-        scenario,
-        [
-          "devices:",
-          "  source: { model: fixed, capacity: 16GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
-          "  cache: { model: fixed, capacity: 4GiB, latency: 50us, bandwidth: 1GB/s, parallelism: 8 }",
-          "workloads:",
-          `  - { kind: trace, name: replay, path: ${JSON.stringify(join(fixtures, "traces", name))}, format: ${format}, timing: ignore, iodepth: 8, addressMapping: wrap, maxRequests: 3000 }`,
-          "sessions: [{ afterHostIos: 10, action: start, slot: 0 }]",
-          "stop: { hostIos: 3000 }",
-          "",
-        ].join("\n"),
-      );
+      const workload = `{ kind: trace, name: replay, path: ${JSON.stringify(join(fixtures, "traces", name))}, format: ${format}, timing: ignore, iodepth: 8, addressMapping: wrap, maxRequests: 3000 }`;
+      const scenario = writeScenario(dir, workload, 10, 3000);
       const result = cofwsim("run", scenario, "--out", join(dir, "out"));
       expect(result.code, result.stderr).toBe(0);
       const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { notes: string[]; jobs: Array<{ read: { total_ios: number }; write: { total_ios: number } }> };
