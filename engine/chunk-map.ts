@@ -19,10 +19,6 @@ export class ChunkMap {
 
   constructor(readonly entriesPerGroup: number) {}
 
-  get touchedGroupCount(): number {
-    return this.groups.size;
-  }
-
   /** The group holding a chunk's entry and the entry's first word, or undefined when the group was never touched. */
   group(sourceChunk: number): Uint32Array | undefined {
     return this.groups.get(Math.floor(sourceChunk / this.entriesPerGroup));

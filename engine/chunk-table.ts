@@ -12,7 +12,6 @@ export const ChunkState = {
   /** Record durable: the copy serves its sessions. */
   live: 3,
 } as const;
-export type ChunkStateValue = (typeof ChunkState)[keyof typeof ChunkState];
 
 /**
  * Per COFW chunk: state, the source chunk it copies, and the mask of session

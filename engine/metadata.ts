@@ -16,7 +16,7 @@ import {
   type RegionBitmapKind,
   type RepositoryMetadata,
 } from "./on-disk/codec.js";
-import { SESSION_SLOTS, cofwChunkOffsetBytes, recordOf, type Layout } from "./on-disk/layout.js";
+import { SESSION_SLOTS, cofwChunkOffsetBytes, mapSectorOf, recordOf, regionOf, type Layout } from "./on-disk/layout.js";
 import { SectorWriter } from "./sector-writer.js";
 import type { Sessions } from "./sessions.js";
 import { assert } from "./errors.js";
@@ -102,7 +102,7 @@ export class Metadata {
   // ---- map sectors and regions ----------------------------------------------
 
   mapSectorOfChunk(sourceChunk: number): number {
-    return this.layout.mapFirstSector + Math.floor(sourceChunk / this.layout.entriesPerMapSector);
+    return mapSectorOf(this.layout, sourceChunk);
   }
 
   regionOfSector(mapSector: number): number {
@@ -194,7 +194,7 @@ export class Metadata {
   }
 
   regionOfChunk(sourceChunk: number): number {
-    return Math.floor(sourceChunk / this.layout.entriesPerRegion);
+    return regionOf(this.layout, sourceChunk);
   }
 
   /**

@@ -20,7 +20,7 @@ import {
   type RegionBitmapKind,
   type RepositoryMetadata,
 } from "./on-disk/codec.js";
-import { SESSION_SLOTS, computeLayout, type Layout } from "./on-disk/layout.js";
+import { SESSION_SLOTS, computeLayout, regionOf, type Layout } from "./on-disk/layout.js";
 
 /**
  * Reads a whole Cache LU and judges it against the invariants that can be
@@ -68,10 +68,6 @@ export interface ScanResult {
 }
 
 const READ_BATCH_BYTES = 1024 * 1024;
-
-export function fatalCount(result: ScanResult): number {
-  return result.findings.filter((f) => f.severity === "fatal").length;
-}
 
 export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Coroutine<ScanResult> {
   const cache = io.cache;
@@ -240,7 +236,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Cor
   if (rebuilt.size > 0) {
     for (let chunk = 0; chunk < chunkCount; chunk++) {
       const sourceChunk = recordOf(chunk).sourceChunks[within(chunk)]!;
-      if (!rebuilt.has(Math.floor(sourceChunk / layout.entriesPerRegion))) continue;
+      if (!rebuilt.has(regionOf(layout, sourceChunk))) continue;
       for (let slot = 0; slot < SESSION_SLOTS; slot++) if (vouches(chunk, slot)) accept(sourceChunk, slot, chunk, "rebuilt from records");
     }
   }

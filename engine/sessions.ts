@@ -37,11 +37,6 @@ export class Sessions {
     return mask;
   }
 
-  /** Session IDs as records store them: the live sequence per slot, 0 where none is live. */
-  sessionIds(): Uint32Array {
-    return this.liveSequences.slice();
-  }
-
   setSlot(slot: number, state: SlotRecord["state"], sequence: number, endReason: SlotEndReason): void {
     this.slots[slot] = { state, sequence, endReason };
     this.liveSequences[slot] = state === "active" ? sequence : 0;

@@ -147,10 +147,9 @@ export function computeLayout(geometry: Geometry): Layout {
   };
 }
 
-/** The map sector (absolute sector number) and index within it that hold a source chunk's entry. */
-export function mapSectorOf(layout: Layout, sourceChunk: number): { sector: number; index: number } {
-  const mapSector = Math.floor(sourceChunk / layout.entriesPerMapSector);
-  return { sector: layout.mapFirstSector + mapSector, index: sourceChunk - mapSector * layout.entriesPerMapSector };
+/** The map sector (absolute sector number) that holds a source chunk's entry. */
+export function mapSectorOf(layout: Layout, sourceChunk: number): number {
+  return layout.mapFirstSector + Math.floor(sourceChunk / layout.entriesPerMapSector);
 }
 
 export function regionOf(layout: Layout, sourceChunk: number): number {
