@@ -40,9 +40,15 @@ function frame(sectorSizeBytes: number, magic: MagicName, location: number, gene
   return { bytes, view };
 }
 
+const ZERO_CHECK_FIELD = new Uint8Array(4);
+
+/** CRC-32 of the sector as if its check-bits field were zero, without copying it (zlib's crc32 continues a running value). */
+function checkBits(bytes: Uint8Array): number {
+  return crc32(bytes.subarray(8), crc32(ZERO_CHECK_FIELD, crc32(bytes.subarray(0, 4))));
+}
+
 function seal(bytes: Uint8Array, view: DataView): Uint8Array {
-  view.setUint32(4, 0, true);
-  view.setUint32(4, crc32(bytes), true);
+  view.setUint32(4, checkBits(bytes), true);
   return bytes;
 }
 
@@ -51,10 +57,7 @@ export function checkFrame(bytes: Uint8Array, magic: MagicName, location: number
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const storedMagic = view.getUint32(0, true);
   if (storedMagic !== Magic[magic]) return bytes.every((b) => b === 0) ? "blank" : "bad-magic";
-  const storedCheck = view.getUint32(4, true);
-  const copy = bytes.slice();
-  new DataView(copy.buffer).setUint32(4, 0, true);
-  if (crc32(copy) !== storedCheck) return "bad-checksum";
+  if (checkBits(bytes) !== view.getUint32(4, true)) return "bad-checksum";
   if (view.getUint32(8, true) !== location >>> 0) return "bad-location";
   return { view, generation: view.getUint32(12, true) };
 }
