@@ -1,15 +1,35 @@
 import { runBareHeap } from "../reports/wall/bare-heap-loop.js";
 import type { Figure } from "./figures.js";
 import { runKernelCallbacks, runKernelCoroutines } from "./kernel-workloads.js";
-import { sampleRate, timeOnce, type SampleOptions } from "./sampling.js";
+import { sampleRate, timeOnce, type SampledRate, type SampleOptions } from "./sampling.js";
 
 const PENDING = 1000;
 const SEED = 0x5eed;
 const EVENTS_PER_ITERATION = 500_000;
 const WHOLE_RUN_EVENTS = 5_000_000;
 const SAMPLING: SampleOptions = { timeMs: 1500, minIterations: 8, warmupIterations: 2, warmupTimeMs: 200 };
+const SAMPLED_HOW = `tinybench, ${EVENTS_PER_ITERATION / 1000}k per sample`;
+const WHOLE_HOW = `one run of ${WHOLE_RUN_EVENTS / 1e6}M`;
 
 export const KERNEL_TARGETS = { callbacksPerSecond: 5_000_000, resumptionsPerSecond: 3_000_000 } as const;
+
+type Workload = (events: number, pending: number, seed: number) => number;
+
+/** A workload's rate sampled with tinybench and its rate over one whole run of 5M events, as two figures. */
+function rateFigures(id: string, label: string, workload: Workload, targetPerSecond?: number): { sampled: SampledRate; wholePerSecond: number; figures: Figure[] } {
+  const target = targetPerSecond === undefined ? {} : { target: { op: ">=" as const, value: targetPerSecond } };
+  const sampled = sampleRate(label, EVENTS_PER_ITERATION, () => workload(EVENTS_PER_ITERATION, PENDING, SEED), SAMPLING);
+  const whole = timeOnce(() => workload(WHOLE_RUN_EVENTS, PENDING, SEED));
+  const wholePerSecond = (whole.value / whole.ms) * 1000;
+  return {
+    sampled,
+    wholePerSecond,
+    figures: [
+      { id: `${id}.sampled`, label, value: sampled.perSecond, unit: "/s", ...target, detail: { how: SAMPLED_HOW, ...sampled } },
+      { id: `${id}.wholeRun`, label: `${label}, whole run`, value: wholePerSecond, unit: "/s", ...target, detail: { how: WHOLE_HOW, events: whole.value, wallMs: whole.ms } },
+    ],
+  };
+}
 
 /**
  * Kernel throughput with ~1,000 events pending: plain self-rescheduling
@@ -18,70 +38,16 @@ export const KERNEL_TARGETS = { callbacksPerSecond: 5_000_000, resumptionsPerSec
  * and also timed once over a fixed 5M events.
  */
 export function* kernelFigures(): Generator<Figure> {
-  const sampledHow = `tinybench, ${EVENTS_PER_ITERATION / 1000}k per sample`;
-  const wholeHow = `one run of ${WHOLE_RUN_EVENTS / 1e6}M`;
-
-  const bare = sampleRate("bare heap", EVENTS_PER_ITERATION, () => runBareHeap(EVENTS_PER_ITERATION, PENDING, SEED), SAMPLING);
-  const bareFigure: Figure = {
-    id: "kernel.bareHeap.sampled",
-    label: "bare binary-heap loop, events/s (reference)",
-    value: bare.perSecond,
-    unit: "/s",
-    detail: { how: sampledHow, ...bare },
-  };
-  yield bareFigure;
-
-  const callbacks = sampleRate("kernel callbacks", EVENTS_PER_ITERATION, () => runKernelCallbacks(EVENTS_PER_ITERATION, PENDING, SEED), SAMPLING);
-  yield {
-    id: "kernel.callbacks.sampled",
-    label: "kernel callbacks, events/s",
-    value: callbacks.perSecond,
-    unit: "/s",
-    target: { op: ">=", value: KERNEL_TARGETS.callbacksPerSecond },
-    detail: { how: sampledHow, ...callbacks },
-  };
-
-  const bareWhole = timeOnce(() => runBareHeap(WHOLE_RUN_EVENTS, PENDING, SEED));
-  const callbacksWhole = timeOnce(() => runKernelCallbacks(WHOLE_RUN_EVENTS, PENDING, SEED));
-  yield {
-    id: "kernel.callbacks.wholeRun",
-    label: "kernel callbacks, events/s, whole run",
-    value: (callbacksWhole.value / callbacksWhole.ms) * 1000,
-    unit: "/s",
-    target: { op: ">=", value: KERNEL_TARGETS.callbacksPerSecond },
-    detail: { how: wholeHow, events: callbacksWhole.value, wallMs: callbacksWhole.ms },
-  };
-  yield {
-    id: "kernel.bareHeap.wholeRun",
-    label: "bare binary-heap loop, events/s, whole run (reference)",
-    value: (bareWhole.value / bareWhole.ms) * 1000,
-    unit: "/s",
-    detail: { how: wholeHow, events: bareWhole.value, wallMs: bareWhole.ms },
-  };
+  const bare = rateFigures("kernel.bareHeap", "bare binary-heap loop, events/s (reference)", runBareHeap);
+  yield* bare.figures;
+  const callbacks = rateFigures("kernel.callbacks", "kernel callbacks, events/s", runKernelCallbacks, KERNEL_TARGETS.callbacksPerSecond);
+  yield* callbacks.figures;
   yield {
     id: "kernel.callbacks.ratioToBareHeap",
     label: "kernel callbacks / bare heap loop",
-    value: callbacks.perSecond / bare.perSecond,
+    value: callbacks.sampled.perSecond / bare.sampled.perSecond,
     unit: "ratio",
-    detail: { how: "tinybench means", wholeRunRatio: (callbacksWhole.value / callbacksWhole.ms) / (bareWhole.value / bareWhole.ms) },
+    detail: { how: "tinybench means", wholeRunRatio: callbacks.wholePerSecond / bare.wholePerSecond },
   };
-
-  const coroutines = sampleRate("kernel coroutines", EVENTS_PER_ITERATION, () => runKernelCoroutines(EVENTS_PER_ITERATION, PENDING, SEED), SAMPLING);
-  yield {
-    id: "kernel.coroutines.sampled",
-    label: "coroutine sleep resumptions/s (1,000 processes)",
-    value: coroutines.perSecond,
-    unit: "/s",
-    target: { op: ">=", value: KERNEL_TARGETS.resumptionsPerSecond },
-    detail: { how: sampledHow, ...coroutines },
-  };
-  const coroutinesWhole = timeOnce(() => runKernelCoroutines(WHOLE_RUN_EVENTS, PENDING, SEED));
-  yield {
-    id: "kernel.coroutines.wholeRun",
-    label: "coroutine sleep resumptions/s, whole run",
-    value: (coroutinesWhole.value / coroutinesWhole.ms) * 1000,
-    unit: "/s",
-    target: { op: ">=", value: KERNEL_TARGETS.resumptionsPerSecond },
-    detail: { how: wholeHow, resumptions: coroutinesWhole.value, wallMs: coroutinesWhole.ms },
-  };
+  yield* rateFigures("kernel.coroutines", "coroutine sleep resumptions/s (1,000 processes)", runKernelCoroutines, KERNEL_TARGETS.resumptionsPerSecond).figures;
 }
