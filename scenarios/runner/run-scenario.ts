@@ -10,7 +10,7 @@ import { buildDevices } from "./build-devices.js";
 import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
 import type { RunResults, SessionRecord } from "./results.js";
-import { TimeSeriesRecorder, type TimeSeries } from "./time-series.js";
+import { TimeSeriesRecorder, type SeriesKey, type TimeSeries } from "./time-series.js";
 
 export interface RunHooks {
   /** Called now and then with the fraction of the run done (0..1). */
@@ -63,9 +63,18 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
 
   const groups: WorkloadGroup[] = expandWorkloads(scenario, rng, { capacityBytes: devices.source.capacityBytes, sectorSizeBytes: devices.source.sectorSizeBytes }, notes);
   for (const group of groups) for (const source of group.sources) notes.push(...source.notes.map((note) => `${source.name}: ${note}`));
-  const stats = new Map(groups.map((group) => [group.name, { read: new OpStats(), write: new OpStats() }]));
+  /** Per workload group, everything its I/Os record into, resolved once rather than looked up per I/O. */
+  interface GroupSink {
+    readonly group: WorkloadGroup;
+    readonly stats: { readonly read: OpStats; readonly write: OpStats };
+    readonly seriesKeys: { readonly read: SeriesKey; readonly write: SeriesKey };
+  }
   const series = new TimeSeriesRecorder(scenario.report?.bucketNs);
-  const seriesKeys = new Map(groups.map((group) => [group.name, { read: series.seriesKey(group.name, "read"), write: series.seriesKey(group.name, "write") }]));
+  const sinks: GroupSink[] = groups.map((group) => ({
+    group,
+    stats: { read: new OpStats(), write: new OpStats() },
+    seriesKeys: { read: series.seriesKey(group.name, "read"), write: series.seriesKey(group.name, "write") },
+  }));
 
   const stopAtNs = scenario.stop.runtimeNs === undefined ? Number.POSITIVE_INFINITY : readyNs + scenario.stop.runtimeNs;
   const hostIoLimit = scenario.stop.hostIos ?? Number.POSITIVE_INFINITY;
@@ -137,9 +146,9 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
     }
   };
-  const doIo = function* (group: WorkloadGroup, io: HostIo): Coroutine {
+  const doIo = function* ({ group, stats, seriesKeys }: GroupSink, io: HostIo): Coroutine {
     const issueNs = kernel.nowNs;
-    const direction = stats.get(group.name)![io.kind];
+    const direction = stats[io.kind];
     if (io.kind === "write") {
       yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(nextStamp++, io.lengthBytes));
     } else if (group.phantomSlot === undefined) {
@@ -153,7 +162,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     }
     if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(kernel.nowNs - issueNs);
-    series.recordIo(kernel.nowNs - readyNs, seriesKeys.get(group.name)![io.kind], io.lengthBytes, kernel.nowNs - issueNs, cofw.counters.sessionsStarted > 0);
+    series.recordIo(kernel.nowNs - readyNs, seriesKeys[io.kind], io.lengthBytes, kernel.nowNs - issueNs, cofw.counters.sessionsStarted > 0);
     if (kernel.nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
     onComplete(io);
   };
@@ -163,20 +172,20 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     lastIssueNs = kernel.nowNs;
   };
   /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, think, repeat. */
-  const closedLoopWorker = function* (group: WorkloadGroup, source: WorkloadSource, thinktimeNs: number): Coroutine {
+  const closedLoopWorker = function* (sink: GroupSink, source: WorkloadSource, thinktimeNs: number): Coroutine {
     yield* sleep(source.startDelayNs);
     const startNs = kernel.nowNs;
     while (!stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs)) {
       const next = source.next();
       if (next === undefined) break;
       admit();
-      yield* doIo(group, next.io);
+      yield* doIo(sink, next.io);
       if (thinktimeNs > 0) yield* sleep(thinktimeNs);
     }
     running--;
   };
   /** An open-loop source: each I/O starts at its arrival time whatever the devices are doing. */
-  const openLoopArrivals = function* (group: WorkloadGroup, source: WorkloadSource): Coroutine {
+  const openLoopArrivals = function* (sink: GroupSink, source: WorkloadSource): Coroutine {
     yield* sleep(source.startDelayNs);
     const startNs = kernel.nowNs;
     for (let next = stopped() ? undefined : source.next(); next !== undefined; next = stopped() ? undefined : source.next()) {
@@ -185,21 +194,21 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       if (arrivalNs > kernel.nowNs) yield* sleep(arrivalNs - kernel.nowNs);
       if (stopped()) break;
       admit();
-      kernel.spawn(doIo(group, next.io), source.name);
+      kernel.spawn(doIo(sink, next.io), source.name);
     }
     running--;
   };
-  for (const group of groups) {
-    for (const source of group.sources) {
+  for (const sink of sinks) {
+    for (const source of sink.group.sources) {
       const loop = source.loop;
       if (loop.kind === "closed") {
         for (let depth = 0; depth < loop.iodepth; depth++) {
           running++;
-          kernel.spawn(closedLoopWorker(group, source, loop.thinktimeNs), `${source.name}/${depth}`);
+          kernel.spawn(closedLoopWorker(sink, source, loop.thinktimeNs), `${source.name}/${depth}`);
         }
       } else {
         running++;
-        kernel.spawn(openLoopArrivals(group, source), `${source.name}/arrivals`);
+        kernel.spawn(openLoopArrivals(sink, source), `${source.name}/arrivals`);
       }
     }
   }
@@ -242,7 +251,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const counters = cofw.counters;
   const results: RunResults = {
     manifest: { cofwsimVersion: meta.cofwsimVersion, scenario: { name: scenario.name, file: meta.fileName, contentHash: meta.contentHash }, seed: scenario.seed },
-    jobs: groups.map((group) => ({ jobname: group.name, read: stats.get(group.name)!.read.toFio(windowNs), write: stats.get(group.name)!.write.toFio(windowNs) })),
+    jobs: sinks.map(({ group, stats }) => ({ jobname: group.name, read: stats.read.toFio(windowNs), write: stats.write.toFio(windowNs) })),
     engine: {
       commitPolicy: scenario.engine.commitPolicy,
       chunkSizeBytes: scenario.engine.chunkSizeBytes,
