@@ -47,13 +47,28 @@ export interface DeviceStats {
 
 type CompletionCallback = (completion: IoCompletion, error?: DeviceError) => void;
 
-interface Admission {
-  readonly request: IoRequest;
-  readonly onComplete: CompletionCallback;
-  /** Write id for a write, flush id for a flush, unused for a read. */
-  readonly id: number;
-  /** For a flush: how many completed writes it covers (see WriteCacheDurability.flushSubmitted). */
-  readonly flushCoverage: number;
+/** A request on its way through the device; it is also what the service model sees (one object per request, not two). */
+class Admission implements ServiceRequest {
+  readonly op: IoRequest["op"];
+  readonly offsetBytes: number;
+  readonly lengthBytes: number;
+  readonly fua: boolean;
+  /** Set when the model completes it: a second completion is a model bug. */
+  completed = false;
+
+  constructor(
+    readonly request: IoRequest,
+    readonly onComplete: CompletionCallback,
+    /** Write id for a write, flush id for a flush, unused for a read. */
+    readonly id: number,
+    /** For a flush: how many completed writes it covers (see WriteCacheDurability.flushSubmitted). */
+    readonly flushCoverage: number,
+  ) {
+    this.op = request.op;
+    this.offsetBytes = request.op === "flush" ? 0 : request.offsetBytes;
+    this.lengthBytes = request.op === "read" ? request.lengthBytes : request.op === "write" ? request.payload.lengthBytes : 0;
+    this.fua = request.op === "write" && request.fua;
+  }
 }
 
 /**
@@ -132,13 +147,13 @@ export class SimDevice implements BlockDevice {
       // and the log must keep the bytes that were submitted.
       const payload = ownedPayload(request.payload);
       const owned: IoRequest = payload === request.payload ? request : { ...request, payload };
-      admission = { request: owned, onComplete, id: this.nextWriteId++, flushCoverage: 0 };
+      admission = new Admission(owned, onComplete, this.nextWriteId++, 0);
       this.writeLog?.writeSubmitted(nowNs, admission.id, request.offsetBytes, payload, request.fua);
     } else if (request.op === "flush") {
-      admission = { request, onComplete, id: this.nextFlushId++, flushCoverage: this.cache?.flushSubmitted() ?? 0 };
+      admission = new Admission(request, onComplete, this.nextFlushId++, this.cache?.flushSubmitted() ?? 0);
       this.writeLog?.flushSubmitted(nowNs, admission.id);
     } else {
-      admission = { request, onComplete, id: -1, flushCoverage: 0 };
+      admission = new Admission(request, onComplete, -1, 0);
     }
     if (this.inModel < this.queueDepth) this.admit(admission);
     else this.waiting.push(admission);
@@ -184,11 +199,9 @@ export class SimDevice implements BlockDevice {
 
   private admit(admission: Admission): void {
     this.inModel++;
-    const { request } = admission;
-    let called = false;
-    this.model.submit(serviceRequest(request), () => {
-      if (called) throw new Error(`service model ${this.model.description} of device ${this.name} completed a ${request.op} twice`);
-      called = true;
+    this.model.submit(admission, () => {
+      if (admission.completed) throw new Error(`service model ${this.model.description} of device ${this.name} completed a ${admission.op} twice`);
+      admission.completed = true;
       this.complete(admission);
     });
   }
@@ -224,17 +237,6 @@ export class SimDevice implements BlockDevice {
     admission.onComplete(completion);
   }
 
-}
-
-function serviceRequest(request: IoRequest): ServiceRequest {
-  switch (request.op) {
-    case "read":
-      return { op: "read", offsetBytes: request.offsetBytes, lengthBytes: request.lengthBytes, fua: false };
-    case "write":
-      return { op: "write", offsetBytes: request.offsetBytes, lengthBytes: request.payload.lengthBytes, fua: request.fua };
-    case "flush":
-      return { op: "flush", offsetBytes: 0, lengthBytes: 0, fua: false };
-  }
 }
 
 /** The payload with its real-byte segments copied; stamps and zeros are immutable values already. */
