@@ -239,8 +239,9 @@ export class CofwEngine {
       return;
     }
     this.counters.chunksInUse = this.chunks.inUse;
-    const sequences: number[] = [];
-    for (let slot = 0; slot < SESSION_SLOTS; slot++) sequences.push(this.sessions.activeSequence(slot) ?? 0);
+    // Sized once: growing it by push would reallocate it on every copy.
+    const sequences = new Array<number>(SESSION_SLOTS);
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) sequences[slot] = this.sessions.activeSequence(slot) ?? 0;
     const chunkSize = this.layout.geometry.chunkSizeBytes;
     const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
     const data = (yield this.io.readStep(this.io.source, sourceChunk * chunkSize, lengthBytes)) as Payload;

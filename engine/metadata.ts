@@ -205,6 +205,16 @@ export class Metadata {
     return regionOf(this.layout, sourceChunk);
   }
 
+  /** True when ensureRegionInitialized would return at once: the region's initialized bit is durable. */
+  isRegionInitialized(region: number): boolean {
+    return this.regionInitialized[region] === 1 && (this.regionInitInFlight.size === 0 || !this.regionInitInFlight.has(region));
+  }
+
+  /** True when ensureRegionModified would return at once: the region's modified bit is durable. */
+  isRegionModified(region: number): boolean {
+    return this.regionModified[region] === 1 && (this.regionModifyInFlight.size === 0 || !this.regionModifyInFlight.has(region));
+  }
+
   /**
    * Makes a region initialized on disk before any entry of it is relied on:
    * zero it (FUA), then set its initialized bit (FUA). Until the bit is

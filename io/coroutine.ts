@@ -57,6 +57,11 @@ export function* waitFor<T>(signal: Signal<T>): Coroutine<T> {
   return (yield { kind: "wait", signal: signal as Signal<unknown> }) as T;
 }
 
+/** The step of `all`, for hot paths that yield it themselves (no generator around it); the caller is resumed with the results. */
+export function allStep(coroutines: ReadonlyArray<Coroutine<unknown>>): AllStep {
+  return { kind: "all", coroutines };
+}
+
 export function* all<T>(coroutines: ReadonlyArray<Coroutine<T>>): Coroutine<T[]> {
   return (yield { kind: "all", coroutines }) as T[];
 }

@@ -1,4 +1,4 @@
-import { all, type Coroutine } from "../../io/coroutine.js";
+import { allStep, type Coroutine } from "../../io/coroutine.js";
 import type { CopyJob, Metadata } from "../metadata.js";
 import type { CommitPolicy } from "./commit-policy.js";
 
@@ -22,8 +22,10 @@ export class WriteThroughPolicy implements CommitPolicy {
   *commitCopy(metadata: Metadata, job: CopyJob): Coroutine {
     yield metadata.copyDataWriteStep(job.chunk, job.data, true);
     metadata.markReady(job);
-    yield* metadata.ensureRegionInitialized(metadata.regionOfChunk(job.sourceChunk));
-    yield* all([metadata.writeRecordOf(job.chunk, true), metadata.writeMapSector(metadata.mapSectorOfChunk(job.sourceChunk), true)]);
+    const region = metadata.regionOfChunk(job.sourceChunk);
+    // Checked first so that the common case (region long initialized) makes no coroutine; the call would return at once.
+    if (!metadata.isRegionInitialized(region)) yield* metadata.ensureRegionInitialized(region);
+    yield allStep([metadata.writeRecordOf(job.chunk, true), metadata.writeMapSector(metadata.mapSectorOfChunk(job.sourceChunk), true)]);
     metadata.markLive(job);
   }
 
