@@ -219,10 +219,11 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Cor
 
   // 8. Map regions: read the clean ones, rebuild the modified ones from records.
   const entries: ValidEntry[] = [];
-  const seen = new Map<string, number>();
+  // Keyed by sourceChunk * SESSION_SLOTS + slot (exact below 2^53): a string key per entry cost ~1 GB on a million-copy Cache LU.
+  const seen = new Map<number, number>();
   let staleEntries = 0;
   const accept = (sourceChunk: number, slot: number, copy: number, from: string) => {
-    const key = `${sourceChunk}/${slot}`;
+    const key = sourceChunk * SESSION_SLOTS + slot;
     const other = seen.get(key);
     if (other !== undefined) {
       fatal("two-copies-one-session", 3, `source chunk ${sourceChunk} has two copies for slot ${slot}: chunks ${other} and ${copy} (${from})`);
