@@ -1,4 +1,4 @@
-import { waitFor, type Coroutine } from "../io/coroutine.js";
+import { waitStep, type Coroutine } from "../io/coroutine.js";
 import { Signal } from "../io/signal.js";
 import type { DeviceIo } from "./device-io.js";
 
@@ -33,7 +33,7 @@ export class SectorWriter {
     if (state.writing) {
       state.next ??= new Signal();
       state.nextFua ||= fua;
-      yield* waitFor(state.next);
+      yield waitStep(state.next);
       return;
     }
     state.writing = true;

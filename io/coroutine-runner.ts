@@ -26,6 +26,11 @@ export class CoroutineRunner {
     this.scheduler.defer(task.resumeVoid);
   }
 
+  /** @internal calls back soon, never on the caller's stack (for tasks). */
+  defer(callback: () => void): void {
+    this.scheduler.defer(callback);
+  }
+
   /** @internal performs one step for a task. */
   dispatch(task: Task, step: Step): void {
     switch (step.kind) {
@@ -36,7 +41,7 @@ export class CoroutineRunner {
         this.scheduler.after(step.durationNs, task.resumeVoid);
         return;
       case "wait":
-        step.signal.subscribe((value) => this.scheduler.defer(() => task.resume(value)));
+        step.signal.subscribe(task.resumeLater);
         return;
       case "all":
         this.joinAll(task, step.coroutines);
@@ -99,6 +104,23 @@ class Task {
   // Callbacks handed to devices and schedulers, made on first use: most `all` children never sleep.
   private resumeVoidFn: (() => void) | undefined;
   private resumeIoFn: ((completion: IoCompletion, error?: DeviceError) => void) | undefined;
+
+  private resumeLaterFn: ((value: unknown) => void) | undefined;
+  private resumeWithPendingFn: (() => void) | undefined;
+  /** The value a `wait` step resumes with, held from the signal until the deferred resumption (a task waits for one thing at a time). */
+  private pendingValue: unknown;
+
+  /** Resumes with a value, but later (deferred), never on the caller's stack: what a fired signal does to its waiters. */
+  get resumeLater(): (value: unknown) => void {
+    return (this.resumeLaterFn ??= (value) => {
+      this.pendingValue = value;
+      this.runner.defer((this.resumeWithPendingFn ??= () => {
+        const pending = this.pendingValue;
+        this.pendingValue = undefined;
+        this.resume(pending);
+      }));
+    });
+  }
 
   get resumeVoid(): () => void {
     return (this.resumeVoidFn ??= () => this.resume(undefined));

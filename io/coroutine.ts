@@ -53,6 +53,11 @@ export function* sleep(durationNs: number): Coroutine {
   yield { kind: "sleep", durationNs };
 }
 
+/** The step of `waitFor`, for hot paths that yield it themselves (no generator around it); the caller is resumed with the signal's value. */
+export function waitStep<T>(signal: Signal<T>): WaitStep {
+  return { kind: "wait", signal: signal as Signal<unknown> };
+}
+
 export function* waitFor<T>(signal: Signal<T>): Coroutine<T> {
   return (yield { kind: "wait", signal: signal as Signal<unknown> }) as T;
 }

@@ -1,4 +1,4 @@
-import { all, waitFor, type Coroutine } from "../../io/coroutine.js";
+import { all, waitStep, type Coroutine } from "../../io/coroutine.js";
 import { Signal } from "../../io/signal.js";
 import type { CopyJob, Metadata } from "../metadata.js";
 import type { CommitPolicy } from "./commit-policy.js";
@@ -35,8 +35,12 @@ export class GroupCommitPolicy implements CommitPolicy {
     const batch = this.open;
     batch.jobs.push(job);
     if (this.busy) {
-      if (batch.jobs.length > 1) return yield* waitFor(batch.committed);
-      yield* waitFor(batch.lead);
+      // Every copy of a batch waits here: the steps are yielded directly, with no generator per wait.
+      if (batch.jobs.length > 1) {
+        yield waitStep(batch.committed);
+        return;
+      }
+      yield waitStep(batch.lead);
     }
     this.busy = true;
     this.open = new Batch();
