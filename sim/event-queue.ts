@@ -5,8 +5,12 @@
  */
 export interface QueuedEvent {
   readonly timeNs: number;
-  /** Priority and sequence packed into one number: priority in the high bits. */
-  readonly orderKey: number;
+  /**
+   * Priority, then insertion sequence: kept as two small integers rather than
+   * one packed key, which would exceed 2^31 and cost a boxed number per event.
+   */
+  readonly priority: number;
+  readonly sequence: number;
   callback: (() => void) | undefined;
 }
 
@@ -21,7 +25,7 @@ export const MIN_PRIORITY = -PRIORITY_OFFSET;
 export const MAX_PRIORITY = PRIORITY_OFFSET - 1;
 
 function before(a: QueuedEvent, b: QueuedEvent): boolean {
-  return a.timeNs < b.timeNs || (a.timeNs === b.timeNs && a.orderKey < b.orderKey);
+  return a.timeNs < b.timeNs || (a.timeNs === b.timeNs && (a.priority < b.priority || (a.priority === b.priority && a.sequence < b.sequence)));
 }
 
 export class EventQueue {

@@ -110,7 +110,10 @@ export class Kernel {
     for (;;) {
       const queued = queue.peek();
       const due = nowLane.peek();
-      const fromLane = due !== undefined && (queued === undefined || due.timeNs < queued.timeNs || (due.timeNs === queued.timeNs && due.orderKey < queued.orderKey));
+      // Lane events have priority 0, so against a heap event at the same time: the lower priority, then the older.
+      const fromLane =
+        due !== undefined &&
+        (queued === undefined || due.timeNs < queued.timeNs || (due.timeNs === queued.timeNs && (queued.priority > 0 || (queued.priority === 0 && due.sequence < queued.sequence))));
       const next = fromLane ? due : queued;
       if (next === undefined) return "idle";
       if (next.timeNs > untilNs) {
@@ -124,7 +127,7 @@ export class Kernel {
       next.callback = undefined;
       this.currentNs = next.timeNs;
       this.eventsRun++;
-      this.onEvent?.(next.timeNs, next.orderKey);
+      this.onEvent?.(next.timeNs, orderKey(next.priority, next.sequence));
       try {
         callback();
       } catch (error) {
@@ -139,7 +142,7 @@ export class Kernel {
     if (priority !== 0 && (!Number.isInteger(priority) || priority < MIN_PRIORITY || priority > MAX_PRIORITY)) {
       throw new KernelUsageError(`priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
     }
-    const event: QueuedEvent = { timeNs, orderKey: orderKey(priority, this.sequence++), callback };
+    const event: QueuedEvent = { timeNs, priority, sequence: this.sequence++, callback };
     if (timeNs === this.currentNs && priority === 0) this.nowLane.push(event);
     else this.queue.push(event);
     return event;
