@@ -131,7 +131,7 @@ export function registerCrash(program: Command): void {
       if (total === 0) process.stdout.write("no invariant broke\n");
       else {
         process.stdout.write(`${total} states broke invariants: ${Object.entries(summary.findingsByInvariant).map(([k, v]) => `invariant ${k}: ${v}`).join(", ")}\n`);
-        for (const finding of summary.findings.slice(0, 5)) process.stdout.write(`  invariant ${finding.invariant} at ${finding.id}: ${finding.message}\n    replay: ${finding.replay}\n`);
+        for (const finding of summary.findings.slice(0, 5)) process.stdout.write(`  invariant ${finding.invariant} at ${finding.id}: ${finding.message}\n    replay: ${finding.replay}\n${finding.shrunk === null ? "" : `    shrunk: ${finding.shrunk.replay}\n`}`);
         process.exitCode = EXIT_PROBLEM;
       }
       process.stdout.write(`crash:  ${crashPath}\nreport: ${join(outDir, "report.html")}\n`);

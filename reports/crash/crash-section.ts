@@ -39,7 +39,7 @@ export function renderCrashSection(summary: CrashSummary): { id: string; title: 
     summary.findings.length === 0
       ? ""
       : `<h3>Findings (the first of each invariant)</h3>\n${summary.findings
-          .map((f) => `<div class="finding"><p><strong>invariant ${f.invariant}</strong> (${escapeHtml(f.check)}) at state <code>${escapeHtml(f.id)}</code>: ${escapeHtml(f.message)}</p><pre>${escapeHtml(f.replay)}</pre></div>`)
+          .map((f) => `<div class="finding"><p><strong>invariant ${f.invariant}</strong> (${escapeHtml(f.check)}) at state <code>${escapeHtml(f.id)}</code>: ${escapeHtml(f.message)}</p><pre>${escapeHtml(f.replay)}</pre>${f.shrunk === null ? "" : `<p>Shrunk to <code>${escapeHtml(f.shrunk.id)}</code> (${f.shrunk.survivingAfter} of ${f.shrunk.survivingBefore} surviving writes, ${f.shrunk.checks} checks):</p><pre>${escapeHtml(f.shrunk.replay)}</pre>`}</div>`)
           .join("\n")}`;
   return { id: "crash", title: "Crash campaign", bodyHtml: `${verdict}\n${facts}\n${byInvariant}\n${findings}` };
 }

@@ -5,6 +5,7 @@ import { StateChecker, type CheckOutcome } from "./check-state.js";
 import { pendingAt, sampleStateAt, statesAt } from "./enumerate.js";
 import { CrashOracle } from "./oracle.js";
 import { recordRun, type Recording } from "./record.js";
+import { shrinkState } from "./shrink.js";
 import { formatStateId, type CrashStateSpec, type TearSpec } from "./state-id.js";
 
 export type CrashMode = "exhaustive" | "sample";
@@ -38,6 +39,8 @@ export interface CrashFinding {
   readonly tear: TearSpec | null;
   readonly seed: string;
   readonly replay: string;
+  /** The same crash point with the fewest surviving writes (and no tear, if it is not needed) that still breaks the invariant. */
+  readonly shrunk: { readonly id: string; readonly replay: string; readonly survivingBefore: number; readonly survivingAfter: number; readonly checks: number } | null;
 }
 
 export const DEFAULT_SAMPLE_STATES = 1000;
@@ -110,6 +113,9 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       byInvariant.set(outcome.invariant, count);
       if (count <= FINDINGS_KEPT_PER_INVARIANT) {
         const id = formatStateId(state);
+        // The first finding of each invariant is shrunk; the rest are kept as found.
+        const shrunk = count === 1 ? shrinkState(checker, state, outcome.invariant) : undefined;
+        const shrunkId = shrunk === undefined ? undefined : formatStateId(shrunk.state);
         findings.push({
           id,
           invariant: outcome.invariant,
@@ -120,6 +126,10 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
           tear: state.tear ?? null,
           seed: scenario.seed,
           replay: options.replayCommand(id),
+          shrunk:
+            shrunk === undefined || shrunkId === undefined
+              ? null
+              : { id: shrunkId, replay: options.replayCommand(shrunkId), survivingBefore: state.source.length + state.cache.length, survivingAfter: shrunk.state.source.length + shrunk.state.cache.length, checks: shrunk.checks },
         });
       }
     }

@@ -16,6 +16,11 @@ describe.each(BROKEN_ENGINES.map((broken) => [broken.name, broken] as const))("a
     // Replaying the id rebuilds the same state and fails the same check.
     const replayed = replayState(scenario, meta, parseStateId(finding.id), parts).outcome;
     expect(replayed).toEqual({ kind: "finding", invariant: finding.invariant, check: finding.check, message: finding.message });
+    // The shrunk state is no larger, and still breaks the same invariant when replayed.
+    expect(finding.shrunk).not.toBeNull();
+    expect(finding.shrunk!.survivingAfter).toBeLessThanOrEqual(finding.shrunk!.survivingBefore);
+    const shrunk = replayState(scenario, meta, parseStateId(finding.shrunk!.id), parts).outcome;
+    expect(shrunk).toMatchObject({ kind: "finding", invariant: finding.invariant });
     // A broken reader (decoder) records the same run as the correct engine, so the very same state can be held against it.
     if (parts.makePolicy === undefined) expect(replayState(scenario, meta, parseStateId(finding.id)).outcome.kind).not.toBe("finding");
   });
