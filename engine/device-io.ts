@@ -1,5 +1,5 @@
 import type { BlockDevice } from "../io/block-device.js";
-import type { Coroutine } from "../io/coroutine.js";
+import type { Coroutine, IoStep } from "../io/coroutine.js";
 import { Payload } from "../io/payload.js";
 import type { EngineCounters } from "./counters.js";
 
@@ -19,8 +19,30 @@ export class DeviceIo {
 
   // The steps are yielded here directly rather than through io/coroutine's helpers: one generator less per I/O on the hot path.
   *read(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
+    return (yield this.readStep(device, offsetBytes, lengthBytes)) as Payload;
+  }
+
+  /**
+   * The step of a counted read, for hot paths that yield it themselves (no
+   * generator per I/O): the caller is resumed with the read's Payload.
+   */
+  readStep(device: BlockDevice, offsetBytes: number, lengthBytes: number): IoStep {
     this.counters.deviceBytesRead += lengthBytes;
-    return (yield { kind: "io", device, request: { op: "read", offsetBytes, lengthBytes } }) as Payload;
+    return { kind: "io", device, request: { op: "read", offsetBytes, lengthBytes } };
+  }
+
+  /** The step of a counted write, for hot paths that yield it themselves. */
+  writeStep(device: BlockDevice, offsetBytes: number, payload: Payload, fua: boolean): IoStep {
+    this.counters.deviceBytesWritten += payload.lengthBytes;
+    return { kind: "io", device, request: { op: "write", offsetBytes, payload, fua } };
+  }
+
+  /** The step of a counted metadata sector write; `bytes` are fresh and never touched again once written. */
+  metadataWriteStep(sector: number, bytes: Uint8Array, fua: boolean): IoStep {
+    this.counters.metadataWrites++;
+    this.counters.metadataBytesWritten += bytes.length;
+    // Encoded sectors are fresh and never touched again once written.
+    return this.writeStep(this.cache, sector * this.metadataSectorBytes, Payload.handedOver(bytes), fua);
   }
 
   *readBytes(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Uint8Array> {
@@ -28,15 +50,11 @@ export class DeviceIo {
   }
 
   *write(device: BlockDevice, offsetBytes: number, payload: Payload, fua: boolean): Coroutine {
-    this.counters.deviceBytesWritten += payload.lengthBytes;
-    yield { kind: "io", device, request: { op: "write", offsetBytes, payload, fua } };
+    yield this.writeStep(device, offsetBytes, payload, fua);
   }
 
   *writeMetadata(sector: number, bytes: Uint8Array, fua: boolean): Coroutine {
-    this.counters.metadataWrites++;
-    this.counters.metadataBytesWritten += bytes.length;
-    // Encoded sectors are fresh and never touched again once written.
-    yield* this.write(this.cache, sector * this.metadataSectorBytes, Payload.handedOver(bytes), fua);
+    yield this.metadataWriteStep(sector, bytes, fua);
   }
 
   *flush(device: BlockDevice): Coroutine {

@@ -243,7 +243,7 @@ export class CofwEngine {
     for (let slot = 0; slot < SESSION_SLOTS; slot++) sequences.push(this.sessions.activeSequence(slot) ?? 0);
     const chunkSize = this.layout.geometry.chunkSizeBytes;
     const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
-    const data = yield* this.io.read(this.io.source, sourceChunk * chunkSize, lengthBytes);
+    const data = (yield this.io.readStep(this.io.source, sourceChunk * chunkSize, lengthBytes)) as Payload;
     const job: CopyJob = { chunk, sourceChunk, data, mask, sequences };
     yield* this.policy.commitCopy(this.metadata, job);
     this.counters.cofwCopies++;

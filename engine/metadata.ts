@@ -1,4 +1,4 @@
-import { all, waitFor, type Coroutine } from "../io/coroutine.js";
+import { all, waitFor, type Coroutine, type IoStep } from "../io/coroutine.js";
 import { Signal } from "../io/signal.js";
 import { Payload } from "../io/payload.js";
 import type { ChunkMap } from "./chunk-map.js";
@@ -53,6 +53,7 @@ export class Metadata {
   dlmCopy: 0 | 1 = 0;
   repositoryCopy: 0 | 1 = 0;
   metadataBitmapGeneration = 0;
+  private mapSectorEntries: Uint32Array | undefined;
 
   constructor(
     readonly layout: Layout,
@@ -69,7 +70,12 @@ export class Metadata {
   // ---- COFW data ------------------------------------------------------------
 
   *writeCopyData(chunk: number, data: Payload, fua: boolean): Coroutine {
-    yield* this.io.write(this.io.cache, cofwChunkOffsetBytes(this.layout, chunk), data, fua);
+    yield this.copyDataWriteStep(chunk, data, fua);
+  }
+
+  /** The write of a copy's data as a step, for policies that yield it themselves (one generator less per copy). */
+  copyDataWriteStep(chunk: number, data: Payload, fua: boolean): IoStep {
+    return this.io.writeStep(this.io.cache, cofwChunkOffsetBytes(this.layout, chunk), data, fua);
   }
 
   *flushCache(): Coroutine {
@@ -112,7 +118,9 @@ export class Metadata {
   encodeMapSector(mapSector: number): Uint8Array {
     const perSector = this.layout.entriesPerMapSector;
     const firstChunk = (mapSector - this.layout.mapFirstSector) * perSector;
-    const entries = new Uint32Array(perSector * SESSION_SLOTS);
+    // The encoder copies the entries into the sector, so one scratch array serves every encode.
+    const entries = (this.mapSectorEntries ??= new Uint32Array(perSector * SESSION_SLOTS));
+    entries.fill(0);
     const live = this.sessions.liveSequences;
     // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
     const group = this.map.group(firstChunk);

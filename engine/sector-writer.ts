@@ -37,14 +37,14 @@ export class SectorWriter {
       return;
     }
     state.writing = true;
-    yield* this.io.writeMetadata(sector, encode(), fua);
+    yield this.io.metadataWriteStep(sector, encode(), fua);
     // Serve the requests that arrived during the write, one write per round.
     while (state.next !== undefined) {
       const round = state.next;
       const roundFua = state.nextFua;
       state.next = undefined;
       state.nextFua = false;
-      yield* this.io.writeMetadata(sector, encode(), roundFua);
+      yield this.io.metadataWriteStep(sector, encode(), roundFua);
       round.fire();
     }
     state.writing = false;

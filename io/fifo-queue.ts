@@ -11,6 +11,11 @@ export class FifoQueue<T> {
     return this.items.length - this.head;
   }
 
+  /** The oldest item, left in place; undefined when empty. */
+  peek(): T | undefined {
+    return this.head === this.items.length ? undefined : this.items[this.head];
+  }
+
   push(item: T): void {
     this.items.push(item);
   }

@@ -1,5 +1,6 @@
 import type { Coroutine } from "../io/coroutine.js";
 import { CoroutineRunner } from "../io/coroutine-runner.js";
+import { FifoQueue } from "../io/fifo-queue.js";
 import { SimulationError, KernelUsageError } from "./errors.js";
 import { EventQueue, orderKey, MIN_PRIORITY, MAX_PRIORITY, type QueuedEvent } from "./event-queue.js";
 
@@ -21,6 +22,13 @@ export type RunOutcome = "idle" | "time" | "condition";
  */
 export class Kernel {
   private readonly queue = new EventQueue();
+  /**
+   * Events due now at the default priority (process resumptions, zero-latency
+   * completions: most events) skip the heap. They are already in (time,
+   * order key) order, since the clock is theirs and sequences grow; the loop
+   * takes whichever of this lane's head and the heap's top comes first.
+   */
+  private readonly nowLane = new FifoQueue<QueuedEvent>();
   private sequence = 0;
   private currentNs = 0;
   private running = false;
@@ -47,7 +55,7 @@ export class Kernel {
   }
 
   get pendingEventCount(): number {
-    return this.queue.size;
+    return this.queue.size + this.nowLane.size;
   }
 
   schedule(delayNs: number, callback: () => void, priority = 0): EventHandle {
@@ -98,14 +106,19 @@ export class Kernel {
 
   private loop(untilNs: number, until: (() => boolean) | undefined): RunOutcome {
     const queue = this.queue;
+    const nowLane = this.nowLane;
     for (;;) {
-      const next = queue.peek();
+      const queued = queue.peek();
+      const due = nowLane.peek();
+      const fromLane = due !== undefined && (queued === undefined || due.timeNs < queued.timeNs || (due.timeNs === queued.timeNs && due.orderKey < queued.orderKey));
+      const next = fromLane ? due : queued;
       if (next === undefined) return "idle";
       if (next.timeNs > untilNs) {
         this.currentNs = untilNs;
         return "time";
       }
-      queue.pop();
+      if (fromLane) nowLane.shift();
+      else queue.pop();
       const callback = next.callback;
       if (callback === undefined) continue;
       next.callback = undefined;
@@ -127,7 +140,8 @@ export class Kernel {
       throw new KernelUsageError(`priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
     }
     const event: QueuedEvent = { timeNs, orderKey: orderKey(priority, this.sequence++), callback };
-    this.queue.push(event);
+    if (timeNs === this.currentNs && priority === 0) this.nowLane.push(event);
+    else this.queue.push(event);
     return event;
   }
 }

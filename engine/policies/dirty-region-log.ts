@@ -28,7 +28,7 @@ export class DirtyRegionLogPolicy implements CommitPolicy {
   constructor(readonly options: DirtyRegionLogOptions = { maxModifiedRegions: 64 }) {}
 
   *commitCopy(metadata: Metadata, job: CopyJob): Coroutine {
-    yield* metadata.writeCopyData(job.chunk, job.data, true);
+    yield metadata.copyDataWriteStep(job.chunk, job.data, true);
     metadata.markReady(job);
     metadata.noteMapChange(metadata.mapSectorOfChunk(job.sourceChunk));
     yield* all([metadata.writeRecordOf(job.chunk, true), metadata.ensureRegionModified(metadata.regionOfChunk(job.sourceChunk))]);

@@ -31,7 +31,7 @@ export class GroupCommitPolicy implements CommitPolicy {
   private busy = false;
 
   *commitCopy(metadata: Metadata, job: CopyJob): Coroutine {
-    yield* metadata.writeCopyData(job.chunk, job.data, false);
+    yield metadata.copyDataWriteStep(job.chunk, job.data, false);
     const batch = this.open;
     batch.jobs.push(job);
     if (this.busy) {

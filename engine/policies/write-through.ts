@@ -20,7 +20,7 @@ export class WriteThroughPolicy implements CommitPolicy {
   readonly name = "write-through";
 
   *commitCopy(metadata: Metadata, job: CopyJob): Coroutine {
-    yield* metadata.writeCopyData(job.chunk, job.data, true);
+    yield metadata.copyDataWriteStep(job.chunk, job.data, true);
     metadata.markReady(job);
     yield* metadata.ensureRegionInitialized(metadata.regionOfChunk(job.sourceChunk));
     yield* all([metadata.writeRecordOf(job.chunk, true), metadata.writeMapSector(metadata.mapSectorOfChunk(job.sourceChunk), true)]);

@@ -29,6 +29,27 @@ interface Bucket {
   readonly extents: Extent[];
 }
 
+/**
+ * Buckets are kept in pages of this many consecutive buckets, one map entry
+ * per page: a map of millions of entries costs a hash-table probe into cold
+ * memory on every access and a rehash as it grows, while neighbouring buckets
+ * (a chunk's copy, a region's sectors) share a page. A page of a sparse store
+ * holding one bucket costs a 16-slot array more than a map entry would.
+ */
+const PAGE_BUCKETS = 16;
+
+/** Up to PAGE_BUCKETS buckets, owned like buckets are (see Bucket): shared after `clone()`, copied by the first writer. */
+interface Page {
+  readonly owner: object;
+  readonly buckets: Array<Bucket | undefined>;
+  /** Buckets present in this page. */
+  used: number;
+}
+
+function pageOf(bucketIndex: number): number {
+  return Math.floor(bucketIndex / PAGE_BUCKETS);
+}
+
 /** Read access to device contents, for callers that must not change them. */
 export interface ContentView {
   readonly unwrittenStamp: number | undefined;
@@ -54,8 +75,9 @@ export interface ContentStoreOptions {
  */
 export class ContentStore implements ContentView {
   readonly unwrittenStamp: number | undefined;
-  private buckets: Map<number, Bucket>;
-  /** Buckets carrying this token are this store's alone (see Bucket). */
+  private pages: Map<number, Page>;
+  private bucketTotal = 0;
+  /** Buckets and pages carrying this token are this store's alone (see Bucket). */
   private owner: object = {};
   private sortedKeysCache: number[] | undefined;
   private storedBytesTotal = 0;
@@ -67,7 +89,7 @@ export class ContentStore implements ContentView {
       throw new RangeError(`unwrittenStamp must be a safe integer, got ${unwrittenStamp}`);
     }
     this.unwrittenStamp = unwrittenStamp;
-    this.buckets = new Map();
+    this.pages = new Map();
   }
 
   get storedBytes(): number {
@@ -79,7 +101,12 @@ export class ContentStore implements ContentView {
   }
 
   get bucketCount(): number {
-    return this.buckets.size;
+    return this.bucketTotal;
+  }
+
+  private bucket(bucketIndex: number): Bucket | undefined {
+    const pageIndex = pageOf(bucketIndex);
+    return this.pages.get(pageIndex)?.buckets[bucketIndex - pageIndex * PAGE_BUCKETS];
   }
 
   write(offsetBytes: number, payload: Payload): void {
@@ -135,9 +162,9 @@ export class ContentStore implements ContentView {
     let position = offsetBytes;
     const firstBucket = Math.floor(offsetBytes / CONTENT_BUCKET_BYTES);
     const lastBucket = Math.floor((endBytes - 1) / CONTENT_BUCKET_BYTES);
-    if (lastBucket - firstBucket <= 4 * this.buckets.size + 64) {
+    if (lastBucket - firstBucket <= 4 * this.bucketTotal + 64) {
       for (let bucketIndex = firstBucket; bucketIndex <= lastBucket; bucketIndex++) {
-        const bucket = this.buckets.get(bucketIndex);
+        const bucket = this.bucket(bucketIndex);
         if (bucket !== undefined) position = this.readBucket(out, bucketIndex, bucket.extents, position, endBytes);
       }
     } else {
@@ -146,7 +173,7 @@ export class ContentStore implements ContentView {
       for (let i = lowerBound(keys, firstBucket); i < keys.length; i++) {
         const bucketIndex = keys[i] as number;
         if (bucketIndex > lastBucket) break;
-        position = this.readBucket(out, bucketIndex, (this.buckets.get(bucketIndex) as Bucket).extents, position, endBytes);
+        position = this.readBucket(out, bucketIndex, (this.bucket(bucketIndex) as Bucket).extents, position, endBytes);
       }
     }
     if (position < endBytes) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, endBytes - position));
@@ -174,8 +201,9 @@ export class ContentStore implements ContentView {
   /** An independent copy; buckets are shared until either copy writes to them. */
   clone(): ContentStore {
     const copy = new ContentStore(this.unwrittenStamp === undefined ? {} : { unwrittenStamp: this.unwrittenStamp });
-    copy.buckets = new Map(this.buckets);
-    // Every existing bucket is now shared: neither store may change it in place.
+    copy.pages = new Map(this.pages);
+    copy.bucketTotal = this.bucketTotal;
+    // Every existing page and bucket is now shared: neither store may change it in place.
     this.owner = {};
     copy.sortedKeysCache = this.sortedKeysCache;
     copy.storedBytesTotal = this.storedBytesTotal;
@@ -187,7 +215,7 @@ export class ContentStore implements ContentView {
   forEachExtent(visit: (offsetBytes: number, segment: Segment) => void): void {
     for (const bucketIndex of this.sortedKeys()) {
       const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
-      for (const extent of (this.buckets.get(bucketIndex) as Bucket).extents) visit(bucketBase + extent.startBytes, extent.segment);
+      for (const extent of (this.bucket(bucketIndex) as Bucket).extents) visit(bucketBase + extent.startBytes, extent.segment);
     }
   }
 
@@ -209,17 +237,24 @@ export class ContentStore implements ContentView {
 
   /** Replaces [fromBytes, toBytes) of one bucket with `pieces` (already sorted, within that range). */
   private replaceRange(bucketIndex: number, fromBytes: number, toBytes: number, pieces: Extent[]): void {
-    let bucket = this.buckets.get(bucketIndex);
+    const pageIndex = pageOf(bucketIndex);
+    const slot = bucketIndex - pageIndex * PAGE_BUCKETS;
+    let page = this.pages.get(pageIndex);
+    let bucket = page?.buckets[slot];
     if (bucket === undefined) {
       if (pieces.length === 0) return;
-      this.buckets.set(bucketIndex, { owner: this.owner, extents: pieces });
+      page = this.ownPage(pageIndex, page);
+      page.buckets[slot] = { owner: this.owner, extents: pieces };
+      page.used++;
+      this.bucketTotal++;
       this.sortedKeysCache = undefined;
       this.account(pieces, 1);
       return;
     }
     if (bucket.owner !== this.owner) {
       bucket = { owner: this.owner, extents: bucket.extents.slice() };
-      this.buckets.set(bucketIndex, bucket);
+      page = this.ownPage(pageIndex, page);
+      page.buckets[slot] = bucket;
     }
     const extents = bucket.extents;
     // [first, last) are the extents that overlap the range; the pieces replace them.
@@ -255,9 +290,20 @@ export class ContentStore implements ContentView {
     this.mergeAt(extents, first + replacement.length);
     this.mergeAt(extents, first);
     if (extents.length === 0) {
-      this.buckets.delete(bucketIndex);
+      const owned = this.ownPage(pageIndex, page);
+      owned.buckets[slot] = undefined;
+      if (--owned.used === 0) this.pages.delete(pageIndex);
+      this.bucketTotal--;
       this.sortedKeysCache = undefined;
     }
+  }
+
+  /** The page, made this store's own (copied if shared, created if missing) so that it may be changed in place. */
+  private ownPage(pageIndex: number, page: Page | undefined): Page {
+    if (page !== undefined && page.owner === this.owner) return page;
+    const owned: Page = page === undefined ? { owner: this.owner, buckets: new Array<Bucket | undefined>(PAGE_BUCKETS).fill(undefined), used: 0 } : { owner: this.owner, buckets: page.buckets.slice(), used: page.used };
+    this.pages.set(pageIndex, owned);
+    return owned;
   }
 
   /** Merges extents[index - 1] and extents[index] when the second continues the first. */
@@ -287,7 +333,14 @@ export class ContentStore implements ContentView {
   }
 
   private sortedKeys(): number[] {
-    if (this.sortedKeysCache === undefined) this.sortedKeysCache = [...this.buckets.keys()].sort((a, b) => a - b);
+    if (this.sortedKeysCache === undefined) {
+      const keys: number[] = [];
+      for (const pageIndex of [...this.pages.keys()].sort((a, b) => a - b)) {
+        const buckets = (this.pages.get(pageIndex) as Page).buckets;
+        for (let slot = 0; slot < PAGE_BUCKETS; slot++) if (buckets[slot] !== undefined) keys.push(pageIndex * PAGE_BUCKETS + slot);
+      }
+      this.sortedKeysCache = keys;
+    }
     return this.sortedKeysCache;
   }
 }
