@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "out/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "out/**", "coverage/**", ".stryker-tmp/**", "reports-mutation/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

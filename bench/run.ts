@@ -6,6 +6,7 @@ import { kernelFigures } from "./kernel-bench.js";
 import { memoryFigures } from "./memory-bench.js";
 import { wholeRunFigures } from "./whole-run-bench.js";
 import { sweepFigures } from "./sweep-bench.js";
+import { crashFigures } from "./crash-bench.js";
 
 /**
  * `npm run bench`: wall-clock throughput of the kernel and the engine, and
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   for (const figure of await memoryFigures()) report(figure);
   console.log("\n== whole run: bench/whole-run.yaml through the scenario runner (child process)");
   for (const figure of await wholeRunFigures()) report(figure);
+  console.log("\n== crash: the exhaustive campaign of each shipped crash scenario");
+  for (const figure of crashFigures()) report(figure);
   console.log("\n== sweep: 24 points of the quickstart with 1 and with 2 worker threads");
   for (const figure of await sweepFigures()) report(figure);
 

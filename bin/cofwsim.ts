@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerCrash } from "./commands/crash.js";
 import { registerGate } from "./commands/gate.js";
 import { registerImport } from "./commands/import.js";
 import { registerList } from "./commands/list.js";
@@ -23,6 +24,7 @@ registerList(program);
 registerSweep(program);
 registerMerge(program);
 registerGate(program);
+registerCrash(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

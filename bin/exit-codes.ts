@@ -1,3 +1,5 @@
+import { CrashScenarioError } from "../scenarios/crash/record.js";
+import { StateIdError } from "../scenarios/crash/state-id.js";
 import { EngineError } from "../engine/index.js";
 import { GateInputError } from "../reports/gate/errors.js";
 import { SweepError } from "../reports/sweep/errors.js";
@@ -14,7 +16,7 @@ export const EXIT_BAD_INPUT = 2;
 /** Bad input the user can fix (a scenario, a job file, a trace, an impossible geometry). */
 export function isBadInput(error: unknown): boolean {
   const cause = error instanceof SimulationError ? error.cause : error;
-  return cause instanceof ScenarioError || cause instanceof FioImportError || cause instanceof TraceParseError || cause instanceof TraceSourceError || cause instanceof EngineError || cause instanceof RangeError || cause instanceof GateInputError || cause instanceof SweepError;
+  return cause instanceof ScenarioError || cause instanceof FioImportError || cause instanceof TraceParseError || cause instanceof TraceSourceError || cause instanceof EngineError || cause instanceof RangeError || cause instanceof GateInputError || cause instanceof SweepError || cause instanceof CrashScenarioError || cause instanceof StateIdError;
 }
 
 /** The message to print for an error: the typed cause's own message, with the seed when the simulation failed. */

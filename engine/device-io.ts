@@ -5,10 +5,16 @@ import type { EngineCounters } from "./counters.js";
 
 /** The engine's only path to its devices: every byte is counted here. */
 export class DeviceIo {
+  /**
+   * `metadataSectorBytes` is the engine's metadata block (the geometry's
+   * sector size): a multiple of the Cache LU device's sector, so on a device
+   * with smaller sectors one metadata block spans several device sectors.
+   */
   constructor(
     readonly source: BlockDevice,
     readonly cache: BlockDevice,
     readonly counters: EngineCounters,
+    readonly metadataSectorBytes: number = cache.sectorSizeBytes,
   ) {}
 
   // The steps are yielded here directly rather than through io/coroutine's helpers: one generator less per I/O on the hot path.
@@ -35,7 +41,8 @@ export class DeviceIo {
   metadataWriteStep(sector: number, bytes: Uint8Array, fua: boolean): IoStep {
     this.counters.metadataWrites++;
     this.counters.metadataBytesWritten += bytes.length;
-    return this.writeStep(this.cache, sector * this.cache.sectorSizeBytes, Payload.handedOver(bytes), fua);
+    // Encoded sectors are fresh and never touched again once written.
+    return this.writeStep(this.cache, sector * this.metadataSectorBytes, Payload.handedOver(bytes), fua);
   }
 
   *readBytes(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Uint8Array> {

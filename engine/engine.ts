@@ -70,7 +70,7 @@ export class CofwEngine {
   }
 
   static assemble(layout: Layout, source: BlockDevice, cache: BlockDevice, sessions: Sessions, policy: CommitPolicy, counters: EngineCounters = zeroCounters()): EngineParts {
-    const io = new DeviceIo(source, cache, counters);
+    const io = new DeviceIo(source, cache, counters, layout.geometry.sectorSizeBytes);
     const chunks = new ChunkTable(layout);
     const map = new ChunkMap(layout.entriesPerMapSector);
     const metadata = new Metadata(layout, io, chunks, map, sessions);
@@ -341,7 +341,8 @@ export class CofwEngine {
     this.slotCommitBusy = busy;
     try {
       const next = build();
-      yield* this.metadata.commitSlots(next);
+      if (this.policy.commitSlots === undefined) yield* this.metadata.commitSlots(next);
+      else yield* this.policy.commitSlots(this.metadata, next, endedSlots.length > 0);
       this.sessions.nextSequence = next.nextSequence;
       next.slots.forEach((record, slot) => this.sessions.setSlot(slot, record.state, record.sequence, record.endReason));
       if (endedSlots.length > 0) this.releaseSlots(endedSlots);

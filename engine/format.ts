@@ -5,6 +5,7 @@ import { zeroCounters } from "./counters.js";
 import { CofwEngine } from "./engine.js";
 import { FORMAT_VERSION, encodeDlmMetadata, encodeHeader, encodeMetadataBitmap, encodeRepositoryMetadata, encodeToc, tocOf } from "./on-disk/codec.js";
 import { computeLayout } from "./on-disk/layout.js";
+import { GeometryError } from "./errors.js";
 import type { CommitPolicy } from "./policies/commit-policy.js";
 import { Sessions } from "./sessions.js";
 
@@ -12,6 +13,13 @@ export interface FormatOptions {
   readonly chunkSizeBytes: number;
   readonly regionSizeBytes: number;
   readonly policy: CommitPolicy;
+  /**
+   * The metadata block size (512 or 4096), by default the Cache LU device's
+   * sector size. A larger block than the device's sector is allowed; the
+   * engine then relies on the device writing a block atomically, and a torn
+   * block is detected by its check bits and refused at mount.
+   */
+  readonly sectorSizeBytes?: number;
 }
 
 /**
@@ -24,8 +32,12 @@ export interface FormatOptions {
  * says they are empty, so formatting costs the same for any Source LU size.
  */
 export function* formatCacheLu(source: BlockDevice, cache: BlockDevice, options: FormatOptions): Coroutine<CofwEngine> {
+  const sectorSizeBytes = options.sectorSizeBytes ?? cache.sectorSizeBytes;
+  if (sectorSizeBytes % cache.sectorSizeBytes !== 0) {
+    throw new GeometryError(`metadata block of ${sectorSizeBytes} bytes is not a multiple of ${cache.name}'s ${cache.sectorSizeBytes}-byte sector`);
+  }
   const layout = computeLayout({
-    sectorSizeBytes: cache.sectorSizeBytes,
+    sectorSizeBytes,
     chunkSizeBytes: options.chunkSizeBytes,
     regionSizeBytes: options.regionSizeBytes,
     sourceCapacityBytes: source.capacityBytes,

@@ -325,13 +325,15 @@ export class Metadata {
    * Commit order: write the new slots into the copy that is *not* current
    * (FUA), then flip the metadata bitmap sector to it (FUA). A crash before the
    * flip leaves the old copy current; the flip is one sector, so it is atomic.
+   * `fua` false leaves both in the volatile cache: only for a caller that
+   * makes them durable itself before relying on them.
    */
-  *commitSlots(next: DlmMetadata): Coroutine {
+  *commitSlots(next: DlmMetadata, fua = true): Coroutine {
     const target: 0 | 1 = this.dlmCopy === 0 ? 1 : 0;
     const generation = this.metadataBitmapGeneration + 1;
-    yield* this.io.writeMetadata(this.layout.dlmMetadataSectors[target], encodeDlmMetadata(this.layout, target, generation, next), true);
+    yield* this.io.writeMetadata(this.layout.dlmMetadataSectors[target], encodeDlmMetadata(this.layout, target, generation, next), fua);
     this.dlmCopy = target;
-    yield* this.writeMetadataBitmap();
+    yield* this.writeMetadataBitmap(fua);
   }
 
   *commitRepository(metadata: RepositoryMetadata): Coroutine {
@@ -342,9 +344,9 @@ export class Metadata {
     yield* this.writeMetadataBitmap();
   }
 
-  private *writeMetadataBitmap(): Coroutine {
+  private *writeMetadataBitmap(fua = true): Coroutine {
     this.metadataBitmapGeneration++;
     const bitmap = { currentDlmCopy: this.dlmCopy, currentRepositoryCopy: this.repositoryCopy };
-    yield* this.io.writeMetadata(this.layout.metadataBitmapSector, encodeMetadataBitmap(this.layout, this.metadataBitmapGeneration, bitmap), true);
+    yield* this.io.writeMetadata(this.layout.metadataBitmapSector, encodeMetadataBitmap(this.layout, this.metadataBitmapGeneration, bitmap), fua);
   }
 }

@@ -7,9 +7,12 @@ import { MountError } from "./errors.js";
 import type { CommitPolicy } from "./policies/commit-policy.js";
 import { scanCacheLu, type Finding, type ScanResult } from "./scan.js";
 import { Sessions } from "./sessions.js";
+import type { MetadataDecoder } from "./on-disk/decoder.js";
 
 export interface MountOptions {
   readonly policy: CommitPolicy;
+  /** How metadata blocks are read; the reference decoder unless told otherwise (see MetadataDecoder). */
+  readonly decoder?: MetadataDecoder;
 }
 
 const REASON_BY_CODE: Record<string, MountError["reason"]> = {
@@ -38,7 +41,7 @@ export class RecoveryRefused extends MountError {
  */
 export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: MountOptions): Coroutine<CofwEngine> {
   const counters = zeroCounters();
-  const scan: ScanResult = yield* scanCacheLu(new DeviceIo(source, cache, counters), source);
+  const scan: ScanResult = yield* scanCacheLu(new DeviceIo(source, cache, counters), source, options.decoder);
   if (scan.findings.some((f) => f.severity === "fatal")) throw new RecoveryRefused(scan.findings);
   const { layout, dlm, entries, chunkSources, chunkMasks, regionInitialized, regionModified, reclaimableChunks } = scan;
   if (!layout || !dlm || !entries || !chunkSources || !chunkMasks || !regionInitialized || !regionModified || !reclaimableChunks) {

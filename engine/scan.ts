@@ -4,14 +4,6 @@ import type { DeviceIo } from "./device-io.js";
 import { GeometryError } from "./errors.js";
 import {
   FORMAT_VERSION,
-  decodeDlmMetadata,
-  decodeHeader,
-  decodeMapSector,
-  decodeMetadataBitmap,
-  decodeRecord,
-  decodeRegionBitmapSector,
-  decodeRepositoryMetadata,
-  decodeToc,
   emptyRecord,
   tocOf,
   type AllocationRecord,
@@ -20,6 +12,7 @@ import {
   type RegionBitmapKind,
   type RepositoryMetadata,
 } from "./on-disk/codec.js";
+import { REFERENCE_DECODER, type MetadataDecoder } from "./on-disk/decoder.js";
 import { SESSION_SLOTS, computeLayout, regionOf, type Layout } from "./on-disk/layout.js";
 
 /**
@@ -69,14 +62,17 @@ export interface ScanResult {
 
 const READ_BATCH_BYTES = 1024 * 1024;
 
-export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Coroutine<ScanResult> {
+export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, decoder: MetadataDecoder = REFERENCE_DECODER): Coroutine<ScanResult> {
+  const { decodeHeader, decodeToc, decodeMetadataBitmap, decodeDlmMetadata, decodeRepositoryMetadata, decodeRegionBitmapSector, decodeRecord, decodeMapSector } = decoder;
   const cache = io.cache;
   const findings: Finding[] = [];
   let bytesRead = 0;
   const fatal = (code: string, invariant: number, message: string) => findings.push({ severity: "fatal", code, invariant, message });
   const repairable = (code: string, invariant: number, message: string) => findings.push({ severity: "repairable", code, invariant, message });
+  /** Reads are in units of the metadata block once the header gives it; the device's sector until then. */
+  let unitBytes = cache.sectorSizeBytes;
   function* readSectors(firstSector: number, count: number): Coroutine<Uint8Array> {
-    const sector = cache.sectorSizeBytes;
+    const sector = unitBytes;
     const out = new Uint8Array(count * sector);
     for (let done = 0; done < count; ) {
       const batch = Math.min(count - done, Math.max(1, Math.floor(READ_BATCH_BYTES / sector)));
@@ -107,7 +103,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Cor
   }
   const geometry = header.value.geometry;
   const mismatches: string[] = [];
-  if (geometry.sectorSizeBytes !== cache.sectorSizeBytes) mismatches.push(`sector size ${geometry.sectorSizeBytes} vs device ${cache.sectorSizeBytes}`);
+  if (geometry.sectorSizeBytes % cache.sectorSizeBytes !== 0) mismatches.push(`metadata block ${geometry.sectorSizeBytes} is not a multiple of the device's ${cache.sectorSizeBytes}-byte sector`);
   if (geometry.cacheCapacityBytes !== cache.capacityBytes) mismatches.push(`Cache LU capacity ${geometry.cacheCapacityBytes} vs device ${cache.capacityBytes}`);
   if (source !== undefined && geometry.sourceCapacityBytes !== source.capacityBytes) {
     mismatches.push(`Source LU capacity ${geometry.sourceCapacityBytes} vs device ${source.capacityBytes}`);
@@ -124,6 +120,8 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined): Cor
     fatal("header-geometry", 5, `${cache.name}: header holds an impossible geometry: ${error.message}`);
     return done({ header: header.value });
   }
+
+  unitBytes = layout.geometry.sectorSizeBytes;
 
   // 2. Table of contents.
   const toc = decodeToc(layout, yield* readSectors(layout.tocSector, 1));

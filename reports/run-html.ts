@@ -30,6 +30,8 @@ export interface RunHtmlInput {
   readonly charts: readonly RenderedChart[];
   /** Names of the CSV files written beside the report, listed so readers know they exist. */
   readonly csvFiles: readonly string[];
+  /** Further sections (already markup), placed after "The run": a crash campaign's, for one. */
+  readonly extraSections?: ReadonlyArray<{ readonly id: string; readonly title: string; readonly bodyHtml: string }>;
 }
 
 /** `titleHtml` and `bodyHtml` are markup already: every caller escapes the text it puts in them. */
@@ -52,11 +54,12 @@ export function renderRunHtml(input: RunHtmlInput): string {
     `<header>\n<h1>cofwsim report: ${escapeHtml(manifest.scenario.name)}</h1>\n<p>seed ${escapeHtml(manifest.seed)} · cofwsim ${escapeHtml(manifest.cofwsimVersion)} · scenario sha256 <code>${escapeHtml(manifest.scenario.contentHash.slice(0, 16))}</code>…</p>\n</header>`,
   );
   parts.push(
-    `<nav><a href="#run">run</a><a href="#headline">headline</a><a href="#sessions">sessions</a><a href="#notes">notes and problems</a><a href="#charts">charts</a><a href="#scenario">scenario</a><a href="#wall">wall clock</a></nav>`,
+    `<nav><a href="#run">run</a>${(input.extraSections ?? []).map((extra) => `<a href="#${escapeHtml(extra.id)}">${escapeHtml(extra.id)}</a>`).join("")}<a href="#headline">headline</a><a href="#sessions">sessions</a><a href="#notes">notes and problems</a><a href="#charts">charts</a><a href="#scenario">scenario</a><a href="#wall">wall clock</a></nav>`,
   );
   const problemCount = results.problems.length;
   if (problemCount > 0) parts.push(`<p class="problems" id="problems-banner">This run found ${problemCount} problem${problemCount === 1 ? "" : "s"} and exits 1: <a href="#notes">see them below</a>.</p>`);
   parts.push(section("run", "The run", htmlFacts(manifestRows(results, timeSeries))));
+  for (const extra of input.extraSections ?? []) parts.push(section(extra.id, escapeHtml(extra.title), extra.bodyHtml));
   parts.push(
     section(
       "headline",

@@ -5,7 +5,7 @@ import type { TimeSeries } from "../scenarios/runner/time-series.js";
 import { RUN_CHARTS } from "./charts/index.js";
 import { runCsvTables, toCsv } from "./csv.js";
 import { renderSvg } from "./render-svg.js";
-import { renderRunHtml, type RenderedChart } from "./run-html.js";
+import { renderRunHtml, type RenderedChart, type RunHtmlInput } from "./run-html.js";
 import { renderRunMarkdown } from "./run-markdown.js";
 
 export interface RunReportInput {
@@ -16,6 +16,8 @@ export interface RunReportInput {
   readonly wall: WallFigures;
   /** The `--set` overrides applied on top of the file, shown under its text (the file alone is not what ran). */
   readonly overrides?: readonly string[];
+  /** Further report.html sections (see RunHtmlInput). */
+  readonly extraSections?: RunHtmlInput["extraSections"];
 }
 
 /**
@@ -56,6 +58,7 @@ export async function writeRunReport(dir: string, input: RunReportInput): Promis
       wall: input.wall,
       charts,
       csvFiles: tables.map((table) => table.fileName),
+      ...(input.extraSections === undefined ? {} : { extraSections: input.extraSections }),
     }),
   );
   await write("summary.md", renderRunMarkdown(input));

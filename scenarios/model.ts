@@ -78,6 +78,8 @@ export interface EngineSpec {
   readonly chunkSizeBytes: number;
   readonly regionSizeBytes: number;
   readonly commitPolicy: CommitPolicyName;
+  /** The engine's metadata block when it differs from the Cache LU's sector size. */
+  readonly metadataBlockBytes?: number;
 }
 
 // ---- workloads ----------------------------------------------------------------
@@ -156,10 +158,12 @@ export type WorkloadSpec = JobSpec | TraceSpec | FioFileSpec;
 /** When something happens: at a simulated time, or once the host has completed this many I/Os. */
 export type Trigger = { readonly atNs: number } | { readonly afterHostIos: number };
 
+export type SessionAction = "start" | "stop" | "replace" | "rollback";
+
 export interface SessionEvent {
   readonly trigger: Trigger;
   /** "replace" starts a new session in an occupied slot. */
-  readonly action: "start" | "stop" | "replace" | "rollback";
+  readonly action: SessionAction;
   readonly slot: number;
 }
 

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { SingleBar } from "cli-progress";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
 import { runScenario } from "../../scenarios/runner/run-scenario.js";
 import type { WallFigures } from "../../scenarios/runner/results.js";
@@ -10,29 +9,12 @@ import { DEFAULT_SCENARIO } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { formatRunSummary } from "../run-summary.js";
 import { VERSION } from "../version.js";
+import { progressBar } from "../progress.js";
 
 interface RunOptions {
   readonly seed?: string;
   readonly out?: string;
   readonly set: string[];
-}
-
-/** A progress bar on stderr, only on a terminal, and only once the run has taken a second. */
-function progressBar(): { update: (fraction: number) => void; stop: () => void } {
-  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined };
-  const startNs = process.hrtime.bigint();
-  let bar: SingleBar | undefined;
-  return {
-    update: (fraction) => {
-      if (bar === undefined) {
-        if (process.hrtime.bigint() - startNs < 1_000_000_000n) return;
-        bar = new SingleBar({ stream: process.stderr, format: "simulating [{bar}] {percentage}% | eta {eta}s", hideCursor: true });
-        bar.start(100, 0);
-      }
-      bar.update(Math.round(fraction * 100));
-    },
-    stop: () => bar?.stop(),
-  };
 }
 
 export function registerRun(program: Command): void {
@@ -49,7 +31,7 @@ export function registerRun(program: Command): void {
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const scenarioBytes = readFileSync(path);
       process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);
-      const bar = progressBar();
+      const bar = progressBar("simulating [{bar}] {percentage}% | eta {eta}s");
       const wallStartNs = process.hrtime.bigint();
       let peakRssBytes = process.memoryUsage().rss;
       const { results, timeSeries, kernel } = runScenario(

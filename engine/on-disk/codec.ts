@@ -52,6 +52,11 @@ function seal(bytes: Uint8Array, view: DataView): Uint8Array {
   return bytes;
 }
 
+/** Recomputes a framed block's check bits in place (tools that build or repair images). */
+export function sealSector(bytes: Uint8Array): Uint8Array {
+  return seal(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
 /** Checks a sector's frame; returns its body view or the problem. */
 export function checkFrame(bytes: Uint8Array, magic: MagicName, location: number): { view: DataView; generation: number } | SectorProblem {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

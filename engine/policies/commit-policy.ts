@@ -1,5 +1,6 @@
 import type { Coroutine } from "../../io/coroutine.js";
 import type { CopyJob, Metadata } from "../metadata.js";
+import type { DlmMetadata } from "../on-disk/codec.js";
 
 /**
  * When and how a copy's data and metadata reach the Cache LU. The engine
@@ -18,4 +19,12 @@ export interface CommitPolicy {
   onHostFlush(metadata: Metadata): Coroutine;
   /** Before a clean unmount: everything lazily kept must reach disk. */
   onUnmount(metadata: Metadata): Coroutine;
+  /**
+   * Persists a new slot table (a start, stop, replacement or termination).
+   * On return it must be durable: the engine then acknowledges the change
+   * and, when `endsSessions`, frees the copies that served only the ended
+   * sessions, which new copies may overwrite at once. Optional: without it
+   * the engine writes the table durably itself (Metadata.commitSlots).
+   */
+  commitSlots?(metadata: Metadata, next: DlmMetadata, endsSessions: boolean): Coroutine;
 }

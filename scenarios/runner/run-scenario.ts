@@ -3,10 +3,11 @@ import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
 import type { BlockDevice } from "../../io/block-device.js";
-import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine } from "../../engine/index.js";
+import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine, type CommitPolicy, type MetadataDecoder } from "../../engine/index.js";
 import type { Scenario, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
-import { buildDevices } from "./build-devices.js";
+import { buildDevices, type BuiltDevices } from "./build-devices.js";
+import type { HostEventSink } from "./host-events.js";
 import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
 import type { RunResults, SessionRecord } from "./results.js";
@@ -17,6 +18,24 @@ export interface RunHooks {
   readonly onProgress?: (fraction: number) => void;
   /** Sees the kernel before the run starts (trace hashing in tests). */
   readonly observe?: (kernel: Kernel) => void;
+  /** Sees the devices once built (crash campaigns read their write logs). */
+  readonly observeDevices?: (devices: BuiltDevices) => void;
+  /** Keep every device's write log (crash campaigns). */
+  readonly recordDeviceLog?: boolean;
+  /** Told of every host-level submission and acknowledgement (crash oracles). */
+  readonly hostEvents?: HostEventSink;
+  /** The engine's pluggable parts; by default the scenario's commit policy and the reference decoder. Tests hand in broken ones. */
+  readonly engineParts?: EngineParts;
+}
+
+export interface EngineParts {
+  readonly makePolicy?: () => CommitPolicy;
+  readonly decoder?: MetadataDecoder;
+}
+
+/** The commit policy a run's engines use: the one handed in, or the scenario's. */
+export function policyFor(scenario: Scenario, parts: EngineParts | undefined): CommitPolicy {
+  return parts?.makePolicy?.() ?? makeCommitPolicy(scenario.engine.commitPolicy);
 }
 
 export interface RunMeta {
@@ -45,19 +64,27 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const kernel = new Kernel(scenario.seed);
   hooks.observe?.(kernel);
   const rng = Rng.root(scenario.seed);
-  const devices = buildDevices(scenario.devices, kernel, rng, { recordLog: false });
+  const devices = buildDevices(scenario.devices, kernel, rng, { recordLog: hooks.recordDeviceLog ?? false });
+  hooks.observeDevices?.(devices);
+  const events = hooks.hostEvents;
   const notes: string[] = [];
   const problems: string[] = [];
 
   let engine: CofwEngine | undefined;
   kernel.spawn(
-    formatCacheLu(devices.source, devices.cache, { chunkSizeBytes: scenario.engine.chunkSizeBytes, regionSizeBytes: scenario.engine.regionSizeBytes, policy: makeCommitPolicy(scenario.engine.commitPolicy) }),
+    formatCacheLu(devices.source, devices.cache, {
+      chunkSizeBytes: scenario.engine.chunkSizeBytes,
+      regionSizeBytes: scenario.engine.regionSizeBytes,
+      policy: policyFor(scenario, hooks.engineParts),
+      ...(scenario.engine.metadataBlockBytes === undefined ? {} : { sectorSizeBytes: scenario.engine.metadataBlockBytes }),
+    }),
     "format",
     (e) => (engine = e),
   );
   kernel.runUntilIdle();
   if (engine === undefined) throw new Error(`format did not finish (seed ${scenario.seed})`);
   const cofw = engine;
+  events?.formatted();
   const readyNs = kernel.nowNs;
   const windowStartNs = readyNs + scenario.measurement.warmupNs;
 
@@ -98,10 +125,12 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const sessionOp = function* (event: SessionEvent): Coroutine {
     const record: SessionRecord = { action: event.action, slot: event.slot, requestedAtNs: kernel.nowNs - readyNs };
     sessionRecords.push(record);
+    const eventId = events?.sessionSubmitted(event.action, event.slot);
     try {
       if (event.action === "start" || event.action === "replace") record.sequence = yield* cofw.startSession(event.slot);
       else if (event.action === "stop") yield* cofw.stopSession(event.slot);
       else yield* cofw.rollback(event.slot);
+      if (eventId !== undefined) events!.sessionAcked(eventId, record.sequence);
       record.doneAtNs = kernel.nowNs - readyNs;
       lastActivityNs = Math.max(lastActivityNs, kernel.nowNs);
     } catch (error) {
@@ -116,7 +145,12 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   let flushes = 0;
   const flush = () => {
     flushes++;
-    kernel.spawn(cofw.hostFlush(), `flush/${flushes}`);
+    kernel.spawn(events === undefined ? cofw.hostFlush() : recordedFlush(events), `flush/${flushes}`);
+  };
+  const recordedFlush = function* (sink: HostEventSink): Coroutine {
+    const id = sink.flushSubmitted();
+    yield* cofw.hostFlush();
+    sink.flushAcked(id);
   };
   const everyNs = scenario.flushes.everyNs;
   if (everyNs !== undefined) {
@@ -150,7 +184,13 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     const issueNs = kernel.nowNs;
     const direction = stats[io.kind];
     if (io.kind === "write") {
-      yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(nextStamp++, io.lengthBytes));
+      const stamp = nextStamp++;
+      if (events === undefined) yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(stamp, io.lengthBytes));
+      else {
+        const id = events.writeSubmitted(io.offsetBytes, io.lengthBytes, stamp);
+        yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(stamp, io.lengthBytes));
+        events.writeAcked(id);
+      }
     } else if (group.phantomSlot === undefined) {
       yield* cofw.hostRead(io.offsetBytes, io.lengthBytes);
     } else {
@@ -243,7 +283,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   }
   progress?.(1);
   cofw.assertConsistent();
-  const recovery = measureRecovery(kernel, devices.source, devices.cache, scenario);
+  const recovery = measureRecovery(kernel, devices.source, devices.cache, scenario, hooks.engineParts);
   if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped`);
 
   const windowEndNs = Math.max(windowStartNs, lastIssueNs);
@@ -294,10 +334,11 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
  * after a power loss that lost nothing. Its simulated time and the bytes it
  * read are what a restart would cost with this geometry and commit policy.
  */
-function measureRecovery(kernel: Kernel, source: BlockDevice, cache: BlockDevice, scenario: Scenario): { recoveryNs: number; bytesRead: number; regionsRebuilt: number } {
+function measureRecovery(kernel: Kernel, source: BlockDevice, cache: BlockDevice, scenario: Scenario, parts: EngineParts | undefined): { recoveryNs: number; bytesRead: number; regionsRebuilt: number } {
   const startNs = kernel.nowNs;
   let mounted: CofwEngine | undefined;
-  kernel.spawn(mountCacheLu(source, cache, { policy: makeCommitPolicy(scenario.engine.commitPolicy) }), "recovery", (engine) => (mounted = engine));
+  const decoder = parts?.decoder === undefined ? {} : { decoder: parts.decoder };
+  kernel.spawn(mountCacheLu(source, cache, { policy: policyFor(scenario, parts), ...decoder }), "recovery", (engine) => (mounted = engine));
   kernel.runUntilIdle();
   if (mounted === undefined) throw new Error(`recovery mount did not finish (seed ${scenario.seed})`);
   mounted.assertConsistent();

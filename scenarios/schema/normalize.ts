@@ -241,7 +241,14 @@ function engine(sink: ProblemSink, file: EngineFile | undefined, devicesSpec: De
     // Only a given region size can fail: the default (64KiB) is a multiple of every accepted sector size.
     sink.add([...at, file?.regionSize === undefined ? "regionSizeBytes" : "regionSize"], "the region size is not a whole number of the Cache LU's sectors", `a multiple of ${cacheSector} bytes`, bytes(regionSizeBytes));
   }
-  return { chunkSizeBytes, regionSizeBytes, commitPolicy: file?.commitPolicy ?? ENGINE_DEFAULTS.commitPolicy };
+  const metadataBlockBytes = either(sink, at, ["metadataBlock", file?.metadataBlock], ["metadataBlockBytes", file?.metadataBlockBytes]);
+  if (metadataBlockBytes !== undefined) {
+    const key = [...at, file?.metadataBlock === undefined ? "metadataBlockBytes" : "metadataBlock"];
+    if (metadataBlockBytes % cacheSector !== 0) sink.add(key, "the metadata block is not a whole number of the Cache LU's sectors", `a multiple of ${cacheSector} bytes`, bytes(metadataBlockBytes));
+    else if (regionSizeBytes % metadataBlockBytes !== 0) sink.add(key, "the region size is not a whole number of metadata blocks", `a divisor of the region size (${bytes(regionSizeBytes)})`, bytes(metadataBlockBytes));
+  }
+  const commitPolicy = file?.commitPolicy ?? ENGINE_DEFAULTS.commitPolicy;
+  return metadataBlockBytes === undefined || metadataBlockBytes === cacheSector ? { chunkSizeBytes, regionSizeBytes, commitPolicy } : { chunkSizeBytes, regionSizeBytes, commitPolicy, metadataBlockBytes };
 }
 
 // ---- workloads ----------------------------------------------------------------------

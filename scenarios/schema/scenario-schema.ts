@@ -350,6 +350,7 @@ const engineSchema = z
   .strictObject({
     ...sizeKeys("chunkSize", "Copy-on-first-write granularity: a power of two from 4KiB to 1MiB.", { check: chunkSizeCheck, default: formatSize(ENGINE_DEFAULTS.chunkSizeBytes) }),
     ...sizeKeys("regionSize", "Size of one chunk-map region on the Cache LU: a multiple of the cache's sector size.", { check: positiveSize, default: formatSize(ENGINE_DEFAULTS.regionSizeBytes) }),
+    ...sizeKeys("metadataBlock", "Size of one metadata block (512 or 4096), by default the Cache LU's sector size. A block larger than the device's sector is not written atomically: crash campaigns then tear it.", { check: sectorCheck }),
     commitPolicy: commitPolicies
       .optional()
       .describe(`When metadata reaches disk: ${COMMIT_POLICY_NAMES.join(", ")}. Default ${ENGINE_DEFAULTS.commitPolicy}.`),

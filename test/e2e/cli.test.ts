@@ -1,28 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cofwsim, fixtures, root, withTempDir } from "./cli-rig.js";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-/** Runs the built CLI as a user would (npm test builds dist/ first). */
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const cli = join(root, "dist/bin/cofwsim.js");
-const fixtures = join(root, "../shared/fixtures");
-
-function cofwsim(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function withTempDir<T>(body: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), "cofwsim-cli-"));
-  try {
-    return body(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** A small scenario around one workload (a YAML flow mapping): a session starts after `sessionAfterIos`, the run stops at `hostIos`. */
 function writeScenario(dir: string, workload: string, sessionAfterIos: number, hostIos: number): string {

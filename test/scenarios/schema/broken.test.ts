@@ -114,7 +114,7 @@ describe("broken scenario files", () => {
       return [];
     })();
     expect(problems).toEqual([
-      { file: "<--set>", line: 1, column: 8, path: "engine.flavor", message: "unknown key", expected: "one of the keys chunkSize, chunkSizeBytes, regionSize, regionSizeBytes, commitPolicy", found: '"flavor"' },
+      { file: "<--set>", line: 1, column: 8, path: "engine.flavor", message: "unknown key", expected: "one of the keys chunkSize, chunkSizeBytes, regionSize, regionSizeBytes, metadataBlock, metadataBlockBytes, commitPolicy", found: '"flavor"' },
     ]);
   });
 });

@@ -1,0 +1,139 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { runCampaign, replayState, type CrashMode } from "../../scenarios/crash/campaign.js";
+import { parseStateId } from "../../scenarios/crash/state-id.js";
+import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
+import { parseDurationNs } from "../../scenarios/schema/units.js";
+import { writeRunReport } from "../../reports/run-report.js";
+import { renderCrashSection, INVARIANT_TITLES } from "../../reports/crash/crash-section.js";
+import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
+import { EXIT_PROBLEM } from "../exit-codes.js";
+import { progressBar } from "../progress.js";
+import { VERSION } from "../version.js";
+
+export const DEFAULT_CRASH_SCENARIO = join(SHIPPED_SCENARIOS_DIR, "crash-write-through.yaml");
+
+interface CrashOptions {
+  readonly mode: CrashMode;
+  readonly budget?: number;
+  readonly time?: number;
+  readonly bound: number;
+  readonly subsets: number;
+  readonly seed?: string;
+  readonly out?: string;
+  readonly set: string[];
+  readonly replay?: string;
+}
+
+const positiveInteger = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got "${value}"`);
+  return n;
+};
+
+function parseTimeMs(value: string): number {
+  try {
+    return parseDurationNs(value, { bareNumbers: "reject", bareNumberHint: "write 60s or 5m" }) / 1e6;
+  } catch (error) {
+    throw new InvalidArgumentError(`--time: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The command line that reproduces one state: the scenario as given (relative to here), its seed and overrides. */
+function replayCommand(scenarioPath: string, seed: string, overrides: readonly string[], stateId: string): string {
+  const file = relative(process.cwd(), scenarioPath) || scenarioPath;
+  const sets = overrides.filter((o) => !o.startsWith("seed=")).map((o) => ` --set '${o}'`).join("");
+  return `cofwsim crash ${file} --seed ${seed}${sets} --replay ${stateId}`;
+}
+
+export function registerCrash(program: Command): void {
+  program
+    .command("crash")
+    .description("crash campaign: record a run, crash it at every device-event boundary (or sampled ones), recover each crash image and check DESIGN.md's invariants; writes crash.json and report.html, exits 1 if an invariant broke")
+    .argument("[scenario]", "scenario file (YAML or JSON)", DEFAULT_CRASH_SCENARIO)
+    .option("--mode <mode>", "exhaustive: every crash point, every subset of pending writes up to --bound, then --subsets sampled, and torn variants; sample: random crash states within --budget/--time", (value: string) => {
+      if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError(`--mode must be exhaustive or sample, got "${value}"`);
+      return value;
+    }, "exhaustive")
+    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000)", positiveInteger("--budget"))
+    .option("--time <duration>", "stop after this much wall time, e.g. 60s (the states checked then depend on the machine)", parseTimeMs)
+    .option("--bound <n>", "pending writes up to which every subset is tried", positiveInteger("--bound"), 6)
+    .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", positiveInteger("--subsets"), 16)
+    .option("--seed <seed>", "root seed (overrides the scenario's)")
+    .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")
+    .option("--set <path=value>", "override a field, e.g. --set engine.commitPolicy=group-commit (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .option("--replay <state-id>", "rebuild one crash state from its id (as printed in a finding) and print what its check finds")
+    .action(async (file: string, options: CrashOptions) => {
+      const path = resolve(file);
+      const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
+      const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
+      const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };
+      process.stdout.write(`cofwsim ${VERSION} crash: ${scenario.name}, seed ${scenario.seed}\n`);
+
+      if (options.replay !== undefined) {
+        const state = parseStateId(options.replay);
+        const { outcome } = replayState(scenario, meta, state);
+        if (outcome.kind === "finding") {
+          process.stdout.write(`state ${options.replay}: invariant ${outcome.invariant} (${INVARIANT_TITLES[outcome.invariant] ?? "?"}) broke, check ${outcome.check}:\n  ${outcome.message}\n`);
+          process.exitCode = EXIT_PROBLEM;
+        } else if (outcome.kind === "refused") {
+          process.stdout.write(`state ${options.replay}: outside the fault model (a torn metadata block); recovery refused it as it should: ${outcome.reason}\n`);
+        } else {
+          process.stdout.write(`state ${options.replay}: recovered, every invariant holds (${outcome.reclaimedChunks} leaked chunks reclaimed)\n`);
+        }
+        return;
+      }
+
+      const bar = progressBar("crash states [{bar}] {percentage}% | {checked} checked | eta {eta}s");
+      const started = performance.now();
+      let peakRssBytes = process.memoryUsage().rss;
+      const { summary, recording } = runCampaign(scenario, meta, {
+        mode: options.mode,
+        ...(options.budget === undefined ? {} : { budgetStates: options.budget }),
+        ...(options.time === undefined ? {} : { timeLimitMs: options.time }),
+        exhaustiveBound: options.bound,
+        sampledSubsets: options.subsets,
+        replayCommand: (id) => replayCommand(path, scenario.seed, overrides, id),
+        nowMs: () => performance.now(),
+        onProgress: (fraction, checked) => {
+          peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+          bar.update(fraction, { checked });
+        },
+      });
+      bar.stop();
+      const { wall, ...deterministic } = summary;
+      const outDir = resolve(options.out ?? join("out", "crash", scenario.name));
+      mkdirSync(outDir, { recursive: true });
+      const crashJson = {
+        kind: "cofwsim-crash",
+        manifest: recording.results.manifest,
+        options: { mode: options.mode, exhaustiveBound: options.bound, sampledSubsets: options.subsets, budgetStates: options.budget ?? null, timeLimited: options.time !== undefined },
+        ...deterministic,
+        // The only part that differs between two campaigns of the same scenario, seed and version (and, with --time, the states above).
+        wall: { ...wall, peakRssBytes },
+      };
+      const crashPath = join(outDir, "crash.json");
+      writeFileSync(crashPath, `${JSON.stringify(crashJson, null, 2)}\n`);
+      const wallSeconds = (performance.now() - started) / 1000;
+      await writeRunReport(outDir, {
+        results: recording.results,
+        timeSeries: recording.timeSeries,
+        scenarioText: readFileSync(path, "utf8"),
+        overrides,
+        wall: { wallSeconds, events: 0, eventsPerSecond: 0, simulatedToWallRatio: 0, peakRssBytes, hostIosPerWallSecond: 0 },
+        extraSections: [renderCrashSection(summary)],
+      });
+      const total = Object.values(summary.findingsByInvariant).reduce((a, b) => a + b, 0);
+      process.stdout.write(
+        `${summary.crashPoints} crash points, ${summary.statesGenerated} states generated, ${summary.statesChecked} unique images checked (${Math.round(wall.statesCheckedPerSecond)}/s, ${(wall.wallMs / 1000).toFixed(1)} s), ${summary.refusedOutsideFaultModel} refused outside the fault model\n`,
+      );
+      if (total === 0) process.stdout.write("no invariant broke\n");
+      else {
+        process.stdout.write(`${total} states broke invariants: ${Object.entries(summary.findingsByInvariant).map(([k, v]) => `invariant ${k}: ${v}`).join(", ")}\n`);
+        for (const finding of summary.findings.slice(0, 5)) process.stdout.write(`  invariant ${finding.invariant} at ${finding.id}: ${finding.message}\n    replay: ${finding.replay}\n${finding.shrunk === null ? "" : `    shrunk: ${finding.shrunk.replay}\n`}`);
+        process.exitCode = EXIT_PROBLEM;
+      }
+      process.stdout.write(`crash:  ${crashPath}\nreport: ${join(outDir, "report.html")}\n`);
+    });
+}

@@ -1,0 +1,19 @@
+import { SingleBar } from "cli-progress";
+
+/** A progress bar on stderr, only on a terminal, and only once the work has taken a second. */
+export function progressBar(format: string): { update: (fraction: number, payload?: Record<string, unknown>) => void; stop: () => void } {
+  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+  const startNs = process.hrtime.bigint();
+  let bar: SingleBar | undefined;
+  return {
+    update: (fraction, payload) => {
+      if (bar === undefined) {
+        if (process.hrtime.bigint() - startNs < 1_000_000_000n) return;
+        bar = new SingleBar({ stream: process.stderr, format, hideCursor: true });
+        bar.start(100, 0, payload);
+      }
+      bar.update(Math.round(fraction * 100), payload);
+    },
+    stop: () => bar?.stop(),
+  };
+}

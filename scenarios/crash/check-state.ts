@@ -1,0 +1,194 @@
+import type { Coroutine } from "../../io/coroutine.js";
+import { EngineAssertionError, EngineError, cofwChunkOffsetBytes, computeLayout, fsck, mountCacheLu, type CofwEngine, type Layout } from "../../engine/index.js";
+import type { ContentStore } from "../../sim/devices/content-store.js";
+import { InstantModel } from "../../sim/devices/models/instant.js";
+import { SimDevice } from "../../sim/devices/sim-device.js";
+import { Kernel } from "../../sim/kernel.js";
+import { SimulationError } from "../../sim/errors.js";
+import { policyFor, type EngineParts } from "../runner/run-scenario.js";
+import { describeToken, tokensOf, type CrashOracle, type Token } from "./oracle.js";
+import type { Recording } from "./record.js";
+import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
+
+/** What checking one crash state found. */
+export type CheckOutcome =
+  | { readonly kind: "ok"; readonly reclaimedChunks: number }
+  /** Recovery refused, with the engine's typed error, a state outside the promised fault model. */
+  | { readonly kind: "refused"; readonly reason: string }
+  | { readonly kind: "finding"; readonly invariant: number; readonly check: string; readonly message: string };
+
+export interface CrashImages {
+  readonly source: ContentStore;
+  readonly cache: ContentStore;
+}
+
+const CLEAN = { clean: true, fatal: [] } as const;
+
+/** Everything a campaign checks states against, built once per recording. */
+export class StateChecker {
+  readonly layout: Layout;
+  /** Cache LU bytes below this hold metadata; at and above, COFW chunks. */
+  private readonly dataAreaBytes: number;
+
+  constructor(
+    readonly recording: Recording,
+    readonly oracle: CrashOracle,
+    readonly parts: EngineParts | undefined,
+  ) {
+    const { scenario, source, cache } = recording;
+    this.layout = computeLayout({
+      sectorSizeBytes: scenario.engine.metadataBlockBytes ?? cache.sectorSizeBytes,
+      chunkSizeBytes: scenario.engine.chunkSizeBytes,
+      regionSizeBytes: scenario.engine.regionSizeBytes,
+      sourceCapacityBytes: source.capacityBytes,
+      cacheCapacityBytes: cache.capacityBytes,
+    });
+    this.dataAreaBytes = cofwChunkOffsetBytes(this.layout, 0);
+  }
+
+  images(state: CrashStateSpec): CrashImages {
+    const point = this.recording.points[state.point];
+    if (point === undefined) throw new RangeError(`crash point ${state.point} does not exist (this run has ${this.recording.points.length})`);
+    const build = (role: DeviceRole, device: SimDevice, logPoint: number): ContentStore => {
+      const tear = state.tear?.device === role ? state.tear : undefined;
+      const keptSectors = tear === undefined ? [] : Array.from({ length: tear.lastKept - tear.firstKept + 1 }, (_, i) => tear.firstKept + i);
+      return device.buildImage(logPoint, new Set(state[role]), tear === undefined ? undefined : { writeId: tear.writeId, keptSectors });
+    };
+    return { source: build("source", this.recording.source, point.source), cache: build("cache", this.recording.cache, point.cache) };
+  }
+
+  /**
+   * The engine promises consistency when each metadata block is written
+   * atomically. A block larger than the Cache LU's sector can tear; a state
+   * that tears one is outside the promise: recovery may refuse it (with its
+   * typed error), but must never trust the torn block.
+   */
+  outsideFaultModel(state: CrashStateSpec): boolean {
+    const tear = state.tear;
+    if (tear === undefined || tear.device !== "cache" || this.layout.geometry.sectorSizeBytes <= this.recording.cache.sectorSizeBytes) return false;
+    return this.recording.cache.log().write(tear.writeId).offsetBytes < this.dataAreaBytes;
+  }
+
+  /** Mounts the images with a fresh engine and holds the result to DESIGN.md's invariants. */
+  check(state: CrashStateSpec, images: CrashImages = this.images(state)): CheckOutcome {
+    const { recording } = this;
+    const id = formatStateId(state);
+    const kernel = new Kernel(`${recording.scenario.seed}/crash/${id}`);
+    const device = (name: string, like: SimDevice, contents: ContentStore) =>
+      new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: false, initialContents: contents });
+    const source = device("source", recording.source, images.source);
+    const cache = device("cache", recording.cache, images.cache);
+    const run = <T>(co: Coroutine<T>): T => {
+      let out: { value: T } | undefined;
+      kernel.spawn(co, "crash-check", (value) => (out = { value }));
+      try {
+        kernel.runUntilIdle();
+      } catch (error) {
+        // The kernel wraps what a process threw; the check judges the engine's own error.
+        throw error instanceof SimulationError ? error.cause : error;
+      }
+      if (out === undefined) throw new Error(`crash check of ${id} did not finish (seed ${recording.scenario.seed})`);
+      return out.value;
+    };
+    const finding = (invariant: number, check: string, message: string): CheckOutcome => ({ kind: "finding", invariant, check, message });
+
+    // The reference fsck judges the image as it lies, before any repair. With the
+    // reference decoder, mount stands on the same scan and refuses exactly what fsck
+    // finds fatal, so the second reading is only needed for another decoder.
+    const report = this.parts?.decoder === undefined ? CLEAN : run(fsck(source, cache));
+    const outside = this.outsideFaultModel(state);
+    let engine: CofwEngine;
+    try {
+      const decoder = this.parts?.decoder === undefined ? {} : { decoder: this.parts.decoder };
+      engine = run(mountCacheLu(source, cache, { policy: policyFor(recording.scenario, this.parts), ...decoder }));
+    } catch (error) {
+      if (!(error instanceof EngineError)) return finding(6, "recovery-untyped-error", `recovery threw an untyped error: ${String(error instanceof Error ? error.message : error)}`);
+      if (outside) return { kind: "refused", reason: error.message };
+      return finding(6, "recovery-refused", `recovery refused a state inside the fault model: ${error.message}`);
+    }
+    if (!report.clean) {
+      const first = report.fatal[0]!;
+      const invariant = first.invariant >= 1 && first.invariant <= 5 ? first.invariant : 6;
+      return finding(invariant, `mounted-despite-${first.code}`, `recovery mounted although fsck finds the image broken: ${report.fatal.map((f) => f.message).join("; ")}`);
+    }
+    try {
+      engine.assertConsistent();
+    } catch (error) {
+      if (!(error instanceof EngineAssertionError)) throw error;
+      return finding(3, "engine-assertion", `the recovered engine is inconsistent: ${error.message}`);
+    }
+    const sessions = this.checkSessions(state.point, engine, run);
+    if (sessions !== undefined) return sessions;
+    const sourceProblem = this.checkSource(state.point, engine, run);
+    if (sourceProblem !== undefined) return sourceProblem;
+    return { kind: "ok", reclaimedChunks: engine.counters.recoveryChunksReclaimed };
+
+  }
+
+  private readChunk(engine: CofwEngine, run: <T>(co: Coroutine<T>) => T, chunk: number, slot: number | undefined): Token[] {
+    const chunkBytes = this.layout.geometry.chunkSizeBytes;
+    const offsetBytes = chunk * chunkBytes;
+    const lengthBytes = Math.min(chunkBytes, this.recording.source.capacityBytes - offsetBytes);
+    const payload = run(slot === undefined ? engine.hostRead(offsetBytes, lengthBytes) : engine.phantomRead(slot, offsetBytes, lengthBytes));
+    return tokensOf(payload, this.oracle.sectorBytes);
+  }
+
+  /** Invariants 1 and 4: every acknowledged session survives and reads its point in time; no stale copy is honoured. */
+  private checkSessions(point: number, engine: CofwEngine, run: <T>(co: Coroutine<T>) => T): CheckOutcome | undefined {
+    const ops = this.recording.host.sessionOps.filter((op) => op.submitPoint <= point);
+    const live = engine.sessionList();
+    const knownSequences = new Set(ops.filter((op) => op.ackPoint <= point && op.sequence !== undefined).map((op) => op.sequence!));
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.action !== "start" && op.action !== "replace") continue;
+      const superseded = ops.slice(i + 1).some((later) => later.slot === op.slot);
+      if (superseded) continue;
+      const info = live[op.slot]!;
+      const acked = op.ackPoint <= point;
+      let present: boolean;
+      if (acked) {
+        present = info.state === "active" && info.sequence === op.sequence;
+        const terminated = info.sequence === op.sequence && info.endReason === "terminated-cache-full";
+        if (!present && !terminated) {
+          return { kind: "finding", invariant: 1, check: "session-lost", message: `session ${op.sequence} in slot ${op.slot} was acknowledged but is ${info.state === "active" ? `replaced by session ${info.sequence}` : "gone"} after recovery` };
+        }
+      } else {
+        // The start was not acknowledged: if recovery kept it, it must still read correctly.
+        present = info.state === "active" && !knownSequences.has(info.sequence);
+      }
+      if (!present) continue;
+      const earlier = ops.slice(0, i).filter((o) => o.slot === op.slot && (o.action === "start" || o.action === "replace"));
+      for (const chunk of this.oracle.touchedChunks) {
+        const tokens = this.readChunk(engine, run, chunk, op.slot);
+        const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
+        for (let s = 0; s < tokens.length; s++) {
+          const sector = firstSector + s;
+          const allowed = this.oracle.allowedPhantom(op, sector);
+          if (allowed.includes(tokens[s]!)) continue;
+          const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(tokens[s]!));
+          const who = `session ${info.sequence} (slot ${op.slot})`;
+          return stale
+            ? { kind: "finding", invariant: 4, check: "stale-copy-honoured", message: `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}, an earlier session's data in that slot; expected ${allowed.map(describeToken).join(" or ")}` }
+            : { kind: "finding", invariant: 1, check: "phantom-mismatch", message: `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}; expected ${allowed.map(describeToken).join(" or ")}` };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Invariant 2: each Source LU sector holds its last durable value or a later one. */
+  private checkSource(point: number, engine: CofwEngine, run: <T>(co: Coroutine<T>) => T): CheckOutcome | undefined {
+    for (const chunk of this.oracle.touchedChunks) {
+      const tokens = this.readChunk(engine, run, chunk, undefined);
+      const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
+      for (let s = 0; s < tokens.length; s++) {
+        const allowed = this.oracle.allowedSource(firstSector + s, point);
+        if (!allowed.includes(tokens[s]!)) {
+          return { kind: "finding", invariant: 2, check: "source-mismatch", message: `Source LU sector ${firstSector + s} holds ${describeToken(tokens[s]!)}; expected ${allowed.map(describeToken).join(" or ")}` };
+        }
+      }
+    }
+    return undefined;
+  }
+}
+

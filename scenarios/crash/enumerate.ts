@@ -1,0 +1,82 @@
+import type { Rng } from "../../sim/rng/streams.js";
+import type { Recording } from "./record.js";
+import type { CrashStateSpec, DeviceRole } from "./state-id.js";
+
+export interface PendingWrite {
+  readonly device: DeviceRole;
+  readonly writeId: number;
+  readonly sectors: number;
+}
+
+export interface EnumerateOptions {
+  /** Pending writes up to which every subset is generated. */
+  readonly exhaustiveBound: number;
+  /** Random subsets generated at a crash point with more pending writes than the bound. */
+  readonly sampledSubsets: number;
+}
+
+/** The writes that may or may not have reached the media at a crash point: both devices, source first. */
+export function pendingAt(recording: Recording, point: number): PendingWrite[] {
+  const at = recording.points[point]!;
+  const pending: PendingWrite[] = [];
+  for (const [device, sim, logPoint] of [["source", recording.source, at.source], ["cache", recording.cache, at.cache]] as const) {
+    const log = sim.log();
+    for (const writeId of sim.crashStateAt(logPoint).pendingWriteIds) pending.push({ device, writeId, sectors: log.write(writeId).payload.lengthBytes / log.sectorSizeBytes });
+  }
+  return pending;
+}
+
+function stateOf(point: number, pending: readonly PendingWrite[], keep: (i: number) => boolean): CrashStateSpec {
+  const source: number[] = [];
+  const cache: number[] = [];
+  pending.forEach((write, i) => {
+    if (keep(i)) (write.device === "source" ? source : cache).push(write.writeId);
+  });
+  return { point, source, cache };
+}
+
+/**
+ * The crash states of one crash point: every subset of the pending writes
+ * while there are at most `exhaustiveBound` of them, else none, all and
+ * `sampledSubsets` random subsets; then, for each pending multi-sector
+ * write, the states where everything survives but that write is torn: only
+ * its first sector, or only its first half, reached the media.
+ */
+export function statesAt(recording: Recording, point: number, options: EnumerateOptions, rng: Rng): CrashStateSpec[] {
+  const pending = pendingAt(recording, point);
+  const states: CrashStateSpec[] = [];
+  if (pending.length <= options.exhaustiveBound) {
+    for (let bits = 0; bits < 1 << pending.length; bits++) states.push(stateOf(point, pending, (i) => ((bits >> i) & 1) === 1));
+  } else {
+    states.push(stateOf(point, pending, () => false), stateOf(point, pending, () => true));
+    for (let s = 0; s < options.sampledSubsets; s++) {
+      const keep = pending.map(() => rng.next() < 0.5);
+      states.push(stateOf(point, pending, (i) => keep[i]!));
+    }
+  }
+  states.push(...tornStates(point, pending));
+  return states;
+}
+
+/** One random state of a crash point: a random subset, and sometimes one of its multi-sector survivors torn. */
+export function sampleStateAt(recording: Recording, point: number, rng: Rng): CrashStateSpec {
+  const pending = pendingAt(recording, point);
+  const keep = pending.map(() => rng.next() < 0.5);
+  const state = stateOf(point, pending, (i) => keep[i]!);
+  const tearable = pending.filter((write, i) => keep[i] && write.sectors > 1);
+  if (tearable.length === 0 || rng.next() < 0.5) return state;
+  const write = tearable[Math.floor(rng.next() * tearable.length)]!;
+  return { ...state, tear: { device: write.device, writeId: write.writeId, firstKept: 0, lastKept: Math.max(0, Math.floor(write.sectors / 2) - 1) } };
+}
+
+function tornStates(point: number, pending: readonly PendingWrite[]): CrashStateSpec[] {
+  const out: CrashStateSpec[] = [];
+  const all = stateOf(point, pending, () => true);
+  for (const write of pending) {
+    if (write.sectors < 2) continue;
+    // Only the first sector (a block's frame with the rest stale), and the first half.
+    const lastKept = [0, Math.floor(write.sectors / 2) - 1].filter((last, i, list) => list.indexOf(last) === i);
+    for (const last of lastKept) out.push({ ...all, tear: { device: write.device, writeId: write.writeId, firstKept: 0, lastKept: last } });
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import type { Payload } from "../../io/payload.js";
+import { SOURCE_ORIGIN_STAMP } from "../runner/build-devices.js";
+import type { LoggedSessionOp, LoggedWrite } from "./host-log.js";
+import type { Recording } from "./record.js";
+
+/**
+ * Per-sector tokens name what a sector holds: which host write (its stamp)
+ * and which sector of it, or the Source LU's original contents at which
+ * address. A sector copied to the wrong place reads as the wrong token.
+ */
+export type Token = number;
+const ZERO_TOKEN = 0;
+const BYTES_TOKEN = -1;
+
+function writeToken(stamp: number, sectorInWrite: number): Token {
+  return stamp * 2 ** 24 + sectorInWrite;
+}
+
+/** Original contents: negative, so they never collide with a write's token whatever the volume's size. */
+function originToken(sector: number): Token {
+  return -2 - sector;
+}
+
+export function tokensOf(payload: Payload, sectorBytes: number): Token[] {
+  const out: Token[] = [];
+  for (const segment of payload.normalized()) {
+    const sectors = segment.lengthBytes / sectorBytes;
+    for (let i = 0; i < sectors; i++) {
+      if (segment.kind === "zero") out.push(ZERO_TOKEN);
+      else if (segment.kind === "bytes") out.push(BYTES_TOKEN);
+      else if (segment.stamp === SOURCE_ORIGIN_STAMP) out.push(originToken(segment.stampOffsetBytes / sectorBytes + i));
+      else out.push(writeToken(segment.stamp, segment.stampOffsetBytes / sectorBytes + i));
+    }
+  }
+  return out;
+}
+
+export function describeToken(token: Token): string {
+  if (token === ZERO_TOKEN) return "zeros";
+  if (token === BYTES_TOKEN) return "raw bytes";
+  if (token < 0) return `the original contents of sector ${-2 - token}`;
+  return `host write #${Math.floor(token / 2 ** 24)} (its sector ${token % 2 ** 24})`;
+}
+
+/**
+ * What the host may read after a crash, from the host's log alone (never
+ * from the engine). A write is durable from the acknowledgement of the first
+ * barrier (host flush, or session start, which flushes the Source LU)
+ * submitted after the write was acknowledged.
+ */
+export class CrashOracle {
+  readonly sectorBytes: number;
+  /** Per Source LU sector: indices into the host log's writes that touch it, in submission order. */
+  private readonly writesBySector = new Map<number, number[]>();
+  /** Per host write: the crash point from which it is durable. */
+  private readonly durableAt: number[];
+  readonly touchedChunks: number[];
+
+  constructor(readonly recording: Recording) {
+    this.sectorBytes = recording.source.sectorSizeBytes;
+    const host = recording.host;
+    const barriers = [...host.flushes, ...host.sessionOps.filter((op) => op.action === "start" || op.action === "replace")].sort((a, b) => a.submitPoint - b.submitPoint);
+    this.durableAt = host.writes.map((write) => {
+      let at = Number.POSITIVE_INFINITY;
+      for (const barrier of barriers) if (barrier.submitPoint >= write.ackPoint && barrier.ackPoint < at) at = barrier.ackPoint;
+      return at;
+    });
+    const chunkBytes = recording.scenario.engine.chunkSizeBytes;
+    const chunks = new Set<number>();
+    host.writes.forEach((write, index) => {
+      const first = write.offsetBytes / this.sectorBytes;
+      for (let s = first; s < first + write.lengthBytes / this.sectorBytes; s++) {
+        let list = this.writesBySector.get(s);
+        if (list === undefined) this.writesBySector.set(s, (list = []));
+        list.push(index);
+      }
+      for (let c = Math.floor(write.offsetBytes / chunkBytes); c <= Math.floor((write.offsetBytes + write.lengthBytes - 1) / chunkBytes); c++) chunks.add(c);
+    });
+    this.touchedChunks = [...chunks].sort((a, b) => a - b);
+  }
+
+  private tokenOf(write: LoggedWrite, sector: number): Token {
+    return writeToken(write.stamp, sector - write.offsetBytes / this.sectorBytes);
+  }
+
+  /**
+   * Invariant 2: the last durable value or a later one. A write's value is
+   * ruled out once a write to the same sector submitted after it was acknowledged is durable.
+   */
+  allowedSource(sector: number, point: number): Token[] {
+    const writes = this.recording.host.writes;
+    const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint <= point);
+    const durable = list.filter((i) => this.durableAt[i]! <= point);
+    const allowed: Token[] = durable.length === 0 ? [originToken(sector)] : [];
+    for (const i of list) {
+      const overwritten = durable.some((d) => writes[d]!.submitPoint >= writes[i]!.ackPoint);
+      if (!overwritten) allowed.push(this.tokenOf(writes[i]!, sector));
+    }
+    return allowed;
+  }
+
+  /**
+   * Invariant 1: a session reads the Source LU as of its start: a write
+   * acknowledged before the start was submitted is in it unless a later such
+   * write covers it; a write in flight across the start may be in it or not.
+   */
+  allowedPhantom(start: LoggedSessionOp, sector: number): Token[] {
+    const writes = this.recording.host.writes;
+    const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint < start.ackPoint);
+    const before = list.filter((i) => writes[i]!.ackPoint <= start.submitPoint);
+    const allowed: Token[] = before.length === 0 ? [originToken(sector)] : [];
+    for (const i of list) {
+      const covered = before.some((b) => writes[b]!.submitPoint >= writes[i]!.ackPoint);
+      if (!covered) allowed.push(this.tokenOf(writes[i]!, sector));
+    }
+    return allowed;
+  }
+}

@@ -1,0 +1,33 @@
+// Mutation testing of the engine's commit and recovery code (`npm run mutation`).
+// Not part of `npm test` or CI: a full run takes tens of minutes on a 2-core machine.
+// The tests it runs are the crash/engine subset in vitest.mutation.config.ts.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+const config = {
+  packageManager: "npm",
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutation.config.ts" },
+  plugins: ["@stryker-mutator/vitest-runner"],
+  mutate: [
+    "engine/policies/*.ts",
+    "!engine/policies/index.ts",
+    "engine/recovery.ts",
+    "engine/metadata.ts",
+    "engine/scan.ts",
+  ],
+  // Build output and generated files are not needed in the sandbox.
+  ignorePatterns: ["dist", "out", "coverage", "reports-mutation"],
+  coverageAnalysis: "perTest",
+  ignoreStatic: true,
+  concurrency: 2,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports-mutation/mutation.html" },
+  jsonReporter: { fileName: "reports-mutation/mutation.json" },
+  // The crash campaigns take seconds per test; give slow-but-finite mutants room.
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  dryRunTimeoutMinutes: 15,
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: true,
+};
+
+export default config;

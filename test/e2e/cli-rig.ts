@@ -1,0 +1,25 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Runs the built CLI as a user would (npm test builds dist/ first). */
+export const root = fileURLToPath(new URL("../..", import.meta.url));
+export const cli = join(root, "dist/bin/cofwsim.js");
+export const fixtures = join(root, "../shared/fixtures");
+
+export function cofwsim(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function withTempDir<T>(body: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "cofwsim-cli-"));
+  try {
+    return body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+

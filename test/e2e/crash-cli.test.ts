@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cofwsim, withTempDir } from "./cli-rig.js";
+
+/** crash.json without its wall-clock part: what must be identical between two campaigns. */
+function deterministicPart(path: string): unknown {
+  const { wall, ...rest } = JSON.parse(readFileSync(path, "utf8")) as { wall: unknown };
+  expect(wall).toHaveProperty("statesCheckedPerSecond");
+  return rest;
+}
+
+describe("cofwsim crash", () => {
+  it("samples the default crash scenario, writes crash.json and a report with a crash section, identically twice", () => {
+    withTempDir((dir) => {
+      const runs = ["a", "b"].map((name) => {
+        const result = cofwsim("crash", "--mode", "sample", "--budget", "120", "--out", join(dir, name));
+        expect(result.stderr).toBe("");
+        expect(result.code).toBe(0);
+        expect(result.stdout).toMatch(/crash-write-through, seed 7/);
+        expect(result.stdout).toMatch(/120 states generated/);
+        expect(result.stdout).toMatch(/no invariant broke/);
+        return join(dir, name);
+      });
+      const crash = deterministicPart(join(runs[0]!, "crash.json")) as Record<string, unknown>;
+      expect(crash).toEqual(deterministicPart(join(runs[1]!, "crash.json")));
+      expect(crash).toMatchObject({ kind: "cofwsim-crash", mode: "sample", stoppedBy: "budget", statesGenerated: 120, findingsByInvariant: {}, findings: [] });
+      expect(crash.manifest).toMatchObject({ seed: "7", scenario: { name: "crash-write-through", file: "crash-write-through.yaml" } });
+      const html = readFileSync(join(runs[0]!, "report.html"), "utf8");
+      expect(html).toContain('<section id="crash">');
+      expect(html).toContain("No invariant broke in");
+    });
+  });
+
+  it("replays one state by its id", () => {
+    const ok = cofwsim("crash", "scenarios/crash-group-commit.yaml", "--replay", "p60");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/state p60: recovered, every invariant holds/);
+  });
+
+  it.each([
+    [["--replay", "p60.x"], /crash state id "p60.x": not a crash state id/],
+    [["--replay", "p60.c99999"], /cache writes 99999 are not pending at crash point 60/],
+    [["--mode", "everything"], /--mode must be exhaustive or sample/],
+    [["--time", "60"], /a bare number is ambiguous for a time/],
+  ])("refuses bad input %j with exit code 2", (args, message) => {
+    const result = cofwsim("crash", ...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("refuses a scenario it cannot explore, saying why", () => {
+    withTempDir((dir) => {
+      const path = join(dir, "rollback.yaml");
+      const text = readFileSync("scenarios/crash-write-through.yaml", "utf8").replace("action: stop, slot: 0", "action: rollback, slot: 0");
+      writeFileSync(path, text);
+      const result = cofwsim("crash", path);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/do not model rollback yet/);
+    });
+  });
+
+  it("has help", () => {
+    const result = cofwsim("crash", "--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--mode <mode>/);
+    expect(result.stdout).toMatch(/--replay <state-id>/);
+  });
+});
