@@ -11,19 +11,10 @@ import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
  */
 export const CONTENT_BUCKET_BYTES = 64 * 1024;
 
-/**
- * One written piece of a bucket: `segment` placed at `startBytes` from the
- * bucket's start. The end is stored too: the searches of a write read only
- * extents, never their segments (one memory access less per probe).
- */
+/** One written piece of a bucket: `segment` placed at `startBytes` from the bucket's start. */
 interface Extent {
   readonly startBytes: number;
-  readonly endBytes: number;
   readonly segment: Segment;
-}
-
-function extentOf(startBytes: number, segment: Segment): Extent {
-  return { startBytes, endBytes: startBytes + segment.lengthBytes, segment };
 }
 
 /**
@@ -128,7 +119,7 @@ export class ContentStore implements ContentView {
       const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
       if (offsetBytes + payload.lengthBytes <= bucketBase + CONTENT_BUCKET_BYTES) {
         const fromBytes = offsetBytes - bucketBase;
-        const pieces: Extent[] = isUnwrittenContent(only, this.unwrittenStamp, offsetBytes) ? [] : [extentOf(fromBytes, only)];
+        const pieces: Extent[] = isUnwrittenContent(only, this.unwrittenStamp, offsetBytes) ? [] : [{ startBytes: fromBytes, segment: only }];
         this.replaceRange(bucketIndex, fromBytes, fromBytes + payload.lengthBytes, pieces);
         return;
       }
@@ -281,18 +272,10 @@ export class ContentStore implements ContentView {
     }
     let last = first;
     while (last < extents.length && (extents[last] as Extent).startBytes < toBytes) last++;
-    if (only !== undefined && first === last) {
-      // One piece into a gap (a metadata sector written for the first time): no replacement array to build.
-      this.accountOne(only);
-      extents.splice(first, 0, only);
-      this.mergeAt(extents, first + 1);
-      this.mergeAt(extents, first);
-      return;
-    }
     const replacement: Extent[] = [];
     if (first < last) {
       const head = extents[first] as Extent;
-      if (head.startBytes < fromBytes) replacement.push(extentOf(head.startBytes, sliceSegment(head.segment, 0, fromBytes - head.startBytes)));
+      if (head.startBytes < fromBytes) replacement.push({ startBytes: head.startBytes, segment: sliceSegment(head.segment, 0, fromBytes - head.startBytes) });
     }
     for (const piece of pieces) pushMerged(replacement, piece.startBytes, piece.segment);
     if (first < last) {
@@ -331,7 +314,7 @@ export class ContentStore implements ContentView {
     const merged = mergeSegments(left.segment, right.segment);
     if (merged === undefined) return;
     this.extentTotal--;
-    extents.splice(index - 1, 2, extentOf(left.startBytes, merged));
+    extents.splice(index - 1, 2, { startBytes: left.startBytes, segment: merged });
   }
 
   private accountOne(extent: Extent): void {
@@ -370,7 +353,7 @@ function checkRange(op: string, offsetBytes: number, lengthBytes: number): void 
 }
 
 function endOf(extent: Extent): number {
-  return extent.endBytes;
+  return extent.startBytes + extent.segment.lengthBytes;
 }
 
 /** Appends an extent, merging it into the last one when it continues it. */
@@ -379,11 +362,11 @@ function pushMerged(extents: Extent[], startBytes: number, segment: Segment): vo
   if (last !== undefined && endOf(last) === startBytes) {
     const merged = mergeSegments(last.segment, segment);
     if (merged !== undefined) {
-      extents[extents.length - 1] = extentOf(last.startBytes, merged);
+      extents[extents.length - 1] = { startBytes: last.startBytes, segment: merged };
       return;
     }
   }
-  extents.push(extentOf(startBytes, segment));
+  extents.push({ startBytes, segment });
 }
 
 /** Appends a segment to a read result, merging it into the last one when it continues it. */
