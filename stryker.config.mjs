@@ -7,13 +7,10 @@ const config = {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutation.config.ts" },
   plugins: ["@stryker-mutator/vitest-runner"],
-  mutate: [
-    "engine/policies/*.ts",
-    "!engine/policies/index.ts",
-    "engine/recovery.ts",
-    "engine/metadata.ts",
-    "engine/scan.ts",
-  ],
+  // Narrowed to the commit policies and recovery: with engine/metadata.ts and engine/scan.ts
+  // too (812 mutants) a run was projected at well over an hour on 2 cores. To widen, add them back:
+  // "engine/metadata.ts", "engine/scan.ts".
+  mutate: ["engine/policies/*.ts", "!engine/policies/index.ts", "engine/recovery.ts"],
   // Build output and generated files are not needed in the sandbox.
   ignorePatterns: ["dist", "out", "coverage", "reports-mutation"],
   coverageAnalysis: "perTest",
