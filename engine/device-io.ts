@@ -41,7 +41,6 @@ export class DeviceIo {
   metadataWriteStep(sector: number, bytes: Uint8Array, fua: boolean): IoStep {
     this.counters.metadataWrites++;
     this.counters.metadataBytesWritten += bytes.length;
-    // Encoded sectors are fresh and never touched again once written.
     return this.writeStep(this.cache, sector * this.metadataSectorBytes, Payload.handedOver(bytes), fua);
   }
 

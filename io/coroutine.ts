@@ -59,7 +59,7 @@ export function waitStep<T>(signal: Signal<T>): WaitStep {
 }
 
 export function* waitFor<T>(signal: Signal<T>): Coroutine<T> {
-  return (yield { kind: "wait", signal: signal as Signal<unknown> }) as T;
+  return (yield waitStep(signal)) as T;
 }
 
 /** The step of `all`, for hot paths that yield it themselves (no generator around it); the caller is resumed with the results. */
@@ -68,5 +68,5 @@ export function allStep(coroutines: ReadonlyArray<Coroutine<unknown>>): AllStep 
 }
 
 export function* all<T>(coroutines: ReadonlyArray<Coroutine<T>>): Coroutine<T[]> {
-  return (yield { kind: "all", coroutines }) as T[];
+  return (yield allStep(coroutines)) as T[];
 }

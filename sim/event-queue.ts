@@ -24,7 +24,8 @@ export function orderKey(priority: number, sequence: number): number {
 export const MIN_PRIORITY = -PRIORITY_OFFSET;
 export const MAX_PRIORITY = PRIORITY_OFFSET - 1;
 
-function before(a: QueuedEvent, b: QueuedEvent): boolean {
+/** The queue's order: time, then priority, then insertion sequence. */
+export function before(a: QueuedEvent, b: QueuedEvent): boolean {
   return a.timeNs < b.timeNs || (a.timeNs === b.timeNs && (a.priority < b.priority || (a.priority === b.priority && a.sequence < b.sequence)));
 }
 

@@ -2,7 +2,7 @@ import type { Coroutine } from "../io/coroutine.js";
 import { CoroutineRunner } from "../io/coroutine-runner.js";
 import { FifoQueue } from "../io/fifo-queue.js";
 import { SimulationError, KernelUsageError } from "./errors.js";
-import { EventQueue, orderKey, MIN_PRIORITY, MAX_PRIORITY, type QueuedEvent } from "./event-queue.js";
+import { EventQueue, before, orderKey, MIN_PRIORITY, MAX_PRIORITY, type QueuedEvent } from "./event-queue.js";
 
 export type EventHandle = QueuedEvent;
 
@@ -110,10 +110,7 @@ export class Kernel {
     for (;;) {
       const queued = queue.peek();
       const due = nowLane.peek();
-      // Lane events have priority 0, so against a heap event at the same time: the lower priority, then the older.
-      const fromLane =
-        due !== undefined &&
-        (queued === undefined || due.timeNs < queued.timeNs || (due.timeNs === queued.timeNs && (queued.priority > 0 || (queued.priority === 0 && due.sequence < queued.sequence))));
+      const fromLane = due !== undefined && (queued === undefined || before(due, queued));
       const next = fromLane ? due : queued;
       if (next === undefined) return "idle";
       if (next.timeNs > untilNs) {
