@@ -24,6 +24,10 @@ export interface CrashImages {
 
 const CLEAN = { clean: true, fatal: [] } as const;
 
+function finding(invariant: number, check: string, message: string): CheckOutcome {
+  return { kind: "finding", invariant, check, message };
+}
+
 /** Everything a campaign checks states against, built once per recording. */
 export class StateChecker {
   readonly layout: Layout;
@@ -90,7 +94,6 @@ export class StateChecker {
       if (out === undefined) throw new Error(`crash check of ${id} did not finish (seed ${recording.scenario.seed})`);
       return out.value;
     };
-    const finding = (invariant: number, check: string, message: string): CheckOutcome => ({ kind: "finding", invariant, check, message });
 
     // The reference fsck judges the image as it lies, before any repair. With the
     // reference decoder, mount stands on the same scan and refuses exactly what fsck
@@ -150,7 +153,7 @@ export class StateChecker {
         present = info.state === "active" && info.sequence === op.sequence;
         const terminated = info.sequence === op.sequence && info.endReason === "terminated-cache-full";
         if (!present && !terminated) {
-          return { kind: "finding", invariant: 1, check: "session-lost", message: `session ${op.sequence} in slot ${op.slot} was acknowledged but is ${info.state === "active" ? `replaced by session ${info.sequence}` : "gone"} after recovery` };
+          return finding(1, "session-lost", `session ${op.sequence} in slot ${op.slot} was acknowledged but is ${info.state === "active" ? `replaced by session ${info.sequence}` : "gone"} after recovery`);
         }
       } else {
         // The start was not acknowledged: if recovery kept it, it must still read correctly.
@@ -167,9 +170,10 @@ export class StateChecker {
           if (allowed.includes(tokens[s]!)) continue;
           const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(tokens[s]!));
           const who = `session ${info.sequence} (slot ${op.slot})`;
+          const expected = allowed.map(describeToken).join(" or ");
           return stale
-            ? { kind: "finding", invariant: 4, check: "stale-copy-honoured", message: `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}, an earlier session's data in that slot; expected ${allowed.map(describeToken).join(" or ")}` }
-            : { kind: "finding", invariant: 1, check: "phantom-mismatch", message: `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}; expected ${allowed.map(describeToken).join(" or ")}` };
+            ? finding(4, "stale-copy-honoured", `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}, an earlier session's data in that slot; expected ${expected}`)
+            : finding(1, "phantom-mismatch", `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}; expected ${expected}`);
         }
       }
     }
@@ -184,7 +188,7 @@ export class StateChecker {
       for (let s = 0; s < tokens.length; s++) {
         const allowed = this.oracle.allowedSource(firstSector + s, point);
         if (!allowed.includes(tokens[s]!)) {
-          return { kind: "finding", invariant: 2, check: "source-mismatch", message: `Source LU sector ${firstSector + s} holds ${describeToken(tokens[s]!)}; expected ${allowed.map(describeToken).join(" or ")}` };
+          return finding(2, "source-mismatch", `Source LU sector ${firstSector + s} holds ${describeToken(tokens[s]!)}; expected ${allowed.map(describeToken).join(" or ")}`);
         }
       }
     }

@@ -55,6 +55,7 @@ export class CrashOracle {
   /** Per host write: the crash point from which it is durable. */
   private readonly durableAt: number[];
   readonly touchedChunks: number[];
+  private readonly phantomCache = new Map<LoggedSessionOp, Map<number, Token[]>>();
 
   constructor(readonly recording: Recording) {
     this.sectorBytes = recording.source.sectorSizeBytes;
@@ -105,6 +106,15 @@ export class CrashOracle {
    * write covers it; a write in flight across the start may be in it or not.
    */
   allowedPhantom(start: LoggedSessionOp, sector: number): Token[] {
+    // A session's point in time does not depend on the crash point: worked out once per sector, not once per crash state.
+    let bySector = this.phantomCache.get(start);
+    if (bySector === undefined) this.phantomCache.set(start, (bySector = new Map()));
+    let allowed = bySector.get(sector);
+    if (allowed === undefined) bySector.set(sector, (allowed = this.computeAllowedPhantom(start, sector)));
+    return allowed;
+  }
+
+  private computeAllowedPhantom(start: LoggedSessionOp, sector: number): Token[] {
     const writes = this.recording.host.writes;
     const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint < start.ackPoint);
     const before = list.filter((i) => writes[i]!.ackPoint <= start.submitPoint);
