@@ -69,8 +69,7 @@ export class CanonicalContentHasher {
     while (position < length) {
       const zeroStart = bytes.indexOf(0, position);
       if (zeroStart < 0) break;
-      let zeroEnd = zeroStart + 1;
-      while (zeroEnd < length && bytes[zeroEnd] === 0) zeroEnd++;
+      const zeroEnd = zeroRunEnd(bytes, zeroStart + 1);
       if (zeroStart === 0 || zeroEnd === length || zeroEnd - zeroStart >= LONG_ZERO_RUN_BYTES) {
         if (zeroStart > literalStart) this.addNonZeroEdged(bytes.subarray(literalStart, zeroStart));
         this.zeros += zeroEnd - zeroStart;
@@ -153,4 +152,23 @@ export class CanonicalContentHasher {
     this.hash.update(`s ${run.lengthBytes} ${run.stamp} ${run.stampOffsetBytes}\n`);
     this.stampRun = undefined;
   }
+}
+
+/** The index of the first non-zero byte at or after `from` (the length if none); metadata blocks are mostly zero padding, so whole 32-bit words are checked where aligned. */
+function zeroRunEnd(bytes: Uint8Array, from: number): number {
+  const length = bytes.length;
+  let i = from;
+  while (i < length && (bytes.byteOffset + i) % 4 !== 0) {
+    if (bytes[i] !== 0) return i;
+    i++;
+  }
+  const words = Math.floor((length - i) / 4);
+  if (words > 4) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    let w = 0;
+    while (w < words && view[w] === 0) w++;
+    i += w * 4;
+  }
+  while (i < length && bytes[i] === 0) i++;
+  return i;
 }
