@@ -151,7 +151,26 @@ export interface FioFileSpec {
   readonly path: string;
 }
 
-export type WorkloadSpec = JobSpec | TraceSpec | FioFileSpec;
+/** One step of a script: a host read or write, a host flush, or a session operation. */
+export type ScriptOp =
+  | { readonly kind: "read" | "write"; readonly offsetBytes: number; readonly lengthBytes: number }
+  | { readonly kind: "flush" }
+  | { readonly kind: "session"; readonly action: SessionAction; readonly slot: number };
+
+/**
+ * An explicit list of host operations issued in order, at most `iodepth` at
+ * a time (each operation, flushes and session operations included, holds one
+ * place until it completes). What a crash campaign's workload shrinking
+ * writes out; also a way to script an exact sequence by hand.
+ */
+export interface ScriptSpec {
+  readonly kind: "script";
+  readonly name: string;
+  readonly iodepth: number;
+  readonly ops: readonly ScriptOp[];
+}
+
+export type WorkloadSpec = JobSpec | TraceSpec | FioFileSpec | ScriptSpec;
 
 // ---- schedule, measurement, stop ---------------------------------------------
 

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { runCampaign, replayState, type CrashMode } from "../../scenarios/crash/campaign.js";
+import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseStateId } from "../../scenarios/crash/state-id.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
@@ -24,6 +25,7 @@ interface CrashOptions {
   readonly out?: string;
   readonly set: string[];
   readonly replay?: string;
+  readonly shrinkWorkload: boolean;
 }
 
 const positiveInteger = (name: string) => (value: string) => {
@@ -64,6 +66,7 @@ export function registerCrash(program: Command): void {
     .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.commitPolicy=group-commit (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .option("--replay <state-id>", "rebuild one crash state from its id (as printed in a finding) and print what its check finds")
+    .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
     .action(async (file: string, options: CrashOptions) => {
       const path = resolve(file);
       const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
@@ -105,11 +108,29 @@ export function registerCrash(program: Command): void {
       const { wall, ...deterministic } = summary;
       const outDir = resolve(options.out ?? join("out", "crash", scenario.name));
       mkdirSync(outDir, { recursive: true });
+      const scenarioText = readFileSync(path, "utf8");
+      let shrunkScenarios: ShrunkScenarioEntry[] = [];
+      if (summary.findings.length > 0 && options.shrinkWorkload) {
+        const status = progressBar("shrinking the workload of invariant {invariant}: campaign {campaigns}, {kept} host operations kept");
+        shrunkScenarios = writeShrunkScenarios(outDir, recording, meta, summary, {
+          originalText: scenarioText,
+          originalFileName: basename(path),
+          overrides,
+          invariantTitles: INVARIANT_TITLES,
+          exhaustiveBound: options.bound,
+          sampledSubsets: options.subsets,
+          replayFor: (filePath, id) => replayCommand(filePath, scenario.seed, [], id),
+          onCampaign: (invariant, campaigns, kept) => status.update(0, { invariant, campaigns, kept }),
+          nowMs: () => performance.now(),
+        });
+        status.stop();
+      }
       const crashJson = {
         kind: "cofwsim-crash",
         manifest: recording.results.manifest,
         options: { mode: options.mode, exhaustiveBound: options.bound, sampledSubsets: options.subsets, budgetStates: options.budget ?? null, timeLimited: options.time !== undefined },
         ...deterministic,
+        shrunkScenarios,
         // The only part that differs between two campaigns of the same scenario, seed and version (and, with --time, the states above).
         wall: { ...wall, peakRssBytes },
       };
@@ -119,10 +140,10 @@ export function registerCrash(program: Command): void {
       await writeRunReport(outDir, {
         results: recording.results,
         timeSeries: recording.timeSeries,
-        scenarioText: readFileSync(path, "utf8"),
+        scenarioText,
         overrides,
         wall: { wallSeconds, events: 0, eventsPerSecond: 0, simulatedToWallRatio: 0, peakRssBytes, hostIosPerWallSecond: 0 },
-        extraSections: [renderCrashSection(summary)],
+        extraSections: [renderCrashSection(summary, shrunkScenarios)],
       });
       const total = Object.values(summary.findingsByInvariant).reduce((a, b) => a + b, 0);
       process.stdout.write(
@@ -132,6 +153,13 @@ export function registerCrash(program: Command): void {
       else {
         process.stdout.write(`${total} states broke invariants: ${Object.entries(summary.findingsByInvariant).map(([k, v]) => `invariant ${k}: ${v}`).join(", ")}\n`);
         for (const finding of summary.findings.slice(0, 5)) process.stdout.write(`  invariant ${finding.invariant} at ${finding.id}: ${finding.message}\n    replay: ${finding.replay}\n${finding.shrunk === null ? "" : `    shrunk: ${finding.shrunk.replay}\n`}`);
+        for (const entry of shrunkScenarios) {
+          process.stdout.write(
+            entry.file === null
+              ? `  invariant ${entry.invariant}: the run rewritten as a script no longer breaks it (the failure needs the original timing); workload not shrunk\n`
+              : `  invariant ${entry.invariant}: workload shrunk from ${entry.opsBefore} to ${entry.opsAfter} host operations (${entry.campaigns} campaigns): ${join(outDir, entry.file)}\n    replay: ${entry.replay}\n`,
+          );
+        }
         process.exitCode = EXIT_PROBLEM;
       }
       process.stdout.write(`crash:  ${crashPath}\nreport: ${join(outDir, "report.html")}\n`);

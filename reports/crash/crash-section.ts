@@ -1,4 +1,5 @@
 import type { CrashSummary } from "../../scenarios/crash/campaign.js";
+import type { ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { escapeHtml, htmlFacts, htmlTable } from "../html.js";
 
 /** What each DESIGN.md invariant says, for the findings table. */
@@ -12,7 +13,7 @@ export const INVARIANT_TITLES: Record<number, string> = {
 };
 
 /** The crash section of a campaign's report.html: the deterministic figures, findings by invariant, and each kept finding with its replay command. */
-export function renderCrashSection(summary: CrashSummary): { id: string; title: string; bodyHtml: string } {
+export function renderCrashSection(summary: CrashSummary, shrunkScenarios: readonly ShrunkScenarioEntry[] = []): { id: string; title: string; bodyHtml: string } {
   const facts = htmlFacts([
     ["mode", `${summary.mode} (${summary.stoppedBy === "complete" ? "every state generated" : `stopped by its ${summary.stoppedBy}`})`],
     ["crash points", `${summary.crashPoints} (${summary.crashPointsVisited} visited)`],
@@ -41,5 +42,15 @@ export function renderCrashSection(summary: CrashSummary): { id: string; title: 
       : `<h3>Findings (the first of each invariant)</h3>\n${summary.findings
           .map((f) => `<div class="finding"><p><strong>invariant ${f.invariant}</strong> (${escapeHtml(f.check)}) at state <code>${escapeHtml(f.id)}</code>: ${escapeHtml(f.message)}</p><pre>${escapeHtml(f.replay)}</pre>${f.shrunk === null ? "" : `<p>Shrunk to <code>${escapeHtml(f.shrunk.id)}</code> (${f.shrunk.survivingAfter} of ${f.shrunk.survivingBefore} surviving writes, ${f.shrunk.checks} checks):</p><pre>${escapeHtml(f.shrunk.replay)}</pre>`}</div>`)
           .join("\n")}`;
-  return { id: "crash", title: "Crash campaign", bodyHtml: `${verdict}\n${facts}\n${byInvariant}\n${findings}` };
+  const shrunk =
+    shrunkScenarios.length === 0
+      ? ""
+      : `<h3>Shrunk scenarios</h3>\n${shrunkScenarios
+          .map((entry) =>
+            entry.file === null
+              ? `<p>invariant ${entry.invariant}: the run rewritten as a script of host operations no longer breaks it (the failure needs the original timing), so its workload was not shrunk.</p>`
+              : `<div class="finding"><p><strong>invariant ${entry.invariant}</strong>: ${entry.opsBefore} host operations shrunk to ${entry.opsAfter} (${entry.campaigns} exhaustive campaigns), written to <code>${escapeHtml(entry.file)}</code>:</p><pre>${escapeHtml(entry.replay ?? "")}</pre></div>`,
+          )
+          .join("\n")}`;
+  return { id: "crash", title: "Crash campaign", bodyHtml: `${verdict}\n${facts}\n${byInvariant}\n${findings}\n${shrunk}` };
 }

@@ -25,6 +25,10 @@ export interface CampaignOptions {
   /** How a finding is replayed from the command line, given its state id. */
   readonly replayCommand: (stateId: string) => string;
   readonly onProgress?: (fraction: number, statesChecked: number) => void;
+  /** Stop at the first state that breaks this invariant (workload shrinking asks only whether a run still fails). */
+  readonly untilInvariant?: number;
+  /** Shrink the first finding of each invariant (default true). */
+  readonly shrinkFindings?: boolean;
   /** Wall clock in ms, for the time limit and the rate (not deterministic; kept out of the results). */
   readonly nowMs: () => number;
 }
@@ -49,7 +53,7 @@ const FINDINGS_KEPT_PER_INVARIANT = 20;
 
 export interface CrashSummary {
   readonly mode: CrashMode;
-  readonly stoppedBy: "complete" | "budget" | "time";
+  readonly stoppedBy: "complete" | "budget" | "time" | "found";
   readonly crashPoints: number;
   readonly crashPointsVisited: number;
   readonly statesGenerated: number;
@@ -87,6 +91,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   const budget = options.budgetStates ?? (options.mode === "sample" ? DEFAULT_SAMPLE_STATES : Number.POSITIVE_INFINITY);
 
   const consider = (state: CrashStateSpec): boolean => {
+    if (stoppedBy === "found") return false;
     if (statesGenerated >= budget) {
       stoppedBy = "budget";
       return false;
@@ -114,7 +119,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       if (count <= FINDINGS_KEPT_PER_INVARIANT) {
         const id = formatStateId(state);
         // The first finding of each invariant is shrunk; the rest are kept as found.
-        const shrunk = count === 1 ? shrinkState(checker, state, outcome.invariant) : undefined;
+        const shrunk = count === 1 && options.shrinkFindings !== false ? shrinkState(checker, state, outcome.invariant) : undefined;
         const shrunkId = shrunk === undefined ? undefined : formatStateId(shrunk.state);
         findings.push({
           id,
@@ -132,6 +137,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
               : { id: shrunkId, replay: options.replayCommand(shrunkId), survivingBefore: state.source.length + state.cache.length, survivingAfter: shrunk.state.source.length + shrunk.state.cache.length, checks: shrunk.checks },
         });
       }
+      if (outcome.invariant === options.untilInvariant) stoppedBy = "found";
     }
   };
 

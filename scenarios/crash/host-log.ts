@@ -26,6 +26,12 @@ export interface LoggedSessionOp {
   sequence: number | undefined;
 }
 
+/** One host operation, by list and index, in the order operations were submitted. */
+export interface HostOpRef {
+  readonly list: "writes" | "flushes" | "sessionOps";
+  readonly index: number;
+}
+
 /**
  * The host's side of a recorded run, in crash-point time: `mark()` returns
  * the index of the crash point "now" (the boundary after the last device
@@ -36,6 +42,8 @@ export class HostLog implements HostEventSink {
   readonly writes: LoggedWrite[] = [];
   readonly flushes: LoggedFlush[] = [];
   readonly sessionOps: LoggedSessionOp[] = [];
+  /** Every operation above in submission order (crash points alone cannot order two submitted between the same device events). */
+  readonly order: HostOpRef[] = [];
   formattedAt = NEVER;
 
   constructor(private readonly mark: () => number) {}
@@ -46,6 +54,7 @@ export class HostLog implements HostEventSink {
 
   writeSubmitted(offsetBytes: number, lengthBytes: number, stamp: number): number {
     this.writes.push({ offsetBytes, lengthBytes, stamp, submitPoint: this.mark(), ackPoint: NEVER });
+    this.order.push({ list: "writes", index: this.writes.length - 1 });
     return this.writes.length - 1;
   }
 
@@ -55,6 +64,7 @@ export class HostLog implements HostEventSink {
 
   flushSubmitted(): number {
     this.flushes.push({ submitPoint: this.mark(), ackPoint: NEVER });
+    this.order.push({ list: "flushes", index: this.flushes.length - 1 });
     return this.flushes.length - 1;
   }
 
@@ -64,6 +74,7 @@ export class HostLog implements HostEventSink {
 
   sessionSubmitted(action: SessionAction, slot: number): number {
     this.sessionOps.push({ action, slot, submitPoint: this.mark(), ackPoint: NEVER, sequence: undefined });
+    this.order.push({ list: "sessionOps", index: this.sessionOps.length - 1 });
     return this.sessionOps.length - 1;
   }
 

@@ -1,3 +1,4 @@
+import { ddmin } from "./ddmin.js";
 import type { StateChecker } from "./check-state.js";
 import type { CrashStateSpec, DeviceRole } from "./state-id.js";
 
@@ -10,7 +11,7 @@ interface Survivor {
  * Delta debugging (ddmin) over a failing state's surviving pending writes:
  * the smallest set found that still breaks the same invariant, and without
  * its tear if the tear is not needed. The crash point and the recorded run
- * stay as they are (shrinking the workload itself is not done yet).
+ * stay as they are (shrink-workload.ts shrinks the workload).
  */
 export function shrinkState(checker: StateChecker, failing: CrashStateSpec, invariant: number): { state: CrashStateSpec; checks: number } {
   let checks = 0;
@@ -30,26 +31,7 @@ export function shrinkState(checker: StateChecker, failing: CrashStateSpec, inva
   };
   let tear = failing.tear;
   if (tear !== undefined && fails(build(all(failing), undefined))) tear = undefined;
-  let current = all(failing);
-  let granularity = 2;
-  while (current.length >= 2) {
-    const size = Math.ceil(current.length / granularity);
-    let reduced = false;
-    for (let start = 0; start < current.length; start += size) {
-      const complement = [...current.slice(0, start), ...current.slice(start + size)];
-      if (fails(build(complement, tear))) {
-        current = complement;
-        granularity = Math.max(granularity - 1, 2);
-        reduced = true;
-        break;
-      }
-    }
-    if (!reduced) {
-      if (granularity >= current.length) break;
-      granularity = Math.min(current.length, granularity * 2);
-    }
-  }
-  if (current.length === 1 && fails(build([], tear))) current = [];
+  const current = ddmin(all(failing), (candidate) => fails(build(candidate, tear)));
   return { state: build(current, tear), checks };
 }
 

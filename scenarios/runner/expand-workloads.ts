@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Rng } from "../../sim/rng/streams.js";
-import type { JobSpec, Scenario } from "../model.js";
+import type { JobSpec, Scenario, ScriptSpec } from "../model.js";
 import { importFioJobFile } from "../fio/import-job-file.js";
 import { traceSource } from "../traces/trace-source.js";
 import { jobSources } from "../workloads/job-source.js";
@@ -13,6 +13,8 @@ export interface WorkloadGroup {
   readonly sources: readonly WorkloadSource[];
   /** Reads of this group go to this session's Phantom LU instead of the Source LU. */
   readonly phantomSlot?: number;
+  /** A script's operations (its `sources` are then empty): the runner issues them itself, since they include flushes and session operations. */
+  readonly script?: ScriptSpec;
 }
 
 /** Turns the scenario's workloads into sources; fio job files are imported here. Facts for the results go to `notes`. */
@@ -22,6 +24,7 @@ export function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacity
   for (const workload of scenario.workloads) {
     if (workload.kind === "job") addJob(workload);
     else if (workload.kind === "trace") groups.push({ name: workload.name, sources: [traceSource(workload, source)] });
+    else if (workload.kind === "script") groups.push({ name: workload.name, sources: [], script: workload });
     else {
       const imported = importFioJobFile(readFileSync(workload.path, "utf8"), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });
       for (const ignored of imported.ignored) notes.push(`${basename(workload.path)}:${ignored.line}: ${ignored.option} ignored: ${ignored.reason}`);

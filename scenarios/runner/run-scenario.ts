@@ -4,7 +4,7 @@ import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
 import type { BlockDevice } from "../../io/block-device.js";
 import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine, type CommitPolicy, type MetadataDecoder } from "../../engine/index.js";
-import type { Scenario, SessionEvent } from "../model.js";
+import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
 import type { HostEventSink } from "./host-events.js";
@@ -122,31 +122,32 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const sessionRecords: SessionRecord[] = [];
   const byCount = scenario.sessions.filter((e): e is SessionEvent & { trigger: { afterHostIos: number } } => "afterHostIos" in e.trigger).sort((a, b) => a.trigger.afterHostIos - b.trigger.afterHostIos);
   let nextByCount = 0;
-  const sessionOp = function* (event: SessionEvent): Coroutine {
-    const record: SessionRecord = { action: event.action, slot: event.slot, requestedAtNs: kernel.nowNs - readyNs };
+  const sessionOp = function* ({ action, slot }: Pick<SessionEvent, "action" | "slot">): Coroutine {
+    const record: SessionRecord = { action, slot, requestedAtNs: kernel.nowNs - readyNs };
     sessionRecords.push(record);
-    const eventId = events?.sessionSubmitted(event.action, event.slot);
+    const eventId = events?.sessionSubmitted(action, slot);
     try {
-      if (event.action === "start" || event.action === "replace") record.sequence = yield* cofw.startSession(event.slot);
-      else if (event.action === "stop") yield* cofw.stopSession(event.slot);
-      else yield* cofw.rollback(event.slot);
+      if (action === "start" || action === "replace") record.sequence = yield* cofw.startSession(slot);
+      else if (action === "stop") yield* cofw.stopSession(slot);
+      else yield* cofw.rollback(slot);
       if (eventId !== undefined) events!.sessionAcked(eventId, record.sequence);
       record.doneAtNs = kernel.nowNs - readyNs;
       lastActivityNs = Math.max(lastActivityNs, kernel.nowNs);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       record.error = error.message;
-      problems.push(`session ${event.action} of slot ${event.slot} at ${record.requestedAtNs} ns failed: ${error.message}`);
+      problems.push(`session ${action} of slot ${slot} at ${record.requestedAtNs} ns failed: ${error.message}`);
     }
   };
   for (const event of scenario.sessions) {
     if ("atNs" in event.trigger) kernel.scheduleAt(readyNs + event.trigger.atNs, () => kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`));
   }
   let flushes = 0;
-  const flush = () => {
+  const flushOp = (): Coroutine => {
     flushes++;
-    kernel.spawn(events === undefined ? cofw.hostFlush() : recordedFlush(events), `flush/${flushes}`);
+    return events === undefined ? cofw.hostFlush() : recordedFlush(events);
   };
+  const flush = () => kernel.spawn(flushOp(), `flush/${flushes}`);
   const recordedFlush = function* (sink: HostEventSink): Coroutine {
     const id = sink.flushSubmitted();
     yield* cofw.hostFlush();
@@ -224,6 +225,23 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     }
     running--;
   };
+  /**
+   * One of a script's `iodepth` workers: each takes the script's next
+   * operation and holds its place until the operation completes, so
+   * operations start in the order written.
+   */
+  const scriptWorker = function* (sink: GroupSink, ops: Iterator<ScriptOp>): Coroutine {
+    for (let step = ops.next(); !step.done && !stopped(); step = ops.next()) {
+      const op = step.value;
+      if (op.kind === "flush") yield* flushOp();
+      else if (op.kind === "session") yield* sessionOp(op);
+      else {
+        admit();
+        yield* doIo(sink, op);
+      }
+    }
+    running--;
+  };
   /** An open-loop source: each I/O starts at its arrival time whatever the devices are doing. */
   const openLoopArrivals = function* (sink: GroupSink, source: WorkloadSource): Coroutine {
     yield* sleep(source.startDelayNs);
@@ -239,6 +257,14 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     running--;
   };
   for (const sink of sinks) {
+    const script = sink.group.script;
+    if (script !== undefined) {
+      const ops = script.ops[Symbol.iterator]();
+      for (let depth = 0; depth < script.iodepth; depth++) {
+        running++;
+        kernel.spawn(scriptWorker(sink, ops), `${script.name}/${depth}`);
+      }
+    }
     for (const source of sink.group.sources) {
       const loop = source.loop;
       if (loop.kind === "closed") {

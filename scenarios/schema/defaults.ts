@@ -88,3 +88,6 @@ export const SCENARIO_DEFAULTS = {
   seed: "1",
   warmupNs: 0,
 } as const;
+
+/** Script defaults: one operation at a time, so the order written is the order done. */
+export const SCRIPT_DEFAULTS = { iodepth: 1 } as const;

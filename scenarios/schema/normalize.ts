@@ -19,6 +19,7 @@ import type {
   JobSpec,
   LatencyModelSpec,
   Scenario,
+  ScriptSpec,
   SessionEvent,
   TraceSpec,
   Trigger,
@@ -34,9 +35,11 @@ import {
   JOB_DEFAULTS,
   ROTATING_MODEL_DEFAULTS,
   SCENARIO_DEFAULTS,
+  SCRIPT_DEFAULTS,
   TRACE_DEFAULTS,
 } from "./defaults.js";
-import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, SessionFile, TraceFile } from "./scenario-schema.js";
+import { formatScriptOp } from "./script-ops.js";
+import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, ScriptFile, SessionFile, TraceFile } from "./scenario-schema.js";
 
 export type PathKey = string | number;
 
@@ -361,8 +364,21 @@ function workloads(sink: ProblemSink, file: ScenarioFile, devicesSpec: DevicesSp
     const earlier = firstByName.get(name);
     if (earlier !== undefined) sink.add([...at, workload.name === undefined ? "kind" : "name"], `the name "${name}" is already used by workloads[${earlier}]`, "a name no other workload has (results are keyed by it)", JSON.stringify(name));
     else firstByName.set(name, index);
+    if (workload.kind === "script") return script(sink, at, workload, name, sourceBytes, sectorBytes);
     return workload.kind === "job" ? job(sink, at, workload, name, sourceBytes, sectorBytes) : trace(sink, at, workload, name, context);
   });
+}
+
+/** A script's reads and writes must be sector-aligned and inside the Source LU: a script is exact, so nothing is moved. */
+function script(sink: ProblemSink, at: readonly PathKey[], file: ScriptFile, name: string, sourceBytes: number, sectorBytes: number): ScriptSpec {
+  file.ops.forEach((op, index) => {
+    if (op.kind !== "read" && op.kind !== "write") return;
+    const found = formatScriptOp(op);
+    const path = [...at, "ops", index];
+    if (op.offsetBytes % sectorBytes !== 0 || op.lengthBytes % sectorBytes !== 0) sink.add(path, `${op.kind} is not sector-aligned`, `offset and length multiples of the Source LU's ${sectorBytes}-byte sector`, found);
+    else if (op.offsetBytes + op.lengthBytes > sourceBytes) sink.add(path, `${op.kind} ends beyond the Source LU`, `an end at most the Source LU's ${sourceBytes} bytes`, found);
+  });
+  return { kind: "script", name, iodepth: file.iodepth ?? SCRIPT_DEFAULTS.iodepth, ops: file.ops };
 }
 
 // ---- schedule, measurement, stop ---------------------------------------------------
@@ -386,10 +402,10 @@ function flushes(sink: ProblemSink, file: ScenarioFile["flushes"]): FlushSpec {
   return { ...(everyNs === undefined ? {} : { everyNs }), ...(file?.everyHostWrites === undefined ? {} : { everyHostWrites: file.everyHostWrites }) };
 }
 
-function stop(sink: ProblemSink, file: ScenarioFile["stop"], warmupNs: number, warmupKey: string): Scenario["stop"] {
+function stop(sink: ProblemSink, file: ScenarioFile["stop"] = {}, warmupNs: number, warmupKey: string, onlyScripts: boolean): Scenario["stop"] {
   const runtimeNs = either(sink, ["stop"], ["runtime", file.runtime], ["runtimeNs", file.runtimeNs]);
-  if (runtimeNs === undefined && file.hostIos === undefined) {
-    sink.add(["stop"], "nothing stops the run", "runtime (or runtimeNs) and/or hostIos", "neither");
+  if (runtimeNs === undefined && file.hostIos === undefined && !onlyScripts) {
+    sink.add(["stop"], "nothing stops the run", "runtime (or runtimeNs) and/or hostIos (only a scenario whose workloads are all scripts may leave them out)", "neither");
   }
   if (runtimeNs !== undefined) {
     nonZero(sink, ["stop", file.runtime === undefined ? "runtimeNs" : "runtime"], runtimeNs);
@@ -421,6 +437,6 @@ export function normalizeScenario(file: ScenarioFile, context: SchemaContext, si
     flushes: flushes(sink, file.flushes),
     measurement: { warmupNs },
     ...reportSpec(sink, file.report),
-    stop: stop(sink, file.stop, warmupNs, file.measurement?.warmup === undefined ? "warmupNs" : "warmup"),
+    stop: stop(sink, file.stop, warmupNs, file.measurement?.warmup === undefined ? "warmupNs" : "warmup", file.workloads.every((workload) => workload.kind === "script")),
   };
 }

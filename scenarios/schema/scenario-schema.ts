@@ -29,10 +29,12 @@ import {
   JOB_DEFAULTS,
   ROTATING_MODEL_DEFAULTS,
   SCENARIO_DEFAULTS,
+  SCRIPT_DEFAULTS,
   TRACE_DEFAULTS,
 } from "./defaults.js";
 import { fillAndCheckPercents, parseBlockSizePair, parseBlockSizeSplit, parseScenarioRandomDistribution, type BlockSizeSplit } from "./fio-values.js";
 import { normalizeScenario, type ProblemSink } from "./normalize.js";
+import { parseScriptOp, SCRIPT_OP_EXPECTED, SCRIPT_OP_PATTERN } from "./script-ops.js";
 import {
   describeValue,
   formatDuration,
@@ -470,9 +472,21 @@ const fioFileSchema = z
   })
   .describe("A fio job file.");
 
-export const WORKLOAD_KINDS = ["job", "trace", "fio"] as const;
+const scriptSchema = z
+  .strictObject({
+    kind: z.literal("script").describe("An explicit list of host operations, issued in order."),
+    name: z.string().min(1).optional().describe("Names the script in the results. Default script<index>."),
+    iodepth: integerValue(1).optional().describe(`Operations in flight at most; each operation (flushes and session operations too) holds a place until it completes. Default ${SCRIPT_DEFAULTS.iodepth}.`),
+    ops: z
+      .array(parsedValue(parseScriptOp, { type: "string", pattern: SCRIPT_OP_PATTERN }))
+      .min(1)
+      .describe(`The operations, one string each: ${SCRIPT_OP_EXPECTED}. Reads and writes count as host I/Os; flushes and session operations do not.`),
+  })
+  .describe("A script of host operations (what crash shrinking writes out).");
 
-const workloadSchema = z.discriminatedUnion("kind", [jobSchema, traceSchema, fioFileSchema]).describe(`A workload; \`kind\` is one of ${WORKLOAD_KINDS.join(", ")}.`);
+export const WORKLOAD_KINDS = ["job", "trace", "fio", "script"] as const;
+
+const workloadSchema = z.discriminatedUnion("kind", [jobSchema, traceSchema, fioFileSchema, scriptSchema]).describe(`A workload; \`kind\` is one of ${WORKLOAD_KINDS.join(", ")}.`);
 
 // ---- schedule, measurement, stop ---------------------------------------------------
 
@@ -509,7 +523,7 @@ const stopSchema = z
     ...timeKeys("runtime", "Stop after this much simulated time."),
     hostIos: integerValue(1).optional().describe("Stop once the host has completed this many I/Os."),
   })
-  .describe("When the run stops: give runtime and/or hostIos (the first reached wins).");
+  .describe("When the run stops: give runtime and/or hostIos (the first reached wins); may be left out when every workload is a script, which ends with its last operation.");
 
 const seedValue = parsedValue(
   (value) => {
@@ -534,7 +548,7 @@ export const scenarioFileSchema = z
     flushes: flushesSchema.optional(),
     measurement: measurementSchema.optional(),
     report: reportSchema.optional(),
-    stop: stopSchema,
+    stop: stopSchema.optional(),
   })
   .meta({
     title: "cofwsim scenario",
@@ -547,6 +561,7 @@ export type EngineFile = NonNullable<ScenarioFile["engine"]>;
 export type WorkloadFile = ScenarioFile["workloads"][number];
 export type JobFile = Extract<WorkloadFile, { kind: "job" }>;
 export type TraceFile = Extract<WorkloadFile, { kind: "trace" }>;
+export type ScriptFile = Extract<WorkloadFile, { kind: "script" }>;
 export type SessionFile = NonNullable<ScenarioFile["sessions"]>[number];
 
 export interface SchemaContext {

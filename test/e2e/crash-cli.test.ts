@@ -24,7 +24,7 @@ describe("cofwsim crash", () => {
       });
       const crash = deterministicPart(join(runs[0]!, "crash.json")) as Record<string, unknown>;
       expect(crash).toEqual(deterministicPart(join(runs[1]!, "crash.json")));
-      expect(crash).toMatchObject({ kind: "cofwsim-crash", mode: "sample", stoppedBy: "budget", statesGenerated: 120, findingsByInvariant: {}, findings: [] });
+      expect(crash).toMatchObject({ kind: "cofwsim-crash", mode: "sample", stoppedBy: "budget", statesGenerated: 120, findingsByInvariant: {}, findings: [], shrunkScenarios: [] });
       expect(crash.manifest).toMatchObject({ seed: "7", scenario: { name: "crash-write-through", file: "crash-write-through.yaml" } });
       const html = readFileSync(join(runs[0]!, "report.html"), "utf8");
       expect(html).toContain('<section id="crash">');
@@ -65,5 +65,6 @@ describe("cofwsim crash", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/--mode <mode>/);
     expect(result.stdout).toMatch(/--replay <state-id>/);
+    expect(result.stdout).toMatch(/--no-shrink-workload/);
   });
 });

@@ -28,7 +28,15 @@ const CASES: Record<string, readonly Want[]> = {
     { line: 7, column: 17, path: "engine.commitPolicy", message: "not an allowed value", expected: 'one of "write-through", "group-commit", "dirty-region-log"', found: '"write-back"' },
   ],
   // A missing key is located at its parent object: here the document itself.
-  "missing-stop.yaml": [{ line: 1, column: 1, path: "stop", message: 'missing required key "stop"', expected: "an object with keys runtime, runtimeNs, hostIos", found: "nothing" }],
+  "missing-stop.yaml": [{ line: 1, column: 1, path: "stop", message: "nothing stops the run", expected: "only a scenario whose workloads are all scripts may leave them out", found: "neither" }],
+  "script-op.yaml": [
+    { line: 9, column: 9, path: "workloads[0].ops[1]", message: 'unknown script operation "wirte" (did you mean "write"?)', expected: '"write <offset> <length>"', found: '"wirte 4k 4k"' },
+    { line: 10, column: 9, path: "workloads[0].ops[2]", message: '"start" needs a session slot', expected: "a slot from 0 to 7", found: '"start 9"' },
+  ],
+  "script-beyond-source.yaml": [
+    { line: 7, column: 23, path: "workloads[0].ops[1]", message: "write ends beyond the Source LU", expected: "at most the Source LU's 1048576 bytes", found: "write 1020KiB 8KiB" },
+    { line: 7, column: 43, path: "workloads[0].ops[2]", message: "read is not sector-aligned", expected: "512-byte sector", found: "read 100 512" },
+  ],
   "slot-range.yaml": [{ line: 10, column: 11, path: "sessions[0].slot", message: "out of range", expected: "an integer from 0 to 7", found: "8" }],
   // The unclosed "[" on line 7 is noticed where the next key starts.
   "yaml-syntax.yaml": [{ line: 8, column: 1, path: "", message: "YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]", found: '"stop:"' }],
