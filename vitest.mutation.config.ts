@@ -10,6 +10,7 @@ export default defineConfig({
       "test/engine/recovery*.test.ts",
       "test/engine/format*.test.ts",
       "test/engine/fsck*.test.ts",
+      "test/engine/policy-costs.test.ts",
     ],
     testTimeout: 60_000,
     pool: "forks",
