@@ -111,7 +111,11 @@ export function manifestRows(results: RunResults, timeSeries: TimeSeries): Array
   ];
 }
 
-export function wallTable(wall: WallFigures): TextTable {
+/** A run's wall figures, or rows of another job's own (a crash campaign counts states, not host I/Os). */
+export type WallSection = WallFigures | { readonly rows: ReadonlyArray<readonly [figure: string, value: string]> };
+
+export function wallTable(wall: WallSection): TextTable {
+  if ("rows" in wall) return { columns: [text("figure"), number("value")], rows: wall.rows.map((row) => [...row]) };
   return {
     columns: [text("figure"), number("value")],
     rows: [

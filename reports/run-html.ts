@@ -1,4 +1,5 @@
-import type { RunResults, WallFigures } from "../scenarios/runner/results.js";
+import type { RunResults } from "../scenarios/runner/results.js";
+import type { WallSection } from "./headline.js";
 import type { TimeSeries } from "../scenarios/runner/time-series.js";
 import { engineTable, jobsTable, manifestRows, sessionsTimelineTable, wallTable } from "./headline.js";
 import { escapeHtml, htmlFacts, htmlList, htmlTable } from "./html.js";
@@ -26,7 +27,7 @@ export interface RunHtmlInput {
   readonly timeSeries: TimeSeries;
   readonly scenarioText: string;
   readonly overrides: readonly string[];
-  readonly wall: WallFigures;
+  readonly wall: WallSection;
   readonly charts: readonly RenderedChart[];
   /** Names of the CSV files written beside the report, listed so readers know they exist. */
   readonly csvFiles: readonly string[];

@@ -1,4 +1,5 @@
-import type { RunResults, WallFigures } from "../scenarios/runner/results.js";
+import type { RunResults } from "../scenarios/runner/results.js";
+import type { WallSection } from "./headline.js";
 import type { TimeSeries } from "../scenarios/runner/time-series.js";
 import { engineTable, jobsTable, manifestRows, sessionsTimelineTable, wallTable, type TextTable } from "./headline.js";
 import { WALL_BEGIN_MARKER, WALL_END_MARKER } from "./run-html.js";
@@ -23,7 +24,7 @@ function markdownTable(table: TextTable): string {
 export interface RunMarkdownInput {
   readonly results: RunResults;
   readonly timeSeries: TimeSeries;
-  readonly wall: WallFigures;
+  readonly wall: WallSection;
 }
 
 /** summary.md: the headline for a CI job summary ($GITHUB_STEP_SUMMARY); no images, the charts are in report.html. */

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { RunResults, WallFigures } from "../scenarios/runner/results.js";
+import type { RunResults } from "../scenarios/runner/results.js";
+import type { WallSection } from "./headline.js";
 import type { TimeSeries } from "../scenarios/runner/time-series.js";
 import { RUN_CHARTS } from "./charts/index.js";
 import { runCsvTables, toCsv } from "./csv.js";
@@ -13,7 +14,7 @@ export interface RunReportInput {
   readonly timeSeries: TimeSeries;
   /** The scenario file's text, shown in report.html as run. */
   readonly scenarioText: string;
-  readonly wall: WallFigures;
+  readonly wall: WallSection;
   /** The `--set` overrides applied on top of the file, shown under its text (the file alone is not what ran). */
   readonly overrides?: readonly string[];
   /** Further report.html sections (see RunHtmlInput). */

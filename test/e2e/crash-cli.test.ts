@@ -29,6 +29,12 @@ describe("cofwsim crash", () => {
       const html = readFileSync(join(runs[0]!, "report.html"), "utf8");
       expect(html).toContain('<section id="crash">');
       expect(html).toContain("No invariant broke in");
+      // The wall section speaks of the campaign, not of a run's host I/O.
+      const wallSection = html.slice(html.indexOf('<section id="wall"'));
+      expect(wallSection).toMatch(/crash states checked per wall second<\/td><td[^>]*>[1-9]\d*</);
+      expect(wallSection).not.toContain("host I/Os per wall second");
+      const crashWall = (JSON.parse(readFileSync(join(runs[0]!, "crash.json"), "utf8")) as { wall: Record<string, number> }).wall;
+      expect(Object.keys(crashWall).sort()).toEqual(["peakRssBytes", "shrinkMs", "statesCheckedPerSecond", "wallMs"]);
     });
   });
 
