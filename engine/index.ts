@@ -2,6 +2,7 @@
 export { CofwEngine, type SessionInfo } from "./engine.js";
 export { formatCacheLu, type FormatOptions } from "./format.js";
 export { mountCacheLu, RecoveryRefused, type MountOptions } from "./recovery.js";
+export { ORDERED_REPAIR, type RecoveryRepair, type RepairPlan } from "./repair.js";
 export { fsck, type FsckReport } from "./fsck.js";
 export type { Finding } from "./scan.js";
 export { type EngineCounters, writeAmplification } from "./counters.js";

@@ -1,5 +1,5 @@
 import type { BlockDevice } from "../io/block-device.js";
-import { all, type Coroutine } from "../io/coroutine.js";
+import type { Coroutine } from "../io/coroutine.js";
 import { zeroCounters } from "./counters.js";
 import { DeviceIo } from "./device-io.js";
 import { CofwEngine } from "./engine.js";
@@ -8,11 +8,14 @@ import type { CommitPolicy } from "./policies/commit-policy.js";
 import { scanCacheLu, type Finding, type ScanResult } from "./scan.js";
 import { Sessions } from "./sessions.js";
 import type { MetadataDecoder } from "./on-disk/decoder.js";
+import { ORDERED_REPAIR, type RecoveryRepair } from "./repair.js";
 
 export interface MountOptions {
   readonly policy: CommitPolicy;
   /** How metadata blocks are read; the reference decoder unless told otherwise (see MetadataDecoder). */
   readonly decoder?: MetadataDecoder;
+  /** How the mount's repairs reach disk; ORDERED_REPAIR unless told otherwise (see RecoveryRepair). */
+  readonly repair?: RecoveryRepair;
 }
 
 const REASON_BY_CODE: Record<string, MountError["reason"]> = {
@@ -35,9 +38,9 @@ export class RecoveryRefused extends MountError {
  * Mounts an existing Cache LU: everything is rebuilt from the Cache LU alone.
  * The scan validates every map entry against its allocation record; modified
  * regions are rebuilt from records. Then, before any new copy can reuse
- * space: records of unreachable chunks are rewritten as free (FUA), rebuilt
- * regions are written back and their modified bits cleared, and the
- * repository metadata records that the LU is mounted (not cleanly unmounted).
+ * space, the repairs reach disk (repair.ts: records of unreachable chunks
+ * rewritten as free, rebuilt regions written back and their modified bits
+ * cleared, the repository marked mounted, not cleanly unmounted).
  */
 export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: MountOptions): Coroutine<CofwEngine> {
   const counters = zeroCounters();
@@ -62,8 +65,7 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
   counters.recoveryBytesRead = scan.bytesRead;
   counters.recoveryChunksReclaimed = reclaimableChunks.length;
 
-  const records = [...new Set(reclaimableChunks.map((chunk) => Math.floor(chunk / layout.chunksPerRecord)))];
-  yield* all(records.map((record) => metadata.writeRecordOf(record * layout.chunksPerRecord, true)));
+  const reclaimedRecords = [...new Set(reclaimableChunks.map((chunk) => Math.floor(chunk / layout.chunksPerRecord)))];
 
   // Rebuilt regions are rewritten whole: zeroed, then every sector that has entries.
   let rebuilt = 0;
@@ -77,8 +79,8 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
     if (regionModified[metadata.regionOfChunk(entry.sourceChunk)] === 1) metadata.noteMapChange(metadata.mapSectorOfChunk(entry.sourceChunk));
   }
   metadata.adoptModifiedRegions();
-  yield* all(metadata.modifiedRegions().map((region) => metadata.writeBackRegion(region)));
   counters.recoveryRegionsRebuilt = rebuilt;
-  yield* metadata.commitRepository({ cofwChunkCount: layout.cofwChunkCount, chunksInUse: chunks.inUse, cleanlyUnmounted: false });
+  const repository = { cofwChunkCount: layout.cofwChunkCount, chunksInUse: chunks.inUse, cleanlyUnmounted: false };
+  yield* (options.repair ?? ORDERED_REPAIR).repair(metadata, { reclaimedRecords, rebuiltRegions: metadata.modifiedRegions(), repository });
   return new CofwEngine(parts);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { runCampaign, replayState, type CrashMode } from "../../scenarios/crash/campaign.js";
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
-import { parseStateId } from "../../scenarios/crash/state-id.js";
+import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
 import { writeRunReport } from "../../reports/run-report.js";
@@ -26,6 +26,7 @@ interface CrashOptions {
   readonly set: string[];
   readonly replay?: string;
   readonly shrinkWorkload: boolean;
+  readonly recoveryCrashes: boolean;
 }
 
 const positiveInteger = (name: string) => (value: string) => {
@@ -66,6 +67,7 @@ export function registerCrash(program: Command): void {
     .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.commitPolicy=group-commit (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .option("--replay <state-id>", "rebuild one crash state from its id (as printed in a finding) and print what its check finds")
+    .option("--recovery-crashes", "also crash every successful recovery at each boundary of its own writes (subsets of its pending writes) and check the second recovery; several times the states")
     .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
     .action(async (file: string, options: CrashOptions) => {
       const path = resolve(file);
@@ -75,7 +77,7 @@ export function registerCrash(program: Command): void {
       process.stdout.write(`cofwsim ${VERSION} crash: ${scenario.name}, seed ${scenario.seed}\n`);
 
       if (options.replay !== undefined) {
-        const state = parseStateId(options.replay);
+        const state = parseCrashId(options.replay);
         const { outcome } = replayState(scenario, meta, state);
         if (outcome.kind === "finding") {
           process.stdout.write(`state ${options.replay}: invariant ${outcome.invariant} (${INVARIANT_TITLES[outcome.invariant] ?? "?"}) broke, check ${outcome.check}:\n  ${outcome.message}\n`);
@@ -97,6 +99,7 @@ export function registerCrash(program: Command): void {
         ...(options.time === undefined ? {} : { timeLimitMs: options.time }),
         exhaustiveBound: options.bound,
         sampledSubsets: options.subsets,
+        recoveryCrashes: options.recoveryCrashes === true,
         replayCommand: (id) => replayCommand(path, scenario.seed, overrides, id),
         nowMs: () => performance.now(),
         onProgress: (fraction, checked) => {
@@ -120,6 +123,7 @@ export function registerCrash(program: Command): void {
           invariantTitles: INVARIANT_TITLES,
           exhaustiveBound: options.bound,
           sampledSubsets: options.subsets,
+          recoveryCrashes: options.recoveryCrashes === true,
           replayFor: (filePath, id) => replayCommand(filePath, scenario.seed, [], id),
           onCampaign: (invariant, campaigns, kept) => status.update(0, { invariant, campaigns, kept }),
           nowMs: () => performance.now(),
@@ -130,7 +134,7 @@ export function registerCrash(program: Command): void {
       const crashJson = {
         kind: "cofwsim-crash",
         manifest: recording.results.manifest,
-        options: { mode: options.mode, exhaustiveBound: options.bound, sampledSubsets: options.subsets, budgetStates: options.budget ?? null, timeLimited: options.time !== undefined },
+        options: { mode: options.mode, exhaustiveBound: options.bound, sampledSubsets: options.subsets, budgetStates: options.budget ?? null, timeLimited: options.time !== undefined, recoveryCrashes: options.recoveryCrashes === true },
         ...deterministic,
         shrunkScenarios,
         // The only part that differs between two campaigns of the same scenario, seed and version (and, with --time, the states above).
@@ -157,7 +161,8 @@ export function registerCrash(program: Command): void {
       });
       const total = Object.values(summary.findingsByInvariant).reduce((a, b) => a + b, 0);
       process.stdout.write(
-        `${summary.crashPoints} crash points, ${summary.statesGenerated} states generated, ${summary.statesChecked} unique images checked (${Math.round(wall.statesCheckedPerSecond)}/s, ${(wall.wallMs / 1000).toFixed(1)} s), ${summary.refusedOutsideFaultModel} refused outside the fault model\n`,
+        `${summary.crashPoints} crash points, ${summary.statesGenerated} states generated, ${summary.statesChecked} unique images checked (${Math.round(wall.statesCheckedPerSecond)}/s, ${(wall.wallMs / 1000).toFixed(1)} s), ${summary.refusedOutsideFaultModel} refused outside the fault model\n` +
+          (summary.recoveryCrashes === null ? "" : `crashes during recovery: ${summary.recoveryCrashes.recoveries} recoveries, ${summary.recoveryCrashes.statesGenerated} states generated, ${summary.recoveryCrashes.statesChecked} unique images checked\n`),
       );
       if (total === 0) process.stdout.write("no invariant broke\n");
       else {

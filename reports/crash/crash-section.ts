@@ -20,6 +20,12 @@ export function renderCrashSection(summary: CrashSummary, shrunkScenarios: reado
     ["states generated", String(summary.statesGenerated)],
     ["unique images checked", `${summary.statesChecked} (identical images checked once)`],
     ["refused outside the fault model", String(summary.refusedOutsideFaultModel)],
+    [
+      "crashes during recovery",
+      summary.recoveryCrashes === null
+        ? "not explored (--recovery-crashes)"
+        : `${summary.recoveryCrashes.recoveries} recoveries crashed: ${summary.recoveryCrashes.statesGenerated} states generated, ${summary.recoveryCrashes.statesChecked} unique images checked`,
+    ],
     ["leaked chunks reclaimed by recovery", String(summary.chunksReclaimed)],
     ["recorded run", `${summary.run.hostWrites} host writes, ${summary.run.hostFlushes} flushes, ${summary.run.sessionOps} session operations; ${summary.run.sourceDeviceWrites} Source LU and ${summary.run.cacheDeviceWrites} Cache LU device writes`],
   ]);

@@ -1,10 +1,11 @@
 import { Rng } from "../../sim/rng/streams.js";
 import type { Scenario } from "../model.js";
 import type { EngineParts, RunMeta } from "../runner/run-scenario.js";
-import { StateChecker, type CheckOutcome } from "./check-state.js";
-import { pendingAt, sampleStateAt, statesAt } from "./enumerate.js";
+import { StateChecker, type CheckOutcome, type CrashImages } from "./check-state.js";
+import { pendingAt, sampleStateAt, statesAt, type LoggedRun } from "./enumerate.js";
 import { CrashOracle } from "./oracle.js";
 import { recordRun, type Recording } from "./record.js";
+import { formatRecoveryCrashId, recordRecovery, recoveryImages, recoveryStates, type RecoveryCrashSpec } from "./recovery-crash.js";
 import { shrinkState } from "./shrink.js";
 import { formatStateId, type CrashStateSpec, type TearSpec } from "./state-id.js";
 
@@ -27,6 +28,8 @@ export interface CampaignOptions {
   readonly onProgress?: (fraction: number, statesChecked: number) => void;
   /** Stop at the first state that breaks this invariant (workload shrinking asks only whether a run still fails). */
   readonly untilInvariant?: number;
+  /** Also crash each successful recovery at every boundary of its own writes, and check the second recovery (see recovery-crash.ts). */
+  readonly recoveryCrashes?: boolean;
   /** Shrink the first finding of each invariant (default true). */
   readonly shrinkFindings?: boolean;
   /** Wall clock in ms, for the time limit and the rate (not deterministic; kept out of the results). */
@@ -41,6 +44,8 @@ export interface CrashFinding {
   readonly crashPoint: number;
   readonly surviving: { readonly source: readonly number[]; readonly cache: readonly number[] };
   readonly tear: TearSpec | null;
+  /** For a crash during recovery: the recovery's crash point and its surviving writes (the id's part after "/"). */
+  readonly recoveryCrash: { readonly point: number; readonly surviving: { readonly source: readonly number[]; readonly cache: readonly number[] } } | null;
   readonly seed: string;
   readonly replay: string;
   /** The same crash point with the fewest surviving writes (and no tear, if it is not needed) that still breaks the invariant. */
@@ -63,6 +68,8 @@ export interface CrashSummary {
   readonly chunksReclaimed: number;
   readonly findingsByInvariant: Record<string, number>;
   readonly findings: CrashFinding[];
+  /** Crashes during recovery (null when not asked for): recoveries recorded, their crash states generated and checked (identical images once, with the run's). */
+  readonly recoveryCrashes: { readonly recoveries: number; readonly statesGenerated: number; readonly statesChecked: number } | null;
   readonly run: { readonly hostWrites: number; readonly hostFlushes: number; readonly sessionOps: number; readonly sourceDeviceWrites: number; readonly cacheDeviceWrites: number };
   readonly wall: { readonly wallMs: number; readonly statesCheckedPerSecond: number };
 }
@@ -90,9 +97,14 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   const visited = new Set<number>();
   const budget = options.budgetStates ?? (options.mode === "sample" ? DEFAULT_SAMPLE_STATES : Number.POSITIVE_INFINITY);
 
-  const consider = (state: CrashStateSpec): boolean => {
+  const recoveryRng = Rng.root(scenario.seed).stream("recovery-crash");
+  let recoveries = 0;
+  let recoveryGenerated = 0;
+  let recoveryChecked = 0;
+  /** Whether another state may be generated (budget and time cover the recovery's states too). */
+  const mayGoOn = (): boolean => {
     if (stoppedBy === "found") return false;
-    if (statesGenerated >= budget) {
+    if (statesGenerated + recoveryGenerated >= budget) {
       stoppedBy = "budget";
       return false;
     }
@@ -100,26 +112,51 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       stoppedBy = "time";
       return false;
     }
+    return true;
+  };
+  /** True the first time these images are seen. */
+  const unseen = (images: CrashImages): boolean => {
+    const key = `${images.source.contentHash()}/${images.cache.contentHash()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const consider = (state: CrashStateSpec): boolean => {
+    if (!mayGoOn()) return false;
     statesGenerated++;
     visited.add(state.point);
     const images = checker.images(state);
-    const key = `${images.source.contentHash()}/${images.cache.contentHash()}`;
-    if (seen.has(key)) return true;
-    seen.add(key);
+    if (!unseen(images)) return true;
     statesChecked++;
-    record(state, checker.check(state, images));
+    const outcome = checker.check(state, images);
+    record(state, outcome);
+    return outcome.kind === "ok" && options.recoveryCrashes === true ? crashRecovery(state, images) : true;
+  };
+  const crashRecovery = (base: CrashStateSpec, images: CrashImages): boolean => {
+    const recovery = recordRecovery(recording, base, images, options.parts);
+    if (recovery === undefined) return true;
+    recoveries++;
+    for (const state of recoveryStates(recovery, options, recoveryRng)) {
+      if (!mayGoOn()) return false;
+      recoveryGenerated++;
+      const recoveryImagesOfState = recoveryImages(recovery, state);
+      if (!unseen(recoveryImagesOfState)) continue;
+      recoveryChecked++;
+      record(base, checker.check(base, recoveryImagesOfState), state);
+    }
     return true;
   };
-  const record = (state: CrashStateSpec, outcome: CheckOutcome): void => {
+  /** Counts an outcome; a finding is kept (the first of each invariant shrunk, unless it came from a crash during recovery). */
+  const record = (state: CrashStateSpec, outcome: CheckOutcome, recoveryState?: CrashStateSpec): void => {
     if (outcome.kind === "ok") reclaimed += outcome.reclaimedChunks;
     else if (outcome.kind === "refused") refused++;
     else {
       const count = (byInvariant.get(outcome.invariant) ?? 0) + 1;
       byInvariant.set(outcome.invariant, count);
       if (count <= FINDINGS_KEPT_PER_INVARIANT) {
-        const id = formatStateId(state);
+        const id = recoveryState === undefined ? formatStateId(state) : formatRecoveryCrashId({ base: state, recovery: recoveryState });
         // The first finding of each invariant is shrunk; the rest are kept as found.
-        const shrunk = count === 1 && options.shrinkFindings !== false ? shrinkState(checker, state, outcome.invariant) : undefined;
+        const shrunk = count === 1 && recoveryState === undefined && options.shrinkFindings !== false ? shrinkState(checker, state, outcome.invariant) : undefined;
         const shrunkId = shrunk === undefined ? undefined : formatStateId(shrunk.state);
         findings.push({
           id,
@@ -129,6 +166,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
           crashPoint: state.point,
           surviving: { source: state.source, cache: state.cache },
           tear: state.tear ?? null,
+          recoveryCrash: recoveryState === undefined ? null : { point: recoveryState.point, surviving: { source: recoveryState.source, cache: recoveryState.cache } },
           seed: scenario.seed,
           replay: options.replayCommand(id),
           shrunk:
@@ -167,6 +205,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     chunksReclaimed: reclaimed,
     findingsByInvariant: Object.fromEntries([...byInvariant].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
     findings,
+    recoveryCrashes: options.recoveryCrashes === true ? { recoveries, statesGenerated: recoveryGenerated, statesChecked: recoveryChecked } : null,
     run: {
       hostWrites: host.writes.length,
       hostFlushes: host.flushes.length,
@@ -174,23 +213,36 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       sourceDeviceWrites: recording.source.log().writes.length,
       cacheDeviceWrites: recording.cache.log().writes.length,
     },
-    wall: { wallMs, statesCheckedPerSecond: wallMs > 0 ? (statesChecked * 1000) / wallMs : 0 },
+    // Every check counts, the recovery's crash states' too.
+    wall: { wallMs, statesCheckedPerSecond: wallMs > 0 ? ((statesChecked + recoveryChecked) * 1000) / wallMs : 0 },
   };
   return { summary, recording };
 }
 
-/** Rebuilds one crash state of a scenario from its id and checks it. */
-export function replayState(scenario: Scenario, meta: RunMeta, state: CrashStateSpec, parts?: EngineParts): { outcome: CheckOutcome; recording: Recording } {
-  const recording = recordRun(scenario, meta, parts);
-  if (state.point < recording.firstPoint || state.point >= recording.points.length) {
-    throw new RangeError(`crash point ${state.point} is outside this run's crash points ${recording.firstPoint}..${recording.points.length - 1} (same scenario, seed and version?)`);
-  }
-  const pending = pendingAt(recording, state.point);
+/** Throws unless every surviving write of `state` is pending at its crash point of `run`. */
+function checkSurvivorsPending(run: LoggedRun, state: CrashStateSpec, what: string): void {
+  const pending = pendingAt(run, state.point);
   for (const device of ["source", "cache"] as const) {
     const ids = new Set(pending.filter((write) => write.device === device).map((write) => write.writeId));
     const stray = state[device].filter((id) => !ids.has(id));
-    if (stray.length > 0) throw new RangeError(`${device} writes ${stray.join(", ")} are not pending at crash point ${state.point} (pending there: ${[...ids].join(", ") || "none"})`);
+    if (stray.length > 0) throw new RangeError(`${device} writes ${stray.join(", ")} are not pending at ${what} crash point ${state.point} (pending there: ${[...ids].join(", ") || "none"})`);
   }
+}
+
+/** Rebuilds one crash state of a scenario from its id (a crash during recovery too) and checks it. */
+export function replayState(scenario: Scenario, meta: RunMeta, spec: CrashStateSpec | RecoveryCrashSpec, parts?: EngineParts): { outcome: CheckOutcome; recording: Recording } {
+  const recording = recordRun(scenario, meta, parts);
+  const state = "base" in spec ? spec.base : spec;
+  if (state.point < recording.firstPoint || state.point >= recording.points.length) {
+    throw new RangeError(`crash point ${state.point} is outside this run's crash points ${recording.firstPoint}..${recording.points.length - 1} (same scenario, seed and version?)`);
+  }
+  checkSurvivorsPending(recording, state, "the run's");
   const checker = new StateChecker(recording, new CrashOracle(recording), parts);
-  return { outcome: checker.check(state), recording };
+  if (!("base" in spec)) return { outcome: checker.check(state), recording };
+  const recovery = recordRecovery(recording, state, checker.images(state), parts);
+  if (recovery === undefined) throw new RangeError(`the recovery from ${formatStateId(state)} fails, so it has no crash points of its own; replay ${formatStateId(state)} to see why`);
+  if (spec.recovery.point >= recovery.points.length) throw new RangeError(`recovery crash point ${spec.recovery.point} is outside this recovery's crash points 0..${recovery.points.length - 1}`);
+  if (spec.recovery.tear !== undefined) throw new RangeError("crashes during recovery are not torn (every write a mount makes is a metadata block)");
+  checkSurvivorsPending(recovery, spec.recovery, "the recovery's");
+  return { outcome: checker.check(state, recoveryImages(recovery, spec.recovery)), recording };
 }

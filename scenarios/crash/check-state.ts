@@ -5,7 +5,7 @@ import { InstantModel } from "../../sim/devices/models/instant.js";
 import { SimDevice } from "../../sim/devices/sim-device.js";
 import { Kernel } from "../../sim/kernel.js";
 import { SimulationError } from "../../sim/errors.js";
-import { policyFor, type EngineParts } from "../runner/run-scenario.js";
+import { mountOptionsFor, type EngineParts } from "../runner/run-scenario.js";
 import { describeToken, tokensOf, type CrashOracle, type Token } from "./oracle.js";
 import type { Recording } from "./record.js";
 import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
@@ -102,8 +102,7 @@ export class StateChecker {
     const outside = this.outsideFaultModel(state);
     let engine: CofwEngine;
     try {
-      const decoder = this.parts?.decoder === undefined ? {} : { decoder: this.parts.decoder };
-      engine = run(mountCacheLu(source, cache, { policy: policyFor(recording.scenario, this.parts), ...decoder }));
+      engine = run(mountCacheLu(source, cache, mountOptionsFor(recording.scenario, this.parts)));
     } catch (error) {
       if (!(error instanceof EngineError)) return finding(6, "recovery-untyped-error", `recovery threw an untyped error: ${String(error instanceof Error ? error.message : error)}`);
       if (outside) return { kind: "refused", reason: error.message };

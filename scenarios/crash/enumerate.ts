@@ -2,6 +2,9 @@ import type { Rng } from "../../sim/rng/streams.js";
 import type { Recording } from "./record.js";
 import type { CrashStateSpec, DeviceRole } from "./state-id.js";
 
+/** What enumeration needs: two logged devices and crash points over them (a run's recording, or a recorded recovery). */
+export type LoggedRun = Pick<Recording, "points" | "source" | "cache">;
+
 export interface PendingWrite {
   readonly device: DeviceRole;
   readonly writeId: number;
@@ -16,7 +19,7 @@ export interface EnumerateOptions {
 }
 
 /** The writes that may or may not have reached the media at a crash point: both devices, source first. */
-export function pendingAt(recording: Recording, point: number): PendingWrite[] {
+export function pendingAt(recording: LoggedRun, point: number): PendingWrite[] {
   const at = recording.points[point]!;
   const pending: PendingWrite[] = [];
   for (const [device, sim, logPoint] of [["source", recording.source, at.source], ["cache", recording.cache, at.cache]] as const) {
@@ -42,7 +45,7 @@ function stateOf(point: number, pending: readonly PendingWrite[], keep: (i: numb
  * write, the states where everything survives but that write is torn: only
  * its first sector, or only its first half, reached the media.
  */
-export function statesAt(recording: Recording, point: number, options: EnumerateOptions, rng: Rng): CrashStateSpec[] {
+export function statesAt(recording: LoggedRun, point: number, options: EnumerateOptions, rng: Rng): CrashStateSpec[] {
   const pending = pendingAt(recording, point);
   const states: CrashStateSpec[] = [];
   if (pending.length <= options.exhaustiveBound) {

@@ -25,6 +25,15 @@ export interface Recording {
   readonly timeSeries: TimeSeries;
 }
 
+/** Adds the boundary "now" to `points` unless no device event happened since the last one; returns its index. */
+export function markCrashPoint(points: CrashPoint[], source: SimDevice, cache: SimDevice): number {
+  const sourceEvents = source.log().length;
+  const cacheEvents = cache.log().length;
+  const last = points[points.length - 1];
+  if (last === undefined || last.source !== sourceEvents || last.cache !== cacheEvents) points.push({ source: sourceEvents, cache: cacheEvents });
+  return points.length - 1;
+}
+
 /** A scenario a crash campaign cannot explore, with the reason. */
 export class CrashScenarioError extends Error {
   constructor(message: string) {
@@ -48,13 +57,7 @@ export function recordRun(scenario: Scenario, meta: RunMeta, parts: EngineParts 
   let source: SimDevice | undefined;
   let cache: SimDevice | undefined;
   const points: CrashPoint[] = [];
-  const mark = (): number => {
-    if (source === undefined || cache === undefined) return 0;
-    const point = { source: source.log().length, cache: cache.log().length };
-    const last = points[points.length - 1];
-    if (last === undefined || last.source !== point.source || last.cache !== point.cache) points.push(point);
-    return points.length - 1;
-  };
+  const mark = (): number => (source === undefined || cache === undefined ? 0 : markCrashPoint(points, source, cache));
   const host = new HostLog(mark);
   const output = runScenario(scenario, meta, {
     recordDeviceLog: true,

@@ -20,6 +20,8 @@ import type { Recording } from "./record.js";
 export interface WorkloadShrinkOptions {
   readonly exhaustiveBound: number;
   readonly sampledSubsets: number;
+  /** Crash the recoveries too (as the campaign that found the failure did). */
+  readonly recoveryCrashes?: boolean;
   readonly parts?: EngineParts;
   /** How the shrunk scenario's finding is replayed (the caller knows where it writes the file). */
   readonly replayCommand: (stateId: string) => string;
@@ -97,6 +99,7 @@ export function shrinkWorkload(recording: Recording, meta: RunMeta, invariant: n
       sampledSubsets: options.sampledSubsets,
       untilInvariant: invariant,
       shrinkFindings,
+      recoveryCrashes: options.recoveryCrashes === true,
       replayCommand,
       nowMs: options.nowMs,
       ...(options.parts === undefined ? {} : { parts: options.parts }),

@@ -75,6 +75,7 @@ export function writeShrunkScenarios(outDir: string, recording: Recording, meta:
     const shrunk = shrinkWorkload(recording, meta, invariant, {
       exhaustiveBound: context.exhaustiveBound,
       sampledSubsets: context.sampledSubsets,
+      recoveryCrashes: context.recoveryCrashes === true,
       nowMs: context.nowMs,
       replayCommand: (id) => context.replayFor(path, id),
       onCampaign: (campaigns, kept) => context.onCampaign?.(invariant, campaigns, kept),

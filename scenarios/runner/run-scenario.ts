@@ -3,7 +3,7 @@ import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
 import type { BlockDevice } from "../../io/block-device.js";
-import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine, type CommitPolicy, type MetadataDecoder } from "../../engine/index.js";
+import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine, type CommitPolicy, type MetadataDecoder, type MountOptions, type RecoveryRepair } from "../../engine/index.js";
 import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
@@ -31,11 +31,17 @@ export interface RunHooks {
 export interface EngineParts {
   readonly makePolicy?: () => CommitPolicy;
   readonly decoder?: MetadataDecoder;
+  readonly repair?: RecoveryRepair;
 }
 
 /** The commit policy a run's engines use: the one handed in, or the scenario's. */
 export function policyFor(scenario: Scenario, parts: EngineParts | undefined): CommitPolicy {
   return parts?.makePolicy?.() ?? makeCommitPolicy(scenario.engine.commitPolicy);
+}
+
+/** How a run's engines mount: its policy, and the decoder and repair handed in (the engine's own otherwise). */
+export function mountOptionsFor(scenario: Scenario, parts: EngineParts | undefined): MountOptions {
+  return { policy: policyFor(scenario, parts), ...(parts?.decoder === undefined ? {} : { decoder: parts.decoder }), ...(parts?.repair === undefined ? {} : { repair: parts.repair }) };
 }
 
 export interface RunMeta {
@@ -363,8 +369,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
 function measureRecovery(kernel: Kernel, source: BlockDevice, cache: BlockDevice, scenario: Scenario, parts: EngineParts | undefined): { recoveryNs: number; bytesRead: number; regionsRebuilt: number } {
   const startNs = kernel.nowNs;
   let mounted: CofwEngine | undefined;
-  const decoder = parts?.decoder === undefined ? {} : { decoder: parts.decoder };
-  kernel.spawn(mountCacheLu(source, cache, { policy: policyFor(scenario, parts), ...decoder }), "recovery", (engine) => (mounted = engine));
+  kernel.spawn(mountCacheLu(source, cache, mountOptionsFor(scenario, parts)), "recovery", (engine) => (mounted = engine));
   kernel.runUntilIdle();
   if (mounted === undefined) throw new Error(`recovery mount did not finish (seed ${scenario.seed})`);
   mounted.assertConsistent();

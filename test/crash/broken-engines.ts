@@ -9,6 +9,7 @@ import {
   type DlmMetadata,
   type Metadata,
   type MetadataDecoder,
+  type RecoveryRepair,
 } from "../../engine/index.js";
 import { DirtyRegionLogPolicy } from "../../engine/policies/dirty-region-log.js";
 import type { EngineParts } from "../../scenarios/runner/run-scenario.js";
@@ -121,3 +122,23 @@ export const BROKEN_ENGINES: readonly BrokenEngine[] = [
   { name: "freed copy reused before the metadata that frees it is durable", expectedInvariant: 1, scenario: "crash-write-through.yaml", parts: (p) => ({ makePolicy: () => new FreedCopyReusedEarly(makeCommitPolicy(p)) }) },
   { name: "map region written back without its modified-region bit", expectedInvariant: 1, scenario: "crash-dirty-region-log.yaml", parts: () => ({ makePolicy: () => new RegionWrittenBackWithoutModifiedBit() }) },
 ];
+
+/**
+ * A broken recovery: the mount clears a rebuilt region's modified bit before
+ * the region is written back (zeroed, then its map sectors). The finished
+ * mount is right, so every crash of the run passes; only a crash during the
+ * repair leaves a zeroed region the next mount trusts.
+ */
+export const MODIFIED_BIT_CLEARED_BEFORE_REBUILD: RecoveryRepair = {
+  name: "rebuilt region's modified bit cleared before the region is written back",
+  *repair(metadata, plan) {
+    yield* all(plan.reclaimedRecords.map((record) => metadata.writeRecordOf(record * metadata.layout.chunksPerRecord, true)));
+    for (const region of plan.rebuiltRegions) {
+      yield* metadata.writeRegionBit("modifiedBitmap", region, 0, true);
+      // Still modified in memory, so the write-back below runs as the engine's would.
+      metadata.regionModified[region] = 1;
+      yield* metadata.writeBackRegion(region);
+    }
+    yield* metadata.commitRepository(plan.repository);
+  },
+};

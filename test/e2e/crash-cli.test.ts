@@ -46,7 +46,7 @@ describe("cofwsim crash", () => {
 
   it.each([
     [["--replay", "p60.x"], /crash state id "p60.x": not a crash state id/],
-    [["--replay", "p60.c99999"], /cache writes 99999 are not pending at crash point 60/],
+    [["--replay", "p60.c99999"], /cache writes 99999 are not pending at the run's crash point 60/],
     [["--mode", "everything"], /--mode must be exhaustive or sample/],
     [["--time", "60"], /a bare number is ambiguous for a time/],
   ])("refuses bad input %j with exit code 2", (args, message) => {
@@ -66,11 +66,21 @@ describe("cofwsim crash", () => {
     });
   });
 
+  it("replays a crash during recovery by its two-part id", () => {
+    const ok = cofwsim("crash", "scenarios/crash-dirty-region-log.yaml", "--replay", "p60/p3");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/state p60\/p3: recovered, every invariant holds/);
+    const stray = cofwsim("crash", "scenarios/crash-dirty-region-log.yaml", "--replay", "p60/p3.c99");
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/cache writes 99 are not pending at the recovery's crash point 3/);
+  });
+
   it("has help", () => {
     const result = cofwsim("crash", "--help");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/--mode <mode>/);
     expect(result.stdout).toMatch(/--replay <state-id>/);
     expect(result.stdout).toMatch(/--no-shrink-workload/);
+    expect(result.stdout).toMatch(/--recovery-crashes/);
   });
 });

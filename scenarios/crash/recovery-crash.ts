@@ -1,0 +1,102 @@
+/**
+ * Crashes during recovery. DESIGN.md's invariants hold "after any crash and
+ * recovery", and a mount writes too (records of reclaimed chunks, rebuilt map
+ * regions, the repository's mounted flag): a crash in the middle of those
+ * writes is followed by a second recovery that must still satisfy 1-6.
+ *
+ * For a crash state whose recovery succeeded, the mount is run again on
+ * devices that log their writes (with volatile caches where the scenario's
+ * devices have them), and every boundary between its device events is a
+ * recovery crash point with the same subsets of pending writes as the run's
+ * own crash points. The second recovery is judged against the same oracle,
+ * at the original crash point: no host operation happens during a mount.
+ *
+ * Torn variants are not generated: every write a mount makes is a metadata
+ * block, and tearing one is outside the engine's promise (block-atomic
+ * metadata writes), which the run's own torn states already probe.
+ */
+import { EngineError, mountCacheLu } from "../../engine/index.js";
+import type { ContentStore } from "../../sim/devices/content-store.js";
+import { InstantModel } from "../../sim/devices/models/instant.js";
+import { SimDevice } from "../../sim/devices/sim-device.js";
+import { Kernel } from "../../sim/kernel.js";
+import type { Rng } from "../../sim/rng/streams.js";
+import type { DeviceSpec } from "../model.js";
+import { mountOptionsFor, type EngineParts } from "../runner/run-scenario.js";
+import type { CrashImages } from "./check-state.js";
+import { statesAt, type EnumerateOptions } from "./enumerate.js";
+import { markCrashPoint, type CrashPoint, type Recording } from "./record.js";
+import { formatStateId, parseStateId, StateIdError, type CrashStateSpec } from "./state-id.js";
+
+/** A recorded mount: its devices' write logs and its crash points. */
+export interface RecoveryRecording {
+  readonly source: SimDevice;
+  readonly cache: SimDevice;
+  readonly points: readonly CrashPoint[];
+}
+
+/** A crash state of the run, then a crash state of the recovery from it. */
+export interface RecoveryCrashSpec {
+  readonly base: CrashStateSpec;
+  readonly recovery: CrashStateSpec;
+}
+
+function hasWriteCache(spec: DeviceSpec): boolean {
+  return spec.model !== "stripe" && spec.writeCache;
+}
+
+/**
+ * Mounts the crash images again, recording the mount's writes. Undefined when
+ * that mount fails (the state's own check reports it).
+ */
+export function recordRecovery(recording: Recording, base: CrashStateSpec, images: CrashImages, parts: EngineParts | undefined): RecoveryRecording | undefined {
+  const kernel = new Kernel(`${recording.scenario.seed}/recovery/${formatStateId(base)}`);
+  const device = (name: string, like: SimDevice, spec: DeviceSpec, contents: ContentStore) =>
+    new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: hasWriteCache(spec), recordLog: true, initialContents: contents });
+  const source = device("source", recording.source, recording.scenario.devices.source, images.source);
+  const cache = device("cache", recording.cache, recording.scenario.devices.cache, images.cache);
+  const points: CrashPoint[] = [];
+  markCrashPoint(points, source, cache);
+  kernel.onEvent = () => void markCrashPoint(points, source, cache);
+  let mounted = false;
+  kernel.spawn(mountCacheLu(source, cache, mountOptionsFor(recording.scenario, parts)), "recovery", () => (mounted = true));
+  try {
+    kernel.runUntilIdle();
+  } catch (error) {
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    if (cause instanceof EngineError) return undefined;
+    throw error;
+  }
+  kernel.onEvent = undefined;
+  markCrashPoint(points, source, cache);
+  return mounted ? { source, cache, points } : undefined;
+}
+
+/** The recovery's crash states: at every crash point of the mount, the subsets of its pending writes (no tears, see above). */
+export function recoveryStates(recovery: RecoveryRecording, options: EnumerateOptions, rng: Rng): CrashStateSpec[] {
+  const states: CrashStateSpec[] = [];
+  for (let point = 0; point < recovery.points.length; point++) {
+    for (const state of statesAt(recovery, point, options, rng)) if (state.tear === undefined) states.push(state);
+  }
+  return states;
+}
+
+/** The images of one recovery crash state. */
+export function recoveryImages(recovery: RecoveryRecording, state: CrashStateSpec): CrashImages {
+  const point = recovery.points[state.point];
+  if (point === undefined) throw new RangeError(`recovery crash point ${state.point} does not exist (this recovery has ${recovery.points.length})`);
+  return { source: recovery.source.buildImage(point.source, new Set(state.source)), cache: recovery.cache.buildImage(point.cache, new Set(state.cache)) };
+}
+
+/** `p57.s3.c12/p4.c2`: the run's crash state, then the recovery's. */
+export function formatRecoveryCrashId(spec: RecoveryCrashSpec): string {
+  return `${formatStateId(spec.base)}/${formatStateId(spec.recovery)}`;
+}
+
+/** A plain state id, or a run's state and a recovery's state joined by "/". */
+export function parseCrashId(id: string): CrashStateSpec | RecoveryCrashSpec {
+  const parts = id.split("/");
+  if (parts.length === 1) return parseStateId(id);
+  if (parts.length !== 2) throw new StateIdError(id, 'at most one "/" (the run\'s crash state, then the recovery\'s)');
+  return { base: parseStateId(parts[0]!), recovery: parseStateId(parts[1]!) };
+}
