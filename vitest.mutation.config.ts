@@ -12,6 +12,9 @@ export default defineConfig({
       "test/engine/fsck*.test.ts",
       "test/engine/policy-costs.test.ts",
     ],
+    // Minutes-long suites that judge shrinking and recovery crashes, not the commit order: each
+    // surviving mutant would run them in full (about 100 s more per survivor).
+    exclude: ["test/crash/workload-shrink.test.ts", "test/crash/recovery-crashes.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
   },
