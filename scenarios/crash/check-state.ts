@@ -6,6 +6,7 @@ import { SimDevice } from "../../sim/devices/sim-device.js";
 import { Kernel } from "../../sim/kernel.js";
 import { SimulationError } from "../../sim/errors.js";
 import { policyFor, type EngineParts } from "../runner/run-scenario.js";
+import { CrashImage } from "./crash-image.js";
 import { describeToken, tokensOf, type CrashOracle, type Token } from "./oracle.js";
 import type { Recording } from "./record.js";
 import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
@@ -18,8 +19,8 @@ export type CheckOutcome =
   | { readonly kind: "finding"; readonly invariant: number; readonly check: string; readonly message: string };
 
 export interface CrashImages {
-  readonly source: ContentStore;
-  readonly cache: ContentStore;
+  readonly source: CrashImage;
+  readonly cache: CrashImage;
 }
 
 const CLEAN = { clean: true, fatal: [] } as const;
@@ -53,10 +54,10 @@ export class StateChecker {
   images(state: CrashStateSpec): CrashImages {
     const point = this.recording.points[state.point];
     if (point === undefined) throw new RangeError(`crash point ${state.point} does not exist (this run has ${this.recording.points.length})`);
-    const build = (role: DeviceRole, device: SimDevice, logPoint: number): ContentStore => {
+    const build = (role: DeviceRole, device: SimDevice, logPoint: number): CrashImage => {
       const tear = state.tear?.device === role ? state.tear : undefined;
       const keptSectors = tear === undefined ? [] : Array.from({ length: tear.lastKept - tear.firstKept + 1 }, (_, i) => tear.firstKept + i);
-      return device.buildImage(logPoint, new Set(state[role]), tear === undefined ? undefined : { writeId: tear.writeId, keptSectors });
+      return new CrashImage(device, logPoint, new Set(state[role]), tear === undefined ? undefined : { writeId: tear.writeId, keptSectors });
     };
     return { source: build("source", this.recording.source, point.source), cache: build("cache", this.recording.cache, point.cache) };
   }
@@ -80,8 +81,8 @@ export class StateChecker {
     const kernel = new Kernel(`${recording.scenario.seed}/crash/${id}`);
     const device = (name: string, like: SimDevice, contents: ContentStore) =>
       new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: false, initialContents: contents });
-    const source = device("source", recording.source, images.source);
-    const cache = device("cache", recording.cache, images.cache);
+    const source = device("source", recording.source, images.source.store());
+    const cache = device("cache", recording.cache, images.cache.store());
     const run = <T>(co: Coroutine<T>): T => {
       let out: { value: T } | undefined;
       kernel.spawn(co, "crash-check", (value) => (out = { value }));

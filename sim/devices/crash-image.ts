@@ -45,6 +45,17 @@ export function buildCrashImage(
   survivingPendingIds: ReadonlySet<number>,
   tear?: Tear,
 ): ContentStore {
+  checkSurvivors(log, crashPoint, survivingPendingIds, tear);
+  const image = initial.clone();
+  forEachLanding(log, crashPoint, survivingPendingIds, (record) => {
+    if (tear !== undefined && tear.writeId === record.writeId) landTorn(image, record, tear, log.sectorSizeBytes);
+    else image.write(record.offsetBytes, record.payload);
+  });
+  return image;
+}
+
+/** Throws unless the surviving writes are pending at the crash point and the tear is one of them with valid sectors. */
+export function checkSurvivors(log: WriteLogView, crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear: Tear | undefined): void {
   checkCrashPoint(log, crashPoint);
   for (const writeId of survivingPendingIds) {
     const record = log.writes[writeId];
@@ -52,24 +63,27 @@ export function buildCrashImage(
     if (isDurableAt(record, crashPoint)) throw new Error(`surviving write ${writeId} is durable at crash point ${crashPoint}, not pending`);
   }
   if (tear !== undefined) checkTear(log, tear, survivingPendingIds);
+}
 
-  const image = initial.clone();
-  const land = (record: WriteRecord): void => {
-    if (tear !== undefined && tear.writeId === record.writeId) landTorn(image, record, tear, log.sectorSizeBytes);
-    else image.write(record.offsetBytes, record.payload);
-  };
+/**
+ * Visits the writes a crash image holds, in the order they land (see
+ * buildCrashImage): durable and surviving writes completed by the crash
+ * point in completion order, then surviving writes still in flight in
+ * submission order. Image builders and keys share it so they cannot disagree.
+ */
+export function forEachLanding(log: WriteLogView, crashPoint: number, survivingPendingIds: ReadonlySet<number>, land: (record: WriteRecord) => void): void {
   // Writes completed by the crash point form a prefix of the completion order.
   for (const writeId of log.completions) {
     const record = log.write(writeId);
     if ((record.completedAt as number) > crashPoint) break;
     if (isDurableAt(record, crashPoint) || survivingPendingIds.has(writeId)) land(record);
   }
+  if (survivingPendingIds.size === 0) return;
   for (const record of log.writes) {
     if (record.submittedAt > crashPoint) break;
     const inFlight = record.completedAt === undefined || record.completedAt > crashPoint;
     if (inFlight && survivingPendingIds.has(record.writeId)) land(record);
   }
-  return image;
 }
 
 function isDurableAt(record: WriteRecord, crashPoint: number): boolean {
