@@ -42,6 +42,11 @@ export function describeToken(token: Token): string {
   return `host write #${Math.floor(token / 2 ** 24)} (its sector ${token % 2 ** 24})`;
 }
 
+interface SourceTimeline {
+  readonly breakpoints: readonly number[];
+  readonly allowed: readonly Token[][];
+}
+
 /**
  * What the host may read after a crash, from the host's log alone (never
  * from the engine). A write is durable from the acknowledgement of the first
@@ -56,6 +61,7 @@ export class CrashOracle {
   private readonly durableAt: number[];
   readonly touchedChunks: number[];
   private readonly phantomCache = new Map<LoggedSessionOp, Map<number, Token[]>>();
+  private readonly sourceTimelines = new Map<number, SourceTimeline>();
 
   constructor(readonly recording: Recording) {
     this.sectorBytes = recording.source.sectorSizeBytes;
@@ -87,8 +93,41 @@ export class CrashOracle {
   /**
    * Invariant 2: the last durable value or a later one. A write's value is
    * ruled out once a write to the same sector submitted after it was acknowledged is durable.
+   * The answer changes only at the crash points where a write to the sector
+   * is submitted or becomes durable, so it is worked out once per such
+   * interval and sector, not once per crash state (it was half of what the
+   * checker allocated). The returned list is shared: do not change it.
    */
-  allowedSource(sector: number, point: number): Token[] {
+  allowedSource(sector: number, point: number): readonly Token[] {
+    let timeline = this.sourceTimelines.get(sector);
+    if (timeline === undefined) this.sourceTimelines.set(sector, (timeline = this.sourceTimeline(sector)));
+    // The last breakpoint at or before the point; before the first one, the interval before it.
+    const { breakpoints, allowed } = timeline;
+    let low = 0;
+    let high = breakpoints.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (breakpoints[middle]! <= point) low = middle + 1;
+      else high = middle;
+    }
+    return allowed[low]!;
+  }
+
+  /** allowedSource per interval between the points where its answer may change: allowed[k] holds from breakpoints[k - 1] (inclusive) up to breakpoints[k]. */
+  private sourceTimeline(sector: number): SourceTimeline {
+    const writes = this.recording.host.writes;
+    const changes = new Set<number>();
+    for (const i of this.writesBySector.get(sector) ?? []) {
+      changes.add(writes[i]!.submitPoint);
+      if (Number.isFinite(this.durableAt[i]!)) changes.add(this.durableAt[i]!);
+    }
+    const breakpoints = [...changes].sort((a, b) => a - b);
+    const allowed = [this.allowedSourceUncached(sector, Number.NEGATIVE_INFINITY), ...breakpoints.map((point) => this.allowedSourceUncached(sector, point))];
+    return { breakpoints, allowed };
+  }
+
+  /** allowedSource straight from its definition, every time (what the timeline is built from; tests compare the two). */
+  allowedSourceUncached(sector: number, point: number): Token[] {
     const writes = this.recording.host.writes;
     const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint <= point);
     const durable = list.filter((i) => this.durableAt[i]! <= point);
