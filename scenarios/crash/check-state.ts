@@ -34,6 +34,8 @@ export class StateChecker {
   readonly layout: Layout;
   /** Cache LU bytes below this hold metadata; at and above, COFW chunks. */
   private readonly dataAreaBytes: number;
+  /** The last chunk read's tokens, reused from read to read (each is judged before the next read). */
+  private readonly tokens: Token[] = [];
 
   constructor(
     readonly recording: Recording,
@@ -136,7 +138,7 @@ export class StateChecker {
     const offsetBytes = chunk * chunkBytes;
     const lengthBytes = Math.min(chunkBytes, this.recording.source.capacityBytes - offsetBytes);
     const payload = yield* slot === undefined ? engine.hostRead(offsetBytes, lengthBytes) : engine.phantomRead(slot, offsetBytes, lengthBytes);
-    return tokensOf(payload, this.oracle.sectorBytes);
+    return tokensOf(payload, this.oracle.sectorBytes, this.tokens);
   }
 
   /** Invariants 1 and 4: every acknowledged session survives and reads its point in time; no stale copy is honoured. */
@@ -164,12 +166,16 @@ export class StateChecker {
       }
       if (!present) continue;
       const earlier = ops.slice(0, i).filter((o) => o.slot === op.slot && (o.action === "start" || o.action === "replace"));
-      for (const chunk of this.oracle.touchedChunks) {
+      const allowedAll = this.oracle.allowedPhantomAll(op);
+      const { touchedChunks, chunkSectors } = this.oracle;
+      for (let c = 0; c < touchedChunks.length; c++) {
+        const chunk = touchedChunks[c]!;
         const tokens = yield* this.readChunk(engine, chunk, op.slot);
         const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
         for (let s = 0; s < tokens.length; s++) {
           const sector = firstSector + s;
-          const allowed = this.oracle.allowedPhantom(op, sector);
+          // A read that came back cut into more pieces than sectors is judged sector by sector as before.
+          const allowed = s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedPhantom(op, sector);
           if (allowed.includes(tokens[s]!)) continue;
           const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(tokens[s]!));
           const who = `session ${info.sequence} (slot ${op.slot})`;
@@ -185,11 +191,14 @@ export class StateChecker {
 
   /** Invariant 2: each Source LU sector holds its last durable value or a later one. */
   private *checkSource(point: number, engine: CofwEngine): Coroutine<CheckOutcome | undefined> {
-    for (const chunk of this.oracle.touchedChunks) {
+    const allowedAll = this.oracle.allowedSourceAt(point);
+    const { touchedChunks, chunkSectors } = this.oracle;
+    for (let c = 0; c < touchedChunks.length; c++) {
+      const chunk = touchedChunks[c]!;
       const tokens = yield* this.readChunk(engine, chunk, undefined);
       const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
       for (let s = 0; s < tokens.length; s++) {
-        const allowed = this.oracle.allowedSource(firstSector + s, point);
+        const allowed = s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedSource(firstSector + s, point);
         if (!allowed.includes(tokens[s]!)) {
           return finding(2, "source-mismatch", `Source LU sector ${firstSector + s} holds ${describeToken(tokens[s]!)}; expected ${allowed.map(describeToken).join(" or ")}`);
         }

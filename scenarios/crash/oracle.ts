@@ -21,8 +21,9 @@ function originToken(sector: number): Token {
   return -2 - sector;
 }
 
-export function tokensOf(payload: Payload, sectorBytes: number): Token[] {
-  const out: Token[] = [];
+/** The tokens of a payload's sectors, into `out` (emptied first) when given: the checker reads thousands of chunks per campaign. */
+export function tokensOf(payload: Payload, sectorBytes: number, out: Token[] = []): Token[] {
+  out.length = 0;
   for (const segment of payload.normalized()) {
     const sectors = segment.lengthBytes / sectorBytes;
     for (let i = 0; i < sectors; i++) {
@@ -60,8 +61,13 @@ export class CrashOracle {
   /** Per host write: the crash point from which it is durable. */
   private readonly durableAt: number[];
   readonly touchedChunks: number[];
+  /** Sectors per chunk: touched chunk i's sectors are entries i * chunkSectors.. of the per-chunk-sector lists below. */
+  readonly chunkSectors: number;
   private readonly phantomCache = new Map<LoggedSessionOp, Map<number, Token[]>>();
+  private readonly phantomByChunkSector = new Map<LoggedSessionOp, Array<readonly Token[]>>();
   private readonly sourceTimelines = new Map<number, SourceTimeline>();
+  /** allowedSourceAt's last answer: a campaign checks one crash point's states one after another. */
+  private sourceAtPoint: { readonly point: number; readonly allowed: Array<readonly Token[]> } | undefined;
 
   constructor(readonly recording: Recording) {
     this.sectorBytes = recording.source.sectorSizeBytes;
@@ -84,6 +90,26 @@ export class CrashOracle {
       for (let c = Math.floor(write.offsetBytes / chunkBytes); c <= Math.floor((write.offsetBytes + write.lengthBytes - 1) / chunkBytes); c++) chunks.add(c);
     });
     this.touchedChunks = [...chunks].sort((a, b) => a - b);
+    this.chunkSectors = chunkBytes / this.sectorBytes;
+  }
+
+  /** allowedSource(sector, point) for every sector of the touched chunks, chunk by chunk (see chunkSectors). Shared: do not change it. */
+  allowedSourceAt(point: number): ReadonlyArray<readonly Token[]> {
+    if (this.sourceAtPoint?.point !== point) this.sourceAtPoint = { point, allowed: this.byChunkSector((sector) => this.allowedSource(sector, point)) };
+    return this.sourceAtPoint.allowed;
+  }
+
+  /** allowedPhantom(start, sector) for every sector of the touched chunks, chunk by chunk (see chunkSectors). Shared: do not change it. */
+  allowedPhantomAll(start: LoggedSessionOp): ReadonlyArray<readonly Token[]> {
+    let allowed = this.phantomByChunkSector.get(start);
+    if (allowed === undefined) this.phantomByChunkSector.set(start, (allowed = this.byChunkSector((sector) => this.allowedPhantom(start, sector))));
+    return allowed;
+  }
+
+  private byChunkSector(allowed: (sector: number) => readonly Token[]): Array<readonly Token[]> {
+    const out: Array<readonly Token[]> = [];
+    for (const chunk of this.touchedChunks) for (let s = 0; s < this.chunkSectors; s++) out.push(allowed(chunk * this.chunkSectors + s));
+    return out;
   }
 
   private tokenOf(write: LoggedWrite, sector: number): Token {
