@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Segment } from "../../io/payload.js";
 import type { ContentView } from "./content-store.js";
-import { checkSurvivors, forEachLanding, type Tear } from "./crash-image.js";
+import { checkSurvivors, forEachLanding, landingStartAt, type LandingStart, type Tear } from "./crash-image.js";
 import type { WriteLogView } from "./write-log.js";
 
 /**
@@ -33,6 +33,12 @@ export class CrashImageKeyer {
   /** The image being keyed, reused from state to state. */
   private readonly scratch: Int32Array;
   private readonly ids = new Map<string, number>();
+  /**
+   * The last crash point keyed: the image after the writes that land first
+   * in every one of its states, and where landing continues. A campaign keys
+   * a point's states one after another, and most of an image is that prefix.
+   */
+  private prefix: { readonly crashPoint: number; readonly image: Int32Array; readonly start: LandingStart } | undefined;
 
   constructor(
     private readonly log: WriteLogView,
@@ -58,8 +64,9 @@ export class CrashImageKeyer {
   /** The key of buildCrashImage(log, initial, crashPoint, survivingPendingIds, tear), checked the same way. */
   key(crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear?: Tear): string {
     checkSurvivors(this.log, crashPoint, survivingPendingIds, tear);
+    const prefix = this.prefixAt(crashPoint);
     const image = this.scratch;
-    image.set(this.initialContent);
+    image.set(prefix.image);
     forEachLanding(this.log, crashPoint, survivingPendingIds, (record) => {
       const content = this.contentOf(record.writeId);
       const start = this.denseStart[record.writeId]!;
@@ -68,8 +75,21 @@ export class CrashImageKeyer {
       } else {
         image.set(content, start);
       }
-    });
+    }, prefix.start);
     return createHash("sha256").update(image).digest("base64");
+  }
+
+  private prefixAt(crashPoint: number): { readonly image: Int32Array; readonly start: LandingStart } {
+    if (this.prefix?.crashPoint !== crashPoint) {
+      const start = landingStartAt(this.log, crashPoint);
+      const image = this.initialContent.slice();
+      for (let rank = 0; rank < start.completionRank; rank++) {
+        const writeId = this.log.completions[rank]!;
+        image.set(this.contentOf(writeId), this.denseStart[writeId]!);
+      }
+      this.prefix = { crashPoint, image, start };
+    }
+    return this.prefix;
   }
 
   private contentOf(writeId: number): Int32Array {

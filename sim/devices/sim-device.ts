@@ -3,7 +3,7 @@ import { Payload, type Segment } from "../../io/payload.js";
 import { FifoQueue } from "../../io/fifo-queue.js";
 import type { Kernel } from "../kernel.js";
 import { ContentStore, type ContentView } from "./content-store.js";
-import { buildCrashImage, crashStateAt, type CrashState, type Tear } from "./crash-image.js";
+import { buildCrashImageFrom, crashStateAt, durablePrefix, type CrashState, type ImagePrefix, type Tear } from "./crash-image.js";
 import { CrashImageKeyer } from "./crash-image-key.js";
 import type { ServiceModel, ServiceRequest } from "./service-model.js";
 import { WriteCacheDurability } from "./write-cache.js";
@@ -95,6 +95,8 @@ export class SimDevice implements BlockDevice {
   private readonly writeLog: WriteLog | undefined;
   /** Built on the first image key, rebuilt if writes were logged since. */
   private keyer: CrashImageKeyer | undefined;
+  /** The durable prefix of the last crash point imaged: a campaign builds a point's images one after another. */
+  private imagePrefix: (ImagePrefix & { readonly crashPoint: number; readonly logLength: number }) | undefined;
   private readonly waiting = new FifoQueue<Admission>();
   private inModel = 0;
   private nextWriteId = 0;
@@ -192,7 +194,12 @@ export class SimDevice implements BlockDevice {
   }
 
   buildImage(crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear?: Tear): ContentStore {
-    return buildCrashImage(this.requireLog(), this.initial, crashPoint, survivingPendingIds, tear);
+    const log = this.requireLog();
+    let prefix = this.imagePrefix;
+    if (prefix?.crashPoint !== crashPoint || prefix.logLength !== log.length) {
+      prefix = this.imagePrefix = { ...durablePrefix(log, this.initial, crashPoint), crashPoint, logLength: log.length };
+    }
+    return buildCrashImageFrom(log, prefix, crashPoint, survivingPendingIds, tear);
   }
 
   /**

@@ -109,6 +109,7 @@ describe("crash image keys", () => {
         const device = recordedDevice(history);
         const hashOfKey = new Map<string, string>();
         const keyOfHash = new Map<string, string>();
+        const keyed: Array<{ point: number; surviving: Set<number>; tear: Tear | undefined; key: string; hash: string }> = [];
         const log = device.log();
         for (let point = 0; point <= log.length; point++) {
           const pending = device.crashStateAt(point).pendingWriteIds;
@@ -128,8 +129,14 @@ describe("crash image keys", () => {
               expect(keyOfHash.get(hash) ?? key).toBe(key);
               hashOfKey.set(key, hash);
               keyOfHash.set(hash, key);
+              keyed.push({ point, surviving, tear, key, hash });
             }
           }
+        }
+        // Asked again in the opposite order (key and image builder keep what they worked out for the last point), nothing changes.
+        for (const { point, surviving, tear, key, hash } of keyed.reverse()) {
+          expect(device.imageKey(point, surviving, tear)).toBe(key);
+          expect(device.buildImage(point, surviving, tear).contentHash()).toBe(hash);
         }
       }),
       { numRuns: 300 },
