@@ -1,4 +1,5 @@
 import type { Coroutine } from "../../io/coroutine.js";
+import type { Payload } from "../../io/payload.js";
 import { EngineAssertionError, EngineError, cofwChunkOffsetBytes, computeLayout, fsck, mountCacheLu, type CofwEngine, type Layout } from "../../engine/index.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
 import { InstantModel } from "../../sim/devices/models/instant.js";
@@ -34,7 +35,7 @@ export class StateChecker {
   readonly layout: Layout;
   /** Cache LU bytes below this hold metadata; at and above, COFW chunks. */
   private readonly dataAreaBytes: number;
-  /** The last chunk read's tokens, reused from read to read (each is judged before the next read). */
+  /** The last chunk read's tokens (see chunkTokens). */
   private readonly tokens: Token[] = [];
 
   constructor(
@@ -133,11 +134,16 @@ export class StateChecker {
     return (yield* this.checkSessions(point, engine)) ?? (yield* this.checkSource(point, engine));
   }
 
-  private *readChunk(engine: CofwEngine, chunk: number, slot: number | undefined): Coroutine<Token[]> {
+  /** The engine's read of one chunk, host or phantom (yield* it, then turn its Payload into tokens with chunkTokens). */
+  private readChunk(engine: CofwEngine, chunk: number, slot: number | undefined): Coroutine<Payload> {
     const chunkBytes = this.layout.geometry.chunkSizeBytes;
     const offsetBytes = chunk * chunkBytes;
     const lengthBytes = Math.min(chunkBytes, this.recording.source.capacityBytes - offsetBytes);
-    const payload = yield* slot === undefined ? engine.hostRead(offsetBytes, lengthBytes) : engine.phantomRead(slot, offsetBytes, lengthBytes);
+    return slot === undefined ? engine.hostRead(offsetBytes, lengthBytes) : engine.phantomRead(slot, offsetBytes, lengthBytes);
+  }
+
+  /** A chunk's tokens, in an array reused from chunk to chunk (each is judged before the next read). */
+  private chunkTokens(payload: Payload): Token[] {
     return tokensOf(payload, this.oracle.sectorBytes, this.tokens);
   }
 
@@ -170,7 +176,7 @@ export class StateChecker {
       const { touchedChunks, chunkSectors } = this.oracle;
       for (let c = 0; c < touchedChunks.length; c++) {
         const chunk = touchedChunks[c]!;
-        const tokens = yield* this.readChunk(engine, chunk, op.slot);
+        const tokens = this.chunkTokens(yield* this.readChunk(engine, chunk, op.slot));
         const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
         for (let s = 0; s < tokens.length; s++) {
           const sector = firstSector + s;
@@ -195,7 +201,7 @@ export class StateChecker {
     const { touchedChunks, chunkSectors } = this.oracle;
     for (let c = 0; c < touchedChunks.length; c++) {
       const chunk = touchedChunks[c]!;
-      const tokens = yield* this.readChunk(engine, chunk, undefined);
+      const tokens = this.chunkTokens(yield* this.readChunk(engine, chunk, undefined));
       const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
       for (let s = 0; s < tokens.length; s++) {
         const allowed = s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedSource(firstSector + s, point);

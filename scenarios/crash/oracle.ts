@@ -1,4 +1,4 @@
-import type { Payload } from "../../io/payload.js";
+import type { Payload, Segment } from "../../io/payload.js";
 import { SOURCE_ORIGIN_STAMP } from "../runner/build-devices.js";
 import type { LoggedSessionOp, LoggedWrite } from "./host-log.js";
 import type { Recording } from "./record.js";
@@ -21,19 +21,44 @@ function originToken(sector: number): Token {
   return -2 - sector;
 }
 
-/** The tokens of a payload's sectors, into `out` (emptied first) when given: the checker reads thousands of chunks per campaign. */
+/**
+ * The tokens of a payload's sectors, over its normalized segments (see
+ * Payload.normalized), into `out` (emptied first) when given. Neighbours are
+ * merged on the fly rather than through normalized(), which allocates: the
+ * checker reads thousands of chunks per campaign.
+ */
 export function tokensOf(payload: Payload, sectorBytes: number, out: Token[] = []): Token[] {
   out.length = 0;
-  for (const segment of payload.normalized()) {
-    const sectors = segment.lengthBytes / sectorBytes;
-    for (let i = 0; i < sectors; i++) {
-      if (segment.kind === "zero") out.push(ZERO_TOKEN);
-      else if (segment.kind === "bytes") out.push(BYTES_TOKEN);
-      else if (segment.stamp === SOURCE_ORIGIN_STAMP) out.push(originToken(segment.stampOffsetBytes / sectorBytes + i));
-      else out.push(writeToken(segment.stamp, segment.stampOffsetBytes / sectorBytes + i));
+  let kind: Segment["kind"] | undefined;
+  let lengthBytes = 0;
+  let stamp = 0;
+  let stampOffsetBytes = 0;
+  for (const segment of payload.segments) {
+    if (segment.lengthBytes === 0) continue;
+    const continues = segment.kind === "zero" ? kind === "zero" : segment.kind === "stamp" && kind === "stamp" && segment.stamp === stamp && stampOffsetBytes + lengthBytes === segment.stampOffsetBytes;
+    if (continues) {
+      lengthBytes += segment.lengthBytes;
+      continue;
     }
+    if (kind !== undefined) pushTokens(out, kind, lengthBytes, stamp, stampOffsetBytes, sectorBytes);
+    kind = segment.kind;
+    lengthBytes = segment.lengthBytes;
+    stamp = segment.kind === "stamp" ? segment.stamp : 0;
+    stampOffsetBytes = segment.kind === "stamp" ? segment.stampOffsetBytes : 0;
   }
+  if (kind !== undefined) pushTokens(out, kind, lengthBytes, stamp, stampOffsetBytes, sectorBytes);
   return out;
+}
+
+/** The tokens of one normalized segment (a partial sector at its end counts as one). */
+function pushTokens(out: Token[], kind: Segment["kind"], lengthBytes: number, stamp: number, stampOffsetBytes: number, sectorBytes: number): void {
+  const sectors = lengthBytes / sectorBytes;
+  for (let i = 0; i < sectors; i++) {
+    if (kind === "zero") out.push(ZERO_TOKEN);
+    else if (kind === "bytes") out.push(BYTES_TOKEN);
+    else if (stamp === SOURCE_ORIGIN_STAMP) out.push(originToken(stampOffsetBytes / sectorBytes + i));
+    else out.push(writeToken(stamp, stampOffsetBytes / sectorBytes + i));
+  }
 }
 
 export function describeToken(token: Token): string {
