@@ -8,7 +8,7 @@ import { Kernel } from "../../sim/kernel.js";
 import { SimulationError } from "../../sim/errors.js";
 import { policyFor, type EngineParts } from "../runner/run-scenario.js";
 import { CrashImage } from "./crash-image.js";
-import { describeToken, tokensOf, type CrashOracle, type Token } from "./oracle.js";
+import { TokenBuffer, allows, describeToken, tokensInto, type CrashOracle } from "./oracle.js";
 import type { Recording } from "./record.js";
 import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
 
@@ -36,7 +36,7 @@ export class StateChecker {
   /** Cache LU bytes below this hold metadata; at and above, COFW chunks. */
   private readonly dataAreaBytes: number;
   /** The last chunk read's tokens (see chunkTokens). */
-  private readonly tokens: Token[] = [];
+  private readonly tokens = new TokenBuffer();
 
   constructor(
     readonly recording: Recording,
@@ -143,8 +143,8 @@ export class StateChecker {
   }
 
   /** A chunk's tokens, in an array reused from chunk to chunk (each is judged before the next read). */
-  private chunkTokens(payload: Payload): Token[] {
-    return tokensOf(payload, this.oracle.sectorBytes, this.tokens);
+  private chunkTokens(payload: Payload): TokenBuffer {
+    return tokensInto(payload, this.oracle.sectorBytes, this.tokens);
   }
 
   /** Invariants 1 and 4: every acknowledged session survives and reads its point in time; no stale copy is honoured. */
@@ -178,17 +178,19 @@ export class StateChecker {
         const chunk = touchedChunks[c]!;
         const tokens = this.chunkTokens(yield* this.readChunk(engine, chunk, op.slot));
         const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
+        const values = tokens.values;
         for (let s = 0; s < tokens.length; s++) {
-          const sector = firstSector + s;
+          const token = values[s]!;
           // A read that came back cut into more pieces than sectors is judged sector by sector as before.
-          const allowed = s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedPhantom(op, sector);
-          if (allowed.includes(tokens[s]!)) continue;
-          const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(tokens[s]!));
+          if (allows(s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedPhantom(op, firstSector + s), token)) continue;
+          const sector = firstSector + s;
+          const allowed = this.oracle.allowedPhantom(op, sector);
+          const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(token));
           const who = `session ${info.sequence} (slot ${op.slot})`;
           const expected = allowed.map(describeToken).join(" or ");
           return stale
-            ? finding(4, "stale-copy-honoured", `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}, an earlier session's data in that slot; expected ${expected}`)
-            : finding(1, "phantom-mismatch", `${who} reads sector ${sector} as ${describeToken(tokens[s]!)}; expected ${expected}`);
+            ? finding(4, "stale-copy-honoured", `${who} reads sector ${sector} as ${describeToken(token)}, an earlier session's data in that slot; expected ${expected}`)
+            : finding(1, "phantom-mismatch", `${who} reads sector ${sector} as ${describeToken(token)}; expected ${expected}`);
         }
       }
     }
@@ -203,10 +205,11 @@ export class StateChecker {
       const chunk = touchedChunks[c]!;
       const tokens = this.chunkTokens(yield* this.readChunk(engine, chunk, undefined));
       const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
+      const values = tokens.values;
       for (let s = 0; s < tokens.length; s++) {
         const allowed = s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedSource(firstSector + s, point);
-        if (!allowed.includes(tokens[s]!)) {
-          return finding(2, "source-mismatch", `Source LU sector ${firstSector + s} holds ${describeToken(tokens[s]!)}; expected ${allowed.map(describeToken).join(" or ")}`);
+        if (!allows(allowed, values[s]!)) {
+          return finding(2, "source-mismatch", `Source LU sector ${firstSector + s} holds ${describeToken(values[s]!)}; expected ${allowed.map(describeToken).join(" or ")}`);
         }
       }
     }

@@ -21,13 +21,32 @@ function originToken(sector: number): Token {
   return -2 - sector;
 }
 
+/** Tokens in a reusable buffer: the checker reads thousands of chunks per campaign, and a number array boxes or regrows. */
+export class TokenBuffer {
+  values = new Float64Array(64);
+  length = 0;
+
+  push(token: Token): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = token;
+  }
+}
+
+/** The tokens of a payload's sectors, over its normalized segments (see Payload.normalized). */
+export function tokensOf(payload: Payload, sectorBytes: number): Token[] {
+  const buffer = tokensInto(payload, sectorBytes, new TokenBuffer());
+  return Array.from(buffer.values.subarray(0, buffer.length));
+}
+
 /**
- * The tokens of a payload's sectors, over its normalized segments (see
- * Payload.normalized), into `out` (emptied first) when given. Neighbours are
- * merged on the fly rather than through normalized(), which allocates: the
- * checker reads thousands of chunks per campaign.
+ * tokensOf into `out` (emptied first). Neighbours are merged on the fly
+ * rather than through normalized(), which allocates.
  */
-export function tokensOf(payload: Payload, sectorBytes: number, out: Token[] = []): Token[] {
+export function tokensInto(payload: Payload, sectorBytes: number, out: TokenBuffer): TokenBuffer {
   out.length = 0;
   let kind: Segment["kind"] | undefined;
   let lengthBytes = 0;
@@ -51,7 +70,7 @@ export function tokensOf(payload: Payload, sectorBytes: number, out: Token[] = [
 }
 
 /** The tokens of one normalized segment (a partial sector at its end counts as one). */
-function pushTokens(out: Token[], kind: Segment["kind"], lengthBytes: number, stamp: number, stampOffsetBytes: number, sectorBytes: number): void {
+function pushTokens(out: TokenBuffer, kind: Segment["kind"], lengthBytes: number, stamp: number, stampOffsetBytes: number, sectorBytes: number): void {
   const sectors = lengthBytes / sectorBytes;
   for (let i = 0; i < sectors; i++) {
     if (kind === "zero") out.push(ZERO_TOKEN);
@@ -59,6 +78,12 @@ function pushTokens(out: Token[], kind: Segment["kind"], lengthBytes: number, st
     else if (stamp === SOURCE_ORIGIN_STAMP) out.push(originToken(stampOffsetBytes / sectorBytes + i));
     else out.push(writeToken(stamp, stampOffsetBytes / sectorBytes + i));
   }
+}
+
+/** allowed.includes(token), as a loop: includes() boxes a token that is not a small integer, once per sector checked. */
+export function allows(allowed: readonly Token[], token: Token): boolean {
+  for (let i = 0; i < allowed.length; i++) if (allowed[i] === token) return true;
+  return false;
 }
 
 export function describeToken(token: Token): string {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Payload, type Segment } from "../../io/payload.js";
-import { tokensOf } from "../../scenarios/crash/oracle.js";
+import { TokenBuffer, allows, tokensInto, tokensOf } from "../../scenarios/crash/oracle.js";
 import { SOURCE_ORIGIN_STAMP } from "../../scenarios/runner/build-devices.js";
 
 const SECTOR_BYTES = 512;
@@ -42,17 +42,28 @@ function withSplits(segments: Segment[], cuts: number[]): Segment[] {
 }
 
 describe("crash checker tokens", () => {
-  it("equal the tokens of the normalized payload, whatever the cut, and reuse the array they are given", () => {
-    const out: number[] = [42];
+  it("equal the tokens of the normalized payload, whatever the cut, also into a reused buffer", () => {
+    // Small, so that it has to grow; it starts with leftovers of an earlier chunk.
+    const buffer = new TokenBuffer();
+    buffer.values = new Float64Array(2);
+    buffer.push(42);
     fc.assert(
       fc.property(fc.array(segmentArbitrary, { maxLength: 8 }), fc.array(fc.integer({ min: 0, max: 2 * SECTOR_BYTES }), { maxLength: 4 }), (segments, cuts) => {
         const payload = new Payload(withSplits(segments, cuts));
         const expected = referenceTokens(payload);
         expect(tokensOf(payload, SECTOR_BYTES)).toEqual(expected);
-        expect(tokensOf(payload, SECTOR_BYTES, out)).toBe(out);
-        expect(out).toEqual(expected);
+        expect(tokensInto(payload, SECTOR_BYTES, buffer)).toBe(buffer);
+        expect(Array.from(buffer.values.subarray(0, buffer.length))).toEqual(expected);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("are allowed exactly when includes() finds them", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(7 * 2 ** 24 + 3))), fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(7 * 2 ** 24 + 3)), (allowed, token) => {
+        expect(allows(allowed, token)).toBe(allowed.includes(token));
+      }),
     );
   });
 });
