@@ -33,12 +33,8 @@ export class CrashImageKeyer {
   /** The image being keyed, reused from state to state. */
   private readonly scratch: Int32Array;
   private readonly ids = new Map<string, number>();
-  /**
-   * The last crash point keyed: the image after the writes that land first
-   * in every one of its states, and where landing continues. A campaign keys
-   * a point's states one after another, and most of an image is that prefix.
-   */
-  private prefix: { readonly crashPoint: number; readonly image: Int32Array; readonly start: LandingStart } | undefined;
+  /** The last crash point keyed (see Prefix). */
+  private prefix: Prefix | undefined;
 
   constructor(
     private readonly log: WriteLogView,
@@ -63,8 +59,19 @@ export class CrashImageKeyer {
 
   /** The key of buildCrashImage(log, initial, crashPoint, survivingPendingIds, tear), checked the same way. */
   key(crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear?: Tear): string {
-    checkSurvivors(this.log, crashPoint, survivingPendingIds, tear);
     const prefix = this.prefixAt(crashPoint);
+    // A crash state pairs every subset of one device's pending writes with every subset of the
+    // other's, so the same survivors come back many times at a point: their key is kept.
+    let signature = "";
+    for (const writeId of survivingPendingIds) signature += `${writeId},`;
+    if (tear !== undefined) signature += `t${tear.writeId}:${tear.keptSectors.join(",")}`;
+    let key = prefix.keys.get(signature);
+    if (key === undefined) prefix.keys.set(signature, (key = this.computeKey(crashPoint, prefix, survivingPendingIds, tear)));
+    return key;
+  }
+
+  private computeKey(crashPoint: number, prefix: Prefix, survivingPendingIds: ReadonlySet<number>, tear: Tear | undefined): string {
+    checkSurvivors(this.log, crashPoint, survivingPendingIds, tear);
     const image = this.scratch;
     image.set(prefix.image);
     forEachLanding(this.log, crashPoint, survivingPendingIds, (record) => {
@@ -79,7 +86,7 @@ export class CrashImageKeyer {
     return sha256(image);
   }
 
-  private prefixAt(crashPoint: number): { readonly image: Int32Array; readonly start: LandingStart } {
+  private prefixAt(crashPoint: number): Prefix {
     if (this.prefix?.crashPoint !== crashPoint) {
       const start = landingStartAt(this.log, crashPoint);
       const image = this.initialContent.slice();
@@ -87,7 +94,7 @@ export class CrashImageKeyer {
         const writeId = this.log.completions[rank]!;
         image.set(this.contentOf(writeId), this.denseStart[writeId]!);
       }
-      this.prefix = { crashPoint, image, start };
+      this.prefix = { crashPoint, image, start, keys: new Map() };
     }
     return this.prefix;
   }
@@ -146,6 +153,20 @@ export class CrashImageKeyer {
  */
 const sha256: (data: Int32Array) => string =
   typeof crypto.hash === "function" ? (data) => crypto.hash("sha256", data, "base64") : (data) => crypto.createHash("sha256").update(data).digest("base64");
+
+/**
+ * What the keyer keeps of the last crash point keyed: the image after the
+ * writes that land first in every one of its states, where landing
+ * continues, and the keys worked out there by survivors (and tear). A
+ * campaign keys a point's states one after another, and most of an image is
+ * that prefix.
+ */
+interface Prefix {
+  readonly crashPoint: number;
+  readonly image: Int32Array;
+  readonly start: LandingStart;
+  readonly keys: Map<string, string>;
+}
 
 interface TouchedRange {
   readonly firstSector: number;
