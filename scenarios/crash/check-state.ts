@@ -8,7 +8,8 @@ import { Kernel } from "../../sim/kernel.js";
 import { SimulationError } from "../../sim/errors.js";
 import { policyFor, type EngineParts } from "../runner/run-scenario.js";
 import { CrashImage } from "./crash-image.js";
-import { TokenBuffer, allows, describeToken, tokensInto, type CrashOracle } from "./oracle.js";
+import { TokenBuffer, allows, describeToken, tokensInto, type CrashOracle, type Token } from "./oracle.js";
+import type { LoggedSessionOp } from "./host-log.js";
 import type { Recording } from "./record.js";
 import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
 
@@ -26,6 +27,10 @@ export interface CrashImages {
 
 const CLEAN = { clean: true, fatal: [] } as const;
 
+function isStart(op: LoggedSessionOp): boolean {
+  return op.action === "start" || op.action === "replace";
+}
+
 function finding(invariant: number, check: string, message: string): CheckOutcome {
   return { kind: "finding", invariant, check, message };
 }
@@ -35,6 +40,12 @@ export class StateChecker {
   readonly layout: Layout;
   /** Cache LU bytes below this hold metadata; at and above, COFW chunks. */
   private readonly dataAreaBytes: number;
+  /**
+   * The session starts (and replaces) of the run, in order, each with the
+   * first crash point from which a later operation on its slot is submitted:
+   * worked out once, not filtered out of the log on every crash state.
+   */
+  private readonly sessionStarts: Array<{ readonly op: LoggedSessionOp; readonly index: number; readonly supersededFrom: number }>;
   /** The last chunk read's tokens (see chunkTokens). */
   private readonly tokens = new TokenBuffer();
 
@@ -52,6 +63,14 @@ export class StateChecker {
       cacheCapacityBytes: cache.capacityBytes,
     });
     this.dataAreaBytes = cofwChunkOffsetBytes(this.layout, 0);
+    const ops = recording.host.sessionOps;
+    this.sessionStarts = [];
+    ops.forEach((op, index) => {
+      if (!isStart(op)) return;
+      let supersededFrom = Number.POSITIVE_INFINITY;
+      for (let later = index + 1; later < ops.length; later++) if (ops[later]!.slot === op.slot) supersededFrom = Math.min(supersededFrom, ops[later]!.submitPoint);
+      this.sessionStarts.push({ op, index, supersededFrom });
+    });
   }
 
   images(state: CrashStateSpec): CrashImages {
@@ -149,14 +168,12 @@ export class StateChecker {
 
   /** Invariants 1 and 4: every acknowledged session survives and reads its point in time; no stale copy is honoured. */
   private *checkSessions(point: number, engine: CofwEngine): Coroutine<CheckOutcome | undefined> {
-    const ops = this.recording.host.sessionOps.filter((op) => op.submitPoint <= point);
+    const sessionOps = this.recording.host.sessionOps;
     const live = engine.sessionList();
-    const knownSequences = new Set(ops.filter((op) => op.ackPoint <= point && op.sequence !== undefined).map((op) => op.sequence!));
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      if (op.action !== "start" && op.action !== "replace") continue;
-      const superseded = ops.slice(i + 1).some((later) => later.slot === op.slot);
-      if (superseded) continue;
+    let knownSequences: Set<number> | undefined;
+    for (const { op, index, supersededFrom } of this.sessionStarts) {
+      // Submitted by the point, and no later operation on its slot is.
+      if (op.submitPoint > point || supersededFrom <= point) continue;
       const info = live[op.slot]!;
       const acked = op.ackPoint <= point;
       let present: boolean;
@@ -168,50 +185,66 @@ export class StateChecker {
         }
       } else {
         // The start was not acknowledged: if recovery kept it, it must still read correctly.
+        knownSequences ??= new Set(sessionOps.filter((o) => o.submitPoint <= point && o.ackPoint <= point && o.sequence !== undefined).map((o) => o.sequence!));
         present = info.state === "active" && !knownSequences.has(info.sequence);
       }
       if (!present) continue;
-      const earlier = ops.slice(0, i).filter((o) => o.slot === op.slot && (o.action === "start" || o.action === "replace"));
       const allowedAll = this.oracle.allowedPhantomAll(op);
-      const { touchedChunks, chunkSectors } = this.oracle;
+      const allowedAt = (sector: number): readonly Token[] => this.oracle.allowedPhantom(op, sector);
+      const touchedChunks = this.oracle.touchedChunks;
       for (let c = 0; c < touchedChunks.length; c++) {
         const chunk = touchedChunks[c]!;
         const tokens = this.chunkTokens(yield* this.readChunk(engine, chunk, op.slot));
-        const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
-        const values = tokens.values;
-        for (let s = 0; s < tokens.length; s++) {
-          const token = values[s]!;
-          // A read that came back cut into more pieces than sectors is judged sector by sector as before.
-          if (allows(s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedPhantom(op, firstSector + s), token)) continue;
-          const sector = firstSector + s;
-          const allowed = this.oracle.allowedPhantom(op, sector);
-          const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(token));
-          const who = `session ${info.sequence} (slot ${op.slot})`;
-          const expected = allowed.map(describeToken).join(" or ");
-          return stale
-            ? finding(4, "stale-copy-honoured", `${who} reads sector ${sector} as ${describeToken(token)}, an earlier session's data in that slot; expected ${expected}`)
-            : finding(1, "phantom-mismatch", `${who} reads sector ${sector} as ${describeToken(token)}; expected ${expected}`);
-        }
+        const bad = this.firstDisallowed(tokens, allowedAll, c, allowedAt);
+        if (bad < 0) continue;
+        const sector = this.firstSectorOf(chunk) + bad;
+        const token = tokens.values[bad]!;
+        const allowed = allowedAt(sector);
+        const earlier = sessionOps.slice(0, index).filter((o) => o.submitPoint <= point && o.slot === op.slot && isStart(o));
+        const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(token));
+        const who = `session ${info.sequence} (slot ${op.slot})`;
+        const expected = allowed.map(describeToken).join(" or ");
+        return stale
+          ? finding(4, "stale-copy-honoured", `${who} reads sector ${sector} as ${describeToken(token)}, an earlier session's data in that slot; expected ${expected}`)
+          : finding(1, "phantom-mismatch", `${who} reads sector ${sector} as ${describeToken(token)}; expected ${expected}`);
       }
     }
     return undefined;
   }
 
+  private firstSectorOf(chunk: number): number {
+    return (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
+  }
+
+  /**
+   * The index of the first token of touched chunk `c` that its sector does
+   * not allow, or -1. Kept out of the checks' generators: small and hot, it
+   * is optimised once, they are not recompiled around it.
+   */
+  private firstDisallowed(tokens: TokenBuffer, allowedAll: ReadonlyArray<readonly Token[]>, c: number, allowedAt: (sector: number) => readonly Token[]): number {
+    const { chunkSectors } = this.oracle;
+    const values = tokens.values;
+    const base = c * chunkSectors;
+    for (let s = 0; s < tokens.length; s++) {
+      // A read that came back cut into more pieces than sectors is judged sector by sector as before.
+      const allowed = s < chunkSectors ? allowedAll[base + s]! : allowedAt(this.firstSectorOf(this.oracle.touchedChunks[c]!) + s);
+      if (!allows(allowed, values[s]!)) return s;
+    }
+    return -1;
+  }
+
   /** Invariant 2: each Source LU sector holds its last durable value or a later one. */
   private *checkSource(point: number, engine: CofwEngine): Coroutine<CheckOutcome | undefined> {
     const allowedAll = this.oracle.allowedSourceAt(point);
-    const { touchedChunks, chunkSectors } = this.oracle;
+    const allowedAt = (sector: number): readonly Token[] => this.oracle.allowedSource(sector, point);
+    const touchedChunks = this.oracle.touchedChunks;
     for (let c = 0; c < touchedChunks.length; c++) {
       const chunk = touchedChunks[c]!;
       const tokens = this.chunkTokens(yield* this.readChunk(engine, chunk, undefined));
-      const firstSector = (chunk * this.layout.geometry.chunkSizeBytes) / this.oracle.sectorBytes;
-      const values = tokens.values;
-      for (let s = 0; s < tokens.length; s++) {
-        const allowed = s < chunkSectors ? allowedAll[c * chunkSectors + s]! : this.oracle.allowedSource(firstSector + s, point);
-        if (!allows(allowed, values[s]!)) {
-          return finding(2, "source-mismatch", `Source LU sector ${firstSector + s} holds ${describeToken(values[s]!)}; expected ${allowed.map(describeToken).join(" or ")}`);
-        }
-      }
+      const bad = this.firstDisallowed(tokens, allowedAll, c, allowedAt);
+      if (bad < 0) continue;
+      const sector = this.firstSectorOf(chunk) + bad;
+      return finding(2, "source-mismatch", `Source LU sector ${sector} holds ${describeToken(tokens.values[bad]!)}; expected ${allowedAt(sector).map(describeToken).join(" or ")}`);
     }
     return undefined;
   }
