@@ -88,9 +88,11 @@ export class CrashImageKeyer {
 
   private prefixAt(crashPoint: number): Prefix {
     if (this.prefix?.crashPoint !== crashPoint) {
-      const start = landingStartAt(this.log, crashPoint);
-      const image = this.initialContent.slice();
-      for (let rank = 0; rank < start.completionRank; rank++) {
+      // An earlier point's prefix is a prefix of this one's (durability only grows): continue from it.
+      const earlier = this.prefix !== undefined && this.prefix.crashPoint < crashPoint ? this.prefix : undefined;
+      const start = landingStartAt(this.log, crashPoint, earlier?.start);
+      const image = (earlier?.image ?? this.initialContent).slice();
+      for (let rank = earlier?.start.completionRank ?? 0; rank < start.completionRank; rank++) {
         const writeId = this.log.completions[rank]!;
         image.set(this.contentOf(writeId), this.denseStart[writeId]!);
       }

@@ -45,11 +45,12 @@ export function buildCrashImage(
   survivingPendingIds: ReadonlySet<number>,
   tear?: Tear,
 ): ContentStore {
-  return buildCrashImageFrom(log, { image: initial, start: NO_SKIP }, crashPoint, survivingPendingIds, tear);
+  return buildCrashImageFrom(log, { crashPoint, image: initial, start: NO_SKIP }, crashPoint, survivingPendingIds, tear);
 }
 
-/** An image with the writes before `start` already landed (see durablePrefix): what every image of its crash point starts from. */
+/** An image of a crash point with the writes before `start` already landed (see durablePrefix): what every image of the point starts from. */
 export interface ImagePrefix {
+  readonly crashPoint: number;
   readonly image: ContentView;
   readonly start: LandingStart;
 }
@@ -72,15 +73,17 @@ export function buildCrashImageFrom(log: WriteLogView, prefix: ImagePrefix, cras
 }
 
 /** The writes that land first in every image of a crash point, landed on a copy of `initial`. */
-export function durablePrefix(log: WriteLogView, initial: ContentView, crashPoint: number): ImagePrefix {
+export function durablePrefix(log: WriteLogView, initial: ContentView, crashPoint: number, earlier?: ImagePrefix): ImagePrefix {
   checkCrashPoint(log, crashPoint);
-  const start = landingStartAt(log, crashPoint);
-  const image = initial.clone();
-  for (let rank = 0; rank < start.completionRank; rank++) {
+  // An earlier point's prefix is a prefix of this one's (durability only grows): continue from it.
+  const from = earlier !== undefined && earlier.crashPoint <= crashPoint ? earlier : undefined;
+  const start = landingStartAt(log, crashPoint, from?.start);
+  const image = (from?.image ?? initial).clone();
+  for (let rank = from?.start.completionRank ?? 0; rank < start.completionRank; rank++) {
     const record = log.write(log.completions[rank]!);
     image.write(record.offsetBytes, record.payload);
   }
-  return { image, start };
+  return { crashPoint, image, start };
 }
 
 /** Throws unless the surviving writes are pending at the crash point and the tear is one of them with valid sectors. */
@@ -131,16 +134,17 @@ export interface LandingStart {
 
 const NO_SKIP: LandingStart = { completionRank: 0, writeId: 0 };
 
-/** The furthest LandingStart of a crash point. */
-export function landingStartAt(log: WriteLogView, crashPoint: number): LandingStart {
+/** The furthest LandingStart of a crash point; `earlier`, if given, must be that of a crash point at or before it. */
+export function landingStartAt(log: WriteLogView, crashPoint: number, earlier: LandingStart = NO_SKIP): LandingStart {
+  // Both only grow with the crash point, so an earlier point's start is a lower bound.
   const { completions, writes } = log;
-  let completionRank = 0;
+  let completionRank = earlier.completionRank;
   while (completionRank < completions.length) {
     const record = log.write(completions[completionRank]!);
     if ((record.completedAt as number) > crashPoint || !isDurableAt(record, crashPoint)) break;
     completionRank++;
   }
-  let writeId = 0;
+  let writeId = earlier.writeId;
   while (writeId < writes.length && writes[writeId]!.completedAt !== undefined && writes[writeId]!.completedAt! <= crashPoint) writeId++;
   return { completionRank, writeId };
 }

@@ -96,7 +96,7 @@ export class SimDevice implements BlockDevice {
   /** Built on the first image key, rebuilt if writes were logged since. */
   private keyer: CrashImageKeyer | undefined;
   /** The durable prefix of the last crash point imaged: a campaign builds a point's images one after another. */
-  private imagePrefix: (ImagePrefix & { readonly crashPoint: number; readonly logLength: number }) | undefined;
+  private imagePrefix: (ImagePrefix & { readonly logLength: number }) | undefined;
   private readonly waiting = new FifoQueue<Admission>();
   private inModel = 0;
   private nextWriteId = 0;
@@ -197,7 +197,8 @@ export class SimDevice implements BlockDevice {
     const log = this.requireLog();
     let prefix = this.imagePrefix;
     if (prefix?.crashPoint !== crashPoint || prefix.logLength !== log.length) {
-      prefix = this.imagePrefix = { ...durablePrefix(log, this.initial, crashPoint), crashPoint, logLength: log.length };
+      const earlier = prefix?.logLength === log.length ? prefix : undefined;
+      prefix = this.imagePrefix = { ...durablePrefix(log, this.initial, crashPoint, earlier), logLength: log.length };
     }
     return buildCrashImageFrom(log, prefix, crashPoint, survivingPendingIds, tear);
   }
