@@ -118,6 +118,7 @@ export class CrashOracle {
   private readonly sourceTimelines = new Map<number, SourceTimeline>();
   /** allowedSourceAt's last answer: a campaign checks one crash point's states one after another. */
   private sourceAtPoint: { readonly point: number; readonly allowed: Array<readonly Token[]> } | undefined;
+  private sourceChanges: { readonly points: number[]; readonly flatIndices: number[][] } | undefined;
 
   constructor(readonly recording: Recording) {
     this.sectorBytes = recording.source.sectorSizeBytes;
@@ -145,8 +146,42 @@ export class CrashOracle {
 
   /** allowedSource(sector, point) for every sector of the touched chunks, chunk by chunk (see chunkSectors). Shared: do not change it. */
   allowedSourceAt(point: number): ReadonlyArray<readonly Token[]> {
-    if (this.sourceAtPoint?.point !== point) this.sourceAtPoint = { point, allowed: this.byChunkSector((sector) => this.allowedSource(sector, point)) };
-    return this.sourceAtPoint.allowed;
+    const previous = this.sourceAtPoint;
+    if (previous?.point === point) return previous.allowed;
+    let allowed: Array<readonly Token[]>;
+    if (previous !== undefined && previous.point < point) {
+      // Moving forward, only the sectors whose answer changes in between are worked out again.
+      allowed = previous.allowed.slice();
+      const { points, flatIndices } = (this.sourceChanges ??= this.sourceChangePoints());
+      for (let i = upperBound(points, previous.point); i < points.length && points[i]! <= point; i++) {
+        for (const flat of flatIndices[i]!) allowed[flat] = this.allowedSource(this.sectorOfFlat(flat), point);
+      }
+    } else {
+      allowed = this.byChunkSector((sector) => this.allowedSource(sector, point));
+    }
+    this.sourceAtPoint = { point, allowed };
+    return allowed;
+  }
+
+  /** The crash points at which some touched sector's allowedSource changes, ascending, each with those sectors (as indices into allowedSourceAt's list). */
+  private sourceChangePoints(): { readonly points: number[]; readonly flatIndices: number[][] } {
+    const byPoint = new Map<number, number[]>();
+    for (let flat = 0; flat < this.touchedChunks.length * this.chunkSectors; flat++) {
+      const sector = this.sectorOfFlat(flat);
+      let timeline = this.sourceTimelines.get(sector);
+      if (timeline === undefined) this.sourceTimelines.set(sector, (timeline = this.sourceTimeline(sector)));
+      for (const point of timeline.breakpoints) {
+        let list = byPoint.get(point);
+        if (list === undefined) byPoint.set(point, (list = []));
+        list.push(flat);
+      }
+    }
+    const points = [...byPoint.keys()].sort((a, b) => a - b);
+    return { points, flatIndices: points.map((point) => byPoint.get(point)!) };
+  }
+
+  private sectorOfFlat(flat: number): number {
+    return this.touchedChunks[Math.floor(flat / this.chunkSectors)]! * this.chunkSectors + (flat % this.chunkSectors);
   }
 
   /** allowedPhantom(start, sector) for every sector of the touched chunks, chunk by chunk (see chunkSectors). Shared: do not change it. */
@@ -240,4 +275,16 @@ export class CrashOracle {
     }
     return allowed;
   }
+}
+
+/** The index of the first value above `value` in an ascending list. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

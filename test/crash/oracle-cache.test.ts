@@ -12,9 +12,11 @@ describe.each(CRASH_SCENARIOS)("the crash oracle's cached answers on %s", (name)
     const { chunkSectors, touchedChunks } = oracle;
     expect(chunkSectors).toBe(scenario.engine.chunkSizeBytes / oracle.sectorBytes);
     let compared = 0;
-    // Out of order, and each point twice, so the caches are not only ever asked for increasing points.
-    const points = Array.from({ length: recording.points.length + 2 }, (_, i) => i - 1).reverse();
-    for (const point of [...points, ...points.slice(0, 20)]) {
+    // Forward (the per-point list is then updated from the previous point's), backward (rebuilt),
+    // forward again in strides, and each point twice.
+    const ascending = Array.from({ length: recording.points.length + 2 }, (_, i) => i - 1);
+    const strides = ascending.filter((point) => point % 7 === 0);
+    for (const point of [...ascending, ...[...ascending].reverse().slice(0, 30), ...strides, ...strides.slice(0, 5)]) {
       const atPoint = oracle.allowedSourceAt(point);
       expect(atPoint).toHaveLength(touchedChunks.length * chunkSectors);
       touchedChunks.forEach((chunk, c) => {
