@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Payload, type Segment } from "../../io/payload.js";
-import { TokenBuffer, allows, tokensInto, tokensOf } from "../../scenarios/crash/oracle.js";
+import { TokenBuffer, allows, tokensInto, tokensOf } from "../../scenarios/crash/tokens.js";
 import { SOURCE_ORIGIN_STAMP } from "../../scenarios/runner/build-devices.js";
 
 const SECTOR_BYTES = 512;
