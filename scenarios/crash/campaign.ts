@@ -5,7 +5,7 @@ import { StateChecker, type CheckOutcome, type CrashImages } from "./check-state
 import { pendingAt, sampleStateAt, statesAt, type LoggedRun } from "./enumerate.js";
 import { CrashOracle } from "./oracle.js";
 import { recordRun, type Recording } from "./record.js";
-import { formatRecoveryCrashId, recordRecovery, recoveryImages, recoveryStates, type RecoveryCrashSpec } from "./recovery-crash.js";
+import { formatRecoveryCrashId, recordRecovery, recoveryImageKey, recoveryImages, recoveryStates, type RecoveryCrashSpec } from "./recovery-crash.js";
 import { shrinkState } from "./shrink.js";
 import { formatStateId, type CrashStateSpec, type TearSpec } from "./state-id.js";
 
@@ -114,19 +114,20 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     }
     return true;
   };
-  /** True the first time these images are seen. */
-  const unseen = (images: CrashImages): boolean => {
-    const key = `${images.source.contentHash()}/${images.cache.contentHash()}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+  /** True the first time this key of a pair of images is seen. */
+  const unseen = (set: Set<string>, key: string): boolean => {
+    if (set.has(key)) return false;
+    set.add(key);
     return true;
   };
+  /** Recovery images are keyed apart from the run's (see recoveryImageKey). */
+  const recoverySeen = new Set<string>();
   const consider = (state: CrashStateSpec): boolean => {
     if (!mayGoOn()) return false;
     statesGenerated++;
     visited.add(state.point);
     const images = checker.images(state);
-    if (!unseen(images)) return true;
+    if (!unseen(seen, `${images.source.contentHash()}/${images.cache.contentHash()}`)) return true;
     statesChecked++;
     const outcome = checker.check(state, images);
     record(state, outcome);
@@ -140,7 +141,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       if (!mayGoOn()) return false;
       recoveryGenerated++;
       const recoveryImagesOfState = recoveryImages(recovery, state);
-      if (!unseen(recoveryImagesOfState)) continue;
+      if (!unseen(recoverySeen, recoveryImageKey(recoveryImagesOfState))) continue;
       recoveryChecked++;
       record(base, checker.check(base, recoveryImagesOfState), state);
     }

@@ -1,45 +1,10 @@
-import type { Payload } from "../../io/payload.js";
-import { SOURCE_ORIGIN_STAMP } from "../runner/build-devices.js";
+import { originToken, writeToken, type Token } from "./tokens.js";
 import type { LoggedSessionOp, LoggedWrite } from "./host-log.js";
 import type { Recording } from "./record.js";
 
-/**
- * Per-sector tokens name what a sector holds: which host write (its stamp)
- * and which sector of it, or the Source LU's original contents at which
- * address. A sector copied to the wrong place reads as the wrong token.
- */
-export type Token = number;
-const ZERO_TOKEN = 0;
-const BYTES_TOKEN = -1;
-
-function writeToken(stamp: number, sectorInWrite: number): Token {
-  return stamp * 2 ** 24 + sectorInWrite;
-}
-
-/** Original contents: negative, so they never collide with a write's token whatever the volume's size. */
-function originToken(sector: number): Token {
-  return -2 - sector;
-}
-
-export function tokensOf(payload: Payload, sectorBytes: number): Token[] {
-  const out: Token[] = [];
-  for (const segment of payload.normalized()) {
-    const sectors = segment.lengthBytes / sectorBytes;
-    for (let i = 0; i < sectors; i++) {
-      if (segment.kind === "zero") out.push(ZERO_TOKEN);
-      else if (segment.kind === "bytes") out.push(BYTES_TOKEN);
-      else if (segment.stamp === SOURCE_ORIGIN_STAMP) out.push(originToken(segment.stampOffsetBytes / sectorBytes + i));
-      else out.push(writeToken(segment.stamp, segment.stampOffsetBytes / sectorBytes + i));
-    }
-  }
-  return out;
-}
-
-export function describeToken(token: Token): string {
-  if (token === ZERO_TOKEN) return "zeros";
-  if (token === BYTES_TOKEN) return "raw bytes";
-  if (token < 0) return `the original contents of sector ${-2 - token}`;
-  return `host write #${Math.floor(token / 2 ** 24)} (its sector ${token % 2 ** 24})`;
+interface SourceTimeline {
+  readonly breakpoints: readonly number[];
+  readonly allowed: readonly Token[][];
 }
 
 /**
@@ -55,7 +20,14 @@ export class CrashOracle {
   /** Per host write: the crash point from which it is durable. */
   private readonly durableAt: number[];
   readonly touchedChunks: number[];
+  /** Sectors per chunk: touched chunk i's sectors are entries i * chunkSectors.. of the per-chunk-sector lists below. */
+  readonly chunkSectors: number;
   private readonly phantomCache = new Map<LoggedSessionOp, Map<number, Token[]>>();
+  private readonly phantomByChunkSector = new Map<LoggedSessionOp, Array<readonly Token[]>>();
+  private readonly sourceTimelines = new Map<number, SourceTimeline>();
+  /** allowedSourceAt's last answer: a campaign checks one crash point's states one after another. */
+  private sourceAtPoint: { readonly point: number; readonly allowed: Array<readonly Token[]> } | undefined;
+  private sourceChanges: { readonly points: number[]; readonly flatIndices: number[][] } | undefined;
 
   constructor(readonly recording: Recording) {
     this.sectorBytes = recording.source.sectorSizeBytes;
@@ -78,6 +50,60 @@ export class CrashOracle {
       for (let c = Math.floor(write.offsetBytes / chunkBytes); c <= Math.floor((write.offsetBytes + write.lengthBytes - 1) / chunkBytes); c++) chunks.add(c);
     });
     this.touchedChunks = [...chunks].sort((a, b) => a - b);
+    this.chunkSectors = chunkBytes / this.sectorBytes;
+  }
+
+  /** allowedSource(sector, point) for every sector of the touched chunks, chunk by chunk (see chunkSectors). Shared: do not change it. */
+  allowedSourceAt(point: number): ReadonlyArray<readonly Token[]> {
+    const previous = this.sourceAtPoint;
+    if (previous?.point === point) return previous.allowed;
+    let allowed: Array<readonly Token[]>;
+    if (previous !== undefined && previous.point < point) {
+      // Moving forward, only the sectors whose answer changes in between are worked out again.
+      allowed = previous.allowed.slice();
+      const { points, flatIndices } = (this.sourceChanges ??= this.sourceChangePoints());
+      for (let i = upperBound(points, previous.point); i < points.length && points[i]! <= point; i++) {
+        for (const flat of flatIndices[i]!) allowed[flat] = this.allowedSource(this.sectorOfFlat(flat), point);
+      }
+    } else {
+      allowed = this.byChunkSector((sector) => this.allowedSource(sector, point));
+    }
+    this.sourceAtPoint = { point, allowed };
+    return allowed;
+  }
+
+  /** The crash points at which some touched sector's allowedSource changes, ascending, each with those sectors (as indices into allowedSourceAt's list). */
+  private sourceChangePoints(): { readonly points: number[]; readonly flatIndices: number[][] } {
+    const byPoint = new Map<number, number[]>();
+    for (let flat = 0; flat < this.touchedChunks.length * this.chunkSectors; flat++) {
+      const sector = this.sectorOfFlat(flat);
+      let timeline = this.sourceTimelines.get(sector);
+      if (timeline === undefined) this.sourceTimelines.set(sector, (timeline = this.sourceTimeline(sector)));
+      for (const point of timeline.breakpoints) {
+        let list = byPoint.get(point);
+        if (list === undefined) byPoint.set(point, (list = []));
+        list.push(flat);
+      }
+    }
+    const points = [...byPoint.keys()].sort((a, b) => a - b);
+    return { points, flatIndices: points.map((point) => byPoint.get(point)!) };
+  }
+
+  private sectorOfFlat(flat: number): number {
+    return this.touchedChunks[Math.floor(flat / this.chunkSectors)]! * this.chunkSectors + (flat % this.chunkSectors);
+  }
+
+  /** allowedPhantom(start, sector) for every sector of the touched chunks, chunk by chunk (see chunkSectors). Shared: do not change it. */
+  allowedPhantomAll(start: LoggedSessionOp): ReadonlyArray<readonly Token[]> {
+    let allowed = this.phantomByChunkSector.get(start);
+    if (allowed === undefined) this.phantomByChunkSector.set(start, (allowed = this.byChunkSector((sector) => this.allowedPhantom(start, sector))));
+    return allowed;
+  }
+
+  private byChunkSector(allowed: (sector: number) => readonly Token[]): Array<readonly Token[]> {
+    const out: Array<readonly Token[]> = [];
+    for (const chunk of this.touchedChunks) for (let s = 0; s < this.chunkSectors; s++) out.push(allowed(chunk * this.chunkSectors + s));
+    return out;
   }
 
   private tokenOf(write: LoggedWrite, sector: number): Token {
@@ -87,8 +113,41 @@ export class CrashOracle {
   /**
    * Invariant 2: the last durable value or a later one. A write's value is
    * ruled out once a write to the same sector submitted after it was acknowledged is durable.
+   * The answer changes only at the crash points where a write to the sector
+   * is submitted or becomes durable, so it is worked out once per such
+   * interval and sector, not once per crash state (it was half of what the
+   * checker allocated). The returned list is shared: do not change it.
    */
-  allowedSource(sector: number, point: number): Token[] {
+  allowedSource(sector: number, point: number): readonly Token[] {
+    let timeline = this.sourceTimelines.get(sector);
+    if (timeline === undefined) this.sourceTimelines.set(sector, (timeline = this.sourceTimeline(sector)));
+    // The last breakpoint at or before the point; before the first one, the interval before it.
+    const { breakpoints, allowed } = timeline;
+    let low = 0;
+    let high = breakpoints.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (breakpoints[middle]! <= point) low = middle + 1;
+      else high = middle;
+    }
+    return allowed[low]!;
+  }
+
+  /** allowedSource per interval between the points where its answer may change: allowed[k] holds from breakpoints[k - 1] (inclusive) up to breakpoints[k]. */
+  private sourceTimeline(sector: number): SourceTimeline {
+    const writes = this.recording.host.writes;
+    const changes = new Set<number>();
+    for (const i of this.writesBySector.get(sector) ?? []) {
+      changes.add(writes[i]!.submitPoint);
+      if (Number.isFinite(this.durableAt[i]!)) changes.add(this.durableAt[i]!);
+    }
+    const breakpoints = [...changes].sort((a, b) => a - b);
+    const allowed = [this.allowedSourceUncached(sector, Number.NEGATIVE_INFINITY), ...breakpoints.map((point) => this.allowedSourceUncached(sector, point))];
+    return { breakpoints, allowed };
+  }
+
+  /** allowedSource straight from its definition, every time (what the timeline is built from; tests compare the two). */
+  allowedSourceUncached(sector: number, point: number): Token[] {
     const writes = this.recording.host.writes;
     const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint <= point);
     const durable = list.filter((i) => this.durableAt[i]! <= point);
@@ -125,4 +184,16 @@ export class CrashOracle {
     }
     return allowed;
   }
+}
+
+/** The index of the first value above `value` in an ascending list. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -17,6 +17,7 @@
  */
 import { EngineError, mountCacheLu } from "../../engine/index.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
+import { CrashImage } from "./crash-image.js";
 import { InstantModel } from "../../sim/devices/models/instant.js";
 import { SimDevice } from "../../sim/devices/sim-device.js";
 import { Kernel } from "../../sim/kernel.js";
@@ -53,8 +54,8 @@ export function recordRecovery(recording: Recording, base: CrashStateSpec, image
   const kernel = new Kernel(`${recording.scenario.seed}/recovery/${formatStateId(base)}`);
   const device = (name: string, like: SimDevice, spec: DeviceSpec, contents: ContentStore) =>
     new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: hasWriteCache(spec), recordLog: true, initialContents: contents });
-  const source = device("source", recording.source, recording.scenario.devices.source, images.source);
-  const cache = device("cache", recording.cache, recording.scenario.devices.cache, images.cache);
+  const source = device("source", recording.source, recording.scenario.devices.source, images.source.store());
+  const cache = device("cache", recording.cache, recording.scenario.devices.cache, images.cache.store());
   const points: CrashPoint[] = [];
   markCrashPoint(points, source, cache);
   kernel.onEvent = () => void markCrashPoint(points, source, cache);
@@ -85,7 +86,16 @@ export function recoveryStates(recovery: RecoveryRecording, options: EnumerateOp
 export function recoveryImages(recovery: RecoveryRecording, state: CrashStateSpec): CrashImages {
   const point = recovery.points[state.point];
   if (point === undefined) throw new RangeError(`recovery crash point ${state.point} does not exist (this recovery has ${recovery.points.length})`);
-  return { source: recovery.source.buildImage(point.source, new Set(state.source)), cache: recovery.cache.buildImage(point.cache, new Set(state.cache)) };
+  return { source: new CrashImage(recovery.source, point.source, new Set(state.source), undefined), cache: new CrashImage(recovery.cache, point.cache, new Set(state.cache), undefined) };
+}
+
+/**
+ * The key recovery images are told apart by: their canonical content hash.
+ * CrashImage's own key is relative to one device's log, so keys of two
+ * recoveries (each with its own devices) cannot be compared.
+ */
+export function recoveryImageKey(images: CrashImages): string {
+  return `${images.source.store().contentHash()}/${images.cache.store().contentHash()}`;
 }
 
 /** `p57.s3.c12/p4.c2`: the run's crash state, then the recovery's. */

@@ -45,6 +45,49 @@ export function buildCrashImage(
   survivingPendingIds: ReadonlySet<number>,
   tear?: Tear,
 ): ContentStore {
+  return buildCrashImageFrom(log, { crashPoint, image: initial, start: NO_SKIP }, crashPoint, survivingPendingIds, tear);
+}
+
+/** An image of a crash point with the writes before `start` already landed (see durablePrefix): what every image of the point starts from. */
+export interface ImagePrefix {
+  readonly crashPoint: number;
+  readonly image: ContentView;
+  readonly start: LandingStart;
+}
+
+/** buildCrashImage from a prefix of its crash point (its image is not changed): the same image, without landing the prefix again. */
+export function buildCrashImageFrom(log: WriteLogView, prefix: ImagePrefix, crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear?: Tear): ContentStore {
+  checkSurvivors(log, crashPoint, survivingPendingIds, tear);
+  const image = prefix.image.clone();
+  forEachLanding(
+    log,
+    crashPoint,
+    survivingPendingIds,
+    (record) => {
+      if (tear !== undefined && tear.writeId === record.writeId) landTorn(image, record, tear, log.sectorSizeBytes);
+      else image.write(record.offsetBytes, record.payload);
+    },
+    prefix.start,
+  );
+  return image;
+}
+
+/** The writes that land first in every image of a crash point, landed on a copy of `initial`. */
+export function durablePrefix(log: WriteLogView, initial: ContentView, crashPoint: number, earlier?: ImagePrefix): ImagePrefix {
+  checkCrashPoint(log, crashPoint);
+  // An earlier point's prefix is a prefix of this one's (durability only grows): continue from it.
+  const from = earlier !== undefined && earlier.crashPoint <= crashPoint ? earlier : undefined;
+  const start = landingStartAt(log, crashPoint, from?.start);
+  const image = (from?.image ?? initial).clone();
+  for (let rank = from?.start.completionRank ?? 0; rank < start.completionRank; rank++) {
+    const record = log.write(log.completions[rank]!);
+    image.write(record.offsetBytes, record.payload);
+  }
+  return { crashPoint, image, start };
+}
+
+/** Throws unless the surviving writes are pending at the crash point and the tear is one of them with valid sectors. */
+export function checkSurvivors(log: WriteLogView, crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear: Tear | undefined): void {
   checkCrashPoint(log, crashPoint);
   for (const writeId of survivingPendingIds) {
     const record = log.writes[writeId];
@@ -52,24 +95,58 @@ export function buildCrashImage(
     if (isDurableAt(record, crashPoint)) throw new Error(`surviving write ${writeId} is durable at crash point ${crashPoint}, not pending`);
   }
   if (tear !== undefined) checkTear(log, tear, survivingPendingIds);
+}
 
-  const image = initial.clone();
-  const land = (record: WriteRecord): void => {
-    if (tear !== undefined && tear.writeId === record.writeId) landTorn(image, record, tear, log.sectorSizeBytes);
-    else image.write(record.offsetBytes, record.payload);
-  };
+/**
+ * Visits the writes a crash image holds, in the order they land (see
+ * buildCrashImage): durable and surviving writes completed by the crash
+ * point in completion order, then surviving writes still in flight in
+ * submission order. Image builders and keys share it so they cannot disagree.
+ */
+export function forEachLanding(log: WriteLogView, crashPoint: number, survivingPendingIds: ReadonlySet<number>, land: (record: WriteRecord) => void, from: LandingStart = NO_SKIP): void {
+  const { completions, writes } = log;
   // Writes completed by the crash point form a prefix of the completion order.
-  for (const writeId of log.completions) {
+  for (let rank = from.completionRank; rank < completions.length; rank++) {
+    const writeId = completions[rank]!;
     const record = log.write(writeId);
     if ((record.completedAt as number) > crashPoint) break;
     if (isDurableAt(record, crashPoint) || survivingPendingIds.has(writeId)) land(record);
   }
-  for (const record of log.writes) {
+  if (survivingPendingIds.size === 0) return;
+  for (let writeId = from.writeId; writeId < writes.length; writeId++) {
+    const record = writes[writeId]!;
     if (record.submittedAt > crashPoint) break;
     const inFlight = record.completedAt === undefined || record.completedAt > crashPoint;
     if (inFlight && survivingPendingIds.has(record.writeId)) land(record);
   }
-  return image;
+}
+
+/**
+ * Where forEachLanding may start at one crash point whatever survives: the
+ * completions before `completionRank` are all durable there (they land in
+ * every image, so a caller may have landed them already), and the writes
+ * before `writeId` all completed by the crash point (none is in flight).
+ */
+export interface LandingStart {
+  readonly completionRank: number;
+  readonly writeId: number;
+}
+
+const NO_SKIP: LandingStart = { completionRank: 0, writeId: 0 };
+
+/** The furthest LandingStart of a crash point; `earlier`, if given, must be that of a crash point at or before it. */
+export function landingStartAt(log: WriteLogView, crashPoint: number, earlier: LandingStart = NO_SKIP): LandingStart {
+  // Both only grow with the crash point, so an earlier point's start is a lower bound.
+  const { completions, writes } = log;
+  let completionRank = earlier.completionRank;
+  while (completionRank < completions.length) {
+    const record = log.write(completions[completionRank]!);
+    if ((record.completedAt as number) > crashPoint || !isDurableAt(record, crashPoint)) break;
+    completionRank++;
+  }
+  let writeId = earlier.writeId;
+  while (writeId < writes.length && writes[writeId]!.completedAt !== undefined && writes[writeId]!.completedAt! <= crashPoint) writeId++;
+  return { completionRank, writeId };
 }
 
 function isDurableAt(record: WriteRecord, crashPoint: number): boolean {

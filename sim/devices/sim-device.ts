@@ -3,7 +3,8 @@ import { Payload, type Segment } from "../../io/payload.js";
 import { FifoQueue } from "../../io/fifo-queue.js";
 import type { Kernel } from "../kernel.js";
 import { ContentStore, type ContentView } from "./content-store.js";
-import { buildCrashImage, crashStateAt, type CrashState, type Tear } from "./crash-image.js";
+import { buildCrashImageFrom, crashStateAt, durablePrefix, type CrashState, type ImagePrefix, type Tear } from "./crash-image.js";
+import { CrashImageKeyer } from "./crash-image-key.js";
 import type { ServiceModel, ServiceRequest } from "./service-model.js";
 import { WriteCacheDurability } from "./write-cache.js";
 import { WriteLog, type LogEntry, type WriteLogView } from "./write-log.js";
@@ -92,6 +93,10 @@ export class SimDevice implements BlockDevice {
   /** Present only with a write cache; without one the visible contents are the durable ones. */
   private readonly cache: WriteCacheDurability | undefined;
   private readonly writeLog: WriteLog | undefined;
+  /** Built on the first image key, rebuilt if writes were logged since. */
+  private keyer: CrashImageKeyer | undefined;
+  /** The durable prefix of the last crash point imaged: a campaign builds a point's images one after another. */
+  private imagePrefix: (ImagePrefix & { readonly logLength: number }) | undefined;
   private readonly waiting = new FifoQueue<Admission>();
   private inModel = 0;
   private nextWriteId = 0;
@@ -189,7 +194,25 @@ export class SimDevice implements BlockDevice {
   }
 
   buildImage(crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear?: Tear): ContentStore {
-    return buildCrashImage(this.requireLog(), this.initial, crashPoint, survivingPendingIds, tear);
+    const log = this.requireLog();
+    let prefix = this.imagePrefix;
+    if (prefix?.crashPoint !== crashPoint || prefix.logLength !== log.length) {
+      const earlier = prefix?.logLength === log.length ? prefix : undefined;
+      prefix = this.imagePrefix = { ...durablePrefix(log, this.initial, crashPoint, earlier), logLength: log.length };
+    }
+    return buildCrashImageFrom(log, prefix, crashPoint, survivingPendingIds, tear);
+  }
+
+  /**
+   * A key of buildImage's result, without building it: equal exactly when
+   * the images' contents are equal (see CrashImageKeyer), so a crash campaign
+   * builds only the images it has not seen. Keys compare only while no
+   * write is logged between them (a campaign keys a finished recording).
+   */
+  imageKey(crashPoint: number, survivingPendingIds: ReadonlySet<number>, tear?: Tear): string {
+    const log = this.requireLog();
+    if (this.keyer === undefined || this.keyer.writeCount !== log.writes.length) this.keyer = new CrashImageKeyer(log, this.initial);
+    return this.keyer.key(crashPoint, survivingPendingIds, tear);
   }
 
   private requireLog(): WriteLog {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { CrashOracle } from "../../scenarios/crash/oracle.js";
+import { recordRun } from "../../scenarios/crash/record.js";
+import { CRASH_SCENARIOS, shippedScenario } from "./campaign-rig.js";
+
+describe.each(CRASH_SCENARIOS)("the crash oracle's cached answers on %s", (name) => {
+  const { scenario, meta } = shippedScenario(name);
+  const recording = recordRun(scenario, meta, undefined);
+
+  it("equal the answers worked out from the definition at every crash point and sector", () => {
+    const oracle = new CrashOracle(recording);
+    const { chunkSectors, touchedChunks } = oracle;
+    expect(chunkSectors).toBe(scenario.engine.chunkSizeBytes / oracle.sectorBytes);
+    let compared = 0;
+    // Forward (the per-point list is then updated from the previous point's), backward (rebuilt),
+    // forward again in strides, and each point twice.
+    const ascending = Array.from({ length: recording.points.length + 2 }, (_, i) => i - 1);
+    const strides = ascending.filter((point) => point % 7 === 0);
+    for (const point of [...ascending, ...[...ascending].reverse().slice(0, 30), ...strides, ...strides.slice(0, 5)]) {
+      const atPoint = oracle.allowedSourceAt(point);
+      expect(atPoint).toHaveLength(touchedChunks.length * chunkSectors);
+      touchedChunks.forEach((chunk, c) => {
+        for (let s = 0; s < chunkSectors; s++) {
+          const sector = chunk * chunkSectors + s;
+          const expected = oracle.allowedSourceUncached(sector, point);
+          expect(oracle.allowedSource(sector, point)).toEqual(expected);
+          expect(atPoint[c * chunkSectors + s]).toEqual(expected);
+          compared++;
+        }
+      });
+    }
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it("give every session start's allowed contents per touched sector as allowedPhantom does", () => {
+    const oracle = new CrashOracle(recording);
+    const starts = recording.host.sessionOps.filter((op) => op.action === "start" || op.action === "replace");
+    expect(starts.length).toBeGreaterThan(0);
+    for (const start of starts) {
+      const all = oracle.allowedPhantomAll(start);
+      oracle.touchedChunks.forEach((chunk, c) => {
+        for (let s = 0; s < oracle.chunkSectors; s++) expect(all[c * oracle.chunkSectors + s]).toEqual(oracle.allowedPhantom(start, chunk * oracle.chunkSectors + s));
+      });
+    }
+  });
+});
