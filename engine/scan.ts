@@ -14,6 +14,7 @@ import {
 } from "./on-disk/codec.js";
 import { REFERENCE_DECODER, type MetadataDecoder } from "./on-disk/decoder.js";
 import { SESSION_SLOTS, computeLayout, regionOf, type Layout } from "./on-disk/layout.js";
+import { ValidEntries } from "./valid-entries.js";
 
 /**
  * Reads a whole Cache LU and judges it against the invariants that can be
@@ -31,13 +32,6 @@ export interface Finding {
   readonly message: string;
 }
 
-/** A map entry that survived validation: slot `slot` reads `copy` for `sourceChunk`. */
-export interface ValidEntry {
-  readonly sourceChunk: number;
-  readonly slot: number;
-  readonly copy: number;
-}
-
 export interface ScanResult {
   readonly findings: Finding[];
   readonly bytesRead: number;
@@ -51,7 +45,8 @@ export interface ScanResult {
   readonly metadataBitmapGeneration?: number;
   readonly regionInitialized?: Uint8Array;
   readonly regionModified?: Uint8Array;
-  readonly entries?: ValidEntry[];
+  /** Map entries that survived validation: slot `slot` reads `copy` for `sourceChunk`. */
+  readonly entries?: ValidEntries;
   /** Per COFW chunk: slots it validly serves (0 = free or unreferenced). */
   readonly chunkMasks?: Uint8Array;
   readonly chunkSources?: Float64Array;
@@ -201,11 +196,13 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
       }
     }
   }
+  // Per slot, the live sequence or undefined: `active` as an array, since `vouches` runs for every map entry (millions).
+  const activeSequences = Array.from({ length: SESSION_SLOTS }, (_, slot) => active.get(slot));
   /** A record vouches for (chunk, slot) when its copy is in cache, its mask has the slot and its Session ID is the slot's live one. */
   const vouches = (chunk: number, slot: number): boolean => {
     const record = recordOf(chunk);
     const i = within(chunk);
-    const sequence = active.get(slot);
+    const sequence = activeSequences[slot];
     return (
       sequence !== undefined &&
       record.allocated[i] === 1 &&
@@ -216,27 +213,30 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   };
 
   // 8. Map regions: read the clean ones, rebuild the modified ones from records.
-  const entries: ValidEntry[] = [];
-  // Keyed by sourceChunk * SESSION_SLOTS + slot (exact below 2^53): a string key per entry cost ~1 GB on a million-copy Cache LU.
-  const seen = new Map<number, number>();
+  const entries = new ValidEntries();
   let staleEntries = 0;
-  const accept = (sourceChunk: number, slot: number, copy: number, from: string) => {
-    const key = sourceChunk * SESSION_SLOTS + slot;
-    const other = seen.get(key);
-    if (other !== undefined) {
-      fatal("two-copies-one-session", 3, `source chunk ${sourceChunk} has two copies for slot ${slot}: chunks ${other} and ${copy} (${from})`);
-      return;
-    }
-    seen.set(key, copy);
-    entries.push({ sourceChunk, slot, copy });
-  };
   const rebuilt = new Set<number>();
   for (let region = 0; region < layout.regionCount; region++) if (regionModified[region] === 1) rebuilt.add(region);
   if (rebuilt.size > 0) {
+    // Only records can name one (source chunk, slot) twice: a clean region's map sectors hold each source chunk's entry
+    // once, and no clean region shares a source chunk with a rebuilt one. So only this pass needs to look for a second
+    // copy (a map of every entry cost ~0.2 GB on a million-copy Cache LU). Keyed by sourceChunk * SESSION_SLOTS + slot,
+    // exact below 2^53.
+    const seen = new Map<number, number>();
     for (let chunk = 0; chunk < chunkCount; chunk++) {
       const sourceChunk = recordOf(chunk).sourceChunks[within(chunk)]!;
       if (!rebuilt.has(regionOf(layout, sourceChunk))) continue;
-      for (let slot = 0; slot < SESSION_SLOTS; slot++) if (vouches(chunk, slot)) accept(sourceChunk, slot, chunk, "rebuilt from records");
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+        if (!vouches(chunk, slot)) continue;
+        const key = sourceChunk * SESSION_SLOTS + slot;
+        const other = seen.get(key);
+        if (other !== undefined) {
+          fatal("two-copies-one-session", 3, `source chunk ${sourceChunk} has two copies for slot ${slot}: chunks ${other} and ${chunk} (rebuilt from records)`);
+          continue;
+        }
+        seen.set(key, chunk);
+        entries.push(sourceChunk, slot, chunk);
+      }
     }
   }
   for (let region = 0; region < layout.regionCount; region++) {
@@ -252,14 +252,15 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
         continue;
       }
       const firstChunk = (mapSector - layout.mapFirstSector) * layout.entriesPerMapSector;
+      const values = decoded.value;
       for (let e = 0; e < layout.entriesPerMapSector; e++) {
         const sourceChunk = firstChunk + e;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          const plusOne = decoded.value[e * SESSION_SLOTS + slot]!;
+          const plusOne = values[e * SESSION_SLOTS + slot]!;
           if (plusOne === 0) continue;
           const copy = plusOne - 1;
           const valid = sourceChunk < layout.sourceChunkCount && copy < chunkCount && vouches(copy, slot) && recordOf(copy).sourceChunks[within(copy)] === sourceChunk;
-          if (valid) accept(sourceChunk, slot, copy, `map sector ${mapSector}`);
+          if (valid) entries.push(sourceChunk, slot, copy);
           else staleEntries++;
         }
       }
@@ -270,10 +271,10 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   // Reachability: what the valid entries reach is in use; anything else allocated is reclaimed.
   const chunkMasks = new Uint8Array(chunkCount);
   const chunkSources = new Float64Array(chunkCount);
-  for (const entry of entries) {
-    chunkMasks[entry.copy] = chunkMasks[entry.copy]! | (1 << entry.slot);
-    chunkSources[entry.copy] = entry.sourceChunk;
-  }
+  entries.forEach((sourceChunk, slot, copy) => {
+    chunkMasks[copy] = chunkMasks[copy]! | (1 << slot);
+    chunkSources[copy] = sourceChunk;
+  });
   // A chunk whose record vouches for no live session is simply free: its
   // sessions ended, and their stale Session IDs already say so. Leaked are
   // copies that never finished (allocated, not in cache) and copies a record

@@ -291,9 +291,11 @@ export function encodeMapSector(layout: Layout, sector: number, entries: Uint32A
 }
 
 export function decodeMapSector(layout: Layout, sector: number, bytes: Uint8Array): Decoded<Uint32Array> {
-  return decodeWith(bytes, "mapSector", sector, (view) => {
+  return decodeWith(bytes, "mapSector", sector, () => {
     const entries = new Uint32Array(layout.entriesPerMapSector * SESSION_SLOTS);
-    for (let i = 0; i < entries.length; i++) entries[i] = view.getUint32(B + 4 * i, true);
+    // Little-endian u32s assembled from the bytes: the same values as DataView.getUint32(at, true), which profiled
+    // several times slower here, and recovery decodes every map sector of the Cache LU.
+    for (let i = 0, at = B; i < entries.length; i++, at += 4) entries[i] = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
     return entries;
   });
 }
