@@ -38,6 +38,8 @@ const BYTES = 2;
 
 /** Extent slots are handed to buckets in blocks of 2^class slots; 2^16 slots hold the most extents a bucket can have (one per byte). */
 const MAX_BLOCK_CLASS = 16;
+/** Moves of up to this many slots are copied slot by slot rather than by a copyWithin per column. */
+const SMALL_MOVE_SLOTS = 8;
 /** First size of a store's slot columns: a new store (a device's write cache makes one per flush) must cost next to nothing. */
 const INITIAL_SLOTS = 16;
 
@@ -433,6 +435,20 @@ export class ContentStore implements ContentView {
   /** Copies `count` slots from `from` to `to` (ranges may overlap). */
   private moveSlots(from: number, to: number, count: number): void {
     if (count <= 0 || from === to) return;
+    if (count <= SMALL_MOVE_SLOTS) {
+      // Most moves shift a few extents by one (an insert or a merge): a copyWithin call per column cost more than the copy.
+      const { kinds, starts, lengths, stamps, stampOffsets, bytesSegments } = this;
+      const step = from < to ? -1 : 1;
+      for (let i = from < to ? count - 1 : 0; i >= 0 && i < count; i += step) {
+        kinds[to + i] = kinds[from + i]!;
+        starts[to + i] = starts[from + i]!;
+        lengths[to + i] = lengths[from + i]!;
+        stamps[to + i] = stamps[from + i]!;
+        stampOffsets[to + i] = stampOffsets[from + i]!;
+        if (bytesSegments !== undefined) bytesSegments[to + i] = bytesSegments[from + i];
+      }
+      return;
+    }
     this.kinds.copyWithin(to, from, from + count);
     this.starts.copyWithin(to, from, from + count);
     this.lengths.copyWithin(to, from, from + count);
