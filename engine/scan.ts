@@ -174,25 +174,38 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   const regionInitialized = yield* regionBits("initializedBitmap", layout.initializedBitmapFirstSector);
   const regionModified = yield* regionBits("modifiedBitmap", layout.modifiedBitmapFirstSector);
 
-  // 9. Allocation records.
-  const records: AllocationRecord[] = [];
+  // 9. Allocation records, each copied into flat per-chunk columns as it is decoded: chunk c of the Cache LU is index c
+  // of `allocated`, `inCache`, `masks` and `copiedFrom`, and record r's Session IDs are sessionIds[8r..8r+8). Every map
+  // entry is checked against its copy's record, in copy order (random): one flat array per field is far kinder to the
+  // caches than an object with five arrays per record, and the decoded records are garbage at once.
+  const perRecord = layout.chunksPerRecord;
+  const recordSlots = layout.recordCount * perRecord;
+  const allocated = new Uint8Array(recordSlots);
+  const inCache = new Uint8Array(recordSlots);
+  const masks = new Uint8Array(recordSlots);
+  const copiedFrom = new Float64Array(recordSlots);
+  const sessionIds = new Uint32Array(layout.recordCount * SESSION_SLOTS);
   const rawRecords = yield* readSectors(layout.recordsFirstSector, layout.recordCount);
   const sector = layout.geometry.sectorSizeBytes;
   for (let index = 0; index < layout.recordCount; index++) {
     const decoded = decodeRecord(layout, index, rawRecords.subarray(index * sector, (index + 1) * sector));
-    if (decoded.ok) records.push(decoded.value);
+    let record: AllocationRecord;
+    if (decoded.ok) record = decoded.value;
     else {
       if (decoded.problem !== "blank") fatal("record-corrupt", 5, `allocation record ${index} unreadable (${decoded.problem}): torn or stale, not trusted`);
-      records.push(emptyRecord(layout));
+      record = emptyRecord(layout);
     }
+    allocated.set(record.allocated, index * perRecord);
+    inCache.set(record.inCache, index * perRecord);
+    masks.set(record.masks, index * perRecord);
+    copiedFrom.set(record.sourceChunks, index * perRecord);
+    sessionIds.set(record.sessionIds, index * SESSION_SLOTS);
   }
   const chunkCount = layout.cofwChunkCount;
-  const recordOf = (chunk: number) => records[Math.floor(chunk / layout.chunksPerRecord)]!;
-  const within = (chunk: number) => chunk % layout.chunksPerRecord;
-  for (let index = 0; index < records.length; index++) {
+  for (let index = 0; index < layout.recordCount; index++) {
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      if (records[index]!.sessionIds[slot]! >= dlm.value.nextSequence) {
-        fatal("record-session-id", 4, `allocation record ${index} names session ${records[index]!.sessionIds[slot]} in slot ${slot}, which was never started`);
+      if (sessionIds[index * SESSION_SLOTS + slot]! >= dlm.value.nextSequence) {
+        fatal("record-session-id", 4, `allocation record ${index} names session ${sessionIds[index * SESSION_SLOTS + slot]} in slot ${slot}, which was never started`);
       }
     }
   }
@@ -200,15 +213,13 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   const activeSequences = Array.from({ length: SESSION_SLOTS }, (_, slot) => active.get(slot));
   /** A record vouches for (chunk, slot) when its copy is in cache, its mask has the slot and its Session ID is the slot's live one. */
   const vouches = (chunk: number, slot: number): boolean => {
-    const record = recordOf(chunk);
-    const i = within(chunk);
     const sequence = activeSequences[slot];
     return (
       sequence !== undefined &&
-      record.allocated[i] === 1 &&
-      record.inCache[i] === 1 &&
-      ((record.masks[i]! >> slot) & 1) === 1 &&
-      record.sessionIds[slot] === sequence
+      allocated[chunk] === 1 &&
+      inCache[chunk] === 1 &&
+      ((masks[chunk]! >> slot) & 1) === 1 &&
+      sessionIds[Math.floor(chunk / perRecord) * SESSION_SLOTS + slot] === sequence
     );
   };
 
@@ -224,7 +235,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
     // exact below 2^53.
     const seen = new Map<number, number>();
     for (let chunk = 0; chunk < chunkCount; chunk++) {
-      const sourceChunk = recordOf(chunk).sourceChunks[within(chunk)]!;
+      const sourceChunk = copiedFrom[chunk]!;
       if (!rebuilt.has(regionOf(layout, sourceChunk))) continue;
       for (let slot = 0; slot < SESSION_SLOTS; slot++) {
         if (!vouches(chunk, slot)) continue;
@@ -259,7 +270,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
           const plusOne = values[e * SESSION_SLOTS + slot]!;
           if (plusOne === 0) continue;
           const copy = plusOne - 1;
-          const valid = sourceChunk < layout.sourceChunkCount && copy < chunkCount && vouches(copy, slot) && recordOf(copy).sourceChunks[within(copy)] === sourceChunk;
+          const valid = sourceChunk < layout.sourceChunkCount && copy < chunkCount && vouches(copy, slot) && copiedFrom[copy] === sourceChunk;
           if (valid) entries.push(sourceChunk, slot, copy);
           else staleEntries++;
         }
@@ -281,12 +292,10 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   // vouches for that no map entry reaches.
   const reclaimableChunks: number[] = [];
   for (let chunk = 0; chunk < chunkCount; chunk++) {
-    const record = recordOf(chunk);
-    const i = within(chunk);
-    if (record.allocated[i] !== 1 || chunkMasks[chunk] !== 0) continue;
+    if (allocated[chunk] !== 1 || chunkMasks[chunk] !== 0) continue;
     let vouched = false;
     for (let slot = 0; slot < SESSION_SLOTS && !vouched; slot++) vouched = vouches(chunk, slot);
-    if (record.inCache[i] === 0 || vouched) reclaimableChunks.push(chunk);
+    if (inCache[chunk] === 0 || vouched) reclaimableChunks.push(chunk);
   }
   if (reclaimableChunks.length > 0) {
     repairable("unreachable-chunks", 3, `${reclaimableChunks.length} allocated COFW chunks are reachable from no valid map entry (interrupted copies or ended sessions); recovery frees them`);
