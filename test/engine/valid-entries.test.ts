@@ -7,8 +7,9 @@ describe("ValidEntries", () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 2 ** 32 - 2 })), { maxLength: 50 }),
-        // Filler lengths that put the tail just before, on and just after a 64 Ki-entry block boundary.
-        fc.constantFrom(0, 1, 65_530, 65_535, 65_536, 65_537, 131_070),
+        // Filler lengths that put the tail just before, on and just after block boundaries: blocks of 256 entries
+        // doubling to 64 Ki end at 256, 768, ..., 130,816 entries, then every 64 Ki.
+        fc.constantFrom(0, 1, 255, 256, 257, 767, 768, 130_815, 130_816, 130_817, 196_351, 196_352, 196_353),
         (tail, padding) => {
           const entries = new ValidEntries();
           const expected: Array<[number, number, number]> = [];
