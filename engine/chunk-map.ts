@@ -53,17 +53,25 @@ export class ChunkMap {
   /** Source chunks that have any entry, ascending: iteration order never depends on history. */
   touchedChunks(): number[] {
     const out: number[] = [];
-    for (const key of [...this.groups.keys()].sort((a, b) => a - b)) {
-      const group = this.groups.get(key)!;
+    this.forEachGroup((firstChunk, group) => {
       for (let e = 0; e < this.entriesPerGroup; e++) {
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
           if (group[e * ENTRY_WORDS + slot] !== 0) {
-            out.push(key * this.entriesPerGroup + e);
+            out.push(firstChunk + e);
             break;
           }
         }
       }
-    }
+    });
     return out;
+  }
+
+  /**
+   * Every touched group with its first source chunk, ascending (iteration
+   * order never depends on history), for whole-map walks that read the words
+   * themselves rather than a lookup per (chunk, slot).
+   */
+  forEachGroup(visit: (firstChunk: number, group: Uint32Array) => void): void {
+    for (const key of [...this.groups.keys()].sort((a, b) => a - b)) visit(key * this.entriesPerGroup, this.groups.get(key)!);
   }
 }

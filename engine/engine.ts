@@ -413,28 +413,46 @@ export class CofwEngine {
 
   /** Checks the in-memory invariants; throws EngineAssertionError on the first broken one. */
   assertConsistent(): void {
-    const referenced = new Map<number, number>();
-    for (const sourceChunk of this.map.touchedChunks()) {
-      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-        const sequence = this.sessions.activeSequence(slot);
-        if (sequence === undefined) continue;
-        const copy = this.map.copyFor(sourceChunk, slot, sequence);
-        if (copy === undefined) continue;
-        const owner = referenced.get(copy);
-        assert(owner === undefined || owner === sourceChunk, () => `COFW chunk ${copy} referenced by source chunks ${owner} and ${sourceChunk}`);
-        referenced.set(copy, sourceChunk);
-        assert(this.chunks.state[copy] === ChunkState.live, () => `map entry (${sourceChunk}, slot ${slot}) names chunk ${copy} in state ${this.chunks.state[copy]}`);
-        assert(this.chunks.sourceChunk[copy] === sourceChunk, () => `chunk ${copy} copies source chunk ${this.chunks.sourceChunk[copy]}, map says ${sourceChunk}`);
-        assert(((this.chunks.mask[copy]! >> slot) & 1) === 1, () => `chunk ${copy} mask ${this.chunks.mask[copy]} lacks slot ${slot} that maps to it`);
+    const sequences = this.range(0, SESSION_SLOTS - 1).map((slot) => this.sessions.activeSequence(slot));
+    // Per COFW chunk, the source chunk that references it plus one (0: none), rather than a Map of millions of copies,
+    // and the map's words read group by group rather than a lookup per (chunk, slot): this check runs after every
+    // scenario run and every recovery. Source chunks are below 2^48, so plus one is exact.
+    const referencedBy = new Float64Array(this.layout.cofwChunkCount);
+    const { state, sourceChunk: copiedChunk, mask } = this.chunks;
+    const perGroup = this.map.entriesPerGroup;
+    this.map.forEachGroup((firstChunk, group) => {
+      for (let e = 0; e < perGroup; e++) {
+        const sourceChunk = firstChunk + e;
+        const at = e * 2 * SESSION_SLOTS;
+        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+          const sequence = sequences[slot];
+          if (sequence === undefined) continue;
+          // The copy for (chunk, slot) made for the slot's live session (see ChunkMap.copyFor).
+          const plusOne = group[at + slot]!;
+          if (plusOne === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
+          const copy = plusOne - 1;
+          const ownerPlusOne = referencedBy[copy];
+          const holds = (ownerPlusOne === 0 || ownerPlusOne === sourceChunk + 1) && state[copy] === ChunkState.live && copiedChunk[copy] === sourceChunk && ((mask[copy]! >> slot) & 1) === 1;
+          // The same checks one by one only when one fails, for its message: a message closure per entry cost as much as the checks.
+          if (!holds) {
+            // Undefined past the table's end: no owner, and the state check fails as it should.
+            assert(ownerPlusOne === undefined || ownerPlusOne === 0 || ownerPlusOne - 1 === sourceChunk, () => `COFW chunk ${copy} referenced by source chunks ${ownerPlusOne! - 1} and ${sourceChunk}`);
+            assert(state[copy] === ChunkState.live, () => `map entry (${sourceChunk}, slot ${slot}) names chunk ${copy} in state ${state[copy]}`);
+            assert(copiedChunk[copy] === sourceChunk, () => `chunk ${copy} copies source chunk ${copiedChunk[copy]}, map says ${sourceChunk}`);
+            assert(((mask[copy]! >> slot) & 1) === 1, () => `chunk ${copy} mask ${mask[copy]} lacks slot ${slot} that maps to it`);
+          }
+          referencedBy[copy] = sourceChunk + 1;
+        }
       }
-    }
+    });
+    const activeMask = this.sessions.activeMask();
     let inUse = 0;
     for (let chunk = 0; chunk < this.layout.cofwChunkCount; chunk++) {
-      if (this.chunks.state[chunk] === ChunkState.free) continue;
+      if (state[chunk] === ChunkState.free) continue;
       inUse++;
-      if (this.chunks.state[chunk] !== ChunkState.live) continue;
-      assert((this.chunks.mask[chunk]! & ~this.sessions.activeMask()) === 0, () => `chunk ${chunk} mask ${this.chunks.mask[chunk]} names a slot with no live session`);
-      assert(referenced.has(chunk), () => `live chunk ${chunk} is referenced by no map entry`);
+      if (state[chunk] !== ChunkState.live || ((mask[chunk]! & ~activeMask) === 0 && referencedBy[chunk] !== 0)) continue;
+      assert((mask[chunk]! & ~activeMask) === 0, () => `chunk ${chunk} mask ${mask[chunk]} names a slot with no live session`);
+      assert(referencedBy[chunk] !== 0, () => `live chunk ${chunk} is referenced by no map entry`);
     }
     assert(inUse === this.chunks.inUse, () => `chunk table counts ${this.chunks.inUse} in use, found ${inUse}`);
   }

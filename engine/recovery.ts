@@ -61,7 +61,7 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
     if (chunkMasks[chunk] !== 0) chunks.restore(chunk, chunkSources[chunk]!, chunkMasks[chunk]!);
   }
   chunks.finishRestore();
-  for (const entry of entries) map.set(entry.sourceChunk, entry.slot, sessions.activeSequence(entry.slot)!, entry.copy);
+  entries.forEach((sourceChunk, slot, copy) => map.set(sourceChunk, slot, sessions.activeSequence(slot)!, copy));
   counters.recoveryBytesRead = scan.bytesRead;
   counters.recoveryChunksReclaimed = reclaimableChunks.length;
 
@@ -75,9 +75,9 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
     metadata.regionModified[region] = 1;
     metadata.regionInitialized[region] = 0;
   }
-  for (const entry of entries) {
-    if (regionModified[metadata.regionOfChunk(entry.sourceChunk)] === 1) metadata.noteMapChange(metadata.mapSectorOfChunk(entry.sourceChunk));
-  }
+  entries.forEach((sourceChunk) => {
+    if (regionModified[metadata.regionOfChunk(sourceChunk)] === 1) metadata.noteMapChange(metadata.mapSectorOfChunk(sourceChunk));
+  });
   metadata.adoptModifiedRegions();
   counters.recoveryRegionsRebuilt = rebuilt;
   const repository = { cofwChunkCount: layout.cofwChunkCount, chunksInUse: chunks.inUse, cleanlyUnmounted: false };

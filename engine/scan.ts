@@ -14,6 +14,7 @@ import {
 } from "./on-disk/codec.js";
 import { REFERENCE_DECODER, type MetadataDecoder } from "./on-disk/decoder.js";
 import { SESSION_SLOTS, computeLayout, regionOf, type Layout } from "./on-disk/layout.js";
+import { ValidEntries } from "./valid-entries.js";
 
 /**
  * Reads a whole Cache LU and judges it against the invariants that can be
@@ -31,13 +32,6 @@ export interface Finding {
   readonly message: string;
 }
 
-/** A map entry that survived validation: slot `slot` reads `copy` for `sourceChunk`. */
-export interface ValidEntry {
-  readonly sourceChunk: number;
-  readonly slot: number;
-  readonly copy: number;
-}
-
 export interface ScanResult {
   readonly findings: Finding[];
   readonly bytesRead: number;
@@ -51,7 +45,8 @@ export interface ScanResult {
   readonly metadataBitmapGeneration?: number;
   readonly regionInitialized?: Uint8Array;
   readonly regionModified?: Uint8Array;
-  readonly entries?: ValidEntry[];
+  /** Map entries that survived validation: slot `slot` reads `copy` for `sourceChunk`. */
+  readonly entries?: ValidEntries;
   /** Per COFW chunk: slots it validly serves (0 = free or unreferenced). */
   readonly chunkMasks?: Uint8Array;
   readonly chunkSources?: Float64Array;
@@ -179,64 +174,80 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   const regionInitialized = yield* regionBits("initializedBitmap", layout.initializedBitmapFirstSector);
   const regionModified = yield* regionBits("modifiedBitmap", layout.modifiedBitmapFirstSector);
 
-  // 9. Allocation records.
-  const records: AllocationRecord[] = [];
+  // 9. Allocation records, each copied into flat per-chunk columns as it is decoded: chunk c of the Cache LU is index c
+  // of `allocated`, `inCache`, `masks` and `copiedFrom`, and record r's Session IDs are sessionIds[8r..8r+8). Every map
+  // entry is checked against its copy's record, in copy order (random): one flat array per field is far kinder to the
+  // caches than an object with five arrays per record, and the decoded records are garbage at once.
+  const perRecord = layout.chunksPerRecord;
+  const recordSlots = layout.recordCount * perRecord;
+  const allocated = new Uint8Array(recordSlots);
+  const inCache = new Uint8Array(recordSlots);
+  const masks = new Uint8Array(recordSlots);
+  const copiedFrom = new Float64Array(recordSlots);
+  const sessionIds = new Uint32Array(layout.recordCount * SESSION_SLOTS);
   const rawRecords = yield* readSectors(layout.recordsFirstSector, layout.recordCount);
   const sector = layout.geometry.sectorSizeBytes;
   for (let index = 0; index < layout.recordCount; index++) {
     const decoded = decodeRecord(layout, index, rawRecords.subarray(index * sector, (index + 1) * sector));
-    if (decoded.ok) records.push(decoded.value);
+    let record: AllocationRecord;
+    if (decoded.ok) record = decoded.value;
     else {
       if (decoded.problem !== "blank") fatal("record-corrupt", 5, `allocation record ${index} unreadable (${decoded.problem}): torn or stale, not trusted`);
-      records.push(emptyRecord(layout));
+      record = emptyRecord(layout);
     }
+    allocated.set(record.allocated, index * perRecord);
+    inCache.set(record.inCache, index * perRecord);
+    masks.set(record.masks, index * perRecord);
+    copiedFrom.set(record.sourceChunks, index * perRecord);
+    sessionIds.set(record.sessionIds, index * SESSION_SLOTS);
   }
   const chunkCount = layout.cofwChunkCount;
-  const recordOf = (chunk: number) => records[Math.floor(chunk / layout.chunksPerRecord)]!;
-  const within = (chunk: number) => chunk % layout.chunksPerRecord;
-  for (let index = 0; index < records.length; index++) {
+  for (let index = 0; index < layout.recordCount; index++) {
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      if (records[index]!.sessionIds[slot]! >= dlm.value.nextSequence) {
-        fatal("record-session-id", 4, `allocation record ${index} names session ${records[index]!.sessionIds[slot]} in slot ${slot}, which was never started`);
+      if (sessionIds[index * SESSION_SLOTS + slot]! >= dlm.value.nextSequence) {
+        fatal("record-session-id", 4, `allocation record ${index} names session ${sessionIds[index * SESSION_SLOTS + slot]} in slot ${slot}, which was never started`);
       }
     }
   }
+  // Per slot, the live sequence or undefined: `active` as an array, since `vouches` runs for every map entry (millions).
+  const activeSequences = Array.from({ length: SESSION_SLOTS }, (_, slot) => active.get(slot));
   /** A record vouches for (chunk, slot) when its copy is in cache, its mask has the slot and its Session ID is the slot's live one. */
   const vouches = (chunk: number, slot: number): boolean => {
-    const record = recordOf(chunk);
-    const i = within(chunk);
-    const sequence = active.get(slot);
+    const sequence = activeSequences[slot];
     return (
       sequence !== undefined &&
-      record.allocated[i] === 1 &&
-      record.inCache[i] === 1 &&
-      ((record.masks[i]! >> slot) & 1) === 1 &&
-      record.sessionIds[slot] === sequence
+      allocated[chunk] === 1 &&
+      inCache[chunk] === 1 &&
+      ((masks[chunk]! >> slot) & 1) === 1 &&
+      sessionIds[Math.floor(chunk / perRecord) * SESSION_SLOTS + slot] === sequence
     );
   };
 
   // 8. Map regions: read the clean ones, rebuild the modified ones from records.
-  const entries: ValidEntry[] = [];
-  // Keyed by sourceChunk * SESSION_SLOTS + slot (exact below 2^53): a string key per entry cost ~1 GB on a million-copy Cache LU.
-  const seen = new Map<number, number>();
+  const entries = new ValidEntries();
   let staleEntries = 0;
-  const accept = (sourceChunk: number, slot: number, copy: number, from: string) => {
-    const key = sourceChunk * SESSION_SLOTS + slot;
-    const other = seen.get(key);
-    if (other !== undefined) {
-      fatal("two-copies-one-session", 3, `source chunk ${sourceChunk} has two copies for slot ${slot}: chunks ${other} and ${copy} (${from})`);
-      return;
-    }
-    seen.set(key, copy);
-    entries.push({ sourceChunk, slot, copy });
-  };
   const rebuilt = new Set<number>();
   for (let region = 0; region < layout.regionCount; region++) if (regionModified[region] === 1) rebuilt.add(region);
   if (rebuilt.size > 0) {
+    // Only records can name one (source chunk, slot) twice: a clean region's map sectors hold each source chunk's entry
+    // once, and no clean region shares a source chunk with a rebuilt one. So only this pass needs to look for a second
+    // copy (a map of every entry cost ~0.2 GB on a million-copy Cache LU). Keyed by sourceChunk * SESSION_SLOTS + slot,
+    // exact below 2^53.
+    const seen = new Map<number, number>();
     for (let chunk = 0; chunk < chunkCount; chunk++) {
-      const sourceChunk = recordOf(chunk).sourceChunks[within(chunk)]!;
+      const sourceChunk = copiedFrom[chunk]!;
       if (!rebuilt.has(regionOf(layout, sourceChunk))) continue;
-      for (let slot = 0; slot < SESSION_SLOTS; slot++) if (vouches(chunk, slot)) accept(sourceChunk, slot, chunk, "rebuilt from records");
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+        if (!vouches(chunk, slot)) continue;
+        const key = sourceChunk * SESSION_SLOTS + slot;
+        const other = seen.get(key);
+        if (other !== undefined) {
+          fatal("two-copies-one-session", 3, `source chunk ${sourceChunk} has two copies for slot ${slot}: chunks ${other} and ${chunk} (rebuilt from records)`);
+          continue;
+        }
+        seen.set(key, chunk);
+        entries.push(sourceChunk, slot, chunk);
+      }
     }
   }
   for (let region = 0; region < layout.regionCount; region++) {
@@ -252,14 +263,15 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
         continue;
       }
       const firstChunk = (mapSector - layout.mapFirstSector) * layout.entriesPerMapSector;
+      const values = decoded.value;
       for (let e = 0; e < layout.entriesPerMapSector; e++) {
         const sourceChunk = firstChunk + e;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          const plusOne = decoded.value[e * SESSION_SLOTS + slot]!;
+          const plusOne = values[e * SESSION_SLOTS + slot]!;
           if (plusOne === 0) continue;
           const copy = plusOne - 1;
-          const valid = sourceChunk < layout.sourceChunkCount && copy < chunkCount && vouches(copy, slot) && recordOf(copy).sourceChunks[within(copy)] === sourceChunk;
-          if (valid) accept(sourceChunk, slot, copy, `map sector ${mapSector}`);
+          const valid = sourceChunk < layout.sourceChunkCount && copy < chunkCount && vouches(copy, slot) && copiedFrom[copy] === sourceChunk;
+          if (valid) entries.push(sourceChunk, slot, copy);
           else staleEntries++;
         }
       }
@@ -270,22 +282,20 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   // Reachability: what the valid entries reach is in use; anything else allocated is reclaimed.
   const chunkMasks = new Uint8Array(chunkCount);
   const chunkSources = new Float64Array(chunkCount);
-  for (const entry of entries) {
-    chunkMasks[entry.copy] = chunkMasks[entry.copy]! | (1 << entry.slot);
-    chunkSources[entry.copy] = entry.sourceChunk;
-  }
+  entries.forEach((sourceChunk, slot, copy) => {
+    chunkMasks[copy] = chunkMasks[copy]! | (1 << slot);
+    chunkSources[copy] = sourceChunk;
+  });
   // A chunk whose record vouches for no live session is simply free: its
   // sessions ended, and their stale Session IDs already say so. Leaked are
   // copies that never finished (allocated, not in cache) and copies a record
   // vouches for that no map entry reaches.
   const reclaimableChunks: number[] = [];
   for (let chunk = 0; chunk < chunkCount; chunk++) {
-    const record = recordOf(chunk);
-    const i = within(chunk);
-    if (record.allocated[i] !== 1 || chunkMasks[chunk] !== 0) continue;
+    if (allocated[chunk] !== 1 || chunkMasks[chunk] !== 0) continue;
     let vouched = false;
     for (let slot = 0; slot < SESSION_SLOTS && !vouched; slot++) vouched = vouches(chunk, slot);
-    if (record.inCache[i] === 0 || vouched) reclaimableChunks.push(chunk);
+    if (inCache[chunk] === 0 || vouched) reclaimableChunks.push(chunk);
   }
   if (reclaimableChunks.length > 0) {
     repairable("unreachable-chunks", 3, `${reclaimableChunks.length} allocated COFW chunks are reachable from no valid map entry (interrupted copies or ended sessions); recovery frees them`);

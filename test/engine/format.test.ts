@@ -14,7 +14,9 @@ import {
   recordSourceOf,
   encodeRegionBitmapSector,
   emptyRecord,
+  sealSector,
 } from "../../engine/on-disk/codec.js";
+import { crc32 } from "node:zlib";
 
 const KiB = 1024;
 const geometry = { sectorSizeBytes: 512, chunkSizeBytes: 64 * KiB, regionSizeBytes: 4 * KiB, sourceCapacityBytes: 64 * 1024 * KiB, cacheCapacityBytes: 16 * 1024 * KiB };
@@ -115,6 +117,20 @@ describe("on-disk codec", () => {
     expect(decodeRecord(layout, 2, torn)).toEqual({ ok: false, problem: "bad-checksum" });
     expect(decodeRecord(layout, 2, new Uint8Array(512))).toEqual({ ok: false, problem: "blank" });
     expect(decodeRecord(layout, 3, b)).toEqual({ ok: false, problem: "bad-location" });
+  });
+
+  it("seals with the CRC-32 of the sector taken with a zero check field, whatever the field held", () => {
+    const layout = computeLayout(geometry);
+    const entries = new Uint32Array(layout.entriesPerMapSector * 8).map((_, i) => i * 977);
+    const sealed = encodeMapSector(layout, layout.mapFirstSector + 3, entries);
+    const zeroed = sealed.slice();
+    zeroed.fill(0, 4, 8);
+    expect(new DataView(sealed.buffer).getUint32(4, true)).toBe(crc32(zeroed));
+    // Resealing a sector whose check field holds stale bits gives the same bytes, and they decode.
+    const stale = sealed.slice();
+    new DataView(stale.buffer).setUint32(4, 0xdeadbeef, true);
+    expect([...sealSector(stale)]).toEqual([...sealed]);
+    expect(decodeMapSector(layout, layout.mapFirstSector + 3, sealed).ok).toBe(true);
   });
 
   it("round-trips map sectors and region bitmap sectors", () => {

@@ -35,3 +35,60 @@ describe.each(COMMIT_POLICY_NAMES)("engine basics (%s)", (policy) => {
     expect(again.counters.recoveryChunksReclaimed).toBe(0);
   });
 });
+
+describe("assertConsistent", () => {
+  /** An engine with copies for two live sessions, and its chunk table reached through the private field (tests only). */
+  const engineWithCopies = () => {
+    const rig = new Rig({ sourceBytes: 4 * MiB, cacheBytes: 2 * MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB, "write-through");
+    rig.run(engine.startSession(0));
+    rig.run(engine.startSession(1));
+    rig.run(engine.hostWrite(0, Payload.stamp(10, 4 * KiB)));
+    rig.run(engine.hostWrite(64 * KiB, Payload.stamp(11, 4 * KiB)));
+    engine.assertConsistent();
+    const chunks = (engine as unknown as { chunks: { state: Uint8Array; sourceChunk: Float64Array; mask: Uint8Array; inUse: number } }).chunks;
+    return { engine, chunks };
+  };
+
+  it("catches a map entry naming a chunk that is not live", () => {
+    const { engine, chunks } = engineWithCopies();
+    chunks.state[1] = 1;
+    expect(() => engine.assertConsistent()).toThrow("map entry (1, slot 0) names chunk 1 in state 1");
+  });
+
+  it("catches a chunk that copies another source chunk than the map says", () => {
+    const { engine, chunks } = engineWithCopies();
+    chunks.sourceChunk[0] = 5;
+    expect(() => engine.assertConsistent()).toThrow("chunk 0 copies source chunk 5, map says 0");
+  });
+
+  it("catches a mask that lacks a slot mapping to the chunk", () => {
+    const { engine, chunks } = engineWithCopies();
+    chunks.mask[1] = 0b01;
+    expect(() => engine.assertConsistent()).toThrow("chunk 1 mask 1 lacks slot 1 that maps to it");
+  });
+
+  it("catches one chunk referenced by two source chunks", () => {
+    const { engine } = engineWithCopies();
+    const map = (engine as unknown as { map: { set(sourceChunk: number, slot: number, sequence: number, copy: number): void } }).map;
+    map.set(1, 0, 1, 0);
+    expect(() => engine.assertConsistent()).toThrow("COFW chunk 0 referenced by source chunks 0 and 1");
+  });
+
+  it("catches a live chunk no entry references, and a wrong in-use count", () => {
+    const { engine, chunks } = engineWithCopies();
+    chunks.state[2] = 3;
+    chunks.mask[2] = 0b01;
+    chunks.sourceChunk[2] = 7;
+    expect(() => engine.assertConsistent()).toThrow("live chunk 2 is referenced by no map entry");
+    chunks.state[2] = 0;
+    chunks.inUse++;
+    expect(() => engine.assertConsistent()).toThrow("chunk table counts 3 in use, found 2");
+  });
+
+  it("catches a live chunk whose mask names a slot with no live session", () => {
+    const { engine, chunks } = engineWithCopies();
+    chunks.mask[0] = 0b111;
+    expect(() => engine.assertConsistent()).toThrow("chunk 0 mask 7 names a slot with no live session");
+  });
+});

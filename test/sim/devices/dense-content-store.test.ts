@@ -1,0 +1,182 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Payload, concatPayloads, type Segment } from "../../../io/payload.js";
+import { CONTENT_BUCKET_BYTES, ContentStore } from "../../../sim/devices/content-store.js";
+import { ReferenceContentStore } from "./reference-content-store.js";
+
+/**
+ * The dense ContentStore (typed-array columns) against the object layout it
+ * replaced, kept in reference-content-store.ts: the simulator's results depend
+ * on reads coming back cut into the same segments, and on the same extent,
+ * bucket and byte counts, not only on the same bytes.
+ */
+const SPACE_BYTES = 3 * CONTENT_BUCKET_BYTES;
+
+type Op =
+  | { op: "write"; offsetBytes: number; parts: Array<{ kind: "zero" | "stamp" | "bytes"; lengthBytes: number; stamp: number; stampOffsetBytes: number }> }
+  | { op: "read"; offsetBytes: number; lengthBytes: number }
+  | { op: "clone" }
+  /** Writes what continues the last stamp written, right after it: an extent that must merge with its left neighbour. */
+  | { op: "continue"; lengthBytes: number }
+  /** Writes what the last stamp written continues, right before it: an extent that must merge with its right neighbour. */
+  | { op: "precede"; lengthBytes: number };
+
+/** Lengths from a few bytes to past a bucket, at byte granularity (many extents per bucket) or in 512-byte sectors. */
+const lengthArbitrary = fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 4 }).map((n) => n * 512), fc.integer({ min: 1, max: CONTENT_BUCKET_BYTES + 4096 }));
+/** Anywhere at byte granularity, or on one of a few sectors in each bucket, so that writes often meet end to end and merge. */
+const offsetArbitrary = fc.oneof(
+  fc.integer({ min: 0, max: SPACE_BYTES - 1 }),
+  fc.record({ bucket: fc.integer({ min: 0, max: 2 }), sector: fc.integer({ min: -2, max: 6 }) }).map(({ bucket, sector }) => Math.max(0, bucket * CONTENT_BUCKET_BYTES + sector * 512)),
+);
+const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constant("write" as const),
+      offsetBytes: offsetArbitrary,
+      parts: fc.array(
+        fc.record({
+          kind: fc.constantFrom("zero" as const, "stamp" as const, "bytes" as const),
+          lengthBytes: lengthArbitrary,
+          // Few stamps and offsets that follow the address often, so that neighbouring extents merge.
+          stamp: fc.integer({ min: 1, max: 3 }),
+          stampOffsetBytes: fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 4096 })),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("read" as const), offsetBytes: offsetArbitrary, lengthBytes: lengthArbitrary }) },
+  { weight: 1, arbitrary: fc.constant({ op: "clone" as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("continue" as const), lengthBytes: lengthArbitrary }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("precede" as const), lengthBytes: fc.constantFrom(1, 64, 512, 1024) }) },
+);
+
+function payloadOf(offsetBytes: number, parts: Extract<Op, { op: "write" }>["parts"]): Payload {
+  let position = offsetBytes;
+  const payloads = parts.map((part) => {
+    const lengthBytes = Math.min(part.lengthBytes, SPACE_BYTES - position);
+    const at = position;
+    position += lengthBytes;
+    if (part.kind === "zero") return Payload.zero(lengthBytes);
+    if (part.kind === "bytes") return Payload.bytes(Uint8Array.from({ length: lengthBytes }, (_, i) => (part.stamp * 7 + i) & 0xff));
+    // -1: the stamp at the address, so that consecutive parts and the unwritten stamp continue each other.
+    return Payload.stamp(part.stamp, lengthBytes, part.stampOffsetBytes === -1 ? at : part.stampOffsetBytes);
+  });
+  return concatPayloads(payloads.filter((payload) => payload.lengthBytes > 0));
+}
+
+/** A segment as plain data (bytes as an array), so that segmentations compare exactly. */
+function plain(segment: Segment): unknown {
+  if (segment.kind === "bytes") return { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: [...segment.bytes] };
+  if (segment.kind === "zero") return { kind: "zero", lengthBytes: segment.lengthBytes };
+  return { kind: "stamp", lengthBytes: segment.lengthBytes, stamp: segment.stamp, stampOffsetBytes: segment.stampOffsetBytes };
+}
+
+function extentsOf(store: { forEachExtent(visit: (offsetBytes: number, segment: Segment) => void): void }): unknown[] {
+  const out: unknown[] = [];
+  store.forEachExtent((offsetBytes, segment) => out.push([offsetBytes, plain(segment)]));
+  return out;
+}
+
+function expectSame(dense: ContentStore, reference: ReferenceContentStore): void {
+  expect(dense.extentCount).toBe(reference.extentCount);
+  expect(dense.bucketCount).toBe(reference.bucketCount);
+  expect(dense.storedBytes).toBe(reference.storedBytes);
+  expect(extentsOf(dense)).toEqual(extentsOf(reference));
+}
+
+describe("dense ContentStore against the object layout it replaced", () => {
+  it("reads the same segments and keeps the same counts through writes, reads and clones", () => {
+    fc.assert(
+      fc.property(fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), fc.array(opArbitrary, { minLength: 1, maxLength: 40 }), (unwrittenStamp, ops) => {
+        const options = unwrittenStamp === undefined ? {} : { unwrittenStamp };
+        // Pairs of (dense, reference) stores; a clone adds a pair, and later ops go to every pair.
+        const pairs: Array<[ContentStore, ReferenceContentStore]> = [[new ContentStore(options), new ReferenceContentStore(options)]];
+        /** The last stamp written: where it starts and ends, and its stamp offsets there. */
+        let lastStamp: { startBytes: number; endBytes: number; stamp: number; stampStartBytes: number; stampEndBytes: number } | undefined;
+        for (const op of ops) {
+          let continued: { offsetBytes: number; payload: Payload } | undefined;
+          if (op.op === "continue" && lastStamp !== undefined && lastStamp.endBytes < SPACE_BYTES) {
+            const lengthBytes = Math.min(op.lengthBytes, SPACE_BYTES - lastStamp.endBytes);
+            continued = { offsetBytes: lastStamp.endBytes, payload: Payload.stamp(lastStamp.stamp, lengthBytes, lastStamp.stampEndBytes) };
+            lastStamp = { ...lastStamp, endBytes: lastStamp.endBytes + lengthBytes, stampEndBytes: lastStamp.stampEndBytes + lengthBytes };
+          }
+          if (op.op === "precede" && lastStamp !== undefined && lastStamp.startBytes >= op.lengthBytes && lastStamp.stampStartBytes >= op.lengthBytes) {
+            const offsetBytes = lastStamp.startBytes - op.lengthBytes;
+            continued = { offsetBytes, payload: Payload.stamp(lastStamp.stamp, op.lengthBytes, lastStamp.stampStartBytes - op.lengthBytes) };
+            lastStamp = { ...lastStamp, startBytes: offsetBytes, stampStartBytes: lastStamp.stampStartBytes - op.lengthBytes };
+          }
+          if (op.op === "write") {
+            const payload = payloadOf(op.offsetBytes, op.parts);
+            const last = payload.segments.at(-1);
+            if (last?.kind === "stamp") {
+              const endBytes = op.offsetBytes + payload.lengthBytes;
+              const startBytes = endBytes - last.lengthBytes;
+              lastStamp = { startBytes, endBytes, stamp: last.stamp, stampStartBytes: last.stampOffsetBytes, stampEndBytes: last.stampOffsetBytes + last.lengthBytes };
+            }
+          }
+          for (const [dense, reference] of [...pairs]) {
+            if (op.op === "continue" || op.op === "precede") {
+              if (continued === undefined) continue;
+              dense.write(continued.offsetBytes, continued.payload);
+              reference.write(continued.offsetBytes, continued.payload);
+            } else if (op.op === "clone") {
+              pairs.push([dense.clone(), reference.clone()]);
+            } else if (op.op === "write") {
+              const payload = payloadOf(op.offsetBytes, op.parts);
+              dense.write(op.offsetBytes, payload);
+              reference.write(op.offsetBytes, payload);
+            } else {
+              const lengthBytes = Math.min(op.lengthBytes, SPACE_BYTES - op.offsetBytes);
+              expect(dense.read(op.offsetBytes, lengthBytes).segments.map(plain)).toEqual(reference.read(op.offsetBytes, lengthBytes).segments.map(plain));
+            }
+          }
+          if (pairs.length > 4) pairs.splice(1, 1);
+        }
+        for (const [dense, reference] of pairs) {
+          expectSame(dense, reference);
+          expect(dense.read(0, SPACE_BYTES).segments.map(plain)).toEqual(reference.read(0, SPACE_BYTES).segments.map(plain));
+          expect(dense.contentHash()).toBe(reference.contentHash());
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("reuses freed slots and byte blocks: rewriting the same sectors over and over does not grow the store", () => {
+    const store = new ContentStore();
+    const reference = new ReferenceContentStore();
+    const internals = store as unknown as { slotTop: number; slabs: Uint8Array[] };
+    const both = (offsetBytes: number, payload: Payload) => {
+      store.write(offsetBytes, payload);
+      reference.write(offsetBytes, payload);
+    };
+    for (let round = 0; round < 50; round++) {
+      // 128 sectors of real bytes (each rewrite frees the previous bytes), then one stamp over them all (frees all 128).
+      for (let sector = 0; sector < 128; sector++) both(sector * 512, Payload.bytes(new Uint8Array(512).fill(round + 1)));
+      for (let sector = 0; sector < 128; sector += 3) both(sector * 512, Payload.bytes(new Uint8Array(512).fill(round + 2)));
+      both(0, Payload.stamp(round + 1, CONTENT_BUCKET_BYTES));
+      both(0, Payload.bytes(new Uint8Array(512).fill(1)));
+      both(0, Payload.zero(CONTENT_BUCKET_BYTES));
+      expectSame(store, reference);
+      expect(store.bucketCount).toBe(0);
+    }
+    // One bucket of up to 128 extents at a time: a block of 128 slots and the blocks it grew through, reused every round.
+    expect(internals.slotTop).toBeLessThanOrEqual(256);
+    // At most 128 + 1 sectors' bytes live at once (64.5 KiB), in slabs that double from 4 KiB.
+    expect(internals.slabs.reduce((total, slab) => total + slab.length, 0)).toBeLessThanOrEqual(128 * 1024);
+  });
+
+  it("hands out copies of its bytes: changing a read's bytes or the written array changes nothing stored", () => {
+    const store = new ContentStore();
+    const written = new Uint8Array(512).fill(7);
+    store.write(4096, Payload.bytes(written));
+    written.fill(9);
+    const read = store.read(4096, 512).segments[0]!;
+    expect(read.kind === "bytes" && [...read.bytes].every((b) => b === 7)).toBe(true);
+    if (read.kind === "bytes") read.bytes.fill(1);
+    const again = store.read(4096, 512).segments[0]!;
+    expect(again.kind === "bytes" && [...again.bytes].every((b) => b === 7)).toBe(true);
+  });
+});
