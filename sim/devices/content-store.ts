@@ -47,7 +47,7 @@ const MIN_BYTES_CLASS = 4;
 /** A block's place: slab index * BYTES_PLACE_SLAB + offset (offsets are below MAX_SLAB_BYTES). */
 const BYTES_PLACE_SLAB = 2 * MAX_SLAB_BYTES;
 /** First size of a store's slot columns: a new store (a device's write cache makes one per flush) must cost next to nothing. */
-const INITIAL_SLOTS = 64;
+const INITIAL_SLOTS = 16;
 
 /** The smallest block class that holds `count` extents. */
 function blockClassFor(count: number): number {
@@ -235,12 +235,6 @@ export class ContentStore implements ContentView {
     const length = this.bucketLength[id]!;
     const starts = this.starts;
     const lengths = this.lengths;
-    /**
-     * Real bytes read from this bucket are copied into one fresh array laid out like the range read (made on the
-     * first), each segment a view of its part: one allocation per bucket rather than one per sector (a Cache LU
-     * region read is 128 sectors). Nothing else holds the array, so the views are the reader's to keep.
-     */
-    let copied: Uint8Array | undefined;
     for (let i = this.firstEndingAfter(base, length, fromBytes); i < length; i++) {
       const slot = base + i;
       const extentStart = starts[slot]!;
@@ -249,13 +243,7 @@ export class ContentStore implements ContentView {
       const stopBytes = Math.min(extentStart + lengths[slot]!, toBytes);
       const absoluteStart = bucketBase + startBytes;
       if (absoluteStart > position) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, absoluteStart - position));
-      if (this.kinds[slot] === BYTES) {
-        copied ??= new Uint8Array(toBytes - fromBytes);
-        const at = this.stampOffsets[slot]! + startBytes - extentStart;
-        const into = startBytes - fromBytes;
-        copied.set(this.slabs[this.stamps[slot]!]!.subarray(at, at + stopBytes - startBytes), into);
-        pushSegment(out, { kind: "bytes", lengthBytes: stopBytes - startBytes, bytes: copied.subarray(into, into + stopBytes - startBytes), handedOver: true });
-      } else pushSegment(out, this.segmentAt(slot, startBytes - extentStart, stopBytes - startBytes));
+      pushSegment(out, this.segmentAt(slot, startBytes - extentStart, stopBytes - startBytes));
       position = bucketBase + stopBytes;
     }
     return position;
@@ -278,8 +266,7 @@ export class ContentStore implements ContentView {
     copy.stampOffsets = this.stampOffsets.slice(0, this.slotTop);
     copy.slotTop = this.slotTop;
     copy.freeBlocks = this.freeBlocks.map((blocks) => blocks.slice());
-    // The last slab only up to what is in use: a later block that does not fit starts a new slab.
-    copy.slabs = this.slabs.map((slab, index) => (index === this.slabs.length - 1 ? slab.slice(0, this.slabTop) : slab.slice()));
+    copy.slabs = this.slabs.map((slab) => slab.slice());
     copy.slabTop = this.slabTop;
     copy.freeBytes = this.freeBytes.map((places) => places.slice());
     // Never changed in place (replaced when the buckets change), so it may be shared.
