@@ -1,4 +1,4 @@
-import { Payload, type Segment } from "../../io/payload.js";
+import { Payload, type BytesSegment, type Segment } from "../../io/payload.js";
 import { CanonicalContentHasher } from "./content-hash.js";
 import { mergeSegments, sliceSegment } from "../../io/payload.js";
 import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
@@ -40,12 +40,6 @@ const BYTES = 2;
 const MAX_BLOCK_CLASS = 16;
 /** Moves of up to this many slots are copied slot by slot rather than by a copyWithin per column. */
 const SMALL_MOVE_SLOTS = 8;
-/** Real bytes are copied into slabs of up to this size, in power-of-two blocks from 16 bytes to a bucket (64 KiB). */
-const MAX_SLAB_BYTES = 1024 * 1024;
-const FIRST_SLAB_BYTES = 4096;
-const MIN_BYTES_CLASS = 4;
-/** A block's place: slab index * BYTES_PLACE_SLAB + offset (offsets are below MAX_SLAB_BYTES). */
-const BYTES_PLACE_SLAB = 2 * MAX_SLAB_BYTES;
 /** First size of a store's slot columns: a new store (a device's write cache makes one per flush) must cost next to nothing. */
 const INITIAL_SLOTS = 16;
 
@@ -85,11 +79,8 @@ export interface ContentStoreOptions {
  * described by three more columns, not an object with an array. A
  * million-write run keeps millions of extents, and as objects they were most
  * of the heap and most of what every major garbage collection had to mark.
- * Real bytes are copied into the store's own slabs (power-of-two blocks, reused
- * once freed) rather than kept as the writer's arrays: a metadata sector write
- * then leaves nothing behind but 512 bytes, where keeping the writer's array
- * promoted three objects per write that later died in the old generation
- * (~10% of a whole run's time went to collecting them).
+ * Real-byte segments are the exception: their objects are kept as they came,
+ * in a side column that exists only once the store holds one.
  *
  * Segments come out of `read` and `forEachExtent` as fresh objects equal to the
  * ones written, cut and merged exactly as before this layout (a model test
@@ -113,16 +104,13 @@ export class ContentStore implements ContentView {
   /** Start within the bucket (below 2^16) and length (up to 2^16) in bytes. */
   private starts = new Int32Array(0);
   private lengths = new Int32Array(0);
-  /** Stamp and stamp offset of STAMP slots (safe integers, exact in float64); slab and offset of BYTES slots. */
+  /** Stamp and stamp offset of STAMP slots (safe integers, exact in float64). */
   private stamps = new Float64Array(0);
   private stampOffsets = new Float64Array(0);
+  /** The segment of each BYTES slot, as written; undefined elsewhere. Made on the first BYTES slot. */
+  private bytesSegments: Array<BytesSegment | undefined> | undefined;
   private slotTop = 0;
   private freeBlocks: number[][] = [];
-
-  // ---- real bytes: slabs, the next free byte of the last one and, per block class, freed blocks (as places).
-  private slabs: Uint8Array[] = [];
-  private slabTop = 0;
-  private freeBytes: number[][] = [];
 
   private sortedKeysCache: number[] | undefined;
   private storedBytesTotal = 0;
@@ -264,11 +252,9 @@ export class ContentStore implements ContentView {
     copy.lengths = this.lengths.slice(0, this.slotTop);
     copy.stamps = this.stamps.slice(0, this.slotTop);
     copy.stampOffsets = this.stampOffsets.slice(0, this.slotTop);
+    copy.bytesSegments = this.bytesSegments?.slice(0, this.slotTop);
     copy.slotTop = this.slotTop;
     copy.freeBlocks = this.freeBlocks.map((blocks) => blocks.slice());
-    copy.slabs = this.slabs.map((slab) => slab.slice());
-    copy.slabTop = this.slabTop;
-    copy.freeBytes = this.freeBytes.map((places) => places.slice());
     // Never changed in place (replaced when the buckets change), so it may be shared.
     copy.sortedKeysCache = this.sortedKeysCache;
     copy.storedBytesTotal = this.storedBytesTotal;
@@ -334,7 +320,6 @@ export class ContentStore implements ContentView {
     if (only !== undefined && first < length && this.starts[base + first] === fromBytes && this.starts[base + first]! + this.lengths[base + first]! === toBytes) {
       // A rewrite of exactly one earlier extent (the common case for block-sized host writes).
       this.storedBytesTotal += only.segment.lengthBytes - this.lengths[base + first]!;
-      this.releaseBytes(base + first);
       this.setSlot(base + first, only);
       this.mergeAt(id, first + 1);
       this.mergeAt(id, first);
@@ -353,11 +338,7 @@ export class ContentStore implements ContentView {
       const tailEnd = tailStart + this.lengths[base + last - 1]!;
       if (tailEnd > toBytes) pushMerged(replacement, toBytes, this.segmentAt(base + last - 1, toBytes - tailStart, tailEnd - toBytes));
     }
-    // The head and tail pieces were copied out above; the replaced extents' bytes may go.
-    for (let slot = base + first; slot < base + last; slot++) {
-      this.storedBytesTotal -= this.lengths[slot]!;
-      this.releaseBytes(slot);
-    }
+    for (let slot = base + first; slot < base + last; slot++) this.storedBytesTotal -= this.lengths[slot]!;
     for (const extent of replacement) this.storedBytesTotal += extent.segment.lengthBytes;
     this.extentTotal += replacement.length - (last - first);
     this.splice(id, first, last - first, replacement);
@@ -392,6 +373,8 @@ export class ContentStore implements ContentView {
     } else {
       if (tailFrom !== tailTo) this.moveSlots(base + tailFrom, base + tailTo, length - tailFrom);
       for (let i = 0; i < replacement.length; i++) this.setSlot(base + at + i, replacement[i]!);
+      // Slots the bucket no longer uses must not keep byte arrays alive.
+      if (this.bytesSegments !== undefined) this.bytesSegments.fill(undefined, base + newLength, base + length);
     }
     this.bucketLength[id] = newLength;
   }
@@ -410,6 +393,7 @@ export class ContentStore implements ContentView {
     if (kind === STAMP && (this.stamps[left] !== this.stamps[right] || this.stampOffsets[left]! + this.lengths[left]! !== this.stampOffsets[right])) return;
     this.lengths[left] = this.lengths[left]! + this.lengths[right]!;
     this.moveSlots(right + 1, right, length - index - 1);
+    if (this.bytesSegments !== undefined) this.bytesSegments[base + length - 1] = undefined;
     this.bucketLength[id] = length - 1;
     this.extentTotal--;
   }
@@ -421,11 +405,8 @@ export class ContentStore implements ContentView {
         return { kind: "zero", lengthBytes };
       case STAMP:
         return { kind: "stamp", lengthBytes, stamp: this.stamps[slot]!, stampOffsetBytes: this.stampOffsets[slot]! + fromBytes };
-      default: {
-        // A copy: the slab is the store's to reuse, and what a reader holds must never change under it.
-        const at = this.stampOffsets[slot]! + fromBytes;
-        return { kind: "bytes", lengthBytes, bytes: this.slabs[this.stamps[slot]!]!.slice(at, at + lengthBytes), handedOver: true };
-      }
+      default:
+        return sliceSegment(this.bytesSegments![slot]!, fromBytes, lengthBytes);
     }
   }
 
@@ -442,41 +423,13 @@ export class ContentStore implements ContentView {
         this.stamps[slot] = segment.stamp;
         this.stampOffsets[slot] = segment.stampOffsetBytes;
         break;
-      case "bytes": {
+      case "bytes":
         this.kinds[slot] = BYTES;
-        const place = this.allocateBytes(segment.lengthBytes);
-        const slab = Math.floor(place / BYTES_PLACE_SLAB);
-        const at = place - slab * BYTES_PLACE_SLAB;
-        this.slabs[slab]!.set(segment.bytes.subarray(0, segment.lengthBytes), at);
-        this.stamps[slot] = slab;
-        this.stampOffsets[slot] = at;
-        break;
-      }
+        this.bytesSegments ??= undefinedArray(this.kinds.length);
+        this.bytesSegments[slot] = segment;
+        return;
     }
-  }
-
-  /** Frees the bytes of `slot` if it holds real bytes (it is being overwritten or dropped, not moved). */
-  private releaseBytes(slot: number): void {
-    if (this.kinds[slot] !== BYTES) return;
-    (this.freeBytes[bytesClassFor(this.lengths[slot]!)] ??= []).push(this.stamps[slot]! * BYTES_PLACE_SLAB + this.stampOffsets[slot]!);
-  }
-
-  /** The place of a free block for `lengthBytes` bytes: a freed one of its class, else the last slab's next bytes, else a new slab. */
-  private allocateBytes(lengthBytes: number): number {
-    const bytesClass = bytesClassFor(lengthBytes);
-    const reused = this.freeBytes[bytesClass]?.pop();
-    if (reused !== undefined) return reused;
-    const size = 1 << bytesClass;
-    let last = this.slabs[this.slabs.length - 1];
-    if (last === undefined || this.slabTop + size > last.length) {
-      // What is left of the last slab is never used: it is under one block, and blocks are at most 64 KiB.
-      last = new Uint8Array(Math.max(size, Math.min(MAX_SLAB_BYTES, last === undefined ? FIRST_SLAB_BYTES : 2 * last.length)));
-      this.slabs.push(last);
-      this.slabTop = 0;
-    }
-    const place = (this.slabs.length - 1) * BYTES_PLACE_SLAB + this.slabTop;
-    this.slabTop += size;
-    return place;
+    if (this.bytesSegments !== undefined) this.bytesSegments[slot] = undefined;
   }
 
   /** Copies `count` slots from `from` to `to` (ranges may overlap). */
@@ -484,7 +437,7 @@ export class ContentStore implements ContentView {
     if (count <= 0 || from === to) return;
     if (count <= SMALL_MOVE_SLOTS) {
       // Most moves shift a few extents by one (an insert or a merge): a copyWithin call per column cost more than the copy.
-      const { kinds, starts, lengths, stamps, stampOffsets } = this;
+      const { kinds, starts, lengths, stamps, stampOffsets, bytesSegments } = this;
       const step = from < to ? -1 : 1;
       for (let i = from < to ? count - 1 : 0; i >= 0 && i < count; i += step) {
         kinds[to + i] = kinds[from + i]!;
@@ -492,6 +445,7 @@ export class ContentStore implements ContentView {
         lengths[to + i] = lengths[from + i]!;
         stamps[to + i] = stamps[from + i]!;
         stampOffsets[to + i] = stampOffsets[from + i]!;
+        if (bytesSegments !== undefined) bytesSegments[to + i] = bytesSegments[from + i];
       }
       return;
     }
@@ -500,6 +454,7 @@ export class ContentStore implements ContentView {
     this.lengths.copyWithin(to, from, from + count);
     this.stamps.copyWithin(to, from, from + count);
     this.stampOffsets.copyWithin(to, from, from + count);
+    this.bytesSegments?.copyWithin(to, from, from + count);
   }
 
   /** Index of the first extent of the bucket (slots base..base + length) that ends after `offsetBytes` (binary search). */
@@ -553,13 +508,18 @@ export class ContentStore implements ContentView {
       this.lengths = grown(this.lengths, new Int32Array(size));
       this.stamps = grown(this.stamps, new Float64Array(size));
       this.stampOffsets = grown(this.stampOffsets, new Float64Array(size));
+      if (this.bytesSegments !== undefined) {
+        const more = size - this.bytesSegments.length;
+        for (let i = 0; i < more; i++) this.bytesSegments.push(undefined);
+      }
     }
     this.slotTop = top;
     return base;
   }
 
-  /** Frees a block of slots whose extents were moved out or dropped (their bytes are not freed here). */
   private releaseBlock(base: number, blockClass: number): void {
+    // A free block must not keep byte arrays alive.
+    this.bytesSegments?.fill(undefined, base, base + (1 << blockClass));
     (this.freeBlocks[blockClass] ??= []).push(base);
   }
 
@@ -576,11 +536,11 @@ export class ContentStore implements ContentView {
   }
 }
 
-/** The smallest block class (log2 of its size, at least 16 bytes) that holds `lengthBytes`. */
-function bytesClassFor(lengthBytes: number): number {
-  let bytesClass = MIN_BYTES_CLASS;
-  while (1 << bytesClass < lengthBytes) bytesClass++;
-  return bytesClass;
+/** An array of `length` undefineds, built by pushing: `new Array(n)` of a large n is a dictionary, slow to index. */
+function undefinedArray(length: number): Array<BytesSegment | undefined> {
+  const out: Array<BytesSegment | undefined> = [];
+  for (let i = 0; i < length; i++) out.push(undefined);
+  return out;
 }
 
 /** `larger` with `old`'s contents at its start. */
