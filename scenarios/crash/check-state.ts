@@ -103,9 +103,10 @@ export class StateChecker {
     const id = formatStateId(state);
     const kernel = new Kernel(`${recording.scenario.seed}/crash/${id}`);
     const device = (name: string, like: SimDevice, contents: ContentStore) =>
-      new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: false, initialContents: contents });
-    const source = device("source", recording.source, images.source.store());
-    const cache = device("cache", recording.cache, images.cache.store());
+      new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: false, initialContents: contents, handOverInitialContents: true });
+    // The mount writes into the images it is handed (no copies): taken, so the caller cannot see them changed.
+    const source = device("source", recording.source, images.source.take());
+    const cache = device("cache", recording.cache, images.cache.take());
     const run = <T>(co: Coroutine<T>): T => {
       let out: { value: T } | undefined;
       kernel.spawn(co, "crash-check", (value) => (out = { value }));

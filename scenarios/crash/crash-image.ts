@@ -31,4 +31,11 @@ export class CrashImage {
     this.built ??= this.device.buildImage(this.logPoint, this.surviving, this.tear);
     return this.built;
   }
+
+  /** The image, for the caller to write into: this object forgets it (a later store() builds it again). */
+  take(): ContentStore {
+    const image = this.store();
+    this.built = undefined;
+    return image;
+  }
 }

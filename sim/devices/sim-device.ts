@@ -27,6 +27,13 @@ export interface SimDeviceOptions {
   readonly recordLog?: boolean;
   /** What the media holds before the first request; the device keeps its own copy. */
   readonly initialContents?: ContentStore;
+  /**
+   * The device writes straight into `initialContents` instead of copies of
+   * it: for a device used once whose start nobody asks for again (a crash
+   * check mounts each image once; three copies of it per device were most of
+   * a check's allocation). Excludes recordLog, and initialContents() throws.
+   */
+  readonly handOverInitialContents?: boolean;
 }
 
 /** A misconfigured device: an expected failure of bad input, reported before the simulation starts. */
@@ -89,6 +96,8 @@ export class SimDevice implements BlockDevice {
   private readonly kernel: Kernel;
   private readonly model: ServiceModel;
   private readonly initial: ContentStore;
+  /** False when the initial contents were handed over and written into (see SimDeviceOptions.handOverInitialContents). */
+  private readonly initialKept: boolean;
   private readonly visible: ContentStore;
   /** Present only with a write cache; without one the visible contents are the durable ones. */
   private readonly cache: WriteCacheDurability | undefined;
@@ -113,8 +122,9 @@ export class SimDevice implements BlockDevice {
     this.kernel = options.kernel;
     this.model = options.model;
     const unwritten = options.unwrittenStamp === undefined ? {} : { unwrittenStamp: options.unwrittenStamp };
-    this.initial = options.initialContents?.clone() ?? new ContentStore(unwritten);
-    this.visible = this.initial.clone();
+    this.initialKept = options.handOverInitialContents !== true;
+    this.initial = (this.initialKept ? options.initialContents?.clone() : options.initialContents) ?? new ContentStore(unwritten);
+    this.visible = this.initialKept ? this.initial.clone() : this.initial;
     this.cache = options.writeCache ? new WriteCacheDurability(this.initial.clone()) : undefined;
     this.writeLog = options.recordLog === true ? new WriteLog({ writeCache: options.writeCache, sectorSizeBytes: options.sectorSizeBytes }) : undefined;
   }
@@ -176,6 +186,7 @@ export class SimDevice implements BlockDevice {
 
   /** A copy of the contents the device started with; crash images start from them. */
   initialContents(): ContentStore {
+    if (!this.initialKept) throw new Error(`device ${this.name} was handed its initial contents to write into, so it kept no copy of them`);
     return this.initial.clone();
   }
 
@@ -285,6 +296,9 @@ function validateOptions(options: SimDeviceOptions): void {
   if (!Number.isSafeInteger(queueDepth) || queueDepth < 1) throw new DeviceConfigError(`${where}: queueDepth must be a positive integer, got ${queueDepth}`);
   if (unwrittenStamp !== undefined && !Number.isSafeInteger(unwrittenStamp)) {
     throw new DeviceConfigError(`${where}: unwrittenStamp must be a safe integer, got ${unwrittenStamp}`);
+  }
+  if (options.handOverInitialContents === true && (initialContents === undefined || options.recordLog === true)) {
+    throw new DeviceConfigError(`${where}: handOverInitialContents needs initialContents and no recordLog (crash images start from a kept copy)`);
   }
   if (initialContents !== undefined && unwrittenStamp !== undefined && initialContents.unwrittenStamp !== unwrittenStamp) {
     throw new DeviceConfigError(`${where}: unwrittenStamp ${unwrittenStamp} disagrees with the initial contents' ${String(initialContents.unwrittenStamp)}`);

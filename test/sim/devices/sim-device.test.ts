@@ -77,6 +77,8 @@ describe("SimDevice options", () => {
     ["an empty name", { name: "" }],
     ["a fractional unwritten stamp", { unwrittenStamp: 0.5 }],
     ["an unwritten stamp that disagrees with the initial contents", { unwrittenStamp: 2, initialContents: new ContentStore({ unwrittenStamp: 3 }) }],
+    ["initial contents handed over that are not there", { handOverInitialContents: true }],
+    ["initial contents handed over to a device that logs (crash images start from a kept copy)", { handOverInitialContents: true, initialContents: new ContentStore(), recordLog: true }],
   ])("rejects %s with a DeviceConfigError", (_what, change) => {
     expect(() => new SimDevice({ ...base, ...change })).toThrow(DeviceConfigError);
   });
@@ -193,6 +195,16 @@ describe("SimDevice contents", () => {
     spawnAndRun(kernel, write(device, 0, Payload.stamp(6, 4096)));
     expect(initial.contentHash()).toBe(initialHash);
     expect(device.initialContents().contentHash()).toBe(initialHash);
+  });
+
+  it("writes straight into initial contents handed over, and then keeps no copy of them", () => {
+    const initial = new ContentStore();
+    initial.write(0, Payload.stamp(5, 4096));
+    const { kernel, device } = rig({ initialContents: initial, handOverInitialContents: true, writeCache: false });
+    expect(spawnAndRun(kernel, read(device, 0, 4096)).equals(Payload.stamp(5, 4096))).toBe(true);
+    spawnAndRun(kernel, write(device, 0, Payload.stamp(6, 4096)));
+    expect(initial.read(0, 4096).equals(Payload.stamp(6, 4096))).toBe(true);
+    expect(() => device.initialContents()).toThrow(/kept no copy/);
   });
 
   it("keeps the bytes that were submitted even if the caller reuses its buffer", () => {
