@@ -1,11 +1,11 @@
 import { Rng } from "../../sim/rng/streams.js";
 import type { Scenario } from "../model.js";
 import type { EngineParts, RunMeta } from "../runner/run-scenario.js";
-import { StateChecker, type CheckOutcome, type CrashImages } from "./check-state.js";
+import { StateChecker, type CheckOutcome } from "./check-state.js";
 import { pendingAt, sampleStateAt, statesAt, type LoggedRun } from "./enumerate.js";
 import { CrashOracle } from "./oracle.js";
 import { recordRun, type Recording } from "./record.js";
-import { formatRecoveryCrashId, recordRecovery, recoveryImageKey, recoveryImages, recoveryStates, type RecoveryCrashSpec } from "./recovery-crash.js";
+import { formatRecoveryCrashId, recordRecovery, recoveryImageKey, recoveryImages, recoveryStates, type RecoveryCrashSpec, type RecoveryRecording } from "./recovery-crash.js";
 import { shrinkState } from "./shrink.js";
 import { formatStateId, type CrashStateSpec, type TearSpec } from "./state-id.js";
 
@@ -129,13 +129,13 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     const images = checker.images(state);
     if (!unseen(seen, `${images.source.contentHash()}/${images.cache.contentHash()}`)) return true;
     statesChecked++;
+    // Recorded before the check, which writes into the images it is handed: they are built once.
+    const recovery = options.recoveryCrashes === true ? recordRecovery(recording, state, images, options.parts) : undefined;
     const outcome = checker.check(state, images);
     record(state, outcome);
-    return outcome.kind === "ok" && options.recoveryCrashes === true ? crashRecovery(state, images) : true;
+    return outcome.kind === "ok" && recovery !== undefined ? crashRecovery(state, recovery) : true;
   };
-  const crashRecovery = (base: CrashStateSpec, images: CrashImages): boolean => {
-    const recovery = recordRecovery(recording, base, images, options.parts);
-    if (recovery === undefined) return true;
+  const crashRecovery = (base: CrashStateSpec, recovery: RecoveryRecording): boolean => {
     recoveries++;
     for (const state of recoveryStates(recovery, options, recoveryRng)) {
       if (!mayGoOn()) return false;

@@ -10,7 +10,7 @@ import { mountOptionsFor, type EngineParts } from "../runner/run-scenario.js";
 import { CrashImage } from "./crash-image.js";
 import type { CrashOracle } from "./oracle.js";
 import { TokenBuffer, allows, describeToken, tokensInto, type Token } from "./tokens.js";
-import type { LoggedSessionOp } from "./host-log.js";
+import { startsSession, type LoggedSessionOp } from "./host-log.js";
 import type { Recording } from "./record.js";
 import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
 
@@ -27,10 +27,6 @@ export interface CrashImages {
 }
 
 const CLEAN = { clean: true, fatal: [] } as const;
-
-function isStart(op: LoggedSessionOp): boolean {
-  return op.action === "start" || op.action === "replace";
-}
 
 function finding(invariant: number, check: string, message: string): CheckOutcome {
   return { kind: "finding", invariant, check, message };
@@ -67,7 +63,7 @@ export class StateChecker {
     const ops = recording.host.sessionOps;
     this.sessionStarts = [];
     ops.forEach((op, index) => {
-      if (!isStart(op)) return;
+      if (!startsSession(op)) return;
       let supersededFrom = Number.POSITIVE_INFINITY;
       for (let later = index + 1; later < ops.length; later++) if (ops[later]!.slot === op.slot) supersededFrom = Math.min(supersededFrom, ops[later]!.submitPoint);
       this.sessionStarts.push({ op, index, supersededFrom });
@@ -201,7 +197,7 @@ export class StateChecker {
         const sector = this.firstSectorOf(chunk) + bad;
         const token = tokens.values[bad]!;
         const allowed = allowedAt(sector);
-        const earlier = sessionOps.slice(0, index).filter((o) => o.submitPoint <= point && o.slot === op.slot && isStart(o));
+        const earlier = sessionOps.slice(0, index).filter((o) => o.submitPoint <= point && o.slot === op.slot && startsSession(o));
         const stale = earlier.some((old) => this.oracle.allowedPhantom(old, sector).includes(token));
         const who = `session ${info.sequence} (slot ${op.slot})`;
         const expected = allowed.map(describeToken).join(" or ");

@@ -1,5 +1,5 @@
 import { originToken, writeToken, type Token } from "./tokens.js";
-import type { LoggedSessionOp, LoggedWrite } from "./host-log.js";
+import { startsSession, type LoggedSessionOp, type LoggedWrite } from "./host-log.js";
 import type { Recording } from "./record.js";
 
 interface SourceTimeline {
@@ -32,7 +32,7 @@ export class CrashOracle {
   constructor(readonly recording: Recording) {
     this.sectorBytes = recording.source.sectorSizeBytes;
     const host = recording.host;
-    const barriers = [...host.flushes, ...host.sessionOps.filter((op) => op.action === "start" || op.action === "replace")].sort((a, b) => a.submitPoint - b.submitPoint);
+    const barriers = [...host.flushes, ...host.sessionOps.filter(startsSession)].sort((a, b) => a.submitPoint - b.submitPoint);
     this.durableAt = host.writes.map((write) => {
       let at = Number.POSITIVE_INFINITY;
       for (const barrier of barriers) if (barrier.submitPoint >= write.ackPoint && barrier.ackPoint < at) at = barrier.ackPoint;
@@ -76,10 +76,7 @@ export class CrashOracle {
   private sourceChangePoints(): { readonly points: number[]; readonly flatIndices: number[][] } {
     const byPoint = new Map<number, number[]>();
     for (let flat = 0; flat < this.touchedChunks.length * this.chunkSectors; flat++) {
-      const sector = this.sectorOfFlat(flat);
-      let timeline = this.sourceTimelines.get(sector);
-      if (timeline === undefined) this.sourceTimelines.set(sector, (timeline = this.sourceTimeline(sector)));
-      for (const point of timeline.breakpoints) {
+      for (const point of this.timelineOf(this.sectorOfFlat(flat)).breakpoints) {
         let list = byPoint.get(point);
         if (list === undefined) byPoint.set(point, (list = []));
         list.push(flat);
@@ -119,18 +116,15 @@ export class CrashOracle {
    * checker allocated). The returned list is shared: do not change it.
    */
   allowedSource(sector: number, point: number): readonly Token[] {
+    // The interval after the last breakpoint at or before the point (allowed[0]: before the first one).
+    const { breakpoints, allowed } = this.timelineOf(sector);
+    return allowed[upperBound(breakpoints, point)]!;
+  }
+
+  private timelineOf(sector: number): SourceTimeline {
     let timeline = this.sourceTimelines.get(sector);
     if (timeline === undefined) this.sourceTimelines.set(sector, (timeline = this.sourceTimeline(sector)));
-    // The last breakpoint at or before the point; before the first one, the interval before it.
-    const { breakpoints, allowed } = timeline;
-    let low = 0;
-    let high = breakpoints.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (breakpoints[middle]! <= point) low = middle + 1;
-      else high = middle;
-    }
-    return allowed[low]!;
+    return timeline;
   }
 
   /** allowedSource per interval between the points where its answer may change: allowed[k] holds from breakpoints[k - 1] (inclusive) up to breakpoints[k]. */
@@ -150,11 +144,22 @@ export class CrashOracle {
   allowedSourceUncached(sector: number, point: number): Token[] {
     const writes = this.recording.host.writes;
     const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint <= point);
-    const durable = list.filter((i) => this.durableAt[i]! <= point);
-    const allowed: Token[] = durable.length === 0 ? [originToken(sector)] : [];
-    for (const i of list) {
-      const overwritten = durable.some((d) => writes[d]!.submitPoint >= writes[i]!.ackPoint);
-      if (!overwritten) allowed.push(this.tokenOf(writes[i]!, sector));
+    return this.allowedAmong(sector, list, (i) => this.durableAt[i]! <= point);
+  }
+
+  /**
+   * What a sector may hold given the writes to it that may have landed
+   * (`candidates`) and which of them surely did (`settled`): the original
+   * contents while none is settled, and every candidate except those a
+   * settled write submitted after their acknowledgement replaces.
+   */
+  private allowedAmong(sector: number, candidates: readonly number[], settled: (write: number) => boolean): Token[] {
+    const writes = this.recording.host.writes;
+    const sure = candidates.filter(settled);
+    const allowed: Token[] = sure.length === 0 ? [originToken(sector)] : [];
+    for (const i of candidates) {
+      const replaced = sure.some((d) => writes[d]!.submitPoint >= writes[i]!.ackPoint);
+      if (!replaced) allowed.push(this.tokenOf(writes[i]!, sector));
     }
     return allowed;
   }
@@ -176,13 +181,7 @@ export class CrashOracle {
   private computeAllowedPhantom(start: LoggedSessionOp, sector: number): Token[] {
     const writes = this.recording.host.writes;
     const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint < start.ackPoint);
-    const before = list.filter((i) => writes[i]!.ackPoint <= start.submitPoint);
-    const allowed: Token[] = before.length === 0 ? [originToken(sector)] : [];
-    for (const i of list) {
-      const covered = before.some((b) => writes[b]!.submitPoint >= writes[i]!.ackPoint);
-      if (!covered) allowed.push(this.tokenOf(writes[i]!, sector));
-    }
-    return allowed;
+    return this.allowedAmong(sector, list, (i) => writes[i]!.ackPoint <= start.submitPoint);
   }
 }
 

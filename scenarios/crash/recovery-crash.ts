@@ -22,7 +22,6 @@ import { InstantModel } from "../../sim/devices/models/instant.js";
 import { SimDevice } from "../../sim/devices/sim-device.js";
 import { Kernel } from "../../sim/kernel.js";
 import type { Rng } from "../../sim/rng/streams.js";
-import type { DeviceSpec } from "../model.js";
 import { mountOptionsFor, type EngineParts } from "../runner/run-scenario.js";
 import type { CrashImages } from "./check-state.js";
 import { statesAt, type EnumerateOptions } from "./enumerate.js";
@@ -42,20 +41,17 @@ export interface RecoveryCrashSpec {
   readonly recovery: CrashStateSpec;
 }
 
-function hasWriteCache(spec: DeviceSpec): boolean {
-  return spec.model !== "stripe" && spec.writeCache;
-}
-
 /**
  * Mounts the crash images again, recording the mount's writes. Undefined when
  * that mount fails (the state's own check reports it).
  */
 export function recordRecovery(recording: Recording, base: CrashStateSpec, images: CrashImages, parts: EngineParts | undefined): RecoveryRecording | undefined {
   const kernel = new Kernel(`${recording.scenario.seed}/recovery/${formatStateId(base)}`);
-  const device = (name: string, like: SimDevice, spec: DeviceSpec, contents: ContentStore) =>
-    new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: hasWriteCache(spec), recordLog: true, initialContents: contents });
-  const source = device("source", recording.source, recording.scenario.devices.source, images.source.store());
-  const cache = device("cache", recording.cache, recording.scenario.devices.cache, images.cache.store());
+  // Volatile caches where the run's devices had them: what a mount leaves pending depends on it.
+  const device = (name: string, like: SimDevice, contents: ContentStore) =>
+    new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: like.writeCache, recordLog: true, initialContents: contents });
+  const source = device("source", recording.source, images.source.store());
+  const cache = device("cache", recording.cache, images.cache.store());
   const points: CrashPoint[] = [];
   markCrashPoint(points, source, cache);
   kernel.onEvent = () => void markCrashPoint(points, source, cache);

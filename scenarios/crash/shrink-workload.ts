@@ -72,7 +72,7 @@ export function scriptOfRecording(recording: Recording): ScriptOp[] {
 }
 
 /** How many operations the original workloads kept in flight, plus one place for a flush or session operation beside them. */
-export function scriptDepth(workloads: readonly WorkloadSpec[]): number {
+function scriptDepth(workloads: readonly WorkloadSpec[]): number {
   let depth = 0;
   for (const workload of workloads) {
     if (workload.kind === "job") depth += workload.iodepth * workload.numjobs;

@@ -13,7 +13,7 @@ import { applyOverrides } from "../schema/overrides.js";
 import { formatScriptOp } from "../schema/script-ops.js";
 import type { CrashSummary } from "./campaign.js";
 import type { Recording } from "./record.js";
-import { shrinkWorkload, type ShrunkWorkload, type WorkloadShrinkOptions } from "./shrink-workload.js";
+import { scriptOfRecording, shrinkWorkload, type ShrunkWorkload, type WorkloadShrinkOptions } from "./shrink-workload.js";
 
 export interface ShrunkFileContext {
   /** The original scenario's text, its file name (for the header) and the overrides it ran with. */
@@ -72,16 +72,23 @@ export function writeShrunkScenarios(outDir: string, recording: Recording, meta:
   return invariants.map((invariant): ShrunkScenarioEntry => {
     const fileName = `shrunk-invariant-${invariant}.yaml`;
     const path = join(outDir, fileName);
+    let campaignsRun = 0;
     const shrunk = shrinkWorkload(recording, meta, invariant, {
       exhaustiveBound: context.exhaustiveBound,
       sampledSubsets: context.sampledSubsets,
       recoveryCrashes: context.recoveryCrashes === true,
       nowMs: context.nowMs,
       replayCommand: (id) => context.replayFor(path, id),
-      onCampaign: (campaigns, kept) => context.onCampaign?.(invariant, campaigns, kept),
+      onCampaign: (campaigns, kept) => {
+        campaignsRun = campaigns;
+        context.onCampaign?.(invariant, campaigns, kept);
+      },
       ...(context.parts === undefined ? {} : { parts: context.parts }),
     });
-    if (shrunk === undefined) return { invariant, file: null, opsBefore: 0, opsAfter: 0, campaigns: 1, stateId: null, replay: null };
+    if (shrunk === undefined) {
+      const opsBefore = scriptOfRecording(recording).length;
+      return { invariant, file: null, opsBefore, opsAfter: opsBefore, campaigns: campaignsRun, stateId: null, replay: null };
+    }
     const state = shrunk.finding.shrunk ?? { id: shrunk.finding.id, replay: shrunk.finding.replay };
     writeFileSync(path, shrunkScenarioText(shrunk, { ...context, invariantTitle: context.invariantTitles[invariant] ?? "?", replay: state.replay }));
     return { invariant, file: fileName, opsBefore: shrunk.opsBefore, opsAfter: shrunk.opsAfter, campaigns: shrunk.campaigns, stateId: state.id, replay: state.replay };

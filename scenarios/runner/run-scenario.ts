@@ -35,7 +35,7 @@ export interface EngineParts {
 }
 
 /** The commit policy a run's engines use: the one handed in, or the scenario's. */
-export function policyFor(scenario: Scenario, parts: EngineParts | undefined): CommitPolicy {
+function policyFor(scenario: Scenario, parts: EngineParts | undefined): CommitPolicy {
   return parts?.makePolicy?.() ?? makeCommitPolicy(scenario.engine.commitPolicy);
 }
 
