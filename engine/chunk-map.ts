@@ -39,15 +39,40 @@ export class ChunkMap {
   }
 
   set(sourceChunk: number, slot: number, sequence: number, copy: number): void {
+    const group = this.groupForWrite(sourceChunk);
+    const at = this.entryOffset(sourceChunk);
+    group[at + slot] = copy + 1;
+    group[at + SESSION_SLOTS + slot] = sequence;
+  }
+
+  /**
+   * Makes `copy` the copy of `sourceChunk` for every slot in `mask`, made for
+   * `sequences[slot]`: one group lookup for all of them (a copy serves up to 8
+   * sessions). Returns -1 when done, or, changing nothing, the first slot that
+   * already has a copy made for that sequence (the caller's invariant broke).
+   */
+  setSlots(sourceChunk: number, mask: number, sequences: readonly number[], copy: number): number {
+    const group = this.groupForWrite(sourceChunk);
+    const at = this.entryOffset(sourceChunk);
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      if (((mask >> slot) & 1) !== 0 && group[at + slot] !== 0 && group[at + SESSION_SLOTS + slot] === sequences[slot]) return slot;
+    }
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      if (((mask >> slot) & 1) === 0) continue;
+      group[at + slot] = copy + 1;
+      group[at + SESSION_SLOTS + slot] = sequences[slot]!;
+    }
+    return -1;
+  }
+
+  private groupForWrite(sourceChunk: number): Uint32Array {
     const key = Math.floor(sourceChunk / this.entriesPerGroup);
     let group = this.groups.get(key);
     if (group === undefined) {
       group = new Uint32Array(this.entriesPerGroup * ENTRY_WORDS);
       this.groups.set(key, group);
     }
-    const at = this.entryOffset(sourceChunk);
-    group[at + slot] = copy + 1;
-    group[at + SESSION_SLOTS + slot] = sequence;
+    return group;
   }
 
   /** Source chunks that have any entry, ascending: iteration order never depends on history. */

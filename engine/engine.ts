@@ -413,7 +413,8 @@ export class CofwEngine {
 
   /** Checks the in-memory invariants; throws EngineAssertionError on the first broken one. */
   assertConsistent(): void {
-    const sequences = this.range(0, SESSION_SLOTS - 1).map((slot) => this.sessions.activeSequence(slot));
+    // Per slot, its live session's sequence number, 0 for none (sequence numbers start at 1).
+    const live = this.sessions.liveSequences;
     // Per COFW chunk, the source chunk that references it plus one (0: none), rather than a Map of millions of copies,
     // and the map's words read group by group rather than a lookup per (chunk, slot): this check runs after every
     // scenario run and every recovery. Source chunks are below 2^48, so plus one is exact.
@@ -425,11 +426,11 @@ export class CofwEngine {
         const sourceChunk = firstChunk + e;
         const at = e * 2 * SESSION_SLOTS;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          const sequence = sequences[slot];
-          if (sequence === undefined) continue;
           // The copy for (chunk, slot) made for the slot's live session (see ChunkMap.copyFor).
           const plusOne = group[at + slot]!;
-          if (plusOne === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
+          if (plusOne === 0) continue;
+          const sequence = live[slot]!;
+          if (sequence === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
           const copy = plusOne - 1;
           const ownerPlusOne = referencedBy[copy];
           const holds = (ownerPlusOne === 0 || ownerPlusOne === sourceChunk + 1) && state[copy] === ChunkState.live && copiedChunk[copy] === sourceChunk && ((mask[copy]! >> slot) & 1) === 1;

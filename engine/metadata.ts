@@ -5,6 +5,7 @@ import type { ChunkMap } from "./chunk-map.js";
 import { ChunkState, type ChunkTable } from "./chunk-table.js";
 import type { DeviceIo } from "./device-io.js";
 import {
+  emptyRecord,
   encodeDlmMetadata,
   encodeMapSector,
   encodeMetadataBitmap,
@@ -12,6 +13,7 @@ import {
   encodeRegionBitmapSector,
   encodeRepositoryMetadata,
   recordSector,
+  type AllocationRecord,
   type DlmMetadata,
   type RegionBitmapKind,
   type RepositoryMetadata,
@@ -54,6 +56,7 @@ export class Metadata {
   repositoryCopy: 0 | 1 = 0;
   metadataBitmapGeneration = 0;
   private mapSectorEntries: Uint32Array | undefined;
+  private recordScratch: AllocationRecord | undefined;
 
   constructor(
     readonly layout: Layout,
@@ -84,25 +87,34 @@ export class Metadata {
 
   // ---- allocation records ---------------------------------------------------
 
-  /** Writes the record holding `chunk`, as memory says now. */
-  *writeRecordOf(chunk: number, fua: boolean): Coroutine {
+  /**
+   * Writes the record holding `chunk`, as memory says now. Not a generator
+   * itself: it hands back the SectorWriter's coroutine, one generator less on
+   * every copy's commit.
+   */
+  writeRecordOf(chunk: number, fua: boolean): Coroutine {
     const record = recordOf(this.layout, chunk);
-    yield* this.sectorWriter.write(recordSector(this.layout, record), () => this.encodeRecord(record), fua);
+    return this.sectorWriter.write(recordSector(this.layout, record), () => this.encodeRecord(record), fua);
   }
 
   encodeRecord(record: number): Uint8Array {
-    const chunks = this.chunks;
+    const { state, mask, sourceChunk } = this.chunks;
     const first = record * this.layout.chunksPerRecord;
     const count = Math.min(this.layout.chunksPerRecord, this.layout.cofwChunkCount - first);
-    return encodeRecord(this.layout, record, {
-      sessionIds: this.sessions.liveSequences,
-      count,
-      allocated: (i) => chunks.state[first + i] !== ChunkState.free,
+    // The encoder copies the record into the sector, so one scratch record serves every encode.
+    const scratch = (this.recordScratch ??= emptyRecord(this.layout));
+    scratch.sessionIds.set(this.sessions.liveSequences);
+    for (let i = 0; i < scratch.allocated.length; i++) {
+      const chunkState = i < count ? state[first + i]! : ChunkState.free;
+      const allocated = chunkState !== ChunkState.free;
       // A copy whose data is not durable is allocated but not in cache, and serves nobody yet.
-      inCache: (i) => chunks.state[first + i]! >= ChunkState.ready,
-      mask: (i) => (chunks.state[first + i]! >= ChunkState.ready ? chunks.mask[first + i]! : 0),
-      sourceChunk: (i) => (chunks.state[first + i] === ChunkState.free ? 0 : chunks.sourceChunk[first + i]!),
-    });
+      const inCache = chunkState >= ChunkState.ready;
+      scratch.allocated[i] = allocated ? 1 : 0;
+      scratch.inCache[i] = inCache ? 1 : 0;
+      scratch.masks[i] = inCache ? mask[first + i]! : 0;
+      scratch.sourceChunks[i] = allocated ? sourceChunk[first + i]! : 0;
+    }
+    return encodeRecord(this.layout, record, scratch);
   }
 
   // ---- map sectors and regions ----------------------------------------------
@@ -122,6 +134,7 @@ export class Metadata {
     const entries = (this.mapSectorEntries ??= new Uint32Array(perSector * SESSION_SLOTS));
     entries.fill(0);
     const live = this.sessions.liveSequences;
+    const state = this.chunks.state;
     // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
     const group = this.map.group(firstChunk);
     if (group !== undefined) {
@@ -129,20 +142,23 @@ export class Metadata {
         const at = e * 2 * SESSION_SLOTS;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
           const plusOne = group[at + slot]!;
+          if (plusOne === 0) continue;
           // Only entries of live sessions whose copy data is durable go to disk.
-          if (plusOne === 0 || live[slot] === 0 || group[at + SESSION_SLOTS + slot] !== live[slot]) continue;
-          if (this.chunks.state[plusOne - 1] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = plusOne;
+          const sequence = live[slot]!;
+          if (sequence === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
+          if (state[plusOne - 1] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = plusOne;
         }
       }
     }
     return encodeMapSector(this.layout, mapSector, entries);
   }
 
-  *writeMapSector(mapSector: number, fua: boolean): Coroutine {
+  /** Writes a map sector as memory says now (the SectorWriter's coroutine, as writeRecordOf). */
+  writeMapSector(mapSector: number, fua: boolean): Coroutine {
     const region = this.regionOfSector(mapSector);
     // A map sector outside an initialized region is read by nobody unless the modified bit makes recovery rebuild it.
     assert(this.regionInitialized[region] === 1 || this.regionModified[region] === 1, () => `map sector ${mapSector} written while region ${region} is neither initialized nor modified`);
-    yield* this.sectorWriter.write(mapSector, () => this.encodeMapSector(mapSector), fua);
+    return this.sectorWriter.write(mapSector, () => this.encodeMapSector(mapSector), fua);
   }
 
   /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */
@@ -177,11 +193,10 @@ export class Metadata {
   markReady(job: CopyJob): void {
     assert(this.chunks.state[job.chunk] === ChunkState.copying, () => `chunk ${job.chunk} marked ready while in state ${this.chunks.state[job.chunk]}`);
     this.chunks.state[job.chunk] = ChunkState.ready;
-    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      if (((job.mask >> slot) & 1) === 0) continue;
-      const existing = this.map.copyFor(job.sourceChunk, slot, job.sequences[slot]!);
-      assert(existing === undefined, () => `source chunk ${job.sourceChunk} already has copy ${existing} for slot ${slot}; chunk ${job.chunk} would be a second`);
-      this.map.set(job.sourceChunk, slot, job.sequences[slot]!, job.chunk);
+    const taken = this.map.setSlots(job.sourceChunk, job.mask, job.sequences, job.chunk);
+    if (taken >= 0) {
+      const existing = this.map.copyFor(job.sourceChunk, taken, job.sequences[taken]!);
+      assert(false, () => `source chunk ${job.sourceChunk} already has copy ${existing} for slot ${taken}; chunk ${job.chunk} would be a second`);
     }
   }
 

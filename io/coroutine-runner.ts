@@ -94,9 +94,10 @@ class Join {
   }
 
   private resumeParent(isError: boolean, value: unknown): void {
-    const go = () => (isError ? this.parent.fail(value) : this.parent.resume(value));
-    if (this.starting) this.scheduler.defer(go);
-    else go();
+    if (this.starting) this.scheduler.defer(() => (isError ? this.parent.fail(value) : this.parent.resume(value)));
+    // The usual case, without a closure per join.
+    else if (isError) this.parent.fail(value);
+    else this.parent.resume(value);
   }
 }
 

@@ -31,13 +31,29 @@ export type SectorProblem = "blank" | "bad-magic" | "bad-checksum" | "bad-locati
 
 export type Decoded<T> = { readonly ok: true; readonly value: T; readonly generation: number } | { readonly ok: false; readonly problem: SectorProblem };
 
-function frame(sectorSizeBytes: number, magic: MagicName, location: number, generation: number): { bytes: Uint8Array; view: DataView } {
+/** True on little-endian hosts, where a Uint32Array over sector bytes is the on-disk (little-endian) layout. */
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Writes a little-endian u32 byte by byte: no DataView object on the hot encoders (map sectors, records). */
+function putU32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value;
+  bytes[at + 1] = value >>> 8;
+  bytes[at + 2] = value >>> 16;
+  bytes[at + 3] = value >>> 24;
+}
+
+/** A zeroed sector with its frame's magic, location and generation filled in (check bits still zero). */
+function frameBytes(sectorSizeBytes: number, magic: MagicName, location: number, generation: number): Uint8Array {
   const bytes = new Uint8Array(sectorSizeBytes);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, Magic[magic], true);
-  view.setUint32(8, location >>> 0, true);
-  view.setUint32(12, generation >>> 0, true);
-  return { bytes, view };
+  putU32(bytes, 0, Magic[magic]);
+  putU32(bytes, 8, location >>> 0);
+  putU32(bytes, 12, generation >>> 0);
+  return bytes;
+}
+
+function frame(sectorSizeBytes: number, magic: MagicName, location: number, generation: number): { bytes: Uint8Array; view: DataView } {
+  const bytes = frameBytes(sectorSizeBytes, magic, location, generation);
+  return { bytes, view: new DataView(bytes.buffer) };
 }
 
 const ZERO_CHECK_FIELD = new Uint8Array(4);
@@ -47,16 +63,18 @@ function checkBits(bytes: Uint8Array): number {
   return crc32(bytes.subarray(8), crc32(ZERO_CHECK_FIELD, crc32(bytes.subarray(0, 4))));
 }
 
-function seal(bytes: Uint8Array, view: DataView): Uint8Array {
-  // A sector fresh from frame() has a zero check field, so the CRC of the sector as it stands is its check bits: one
-  // crc32 call rather than three (every COFW copy seals two sectors). Otherwise the field is counted as zero.
-  view.setUint32(4, view.getUint32(4, true) === 0 ? crc32(bytes) : checkBits(bytes), true);
+/** Stores a sector's check bits. */
+function sealBytes(bytes: Uint8Array): Uint8Array {
+  // A sector fresh from frameBytes() has a zero check field, so the CRC of the sector as it stands is its check bits:
+  // one crc32 call rather than three (every COFW copy seals two sectors). Otherwise the field is counted as zero.
+  const fresh = bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0;
+  putU32(bytes, 4, fresh ? crc32(bytes) : checkBits(bytes));
   return bytes;
 }
 
 /** Recomputes a framed block's check bits in place (tools that build or repair images). */
 export function sealSector(bytes: Uint8Array): Uint8Array {
-  return seal(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return sealBytes(bytes);
 }
 
 /** Checks a sector's frame; returns its body view or the problem. */
@@ -96,7 +114,7 @@ export function encodeHeader(header: Header): Uint8Array {
   view.setUint32(B + 16, header.geometry.regionSizeBytes, true);
   view.setFloat64(B + 24, header.geometry.sourceCapacityBytes, true);
   view.setFloat64(B + 32, header.geometry.cacheCapacityBytes, true);
-  return seal(bytes, view);
+  return sealBytes(bytes);
 }
 
 /** The header is read before the sector size is known: it fits in the first 512 bytes of any sector. */
@@ -160,7 +178,7 @@ const TOC_FIELDS: ReadonlyArray<keyof TableOfContents> = [
 export function encodeToc(layout: Layout, toc: TableOfContents): Uint8Array {
   const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "toc", layout.tocSector, 0);
   TOC_FIELDS.forEach((field, i) => view.setFloat64(B + 8 * i, toc[field], true));
-  return seal(bytes, view);
+  return sealBytes(bytes);
 }
 
 export function decodeToc(layout: Layout, bytes: Uint8Array): Decoded<TableOfContents> {
@@ -199,7 +217,7 @@ export function encodeDlmMetadata(layout: Layout, copy: 0 | 1, generation: numbe
     view.setUint8(at + 1, END_REASONS.indexOf(slot.endReason));
     view.setUint32(at + 4, slot.sequence, true);
   });
-  return seal(bytes, view);
+  return sealBytes(bytes);
 }
 
 export function decodeDlmMetadata(layout: Layout, copy: 0 | 1, bytes: Uint8Array): Decoded<DlmMetadata> {
@@ -232,7 +250,7 @@ export function encodeRepositoryMetadata(layout: Layout, copy: 0 | 1, generation
   view.setUint32(B, metadata.cofwChunkCount, true);
   view.setUint32(B + 4, metadata.chunksInUse, true);
   view.setUint32(B + 8, metadata.cleanlyUnmounted ? 1 : 0, true);
-  return seal(bytes, view);
+  return sealBytes(bytes);
 }
 
 export function decodeRepositoryMetadata(layout: Layout, copy: 0 | 1, bytes: Uint8Array): Decoded<RepositoryMetadata> {
@@ -253,7 +271,7 @@ export interface MetadataBitmap {
 export function encodeMetadataBitmap(layout: Layout, generation: number, bitmap: MetadataBitmap): Uint8Array {
   const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "metadataBitmap", layout.metadataBitmapSector, generation);
   view.setUint8(B, bitmap.currentDlmCopy | (bitmap.currentRepositoryCopy << 1));
-  return seal(bytes, view);
+  return sealBytes(bytes);
 }
 
 export function decodeMetadataBitmap(layout: Layout, bytes: Uint8Array): Decoded<MetadataBitmap> {
@@ -270,9 +288,9 @@ export type RegionBitmapKind = "initializedBitmap" | "modifiedBitmap";
 /** One sector of a region bitmap: `bits` holds this sector's share, bitsPerBitmapSector bits. */
 export function encodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind, index: number, bits: Uint8Array): Uint8Array {
   const first = kind === "initializedBitmap" ? layout.initializedBitmapFirstSector : layout.modifiedBitmapFirstSector;
-  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, kind, first + index, 0);
+  const bytes = frameBytes(layout.geometry.sectorSizeBytes, kind, first + index, 0);
   bytes.set(bits.subarray(0, layout.bitsPerBitmapSector / 8), B);
-  return seal(bytes, view);
+  return sealBytes(bytes);
 }
 
 export function decodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind, index: number, bytes: Uint8Array): Decoded<Uint8Array> {
@@ -287,9 +305,11 @@ export function decodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind,
  * session slot: 0 for "no copy", else the COFW chunk number plus one.
  */
 export function encodeMapSector(layout: Layout, sector: number, entries: Uint32Array): Uint8Array {
-  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "mapSector", sector, 0);
-  for (let i = 0; i < entries.length; i++) view.setUint32(B + 4 * i, entries[i]!, true);
-  return seal(bytes, view);
+  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "mapSector", sector, 0);
+  // Encoded on every copy's commit: one bulk copy where the host's byte order is the disk's.
+  if (HOST_IS_LITTLE_ENDIAN) new Uint32Array(bytes.buffer, bytes.byteOffset + B, entries.length).set(entries);
+  else for (let i = 0; i < entries.length; i++) putU32(bytes, B + 4 * i, entries[i]!);
+  return sealBytes(bytes);
 }
 
 export function decodeMapSector(layout: Layout, sector: number, bytes: Uint8Array): Decoded<Uint32Array> {
@@ -334,49 +354,27 @@ export function recordSector(layout: Layout, record: number): number {
   return layout.recordsFirstSector + record;
 }
 
-/**
- * What a record is encoded from: the engine describes each chunk through
- * accessors, so encoding (on every copy's commit) builds no intermediate
- * arrays. Chunks at `count` and beyond encode as free.
- */
-export interface RecordSource {
-  readonly sessionIds: Uint32Array;
-  readonly count: number;
-  allocated(i: number): boolean;
-  inCache(i: number): boolean;
-  mask(i: number): number;
-  sourceChunk(i: number): number;
-}
-
-export function recordSourceOf(record: AllocationRecord): RecordSource {
-  return {
-    sessionIds: record.sessionIds,
-    count: record.allocated.length,
-    allocated: (i) => record.allocated[i] === 1,
-    inCache: (i) => record.inCache[i] === 1,
-    mask: (i) => record.masks[i]!,
-    sourceChunk: (i) => record.sourceChunks[i]!,
-  };
-}
-
-export function encodeRecord(layout: Layout, index: number, record: RecordSource): Uint8Array {
+export function encodeRecord(layout: Layout, index: number, record: AllocationRecord): Uint8Array {
   const n = layout.chunksPerRecord;
-  const { bytes, view } = frame(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0);
-  for (let s = 0; s < SESSION_SLOTS; s++) view.setUint32(B + 4 * s, record.sessionIds[s]!, true);
+  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0);
+  for (let s = 0; s < SESSION_SLOTS; s++) putU32(bytes, B + 4 * s, record.sessionIds[s]!);
   const allocatedAt = B + 4 * SESSION_SLOTS;
   const inCacheAt = allocatedAt + n / 8;
   const masksAt = inCacheAt + n / 8;
   const sourcesAt = masksAt + n;
-  for (let i = 0; i < record.count; i++) {
-    if (!record.allocated(i)) continue;
+  const { allocated, inCache, masks, sourceChunks } = record;
+  for (let i = 0; i < n; i++) {
+    if (allocated[i] !== 1) continue;
     bytes[allocatedAt + (i >> 3)]! |= 1 << (i & 7);
-    if (record.inCache(i)) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
-    bytes[masksAt + i] = record.mask(i);
-    const source = record.sourceChunk(i);
-    view.setUint32(sourcesAt + 6 * i, source % 2 ** 32, true);
-    view.setUint16(sourcesAt + 6 * i + 4, Math.floor(source / 2 ** 32), true);
+    if (inCache[i] === 1) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
+    bytes[masksAt + i] = masks[i]!;
+    const source = sourceChunks[i]!;
+    putU32(bytes, sourcesAt + 6 * i, source % 2 ** 32);
+    const high = Math.floor(source / 2 ** 32);
+    bytes[sourcesAt + 6 * i + 4] = high;
+    bytes[sourcesAt + 6 * i + 5] = high >>> 8;
   }
-  return seal(bytes, view);
+  return sealBytes(bytes);
 }
 
 export function decodeRecord(layout: Layout, index: number, bytes: Uint8Array): Decoded<AllocationRecord> {

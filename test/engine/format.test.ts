@@ -11,7 +11,6 @@ import {
   encodeHeader,
   encodeMapSector,
   encodeRecord,
-  recordSourceOf,
   encodeRegionBitmapSector,
   emptyRecord,
   sealSector,
@@ -96,7 +95,7 @@ describe("on-disk codec", () => {
       record.masks[i] = (i * 37) & 0xff;
       record.sourceChunks[i] = 2 ** 47 + i * 1_000_003;
     }
-    const decoded = decodeRecord(layout, 5, encodeRecord(layout, 5, recordSourceOf(record)));
+    const decoded = decodeRecord(layout, 5, encodeRecord(layout, 5, record));
     expect(decoded.ok && decoded.value).toEqual(record);
   });
 
@@ -109,8 +108,8 @@ describe("on-disk codec", () => {
     newer.inCache[40] = 1;
     newer.masks[40] = 1;
     newer.sourceChunks[40] = 17;
-    const a = encodeRecord(layout, 2, recordSourceOf(older));
-    const b = encodeRecord(layout, 2, recordSourceOf(newer));
+    const a = encodeRecord(layout, 2, older);
+    const b = encodeRecord(layout, 2, newer);
     const torn = new Uint8Array(512);
     torn.set(b.subarray(0, 256), 0);
     torn.set(a.subarray(256), 256);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { write } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { MountError, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
-import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord, recordSourceOf } from "../../engine/on-disk/codec.js";
+import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord } from "../../engine/on-disk/codec.js";
 import { Rig } from "./rig.js";
 import { SimulationError } from "../../sim/errors.js";
 import { Oracle, SECTOR_BYTES, tokensOf } from "./oracle.js";
@@ -64,7 +64,7 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
     // Chunk 60's source number lies in the sector's second half, so the two halves disagree.
     newer.allocated[60] = 1;
     newer.sourceChunks[60] = 17;
-    const torn = encodeRecord(layout, 0, recordSourceOf(newer));
+    const torn = encodeRecord(layout, 0, newer);
     // Half of the sector from a newer version, half from what is on disk: bytes no single write produced.
     const onDisk = rig.cache.contents().read(layout.recordsFirstSector * 512, 512).toBytes();
     torn.set(onDisk.subarray(256), 256);

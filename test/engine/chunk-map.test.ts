@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { ChunkMap } from "../../engine/chunk-map.js";
+import { SESSION_SLOTS } from "../../engine/on-disk/layout.js";
+
+/** The oracle: (source chunk, slot) -> { copy, sequence }, as a plain Map. */
+type Oracle = Map<string, { copy: number; sequence: number }>;
+const key = (sourceChunk: number, slot: number) => `${sourceChunk}/${slot}`;
+
+const setCommand = fc.record({ kind: fc.constant("set" as const), sourceChunk: fc.integer({ min: 0, max: 40 }), slot: fc.integer({ min: 0, max: SESSION_SLOTS - 1 }), sequence: fc.integer({ min: 1, max: 3 }), copy: fc.integer({ min: 0, max: 1000 }) });
+const setSlotsCommand = fc.record({
+  kind: fc.constant("setSlots" as const),
+  sourceChunk: fc.integer({ min: 0, max: 40 }),
+  mask: fc.integer({ min: 0, max: 255 }),
+  sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
+  copy: fc.integer({ min: 0, max: 1000 }),
+});
+
+describe("ChunkMap", () => {
+  it("setSlots sets every slot of the mask with one call, or names the first slot already holding a copy for its sequence and changes nothing", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.array(fc.oneof(setCommand, setSlotsCommand), { maxLength: 60 }), (entriesPerGroup, commands) => {
+        const map = new ChunkMap(entriesPerGroup);
+        const oracle: Oracle = new Map();
+        const oracleCopyFor = (sourceChunk: number, slot: number, sequence: number) => {
+          const entry = oracle.get(key(sourceChunk, slot));
+          return entry !== undefined && entry.sequence === sequence ? entry.copy : undefined;
+        };
+        for (const command of commands) {
+          if (command.kind === "set") {
+            map.set(command.sourceChunk, command.slot, command.sequence, command.copy);
+            oracle.set(key(command.sourceChunk, command.slot), { copy: command.copy, sequence: command.sequence });
+            continue;
+          }
+          const { sourceChunk, mask, sequences, copy } = command;
+          let expectedTaken = -1;
+          for (let slot = 0; slot < SESSION_SLOTS && expectedTaken < 0; slot++) {
+            if ((mask >> slot) & 1 && oracleCopyFor(sourceChunk, slot, sequences[slot]!) !== undefined) expectedTaken = slot;
+          }
+          expect(map.setSlots(sourceChunk, mask, sequences, copy)).toBe(expectedTaken);
+          if (expectedTaken >= 0) continue;
+          for (let slot = 0; slot < SESSION_SLOTS; slot++) if ((mask >> slot) & 1) oracle.set(key(sourceChunk, slot), { copy, sequence: sequences[slot]! });
+        }
+        for (let sourceChunk = 0; sourceChunk <= 40; sourceChunk++) {
+          for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+            for (let sequence = 1; sequence <= 3; sequence++) expect(map.copyFor(sourceChunk, slot, sequence)).toBe(oracleCopyFor(sourceChunk, slot, sequence));
+          }
+        }
+        const touched = [...new Set([...oracle.keys()].map((k) => Number(k.split("/")[0])))].sort((a, b) => a - b);
+        expect(map.touchedChunks()).toEqual(touched);
+      }),
+    );
+  });
+});
