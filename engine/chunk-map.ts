@@ -16,6 +16,9 @@ const ENTRY_WORDS = 2 * SESSION_SLOTS;
  */
 export class ChunkMap {
   private readonly groups = new Map<number, Uint32Array>();
+  /** The group groupForWrite returned last (groups are never removed, so it stays valid). */
+  private lastWrittenKey = -1;
+  private lastWrittenGroup: Uint32Array | undefined;
 
   constructor(readonly entriesPerGroup: number) {}
 
@@ -67,11 +70,15 @@ export class ChunkMap {
 
   private groupForWrite(sourceChunk: number): Uint32Array {
     const key = Math.floor(sourceChunk / this.entriesPerGroup);
+    // Recovery sets entries sector by sector, slot by slot: the same group many times running.
+    if (key === this.lastWrittenKey) return this.lastWrittenGroup!;
     let group = this.groups.get(key);
     if (group === undefined) {
       group = new Uint32Array(this.entriesPerGroup * ENTRY_WORDS);
       this.groups.set(key, group);
     }
+    this.lastWrittenKey = key;
+    this.lastWrittenGroup = group;
     return group;
   }
 

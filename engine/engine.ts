@@ -9,7 +9,7 @@ import { zeroCounters, type EngineCounters } from "./counters.js";
 import { DeviceIo } from "./device-io.js";
 import { EngineUsageError, assert } from "./errors.js";
 import { Gate } from "./gate.js";
-import { Metadata, type CopyJob } from "./metadata.js";
+import { Metadata } from "./metadata.js";
 import type { DlmMetadata, SlotEndReason } from "./on-disk/codec.js";
 import { SESSION_SLOTS, cofwChunkOffsetBytes, type Layout } from "./on-disk/layout.js";
 import type { CommitPolicy } from "./policies/commit-policy.js";
@@ -210,7 +210,11 @@ export class CofwEngine {
     return mask;
   }
 
-  /** Returns when the chunk may be overwritten: every live session has its copy, durably. */
+  /**
+   * Returns when the chunk may be overwritten: every live session has its
+   * copy, durably. The copy itself is made here rather than in a coroutine of
+   * its own: one generator less on every copy on first write.
+   */
   private *prepareChunkForWrite(sourceChunk: number): Coroutine {
     for (;;) {
       const inProgress = this.copying.get(sourceChunk);
@@ -224,7 +228,20 @@ export class CofwEngine {
       const done = new Signal();
       this.copying.set(sourceChunk, done);
       try {
-        yield* this.copyChunk(sourceChunk, mask);
+        const chunk = this.chunks.allocate(sourceChunk, mask);
+        if (chunk === undefined) yield* this.terminateForCacheFull(mask);
+        else {
+          this.counters.chunksInUse = this.chunks.inUse;
+          // The sessions the copy is for, as they are now: a cache-full termination may change them during the read.
+          const sequences = this.liveSequenceList();
+          const chunkSize = this.layout.geometry.chunkSizeBytes;
+          const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
+          const data = (yield this.io.readStep(this.io.source, sourceChunk * chunkSize, lengthBytes)) as Payload;
+          yield* this.policy.commitCopy(this.metadata, { chunk, sourceChunk, data, mask, sequences });
+          this.counters.cofwCopies++;
+          this.counters.bytesCopied += lengthBytes;
+          this.counters.chunksInUse = this.chunks.inUse;
+        }
       } finally {
         this.copying.delete(sourceChunk);
         done.fire();
@@ -232,24 +249,12 @@ export class CofwEngine {
     }
   }
 
-  private *copyChunk(sourceChunk: number, mask: number): Coroutine {
-    const chunk = this.chunks.allocate(sourceChunk, mask);
-    if (chunk === undefined) {
-      yield* this.terminateForCacheFull(mask);
-      return;
-    }
-    this.counters.chunksInUse = this.chunks.inUse;
+  /** Each slot's live session sequence number, 0 for none. */
+  private liveSequenceList(): number[] {
     // Sized once: growing it by push would reallocate it on every copy.
     const sequences = new Array<number>(SESSION_SLOTS);
     for (let slot = 0; slot < SESSION_SLOTS; slot++) sequences[slot] = this.sessions.activeSequence(slot) ?? 0;
-    const chunkSize = this.layout.geometry.chunkSizeBytes;
-    const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
-    const data = (yield this.io.readStep(this.io.source, sourceChunk * chunkSize, lengthBytes)) as Payload;
-    const job: CopyJob = { chunk, sourceChunk, data, mask, sequences };
-    yield* this.policy.commitCopy(this.metadata, job);
-    this.counters.cofwCopies++;
-    this.counters.bytesCopied += lengthBytes;
-    this.counters.chunksInUse = this.chunks.inUse;
+    return sequences;
   }
 
   /**

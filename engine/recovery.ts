@@ -75,9 +75,12 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
     metadata.regionModified[region] = 1;
     metadata.regionInitialized[region] = 0;
   }
-  entries.forEach((sourceChunk) => {
-    if (regionModified[metadata.regionOfChunk(sourceChunk)] === 1) metadata.noteMapChange(metadata.mapSectorOfChunk(sourceChunk));
-  });
+  // Skipped when nothing is rebuilt: a clean mount of a million-copy Cache LU has millions of entries to walk for nothing.
+  if (rebuilt > 0) {
+    entries.forEach((sourceChunk) => {
+      if (regionModified[metadata.regionOfChunk(sourceChunk)] === 1) metadata.noteMapChange(metadata.mapSectorOfChunk(sourceChunk));
+    });
+  }
   metadata.adoptModifiedRegions();
   counters.recoveryRegionsRebuilt = rebuilt;
   const repository = { cofwChunkCount: layout.cofwChunkCount, chunksInUse: chunks.inUse, cleanlyUnmounted: false };
