@@ -37,11 +37,15 @@ export class DeviceIo {
     return { kind: "io", device, request: { op: "write", offsetBytes, payload, fua } };
   }
 
-  /** The step of a counted metadata sector write; `bytes` are fresh and never touched again once written. */
-  metadataWriteStep(sector: number, bytes: Uint8Array, fua: boolean): IoStep {
+  /**
+   * The step of a counted metadata sector write. `bytes` are handed over
+   * (never touched again) unless `lent`: then the caller leaves them as they
+   * are until the write completes and may reuse them after (see BytesSegment).
+   */
+  metadataWriteStep(sector: number, bytes: Uint8Array, fua: boolean, lent = false): IoStep {
     this.counters.metadataWrites++;
     this.counters.metadataBytesWritten += bytes.length;
-    return this.writeStep(this.cache, sector * this.metadataSectorBytes, Payload.handedOver(bytes), fua);
+    return this.writeStep(this.cache, sector * this.metadataSectorBytes, lent ? Payload.bytes(bytes) : Payload.handedOver(bytes), fua);
   }
 
   *readBytes(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Uint8Array> {

@@ -94,10 +94,10 @@ export class Metadata {
    */
   writeRecordOf(chunk: number, fua: boolean): Coroutine {
     const record = recordOf(this.layout, chunk);
-    return this.sectorWriter.write(recordSector(this.layout, record), () => this.encodeRecord(record), fua);
+    return this.sectorWriter.write(recordSector(this.layout, record), (into) => this.encodeRecord(record, into), fua);
   }
 
-  encodeRecord(record: number): Uint8Array {
+  encodeRecord(record: number, into?: Uint8Array): Uint8Array {
     const { state, mask, sourceChunk } = this.chunks;
     const first = record * this.layout.chunksPerRecord;
     const count = Math.min(this.layout.chunksPerRecord, this.layout.cofwChunkCount - first);
@@ -114,7 +114,7 @@ export class Metadata {
       scratch.masks[i] = inCache ? mask[first + i]! : 0;
       scratch.sourceChunks[i] = allocated ? sourceChunk[first + i]! : 0;
     }
-    return encodeRecord(this.layout, record, scratch);
+    return encodeRecord(this.layout, record, scratch, into);
   }
 
   // ---- map sectors and regions ----------------------------------------------
@@ -127,7 +127,7 @@ export class Metadata {
     return Math.floor((mapSector - this.layout.mapFirstSector) / this.layout.mapSectorsPerRegion);
   }
 
-  encodeMapSector(mapSector: number): Uint8Array {
+  encodeMapSector(mapSector: number, into?: Uint8Array): Uint8Array {
     const perSector = this.layout.entriesPerMapSector;
     const firstChunk = (mapSector - this.layout.mapFirstSector) * perSector;
     // The encoder copies the entries into the sector, so one scratch array serves every encode.
@@ -150,7 +150,7 @@ export class Metadata {
         }
       }
     }
-    return encodeMapSector(this.layout, mapSector, entries);
+    return encodeMapSector(this.layout, mapSector, entries, into);
   }
 
   /** Writes a map sector as memory says now (the SectorWriter's coroutine, as writeRecordOf). */
@@ -158,7 +158,7 @@ export class Metadata {
     const region = this.regionOfSector(mapSector);
     // A map sector outside an initialized region is read by nobody unless the modified bit makes recovery rebuild it.
     assert(this.regionInitialized[region] === 1 || this.regionModified[region] === 1, () => `map sector ${mapSector} written while region ${region} is neither initialized nor modified`);
-    return this.sectorWriter.write(mapSector, () => this.encodeMapSector(mapSector), fua);
+    return this.sectorWriter.write(mapSector, (into) => this.encodeMapSector(mapSector, into), fua);
   }
 
   /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */
@@ -308,10 +308,10 @@ export class Metadata {
     }
     const index = Math.floor(region / this.layout.bitsPerBitmapSector);
     const first = kind === "initializedBitmap" ? this.layout.initializedBitmapFirstSector : this.layout.modifiedBitmapFirstSector;
-    yield* this.sectorWriter.write(first + index, () => this.encodeRegionBitmap(kind, index), fua);
+    yield* this.sectorWriter.write(first + index, (into) => this.encodeRegionBitmap(kind, index, into), fua);
   }
 
-  encodeRegionBitmap(kind: RegionBitmapKind, index: number): Uint8Array {
+  encodeRegionBitmap(kind: RegionBitmapKind, index: number, into?: Uint8Array): Uint8Array {
     const bits = kind === "initializedBitmap" ? this.regionInitialized : this.regionModified;
     const perSector = this.layout.bitsPerBitmapSector;
     const packed = new Uint8Array(perSector / 8);
@@ -320,7 +320,7 @@ export class Metadata {
     for (let region = first; region < last; region++) {
       if (bits[region] === 1) packed[(region - first) >> 3]! |= 1 << ((region - first) & 7);
     }
-    return encodeRegionBitmapSector(this.layout, kind, index, packed);
+    return encodeRegionBitmapSector(this.layout, kind, index, packed, into);
   }
 
   *writeAllRegionBitmaps(fua: boolean): Coroutine {
@@ -328,7 +328,7 @@ export class Metadata {
     for (let index = 0; index < this.layout.bitmapSectorCount; index++) {
       for (const kind of ["initializedBitmap", "modifiedBitmap"] as const) {
         const first = kind === "initializedBitmap" ? this.layout.initializedBitmapFirstSector : this.layout.modifiedBitmapFirstSector;
-        writes.push(this.sectorWriter.write(first + index, () => this.encodeRegionBitmap(kind, index), fua));
+        writes.push(this.sectorWriter.write(first + index, (into) => this.encodeRegionBitmap(kind, index, into), fua));
       }
     }
     yield* all(writes);

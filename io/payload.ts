@@ -14,7 +14,13 @@ export interface ZeroSegment {
   readonly lengthBytes: number;
 }
 
-/** A run of real bytes. */
+/**
+ * A run of real bytes. Without `handedOver` the bytes are lent, as a buffer
+ * is to a real block device: they must stay unchanged until the write that
+ * carries them completes, and a receiver that keeps them past that copies
+ * them. The engine reuses its metadata buffers this way instead of
+ * allocating a sector per write.
+ */
 export interface BytesSegment {
   readonly kind: "bytes";
   readonly lengthBytes: number;
@@ -55,6 +61,14 @@ export class Payload {
   /** Bytes the caller hands over for good (it will never change them): devices may keep them without a copy. */
   static handedOver(bytes: Uint8Array): Payload {
     return new Payload([{ kind: "bytes", lengthBytes: bytes.length, bytes, handedOver: true }]);
+  }
+
+  /** This payload with its lent bytes copied and handed over: a value a receiver may keep as long as it likes. */
+  owned(): Payload {
+    let lent = false;
+    for (const segment of this.segments) lent ||= segment.kind === "bytes" && segment.handedOver !== true;
+    if (!lent) return this;
+    return new Payload(this.segments.map((segment): Segment => (segment.kind === "bytes" && segment.handedOver !== true ? ownedBytes(segment) : segment)));
   }
 
   static stamp(stamp: number, lengthBytes: number, stampOffsetBytes = 0): Payload {
@@ -127,14 +141,22 @@ export function concatPayloads(parts: readonly Payload[]): Payload {
   return new Payload(segments);
 }
 
+/** A handed-over copy of lent bytes. */
+export function ownedBytes(segment: BytesSegment): BytesSegment {
+  return { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice(), handedOver: true };
+}
+
 /** The bytes [fromBytes, fromBytes + lengthBytes) of one segment, sharing its storage. */
 export function sliceSegment(segment: Segment, fromBytes: number, lengthBytes: number): Segment {
   if (fromBytes === 0 && lengthBytes === segment.lengthBytes) return segment;
   switch (segment.kind) {
     case "zero":
       return { kind: "zero", lengthBytes };
-    case "bytes":
-      return { kind: "bytes", lengthBytes, bytes: segment.bytes.subarray(fromBytes, fromBytes + lengthBytes) };
+    case "bytes": {
+      const bytes = segment.bytes.subarray(fromBytes, fromBytes + lengthBytes);
+      // A piece of bytes handed over is handed over too: nobody changes them.
+      return segment.handedOver === true ? { kind: "bytes", lengthBytes, bytes, handedOver: true } : { kind: "bytes", lengthBytes, bytes };
+    }
     case "stamp":
       return { kind: "stamp", lengthBytes, stamp: segment.stamp, stampOffsetBytes: segment.stampOffsetBytes + fromBytes };
   }

@@ -42,9 +42,19 @@ function putU32(bytes: Uint8Array, at: number, value: number): void {
   bytes[at + 3] = value >>> 24;
 }
 
-/** A zeroed sector with its frame's magic, location and generation filled in (check bits still zero). */
-function frameBytes(sectorSizeBytes: number, magic: MagicName, location: number, generation: number): Uint8Array {
-  const bytes = new Uint8Array(sectorSizeBytes);
+/**
+ * A zeroed sector with its frame's magic, location and generation filled in
+ * (check bits still zero): `into`, cleared, when given (the engine's hot
+ * encoders reuse a buffer per write in flight rather than allocate a sector
+ * per write), else a new one.
+ */
+function frameBytes(sectorSizeBytes: number, magic: MagicName, location: number, generation: number, into?: Uint8Array): Uint8Array {
+  let bytes: Uint8Array;
+  if (into === undefined) bytes = new Uint8Array(sectorSizeBytes);
+  else {
+    if (into.length !== sectorSizeBytes) throw new RangeError(`a ${magic} sector is ${sectorSizeBytes} bytes; the buffer given is ${into.length}`);
+    bytes = into.fill(0);
+  }
   putU32(bytes, 0, Magic[magic]);
   putU32(bytes, 8, location >>> 0);
   putU32(bytes, 12, generation >>> 0);
@@ -286,9 +296,9 @@ export function decodeMetadataBitmap(layout: Layout, bytes: Uint8Array): Decoded
 export type RegionBitmapKind = "initializedBitmap" | "modifiedBitmap";
 
 /** One sector of a region bitmap: `bits` holds this sector's share, bitsPerBitmapSector bits. */
-export function encodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind, index: number, bits: Uint8Array): Uint8Array {
+export function encodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind, index: number, bits: Uint8Array, into?: Uint8Array): Uint8Array {
   const first = kind === "initializedBitmap" ? layout.initializedBitmapFirstSector : layout.modifiedBitmapFirstSector;
-  const bytes = frameBytes(layout.geometry.sectorSizeBytes, kind, first + index, 0);
+  const bytes = frameBytes(layout.geometry.sectorSizeBytes, kind, first + index, 0, into);
   bytes.set(bits.subarray(0, layout.bitsPerBitmapSector / 8), B);
   return sealBytes(bytes);
 }
@@ -304,8 +314,8 @@ export function decodeRegionBitmapSector(layout: Layout, kind: RegionBitmapKind,
  * A map sector holds `entriesPerMapSector` entries; entry e is 8 u32s, one per
  * session slot: 0 for "no copy", else the COFW chunk number plus one.
  */
-export function encodeMapSector(layout: Layout, sector: number, entries: Uint32Array): Uint8Array {
-  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "mapSector", sector, 0);
+export function encodeMapSector(layout: Layout, sector: number, entries: Uint32Array, into?: Uint8Array): Uint8Array {
+  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "mapSector", sector, 0, into);
   // Encoded on every copy's commit: one bulk copy where the host's byte order is the disk's.
   if (HOST_IS_LITTLE_ENDIAN) new Uint32Array(bytes.buffer, bytes.byteOffset + B, entries.length).set(entries);
   else for (let i = 0; i < entries.length; i++) putU32(bytes, B + 4 * i, entries[i]!);
@@ -354,9 +364,9 @@ export function recordSector(layout: Layout, record: number): number {
   return layout.recordsFirstSector + record;
 }
 
-export function encodeRecord(layout: Layout, index: number, record: AllocationRecord): Uint8Array {
+export function encodeRecord(layout: Layout, index: number, record: AllocationRecord, into?: Uint8Array): Uint8Array {
   const n = layout.chunksPerRecord;
-  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0);
+  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0, into);
   for (let s = 0; s < SESSION_SLOTS; s++) putU32(bytes, B + 4 * s, record.sessionIds[s]!);
   const allocatedAt = B + 4 * SESSION_SLOTS;
   const inCacheAt = allocatedAt + n / 8;

@@ -153,7 +153,9 @@ export class ContentStore implements ContentView {
       const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
       if (offsetBytes + payload.lengthBytes <= bucketBase + CONTENT_BUCKET_BYTES) {
         const fromBytes = offsetBytes - bucketBase;
-        const pieces: Extent[] = isUnwrittenContent(only, this.unwrittenStamp, offsetBytes) ? [] : [{ startBytes: fromBytes, segment: only }];
+        // A metadata sector written again, as most are: its new bytes go into the store's own copy of the old ones.
+        if (only.kind === "bytes" && only.handedOver !== true && this.overwriteInPlace(bucketIndex, fromBytes, only)) return;
+        const pieces: Extent[] = isUnwrittenContent(only, this.unwrittenStamp, offsetBytes) ? [] : [{ startBytes: fromBytes, segment: kept(only) }];
         this.replaceRange(bucketIndex, fromBytes, fromBytes + payload.lengthBytes, pieces);
         return;
       }
@@ -178,7 +180,7 @@ export class ContentStore implements ContentView {
           continue;
         }
         const takeBytes = Math.min(availableBytes, stopBytes - position);
-        const piece = sliceSegment(segment, withinSegmentBytes, takeBytes);
+        const piece = kept(sliceSegment(segment, withinSegmentBytes, takeBytes));
         // Unwritten-looking content is left as a hole: it reads the same and costs nothing.
         if (!isUnwrittenContent(piece, this.unwrittenStamp, position)) pushMerged(pieces, position - bucketBase, piece);
         position += takeBytes;
@@ -237,8 +239,26 @@ export class ContentStore implements ContentView {
     return position;
   }
 
+  /**
+   * Writes lent bytes over the store's own copy of an extent with exactly
+   * their place and length, if it has one (see `kept`); false when it has not.
+   */
+  private overwriteInPlace(bucketIndex: number, fromBytes: number, segment: BytesSegment): boolean {
+    const id = this.bucketId(bucketIndex);
+    if (id < 0 || this.bytesSegments === undefined) return false;
+    const base = this.bucketBase[id]!;
+    const slot = base + this.firstEndingAfter(base, this.bucketLength[id]!, fromBytes);
+    if (slot >= base + this.bucketLength[id]! || this.kinds[slot] !== BYTES || this.starts[slot] !== fromBytes || this.lengths[slot] !== segment.lengthBytes) return false;
+    const own = this.bytesSegments[slot]!;
+    if (own.handedOver === true) return false;
+    own.bytes.set(segment.bytes);
+    return true;
+  }
+
   /** An independent copy. The columns are copied (typed-array copies, no per-extent work). */
   clone(): ContentStore {
+    // The copy shares the byte segments, so neither store may write into them any more.
+    if (this.bytesSegments !== undefined) for (let slot = 0; slot < this.slotTop; slot++) this.freezeBytes(slot);
     const copy = new ContentStore(this.unwrittenStamp === undefined ? {} : { unwrittenStamp: this.unwrittenStamp });
     for (const [pageIndex, page] of this.pages) copy.pages.set(pageIndex, page.slice());
     copy.bucketBase = this.bucketBase.slice(0, this.bucketIdTop);
@@ -406,8 +426,18 @@ export class ContentStore implements ContentView {
       case STAMP:
         return { kind: "stamp", lengthBytes, stamp: this.stamps[slot]!, stampOffsetBytes: this.stampOffsets[slot]! + fromBytes };
       default:
-        return sliceSegment(this.bytesSegments![slot]!, fromBytes, lengthBytes);
+        // Bytes that leave the store are never written into again: whoever got them may keep them.
+        return sliceSegment(this.freezeBytes(slot)!, fromBytes, lengthBytes);
     }
+  }
+
+  /** Marks the store's own copy in a BYTES slot as handed over (see `kept`); returns the slot's segment. */
+  private freezeBytes(slot: number): BytesSegment | undefined {
+    const own = this.bytesSegments![slot];
+    if (own === undefined || own.handedOver === true) return own;
+    const frozen: BytesSegment = { kind: "bytes", lengthBytes: own.lengthBytes, bytes: own.bytes, handedOver: true };
+    this.bytesSegments![slot] = frozen;
+    return frozen;
   }
 
   private setSlot(slot: number, extent: Extent): void {
@@ -534,6 +564,17 @@ export class ContentStore implements ContentView {
     }
     return this.sortedKeysCache;
   }
+}
+
+/**
+ * What the store keeps of a written segment. Lent bytes (see BytesSegment)
+ * are copied, and the copy is the store's own: a segment kept without
+ * `handedOver` is one nobody else holds, which a later write of exactly its
+ * place may overwrite in place rather than allocating again. It is marked
+ * handed over (frozen) as soon as it is read, cloned or cut.
+ */
+function kept(segment: Segment): Segment {
+  return segment.kind === "bytes" && segment.handedOver !== true ? { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice() } : segment;
 }
 
 /** An array of `length` undefineds, built by pushing: `new Array(n)` of a large n is a dictionary, slow to index. */

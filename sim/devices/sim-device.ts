@@ -1,5 +1,4 @@
 import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "../../io/block-device.js";
-import { Payload, type Segment } from "../../io/payload.js";
 import { FifoQueue } from "../../io/fifo-queue.js";
 import type { Kernel } from "../kernel.js";
 import { ContentStore, type ContentView } from "./content-store.js";
@@ -158,9 +157,9 @@ export class SimDevice implements BlockDevice {
     const nowNs = this.kernel.nowNs;
     let admission: Admission;
     if (request.op === "write") {
-      // The device owns what it was given: a caller may reuse its buffer once the write completes,
-      // and the log must keep the bytes that were submitted.
-      const payload = ownedPayload(request.payload);
+      // Lent bytes stay unchanged until the write completes, and the contents copy what they keep then; the log keeps
+      // the bytes that were submitted for good, so it takes its own copy now (which the contents then share).
+      const payload = this.writeLog === undefined ? request.payload : request.payload.owned();
       const owned: IoRequest = payload === request.payload ? request : { ...request, payload };
       admission = new Admission(owned, onComplete, this.nextWriteId++, 0);
       this.writeLog?.writeSubmitted(nowNs, admission.id, request.offsetBytes, payload, request.fua);
@@ -271,16 +270,6 @@ export class SimDevice implements BlockDevice {
     admission.onComplete(completion);
   }
 
-}
-
-/** The payload with its real-byte segments copied; stamps and zeros are immutable values already. */
-function ownedPayload(payload: Payload): Payload {
-  let lent = false;
-  for (const segment of payload.segments) lent ||= segment.kind === "bytes" && segment.handedOver !== true;
-  if (!lent) return payload;
-  return new Payload(
-    payload.segments.map((segment): Segment => (segment.kind === "bytes" && segment.handedOver !== true ? { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice() } : segment)),
-  );
 }
 
 function validateOptions(options: SimDeviceOptions): void {

@@ -43,7 +43,8 @@ export class WriteCacheDurability {
   writeCompleted(offsetBytes: number, payload: Payload, fua: boolean): void {
     const completionSeq = this.completionSeq++;
     if (!fua) {
-      this.cached.push({ completionSeq, offsetBytes, payload });
+      // Kept until a flush: lent bytes are copied, since their owner may reuse them from now on.
+      this.cached.push({ completionSeq, offsetBytes, payload: payload.owned() });
       return;
     }
     this.durable.write(offsetBytes, payload);

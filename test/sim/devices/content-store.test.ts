@@ -246,6 +246,53 @@ describe("ContentStore.clone", () => {
   });
 });
 
+describe("ContentStore and lent bytes", () => {
+  const filled = (value: number) => new Uint8Array(SECTOR_BYTES).fill(value);
+  const readsAs = (store: ContentStore, offsetBytes: number, value: number) => store.read(offsetBytes, SECTOR_BYTES).toBytes().every((byte) => byte === value);
+
+  it("copies lent bytes: the writer may reuse its buffer once the write returns", () => {
+    const store = new ContentStore();
+    const buffer = filled(1);
+    store.write(0, Payload.bytes(buffer));
+    buffer.fill(2);
+    store.write(4096, Payload.bytes(buffer));
+    buffer.fill(3);
+    expect(readsAs(store, 0, 1)).toBe(true);
+    expect(readsAs(store, 4096, 2)).toBe(true);
+  });
+
+  it("writes a sector written again into its own copy, and never into bytes it has handed out", () => {
+    const store = new ContentStore();
+    const columns = store as unknown as { bytesSegments: Array<{ bytes: Uint8Array } | undefined> };
+    store.write(SECTOR_BYTES, Payload.bytes(filled(1)));
+    const slot = columns.bytesSegments.findIndex((segment) => segment !== undefined);
+    const own = columns.bytesSegments[slot]!.bytes;
+    store.write(SECTOR_BYTES, Payload.bytes(filled(2)));
+    // Same storage, new contents: no allocation for a rewrite.
+    expect(columns.bytesSegments[slot]!.bytes).toBe(own);
+    expect(readsAs(store, SECTOR_BYTES, 2)).toBe(true);
+    // A reader keeps what it read, whatever is written after.
+    const read = store.read(SECTOR_BYTES, SECTOR_BYTES);
+    store.write(SECTOR_BYTES, Payload.bytes(filled(3)));
+    expect(read.toBytes().every((byte) => byte === 2)).toBe(true);
+    expect(readsAs(store, SECTOR_BYTES, 3)).toBe(true);
+    // A clone shares the bytes, so neither side writes into them afterwards.
+    const copy = store.clone();
+    store.write(SECTOR_BYTES, Payload.bytes(filled(4)));
+    copy.write(SECTOR_BYTES, Payload.bytes(filled(5)));
+    expect(readsAs(store, SECTOR_BYTES, 4)).toBe(true);
+    expect(readsAs(copy, SECTOR_BYTES, 5)).toBe(true);
+  });
+
+  it("keeps bytes handed over without copying them", () => {
+    const store = new ContentStore();
+    const bytes = filled(7);
+    store.write(0, Payload.handedOver(bytes));
+    const segment = store.read(0, SECTOR_BYTES).segments[0]!;
+    expect(segment.kind === "bytes" && segment.bytes.buffer).toBe(bytes.buffer);
+  });
+});
+
 describe("ContentStore never-written space", () => {
   it("reads as zeros without an unwritten stamp", () => {
     const store = new ContentStore();

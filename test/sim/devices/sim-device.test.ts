@@ -218,6 +218,24 @@ describe("SimDevice contents", () => {
     expect(device.buildImage(device.logEntries().length, new Set()).read(0, 512).toBytes().every((value) => value === 1)).toBe(true);
   });
 
+  it("keeps what a lent buffer held at completion, with or without a write cache, once the caller reuses it", () => {
+    for (const writeCache of [false, true]) {
+      const { kernel, device } = rig({ writeCache });
+      const buffer = new Uint8Array(512).fill(1);
+      for (const [offsetBytes, fua] of [[0, false], [4096, true]] as const) {
+        device.submit({ op: "write", offsetBytes, payload: Payload.bytes(buffer), fua }, () => buffer.fill(2));
+        kernel.runUntilIdle();
+        buffer.fill(1);
+      }
+      buffer.fill(3);
+      spawnAndRun(kernel, flush(device));
+      for (const offsetBytes of [0, 4096]) {
+        expect(device.contents().read(offsetBytes, 512).toBytes().every((value) => value === 1)).toBe(true);
+        expect(device.durableContents().read(offsetBytes, 512).toBytes().every((value) => value === 1)).toBe(true);
+      }
+    }
+  });
+
   it("counts completed requests and their bytes", () => {
     const { kernel, device } = rig({ writeCache: true });
     spawnAndRun(
