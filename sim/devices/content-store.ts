@@ -1,6 +1,7 @@
 import { Payload, type BytesSegment, type Segment } from "../../io/payload.js";
 import { CanonicalContentHasher } from "./content-hash.js";
 import { mergeSegments, sliceSegment } from "../../io/payload.js";
+import { BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
 import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
 
 /**
@@ -10,12 +11,6 @@ import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
  * touches only 16 buckets.
  */
 export const CONTENT_BUCKET_BYTES = 64 * 1024;
-
-/** One written piece of a bucket on its way in: `segment` placed at `startBytes` from the bucket's start. */
-interface Extent {
-  readonly startBytes: number;
-  readonly segment: Segment;
-}
 
 /**
  * Buckets are found through pages of this many consecutive buckets, one map
@@ -30,11 +25,6 @@ const PAGE_BUCKETS = 16;
 function pageOf(bucketIndex: number): number {
   return Math.floor(bucketIndex / PAGE_BUCKETS);
 }
-
-/** What an extent slot holds (the `kinds` column). */
-const ZERO = 0;
-const STAMP = 1;
-const BYTES = 2;
 
 /** Extent slots are handed to buckets in blocks of 2^class slots; 2^16 slots hold the most extents a bucket can have (one per byte). */
 const MAX_BLOCK_CLASS = 16;
@@ -112,6 +102,10 @@ export class ContentStore implements ContentView {
   private slotTop = 0;
   private freeBlocks: number[][] = [];
 
+  /** A write's pieces for one bucket, and the replacement of the extents they overlap (see ExtentRun). */
+  private readonly pieces = new ExtentRun();
+  private readonly replacement = new ExtentRun();
+
   private sortedKeysCache: number[] | undefined;
   private storedBytesTotal = 0;
   private extentTotal = 0;
@@ -146,21 +140,12 @@ export class ContentStore implements ContentView {
   write(offsetBytes: number, payload: Payload): void {
     checkRange("write", offsetBytes, payload.lengthBytes);
     const segments = payload.segments;
-    const only = segments.length === 1 ? segments[0] : undefined;
-    if (only !== undefined && payload.lengthBytes > 0) {
-      // One segment inside one bucket: the common case (host writes, metadata sectors), without the general loop.
-      const bucketIndex = Math.floor(offsetBytes / CONTENT_BUCKET_BYTES);
-      const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
-      if (offsetBytes + payload.lengthBytes <= bucketBase + CONTENT_BUCKET_BYTES) {
-        const fromBytes = offsetBytes - bucketBase;
-        // A metadata sector written again, as most are: its new bytes go into the store's own copy of the old ones.
-        if (only.kind === "bytes" && only.handedOver !== true && this.overwriteInPlace(bucketIndex, fromBytes, only)) return;
-        const pieces: Extent[] = isUnwrittenContent(only, this.unwrittenStamp, offsetBytes) ? [] : [{ startBytes: fromBytes, segment: kept(only) }];
-        this.replaceRange(bucketIndex, fromBytes, fromBytes + payload.lengthBytes, pieces);
-        return;
-      }
+    if (segments.length === 1 && payload.lengthBytes > 0) {
+      this.writeSegment(offsetBytes, segments[0]!);
+      return;
     }
     const endBytes = offsetBytes + payload.lengthBytes;
+    const pieces = this.pieces;
     let segmentIndex = 0;
     let withinSegmentBytes = 0;
     let position = offsetBytes;
@@ -169,7 +154,7 @@ export class ContentStore implements ContentView {
       const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
       const stopBytes = Math.min(endBytes, bucketBase + CONTENT_BUCKET_BYTES);
       const fromBytes = position - bucketBase;
-      const pieces: Extent[] = [];
+      pieces.clear();
       while (position < stopBytes) {
         const segment = segments[segmentIndex];
         if (segment === undefined) throw new Error(`payload segments end before its length of ${payload.lengthBytes} bytes`);
@@ -180,14 +165,48 @@ export class ContentStore implements ContentView {
           continue;
         }
         const takeBytes = Math.min(availableBytes, stopBytes - position);
-        const piece = kept(sliceSegment(segment, withinSegmentBytes, takeBytes));
-        // Unwritten-looking content is left as a hole: it reads the same and costs nothing.
-        if (!isUnwrittenContent(piece, this.unwrittenStamp, position)) pushMerged(pieces, position - bucketBase, piece);
+        this.pushPiece(position - bucketBase, sliceSegment(segment, withinSegmentBytes, takeBytes), position);
         position += takeBytes;
         withinSegmentBytes += takeBytes;
       }
       this.replaceRange(bucketIndex, fromBytes, stopBytes - bucketBase, pieces);
     }
+    pieces.clear();
+  }
+
+  /**
+   * A payload of one segment: the common case (host writes, copies, metadata
+   * sectors), bucket by bucket without the general loop's bookkeeping.
+   */
+  private writeSegment(offsetBytes: number, segment: Segment): void {
+    const endBytes = offsetBytes + segment.lengthBytes;
+    const firstBucket = Math.floor(offsetBytes / CONTENT_BUCKET_BYTES);
+    if (endBytes <= (firstBucket + 1) * CONTENT_BUCKET_BYTES) {
+      const fromBytes = offsetBytes - firstBucket * CONTENT_BUCKET_BYTES;
+      // A metadata sector written again, as most are: its new bytes go into the store's own copy of the old ones.
+      if (segment.kind === "bytes" && segment.handedOver !== true && this.overwriteInPlace(firstBucket, fromBytes, segment)) return;
+      this.pieces.clear();
+      this.pushPiece(fromBytes, segment, offsetBytes);
+      this.replaceRange(firstBucket, fromBytes, fromBytes + segment.lengthBytes, this.pieces);
+      this.pieces.clear();
+      return;
+    }
+    for (let position = offsetBytes; position < endBytes; ) {
+      const bucketIndex = Math.floor(position / CONTENT_BUCKET_BYTES);
+      const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
+      const stopBytes = Math.min(endBytes, bucketBase + CONTENT_BUCKET_BYTES);
+      this.pieces.clear();
+      this.pushPiece(position - bucketBase, sliceSegment(segment, position - offsetBytes, stopBytes - position), position);
+      this.replaceRange(bucketIndex, position - bucketBase, stopBytes - bucketBase, this.pieces);
+      position = stopBytes;
+    }
+    this.pieces.clear();
+  }
+
+  /** Adds a piece of a write placed at `startBytes` in its bucket (`offsetBytes` on the device), unless it is a hole. */
+  private pushPiece(startBytes: number, segment: Segment, offsetBytes: number): void {
+    // Unwritten-looking content is left as a hole: it reads the same and costs nothing.
+    if (!isUnwrittenContent(segment, this.unwrittenStamp, offsetBytes)) this.pieces.pushSegment(startBytes, kept(segment));
   }
 
   read(offsetBytes: number, lengthBytes: number): Payload {
@@ -309,62 +328,65 @@ export class ContentStore implements ContentView {
     return hasher.digest();
   }
 
-  /** Replaces [fromBytes, toBytes) of one bucket with `pieces` (already sorted, within that range). */
-  private replaceRange(bucketIndex: number, fromBytes: number, toBytes: number, pieces: Extent[]): void {
+  /** Replaces [fromBytes, toBytes) of one bucket with `pieces` (sorted, within that range). */
+  private replaceRange(bucketIndex: number, fromBytes: number, toBytes: number, pieces: ExtentRun): void {
     const pageIndex = pageOf(bucketIndex);
     const pageSlot = bucketIndex - pageIndex * PAGE_BUCKETS;
     let page = this.pages.get(pageIndex);
     const id = page === undefined ? -1 : page[pageSlot]! - 1;
     if (id < 0) {
-      if (pieces.length === 0) return;
+      if (pieces.count === 0) return;
       if (page === undefined) {
         page = new Int32Array(PAGE_BUCKETS);
         this.pages.set(pageIndex, page);
       }
-      const created = this.newBucket(pieces.length);
+      const created = this.newBucket(pieces.count);
       const base = this.bucketBase[created]!;
-      for (let i = 0; i < pieces.length; i++) this.setSlot(base + i, pieces[i]!);
-      this.bucketLength[created] = pieces.length;
+      for (let i = 0; i < pieces.count; i++) this.setSlot(base + i, pieces, i);
+      this.bucketLength[created] = pieces.count;
       page[pageSlot] = created + 1;
       this.bucketTotal++;
       this.sortedKeysCache = undefined;
-      this.extentTotal += pieces.length;
-      for (const piece of pieces) this.storedBytesTotal += piece.segment.lengthBytes;
+      this.extentTotal += pieces.count;
+      this.storedBytesTotal += pieces.lengthBytes;
       return;
     }
     const base = this.bucketBase[id]!;
     const length = this.bucketLength[id]!;
     // [first, last) are the extents that overlap the range; the pieces replace them.
     const first = this.firstEndingAfter(base, length, fromBytes);
-    const only = pieces.length === 1 ? pieces[0] : undefined;
-    if (only !== undefined && first < length && this.starts[base + first] === fromBytes && this.starts[base + first]! + this.lengths[base + first]! === toBytes) {
+    if (pieces.count === 1 && first < length && this.starts[base + first] === fromBytes && this.starts[base + first]! + this.lengths[base + first]! === toBytes) {
       // A rewrite of exactly one earlier extent (the common case for block-sized host writes).
-      this.storedBytesTotal += only.segment.lengthBytes - this.lengths[base + first]!;
-      this.setSlot(base + first, only);
+      this.storedBytesTotal += pieces.lengths[0]! - this.lengths[base + first]!;
+      this.setSlot(base + first, pieces, 0);
       this.mergeAt(id, first + 1);
       this.mergeAt(id, first);
       return;
     }
     let last = first;
     while (last < length && this.starts[base + last]! < toBytes) last++;
-    const replacement: Extent[] = [];
+    const replacement = this.replacement;
+    replacement.clear();
     if (first < last) {
       const headStart = this.starts[base + first]!;
-      if (headStart < fromBytes) replacement.push({ startBytes: headStart, segment: this.segmentAt(base + first, 0, fromBytes - headStart) });
+      if (headStart < fromBytes) this.pushPartOf(replacement, base + first, 0, fromBytes - headStart);
     }
-    for (const piece of pieces) pushMerged(replacement, piece.startBytes, piece.segment);
+    for (let i = 0; i < pieces.count; i++) {
+      replacement.push(pieces.kinds[i]!, pieces.starts[i]!, pieces.lengths[i]!, pieces.stamps[i]!, pieces.stampOffsets[i]!, pieces.bytes[i]);
+    }
     if (first < last) {
       const tailStart = this.starts[base + last - 1]!;
       const tailEnd = tailStart + this.lengths[base + last - 1]!;
-      if (tailEnd > toBytes) pushMerged(replacement, toBytes, this.segmentAt(base + last - 1, toBytes - tailStart, tailEnd - toBytes));
+      if (tailEnd > toBytes) this.pushPartOf(replacement, base + last - 1, toBytes - tailStart, tailEnd - toBytes);
     }
     for (let slot = base + first; slot < base + last; slot++) this.storedBytesTotal -= this.lengths[slot]!;
-    for (const extent of replacement) this.storedBytesTotal += extent.segment.lengthBytes;
-    this.extentTotal += replacement.length - (last - first);
+    this.storedBytesTotal += replacement.lengthBytes;
+    this.extentTotal += replacement.count - (last - first);
     this.splice(id, first, last - first, replacement);
     // Neighbours that now continue each other become one extent (fewer extents, same content).
-    this.mergeAt(id, first + replacement.length);
+    this.mergeAt(id, first + replacement.count);
     this.mergeAt(id, first);
+    replacement.clear();
     if (this.bucketLength[id] === 0) {
       this.freeBucket(id);
       page![pageSlot] = 0;
@@ -374,13 +396,22 @@ export class ContentStore implements ContentView {
     }
   }
 
+  /** Appends to `run` the part [fromBytes, fromBytes + lengthBytes) of the extent in `slot`, at its place in the bucket. */
+  private pushPartOf(run: ExtentRun, slot: number, fromBytes: number, lengthBytes: number): void {
+    const kind = this.kinds[slot]!;
+    const startBytes = this.starts[slot]! + fromBytes;
+    if (kind === BYTES) run.push(BYTES, startBytes, lengthBytes, 0, 0, this.segmentAt(slot, fromBytes, lengthBytes) as BytesSegment);
+    else if (kind === STAMP) run.push(STAMP, startBytes, lengthBytes, this.stamps[slot]!, this.stampOffsets[slot]! + fromBytes, undefined);
+    else run.push(ZERO, startBytes, lengthBytes, 0, 0, undefined);
+  }
+
   /** Replaces `removeCount` extents of bucket `id` from index `at` with `replacement`, moving the bucket to a bigger block if it must. */
-  private splice(id: number, at: number, removeCount: number, replacement: readonly Extent[]): void {
+  private splice(id: number, at: number, removeCount: number, replacement: ExtentRun): void {
     const base = this.bucketBase[id]!;
     const length = this.bucketLength[id]!;
-    const newLength = length - removeCount + replacement.length;
+    const newLength = length - removeCount + replacement.count;
     const tailFrom = at + removeCount;
-    const tailTo = at + replacement.length;
+    const tailTo = at + replacement.count;
     if (newLength > 1 << this.bucketClass[id]!) {
       const blockClass = blockClassFor(newLength);
       const newBase = this.allocateBlock(blockClass);
@@ -389,10 +420,10 @@ export class ContentStore implements ContentView {
       this.releaseBlock(base, this.bucketClass[id]!);
       this.bucketBase[id] = newBase;
       this.bucketClass[id] = blockClass;
-      for (let i = 0; i < replacement.length; i++) this.setSlot(newBase + at + i, replacement[i]!);
+      for (let i = 0; i < replacement.count; i++) this.setSlot(newBase + at + i, replacement, i);
     } else {
       if (tailFrom !== tailTo) this.moveSlots(base + tailFrom, base + tailTo, length - tailFrom);
-      for (let i = 0; i < replacement.length; i++) this.setSlot(base + at + i, replacement[i]!);
+      for (let i = 0; i < replacement.count; i++) this.setSlot(base + at + i, replacement, i);
       // Slots the bucket no longer uses must not keep byte arrays alive.
       if (this.bytesSegments !== undefined) this.bytesSegments.fill(undefined, base + newLength, base + length);
     }
@@ -440,26 +471,18 @@ export class ContentStore implements ContentView {
     return frozen;
   }
 
-  private setSlot(slot: number, extent: Extent): void {
-    const segment = extent.segment;
-    this.starts[slot] = extent.startBytes;
-    this.lengths[slot] = segment.lengthBytes;
-    switch (segment.kind) {
-      case "zero":
-        this.kinds[slot] = ZERO;
-        break;
-      case "stamp":
-        this.kinds[slot] = STAMP;
-        this.stamps[slot] = segment.stamp;
-        this.stampOffsets[slot] = segment.stampOffsetBytes;
-        break;
-      case "bytes":
-        this.kinds[slot] = BYTES;
-        this.bytesSegments ??= undefinedArray(this.kinds.length);
-        this.bytesSegments[slot] = segment;
-        return;
-    }
-    if (this.bytesSegments !== undefined) this.bytesSegments[slot] = undefined;
+  /** Sets `slot` to extent `index` of `run`. */
+  private setSlot(slot: number, run: ExtentRun, index: number): void {
+    const kind = run.kinds[index]!;
+    this.kinds[slot] = kind;
+    this.starts[slot] = run.starts[index]!;
+    this.lengths[slot] = run.lengths[index]!;
+    this.stamps[slot] = run.stamps[index]!;
+    this.stampOffsets[slot] = run.stampOffsets[index]!;
+    if (kind === BYTES) {
+      this.bytesSegments ??= undefinedArray(this.kinds.length);
+      this.bytesSegments[slot] = run.bytes[index];
+    } else if (this.bytesSegments !== undefined) this.bytesSegments[slot] = undefined;
   }
 
   /** Copies `count` slots from `from` to `to` (ranges may overlap). */
@@ -584,34 +607,11 @@ function undefinedArray(length: number): Array<BytesSegment | undefined> {
   return out;
 }
 
-/** `larger` with `old`'s contents at its start. */
-function grown<T extends Uint8Array | Int32Array | Float64Array>(old: T, larger: T): T {
-  larger.set(old as never);
-  return larger;
-}
-
 function checkRange(op: string, offsetBytes: number, lengthBytes: number): void {
   if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0 || !Number.isSafeInteger(lengthBytes) || lengthBytes < 0) {
     throw new RangeError(`content ${op} of ${lengthBytes} bytes at ${offsetBytes}: offset and length must be non-negative integers`);
   }
   if (!Number.isSafeInteger(offsetBytes + lengthBytes)) throw new RangeError(`content ${op} of ${lengthBytes} bytes at ${offsetBytes} ends past 2^53`);
-}
-
-function endOf(extent: Extent): number {
-  return extent.startBytes + extent.segment.lengthBytes;
-}
-
-/** Appends an extent, merging it into the last one when it continues it. */
-function pushMerged(extents: Extent[], startBytes: number, segment: Segment): void {
-  const last = extents[extents.length - 1];
-  if (last !== undefined && endOf(last) === startBytes) {
-    const merged = mergeSegments(last.segment, segment);
-    if (merged !== undefined) {
-      extents[extents.length - 1] = { startBytes: last.startBytes, segment: merged };
-      return;
-    }
-  }
-  extents.push({ startBytes, segment });
 }
 
 /** Appends a segment to a read result, merging it into the last one when it continues it. */
