@@ -24,7 +24,9 @@ export class ChunkMap {
 
   /** The group holding a chunk's entry and the entry's first word, or undefined when the group was never touched. */
   group(sourceChunk: number): Uint32Array | undefined {
-    return this.groups.get(Math.floor(sourceChunk / this.entriesPerGroup));
+    const key = Math.floor(sourceChunk / this.entriesPerGroup);
+    // A copy's map sector is encoded right after its entries were set: the same group, without a second hash lookup.
+    return key === this.lastWrittenKey ? this.lastWrittenGroup : this.groups.get(key);
   }
 
   /** Index of a chunk's entry's first word within its group. */

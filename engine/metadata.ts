@@ -138,6 +138,9 @@ export class Metadata {
     // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
     const group = this.map.group(firstChunk);
     if (group !== undefined) {
+      // One copy usually serves every slot of an entry: its state is looked up once, not once per slot.
+      let checkedPlusOne = 0;
+      let durable = false;
       for (let e = 0; e < perSector; e++) {
         const at = e * 2 * SESSION_SLOTS;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
@@ -146,7 +149,11 @@ export class Metadata {
           // Only entries of live sessions whose copy data is durable go to disk.
           const sequence = live[slot]!;
           if (sequence === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
-          if (state[plusOne - 1] !== ChunkState.copying) entries[e * SESSION_SLOTS + slot] = plusOne;
+          if (plusOne !== checkedPlusOne) {
+            checkedPlusOne = plusOne;
+            durable = state[plusOne - 1] !== ChunkState.copying;
+          }
+          if (durable) entries[e * SESSION_SLOTS + slot] = plusOne;
         }
       }
     }

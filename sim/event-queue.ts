@@ -2,16 +2,26 @@
  * A binary min-heap of events ordered by (time, priority, insertion sequence).
  * The sequence makes every tie unambiguous: equal time and priority run in
  * the order they were scheduled (FIFO), whatever the heap's shape.
+ *
+ * An event is an object with a `run` method, so that a component that
+ * completes one thing after another (a device's server) can schedule the
+ * same object again and again instead of a closure and an event per
+ * completion; the kernel wraps plain callbacks in one.
  */
-export interface QueuedEvent {
-  readonly timeNs: number;
+export abstract class QueuedEvent {
+  timeNs = 0;
   /**
    * Priority, then insertion sequence: kept as two small integers rather than
    * one packed key, which would exceed 2^31 and cost a boxed number per event.
    */
-  readonly priority: number;
-  readonly sequence: number;
-  callback: (() => void) | undefined;
+  priority = 0;
+  sequence = 0;
+  /** In the queue; an event is scheduled again only once it has left it. */
+  queued = false;
+  /** Runs when its time comes: false once it ran or was cancelled. */
+  live = false;
+
+  abstract run(): void;
 }
 
 const PRIORITY_OFFSET = 128;

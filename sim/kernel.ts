@@ -2,9 +2,30 @@ import type { Coroutine } from "../io/coroutine.js";
 import { CoroutineRunner } from "../io/coroutine-runner.js";
 import { FifoQueue } from "../io/fifo-queue.js";
 import { SimulationError, KernelUsageError } from "./errors.js";
-import { EventQueue, before, orderKey, MIN_PRIORITY, MAX_PRIORITY, type QueuedEvent } from "./event-queue.js";
+import { EventQueue, QueuedEvent, before, orderKey, MIN_PRIORITY, MAX_PRIORITY } from "./event-queue.js";
 
+/** What schedule() hands back, for cancel(). */
 export type EventHandle = QueuedEvent;
+
+/**
+ * An event a component schedules itself with scheduleEvent(): its `run` is
+ * called at its time. The same object may be scheduled again once it has run.
+ */
+export { QueuedEvent as KernelEvent };
+
+/** A plain callback as an event. */
+class CallbackEvent extends QueuedEvent {
+  constructor(private callback: (() => void) | undefined) {
+    super();
+  }
+
+  run(): void {
+    const callback = this.callback!;
+    // Whatever the callback holds is garbage once it ran, even if someone keeps the handle.
+    this.callback = undefined;
+    callback();
+  }
+}
 
 export interface RunLimits {
   /** Stop before running any event later than this time; the clock then reads this time. */
@@ -59,22 +80,27 @@ export class Kernel {
   }
 
   schedule(delayNs: number, callback: () => void, priority = 0): EventHandle {
-    if (!Number.isSafeInteger(delayNs) || delayNs < 0) {
-      throw new KernelUsageError(`delay must be a non-negative integer number of ns, got ${delayNs} (seed ${this.seed})`);
-    }
-    return this.enqueue(this.currentNs + delayNs, callback, priority);
+    return this.scheduleEvent(new CallbackEvent(callback), delayNs, priority);
   }
 
   scheduleAt(timeNs: number, callback: () => void, priority = 0): EventHandle {
     if (!Number.isSafeInteger(timeNs) || timeNs < this.currentNs) {
       throw new KernelUsageError(`cannot schedule at t=${timeNs} ns: now is ${this.currentNs} ns (seed ${this.seed})`);
     }
-    return this.enqueue(timeNs, callback, priority);
+    return this.enqueue(new CallbackEvent(callback), timeNs, priority);
+  }
+
+  /** Schedules `event` to run after `delayNs`; it must not be in the queue already (it may have run before). */
+  scheduleEvent<E extends QueuedEvent>(event: E, delayNs: number, priority = 0): E {
+    if (!Number.isSafeInteger(delayNs) || delayNs < 0) {
+      throw new KernelUsageError(`delay must be a non-negative integer number of ns, got ${delayNs} (seed ${this.seed})`);
+    }
+    return this.enqueue(event, this.currentNs + delayNs, priority);
   }
 
   /** Cancels a scheduled event; cancelling one that already ran does nothing. */
   cancel(handle: EventHandle): void {
-    handle.callback = undefined;
+    handle.live = false;
   }
 
   /** Starts a coroutine process now; `onDone` receives its return value. */
@@ -119,14 +145,14 @@ export class Kernel {
       }
       if (fromLane) nowLane.shift();
       else queue.pop();
-      const callback = next.callback;
-      if (callback === undefined) continue;
-      next.callback = undefined;
+      next.queued = false;
+      if (!next.live) continue;
+      next.live = false;
       this.currentNs = next.timeNs;
       this.eventsRun++;
       this.onEvent?.(next.timeNs, orderKey(next.priority, next.sequence));
       try {
-        callback();
+        next.run();
       } catch (error) {
         throw error instanceof SimulationError ? error : new SimulationError(this.currentNs, this.seed, "event callback", error);
       }
@@ -134,12 +160,18 @@ export class Kernel {
     }
   }
 
-  private enqueue(timeNs: number, callback: () => void, priority: number): EventHandle {
+  private enqueue<E extends QueuedEvent>(event: E, timeNs: number, priority: number): E {
     // The default priority needs no check; this is the hot path of every process resumption.
     if (priority !== 0 && (!Number.isInteger(priority) || priority < MIN_PRIORITY || priority > MAX_PRIORITY)) {
       throw new KernelUsageError(`priority must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`);
     }
-    const event: QueuedEvent = { timeNs, priority, sequence: this.sequence++, callback };
+    // Its place in the heap is its time and sequence: changing them while it is there would break the heap.
+    if (event.queued) throw new KernelUsageError(`an event was scheduled again while still in the queue (seed ${this.seed})`);
+    event.timeNs = timeNs;
+    event.priority = priority;
+    event.sequence = this.sequence++;
+    event.queued = true;
+    event.live = true;
     if (timeNs === this.currentNs && priority === 0) this.nowLane.push(event);
     else this.queue.push(event);
     return event;

@@ -232,12 +232,15 @@ export class SimDevice implements BlockDevice {
 
   private admit(admission: Admission): void {
     this.inModel++;
-    this.model.submit(admission, () => {
-      if (admission.completed) throw new Error(`service model ${this.model.description} of device ${this.name} completed a ${admission.op} twice`);
-      admission.completed = true;
-      this.complete(admission);
-    });
+    this.model.submit(admission, this.served);
   }
+
+  /** What the model calls back with each request it served: one function for all of them, not a closure per request. */
+  private readonly served = (admission: Admission): void => {
+    if (admission.completed) throw new Error(`service model ${this.model.description} of device ${this.name} completed a ${admission.op} twice`);
+    admission.completed = true;
+    this.complete(admission);
+  };
 
   private complete(admission: Admission): void {
     const { request } = admission;

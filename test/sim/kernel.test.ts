@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Kernel } from "../../sim/kernel.js";
+import { Kernel, KernelEvent } from "../../sim/kernel.js";
 import { SimulationError, KernelUsageError } from "../../sim/errors.js";
 import { sleep } from "../../io/coroutine.js";
 
@@ -55,6 +55,29 @@ describe("Kernel event ordering", () => {
     kernel.runUntilIdle();
     expect(order).toEqual([6]);
     expect(kernel.eventCount).toBe(1);
+  });
+
+  it("runs an event object scheduled again and again, in order with callbacks, and refuses it while it is queued", () => {
+    const kernel = new Kernel("1");
+    const order: string[] = [];
+    class Tick extends KernelEvent {
+      runs = 0;
+      run(): void {
+        order.push(`tick@${kernel.nowNs}`);
+        if (++this.runs < 3) kernel.scheduleEvent(this, 10);
+      }
+    }
+    const tick = kernel.scheduleEvent(new Tick(), 5);
+    expect(() => kernel.scheduleEvent(tick, 1)).toThrow(KernelUsageError);
+    kernel.schedule(15, () => order.push("callback@15"));
+    kernel.runUntilIdle();
+    // The tick rescheduled at 5 for 15 was scheduled after the callback, so it runs after it.
+    expect(order).toEqual(["tick@5", "callback@15", "tick@15", "tick@25"]);
+    kernel.scheduleEvent(tick, 1);
+    kernel.cancel(tick);
+    kernel.runUntilIdle();
+    expect(tick.runs).toBe(3);
+    expect(kernel.eventCount).toBe(4);
   });
 
   it("runs until a time, leaving later events queued, and resumes", () => {

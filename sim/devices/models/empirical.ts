@@ -63,7 +63,7 @@ export class EmpiricalModel implements ServiceModel {
     this.description = `empirical ${tables} x${this.parallelism}`;
   }
 
-  submit(request: ServiceRequest, done: () => void): void {
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
     this.servers.submit(request, done);
   }
 

@@ -49,7 +49,7 @@ export class ExponentialModel implements ServiceModel {
     this.description = `exponential ${floor}mean ${formatNs(this.meanServiceNs)} x${this.parallelism}`;
   }
 
-  submit(request: ServiceRequest, done: () => void): void {
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
     this.servers.submit(request, done);
   }
 

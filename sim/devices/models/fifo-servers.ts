@@ -1,9 +1,28 @@
-import type { Kernel } from "../../kernel.js";
+import { FifoQueue } from "../../../io/fifo-queue.js";
+import { KernelEvent, type Kernel } from "../../kernel.js";
 import type { ServiceRequest } from "../service-model.js";
 
-interface Job {
-  readonly request: ServiceRequest;
-  readonly done: () => void;
+/**
+ * One server: the kernel event of the request it serves. Scheduled again for
+ * every request it takes, so serving allocates nothing (an object, a closure
+ * and a kernel event per request were a good share of a whole run's garbage).
+ */
+class Server extends KernelEvent {
+  request: ServiceRequest | undefined;
+  done: ((request: ServiceRequest) => void) | undefined;
+
+  constructor(private readonly servers: FifoServers) {
+    super();
+  }
+
+  run(): void {
+    const done = this.done!;
+    const request = this.request!;
+    this.done = undefined;
+    this.request = undefined;
+    this.servers.served(this);
+    done(request);
+  }
 }
 
 /**
@@ -14,9 +33,10 @@ interface Job {
  * its numbers in service order, which is what a real device would do.
  */
 export class FifoServers {
-  private readonly waiting: Job[] = [];
-  /** Index of the oldest waiting job: an array shift per request would be O(n). */
-  private head = 0;
+  private readonly waitingRequests = new FifoQueue<ServiceRequest>();
+  private readonly waitingDone = new FifoQueue<(request: ServiceRequest) => void>();
+  /** Servers with nothing to do; made on first need, up to `parallelism`. */
+  private readonly idle: Server[] = [];
   private busy = 0;
 
   constructor(
@@ -32,30 +52,32 @@ export class FifoServers {
 
   /** Requests waiting for a server. */
   get queued(): number {
-    return this.waiting.length - this.head;
+    return this.waitingRequests.size;
   }
 
-  submit(request: ServiceRequest, done: () => void): void {
-    this.waiting.push({ request, done });
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
+    this.waitingRequests.push(request);
+    // Handed back the request it was given, so the narrower parameter type holds.
+    this.waitingDone.push(done as (request: ServiceRequest) => void);
+    this.startWaiting();
+  }
+
+  /** A server finished: it goes to the oldest waiter at this same instant, before the client hears of the completion. */
+  served(server: Server): void {
+    this.busy--;
+    this.idle.push(server);
+    // A request the client submits from `done` queues behind the ones already waiting (FIFO).
     this.startWaiting();
   }
 
   private startWaiting(): void {
-    while (this.busy < this.parallelism && this.head < this.waiting.length) {
-      const job = this.waiting[this.head] as Job;
-      this.head++;
+    while (this.busy < this.parallelism && this.waitingRequests.size > 0) {
+      const server = this.idle.pop() ?? new Server(this);
+      const request = this.waitingRequests.shift()!;
+      server.request = request;
+      server.done = this.waitingDone.shift()!;
       this.busy++;
-      this.kernel.schedule(this.serviceTimeNs(job.request), () => {
-        this.busy--;
-        // The freed server goes to the oldest waiter at this same instant; a
-        // request the client submits from `done` queues behind it (FIFO).
-        this.startWaiting();
-        job.done();
-      });
-    }
-    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
+      this.kernel.scheduleEvent(server, this.serviceTimeNs(request));
     }
   }
 }

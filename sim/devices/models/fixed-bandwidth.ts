@@ -70,7 +70,7 @@ export class FixedBandwidthModel implements ServiceModel {
     }
   }
 
-  submit(request: ServiceRequest, done: () => void): void {
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
     this.servers.submit(request, done);
   }
 }

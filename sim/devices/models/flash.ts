@@ -114,9 +114,9 @@ export class FlashModel implements ServiceModel {
     return dieIndex % this.channels;
   }
 
-  submit(request: ServiceRequest, done: () => void): void {
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
     if (request.op === "flush" || request.lengthBytes === 0) {
-      this.kernel.schedule(request.op === "flush" ? this.flushNs : 0, done);
+      this.kernel.schedule(request.op === "flush" ? this.flushNs : 0, () => done(request));
       return;
     }
     const endBytes = request.offsetBytes + request.lengthBytes;
@@ -125,7 +125,7 @@ export class FlashModel implements ServiceModel {
     let remaining = lastPage - firstPage + 1;
     const pageFinished = () => {
       remaining--;
-      if (remaining === 0) done();
+      if (remaining === 0) done(request);
     };
     for (let page = firstPage; page <= lastPage; page++) {
       const pageStart = page * this.pageSizeBytes;

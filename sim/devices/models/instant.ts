@@ -20,7 +20,7 @@ export class InstantModel implements ServiceModel {
     _rng?: Rng,
   ) {}
 
-  submit(_request: ServiceRequest, done: () => void): void {
-    this.kernel.schedule(0, done);
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
+    this.kernel.schedule(0, () => done(request));
   }
 }

@@ -211,16 +211,16 @@ export class RotatingDiskModel implements ServiceModel {
     return Math.floor(waitTurns * this.revolutionNs);
   }
 
-  submit(request: ServiceRequest, done: () => void): void {
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
     if (request.op === "flush") {
-      this.kernel.schedule(this.flushNs, done);
+      this.kernel.schedule(this.flushNs, () => done(request));
       return;
     }
     if (request.offsetBytes < 0 || request.offsetBytes + request.lengthBytes > this.capacityBytes) {
       throw new RangeError(`${MODEL}: ${request.op} of ${request.lengthBytes} bytes at ${request.offsetBytes} is outside the ${this.capacityBytes}-byte disk`);
     }
     const lastByte = request.offsetBytes + Math.max(request.lengthBytes, 1) - 1;
-    this.pending.push({ request, done, start: this.locate(request.offsetBytes), endCylinder: this.locate(lastByte).cylinder });
+    this.pending.push({ request, done: () => done(request), start: this.locate(request.offsetBytes), endCylinder: this.locate(lastByte).cylinder });
     this.dispatch();
   }
 

@@ -140,9 +140,9 @@ describe("SimDevice queueing", () => {
     const kernel = new Kernel("twice");
     const model: ServiceModel = {
       description: "broken",
-      submit: (_request, done) => {
-        kernel.schedule(1, done);
-        kernel.schedule(2, done);
+      submit: (request, done) => {
+        kernel.schedule(1, () => done(request));
+        kernel.schedule(2, () => done(request));
       },
     };
     const device = new SimDevice({ name: "dev", capacityBytes: 4096, sectorSizeBytes: 512, queueDepth: 1, writeCache: false, kernel, model });

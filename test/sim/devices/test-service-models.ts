@@ -10,8 +10,8 @@ import type { ServiceModel, ServiceRequest } from "../../../sim/devices/service-
 export function fixedLatencyModel(kernel: Kernel, latencyNs: number): ServiceModel {
   return {
     description: `test fixed ${latencyNs}ns`,
-    submit: (_request, done) => {
-      kernel.schedule(latencyNs, done);
+    submit: (request, done) => {
+      kernel.schedule(latencyNs, () => done(request));
     },
   };
 }
@@ -21,9 +21,9 @@ export function scriptedLatencyModel(kernel: Kernel, latenciesNs: readonly numbe
   let received = 0;
   return {
     description: "test scripted latencies",
-    submit: (_request, done) => {
+    submit: (request, done) => {
       const latencyNs = latenciesNs[received++ % latenciesNs.length] ?? 0;
-      kernel.schedule(latencyNs, done);
+      kernel.schedule(latencyNs, () => done(request));
     },
   };
 }
@@ -39,13 +39,13 @@ export class RecordingModel implements ServiceModel {
     this.description = `recording ${inner.description}`;
   }
 
-  submit(request: ServiceRequest, done: () => void): void {
+  submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
     this.received.push(request);
     this.inService++;
     this.maxInService = Math.max(this.maxInService, this.inService);
     this.inner.submit(request, () => {
       this.inService--;
-      done();
+      done(request);
     });
   }
 }
