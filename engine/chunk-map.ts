@@ -1,6 +1,13 @@
+import { IntegerMap } from "../io/integer-map.js";
 import { SESSION_SLOTS } from "./on-disk/layout.js";
 
 const ENTRY_WORDS = 2 * SESSION_SLOTS;
+/** Groups of the first block; each block holds twice the last, up to MAX_BLOCK_GROUPS (a small engine costs little). */
+const FIRST_BLOCK_GROUPS = 16;
+const MAX_BLOCK_GROUPS = 1024;
+/** A group's address is (block << GROUP_BITS) | group within the block. */
+const GROUP_BITS = 16;
+const GROUP_MASK = (1 << GROUP_BITS) - 1;
 
 /**
  * The DLM map in memory: for each touched source chunk, per session slot, the
@@ -9,88 +16,108 @@ const ENTRY_WORDS = 2 * SESSION_SLOTS;
  * one is stale and ignored, so stopping or replacing a session never has to
  * scrub the map.
  *
- * Entries are kept in groups of one map sector's worth (the on-disk unit):
- * encoding a sector or checking a chunk costs one hash lookup, and the memory
- * follows the touched sectors, not the Source LU's size. In a group, entry e
- * is words [16e, 16e + 16): copy + 1 per slot (0 = none), then sequence per slot.
+ * Entries are kept in groups of one map sector's worth (the on-disk unit), so
+ * memory follows the touched sectors, not the Source LU's size. Groups live
+ * side by side in a few large word blocks, found through an IntegerMap: one
+ * probe and one block read per lookup, where a Map of a typed array per group
+ * cost several dependent cache misses on every host write. In a group, entry
+ * e is words [16e, 16e + 16): copy + 1 per slot (0 = none), then the sequence
+ * per slot.
  */
 export class ChunkMap {
-  private readonly groups = new Map<number, Uint32Array>();
-  /** The group groupForWrite returned last (groups are never removed, so it stays valid). */
-  private lastWrittenKey = -1;
-  private lastWrittenGroup: Uint32Array | undefined;
+  private readonly addresses = new IntegerMap();
+  private readonly blocks: Uint32Array[] = [];
+  /** Groups handed out from the last block. */
+  private lastBlockGroups = 0;
+  private readonly groupWords: number;
+  /** The group looked up last and its address (groups are never removed, so it stays valid). */
+  private lastKey = -1;
+  private lastAddress = -1;
+  /** Where find() found the entry: the index of its first word in the block it returned. */
+  at = 0;
 
-  constructor(readonly entriesPerGroup: number) {}
-
-  /** The group holding a chunk's entry and the entry's first word, or undefined when the group was never touched. */
-  group(sourceChunk: number): Uint32Array | undefined {
-    const key = Math.floor(sourceChunk / this.entriesPerGroup);
-    // A copy's map sector is encoded right after its entries were set: the same group, without a second hash lookup.
-    return key === this.lastWrittenKey ? this.lastWrittenGroup : this.groups.get(key);
+  constructor(readonly entriesPerGroup: number) {
+    this.groupWords = entriesPerGroup * ENTRY_WORDS;
   }
 
-  /** Index of a chunk's entry's first word within its group. */
-  entryOffset(sourceChunk: number): number {
-    return (sourceChunk % this.entriesPerGroup) * ENTRY_WORDS;
+  /**
+   * The block holding a chunk's entry, with the entry's first word in `at`;
+   * undefined when its group was never touched.
+   */
+  find(sourceChunk: number): Uint32Array | undefined {
+    const key = Math.floor(sourceChunk / this.entriesPerGroup);
+    const address = key === this.lastKey ? this.lastAddress : this.addresses.get(key);
+    if (address < 0) return undefined;
+    this.lastKey = key;
+    this.lastAddress = address;
+    this.at = (address & GROUP_MASK) * this.groupWords + (sourceChunk - key * this.entriesPerGroup) * ENTRY_WORDS;
+    return this.blocks[address >>> GROUP_BITS];
+  }
+
+  /** As find(), making the group (all entries empty) when it was never touched. */
+  private findForWrite(sourceChunk: number): Uint32Array {
+    const found = this.find(sourceChunk);
+    if (found !== undefined) return found;
+    const key = Math.floor(sourceChunk / this.entriesPerGroup);
+    this.addresses.set(key, this.newGroup());
+    return this.find(sourceChunk)!;
+  }
+
+  private newGroup(): number {
+    let block = this.blocks.length - 1;
+    const capacity = block < 0 ? 0 : this.blocks[block]!.length / this.groupWords;
+    if (this.lastBlockGroups === capacity) {
+      const groups = Math.min(MAX_BLOCK_GROUPS, Math.max(FIRST_BLOCK_GROUPS, 2 * capacity));
+      this.blocks.push(new Uint32Array(groups * this.groupWords));
+      this.lastBlockGroups = 0;
+      block++;
+    }
+    return (block << GROUP_BITS) | this.lastBlockGroups++;
   }
 
   /** The copy for (source chunk, slot) if it was made for `sequence`, else undefined. */
   copyFor(sourceChunk: number, slot: number, sequence: number): number | undefined {
-    const group = this.group(sourceChunk);
-    if (group === undefined) return undefined;
-    const at = this.entryOffset(sourceChunk);
-    const plusOne = group[at + slot]!;
-    return plusOne !== 0 && group[at + SESSION_SLOTS + slot] === sequence ? plusOne - 1 : undefined;
+    const words = this.find(sourceChunk);
+    if (words === undefined) return undefined;
+    const at = this.at;
+    const plusOne = words[at + slot]!;
+    return plusOne !== 0 && words[at + SESSION_SLOTS + slot] === sequence ? plusOne - 1 : undefined;
   }
 
   set(sourceChunk: number, slot: number, sequence: number, copy: number): void {
-    const group = this.groupForWrite(sourceChunk);
-    const at = this.entryOffset(sourceChunk);
-    group[at + slot] = copy + 1;
-    group[at + SESSION_SLOTS + slot] = sequence;
+    const words = this.findForWrite(sourceChunk);
+    const at = this.at;
+    words[at + slot] = copy + 1;
+    words[at + SESSION_SLOTS + slot] = sequence;
   }
 
   /**
    * Makes `copy` the copy of `sourceChunk` for every slot in `mask`, made for
-   * `sequences[slot]`: one group lookup for all of them (a copy serves up to 8
+   * `sequences[slot]`: one lookup for all of them (a copy serves up to 8
    * sessions). Returns -1 when done, or, changing nothing, the first slot that
    * already has a copy made for that sequence (the caller's invariant broke).
    */
   setSlots(sourceChunk: number, mask: number, sequences: readonly number[], copy: number): number {
-    const group = this.groupForWrite(sourceChunk);
-    const at = this.entryOffset(sourceChunk);
+    const words = this.findForWrite(sourceChunk);
+    const at = this.at;
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      if (((mask >> slot) & 1) !== 0 && group[at + slot] !== 0 && group[at + SESSION_SLOTS + slot] === sequences[slot]) return slot;
+      if (((mask >> slot) & 1) !== 0 && words[at + slot] !== 0 && words[at + SESSION_SLOTS + slot] === sequences[slot]) return slot;
     }
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
       if (((mask >> slot) & 1) === 0) continue;
-      group[at + slot] = copy + 1;
-      group[at + SESSION_SLOTS + slot] = sequences[slot]!;
+      words[at + slot] = copy + 1;
+      words[at + SESSION_SLOTS + slot] = sequences[slot]!;
     }
     return -1;
-  }
-
-  private groupForWrite(sourceChunk: number): Uint32Array {
-    const key = Math.floor(sourceChunk / this.entriesPerGroup);
-    // Recovery sets entries sector by sector, slot by slot: the same group many times running.
-    if (key === this.lastWrittenKey) return this.lastWrittenGroup!;
-    let group = this.groups.get(key);
-    if (group === undefined) {
-      group = new Uint32Array(this.entriesPerGroup * ENTRY_WORDS);
-      this.groups.set(key, group);
-    }
-    this.lastWrittenKey = key;
-    this.lastWrittenGroup = group;
-    return group;
   }
 
   /** Source chunks that have any entry, ascending: iteration order never depends on history. */
   touchedChunks(): number[] {
     const out: number[] = [];
-    this.forEachGroup((firstChunk, group) => {
+    this.forEachGroup((firstChunk, words, base) => {
       for (let e = 0; e < this.entriesPerGroup; e++) {
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          if (group[e * ENTRY_WORDS + slot] !== 0) {
+          if (words[base + e * ENTRY_WORDS + slot] !== 0) {
             out.push(firstChunk + e);
             break;
           }
@@ -103,9 +130,13 @@ export class ChunkMap {
   /**
    * Every touched group with its first source chunk, ascending (iteration
    * order never depends on history), for whole-map walks that read the words
-   * themselves rather than a lookup per (chunk, slot).
+   * themselves rather than a lookup per (chunk, slot): the group's entry e is
+   * at words[base + 16e].
    */
-  forEachGroup(visit: (firstChunk: number, group: Uint32Array) => void): void {
-    for (const key of [...this.groups.keys()].sort((a, b) => a - b)) visit(key * this.entriesPerGroup, this.groups.get(key)!);
+  forEachGroup(visit: (firstChunk: number, words: Uint32Array, base: number) => void): void {
+    for (const key of this.addresses.keys().sort((a, b) => a - b)) {
+      const address = this.addresses.get(key);
+      visit(key * this.entriesPerGroup, this.blocks[address >>> GROUP_BITS]!, (address & GROUP_MASK) * this.groupWords);
+    }
   }
 }

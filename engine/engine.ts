@@ -198,8 +198,8 @@ export class CofwEngine {
   /** Slots with a live session that has no copy of this chunk yet. */
   private uncoveredMask(sourceChunk: number): number {
     const live = this.sessions.liveSequences;
-    const group = this.map.group(sourceChunk);
-    const at = this.map.entryOffset(sourceChunk);
+    const group = this.map.find(sourceChunk);
+    const at = this.map.at;
     let mask = 0;
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
       const sequence = live[slot]!;
@@ -426,10 +426,10 @@ export class CofwEngine {
     const referencedBy = new Float64Array(this.layout.cofwChunkCount);
     const { state, sourceChunk: copiedChunk, mask } = this.chunks;
     const perGroup = this.map.entriesPerGroup;
-    this.map.forEachGroup((firstChunk, group) => {
+    this.map.forEachGroup((firstChunk, group, base) => {
       for (let e = 0; e < perGroup; e++) {
         const sourceChunk = firstChunk + e;
-        const at = e * 2 * SESSION_SLOTS;
+        const at = base + e * 2 * SESSION_SLOTS;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
           // The copy for (chunk, slot) made for the slot's live session (see ChunkMap.copyFor).
           const plusOne = group[at + slot]!;

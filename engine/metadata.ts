@@ -136,13 +136,14 @@ export class Metadata {
     const live = this.sessions.liveSequences;
     const state = this.chunks.state;
     // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
-    const group = this.map.group(firstChunk);
+    const group = this.map.find(firstChunk);
+    const base = this.map.at;
     if (group !== undefined) {
       // One copy usually serves every slot of an entry: its state is looked up once, not once per slot.
       let checkedPlusOne = 0;
       let durable = false;
       for (let e = 0; e < perSector; e++) {
-        const at = e * 2 * SESSION_SLOTS;
+        const at = base + e * 2 * SESSION_SLOTS;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
           const plusOne = group[at + slot]!;
           if (plusOne === 0) continue;

@@ -1,6 +1,7 @@
 import { Payload, type BytesSegment, type Segment } from "../../io/payload.js";
 import { CanonicalContentHasher } from "./content-hash.js";
 import { mergeSegments, sliceSegment } from "../../io/payload.js";
+import { IntegerMap } from "../../io/integer-map.js";
 import { BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
 import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
 
@@ -12,19 +13,6 @@ import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
  */
 export const CONTENT_BUCKET_BYTES = 64 * 1024;
 
-/**
- * Buckets are found through pages of this many consecutive buckets, one map
- * entry per page: a map of millions of entries costs a hash-table probe into
- * cold memory on every access and a rehash as it grows, while neighbouring
- * buckets (a chunk's copy, a region's sectors) share a page. A page is an
- * Int32Array of 16 (64 bytes: small enough for V8 to keep on its heap, with no
- * separate buffer).
- */
-const PAGE_BUCKETS = 16;
-
-function pageOf(bucketIndex: number): number {
-  return Math.floor(bucketIndex / PAGE_BUCKETS);
-}
 
 /** Extent slots are handed to buckets in blocks of 2^class slots; 2^16 slots hold the most extents a bucket can have (one per byte). */
 const MAX_BLOCK_CLASS = 16;
@@ -78,8 +66,12 @@ export interface ContentStoreOptions {
  */
 export class ContentStore implements ContentView {
   readonly unwrittenStamp: number | undefined;
-  /** Page index -> per bucket of the page, its bucket id plus one (0: no bucket). */
-  private pages = new Map<number, Int32Array>();
+  /**
+   * Bucket index (address / CONTENT_BUCKET_BYTES) -> bucket id. An IntegerMap
+   * rather than a Map: every read and write looks a random bucket up, and a
+   * Map of millions of entries cost several cache misses per lookup.
+   */
+  private buckets = new IntegerMap();
 
   // ---- buckets, by id: a block of `2^bucketClass` slots from `bucketBase`, the first `bucketLength` in use, sorted by start.
   private bucketBase = new Int32Array(0);
@@ -132,9 +124,7 @@ export class ContentStore implements ContentView {
 
   /** The id of the bucket at `bucketIndex`, or -1 when nothing is stored there. */
   private bucketId(bucketIndex: number): number {
-    const pageIndex = pageOf(bucketIndex);
-    const page = this.pages.get(pageIndex);
-    return page === undefined ? -1 : page[bucketIndex - pageIndex * PAGE_BUCKETS]! - 1;
+    return this.buckets.get(bucketIndex);
   }
 
   write(offsetBytes: number, payload: Payload): void {
@@ -279,7 +269,7 @@ export class ContentStore implements ContentView {
     // The copy shares the byte segments, so neither store may write into them any more.
     if (this.bytesSegments !== undefined) for (let slot = 0; slot < this.slotTop; slot++) this.freezeBytes(slot);
     const copy = new ContentStore(this.unwrittenStamp === undefined ? {} : { unwrittenStamp: this.unwrittenStamp });
-    for (const [pageIndex, page] of this.pages) copy.pages.set(pageIndex, page.slice());
+    copy.buckets = this.buckets.clone();
     copy.bucketBase = this.bucketBase.slice(0, this.bucketIdTop);
     copy.bucketLength = this.bucketLength.slice(0, this.bucketIdTop);
     copy.bucketClass = this.bucketClass.slice(0, this.bucketIdTop);
@@ -330,21 +320,14 @@ export class ContentStore implements ContentView {
 
   /** Replaces [fromBytes, toBytes) of one bucket with `pieces` (sorted, within that range). */
   private replaceRange(bucketIndex: number, fromBytes: number, toBytes: number, pieces: ExtentRun): void {
-    const pageIndex = pageOf(bucketIndex);
-    const pageSlot = bucketIndex - pageIndex * PAGE_BUCKETS;
-    let page = this.pages.get(pageIndex);
-    const id = page === undefined ? -1 : page[pageSlot]! - 1;
+    const id = this.buckets.get(bucketIndex);
     if (id < 0) {
       if (pieces.count === 0) return;
-      if (page === undefined) {
-        page = new Int32Array(PAGE_BUCKETS);
-        this.pages.set(pageIndex, page);
-      }
       const created = this.newBucket(pieces.count);
       const base = this.bucketBase[created]!;
       for (let i = 0; i < pieces.count; i++) this.setSlot(base + i, pieces, i);
       this.bucketLength[created] = pieces.count;
-      page[pageSlot] = created + 1;
+      this.buckets.set(bucketIndex, created);
       this.bucketTotal++;
       this.sortedKeysCache = undefined;
       this.extentTotal += pieces.count;
@@ -389,8 +372,7 @@ export class ContentStore implements ContentView {
     replacement.clear();
     if (this.bucketLength[id] === 0) {
       this.freeBucket(id);
-      page![pageSlot] = 0;
-      if (page!.every((entry) => entry === 0)) this.pages.delete(pageIndex);
+      this.buckets.delete(bucketIndex);
       this.bucketTotal--;
       this.sortedKeysCache = undefined;
     }
@@ -577,14 +559,7 @@ export class ContentStore implements ContentView {
   }
 
   private sortedKeys(): number[] {
-    if (this.sortedKeysCache === undefined) {
-      const keys: number[] = [];
-      for (const pageIndex of [...this.pages.keys()].sort((a, b) => a - b)) {
-        const page = this.pages.get(pageIndex) as Int32Array;
-        for (let slot = 0; slot < PAGE_BUCKETS; slot++) if (page[slot] !== 0) keys.push(pageIndex * PAGE_BUCKETS + slot);
-      }
-      this.sortedKeysCache = keys;
-    }
+    this.sortedKeysCache ??= this.buckets.keys().sort((a, b) => a - b);
     return this.sortedKeysCache;
   }
 }

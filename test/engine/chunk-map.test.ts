@@ -7,10 +7,13 @@ import { SESSION_SLOTS } from "../../engine/on-disk/layout.js";
 type Oracle = Map<string, { copy: number; sequence: number }>;
 const key = (sourceChunk: number, slot: number) => `${sourceChunk}/${slot}`;
 
-const setCommand = fc.record({ kind: fc.constant("set" as const), sourceChunk: fc.integer({ min: 0, max: 40 }), slot: fc.integer({ min: 0, max: SESSION_SLOTS - 1 }), sequence: fc.integer({ min: 1, max: 3 }), copy: fc.integer({ min: 0, max: 1000 }) });
+/** Chunks near 0 (neighbours share groups) and far apart (each its own group, over several word blocks). */
+const CHUNKS = [...Array.from({ length: 41 }, (_, i) => i), ...Array.from({ length: 40 }, (_, i) => 2 ** 40 + 1000 * i)];
+const chunkArbitrary = fc.constantFrom(...CHUNKS);
+const setCommand = fc.record({ kind: fc.constant("set" as const), sourceChunk: chunkArbitrary, slot: fc.integer({ min: 0, max: SESSION_SLOTS - 1 }), sequence: fc.integer({ min: 1, max: 3 }), copy: fc.integer({ min: 0, max: 1000 }) });
 const setSlotsCommand = fc.record({
   kind: fc.constant("setSlots" as const),
-  sourceChunk: fc.integer({ min: 0, max: 40 }),
+  sourceChunk: chunkArbitrary,
   mask: fc.integer({ min: 0, max: 255 }),
   sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
   copy: fc.integer({ min: 0, max: 1000 }),
@@ -19,7 +22,7 @@ const setSlotsCommand = fc.record({
 describe("ChunkMap", () => {
   it("setSlots sets every slot of the mask with one call, or names the first slot already holding a copy for its sequence and changes nothing", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 7 }), fc.array(fc.oneof(setCommand, setSlotsCommand), { maxLength: 60 }), (entriesPerGroup, commands) => {
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.array(fc.oneof(setCommand, setSlotsCommand), { maxLength: 120 }), (entriesPerGroup, commands) => {
         const map = new ChunkMap(entriesPerGroup);
         const oracle: Oracle = new Map();
         const oracleCopyFor = (sourceChunk: number, slot: number, sequence: number) => {
@@ -41,7 +44,7 @@ describe("ChunkMap", () => {
           if (expectedTaken >= 0) continue;
           for (let slot = 0; slot < SESSION_SLOTS; slot++) if ((mask >> slot) & 1) oracle.set(key(sourceChunk, slot), { copy, sequence: sequences[slot]! });
         }
-        for (let sourceChunk = 0; sourceChunk <= 40; sourceChunk++) {
+        for (const sourceChunk of CHUNKS) {
           for (let slot = 0; slot < SESSION_SLOTS; slot++) {
             for (let sequence = 1; sequence <= 3; sequence++) expect(map.copyFor(sourceChunk, slot, sequence)).toBe(oracleCopyFor(sourceChunk, slot, sequence));
           }
