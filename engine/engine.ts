@@ -1,5 +1,5 @@
 import type { BlockDevice } from "../io/block-device.js";
-import { all, waitFor, type Coroutine } from "../io/coroutine.js";
+import { all, callStep, waitFor, type Coroutine } from "../io/coroutine.js";
 import type { Payload} from "../io/payload.js";
 import { concatPayloads } from "../io/payload.js";
 import { Signal } from "../io/signal.js";
@@ -96,7 +96,8 @@ export class CofwEngine {
       const first = Math.floor(offsetBytes / chunkSize);
       const last = Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize);
       if (first === last) {
-        if (this.copying.has(first) || this.uncoveredMask(first) !== 0) yield* this.prepareChunkForWrite(first);
+        // Called rather than delegated to: the copy's own resumptions then skip this generator (see CallStep).
+        if (this.copying.has(first) || this.uncoveredMask(first) !== 0) yield callStep(this.prepareChunkForWrite(first));
       } else {
         yield* all(this.range(first, last).map((chunk) => this.prepareChunkForWrite(chunk)));
       }
@@ -237,7 +238,7 @@ export class CofwEngine {
           const chunkSize = this.layout.geometry.chunkSizeBytes;
           const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
           const data = (yield this.io.readStep(this.io.source, sourceChunk * chunkSize, lengthBytes)) as Payload;
-          yield* this.policy.commitCopy(this.metadata, { chunk, sourceChunk, data, mask, sequences });
+          yield callStep(this.policy.commitCopy(this.metadata, { chunk, sourceChunk, data, mask, sequences }));
           this.counters.cofwCopies++;
           this.counters.bytesCopied += lengthBytes;
           this.counters.chunksInUse = this.chunks.inUse;

@@ -46,6 +46,9 @@ export class CoroutineRunner {
       case "all":
         this.joinAll(task, step.coroutines);
         return;
+      case "call":
+        // Tasks handle calls themselves (Task.advance); a step reaching here came from outside a task.
+        throw new Error("a call step can only be yielded by a coroutine run as a task");
     }
   }
 
@@ -134,13 +137,16 @@ class Task {
     });
   }
 
+  /** The coroutines that called the one running now (see CallStep), innermost last; made on the first call. */
+  private callers: Array<Coroutine<unknown>> | undefined;
+
   /**
    * A top-level task reports to `onDone`/`onError`; a child of an `all` step
    * reports to its Join (a function then would cost a closure per child).
    */
   constructor(
     private readonly runner: CoroutineRunner,
-    private readonly coroutine: Coroutine<unknown>,
+    private coroutine: Coroutine<unknown>,
     readonly name: string,
     private readonly owner: Join | { readonly onDone: ((value: unknown) => void) | undefined; readonly onError: (error: unknown) => void },
     private readonly index = 0,
@@ -154,17 +160,49 @@ class Task {
     this.advance(true, error);
   }
 
+  /**
+   * Resumes the running coroutine, and goes on in this same step while it
+   * calls a nested one (which then runs) or returns or throws to a caller
+   * (which then resumes): only a step of another kind leaves the task.
+   */
   private advance(isError: boolean, value: unknown): void {
-    let result: IteratorResult<Step, unknown>;
-    try {
-      result = isError ? this.coroutine.throw(value) : this.coroutine.next(value);
-    } catch (error) {
-      if (this.owner instanceof Join) this.owner.childFailed(error);
-      else this.owner.onError(error);
-      return;
+    for (;;) {
+      let result: IteratorResult<Step, unknown>;
+      try {
+        result = isError ? this.coroutine.throw(value) : this.coroutine.next(value);
+      } catch (error) {
+        const caller = this.callers?.pop();
+        if (caller !== undefined) {
+          this.coroutine = caller;
+          isError = true;
+          value = error;
+          continue;
+        }
+        if (this.owner instanceof Join) this.owner.childFailed(error);
+        else this.owner.onError(error);
+        return;
+      }
+      if (result.done === true) {
+        const caller = this.callers?.pop();
+        if (caller !== undefined) {
+          this.coroutine = caller;
+          isError = false;
+          value = result.value;
+          continue;
+        }
+        if (this.owner instanceof Join) this.owner.childDone(this.index, result.value);
+        else this.owner.onDone?.(result.value);
+        return;
+      }
+      const step = result.value;
+      if (step.kind !== "call") {
+        this.runner.dispatch(this, step);
+        return;
+      }
+      (this.callers ??= []).push(this.coroutine);
+      this.coroutine = step.coroutine;
+      isError = false;
+      value = undefined;
     }
-    if (result.done !== true) this.runner.dispatch(this, result.value);
-    else if (this.owner instanceof Join) this.owner.childDone(this.index, result.value);
-    else this.owner.onDone?.(result.value);
   }
 }

@@ -33,7 +33,19 @@ export interface AllStep {
   readonly coroutines: ReadonlyArray<Coroutine<unknown>>;
 }
 
-export type Step = IoStep | SleepStep | WaitStep | AllStep;
+/**
+ * Run a nested coroutine in place and resume with its return value: what
+ * `yield*` does, but the driver resumes the nested coroutine directly. Each
+ * resumption through a chain of `yield*` passes through every generator of
+ * the chain; hot paths that nest several levels deep (a host write's copy on
+ * first write) call instead.
+ */
+export interface CallStep {
+  readonly kind: "call";
+  readonly coroutine: Coroutine<unknown>;
+}
+
+export type Step = IoStep | SleepStep | WaitStep | AllStep | CallStep;
 
 export type Coroutine<T = void> = Generator<Step, T, unknown>;
 
@@ -65,6 +77,11 @@ export function* waitFor<T>(signal: Signal<T>): Coroutine<T> {
 /** The step of `all`, for hot paths that yield it themselves (no generator around it); the caller is resumed with the results. */
 export function allStep(coroutines: ReadonlyArray<Coroutine<unknown>>): AllStep {
   return { kind: "all", coroutines };
+}
+
+/** The step that calls `coroutine` (see CallStep); the caller is resumed with its return value, or its exception is thrown into the caller. */
+export function callStep<T>(coroutine: Coroutine<T>): CallStep {
+  return { kind: "call", coroutine };
 }
 
 export function* all<T>(coroutines: ReadonlyArray<Coroutine<T>>): Coroutine<T[]> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Kernel } from "../../sim/kernel.js";
-import { all, sleep, waitFor, type Coroutine } from "../../io/coroutine.js";
+import { all, callStep, sleep, waitFor, type Coroutine } from "../../io/coroutine.js";
 import { Signal } from "../../io/signal.js";
 
 describe("coroutine processes on the kernel", () => {
@@ -108,5 +108,46 @@ describe("coroutine processes on the kernel", () => {
     kernel.spawn((function* (): Coroutine<number> { yield* sleep(1); return 41 + 1; })(), "p", (v) => (value = v));
     kernel.runUntilIdle();
     expect(value).toBe(42);
+  });
+
+  it("a call step runs the nested coroutine in place: values come back, exceptions reach the caller, finally blocks run, also through yield* and inside all()", () => {
+    const kernel = new Kernel("1");
+    const log: string[] = [];
+    const leaf = function* (label: string, delayNs: number, fail: boolean): Coroutine<string> {
+      try {
+        yield* sleep(delayNs);
+        if (fail) throw new Error(`${label} failed`);
+        return `${label}@${kernel.nowNs}`;
+      } finally {
+        log.push(`finally ${label}`);
+      }
+    };
+    const middle = function* (label: string, fail: boolean): Coroutine<string> {
+      // Two levels of calls: the leaf's resumptions skip this generator.
+      const value = (yield callStep(leaf(label, 10, fail))) as string;
+      yield* sleep(5);
+      return `${value}+${kernel.nowNs}`;
+    };
+    const caller = function* (): Coroutine<string[]> {
+      log.push((yield callStep(middle("a", false))) as string);
+      try {
+        yield callStep(middle("b", true));
+        log.push("not reached");
+      } catch (error) {
+        log.push(`caught ${(error as Error).message} at ${kernel.nowNs}`);
+      }
+      return yield* all([middle("c", false), middle("d", false)]);
+    };
+    let result: string[] | undefined;
+    // Through a yield*: the call is yielded up the delegation chain, and the value goes back down it.
+    kernel.spawn(
+      (function* () {
+        result = yield* caller();
+      })(),
+      "caller",
+    );
+    kernel.runUntilIdle();
+    expect(log).toEqual(["finally a", "a@10+15", "finally b", "caught b failed at 25", "finally c", "finally d"]);
+    expect(result).toEqual(["c@35+40", "d@35+40"]);
   });
 });
