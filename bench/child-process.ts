@@ -16,6 +16,7 @@ export function runChild(entry: string, args: readonly string[], onMessage: (mes
   const path = fileURLToPath(new URL(`./${entry}.js`, import.meta.url));
   const started = performance.now();
   return new Promise((resolve, reject) => {
+    // Node's flags of this process, which runs with the command line's heap flags (bench/run.ts), so a child measures what a user's run gets.
     const child = fork(path, [...args], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     let failure: unknown;
     const timer = setTimeout(() => {

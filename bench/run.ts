@@ -1,4 +1,5 @@
 import { cpus } from "node:os";
+import { relaunchWithHeapFlags } from "../bin/heap-flags.js";
 import { fileURLToPath } from "node:url";
 import { engineFiguresInChildren } from "./engine-bench.js";
 import { figureLine, met, summaryTable, writeJson, type Figure } from "./figures.js";
@@ -55,6 +56,9 @@ async function main(): Promise<void> {
   console.log(`\nwritten to ${outPath}`);
 }
 
+// The benchmarks run in the runtime the command line gives a simulation (bin/heap-flags.ts).
+const relaunchedStatus = relaunchWithHeapFlags();
+if (relaunchedStatus !== undefined) process.exit(relaunchedStatus);
 main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;

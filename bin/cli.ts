@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command } from "commander";
 import { registerCrash } from "./commands/crash.js";
 import { registerGate } from "./commands/gate.js";
@@ -11,6 +10,13 @@ import { registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, EXIT_PROBLEM, describeError, isBadInput } from "./exit-codes.js";
 import { VERSION } from "./version.js";
 
+// A reader that stops early (`cofwsim list | head -1`) closes the pipe: that ends the output, it is not a failure.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
+/** The command line itself; bin/cofwsim.ts starts it in a Node with the heap flags the simulator wants. */
 const program = new Command()
   .name("cofwsim")
   .description("Deterministic simulator and benchmark harness for a copy-on-first-write snapshot engine")

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+import { relaunchWithHeapFlags } from "./heap-flags.js";
+
+// The command line proper is loaded only in the process that runs it, not in the one that relaunches with the heap flags.
+const relaunchedStatus = relaunchWithHeapFlags();
+if (relaunchedStatus !== undefined) process.exit(relaunchedStatus);
+await import("./cli.js");
