@@ -28,13 +28,13 @@ export class DeviceIo {
    */
   readStep(device: BlockDevice, offsetBytes: number, lengthBytes: number): IoStep {
     this.counters.deviceBytesRead += lengthBytes;
-    return { kind: "io", device, request: { op: "read", offsetBytes, lengthBytes } };
+    return { kind: "io", device, op: "read", offsetBytes, lengthBytes };
   }
 
   /** The step of a counted write, for hot paths that yield it themselves. */
   writeStep(device: BlockDevice, offsetBytes: number, payload: Payload, fua: boolean): IoStep {
     this.counters.deviceBytesWritten += payload.lengthBytes;
-    return { kind: "io", device, request: { op: "write", offsetBytes, payload, fua } };
+    return { kind: "io", device, op: "write", offsetBytes, payload, fua };
   }
 
   /**
@@ -62,6 +62,6 @@ export class DeviceIo {
 
   *flush(device: BlockDevice): Coroutine {
     this.counters.flushes++;
-    yield { kind: "io", device, request: { op: "flush" } };
+    yield { kind: "io", device, op: "flush" };
   }
 }

@@ -103,7 +103,7 @@ export class CofwEngine {
       }
       if (this.phantomSourceReads.size > 0) for (let chunk = first; chunk <= last; chunk++) yield* this.waitForPhantomSourceReads(chunk);
       this.counters.deviceBytesWritten += payload.lengthBytes;
-      yield { kind: "io", device: this.io.source, request: { op: "write", offsetBytes, payload, fua: false } };
+      yield { kind: "io", device: this.io.source, op: "write", offsetBytes, payload, fua: false };
       this.counters.hostWrites++;
       this.counters.hostBytesWritten += payload.lengthBytes;
     } finally {

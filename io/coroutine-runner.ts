@@ -35,7 +35,7 @@ export class CoroutineRunner {
   dispatch(task: Task, step: Step): void {
     switch (step.kind) {
       case "io":
-        step.device.submit(step.request, task.resumeIo);
+        step.device.submit(step, task.resumeIo);
         return;
       case "sleep":
         this.scheduler.after(step.durationNs, task.resumeVoid);

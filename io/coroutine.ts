@@ -9,11 +9,14 @@ import type { Signal } from "./signal.js";
  * simulated completion time; the real driver (io/async-driver.ts) awaits the
  * file system. The engine never knows which one runs it.
  */
-export interface IoStep {
+/**
+ * An I/O request on `device`. The step is the request itself (one object per
+ * I/O rather than two): the driver hands it to the device as it is.
+ */
+export type IoStep = IoRequest & {
   readonly kind: "io";
   readonly device: BlockDevice;
-  readonly request: IoRequest;
-}
+};
 
 /** Resume after a span of (simulated or real) time. */
 export interface SleepStep {
@@ -50,15 +53,15 @@ export type Step = IoStep | SleepStep | WaitStep | AllStep | CallStep;
 export type Coroutine<T = void> = Generator<Step, T, unknown>;
 
 export function* read(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
-  return (yield { kind: "io", device, request: { op: "read", offsetBytes, lengthBytes } }) as Payload;
+  return (yield { kind: "io", device, op: "read", offsetBytes, lengthBytes }) as Payload;
 }
 
 export function* write(device: BlockDevice, offsetBytes: number, payload: Payload, fua = false): Coroutine {
-  yield { kind: "io", device, request: { op: "write", offsetBytes, payload, fua } };
+  yield { kind: "io", device, op: "write", offsetBytes, payload, fua };
 }
 
 export function* flush(device: BlockDevice): Coroutine {
-  yield { kind: "io", device, request: { op: "flush" } };
+  yield { kind: "io", device, op: "flush" };
 }
 
 export function* sleep(durationNs: number): Coroutine {
