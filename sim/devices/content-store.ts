@@ -2,7 +2,8 @@ import { Payload, type BytesSegment, type Segment } from "../../io/payload.js";
 import { CanonicalContentHasher } from "./content-hash.js";
 import { mergeSegments, sliceSegment } from "../../io/payload.js";
 import { IntegerMap } from "../../io/integer-map.js";
-import { BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
+import { ByteArena } from "./byte-arena.js";
+import { ARENA, BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
 import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
 
 /**
@@ -91,6 +92,8 @@ export class ContentStore implements ContentView {
   private stampOffsets = new Float64Array(0);
   /** The segment of each BYTES slot, as written; undefined elsewhere. Made on the first BYTES slot. */
   private bytesSegments: Array<BytesSegment | undefined> | undefined;
+  /** The store's copies of lent bytes (ARENA slots); see pushPiece. */
+  private arena = new ByteArena();
   private slotTop = 0;
   private freeBlocks: number[][] = [];
 
@@ -193,10 +196,20 @@ export class ContentStore implements ContentView {
     this.pieces.clear();
   }
 
-  /** Adds a piece of a write placed at `startBytes` in its bucket (`offsetBytes` on the device), unless it is a hole. */
+  /**
+   * Adds a piece of a write placed at `startBytes` in its bucket (`offsetBytes`
+   * on the device), unless it is a hole. Lent bytes (see BytesSegment) are
+   * copied into the arena; bytes handed over are kept as they are.
+   */
   private pushPiece(startBytes: number, segment: Segment, offsetBytes: number): void {
+    if (segment.kind === "bytes" && segment.handedOver !== true) {
+      const at = this.arena.allocate(segment.lengthBytes);
+      this.arena.set(at, segment.bytes);
+      this.pieces.push(ARENA, startBytes, segment.lengthBytes, 0, at, undefined);
+      return;
+    }
     // Unwritten-looking content is left as a hole: it reads the same and costs nothing.
-    if (!isUnwrittenContent(segment, this.unwrittenStamp, offsetBytes)) this.pieces.pushSegment(startBytes, kept(segment));
+    if (!isUnwrittenContent(segment, this.unwrittenStamp, offsetBytes)) this.pieces.pushSegment(startBytes, segment);
   }
 
   read(offsetBytes: number, lengthBytes: number): Payload {
@@ -249,25 +262,21 @@ export class ContentStore implements ContentView {
   }
 
   /**
-   * Writes lent bytes over the store's own copy of an extent with exactly
-   * their place and length, if it has one (see `kept`); false when it has not.
+   * Writes lent bytes over the arena copy of an extent with exactly their
+   * place and length, if there is one; false when there is not.
    */
   private overwriteInPlace(bucketIndex: number, fromBytes: number, segment: BytesSegment): boolean {
     const id = this.bucketId(bucketIndex);
-    if (id < 0 || this.bytesSegments === undefined) return false;
+    if (id < 0) return false;
     const base = this.bucketBase[id]!;
     const slot = base + this.firstEndingAfter(base, this.bucketLength[id]!, fromBytes);
-    if (slot >= base + this.bucketLength[id]! || this.kinds[slot] !== BYTES || this.starts[slot] !== fromBytes || this.lengths[slot] !== segment.lengthBytes) return false;
-    const own = this.bytesSegments[slot]!;
-    if (own.handedOver === true) return false;
-    own.bytes.set(segment.bytes);
+    if (slot >= base + this.bucketLength[id]! || this.kinds[slot] !== ARENA || this.starts[slot] !== fromBytes || this.lengths[slot] !== segment.lengthBytes) return false;
+    this.arena.set(this.stampOffsets[slot]!, segment.bytes);
     return true;
   }
 
   /** An independent copy. The columns are copied (typed-array copies, no per-extent work). */
   clone(): ContentStore {
-    // The copy shares the byte segments, so neither store may write into them any more.
-    if (this.bytesSegments !== undefined) for (let slot = 0; slot < this.slotTop; slot++) this.freezeBytes(slot);
     const copy = new ContentStore(this.unwrittenStamp === undefined ? {} : { unwrittenStamp: this.unwrittenStamp });
     copy.buckets = this.buckets.clone();
     copy.bucketBase = this.bucketBase.slice(0, this.bucketIdTop);
@@ -282,6 +291,7 @@ export class ContentStore implements ContentView {
     copy.stamps = this.stamps.slice(0, this.slotTop);
     copy.stampOffsets = this.stampOffsets.slice(0, this.slotTop);
     copy.bytesSegments = this.bytesSegments?.slice(0, this.slotTop);
+    copy.arena = this.arena.clone();
     copy.slotTop = this.slotTop;
     copy.freeBlocks = this.freeBlocks.map((blocks) => blocks.slice());
     // Never changed in place (replaced when the buckets change), so it may be shared.
@@ -341,6 +351,7 @@ export class ContentStore implements ContentView {
     if (pieces.count === 1 && first < length && this.starts[base + first] === fromBytes && this.starts[base + first]! + this.lengths[base + first]! === toBytes) {
       // A rewrite of exactly one earlier extent (the common case for block-sized host writes).
       this.storedBytesTotal += pieces.lengths[0]! - this.lengths[base + first]!;
+      this.releaseArena(base + first);
       this.setSlot(base + first, pieces, 0);
       this.mergeAt(id, first + 1);
       this.mergeAt(id, first);
@@ -362,7 +373,10 @@ export class ContentStore implements ContentView {
       const tailEnd = tailStart + this.lengths[base + last - 1]!;
       if (tailEnd > toBytes) this.pushPartOf(replacement, base + last - 1, toBytes - tailStart, tailEnd - toBytes);
     }
-    for (let slot = base + first; slot < base + last; slot++) this.storedBytesTotal -= this.lengths[slot]!;
+    for (let slot = base + first; slot < base + last; slot++) {
+      this.storedBytesTotal -= this.lengths[slot]!;
+      this.releaseArena(slot);
+    }
     this.storedBytesTotal += replacement.lengthBytes;
     this.extentTotal += replacement.count - (last - first);
     this.splice(id, first, last - first, replacement);
@@ -382,7 +396,12 @@ export class ContentStore implements ContentView {
   private pushPartOf(run: ExtentRun, slot: number, fromBytes: number, lengthBytes: number): void {
     const kind = this.kinds[slot]!;
     const startBytes = this.starts[slot]! + fromBytes;
-    if (kind === BYTES) run.push(BYTES, startBytes, lengthBytes, 0, 0, this.segmentAt(slot, fromBytes, lengthBytes) as BytesSegment);
+    if (kind === ARENA) {
+      // A block of its own for the part: the slot's block is released with the slot.
+      const at = this.arena.allocate(lengthBytes);
+      this.arena.copyWithin(at, this.stampOffsets[slot]! + fromBytes, lengthBytes);
+      run.push(ARENA, startBytes, lengthBytes, 0, at, undefined);
+    } else if (kind === BYTES) run.push(BYTES, startBytes, lengthBytes, 0, 0, this.segmentAt(slot, fromBytes, lengthBytes) as BytesSegment);
     else if (kind === STAMP) run.push(STAMP, startBytes, lengthBytes, this.stamps[slot]!, this.stampOffsets[slot]! + fromBytes, undefined);
     else run.push(ZERO, startBytes, lengthBytes, 0, 0, undefined);
   }
@@ -422,7 +441,7 @@ export class ContentStore implements ContentView {
     if (this.starts[left]! + this.lengths[left]! !== this.starts[right]) return;
     const kind = this.kinds[left];
     if (kind !== this.kinds[right]) return;
-    if (kind === BYTES) return;
+    if (kind === BYTES || kind === ARENA) return;
     if (kind === STAMP && (this.stamps[left] !== this.stamps[right] || this.stampOffsets[left]! + this.lengths[left]! !== this.stampOffsets[right])) return;
     this.lengths[left] = this.lengths[left]! + this.lengths[right]!;
     this.moveSlots(right + 1, right, length - index - 1);
@@ -438,19 +457,17 @@ export class ContentStore implements ContentView {
         return { kind: "zero", lengthBytes };
       case STAMP:
         return { kind: "stamp", lengthBytes, stamp: this.stamps[slot]!, stampOffsetBytes: this.stampOffsets[slot]! + fromBytes };
+      case ARENA:
+        // A copy: the arena's bytes are written over in place.
+        return { kind: "bytes", lengthBytes, bytes: this.arena.copyOut(this.stampOffsets[slot]! + fromBytes, lengthBytes), handedOver: true };
       default:
-        // Bytes that leave the store are never written into again: whoever got them may keep them.
-        return sliceSegment(this.freezeBytes(slot)!, fromBytes, lengthBytes);
+        return sliceSegment(this.bytesSegments![slot]!, fromBytes, lengthBytes);
     }
   }
 
-  /** Marks the store's own copy in a BYTES slot as handed over (see `kept`); returns the slot's segment. */
-  private freezeBytes(slot: number): BytesSegment | undefined {
-    const own = this.bytesSegments![slot];
-    if (own === undefined || own.handedOver === true) return own;
-    const frozen: BytesSegment = { kind: "bytes", lengthBytes: own.lengthBytes, bytes: own.bytes, handedOver: true };
-    this.bytesSegments![slot] = frozen;
-    return frozen;
+  /** Gives the arena block of an ARENA slot back, as its extent leaves the store. */
+  private releaseArena(slot: number): void {
+    if (this.kinds[slot] === ARENA) this.arena.release(this.stampOffsets[slot]!, this.lengths[slot]!);
   }
 
   /** Sets `slot` to extent `index` of `run`. */
@@ -562,17 +579,6 @@ export class ContentStore implements ContentView {
     this.sortedKeysCache ??= this.buckets.keys().sort((a, b) => a - b);
     return this.sortedKeysCache;
   }
-}
-
-/**
- * What the store keeps of a written segment. Lent bytes (see BytesSegment)
- * are copied, and the copy is the store's own: a segment kept without
- * `handedOver` is one nobody else holds, which a later write of exactly its
- * place may overwrite in place rather than allocating again. It is marked
- * handed over (frozen) as soon as it is read, cloned or cut.
- */
-function kept(segment: Segment): Segment {
-  return segment.kind === "bytes" && segment.handedOver !== true ? { kind: "bytes", lengthBytes: segment.lengthBytes, bytes: segment.bytes.slice() } : segment;
 }
 
 /** An array of `length` undefineds, built by pushing: `new Array(n)` of a large n is a dictionary, slow to index. */

@@ -3,7 +3,10 @@ import type { BytesSegment, Segment } from "../../io/payload.js";
 /** What an extent holds: the content store's `kinds` column and an ExtentRun's. */
 export const ZERO = 0;
 export const STAMP = 1;
+/** Real bytes handed over (see BytesSegment), kept as their segment. */
 export const BYTES = 2;
+/** Real bytes the store copied into its ByteArena; the stamp offset column holds their offset there. */
+export const ARENA = 3;
 
 const INITIAL_CAPACITY = 8;
 
@@ -18,6 +21,8 @@ const INITIAL_CAPACITY = 8;
  * Appending merges an extent into the last one when it continues it, with
  * mergeSegments' rules: zeros after zeros, or the next bytes of the same
  * stamp; real bytes never merge, since that would copy them.
+ * pushSegment takes zero, stamp and handed-over byte segments; arena
+ * extents are pushed by the store, which owns the arena.
  */
 export class ExtentRun {
   count = 0;
@@ -59,7 +64,7 @@ export class ExtentRun {
   /** Appends an extent given by its columns (`bytes` for a BYTES extent, undefined otherwise). */
   push(kind: number, startBytes: number, lengthBytes: number, stamp: number, stampOffsetBytes: number, bytes: BytesSegment | undefined): void {
     const last = this.count - 1;
-    if (last >= 0 && kind !== BYTES && this.kinds[last] === kind && this.starts[last]! + this.lengths[last]! === startBytes) {
+    if (last >= 0 && (kind === ZERO || kind === STAMP) && this.kinds[last] === kind && this.starts[last]! + this.lengths[last]! === startBytes) {
       if (kind === ZERO || (this.stamps[last] === stamp && this.stampOffsets[last]! + this.lengths[last]! === stampOffsetBytes)) {
         this.lengths[last] = this.lengths[last]! + lengthBytes;
         return;

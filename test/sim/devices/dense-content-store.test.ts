@@ -144,27 +144,33 @@ describe("dense ContentStore against the object layout it replaced", () => {
     );
   });
 
-  it("frees a bucket's slots for reuse when it empties, and keeps no byte arrays of overwritten sectors", () => {
+  it("frees a bucket's slots and arena blocks for reuse when it empties, and keeps no byte arrays of overwritten sectors", () => {
     const store = new ContentStore();
     const reference = new ReferenceContentStore();
-    const columns = store as unknown as { kinds: Uint8Array; slotTop: number; bytesSegments: unknown[] };
+    const columns = store as unknown as { slotTop: number; bytesSegments: unknown[] | undefined; arena: { top: number } };
     const both = (offsetBytes: number, payload: Payload) => {
       store.write(offsetBytes, payload);
       reference.write(offsetBytes, payload);
     };
     for (let round = 0; round < 50; round++) {
-      for (let sector = 0; sector < 128; sector++) both(sector * 512, Payload.bytes(new Uint8Array(512).fill(round + 1)));
-      expect(columns.bytesSegments.filter((segment) => segment !== undefined).length).toBe(128);
+      // Lent sectors go into the arena; handed-over ones are kept as their segments.
+      for (let sector = 0; sector < 128; sector++) {
+        const bytes = new Uint8Array(512).fill(round + 1);
+        both(sector * 512, sector % 2 === 0 ? Payload.bytes(bytes) : Payload.handedOver(bytes));
+      }
+      expect(columns.bytesSegments!.filter((segment) => segment !== undefined).length).toBe(64);
       // One stamp over the whole bucket: 128 extents become one in place, and the 127 freed slots let go of their bytes.
       both(0, Payload.stamp(round + 1, CONTENT_BUCKET_BYTES));
-      expect(columns.bytesSegments.every((segment) => segment === undefined)).toBe(true);
+      expect(columns.bytesSegments!.every((segment) => segment === undefined)).toBe(true);
       both(0, Payload.bytes(new Uint8Array(512).fill(1)));
       both(0, Payload.zero(CONTENT_BUCKET_BYTES));
       expectSame(store, reference);
       expect(store.bucketCount).toBe(0);
     }
-    // One bucket of up to 128 extents at a time: a block of 128 slots and the blocks it grew through, reused every round.
+    // One bucket of up to 128 extents at a time: a block of 128 slots and the blocks it grew through, reused every round;
+    // and the arena never holds more than one round's 64 lent sectors, its blocks reused round after round.
     expect(columns.slotTop).toBeLessThanOrEqual(256);
-    expect(columns.bytesSegments.every((segment) => segment === undefined)).toBe(true);
+    expect(columns.arena.top).toBeLessThanOrEqual(64 * 512);
+    expect(columns.bytesSegments!.every((segment) => segment === undefined)).toBe(true);
   });
 });
