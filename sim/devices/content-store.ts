@@ -14,7 +14,6 @@ import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
  */
 export const CONTENT_BUCKET_BYTES = 64 * 1024;
 
-
 /** Extent slots are handed to buckets in blocks of 2^class slots; 2^16 slots hold the most extents a bucket can have (one per byte). */
 const MAX_BLOCK_CLASS = 16;
 /** Moves of up to this many slots are copied slot by slot rather than by a copyWithin per column. */
@@ -58,8 +57,11 @@ export interface ContentStoreOptions {
  * described by three more columns, not an object with an array. A
  * million-write run keeps millions of extents, and as objects they were most
  * of the heap and most of what every major garbage collection had to mark.
- * Real-byte segments are the exception: their objects are kept as they came,
- * in a side column that exists only once the store holds one.
+ * Real bytes are kept two ways. Bytes handed over (see BytesSegment) are
+ * kept as their segment objects, in a side column that exists only once the
+ * store holds one (a crash image shares its write log's bytes this way).
+ * Lent bytes (the engine's metadata sectors) are copied into a ByteArena,
+ * where writing a sector again writes over its old bytes.
  *
  * Segments come out of `read` and `forEachExtent` as fresh objects equal to the
  * ones written, cut and merged exactly as before this layout (a model test
