@@ -1,4 +1,4 @@
-import * as hdr from "hdr-histogram-js";
+import { buildLatencyHistogram } from "./latency-histogram.js";
 
 /** fio's default completion-latency percentiles, keyed as fio's JSON keys them. */
 export const FIO_PERCENTILES: readonly number[] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
@@ -28,9 +28,10 @@ export interface FioDirection {
  * deviation (Welford); percentiles from an HDR histogram (3 significant
  * digits, as fio's own histogram is approximate too). Only I/Os issued in the
  * measurement window count; bytes and IOPS count completions in the window.
+ * The histogram lives in WebAssembly memory: `destroy()` when done.
  */
 export class OpStats {
-  private readonly histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: 3 });
+  private readonly histogram = buildLatencyHistogram(3);
   private count = 0;
   private meanNs = 0;
   private m2 = 0;
@@ -52,6 +53,11 @@ export class OpStats {
   recordCompletion(bytes: number): void {
     this.completedIos++;
     this.completedBytes += bytes;
+  }
+
+  /** Frees the histogram; the statistics cannot be read afterwards. */
+  destroy(): void {
+    this.histogram.destroy();
   }
 
   toFio(windowNs: number): FioDirection {

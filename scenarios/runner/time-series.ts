@@ -1,5 +1,5 @@
-import * as hdr from "hdr-histogram-js";
 import type { EngineCounters } from "../../engine/index.js";
+import { buildLatencyHistogram, type LatencyHistogram } from "./latency-histogram.js";
 
 /**
  * Samples a run in simulated-time buckets. With no bucket size given, buckets
@@ -61,8 +61,8 @@ export interface TimeSeries {
 /** Percentiles of the latency curves: dense in the tail, where COFW shows. */
 export const CURVE_PERCENTILES: readonly number[] = [1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 99.95, 99.99, 100];
 
-type Histogram = ReturnType<typeof hdr.build>;
-const newHistogram = (): Histogram => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: 2 });
+type Histogram = LatencyHistogram;
+const newHistogram = (): Histogram => buildLatencyHistogram(2);
 
 interface HostCell {
   ios: number;
@@ -82,6 +82,7 @@ interface EngineCell {
   liveSessions: number;
 }
 
+/** Its histograms live in WebAssembly memory: `destroy()` it when done. */
 export class TimeSeriesRecorder {
   private bucketNs: number;
   private readonly fixed: boolean;
@@ -199,6 +200,12 @@ export class TimeSeriesRecorder {
     return { bucketNs: this.bucketNs, host, engine, latencyCurves };
   }
 
+  /** Frees the histograms; nothing can be recorded or finished afterwards. */
+  destroy(): void {
+    for (const cells of this.host) for (const cell of cells.values()) cell.histogram.destroy();
+    for (const curve of this.curves.values()) curve.destroy();
+  }
+
   private indexOf(timeNs: number): number {
     return Math.floor(Math.max(0, timeNs) / this.bucketNs);
   }
@@ -226,6 +233,7 @@ export class TimeSeriesRecorder {
             into.ios += cell.ios;
             into.bytes += cell.bytes;
             into.histogram.add(cell.histogram);
+            cell.histogram.destroy();
           }
         }
         host.push(merged);
