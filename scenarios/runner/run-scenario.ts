@@ -7,6 +7,7 @@ import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplif
 import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
+import { ClosedLoopWorker, type ClosedLoopRun } from "./closed-loop-worker.js";
 import type { HostEventSink } from "./host-events.js";
 import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
@@ -188,50 +189,66 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
       }
     };
-    const doIo = function* ({ group, stats, seriesKeys }: GroupSink, io: HostIo): Coroutine {
-      const issueNs = kernel.nowNs;
-      const direction = stats[io.kind];
+    /**
+     * Starts a host I/O. A write or a plain read is the engine's own
+     * coroutine, not one wrapped around it: every step of the I/O passes
+     * through each generator between it and the kernel, and the host I/O
+     * path is the simulator's hottest.
+     */
+    const startIo = (group: WorkloadGroup, io: HostIo): Coroutine<unknown> => {
       if (io.kind === "write") {
         const stamp = nextStamp++;
-        if (events === undefined) yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(stamp, io.lengthBytes));
-        else {
-          const id = events.writeSubmitted(io.offsetBytes, io.lengthBytes, stamp);
-          yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(stamp, io.lengthBytes));
-          events.writeAcked(id);
-        }
-      } else if (group.phantomSlot === undefined) {
-        yield* cofw.hostRead(io.offsetBytes, io.lengthBytes);
-      } else {
-        try {
-          yield* cofw.phantomRead(group.phantomSlot, io.offsetBytes, io.lengthBytes);
-        } catch (error) {
-          if (!(error instanceof EngineError)) throw error;
-          phantomSkipped++;
-        }
+        const payload = Payload.stamp(stamp, io.lengthBytes);
+        return events === undefined ? cofw.hostWrite(io.offsetBytes, payload) : recordedWrite(events, io.offsetBytes, payload, stamp);
       }
-      if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(kernel.nowNs - issueNs);
-      series.recordIo(kernel.nowNs - readyNs, seriesKeys[io.kind], io.lengthBytes, kernel.nowNs - issueNs, cofw.counters.sessionsStarted > 0);
-      if (kernel.nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
+      return group.phantomSlot === undefined ? cofw.hostRead(io.offsetBytes, io.lengthBytes) : phantomRead(group.phantomSlot, io);
+    };
+    const recordedWrite = function* (sink: HostEventSink, offsetBytes: number, payload: Payload, stamp: number): Coroutine {
+      const id = sink.writeSubmitted(offsetBytes, payload.lengthBytes, stamp);
+      yield* cofw.hostWrite(offsetBytes, payload);
+      sink.writeAcked(id);
+    };
+    const phantomRead = function* (slot: number, io: HostIo): Coroutine {
+      try {
+        yield* cofw.phantomRead(slot, io.offsetBytes, io.lengthBytes);
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        phantomSkipped++;
+      }
+    };
+    /** Records a host I/O issued at `issueNs` that completes now. */
+    const finishIo = (sink: GroupSink, io: HostIo, issueNs: number): void => {
+      const nowNs = kernel.nowNs;
+      const latencyNs = nowNs - issueNs;
+      const isWrite = io.kind === "write";
+      const direction = isWrite ? sink.stats.write : sink.stats.read;
+      if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(latencyNs);
+      series.recordIo(nowNs - readyNs, isWrite ? sink.seriesKeys.write : sink.seriesKeys.read, io.lengthBytes, latencyNs, cofw.counters.sessionsStarted > 0);
+      if (nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
       onComplete(io);
+    };
+    /** A host I/O from start to finish as one coroutine, for script workers and open-loop arrivals. */
+    const doIo = function* (sink: GroupSink, io: HostIo): Coroutine {
+      const issueNs = kernel.nowNs;
+      yield* startIo(sink.group, io);
+      finishIo(sink, io, issueNs);
     };
     /** Counts an I/O as issued now. */
     const admit = () => {
       issued++;
       lastIssueNs = kernel.nowNs;
     };
-    /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, think, repeat. */
-    const closedLoopWorker = function* (sink: GroupSink, source: WorkloadSource, thinktimeNs: number): Coroutine {
-      yield* sleep(source.startDelayNs);
-      const startNs = kernel.nowNs;
-      while (!stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs)) {
-        const next = source.next();
-        if (next === undefined) break;
+    /** What the closed-loop workers of a workload group work for (see ClosedLoopWorker). */
+    const closedLoopRun = (sink: GroupSink): ClosedLoopRun => ({
+      nowNs: () => kernel.nowNs,
+      stopped,
+      startIo: (io) => {
         admit();
-        yield* doIo(sink, next.io);
-        if (thinktimeNs > 0) yield* sleep(thinktimeNs);
-      }
-      running--;
-    };
+        return startIo(sink.group, io);
+      },
+      finishIo: (io, issueNs) => finishIo(sink, io, issueNs),
+      workerDone: () => running--,
+    });
     /**
      * One of a script's `iodepth` workers: each takes the script's next
      * operation and holds its place until the operation completes, so
@@ -264,6 +281,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       running--;
     };
     for (const sink of sinks) {
+      const run = closedLoopRun(sink);
       const script = sink.group.script;
       if (script !== undefined) {
         const ops = script.ops[Symbol.iterator]();
@@ -277,7 +295,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         if (loop.kind === "closed") {
           for (let depth = 0; depth < loop.iodepth; depth++) {
             running++;
-            kernel.spawn(closedLoopWorker(sink, source, loop.thinktimeNs), `${source.name}/${depth}`);
+            kernel.spawn(new ClosedLoopWorker(source, loop.thinktimeNs, run), `${source.name}/${depth}`);
           }
         } else {
           running++;
