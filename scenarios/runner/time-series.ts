@@ -45,11 +45,6 @@ export interface LatencyCurveRow {
   readonly latencyNs: number;
 }
 
-export interface SeriesKey {
-  readonly key: string;
-  readonly before: string;
-  readonly after: string;
-}
 
 export interface TimeSeries {
   readonly bucketNs: number;
@@ -68,6 +63,27 @@ interface HostCell {
   ios: number;
   bytes: number;
   histogram: Histogram;
+}
+
+/**
+ * One job's direction, made once per job so that recording an I/O builds no
+ * strings and, most of the time, looks nothing up: it remembers the cell it
+ * recorded into last and its two latency curves.
+ */
+export class SeriesKey {
+  readonly before: string;
+  readonly after: string;
+  /** The recorder's cache: the host cell of bucket `cellIndex`, valid while the recorder's layout is `cellLayout`. */
+  cell: HostCell | undefined;
+  cellIndex = -1;
+  cellLayout = -1;
+  beforeCurve: Histogram | undefined;
+  afterCurve: Histogram | undefined;
+
+  constructor(readonly key: string) {
+    this.before = `${key}\u0000before-first-session`;
+    this.after = `${key}\u0000with-sessions`;
+  }
 }
 
 interface EngineCell {
@@ -90,6 +106,8 @@ export class TimeSeriesRecorder {
   private host: Array<Map<string, HostCell>> = [];
   private engine: EngineCell[] = [];
   private readonly curves = new Map<string, Histogram>();
+  /** Changes whenever buckets are merged, which invalidates every SeriesKey's cached cell. */
+  private layout = 0;
   private last: { cofwCopies: number; metadataWrites: number; flushes: number; hostBytesWritten: number; bytesCopied: number; metadataBytesWritten: number } = {
     cofwCopies: 0,
     metadataWrites: 0,
@@ -111,28 +129,18 @@ export class TimeSeriesRecorder {
 
   /** The keys of one job's direction, made once per job so the per-I/O path builds no strings. */
   seriesKey(job: string, op: "read" | "write"): SeriesKey {
-    const key = `${job}\u0000${op}`;
-    return { key, before: `${key}\u0000before-first-session`, after: `${key}\u0000with-sessions` };
+    return new SeriesKey(`${job}\u0000${op}`);
   }
 
   recordIo(timeNs: number, series: SeriesKey, bytes: number, latencyNs: number, sessionsStarted: boolean): void {
-    const cells = this.hostBucket(timeNs);
-    const key = series.key;
-    let cell = cells.get(key);
-    if (cell === undefined) {
-      cell = { ios: 0, bytes: 0, histogram: newHistogram() };
-      cells.set(key, cell);
-    }
+    const cached = series.cell;
+    const cell = cached !== undefined && series.cellIndex === this.indexOf(timeNs) && series.cellLayout === this.layout ? cached : this.hostCell(timeNs, series);
+    const valueNs = Math.max(1, latencyNs);
     cell.ios++;
     cell.bytes += bytes;
-    cell.histogram.recordValue(Math.max(1, latencyNs));
-    const curveKey = sessionsStarted ? series.after : series.before;
-    let curve = this.curves.get(curveKey);
-    if (curve === undefined) {
-      curve = newHistogram();
-      this.curves.set(curveKey, curve);
-    }
-    curve.recordValue(Math.max(1, latencyNs));
+    cell.histogram.recordValue(valueNs);
+    const curve = sessionsStarted ? (series.afterCurve ??= this.curve(series.after)) : (series.beforeCurve ??= this.curve(series.before));
+    curve.recordValue(valueNs);
   }
 
   /** Engine counters at the end of the bucket that contains `timeNs`. */
@@ -210,6 +218,29 @@ export class TimeSeriesRecorder {
     return Math.floor(Math.max(0, timeNs) / this.bucketNs);
   }
 
+  /** The cell of `series` in the bucket of `timeNs`, made if need be, and remembered in `series`. */
+  private hostCell(timeNs: number, series: SeriesKey): HostCell {
+    const cells = this.hostBucket(timeNs);
+    let cell = cells.get(series.key);
+    if (cell === undefined) {
+      cell = { ios: 0, bytes: 0, histogram: newHistogram() };
+      cells.set(series.key, cell);
+    }
+    series.cell = cell;
+    series.cellIndex = this.indexOf(timeNs);
+    series.cellLayout = this.layout;
+    return cell;
+  }
+
+  private curve(curveKey: string): Histogram {
+    let curve = this.curves.get(curveKey);
+    if (curve === undefined) {
+      curve = newHistogram();
+      this.curves.set(curveKey, curve);
+    }
+    return curve;
+  }
+
   private hostBucket(timeNs: number): Map<string, HostCell> {
     const index = this.indexOf(timeNs);
     while (this.host.length <= index) this.host.push(new Map());
@@ -223,6 +254,7 @@ export class TimeSeriesRecorder {
     if (this.fixed) return;
     while (Math.max(this.host.length, this.engine.length) > MAX_BUCKETS) {
       this.bucketNs *= 2;
+      this.layout++;
       const host: Array<Map<string, HostCell>> = [];
       for (let i = 0; i < this.host.length; i += 2) {
         const merged = this.host[i]!;
