@@ -1,5 +1,5 @@
 import type { EngineCounters } from "../../engine/index.js";
-import { buildLatencyHistogram, type LatencyHistogram } from "./latency-histogram.js";
+import { LatencyHistogram } from "./latency-histogram.js";
 
 /**
  * Samples a run in simulated-time buckets. With no bucket size given, buckets
@@ -56,13 +56,12 @@ export interface TimeSeries {
 /** Percentiles of the latency curves: dense in the tail, where COFW shows. */
 export const CURVE_PERCENTILES: readonly number[] = [1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 99.95, 99.99, 100];
 
-type Histogram = LatencyHistogram;
-const newHistogram = (): Histogram => buildLatencyHistogram(2);
+const newHistogram = (): LatencyHistogram => new LatencyHistogram(2);
 
 interface HostCell {
   ios: number;
   bytes: number;
-  histogram: Histogram;
+  histogram: LatencyHistogram;
 }
 
 /**
@@ -77,8 +76,8 @@ export class SeriesKey {
   cell: HostCell | undefined;
   cellIndex = -1;
   cellLayout = -1;
-  beforeCurve: Histogram | undefined;
-  afterCurve: Histogram | undefined;
+  beforeCurve: LatencyHistogram | undefined;
+  afterCurve: LatencyHistogram | undefined;
 
   constructor(readonly key: string) {
     this.before = `${key}\u0000before-first-session`;
@@ -105,7 +104,7 @@ export class TimeSeriesRecorder {
   /** Per bucket index: per "job\u0000op" key. */
   private host: Array<Map<string, HostCell>> = [];
   private engine: EngineCell[] = [];
-  private readonly curves = new Map<string, Histogram>();
+  private readonly curves = new Map<string, LatencyHistogram>();
   /** Changes whenever buckets are merged, which invalidates every SeriesKey's cached cell. */
   private layout = 0;
   private last: { cofwCopies: number; metadataWrites: number; flushes: number; hostBytesWritten: number; bytesCopied: number; metadataBytesWritten: number } = {
@@ -138,9 +137,9 @@ export class TimeSeriesRecorder {
     const valueNs = Math.max(1, latencyNs);
     cell.ios++;
     cell.bytes += bytes;
-    cell.histogram.recordValue(valueNs);
+    cell.histogram.record(valueNs);
     const curve = sessionsStarted ? (series.afterCurve ??= this.curve(series.after)) : (series.beforeCurve ??= this.curve(series.before));
-    curve.recordValue(valueNs);
+    curve.record(valueNs);
   }
 
   /** Engine counters at the end of the bucket that contains `timeNs`. */
@@ -181,9 +180,9 @@ export class TimeSeriesRecorder {
           ios: cell.ios,
           iops: round3(cell.ios / seconds),
           bandwidthBytesPerSec: Math.round(cell.bytes / seconds),
-          latencyP50Ns: cell.histogram.getValueAtPercentile(50),
-          latencyP99Ns: cell.histogram.getValueAtPercentile(99),
-          latencyMaxNs: cell.histogram.maxValue,
+          latencyP50Ns: cell.histogram.valueAtPercentile(50),
+          latencyP99Ns: cell.histogram.valueAtPercentile(99),
+          latencyMaxNs: cell.histogram.maxValueNs,
         });
       }
     });
@@ -203,7 +202,7 @@ export class TimeSeriesRecorder {
     for (const key of [...this.curves.keys()].sort()) {
       const [job, op, phase] = key.split("\u0000") as [string, "read" | "write", LatencyCurveRow["phase"]];
       const histogram = this.curves.get(key)!;
-      for (const percentile of CURVE_PERCENTILES) latencyCurves.push({ job, op, phase, percentile, latencyNs: histogram.getValueAtPercentile(percentile) });
+      for (const percentile of CURVE_PERCENTILES) latencyCurves.push({ job, op, phase, percentile, latencyNs: histogram.valueAtPercentile(percentile) });
     }
     return { bucketNs: this.bucketNs, host, engine, latencyCurves };
   }
@@ -232,7 +231,7 @@ export class TimeSeriesRecorder {
     return cell;
   }
 
-  private curve(curveKey: string): Histogram {
+  private curve(curveKey: string): LatencyHistogram {
     let curve = this.curves.get(curveKey);
     if (curve === undefined) {
       curve = newHistogram();

@@ -1,77 +1,98 @@
 import * as hdr from "hdr-histogram-js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildLatencyHistogram } from "../../../scenarios/runner/latency-histogram.js";
+import { LatencyHistogram } from "../../../scenarios/runner/latency-histogram.js";
 import { FIO_PERCENTILES } from "../../../scenarios/runner/op-stats.js";
 import { CURVE_PERCENTILES } from "../../../scenarios/runner/time-series.js";
 
-/** The JavaScript histogram the runner used before: results files were made with it and must not change. */
+/** The JavaScript histogram fed value by value, as the runner did before: results files were made with it and must not change. */
 function buildJsHistogram(significantDigits: 2 | 3): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: significantDigits });
 }
 
-/** Everything the runner reads from a histogram. */
-function readings(histogram: hdr.Histogram): number[] {
-  return [...FIO_PERCENTILES, ...CURVE_PERCENTILES].map((p) => histogram.getValueAtPercentile(p)).concat(histogram.maxValue, histogram.totalCount);
+const PERCENTILES = [...FIO_PERCENTILES, ...CURVE_PERCENTILES];
+
+/** Max first: each reading must see the values recorded so far, whichever is read first. */
+function readings(histogram: LatencyHistogram): number[] {
+  return [histogram.maxValueNs, ...PERCENTILES.map((p) => histogram.valueAtPercentile(p))];
 }
 
-/** Latencies as the simulator makes them: integer nanoseconds, mostly near a device latency, some far in the tail. */
-const latenciesNs = fc.array(fc.oneof(fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })), { minLength: 1, maxLength: 300 });
+function jsReadings(histogram: hdr.Histogram): number[] {
+  return [histogram.maxValue, ...PERCENTILES.map((p) => histogram.getValueAtPercentile(p))];
+}
 
-describe("buildLatencyHistogram (hdr-histogram-js's WebAssembly build)", () => {
-  it("builds a WebAssembly histogram", () => {
-    const histogram = buildLatencyHistogram(3);
-    expect(histogram).toBeInstanceOf(hdr.WasmHistogram);
-    histogram.destroy();
+/**
+ * Latencies as the simulator makes them: integer nanoseconds, mostly near a
+ * device latency, some far in the tail, often the same value several times
+ * in a row (fixed service times).
+ */
+const latenciesNs = fc
+  .array(fc.tuple(fc.oneof(fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })), fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 150 })
+  .map((runs) => runs.flatMap(([valueNs, times]) => Array.from({ length: times }, () => valueNs)));
+
+/** Records `values` into a new histogram of each kind; `check` reads them, then the WebAssembly one is freed. */
+function withBoth(digits: 2 | 3, values: readonly number[], check: (wasm: LatencyHistogram, js: hdr.Histogram) => void): void {
+  const wasm = new LatencyHistogram(digits);
+  const js = buildJsHistogram(digits);
+  try {
+    for (const value of values) {
+      wasm.record(value);
+      js.recordValue(value);
+    }
+    check(wasm, js);
+  } finally {
+    wasm.destroy();
+  }
+}
+
+describe("LatencyHistogram (hdr-histogram-js's WebAssembly build, runs of equal values recorded at once)", () => {
+  it.each([2, 3] as const)("reads the same percentiles and max as the JavaScript histogram fed value by value (%i digits)", (digits) => {
+    fc.assert(fc.property(latenciesNs, (values) => withBoth(digits, values, (wasm, js) => expect(readings(wasm)).toEqual(jsReadings(js)))));
   });
 
-  it.each([2, 3] as const)("reads the same percentiles, max and count as the JavaScript histogram (%i digits)", (digits) => {
+  it("reads the same between records, with a run of equal values still open", () => {
     fc.assert(
-      fc.property(latenciesNs, (values) => {
-        const wasm = buildLatencyHistogram(digits);
-        const js = buildJsHistogram(digits);
-        for (const value of values) {
-          wasm.recordValue(value);
-          js.recordValue(value);
-        }
-        try {
-          expect(readings(wasm)).toEqual(readings(js));
-        } finally {
-          wasm.destroy();
-        }
-      }),
+      fc.property(latenciesNs, latenciesNs, (first, second) =>
+        withBoth(3, first, (wasm, js) => {
+          expect(readings(wasm)).toEqual(jsReadings(js));
+          for (const value of second) {
+            wasm.record(value);
+            js.recordValue(value);
+          }
+          expect(readings(wasm)).toEqual(jsReadings(js));
+        }),
+      ),
     );
   });
 
   it("adds histograms as the JavaScript histogram does (time-series buckets merge this way)", () => {
     fc.assert(
-      fc.property(latenciesNs, latenciesNs, (first, second) => {
-        const [wasmInto, wasmFrom] = [buildLatencyHistogram(2), buildLatencyHistogram(2)];
-        const [jsInto, jsFrom] = [buildJsHistogram(2), buildJsHistogram(2)];
-        for (const value of first) {
-          wasmInto.recordValue(value);
-          jsInto.recordValue(value);
-        }
-        for (const value of second) {
-          wasmFrom.recordValue(value);
-          jsFrom.recordValue(value);
-        }
-        wasmInto.add(wasmFrom);
-        jsInto.add(jsFrom);
-        try {
-          expect(readings(wasmInto)).toEqual(readings(jsInto));
-        } finally {
-          wasmInto.destroy();
-          wasmFrom.destroy();
-        }
-      }),
+      fc.property(latenciesNs, latenciesNs, (first, second) =>
+        withBoth(2, first, (wasmInto, jsInto) =>
+          withBoth(2, second, (wasmFrom, jsFrom) => {
+            wasmInto.add(wasmFrom);
+            jsInto.add(jsFrom);
+            expect(readings(wasmInto)).toEqual(jsReadings(jsInto));
+            expect(readings(wasmFrom)).toEqual(jsReadings(jsFrom));
+          }),
+        ),
+      ),
     );
   });
 
+  it("is empty until something is recorded", () => {
+    const histogram = new LatencyHistogram(2);
+    try {
+      expect(readings(histogram)).toEqual([0, ...PERCENTILES.map(() => 0)]);
+    } finally {
+      histogram.destroy();
+    }
+  });
+
   it("cannot be read once destroyed", () => {
-    const histogram = buildLatencyHistogram(2);
-    histogram.recordValue(1000);
+    const histogram = new LatencyHistogram(2);
+    histogram.record(1000);
     histogram.destroy();
-    expect(() => histogram.getValueAtPercentile(50)).toThrow(/destroyed/);
+    expect(() => histogram.valueAtPercentile(50)).toThrow(/destroyed/);
   });
 });
