@@ -1,4 +1,4 @@
-import * as hdr from "hdr-histogram-js";
+import { LatencyHistogram } from "./latency-histogram.js";
 
 /** fio's default completion-latency percentiles, keyed as fio's JSON keys them. */
 export const FIO_PERCENTILES: readonly number[] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
@@ -28,9 +28,10 @@ export interface FioDirection {
  * deviation (Welford); percentiles from an HDR histogram (3 significant
  * digits, as fio's own histogram is approximate too). Only I/Os issued in the
  * measurement window count; bytes and IOPS count completions in the window.
+ * The histogram lives in WebAssembly memory: `destroy()` when done.
  */
 export class OpStats {
-  private readonly histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: 3 });
+  private readonly histogram = new LatencyHistogram(3);
   private count = 0;
   private meanNs = 0;
   private m2 = 0;
@@ -46,12 +47,17 @@ export class OpStats {
     this.m2 += delta * (latencyNs - this.meanNs);
     if (latencyNs < this.minNs) this.minNs = latencyNs;
     if (latencyNs > this.maxNs) this.maxNs = latencyNs;
-    this.histogram.recordValue(Math.max(1, latencyNs));
+    this.histogram.record(Math.max(1, latencyNs));
   }
 
   recordCompletion(bytes: number): void {
     this.completedIos++;
     this.completedBytes += bytes;
+  }
+
+  /** Frees the histogram; the statistics cannot be read afterwards. */
+  destroy(): void {
+    this.histogram.destroy();
   }
 
   toFio(windowNs: number): FioDirection {
@@ -72,7 +78,7 @@ export class OpStats {
   private latency(): LatencyStats {
     const percentile: Record<string, number> = {};
     // The histogram rounds to 3 significant digits; an exact min and max are known, so no percentile may pass them.
-    for (const p of FIO_PERCENTILES) percentile[p.toFixed(6)] = this.count === 0 ? 0 : Math.min(this.maxNs, Math.max(this.minNs, this.histogram.getValueAtPercentile(p)));
+    for (const p of FIO_PERCENTILES) percentile[p.toFixed(6)] = this.count === 0 ? 0 : Math.min(this.maxNs, Math.max(this.minNs, this.histogram.valueAtPercentile(p)));
     return {
       min: this.count === 0 ? 0 : this.minNs,
       max: this.maxNs,

@@ -7,6 +7,7 @@ import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplif
 import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
+import { ClosedLoopWorker, type ClosedLoopRun } from "./closed-loop-worker.js";
 import type { HostEventSink } from "./host-events.js";
 import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
@@ -108,256 +109,286 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     stats: { read: new OpStats(), write: new OpStats() },
     seriesKeys: { read: series.seriesKey(group.name, "read"), write: series.seriesKey(group.name, "write") },
   }));
+  // The histograms live in WebAssembly memory, which is freed whether the run ends or throws.
+  try {
+    const stopAtNs = scenario.stop.runtimeNs === undefined ? Number.POSITIVE_INFINITY : readyNs + scenario.stop.runtimeNs;
+    const hostIoLimit = scenario.stop.hostIos ?? Number.POSITIVE_INFINITY;
+    let issued = 0;
+    let completed = 0;
+    let writesCompleted = 0;
+    let lastIssueNs = readyNs;
+    /** The last host I/O or session operation to finish: the end of the drain (sampling must not move it). */
+    let lastActivityNs = readyNs;
+    let nextStamp = FIRST_HOST_STAMP;
+    let phantomSkipped = 0;
+    const stopped = () => issued >= hostIoLimit || kernel.nowNs >= stopAtNs;
+    /** Workers and arrival processes still issuing I/O. */
+    let running = 0;
+    const sourcesDone = () => running === 0;
 
-  const stopAtNs = scenario.stop.runtimeNs === undefined ? Number.POSITIVE_INFINITY : readyNs + scenario.stop.runtimeNs;
-  const hostIoLimit = scenario.stop.hostIos ?? Number.POSITIVE_INFINITY;
-  let issued = 0;
-  let completed = 0;
-  let writesCompleted = 0;
-  let lastIssueNs = readyNs;
-  /** The last host I/O or session operation to finish: the end of the drain (sampling must not move it). */
-  let lastActivityNs = readyNs;
-  let nextStamp = FIRST_HOST_STAMP;
-  let phantomSkipped = 0;
-  const stopped = () => issued >= hostIoLimit || kernel.nowNs >= stopAtNs;
-  /** Workers and arrival processes still issuing I/O. */
-  let running = 0;
-  const sourcesDone = () => running === 0;
-
-  // ---- session schedule and host flushes --------------------------------------
-  const sessionRecords: SessionRecord[] = [];
-  const byCount = scenario.sessions.filter((e): e is SessionEvent & { trigger: { afterHostIos: number } } => "afterHostIos" in e.trigger).sort((a, b) => a.trigger.afterHostIos - b.trigger.afterHostIos);
-  let nextByCount = 0;
-  const sessionOp = function* ({ action, slot }: Pick<SessionEvent, "action" | "slot">): Coroutine {
-    const record: SessionRecord = { action, slot, requestedAtNs: kernel.nowNs - readyNs };
-    sessionRecords.push(record);
-    const eventId = events?.sessionSubmitted(action, slot);
-    try {
-      if (action === "start" || action === "replace") record.sequence = yield* cofw.startSession(slot);
-      else if (action === "stop") yield* cofw.stopSession(slot);
-      else yield* cofw.rollback(slot);
-      if (eventId !== undefined) events!.sessionAcked(eventId, record.sequence);
-      record.doneAtNs = kernel.nowNs - readyNs;
-      lastActivityNs = Math.max(lastActivityNs, kernel.nowNs);
-    } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
-      record.error = error.message;
-      problems.push(`session ${action} of slot ${slot} at ${record.requestedAtNs} ns failed: ${error.message}`);
-    }
-  };
-  for (const event of scenario.sessions) {
-    if ("atNs" in event.trigger) kernel.scheduleAt(readyNs + event.trigger.atNs, () => kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`));
-  }
-  let flushes = 0;
-  const flushOp = (): Coroutine => {
-    flushes++;
-    return events === undefined ? cofw.hostFlush() : recordedFlush(events);
-  };
-  const flush = () => kernel.spawn(flushOp(), `flush/${flushes}`);
-  const recordedFlush = function* (sink: HostEventSink): Coroutine {
-    const id = sink.flushSubmitted();
-    yield* cofw.hostFlush();
-    sink.flushAcked(id);
-  };
-  const everyNs = scenario.flushes.everyNs;
-  if (everyNs !== undefined) {
-    kernel.spawn(
-      (function* (): Coroutine {
-        for (;;) {
-          yield* sleep(everyNs);
-          if (stopped() || sourcesDone()) return;
-          flush();
-        }
-      })(),
-      "flusher",
-    );
-  }
-
-  // ---- host I/O --------------------------------------------------------------------
-  const onComplete = (io: HostIo) => {
-    completed++;
-    lastActivityNs = kernel.nowNs;
-    if (io.kind === "write") {
-      writesCompleted++;
-      const everyWrites = scenario.flushes.everyHostWrites;
-      if (everyWrites !== undefined && writesCompleted % everyWrites === 0) flush();
-    }
-    while (nextByCount < byCount.length && completed >= byCount[nextByCount]!.trigger.afterHostIos) {
-      const event = byCount[nextByCount++]!;
-      kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
-    }
-  };
-  const doIo = function* ({ group, stats, seriesKeys }: GroupSink, io: HostIo): Coroutine {
-    const issueNs = kernel.nowNs;
-    const direction = stats[io.kind];
-    if (io.kind === "write") {
-      const stamp = nextStamp++;
-      if (events === undefined) yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(stamp, io.lengthBytes));
-      else {
-        const id = events.writeSubmitted(io.offsetBytes, io.lengthBytes, stamp);
-        yield* cofw.hostWrite(io.offsetBytes, Payload.stamp(stamp, io.lengthBytes));
-        events.writeAcked(id);
-      }
-    } else if (group.phantomSlot === undefined) {
-      yield* cofw.hostRead(io.offsetBytes, io.lengthBytes);
-    } else {
+    // ---- session schedule and host flushes --------------------------------------
+    const sessionRecords: SessionRecord[] = [];
+    const byCount = scenario.sessions.filter((e): e is SessionEvent & { trigger: { afterHostIos: number } } => "afterHostIos" in e.trigger).sort((a, b) => a.trigger.afterHostIos - b.trigger.afterHostIos);
+    let nextByCount = 0;
+    const sessionOp = function* ({ action, slot }: Pick<SessionEvent, "action" | "slot">): Coroutine {
+      const record: SessionRecord = { action, slot, requestedAtNs: kernel.nowNs - readyNs };
+      sessionRecords.push(record);
+      const eventId = events?.sessionSubmitted(action, slot);
       try {
-        yield* cofw.phantomRead(group.phantomSlot, io.offsetBytes, io.lengthBytes);
+        if (action === "start" || action === "replace") record.sequence = yield* cofw.startSession(slot);
+        else if (action === "stop") yield* cofw.stopSession(slot);
+        else yield* cofw.rollback(slot);
+        if (eventId !== undefined) events!.sessionAcked(eventId, record.sequence);
+        record.doneAtNs = kernel.nowNs - readyNs;
+        lastActivityNs = Math.max(lastActivityNs, kernel.nowNs);
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        record.error = error.message;
+        problems.push(`session ${action} of slot ${slot} at ${record.requestedAtNs} ns failed: ${error.message}`);
+      }
+    };
+    for (const event of scenario.sessions) {
+      if ("atNs" in event.trigger) kernel.scheduleAt(readyNs + event.trigger.atNs, () => kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`));
+    }
+    let flushes = 0;
+    const flushOp = (): Coroutine => {
+      flushes++;
+      return events === undefined ? cofw.hostFlush() : recordedFlush(events);
+    };
+    const flush = () => kernel.spawn(flushOp(), `flush/${flushes}`);
+    const recordedFlush = function* (sink: HostEventSink): Coroutine {
+      const id = sink.flushSubmitted();
+      yield* cofw.hostFlush();
+      sink.flushAcked(id);
+    };
+    const everyNs = scenario.flushes.everyNs;
+    if (everyNs !== undefined) {
+      kernel.spawn(
+        (function* (): Coroutine {
+          for (;;) {
+            yield* sleep(everyNs);
+            if (stopped() || sourcesDone()) return;
+            flush();
+          }
+        })(),
+        "flusher",
+      );
+    }
+
+    // ---- host I/O --------------------------------------------------------------------
+    const onComplete = (io: HostIo) => {
+      completed++;
+      lastActivityNs = kernel.nowNs;
+      if (io.kind === "write") {
+        writesCompleted++;
+        const everyWrites = scenario.flushes.everyHostWrites;
+        if (everyWrites !== undefined && writesCompleted % everyWrites === 0) flush();
+      }
+      while (nextByCount < byCount.length && completed >= byCount[nextByCount]!.trigger.afterHostIos) {
+        const event = byCount[nextByCount++]!;
+        kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
+      }
+    };
+    /**
+     * Starts a host I/O. A write or a plain read is the engine's own
+     * coroutine, not one wrapped around it: every step of the I/O passes
+     * through each generator between it and the kernel, and the host I/O
+     * path is the simulator's hottest.
+     */
+    const startIo = (group: WorkloadGroup, io: HostIo): Coroutine<unknown> => {
+      if (io.kind === "write") {
+        const stamp = nextStamp++;
+        const payload = Payload.stamp(stamp, io.lengthBytes);
+        return events === undefined ? cofw.hostWrite(io.offsetBytes, payload) : recordedWrite(events, io.offsetBytes, payload, stamp);
+      }
+      return group.phantomSlot === undefined ? cofw.hostRead(io.offsetBytes, io.lengthBytes) : phantomRead(group.phantomSlot, io);
+    };
+    const recordedWrite = function* (sink: HostEventSink, offsetBytes: number, payload: Payload, stamp: number): Coroutine {
+      const id = sink.writeSubmitted(offsetBytes, payload.lengthBytes, stamp);
+      yield* cofw.hostWrite(offsetBytes, payload);
+      sink.writeAcked(id);
+    };
+    const phantomRead = function* (slot: number, io: HostIo): Coroutine {
+      try {
+        yield* cofw.phantomRead(slot, io.offsetBytes, io.lengthBytes);
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;
         phantomSkipped++;
       }
-    }
-    if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(kernel.nowNs - issueNs);
-    series.recordIo(kernel.nowNs - readyNs, seriesKeys[io.kind], io.lengthBytes, kernel.nowNs - issueNs, cofw.counters.sessionsStarted > 0);
-    if (kernel.nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
-    onComplete(io);
-  };
-  /** Counts an I/O as issued now. */
-  const admit = () => {
-    issued++;
-    lastIssueNs = kernel.nowNs;
-  };
-  /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, think, repeat. */
-  const closedLoopWorker = function* (sink: GroupSink, source: WorkloadSource, thinktimeNs: number): Coroutine {
-    yield* sleep(source.startDelayNs);
-    const startNs = kernel.nowNs;
-    while (!stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs)) {
-      const next = source.next();
-      if (next === undefined) break;
-      admit();
-      yield* doIo(sink, next.io);
-      if (thinktimeNs > 0) yield* sleep(thinktimeNs);
-    }
-    running--;
-  };
-  /**
-   * One of a script's `iodepth` workers: each takes the script's next
-   * operation and holds its place until the operation completes, so
-   * operations start in the order written.
-   */
-  const scriptWorker = function* (sink: GroupSink, ops: Iterator<ScriptOp>): Coroutine {
-    for (let step = ops.next(); !step.done && !stopped(); step = ops.next()) {
-      const op = step.value;
-      if (op.kind === "flush") yield* flushOp();
-      else if (op.kind === "session") yield* sessionOp(op);
-      else {
+    };
+    /** Records a host I/O issued at `issueNs` that completes now. */
+    const finishIo = (sink: GroupSink, io: HostIo, issueNs: number): void => {
+      const nowNs = kernel.nowNs;
+      const latencyNs = nowNs - issueNs;
+      const isWrite = io.kind === "write";
+      const direction = isWrite ? sink.stats.write : sink.stats.read;
+      if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(latencyNs);
+      series.recordIo(nowNs - readyNs, isWrite ? sink.seriesKeys.write : sink.seriesKeys.read, io.lengthBytes, latencyNs, cofw.counters.sessionsStarted > 0);
+      if (nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
+      onComplete(io);
+    };
+    /** A host I/O from start to finish as one coroutine, for script workers and open-loop arrivals. */
+    const doIo = function* (sink: GroupSink, io: HostIo): Coroutine {
+      const issueNs = kernel.nowNs;
+      yield* startIo(sink.group, io);
+      finishIo(sink, io, issueNs);
+    };
+    /** Runs that stop after a number of host I/Os report progress every `progressEveryIos` I/Os issued (set before the run). */
+    let progressEveryIos = 0;
+    let nextProgressIos = Number.POSITIVE_INFINITY;
+    /** Counts an I/O as issued now. */
+    const admit = () => {
+      issued++;
+      lastIssueNs = kernel.nowNs;
+      if (issued >= nextProgressIos) {
+        hooks.onProgress?.(Number.isFinite(hostIoLimit) ? issued / hostIoLimit : 0);
+        nextProgressIos += progressEveryIos;
+      }
+    };
+    /** What the closed-loop workers of a workload group work for (see ClosedLoopWorker). */
+    const closedLoopRun = (sink: GroupSink): ClosedLoopRun => ({
+      nowNs: () => kernel.nowNs,
+      stopped,
+      startIo: (io) => {
         admit();
-        yield* doIo(sink, op);
-      }
-    }
-    running--;
-  };
-  /** An open-loop source: each I/O starts at its arrival time whatever the devices are doing. */
-  const openLoopArrivals = function* (sink: GroupSink, source: WorkloadSource): Coroutine {
-    yield* sleep(source.startDelayNs);
-    const startNs = kernel.nowNs;
-    for (let next = stopped() ? undefined : source.next(); next !== undefined; next = stopped() ? undefined : source.next()) {
-      const arrivalNs = startNs + next.arrivalNs;
-      if ((source.runtimeNs !== undefined && next.arrivalNs >= source.runtimeNs) || arrivalNs >= stopAtNs) break;
-      if (arrivalNs > kernel.nowNs) yield* sleep(arrivalNs - kernel.nowNs);
-      if (stopped()) break;
-      admit();
-      kernel.spawn(doIo(sink, next.io), source.name);
-    }
-    running--;
-  };
-  for (const sink of sinks) {
-    const script = sink.group.script;
-    if (script !== undefined) {
-      const ops = script.ops[Symbol.iterator]();
-      for (let depth = 0; depth < script.iodepth; depth++) {
-        running++;
-        kernel.spawn(scriptWorker(sink, ops), `${script.name}/${depth}`);
-      }
-    }
-    for (const source of sink.group.sources) {
-      const loop = source.loop;
-      if (loop.kind === "closed") {
-        for (let depth = 0; depth < loop.iodepth; depth++) {
-          running++;
-          kernel.spawn(closedLoopWorker(sink, source, loop.thinktimeNs), `${source.name}/${depth}`);
+        return startIo(sink.group, io);
+      },
+      finishIo: (io, issueNs) => finishIo(sink, io, issueNs),
+      workerDone: () => running--,
+    });
+    /**
+     * One of a script's `iodepth` workers: each takes the script's next
+     * operation and holds its place until the operation completes, so
+     * operations start in the order written.
+     */
+    const scriptWorker = function* (sink: GroupSink, ops: Iterator<ScriptOp>): Coroutine {
+      for (let step = ops.next(); !step.done && !stopped(); step = ops.next()) {
+        const op = step.value;
+        if (op.kind === "flush") yield* flushOp();
+        else if (op.kind === "session") yield* sessionOp(op);
+        else {
+          admit();
+          yield* doIo(sink, op);
         }
-      } else {
-        running++;
-        kernel.spawn(openLoopArrivals(sink, source), `${source.name}/arrivals`);
+      }
+      running--;
+    };
+    /** An open-loop source: each I/O starts at its arrival time whatever the devices are doing. */
+    const openLoopArrivals = function* (sink: GroupSink, source: WorkloadSource): Coroutine {
+      yield* sleep(source.startDelayNs);
+      const startNs = kernel.nowNs;
+      for (let next = stopped() ? undefined : source.next(); next !== undefined; next = stopped() ? undefined : source.next()) {
+        const arrivalNs = startNs + next.arrivalNs;
+        if ((source.runtimeNs !== undefined && next.arrivalNs >= source.runtimeNs) || arrivalNs >= stopAtNs) break;
+        if (arrivalNs > kernel.nowNs) yield* sleep(arrivalNs - kernel.nowNs);
+        if (stopped()) break;
+        admit();
+        kernel.spawn(doIo(sink, next.io), source.name);
+      }
+      running--;
+    };
+    for (const sink of sinks) {
+      const run = closedLoopRun(sink);
+      const script = sink.group.script;
+      if (script !== undefined) {
+        const ops = script.ops[Symbol.iterator]();
+        for (let depth = 0; depth < script.iodepth; depth++) {
+          running++;
+          kernel.spawn(scriptWorker(sink, ops), `${script.name}/${depth}`);
+        }
+      }
+      for (const source of sink.group.sources) {
+        const loop = source.loop;
+        if (loop.kind === "closed") {
+          for (let depth = 0; depth < loop.iodepth; depth++) {
+            running++;
+            kernel.spawn(new ClosedLoopWorker(source, loop.thinktimeNs, run), `${source.name}/${depth}`);
+          }
+        } else {
+          running++;
+          kernel.spawn(openLoopArrivals(sink, source), `${source.name}/arrivals`);
+        }
       }
     }
-  }
 
-  // Engine samples at every bucket boundary, until no source issues and nothing is in flight.
-  kernel.spawn(
-    (function* (): Coroutine {
-      for (;;) {
-        yield* sleep(series.samplePeriodNs);
-        const live = cofw.sessionList().filter((session) => session.state === "active").length;
-        series.sampleEngine(kernel.nowNs - readyNs, cofw.counters, live);
-        if (sourcesDone() && completed === issued) return;
-      }
-    })(),
-    "time-series",
-  );
+    // Engine samples at every bucket boundary, until no source issues and nothing is in flight.
+    kernel.spawn(
+      (function* (): Coroutine {
+        for (;;) {
+          yield* sleep(series.samplePeriodNs);
+          const live = cofw.sessionList().filter((session) => session.state === "active").length;
+          series.sampleEngine(kernel.nowNs - readyNs, cofw.counters, live);
+          if (sourcesDone() && completed === issued) return;
+        }
+      })(),
+      "time-series",
+    );
 
-  // ---- run, with progress ----------------------------------------------------------
-  const progress = hooks.onProgress;
-  if (progress === undefined) kernel.runUntilIdle();
-  else if (Number.isFinite(stopAtNs)) {
-    const sliceNs = Math.max(1, Math.ceil((stopAtNs - readyNs) / 100));
-    while (kernel.run({ untilNs: Math.min(stopAtNs, kernel.nowNs + sliceNs) }) === "time" && kernel.nowNs < stopAtNs) progress((kernel.nowNs - readyNs) / (stopAtNs - readyNs));
-    kernel.runUntilIdle();
-  } else {
-    const step = Number.isFinite(hostIoLimit) ? Math.max(1, Math.ceil(hostIoLimit / 100)) : 10_000;
-    let mark = step;
-    while (kernel.run({ until: () => issued >= mark }) === "condition") {
-      progress(Number.isFinite(hostIoLimit) ? issued / hostIoLimit : 0);
-      mark += step;
+    // ---- run, with progress ----------------------------------------------------------
+    const progress = hooks.onProgress;
+    if (progress === undefined) kernel.runUntilIdle();
+    else if (Number.isFinite(stopAtNs)) {
+      const sliceNs = Math.max(1, Math.ceil((stopAtNs - readyNs) / 100));
+      while (kernel.run({ untilNs: Math.min(stopAtNs, kernel.nowNs + sliceNs) }) === "time" && kernel.nowNs < stopAtNs) progress((kernel.nowNs - readyNs) / (stopAtNs - readyNs));
+      kernel.runUntilIdle();
+    } else {
+      // admit() reports progress by host I/Os issued: a condition for the kernel to check would cost a call per event.
+      progressEveryIos = Number.isFinite(hostIoLimit) ? Math.max(1, Math.ceil(hostIoLimit / 100)) : 10_000;
+      nextProgressIos = progressEveryIos;
+      kernel.runUntilIdle();
+    }
+    progress?.(1);
+    cofw.assertConsistent();
+    const recovery = measureRecovery(kernel, devices.source, devices.cache, scenario, hooks.engineParts);
+    if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped`);
+
+    const windowEndNs = Math.max(windowStartNs, lastIssueNs);
+    const windowNs = windowEndNs - windowStartNs;
+    const counters = cofw.counters;
+    const results: RunResults = {
+      manifest: { cofwsimVersion: meta.cofwsimVersion, scenario: { name: scenario.name, file: meta.fileName, contentHash: meta.contentHash }, seed: scenario.seed },
+      jobs: sinks.map(({ group, stats }) => ({ jobname: group.name, read: stats.read.toFio(windowNs), write: stats.write.toFio(windowNs) })),
+      engine: {
+        commitPolicy: scenario.engine.commitPolicy,
+        chunkSizeBytes: scenario.engine.chunkSizeBytes,
+        regionSizeBytes: scenario.engine.regionSizeBytes,
+        cofwCopies: counters.cofwCopies,
+        copiesPerHostWrite: counters.hostWrites === 0 ? 0 : round6(counters.cofwCopies / counters.hostWrites),
+        bytesCopied: counters.bytesCopied,
+        hostWrites: counters.hostWrites,
+        hostBytesWritten: counters.hostBytesWritten,
+        hostReads: counters.hostReads,
+        phantomReads: counters.phantomReads,
+        deviceBytesWritten: counters.deviceBytesWritten,
+        writeAmplification: round6(writeAmplification(counters)),
+        metadataWrites: counters.metadataWrites,
+        metadataBytesWritten: counters.metadataBytesWritten,
+        flushes: counters.flushes,
+        hostFlushes: counters.hostFlushes,
+        copyWaits: counters.copyWaits,
+        cacheChunksUsed: counters.chunksInUse,
+        cacheChunksTotal: cofw.layout.cofwChunkCount,
+        sessionsStarted: counters.sessionsStarted,
+        sessionsTerminated: counters.sessionsTerminated,
+        rollbackChunks: counters.rollbackChunks,
+        recoveryNs: recovery.recoveryNs,
+        recoveryBytesRead: recovery.bytesRead,
+        recoveryRegionsRebuilt: recovery.regionsRebuilt,
+      },
+      devices: devices.descriptions,
+      window: { startNs: windowStartNs - readyNs, endNs: windowEndNs - readyNs, simulatedEndNs: lastActivityNs - readyNs, formatNs: readyNs },
+      sessions: sessionRecords,
+      notes,
+      problems,
+    };
+    return { results, kernel, timeSeries: series.finish() };
+  } finally {
+    series.destroy();
+    for (const { stats } of sinks) {
+      stats.read.destroy();
+      stats.write.destroy();
     }
   }
-  progress?.(1);
-  cofw.assertConsistent();
-  const recovery = measureRecovery(kernel, devices.source, devices.cache, scenario, hooks.engineParts);
-  if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped`);
-
-  const windowEndNs = Math.max(windowStartNs, lastIssueNs);
-  const windowNs = windowEndNs - windowStartNs;
-  const counters = cofw.counters;
-  const results: RunResults = {
-    manifest: { cofwsimVersion: meta.cofwsimVersion, scenario: { name: scenario.name, file: meta.fileName, contentHash: meta.contentHash }, seed: scenario.seed },
-    jobs: sinks.map(({ group, stats }) => ({ jobname: group.name, read: stats.read.toFio(windowNs), write: stats.write.toFio(windowNs) })),
-    engine: {
-      commitPolicy: scenario.engine.commitPolicy,
-      chunkSizeBytes: scenario.engine.chunkSizeBytes,
-      regionSizeBytes: scenario.engine.regionSizeBytes,
-      cofwCopies: counters.cofwCopies,
-      copiesPerHostWrite: counters.hostWrites === 0 ? 0 : round6(counters.cofwCopies / counters.hostWrites),
-      bytesCopied: counters.bytesCopied,
-      hostWrites: counters.hostWrites,
-      hostBytesWritten: counters.hostBytesWritten,
-      hostReads: counters.hostReads,
-      phantomReads: counters.phantomReads,
-      deviceBytesWritten: counters.deviceBytesWritten,
-      writeAmplification: round6(writeAmplification(counters)),
-      metadataWrites: counters.metadataWrites,
-      metadataBytesWritten: counters.metadataBytesWritten,
-      flushes: counters.flushes,
-      hostFlushes: counters.hostFlushes,
-      copyWaits: counters.copyWaits,
-      cacheChunksUsed: counters.chunksInUse,
-      cacheChunksTotal: cofw.layout.cofwChunkCount,
-      sessionsStarted: counters.sessionsStarted,
-      sessionsTerminated: counters.sessionsTerminated,
-      rollbackChunks: counters.rollbackChunks,
-      recoveryNs: recovery.recoveryNs,
-      recoveryBytesRead: recovery.bytesRead,
-      recoveryRegionsRebuilt: recovery.regionsRebuilt,
-    },
-    devices: devices.descriptions,
-    window: { startNs: windowStartNs - readyNs, endNs: windowEndNs - readyNs, simulatedEndNs: lastActivityNs - readyNs, formatNs: readyNs },
-    sessions: sessionRecords,
-    notes,
-    problems,
-  };
-  return { results, kernel, timeSeries: series.finish() };
 }
 
 /**

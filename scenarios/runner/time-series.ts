@@ -1,5 +1,5 @@
-import * as hdr from "hdr-histogram-js";
 import type { EngineCounters } from "../../engine/index.js";
+import { LatencyHistogram } from "./latency-histogram.js";
 
 /**
  * Samples a run in simulated-time buckets. With no bucket size given, buckets
@@ -45,11 +45,6 @@ export interface LatencyCurveRow {
   readonly latencyNs: number;
 }
 
-export interface SeriesKey {
-  readonly key: string;
-  readonly before: string;
-  readonly after: string;
-}
 
 export interface TimeSeries {
   readonly bucketNs: number;
@@ -61,13 +56,33 @@ export interface TimeSeries {
 /** Percentiles of the latency curves: dense in the tail, where COFW shows. */
 export const CURVE_PERCENTILES: readonly number[] = [1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 99.95, 99.99, 100];
 
-type Histogram = ReturnType<typeof hdr.build>;
-const newHistogram = (): Histogram => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: 2 });
+const newHistogram = (): LatencyHistogram => new LatencyHistogram(2);
 
 interface HostCell {
   ios: number;
   bytes: number;
-  histogram: Histogram;
+  histogram: LatencyHistogram;
+}
+
+/**
+ * One job's direction, made once per job so that recording an I/O builds no
+ * strings and, most of the time, looks nothing up: it remembers the cell it
+ * recorded into last and its two latency curves.
+ */
+export class SeriesKey {
+  readonly before: string;
+  readonly after: string;
+  /** The recorder's cache: the host cell of bucket `cellIndex`, valid while the recorder's layout is `cellLayout`. */
+  cell: HostCell | undefined;
+  cellIndex = -1;
+  cellLayout = -1;
+  beforeCurve: LatencyHistogram | undefined;
+  afterCurve: LatencyHistogram | undefined;
+
+  constructor(readonly key: string) {
+    this.before = `${key}\u0000before-first-session`;
+    this.after = `${key}\u0000with-sessions`;
+  }
 }
 
 interface EngineCell {
@@ -82,13 +97,16 @@ interface EngineCell {
   liveSessions: number;
 }
 
+/** Its histograms live in WebAssembly memory: `destroy()` it when done. */
 export class TimeSeriesRecorder {
   private bucketNs: number;
   private readonly fixed: boolean;
   /** Per bucket index: per "job\u0000op" key. */
   private host: Array<Map<string, HostCell>> = [];
   private engine: EngineCell[] = [];
-  private readonly curves = new Map<string, Histogram>();
+  private readonly curves = new Map<string, LatencyHistogram>();
+  /** Changes whenever buckets are merged, which invalidates every SeriesKey's cached cell. */
+  private layout = 0;
   private last: { cofwCopies: number; metadataWrites: number; flushes: number; hostBytesWritten: number; bytesCopied: number; metadataBytesWritten: number } = {
     cofwCopies: 0,
     metadataWrites: 0,
@@ -110,28 +128,18 @@ export class TimeSeriesRecorder {
 
   /** The keys of one job's direction, made once per job so the per-I/O path builds no strings. */
   seriesKey(job: string, op: "read" | "write"): SeriesKey {
-    const key = `${job}\u0000${op}`;
-    return { key, before: `${key}\u0000before-first-session`, after: `${key}\u0000with-sessions` };
+    return new SeriesKey(`${job}\u0000${op}`);
   }
 
   recordIo(timeNs: number, series: SeriesKey, bytes: number, latencyNs: number, sessionsStarted: boolean): void {
-    const cells = this.hostBucket(timeNs);
-    const key = series.key;
-    let cell = cells.get(key);
-    if (cell === undefined) {
-      cell = { ios: 0, bytes: 0, histogram: newHistogram() };
-      cells.set(key, cell);
-    }
+    const cached = series.cell;
+    const cell = cached !== undefined && series.cellIndex === this.indexOf(timeNs) && series.cellLayout === this.layout ? cached : this.hostCell(timeNs, series);
+    const valueNs = Math.max(1, latencyNs);
     cell.ios++;
     cell.bytes += bytes;
-    cell.histogram.recordValue(Math.max(1, latencyNs));
-    const curveKey = sessionsStarted ? series.after : series.before;
-    let curve = this.curves.get(curveKey);
-    if (curve === undefined) {
-      curve = newHistogram();
-      this.curves.set(curveKey, curve);
-    }
-    curve.recordValue(Math.max(1, latencyNs));
+    cell.histogram.record(valueNs);
+    const curve = sessionsStarted ? (series.afterCurve ??= this.curve(series.after)) : (series.beforeCurve ??= this.curve(series.before));
+    curve.record(valueNs);
   }
 
   /** Engine counters at the end of the bucket that contains `timeNs`. */
@@ -172,9 +180,9 @@ export class TimeSeriesRecorder {
           ios: cell.ios,
           iops: round3(cell.ios / seconds),
           bandwidthBytesPerSec: Math.round(cell.bytes / seconds),
-          latencyP50Ns: cell.histogram.getValueAtPercentile(50),
-          latencyP99Ns: cell.histogram.getValueAtPercentile(99),
-          latencyMaxNs: cell.histogram.maxValue,
+          latencyP50Ns: cell.histogram.valueAtPercentile(50),
+          latencyP99Ns: cell.histogram.valueAtPercentile(99),
+          latencyMaxNs: cell.histogram.maxValueNs,
         });
       }
     });
@@ -194,13 +202,42 @@ export class TimeSeriesRecorder {
     for (const key of [...this.curves.keys()].sort()) {
       const [job, op, phase] = key.split("\u0000") as [string, "read" | "write", LatencyCurveRow["phase"]];
       const histogram = this.curves.get(key)!;
-      for (const percentile of CURVE_PERCENTILES) latencyCurves.push({ job, op, phase, percentile, latencyNs: histogram.getValueAtPercentile(percentile) });
+      for (const percentile of CURVE_PERCENTILES) latencyCurves.push({ job, op, phase, percentile, latencyNs: histogram.valueAtPercentile(percentile) });
     }
     return { bucketNs: this.bucketNs, host, engine, latencyCurves };
   }
 
+  /** Frees the histograms; nothing can be recorded or finished afterwards. */
+  destroy(): void {
+    for (const cells of this.host) for (const cell of cells.values()) cell.histogram.destroy();
+    for (const curve of this.curves.values()) curve.destroy();
+  }
+
   private indexOf(timeNs: number): number {
     return Math.floor(Math.max(0, timeNs) / this.bucketNs);
+  }
+
+  /** The cell of `series` in the bucket of `timeNs`, made if need be, and remembered in `series`. */
+  private hostCell(timeNs: number, series: SeriesKey): HostCell {
+    const cells = this.hostBucket(timeNs);
+    let cell = cells.get(series.key);
+    if (cell === undefined) {
+      cell = { ios: 0, bytes: 0, histogram: newHistogram() };
+      cells.set(series.key, cell);
+    }
+    series.cell = cell;
+    series.cellIndex = this.indexOf(timeNs);
+    series.cellLayout = this.layout;
+    return cell;
+  }
+
+  private curve(curveKey: string): LatencyHistogram {
+    let curve = this.curves.get(curveKey);
+    if (curve === undefined) {
+      curve = newHistogram();
+      this.curves.set(curveKey, curve);
+    }
+    return curve;
   }
 
   private hostBucket(timeNs: number): Map<string, HostCell> {
@@ -216,6 +253,7 @@ export class TimeSeriesRecorder {
     if (this.fixed) return;
     while (Math.max(this.host.length, this.engine.length) > MAX_BUCKETS) {
       this.bucketNs *= 2;
+      this.layout++;
       const host: Array<Map<string, HostCell>> = [];
       for (let i = 0; i < this.host.length; i += 2) {
         const merged = this.host[i]!;
@@ -226,6 +264,7 @@ export class TimeSeriesRecorder {
             into.ios += cell.ios;
             into.bytes += cell.bytes;
             into.histogram.add(cell.histogram);
+            cell.histogram.destroy();
           }
         }
         host.push(merged);

@@ -63,6 +63,12 @@ describe("runScenario", () => {
     expect(JSON.stringify(runScenario(scenario({ seed: "6" }), meta).results)).not.toBe(a);
   });
 
+  it("reports progress every hundredth of the host I/Os, then 1 at the end", () => {
+    const fractions: number[] = [];
+    runScenario(scenario({}), meta, { onProgress: (fraction) => fractions.push(fraction) });
+    expect(fractions).toEqual([...Array.from({ length: 100 }, (_, i) => (i + 1) / 100), 1]);
+  });
+
   it("an open-loop job arrives on schedule whatever the device does; rates cover the window only", () => {
     const { results } = runScenario(scenario({ workloads: [job({ name: "paced", rateIops: 1000, rw: "randread" })], sessions: [], stop: { runtimeNs: 2_000_000_000 } }), meta);
     const read = results.jobs[0]!.read;

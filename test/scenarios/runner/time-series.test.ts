@@ -1,0 +1,102 @@
+import * as hdr from "hdr-histogram-js";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { zeroCounters } from "../../../engine/counters.js";
+import { CURVE_PERCENTILES, MAX_BUCKETS, TimeSeriesRecorder } from "../../../scenarios/runner/time-series.js";
+
+interface Io {
+  readonly timeNs: number;
+  readonly job: "a" | "b";
+  readonly op: "read" | "write";
+  readonly bytes: number;
+  readonly latencyNs: number;
+  readonly sessionsStarted: boolean;
+}
+
+const ios: fc.Arbitrary<Io[]> = fc.array(
+  fc.record({
+    timeNs: fc.oneof(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 3_000_000_000 })),
+    job: fc.constantFrom("a" as const, "b" as const),
+    op: fc.constantFrom("read" as const, "write" as const),
+    bytes: fc.integer({ min: 512, max: 1 << 20 }),
+    latencyNs: fc.integer({ min: 0, max: 50_000_000 }),
+    sessionsStarted: fc.boolean(),
+  }),
+  { maxLength: 200 },
+);
+
+const jsHistogram = (): hdr.Histogram => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: Number.MAX_SAFE_INTEGER, numberOfSignificantValueDigits: 2 });
+
+describe("TimeSeriesRecorder", () => {
+  it("gives each bucket and curve what a plain aggregation of the I/Os gives, however buckets were merged on the way", () => {
+    fc.assert(
+      fc.property(ios, fc.boolean(), (recorded, sorted) => {
+        const order = sorted ? [...recorded].sort((x, y) => x.timeNs - y.timeNs) : recorded;
+        const recorder = new TimeSeriesRecorder(undefined);
+        const keys = { a: { read: recorder.seriesKey("a", "read"), write: recorder.seriesKey("a", "write") }, b: { read: recorder.seriesKey("a", "read"), write: recorder.seriesKey("b", "write") } };
+        try {
+          for (const io of order) recorder.recordIo(io.timeNs, keys[io.job][io.op], io.bytes, io.latencyNs, io.sessionsStarted);
+          const series = recorder.finish();
+          if (recorded.length > 0) expect(Math.max(...recorded.map((io) => Math.floor(io.timeNs / series.bucketNs)))).toBeLessThan(MAX_BUCKETS);
+
+          // The model: group by final bucket, job (b's reads were recorded under a's key) and op.
+          const model = new Map<string, { timeNs: number; job: string; op: string; ios: number; bytes: number; histogram: hdr.Histogram }>();
+          const curves = new Map<string, hdr.Histogram>();
+          for (const io of recorded) {
+            const job = io.job === "b" && io.op === "read" ? "a" : io.job;
+            const timeNs = Math.floor(io.timeNs / series.bucketNs) * series.bucketNs;
+            const key = `${timeNs}/${job}/${io.op}`;
+            const cell = model.get(key) ?? { timeNs, job, op: io.op, ios: 0, bytes: 0, histogram: jsHistogram() };
+            model.set(key, cell);
+            cell.ios++;
+            cell.bytes += io.bytes;
+            cell.histogram.recordValue(Math.max(1, io.latencyNs));
+            const curveKey = `${job}/${io.op}/${io.sessionsStarted ? "with-sessions" : "before-first-session"}`;
+            const curve = curves.get(curveKey) ?? jsHistogram();
+            curves.set(curveKey, curve);
+            curve.recordValue(Math.max(1, io.latencyNs));
+          }
+          const seconds = series.bucketNs / 1e9;
+          const expectedHost = [...model.values()]
+            .sort((x, y) => x.timeNs - y.timeNs || (x.job < y.job ? -1 : x.job > y.job ? 1 : x.op < y.op ? -1 : 1))
+            .map((cell) => ({
+              timeNs: cell.timeNs,
+              job: cell.job,
+              op: cell.op,
+              ios: cell.ios,
+              iops: Math.round((cell.ios / seconds) * 1000) / 1000,
+              bandwidthBytesPerSec: Math.round(cell.bytes / seconds),
+              latencyP50Ns: cell.histogram.getValueAtPercentile(50),
+              latencyP99Ns: cell.histogram.getValueAtPercentile(99),
+              latencyMaxNs: cell.histogram.maxValue,
+            }));
+          expect(series.host).toEqual(expectedHost);
+          const expectedCurves = [...curves.keys()].sort().flatMap((key) => {
+            const [job, op, phase] = key.split("/");
+            return CURVE_PERCENTILES.map((percentile) => ({ job, op, phase, percentile, latencyNs: curves.get(key)!.getValueAtPercentile(percentile) }));
+          });
+          expect(series.latencyCurves).toEqual(expectedCurves);
+        } finally {
+          recorder.destroy();
+        }
+      }),
+    );
+  });
+
+  it("records into the right bucket after engine samples made buckets merge", () => {
+    const recorder = new TimeSeriesRecorder(undefined);
+    const key = recorder.seriesKey("job", "write");
+    try {
+      recorder.recordIo(5_500_000, key, 4096, 1000, false);
+      // Engine samples up to 401 ms: 402 buckets of 1 ms are too many, so buckets become 2 ms.
+      for (let timeNs = 1_000_000; timeNs <= 401_000_000; timeNs += 1_000_000) recorder.sampleEngine(timeNs, zeroCounters(), 0);
+      // Bucket 5 again, but of 2 ms buckets now: 10-12 ms, not the bucket the first I/O went to.
+      recorder.recordIo(10_500_000, key, 4096, 3000, false);
+      const series = recorder.finish();
+      expect(series.bucketNs).toBe(2_000_000);
+      expect(series.host).toEqual([expect.objectContaining({ timeNs: 4_000_000, ios: 1, latencyMaxNs: 1000 }), expect.objectContaining({ timeNs: 10_000_000, ios: 1, latencyMaxNs: 3000 })]);
+    } finally {
+      recorder.destroy();
+    }
+  });
+});
