@@ -124,7 +124,7 @@ describe("ClosedLoopWorker", () => {
       startIo: (io: HostIo) =>
         (function* (): Coroutine {
           try {
-            yield { kind: "io", device: failing, request: { op: "read", offsetBytes: 0, lengthBytes: 512 } };
+            yield { kind: "io", device: failing, op: "read", offsetBytes: 0, lengthBytes: 512 };
           } catch (error) {
             // The first two I/Os handle their error; the third lets it through.
             if (++handled > 2) throw error;
