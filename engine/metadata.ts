@@ -134,27 +134,20 @@ export class Metadata {
     const entries = (this.mapSectorEntries ??= new Uint32Array(perSector * SESSION_SLOTS));
     entries.fill(0);
     const live = this.sessions.liveSequences;
-    const state = this.chunks.state;
     // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
     const group = this.map.find(firstChunk);
     const base = this.map.at;
     if (group !== undefined) {
-      // One copy usually serves every slot of an entry: its state is looked up once, not once per slot.
-      let checkedPlusOne = 0;
-      let durable = false;
+      // Only entries of live sessions go to disk. Their copies' data is durable: an entry is set only once its
+      // copy's data is (markReady), and a live entry's copy is never freed (its mask keeps the slot; assertConsistent
+      // checks both). So the chunk states are not looked up here: one random read per entry, most of an encode's cost.
       for (let e = 0; e < perSector; e++) {
         const at = base + e * 2 * SESSION_SLOTS;
         for (let slot = 0; slot < SESSION_SLOTS; slot++) {
           const plusOne = group[at + slot]!;
           if (plusOne === 0) continue;
-          // Only entries of live sessions whose copy data is durable go to disk.
           const sequence = live[slot]!;
-          if (sequence === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
-          if (plusOne !== checkedPlusOne) {
-            checkedPlusOne = plusOne;
-            durable = state[plusOne - 1] !== ChunkState.copying;
-          }
-          if (durable) entries[e * SESSION_SLOTS + slot] = plusOne;
+          if (sequence !== 0 && group[at + SESSION_SLOTS + slot] === sequence) entries[e * SESSION_SLOTS + slot] = plusOne;
         }
       }
     }
