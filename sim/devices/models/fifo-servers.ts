@@ -56,10 +56,15 @@ export class FifoServers {
   }
 
   submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
-    this.waitingRequests.push(request);
     // Handed back the request it was given, so the narrower parameter type holds.
-    this.waitingDone.push(done as (request: ServiceRequest) => void);
-    this.startWaiting();
+    const anyDone = done as (request: ServiceRequest) => void;
+    // A free server and nobody waiting: served at once, without a trip through the queue.
+    if (this.busy < this.parallelism && this.waitingRequests.size === 0) this.serve(request, anyDone);
+    else {
+      this.waitingRequests.push(request);
+      this.waitingDone.push(anyDone);
+      this.startWaiting();
+    }
   }
 
   /** A server finished: it goes to the oldest waiter at this same instant, before the client hears of the completion. */
@@ -71,13 +76,14 @@ export class FifoServers {
   }
 
   private startWaiting(): void {
-    while (this.busy < this.parallelism && this.waitingRequests.size > 0) {
-      const server = this.idle.pop() ?? new Server(this);
-      const request = this.waitingRequests.shift()!;
-      server.request = request;
-      server.done = this.waitingDone.shift()!;
-      this.busy++;
-      this.kernel.scheduleEvent(server, this.serviceTimeNs(request));
-    }
+    while (this.busy < this.parallelism && this.waitingRequests.size > 0) this.serve(this.waitingRequests.shift()!, this.waitingDone.shift()!);
+  }
+
+  private serve(request: ServiceRequest, done: (request: ServiceRequest) => void): void {
+    const server = this.idle.pop() ?? new Server(this);
+    server.request = request;
+    server.done = done;
+    this.busy++;
+    this.kernel.scheduleEvent(server, this.serviceTimeNs(request));
   }
 }
