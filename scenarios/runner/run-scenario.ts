@@ -1,4 +1,4 @@
-import { sleep, type Coroutine } from "../../io/coroutine.js";
+import { callStep, sleep, type Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
@@ -7,7 +7,6 @@ import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplif
 import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
-import { ClosedLoopWorker, type ClosedLoopRun } from "./closed-loop-worker.js";
 import type { HostEventSink } from "./host-events.js";
 import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
@@ -227,10 +226,14 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       if (nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
       onComplete(io);
     };
-    /** A host I/O from start to finish as one coroutine, for script workers and open-loop arrivals. */
+    /**
+     * A host I/O from start to finish. The I/O's coroutine is called, not
+     * delegated to (see CallStep): its steps then go straight to the kernel
+     * rather than through this generator and the worker above it.
+     */
     const doIo = function* (sink: GroupSink, io: HostIo): Coroutine {
       const issueNs = kernel.nowNs;
-      yield* startIo(sink.group, io);
+      yield callStep(startIo(sink.group, io));
       finishIo(sink, io, issueNs);
     };
     /** Runs that stop after a number of host I/Os report progress every `progressEveryIos` I/Os issued (set before the run). */
@@ -245,17 +248,22 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         nextProgressIos += progressEveryIos;
       }
     };
-    /** What the closed-loop workers of a workload group work for (see ClosedLoopWorker). */
-    const closedLoopRun = (sink: GroupSink): ClosedLoopRun => ({
-      nowNs: () => kernel.nowNs,
-      stopped,
-      startIo: (io) => {
+    /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, think, repeat. */
+    const closedLoopWorker = function* (sink: GroupSink, source: WorkloadSource, thinktimeNs: number): Coroutine {
+      yield* sleep(source.startDelayNs);
+      const startNs = kernel.nowNs;
+      while (!stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs)) {
+        const next = source.next();
+        if (next === undefined) break;
         admit();
-        return startIo(sink.group, io);
-      },
-      finishIo: (io, issueNs) => finishIo(sink, io, issueNs),
-      workerDone: () => running--,
-    });
+        // doIo written out: one generator less to resume per I/O on the runner's hottest path.
+        const issueNs = kernel.nowNs;
+        yield callStep(startIo(sink.group, next.io));
+        finishIo(sink, next.io, issueNs);
+        if (thinktimeNs > 0) yield* sleep(thinktimeNs);
+      }
+      running--;
+    };
     /**
      * One of a script's `iodepth` workers: each takes the script's next
      * operation and holds its place until the operation completes, so
@@ -288,7 +296,6 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       running--;
     };
     for (const sink of sinks) {
-      const run = closedLoopRun(sink);
       const script = sink.group.script;
       if (script !== undefined) {
         const ops = script.ops[Symbol.iterator]();
@@ -302,7 +309,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         if (loop.kind === "closed") {
           for (let depth = 0; depth < loop.iodepth; depth++) {
             running++;
-            kernel.spawn(new ClosedLoopWorker(source, loop.thinktimeNs, run), `${source.name}/${depth}`);
+            kernel.spawn(closedLoopWorker(sink, source, loop.thinktimeNs), `${source.name}/${depth}`);
           }
         } else {
           running++;
