@@ -121,13 +121,23 @@ export class IntegerMap {
   }
 }
 
-/** Where `key`'s probe run starts: its 32-bit halves mixed (keys are often consecutive), masked to the table. */
+/** Keys that differ only in these low bits land in neighbouring slots (see slotOf). */
+const RUN_BITS = 3;
+const RUN_MASK = (1 << RUN_BITS) - 1;
+
+/**
+ * Where `key`'s probe run starts. Runs of 2^RUN_BITS consecutive keys keep
+ * their order in neighbouring slots, so a sequential walk (a sequential
+ * workload's buckets, a pass over consecutive chunks) reads the table a cache
+ * line at a time rather than a line per key; the runs themselves are spread
+ * by a mix of the rest of the key's bits (both 32-bit halves).
+ */
 function slotOf(key: number, mask: number): number {
   const low = key >>> 0;
   const high = (key - low) / 4294967296;
-  let h = Math.imul(low, 0x9e3779b1) ^ Math.imul(high + 0x7f4a7c15, 0x85ebca77);
+  let h = Math.imul((low >>> RUN_BITS) | (high << (32 - RUN_BITS)), 0x9e3779b1) ^ Math.imul(high + 0x7f4a7c15, 0x85ebca77);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 13;
-  return h & mask;
+  return ((h << RUN_BITS) | (low & RUN_MASK)) & mask;
 }
