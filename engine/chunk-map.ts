@@ -1,6 +1,8 @@
 import { SESSION_SLOTS } from "./on-disk/layout.js";
 
 const ENTRY_WORDS = 2 * SESSION_SLOTS;
+/** Largest buffer groups are carved from (see newGroup). */
+const MAX_SLAB_BYTES = 256 * 1024;
 
 /**
  * The DLM map in memory: for each touched source chunk, per session slot, the
@@ -13,12 +15,20 @@ const ENTRY_WORDS = 2 * SESSION_SLOTS;
  * encoding a sector or checking a chunk costs one hash lookup, and the memory
  * follows the touched sectors, not the Source LU's size. In a group, entry e
  * is words [16e, 16e + 16): copy + 1 per slot (0 = none), then sequence per slot.
+ *
+ * Groups are views carved from shared buffers ("slabs") rather than arrays of
+ * their own: a typed array with its own buffer costs a separate allocation
+ * outside the JS heap, and a million-copy map has ~70,000 groups (with 512-byte
+ * sectors), which cost more than everything else of its recovery's rebuild.
  */
 export class ChunkMap {
   private readonly groups = new Map<number, Uint32Array>();
   /** The group groupForWrite returned last (groups are never removed, so it stays valid). */
   private lastWrittenKey = -1;
   private lastWrittenGroup: Uint32Array | undefined;
+  /** The buffer new groups are carved from, and the bytes of it already handed out. */
+  private slab: ArrayBuffer | undefined;
+  private slabUsedBytes = 0;
 
   constructor(readonly entriesPerGroup: number) {}
 
@@ -74,11 +84,29 @@ export class ChunkMap {
     if (key === this.lastWrittenKey) return this.lastWrittenGroup!;
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = new Uint32Array(this.entriesPerGroup * ENTRY_WORDS);
+      group = this.newGroup();
       this.groups.set(key, group);
     }
     this.lastWrittenKey = key;
     this.lastWrittenGroup = group;
+    return group;
+  }
+
+  /**
+   * A zeroed group from the slab. Slabs double from one group up to
+   * MAX_SLAB_BYTES (or one group, if larger), so a small map stays small
+   * (crash campaigns build thousands) and memory still follows the touched
+   * groups: at most one slab is partly unused.
+   */
+  private newGroup(): Uint32Array {
+    const groupBytes = this.entriesPerGroup * ENTRY_WORDS * Uint32Array.BYTES_PER_ELEMENT;
+    if (this.slab === undefined || this.slabUsedBytes + groupBytes > this.slab.byteLength) {
+      const groups = this.slab === undefined ? 1 : Math.min(2 * (this.slab.byteLength / groupBytes), Math.max(1, Math.floor(MAX_SLAB_BYTES / groupBytes)));
+      this.slab = new ArrayBuffer(groups * groupBytes);
+      this.slabUsedBytes = 0;
+    }
+    const group = new Uint32Array(this.slab, this.slabUsedBytes, this.entriesPerGroup * ENTRY_WORDS);
+    this.slabUsedBytes += groupBytes;
     return group;
   }
 
