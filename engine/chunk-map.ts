@@ -127,11 +127,22 @@ export class ChunkMap {
   }
 
   /**
+   * Every touched group with its first source chunk, in the order the groups
+   * were made, which is the order they lie in memory (see newGroup): for walks
+   * whose outcome does not depend on the order, which follows the map's history.
+   * A walk in source chunk order jumps across memory at every group.
+   */
+  forEachGroupInMemoryOrder(visit: (firstChunk: number, group: Uint32Array) => void): void {
+    for (const [key, group] of this.groups) visit(key * this.entriesPerGroup, group);
+  }
+
+  /**
    * Every touched group with its first source chunk, ascending (iteration
    * order never depends on history), for whole-map walks that read the words
    * themselves rather than a lookup per (chunk, slot).
    */
   forEachGroup(visit: (firstChunk: number, group: Uint32Array) => void): void {
-    for (const key of [...this.groups.keys()].sort((a, b) => a - b)) visit(key * this.entriesPerGroup, this.groups.get(key)!);
+    // Sorted as a typed array: numerically, with no comparator call per comparison (a map has ~70,000 groups).
+    for (const key of Float64Array.from(this.groups.keys()).sort()) visit(key * this.entriesPerGroup, this.groups.get(key)!);
   }
 }

@@ -69,4 +69,15 @@ describe("ChunkMap groups", () => {
     }
     expect(map.touchedChunks()).toEqual(Array.from({ length: sourceChunks }, (_, i) => i * 3));
   });
+
+  it("visits groups in the order they were made, or ascending", () => {
+    const map = new ChunkMap(4);
+    for (const sourceChunk of [41, 2, 17, 3, 40]) map.set(sourceChunk, 0, 1, sourceChunk);
+    const made: number[] = [];
+    map.forEachGroupInMemoryOrder((firstChunk) => made.push(firstChunk));
+    expect(made).toEqual([40, 0, 16]);
+    const ascending: number[] = [];
+    map.forEachGroup((firstChunk) => ascending.push(firstChunk));
+    expect(ascending).toEqual([0, 16, 40]);
+  });
 });
