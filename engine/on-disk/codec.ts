@@ -439,21 +439,22 @@ export function encodeRecord(layout: Layout, index: number, record: AllocationRe
 
 export function decodeRecord(layout: Layout, index: number, bytes: Uint8Array): Decoded<AllocationRecord> {
   const n = layout.chunksPerRecord;
-  // Byte by byte rather than through the DataView: recovery decodes every record of the Cache LU.
-  return decodeWith(bytes, "record", recordSector(layout, index), () => {
-    const record = emptyRecord(layout);
-    for (let s = 0; s < SESSION_SLOTS; s++) record.sessionIds[s] = getU32(bytes, B + 4 * s);
-    const allocatedAt = B + 4 * SESSION_SLOTS;
-    const inCacheAt = allocatedAt + n / 8;
-    const masksAt = inCacheAt + n / 8;
-    const sourcesAt = masksAt + n;
-    for (let i = 0; i < n; i++) {
-      record.allocated[i] = (bytes[allocatedAt + (i >> 3)]! >> (i & 7)) & 1;
-      record.inCache[i] = (bytes[inCacheAt + (i >> 3)]! >> (i & 7)) & 1;
-      record.masks[i] = bytes[masksAt + i]!;
-      const at = sourcesAt + 6 * i;
-      record.sourceChunks[i] = getU32(bytes, at) + (bytes[at + 4]! | (bytes[at + 5]! << 8)) * 2 ** 32;
-    }
-    return record;
-  });
+  // Checked here rather than through decodeWith, and read byte by byte rather than through a DataView: no DataView and
+  // no closure per record, and recovery decodes every record of the Cache LU.
+  const problem = frameProblem(bytes, "record", recordSector(layout, index));
+  if (problem !== undefined) return { ok: false, problem };
+  const record = emptyRecord(layout);
+  for (let s = 0; s < SESSION_SLOTS; s++) record.sessionIds[s] = getU32(bytes, B + 4 * s);
+  const allocatedAt = B + 4 * SESSION_SLOTS;
+  const inCacheAt = allocatedAt + n / 8;
+  const masksAt = inCacheAt + n / 8;
+  const sourcesAt = masksAt + n;
+  for (let i = 0; i < n; i++) {
+    record.allocated[i] = (bytes[allocatedAt + (i >> 3)]! >> (i & 7)) & 1;
+    record.inCache[i] = (bytes[inCacheAt + (i >> 3)]! >> (i & 7)) & 1;
+    record.masks[i] = bytes[masksAt + i]!;
+    const at = sourcesAt + 6 * i;
+    record.sourceChunks[i] = getU32(bytes, at) + (bytes[at + 4]! | (bytes[at + 5]! << 8)) * 2 ** 32;
+  }
+  return { ok: true, value: record, generation: getU32(bytes, 12) };
 }
