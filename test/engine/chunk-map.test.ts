@@ -55,7 +55,7 @@ describe("ChunkMap", () => {
 
 describe("ChunkMap groups", () => {
   it("keeps every group apart when thousands share buffers", () => {
-    // One entry per group: groups of 64 bytes, so 5,000 of them fill several of the largest shared buffers (256 KiB).
+    // One entry per group: groups of 64 bytes, so 5,000 of them fill several of the largest shared buffers (64 KiB).
     const map = new ChunkMap(1);
     const sourceChunks = 5000;
     for (let sourceChunk = 0; sourceChunk < sourceChunks; sourceChunk++) {
