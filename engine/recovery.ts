@@ -3,7 +3,7 @@ import type { Coroutine } from "../io/coroutine.js";
 import { zeroCounters } from "./counters.js";
 import { DeviceIo } from "./device-io.js";
 import { CofwEngine } from "./engine.js";
-import { MountError } from "./errors.js";
+import { MountError, assert } from "./errors.js";
 import type { CommitPolicy } from "./policies/commit-policy.js";
 import { scanCacheLu, type Finding, type ScanResult } from "./scan.js";
 import { Sessions } from "./sessions.js";
@@ -61,7 +61,12 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
     if (chunkMasks[chunk] !== 0) chunks.restore(chunk, chunkSources[chunk]!, chunkMasks[chunk]!);
   }
   chunks.finishRestore();
-  entries.forEach((sourceChunk, slot, copy) => map.set(sourceChunk, slot, sessions.activeSequence(slot)!, copy));
+  // Every valid entry is of a live session (its record vouches for it), and no (source chunk, slot) has two (see the scan).
+  const sequences = Array.from(sessions.liveSequences);
+  entries.forEachRun((sourceChunk, slots, copy) => {
+    const taken = map.setSlots(sourceChunk, slots, sequences, copy);
+    assert(taken < 0, () => `the scan found two copies of source chunk ${sourceChunk} for slot ${taken}: ${map.copyFor(sourceChunk, taken, sequences[taken]!)} and ${copy}`);
+  });
   counters.recoveryBytesRead = scan.bytesRead;
   counters.recoveryChunksReclaimed = reclaimableChunks.length;
 

@@ -2,55 +2,70 @@
  * The map entries a Cache LU scan found valid, packed in columns. A
  * million-copy Cache LU with 8 live sessions has ~5 million of them: an object
  * each (plus the array holding them) cost ~0.25 GB at mount, on top of the
- * engine being mounted. Columns live in blocks that double up to 64 Ki entries, so growing never
+ * engine being mounted. Columns live in blocks that double up to 64 Ki runs, so growing never
  * copies what is already there (a doubling array would hold old and new at
  * once, 1.5x the final size).
+ *
+ * Entries are kept as runs: one source chunk, one copy, and the mask of the
+ * slots that read it. One copy usually serves every live session, so 8 live
+ * sessions cost one run where they cost 8 entries, and recovery sets a
+ * chunk's slots in one go.
  */
-const MAX_BLOCK_ENTRIES = 64 * 1024;
-/** First block's size: a crash campaign mounts thousands of small Cache LUs, and 64 Ki entries (0.8 MB) each was most of its mount. */
-const FIRST_BLOCK_ENTRIES = 256;
+const MAX_BLOCK_RUNS = 64 * 1024;
+/** First block's size: a crash campaign mounts thousands of small Cache LUs, and 64 Ki runs (0.8 MB) each was most of its mount. */
+const FIRST_BLOCK_RUNS = 256;
 
 export class ValidEntries {
   /** Source chunk numbers go up to 2^48 (see computeLayout): float64, exact. */
   private readonly sourceChunkBlocks: Float64Array[] = [];
-  private readonly slotBlocks: Uint8Array[] = [];
+  /** Bit s: slot s reads the run's copy. */
+  private readonly slotMaskBlocks: Uint8Array[] = [];
   /** COFW chunk numbers are below 2^32 - 1 (see computeLayout). */
   private readonly copyBlocks: Uint32Array[] = [];
   private count = 0;
-  /** Entries in the last block. */
+  /** Runs in the last block. */
   private lastFill = 0;
 
+  /** Entries (not runs): one per (source chunk, slot). */
   get length(): number {
     return this.count;
   }
 
-  push(sourceChunk: number, slot: number, copy: number): void {
+  /** Adds a run: every slot in `slots` (bit s for slot s, at least one) reads `copy` for `sourceChunk`. */
+  push(sourceChunk: number, slots: number, copy: number): void {
     let block = this.sourceChunkBlocks.length - 1;
     if (block < 0 || this.lastFill === this.sourceChunkBlocks[block]!.length) {
-      // Blocks double from FIRST_BLOCK_ENTRIES up to MAX_BLOCK_ENTRIES: small scans stay small, big ones never copy.
-      const size = block < 0 ? FIRST_BLOCK_ENTRIES : Math.min(MAX_BLOCK_ENTRIES, 2 * this.sourceChunkBlocks[block]!.length);
+      // Blocks double from FIRST_BLOCK_RUNS up to MAX_BLOCK_RUNS: small scans stay small, big ones never copy.
+      const size = block < 0 ? FIRST_BLOCK_RUNS : Math.min(MAX_BLOCK_RUNS, 2 * this.sourceChunkBlocks[block]!.length);
       this.sourceChunkBlocks.push(new Float64Array(size));
-      this.slotBlocks.push(new Uint8Array(size));
+      this.slotMaskBlocks.push(new Uint8Array(size));
       this.copyBlocks.push(new Uint32Array(size));
       this.lastFill = 0;
       block++;
     }
     const within = this.lastFill++;
     this.sourceChunkBlocks[block]![within] = sourceChunk;
-    this.slotBlocks[block]![within] = slot;
+    this.slotMaskBlocks[block]![within] = slots;
     this.copyBlocks[block]![within] = copy;
-    this.count++;
+    for (let rest = slots; rest !== 0; rest &= rest - 1) this.count++;
   }
 
-  /** Visits the entries in the order they were pushed. */
+  /** Visits the entries one by one: runs in the order they were pushed, each run's slots in ascending order. */
   forEach(visit: (sourceChunk: number, slot: number, copy: number) => void): void {
+    this.forEachRun((sourceChunk, slots, copy) => {
+      for (let slot = 0; slots >> slot !== 0; slot++) if (((slots >> slot) & 1) === 1) visit(sourceChunk, slot, copy);
+    });
+  }
+
+  /** Visits the runs in the order they were pushed: `slots` has bit s for each slot that reads `copy` for `sourceChunk`. */
+  forEachRun(visit: (sourceChunk: number, slots: number, copy: number) => void): void {
     const last = this.sourceChunkBlocks.length - 1;
     for (let block = 0; block <= last; block++) {
       const sourceChunks = this.sourceChunkBlocks[block]!;
-      const slots = this.slotBlocks[block]!;
+      const slotMasks = this.slotMaskBlocks[block]!;
       const copies = this.copyBlocks[block]!;
       const n = block === last ? this.lastFill : sourceChunks.length;
-      for (let i = 0; i < n; i++) visit(sourceChunks[i]!, slots[i]!, copies[i]!);
+      for (let i = 0; i < n; i++) visit(sourceChunks[i]!, slotMasks[i]!, copies[i]!);
     }
   }
 }

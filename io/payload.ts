@@ -96,11 +96,16 @@ export class Payload {
 
   /** Real bytes of this payload; stamps are materialised by `stampByte`. */
   toBytes(): Uint8Array {
-    const out = new Uint8Array(this.lengthBytes);
-    let position = 0;
+    return this.copyTo(new Uint8Array(this.lengthBytes), 0);
+  }
+
+  /** Writes the bytes toBytes would give into `out` from `atBytes` on, rather than into a new array; returns `out`. */
+  copyTo(out: Uint8Array, atBytes: number): Uint8Array {
+    let position = atBytes;
     for (const segment of this.segments) {
       if (segment.kind === "bytes") out.set(segment.bytes, position);
       else if (segment.kind === "stamp") fillStamp(out, position, segment);
+      else out.fill(0, position, position + segment.lengthBytes);
       position += segment.lengthBytes;
     }
     return out;

@@ -55,3 +55,32 @@ describe("ChunkMap", () => {
     );
   });
 });
+
+describe("ChunkMap groups", () => {
+  it("keeps every group apart when thousands share buffers", () => {
+    // One entry per group: groups of 64 bytes, so 5,000 of them fill several of the largest shared buffers (64 KiB).
+    const map = new ChunkMap(1);
+    const sourceChunks = 5000;
+    for (let sourceChunk = 0; sourceChunk < sourceChunks; sourceChunk++) {
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) map.set(sourceChunk * 3, slot, 1 + (sourceChunk % 5), sourceChunk * SESSION_SLOTS + slot);
+    }
+    for (let sourceChunk = 0; sourceChunk < sourceChunks; sourceChunk++) {
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+        const copy = map.copyFor(sourceChunk * 3, slot, 1 + (sourceChunk % 5));
+        if (copy !== sourceChunk * SESSION_SLOTS + slot) expect({ sourceChunk, slot, copy }).toEqual({ sourceChunk, slot, copy: sourceChunk * SESSION_SLOTS + slot });
+      }
+    }
+    expect(map.touchedChunks()).toEqual(Array.from({ length: sourceChunks }, (_, i) => i * 3));
+  });
+
+  it("visits groups in the order they were made, or ascending", () => {
+    const map = new ChunkMap(4);
+    for (const sourceChunk of [41, 2, 17, 3, 40]) map.set(sourceChunk, 0, 1, sourceChunk);
+    const made: number[] = [];
+    map.forEachGroupInMemoryOrder((firstChunk) => made.push(firstChunk));
+    expect(made).toEqual([40, 0, 16]);
+    const ascending: number[] = [];
+    map.forEachGroup((firstChunk) => ascending.push(firstChunk));
+    expect(ascending).toEqual([0, 16, 40]);
+  });
+});

@@ -16,6 +16,7 @@ import {
   sealSector,
 } from "../../engine/on-disk/codec.js";
 import { crc32 } from "node:zlib";
+import fc from "fast-check";
 
 const KiB = 1024;
 const geometry = { sectorSizeBytes: 512, chunkSizeBytes: 64 * KiB, regionSizeBytes: 4 * KiB, sourceCapacityBytes: 64 * 1024 * KiB, cacheCapacityBytes: 16 * 1024 * KiB };
@@ -130,6 +131,18 @@ describe("on-disk codec", () => {
     new DataView(stale.buffer).setUint32(4, 0xdeadbeef, true);
     expect([...sealSector(stale)]).toEqual([...sealed]);
     expect(decodeMapSector(layout, layout.mapFirstSector + 3, sealed).ok).toBe(true);
+  });
+
+  it("counts the check field as zero whatever it holds, for both block sizes", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(512, 4096), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 1, max: 2 ** 31 }), (lengthBytes, field, seed) => {
+        const sector = new Uint8Array(lengthBytes).map((_, i) => Math.imul(seed, i + 1) >>> 24);
+        const zeroed = sector.slice();
+        zeroed.fill(0, 4, 8);
+        new DataView(sector.buffer).setUint32(4, field, true);
+        expect(new DataView(sealSector(sector).buffer).getUint32(4, true)).toBe(crc32(zeroed));
+      }),
+    );
   });
 
   it("round-trips map sectors and region bitmap sectors", () => {

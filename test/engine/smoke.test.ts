@@ -86,6 +86,38 @@ describe("assertConsistent", () => {
     expect(() => engine.assertConsistent()).toThrow("chunk table counts 3 in use, found 2");
   });
 
+  it("reports the broken entry of the lowest source chunk first, whatever order the map was filled in", () => {
+    const rig = new Rig({ sourceBytes: 4 * MiB, cacheBytes: 2 * MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB, "write-through");
+    rig.run(engine.startSession(0));
+    // 15 entries per map group (512-byte blocks): source chunk 40's group is made first, with copy 0; chunk 0's gets copy 1.
+    rig.run(engine.hostWrite(40 * 64 * KiB, Payload.stamp(10, 4 * KiB)));
+    rig.run(engine.hostWrite(0, Payload.stamp(11, 4 * KiB)));
+    engine.assertConsistent();
+    const chunks = (engine as unknown as { chunks: { sourceChunk: Float64Array } }).chunks;
+    chunks.sourceChunk[0] = 7;
+    chunks.sourceChunk[1] = 9;
+    expect(() => engine.assertConsistent()).toThrow("chunk 1 copies source chunk 9, map says 0");
+  });
+
+  it("checks an entry whose one copy serves every slot as closely as any other", () => {
+    const rig = new Rig({ sourceBytes: 4 * MiB, cacheBytes: 2 * MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB, "write-through");
+    for (let slot = 0; slot < 8; slot++) rig.run(engine.startSession(slot));
+    rig.run(engine.hostWrite(0, Payload.stamp(10, 4 * KiB)));
+    // Slot 3's session replaced: its word in source chunk 0's entry is stale, and copy 0 no longer serves slot 3.
+    rig.run(engine.startSession(3));
+    // Copy 1 serves all 8 live sessions.
+    rig.run(engine.hostWrite(64 * KiB, Payload.stamp(11, 4 * KiB)));
+    engine.assertConsistent();
+    const chunks = (engine as unknown as { chunks: { state: Uint8Array; mask: Uint8Array } }).chunks;
+    chunks.mask[1] = 0b1101_1111;
+    expect(() => engine.assertConsistent()).toThrow("chunk 1 mask 223 lacks slot 5 that maps to it");
+    chunks.mask[1] = 0b1111_1111;
+    chunks.state[1] = 2;
+    expect(() => engine.assertConsistent()).toThrow("map entry (1, slot 0) names chunk 1 in state 2");
+  });
+
   it("catches a live chunk whose mask names a slot with no live session", () => {
     const { engine, chunks } = engineWithCopies();
     chunks.mask[0] = 0b111;
