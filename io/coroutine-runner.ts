@@ -161,48 +161,73 @@ class Task {
   }
 
   /**
-   * Resumes the running coroutine, and goes on in this same step while it
-   * calls a nested one (which then runs) or returns or throws to a caller
-   * (which then resumes): only a step of another kind leaves the task.
+   * Resumes the running coroutine with one step. The usual step (an I/O, a
+   * sleep, a wait) leaves the task at once; a call, or a return or throw to a
+   * caller, goes on in `advanceCalls`. Kept apart so that this path, taken on
+   * every resumption, stays a small function without a loop (sleep
+   * resumptions were a quarter slower with the loop here).
    */
   private advance(isError: boolean, value: unknown): void {
+    let result: IteratorResult<Step, unknown>;
+    try {
+      result = isError ? this.coroutine.throw(value) : this.coroutine.next(value);
+    } catch (error) {
+      this.advanceCalls(error, true);
+      return;
+    }
+    if (result.done !== true && result.value.kind !== "call") this.runner.dispatch(this, result.value);
+    else this.advanceCalls(result, false);
+  }
+
+  /**
+   * Goes on from a step `advance` did not finish (a call step, a return, or
+   * an exception): while the running coroutine calls a nested one (which then
+   * runs) or returns or throws to a caller (which then resumes), it stays in
+   * this same step; only a step of another kind leaves the task.
+   */
+  private advanceCalls(outcome: unknown, threw: boolean): void {
+    let result: IteratorResult<Step, unknown> | undefined = threw ? undefined : (outcome as IteratorResult<Step, unknown>);
+    let error: unknown = threw ? outcome : undefined;
     for (;;) {
-      let result: IteratorResult<Step, unknown>;
+      let isError: boolean;
+      let value: unknown;
+      if (result === undefined) {
+        const caller = this.callers?.pop();
+        if (caller === undefined) {
+          if (this.owner instanceof Join) this.owner.childFailed(error);
+          else this.owner.onError(error);
+          return;
+        }
+        this.coroutine = caller;
+        isError = true;
+        value = error;
+      } else if (result.done === true) {
+        const caller = this.callers?.pop();
+        if (caller === undefined) {
+          if (this.owner instanceof Join) this.owner.childDone(this.index, result.value);
+          else this.owner.onDone?.(result.value);
+          return;
+        }
+        this.coroutine = caller;
+        isError = false;
+        value = result.value;
+      } else {
+        const step = result.value;
+        if (step.kind !== "call") {
+          this.runner.dispatch(this, step);
+          return;
+        }
+        (this.callers ??= []).push(this.coroutine);
+        this.coroutine = step.coroutine;
+        isError = false;
+        value = undefined;
+      }
       try {
         result = isError ? this.coroutine.throw(value) : this.coroutine.next(value);
-      } catch (error) {
-        const caller = this.callers?.pop();
-        if (caller !== undefined) {
-          this.coroutine = caller;
-          isError = true;
-          value = error;
-          continue;
-        }
-        if (this.owner instanceof Join) this.owner.childFailed(error);
-        else this.owner.onError(error);
-        return;
+      } catch (thrown) {
+        result = undefined;
+        error = thrown;
       }
-      if (result.done === true) {
-        const caller = this.callers?.pop();
-        if (caller !== undefined) {
-          this.coroutine = caller;
-          isError = false;
-          value = result.value;
-          continue;
-        }
-        if (this.owner instanceof Join) this.owner.childDone(this.index, result.value);
-        else this.owner.onDone?.(result.value);
-        return;
-      }
-      const step = result.value;
-      if (step.kind !== "call") {
-        this.runner.dispatch(this, step);
-        return;
-      }
-      (this.callers ??= []).push(this.coroutine);
-      this.coroutine = step.coroutine;
-      isError = false;
-      value = undefined;
     }
   }
 }
