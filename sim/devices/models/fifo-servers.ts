@@ -1,29 +1,7 @@
 import { FifoQueue } from "../../../io/fifo-queue.js";
-import { KernelEvent, type Kernel } from "../../kernel.js";
+import type { Kernel } from "../../kernel.js";
+import { RequestEvent } from "./request-event.js";
 import type { ServiceRequest } from "../service-model.js";
-
-/**
- * One server: the kernel event of the request it serves. Scheduled again for
- * every request it takes, so serving allocates nothing (an object, a closure
- * and a kernel event per request were a good share of a whole run's garbage).
- */
-class Server extends KernelEvent {
-  request: ServiceRequest | undefined;
-  done: ((request: ServiceRequest) => void) | undefined;
-
-  constructor(private readonly servers: FifoServers) {
-    super();
-  }
-
-  run(): void {
-    const done = this.done!;
-    const request = this.request!;
-    this.done = undefined;
-    this.request = undefined;
-    this.servers.served(this);
-    done(request);
-  }
-}
 
 /**
  * `parallelism` identical servers in front of one FIFO queue: the queueing
@@ -35,8 +13,9 @@ class Server extends KernelEvent {
 export class FifoServers {
   private readonly waitingRequests = new FifoQueue<ServiceRequest>();
   private readonly waitingDone = new FifoQueue<(request: ServiceRequest) => void>();
-  /** Servers with nothing to do; made on first need, up to `parallelism`. */
-  private readonly idle: Server[] = [];
+  /** Servers with nothing to do (a server is the event of the request it serves); made on first need, up to `parallelism`. */
+  private readonly idle: RequestEvent[] = [];
+  private readonly release = (server: RequestEvent): void => this.served(server);
   private busy = 0;
 
   constructor(
@@ -68,7 +47,7 @@ export class FifoServers {
   }
 
   /** A server finished: it goes to the oldest waiter at this same instant, before the client hears of the completion. */
-  served(server: Server): void {
+  private served(server: RequestEvent): void {
     this.busy--;
     this.idle.push(server);
     // A request the client submits from `done` queues behind the ones already waiting (FIFO).
@@ -80,9 +59,7 @@ export class FifoServers {
   }
 
   private serve(request: ServiceRequest, done: (request: ServiceRequest) => void): void {
-    const server = this.idle.pop() ?? new Server(this);
-    server.request = request;
-    server.done = done;
+    const server = (this.idle.pop() ?? new RequestEvent(this.release)).take(request, done);
     this.busy++;
     this.kernel.scheduleEvent(server, this.serviceTimeNs(request));
   }

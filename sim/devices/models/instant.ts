@@ -1,28 +1,10 @@
-import { KernelEvent, type Kernel } from "../../kernel.js";
+import type { Kernel } from "../../kernel.js";
+import { RequestEvent } from "./request-event.js";
 import type { Rng } from "../../rng/streams.js";
 import type { ServiceModel, ServiceRequest } from "../service-model.js";
 
 /** No options today; the object keeps the constructor shape of the other models. */
 export type InstantOptions = Record<string, never>;
-
-/** The completion of one request: a kernel event kept for the next request once it ran. */
-class Completion extends KernelEvent {
-  request: ServiceRequest | undefined;
-  done: ((request: ServiceRequest) => void) | undefined;
-
-  constructor(private readonly spare: Completion[]) {
-    super();
-  }
-
-  run(): void {
-    const request = this.request!;
-    const done = this.done!;
-    this.request = undefined;
-    this.done = undefined;
-    this.spare.push(this);
-    done(request);
-  }
-}
 
 /**
  * Zero latency, unlimited parallelism: every request completes at the time it
@@ -34,7 +16,9 @@ class Completion extends KernelEvent {
  */
 export class InstantModel implements ServiceModel {
   readonly description = "instant";
-  private readonly spare: Completion[] = [];
+  /** Completions that ran, for the next requests (see RequestEvent). */
+  private readonly spare: RequestEvent[] = [];
+  private readonly release = (completion: RequestEvent): void => void this.spare.push(completion);
 
   constructor(
     private readonly kernel: Kernel,
@@ -43,10 +27,8 @@ export class InstantModel implements ServiceModel {
   ) {}
 
   submit<R extends ServiceRequest>(request: R, done: (request: R) => void): void {
-    const completion = this.spare.pop() ?? new Completion(this.spare);
-    completion.request = request;
     // Handed back the request it was given, so the narrower parameter type holds.
-    completion.done = done as (request: ServiceRequest) => void;
+    const completion = (this.spare.pop() ?? new RequestEvent(this.release)).take(request, done as (request: ServiceRequest) => void);
     this.kernel.scheduleEvent(completion, 0);
   }
 }
