@@ -88,6 +88,8 @@ export class ChunkMap {
       this.blockKeys.push(new Float64Array(groups));
       this.lastBlockGroups = 0;
       block++;
+      // An address is a 31-bit integer (see GROUP_BITS): more blocks would wrap it and lose groups silently.
+      if (block >= 2 ** (31 - GROUP_BITS)) throw new RangeError(`chunk map: more than ${2 ** (31 - GROUP_BITS)} blocks of groups; the map cannot address them`);
     }
     this.blockKeys[block]![this.lastBlockGroups] = key;
     return (block << GROUP_BITS) | this.lastBlockGroups++;
