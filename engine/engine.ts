@@ -35,6 +35,8 @@ export interface EngineParts {
 
 /** Every session slot's bit. */
 const ALL_SLOTS = (1 << SESSION_SLOTS) - 1;
+// oneCopyForEverySlot below is written out slot by slot.
+assert(SESSION_SLOTS === 8, () => `oneCopyForEverySlot is written out for 8 session slots, the format has ${SESSION_SLOTS}`);
 
 /**
  * The copy plus one that every slot of the map entry at `at` names, each made

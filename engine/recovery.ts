@@ -82,7 +82,7 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
   }
   // Skipped when nothing is rebuilt: a clean mount of a million-copy Cache LU has millions of entries to walk for nothing.
   if (rebuilt > 0) {
-    entries.forEach((sourceChunk) => {
+    entries.forEachRun((sourceChunk) => {
       if (regionModified[metadata.regionOfChunk(sourceChunk)] === 1) metadata.noteMapChange(metadata.mapSectorOfChunk(sourceChunk));
     });
   }

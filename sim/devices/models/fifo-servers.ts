@@ -1,7 +1,39 @@
 import { FifoQueue } from "../../../io/fifo-queue.js";
-import type { Kernel } from "../../kernel.js";
-import { RequestEvent } from "./request-event.js";
+import { KernelEvent, type Kernel } from "../../kernel.js";
 import type { ServiceRequest } from "../service-model.js";
+
+/**
+ * One server, as the kernel event that completes the request it serves:
+ * scheduled again for every request it takes, so serving allocates nothing
+ * (an object, a closure and a kernel event per request were a good share of a
+ * whole run's garbage). When it runs it clears itself and goes back to its
+ * servers (`release`) before the client hears of the completion, so the next
+ * waiting request starts at this same instant.
+ */
+class Server extends KernelEvent {
+  request: ServiceRequest | undefined;
+  done: ((request: ServiceRequest) => void) | undefined;
+
+  constructor(private readonly release: (server: Server) => void) {
+    super();
+  }
+
+  /** Takes `request`; the caller then schedules this server for its completion time. */
+  take(request: ServiceRequest, done: (request: ServiceRequest) => void): this {
+    this.request = request;
+    this.done = done;
+    return this;
+  }
+
+  run(): void {
+    const request = this.request!;
+    const done = this.done!;
+    this.request = undefined;
+    this.done = undefined;
+    this.release(this);
+    done(request);
+  }
+}
 
 /**
  * `parallelism` identical servers in front of one FIFO queue: the queueing
@@ -13,9 +45,9 @@ import type { ServiceRequest } from "../service-model.js";
 export class FifoServers {
   private readonly waitingRequests = new FifoQueue<ServiceRequest>();
   private readonly waitingDone = new FifoQueue<(request: ServiceRequest) => void>();
-  /** Servers with nothing to do (a server is the event of the request it serves); made on first need, up to `parallelism`. */
-  private readonly idle: RequestEvent[] = [];
-  private readonly release = (server: RequestEvent): void => this.served(server);
+  /** Servers with nothing to do; made on first need, up to `parallelism`. */
+  private readonly idle: Server[] = [];
+  private readonly release = (server: Server): void => this.served(server);
   private busy = 0;
 
   constructor(
@@ -47,7 +79,7 @@ export class FifoServers {
   }
 
   /** A server finished: it goes to the oldest waiter at this same instant, before the client hears of the completion. */
-  private served(server: RequestEvent): void {
+  private served(server: Server): void {
     this.busy--;
     this.idle.push(server);
     // A request the client submits from `done` queues behind the ones already waiting (FIFO).
@@ -59,7 +91,7 @@ export class FifoServers {
   }
 
   private serve(request: ServiceRequest, done: (request: ServiceRequest) => void): void {
-    const server = (this.idle.pop() ?? new RequestEvent(this.release)).take(request, done);
+    const server = (this.idle.pop() ?? new Server(this.release)).take(request, done);
     this.busy++;
     this.kernel.scheduleEvent(server, this.serviceTimeNs(request));
   }
