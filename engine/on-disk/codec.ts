@@ -11,7 +11,8 @@ import { SECTOR_HEADER_BYTES, SESSION_SLOTS, type Geometry, type Layout } from "
  *  12  u32 generation   which of two copies is newer, where a structure has two
  *  16  body
  */
-export const FORMAT_VERSION = 1;
+/** 2: COFW chunks start at a multiple of the chunk size (1 packed them right after the records). */
+export const FORMAT_VERSION = 2;
 
 export const Magic = {
   header: 0x57464f43, // "COFW"

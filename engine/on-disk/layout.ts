@@ -40,7 +40,12 @@ export interface Layout {
   readonly modifiedBitmapFirstSector: number;
   readonly mapFirstSector: number;
   readonly recordsFirstSector: number;
-  /** Byte offset of COFW chunk 0. */
+  /**
+   * Byte offset of COFW chunk 0: the first multiple of the chunk size after
+   * the records, so every copy is one chunk-aligned I/O (as a real array
+   * aligns its chunks to its stripes and flash pages), and a simulated
+   * device keeps each copy in one content bucket rather than two.
+   */
   readonly chunksOffsetBytes: number;
 }
 
@@ -105,12 +110,14 @@ export function computeLayout(geometry: Geometry): Layout {
   const mapFirstSector = modifiedBitmapFirstSector + bitmapSectorCount;
   const recordsFirstSector = mapFirstSector + regionCount * mapSectorsPerRegion;
 
-  // Each COFW chunk costs its data plus its share of a record sector.
+  // Each COFW chunk costs its data plus its share of a record sector. The chunks start at a multiple of the chunk
+  // size (see chunksAreaFirstSector), so up to a chunk less one sector of padding may sit before them.
   const cacheSectors = cacheCapacityBytes / sectorSizeBytes;
   const sectorsPerChunk = chunkSizeBytes / sectorSizeBytes;
   const freeSectors = cacheSectors - recordsFirstSector;
+  const chunksAreaFirstSector = (chunkCount: number) => Math.ceil((recordsFirstSector + Math.ceil(chunkCount / chunksPerRecord)) / sectorsPerChunk) * sectorsPerChunk;
   let cofwChunkCount = Math.max(0, Math.floor((freeSectors * chunksPerRecord) / (chunksPerRecord * sectorsPerChunk + 1)));
-  while (cofwChunkCount > 0 && Math.ceil(cofwChunkCount / chunksPerRecord) + cofwChunkCount * sectorsPerChunk > freeSectors) cofwChunkCount--;
+  while (cofwChunkCount > 0 && chunksAreaFirstSector(cofwChunkCount) + cofwChunkCount * sectorsPerChunk > cacheSectors) cofwChunkCount--;
   if (cofwChunkCount < 1) {
     const metadataBytes = recordsFirstSector * sectorSizeBytes;
     throw new GeometryError(
@@ -120,7 +127,7 @@ export function computeLayout(geometry: Geometry): Layout {
   }
   if (cofwChunkCount >= 2 ** 32 - 1) cofwChunkCount = 2 ** 32 - 2;
   const recordCount = Math.ceil(cofwChunkCount / chunksPerRecord);
-  const chunksOffsetBytes = (recordsFirstSector + recordCount) * sectorSizeBytes;
+  const chunksOffsetBytes = chunksAreaFirstSector(cofwChunkCount) * sectorSizeBytes;
 
   return {
     geometry,

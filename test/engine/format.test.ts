@@ -43,6 +43,46 @@ describe("format geometry", () => {
     expect(layout.regionCount * layout.entriesPerRegion).toBeGreaterThanOrEqual(layout.sourceChunkCount);
   });
 
+  it("starts the COFW chunks at a multiple of the chunk size and fits as many as the Cache LU can hold", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(512, 4096),
+        fc.integer({ min: 12, max: 20 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 4096 }),
+        fc.integer({ min: 1, max: 64 * 1024 }),
+        (sectorSizeBytes, chunkShift, regionSectors, sourceMiB, cacheSectorsOver) => {
+          const chunkSizeBytes = 2 ** chunkShift;
+          const candidate = {
+            sectorSizeBytes,
+            chunkSizeBytes,
+            regionSizeBytes: regionSectors * sectorSizeBytes,
+            sourceCapacityBytes: sourceMiB * 1024 * KiB,
+            cacheCapacityBytes: 8 * 1024 * KiB + cacheSectorsOver * sectorSizeBytes,
+          };
+          let layout;
+          try {
+            layout = computeLayout(candidate);
+          } catch (error) {
+            if (error instanceof GeometryError && /too small/.test(error.message)) return;
+            throw error;
+          }
+          const recordsEndBytes = (layout.recordsFirstSector + layout.recordCount) * sectorSizeBytes;
+          expect(layout.chunksOffsetBytes % chunkSizeBytes).toBe(0);
+          expect(layout.chunksOffsetBytes).toBeGreaterThanOrEqual(recordsEndBytes);
+          expect(layout.chunksOffsetBytes - recordsEndBytes).toBeLessThan(chunkSizeBytes);
+          expect(layout.chunksOffsetBytes + layout.cofwChunkCount * chunkSizeBytes).toBeLessThanOrEqual(candidate.cacheCapacityBytes);
+          // One chunk more would not fit, with its record and its alignment.
+          const more = layout.cofwChunkCount + 1;
+          const moreRecordsEnd = (layout.recordsFirstSector + Math.ceil(more / layout.chunksPerRecord)) * sectorSizeBytes;
+          const moreOffset = Math.ceil(moreRecordsEnd / chunkSizeBytes) * chunkSizeBytes;
+          expect(moreOffset + more * chunkSizeBytes).toBeGreaterThan(candidate.cacheCapacityBytes);
+        },
+      ),
+      { seed: 1203, numRuns: 300 },
+    );
+  });
+
   it.each([
     [{ chunkSizeBytes: 48 * KiB }, /power of two/],
     [{ chunkSizeBytes: 2 * KiB }, /4 KiB to 1 MiB/],
