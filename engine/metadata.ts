@@ -1,4 +1,5 @@
 import { all, waitFor, type Coroutine, type IoStep } from "../io/coroutine.js";
+import type { Latch } from "../io/latch.js";
 import { Signal } from "../io/signal.js";
 import { Payload } from "../io/payload.js";
 import type { ChunkMap } from "./chunk-map.js";
@@ -65,7 +66,7 @@ export class Metadata {
     readonly map: ChunkMap,
     readonly sessions: Sessions,
   ) {
-    this.sectorWriter = new SectorWriter(io);
+    this.sectorWriter = new SectorWriter(io, (sector, into) => this.encodeSector(sector, into));
     this.regionInitialized = new Uint8Array(layout.regionCount);
     this.regionModified = new Uint8Array(layout.regionCount);
   }
@@ -87,14 +88,14 @@ export class Metadata {
 
   // ---- allocation records ---------------------------------------------------
 
-  /**
-   * Writes the record holding `chunk`, as memory says now. Not a generator
-   * itself: it hands back the SectorWriter's coroutine, one generator less on
-   * every copy's commit.
-   */
+  /** Writes the record holding `chunk`, as memory says now. */
   writeRecordOf(chunk: number, fua: boolean): Coroutine {
-    const record = recordOf(this.layout, chunk);
-    return this.sectorWriter.write(recordSector(this.layout, record), (into) => this.encodeRecord(record, into), fua);
+    return this.sectorWriter.write(recordSector(this.layout, recordOf(this.layout, chunk)), fua);
+  }
+
+  /** Asks for writeRecordOf's write, answered through `latch` (see SectorWriter): a commit waits for several at once. */
+  requestRecordWrite(chunk: number, fua: boolean, latch: Latch): void {
+    this.sectorWriter.request(recordSector(this.layout, recordOf(this.layout, chunk)), fua, latch);
   }
 
   encodeRecord(record: number, into?: Uint8Array): Uint8Array {
@@ -154,12 +155,32 @@ export class Metadata {
     return encodeMapSector(this.layout, mapSector, entries, into);
   }
 
-  /** Writes a map sector as memory says now (the SectorWriter's coroutine, as writeRecordOf). */
+  /** Writes a map sector as memory says now. */
   writeMapSector(mapSector: number, fua: boolean): Coroutine {
+    this.checkMapSectorWritable(mapSector);
+    return this.sectorWriter.write(mapSector, fua);
+  }
+
+  /** Asks for writeMapSector's write, answered through `latch`. */
+  requestMapSectorWrite(mapSector: number, fua: boolean, latch: Latch): void {
+    this.checkMapSectorWritable(mapSector);
+    this.sectorWriter.request(mapSector, fua, latch);
+  }
+
+  private checkMapSectorWritable(mapSector: number): void {
     const region = this.regionOfSector(mapSector);
     // A map sector outside an initialized region is read by nobody unless the modified bit makes recovery rebuild it.
     assert(this.regionInitialized[region] === 1 || this.regionModified[region] === 1, () => `map sector ${mapSector} written while region ${region} is neither initialized nor modified`);
-    return this.sectorWriter.write(mapSector, (into) => this.encodeMapSector(mapSector, into), fua);
+  }
+
+  /** The SectorWriter's encoder: any sector it writes, as memory says now. */
+  private encodeSector(sector: number, into: Uint8Array): Uint8Array {
+    const layout = this.layout;
+    if (sector >= layout.recordsFirstSector) return this.encodeRecord(sector - layout.recordsFirstSector, into);
+    if (sector >= layout.mapFirstSector) return this.encodeMapSector(sector, into);
+    if (sector >= layout.modifiedBitmapFirstSector) return this.encodeRegionBitmap("modifiedBitmap", sector - layout.modifiedBitmapFirstSector, into);
+    assert(sector >= layout.initializedBitmapFirstSector, () => `sector ${sector} is not one the SectorWriter writes (records, map sectors, region bitmaps)`);
+    return this.encodeRegionBitmap("initializedBitmap", sector - layout.initializedBitmapFirstSector, into);
   }
 
   /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */
@@ -309,7 +330,7 @@ export class Metadata {
     }
     const index = Math.floor(region / this.layout.bitsPerBitmapSector);
     const first = kind === "initializedBitmap" ? this.layout.initializedBitmapFirstSector : this.layout.modifiedBitmapFirstSector;
-    yield* this.sectorWriter.write(first + index, (into) => this.encodeRegionBitmap(kind, index, into), fua);
+    yield* this.sectorWriter.write(first + index, fua);
   }
 
   encodeRegionBitmap(kind: RegionBitmapKind, index: number, into?: Uint8Array): Uint8Array {
@@ -329,7 +350,7 @@ export class Metadata {
     for (let index = 0; index < this.layout.bitmapSectorCount; index++) {
       for (const kind of ["initializedBitmap", "modifiedBitmap"] as const) {
         const first = kind === "initializedBitmap" ? this.layout.initializedBitmapFirstSector : this.layout.modifiedBitmapFirstSector;
-        writes.push(this.sectorWriter.write(first + index, (into) => this.encodeRegionBitmap(kind, index, into), fua));
+        writes.push(this.sectorWriter.write(first + index, fua));
       }
     }
     yield* all(writes);

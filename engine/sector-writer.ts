@@ -1,17 +1,33 @@
-import { waitStep, type Coroutine } from "../io/coroutine.js";
-import { Signal } from "../io/signal.js";
+import type { DeviceError, IoCompletion } from "../io/block-device.js";
+import type { Coroutine } from "../io/coroutine.js";
+import { Latch } from "../io/latch.js";
 import type { DeviceIo } from "./device-io.js";
 
-interface SectorState {
-  /** Waiters whose change is not in the write now in flight. */
-  next: Signal | undefined;
-  /** Whether any request waiting for the next write asked for FUA. */
-  nextFua: boolean;
-  writing: boolean;
-}
+/** Encodes metadata sector `sector`, as memory says now, into `into` (a buffer of one metadata block) and returns it. */
+export type SectorEncoder = (sector: number, into: Uint8Array) => Uint8Array;
 
-/** Encodes a sector into `into` (a buffer of one metadata block) and returns it. */
-export type SectorEncoder = (into: Uint8Array) => Uint8Array;
+/** One sector's run of writes: from the first request's write until no request is left waiting. */
+class SectorWrites {
+  /** Requests that arrived during the write in flight; the next write serves them all. */
+  next: Latch[] | undefined;
+  /** Whether any of `next` asked for FUA. */
+  nextFua = false;
+  /** The requests the write in flight serves, when it is not the first write of the run. */
+  round: Latch[] | undefined;
+  /** The device's completion callback for this run's writes: one per run, not one per write. */
+  readonly completed: (completion: IoCompletion, error?: DeviceError) => void;
+
+  constructor(
+    writer: SectorWriter,
+    readonly sector: number,
+    /** The request that started the run: it is answered when the run ends, after the last write. */
+    readonly first: Latch,
+    /** Lent to the device for each write of the run, encoded anew each time. */
+    readonly buffer: Uint8Array,
+  ) {
+    this.completed = (_completion, error) => writer.completed(this, error);
+  }
+}
 
 /**
  * Serialises writes to each metadata sector. Two writes of one sector in
@@ -20,45 +36,74 @@ export type SectorEncoder = (into: Uint8Array) => Uint8Array;
  * is in flight; a request made meanwhile waits for the next write, whose
  * encoding is taken after the request (so it contains the requester's
  * change), and any number of such requests share that one write.
+ *
+ * Requests are answered through a Latch rather than each being a coroutine:
+ * a copy's commit asks for two sectors and waits for both with one latch,
+ * where an `all` of two coroutines cost two tasks and a join per copy. The
+ * answers come at the moments the coroutines' would have: the request that
+ * started a run when the run's last write completes, the others one deferred
+ * step after the write that served them.
  */
 export class SectorWriter {
-  private readonly sectors = new Map<number, SectorState>();
+  private readonly sectors = new Map<number, SectorWrites>();
   /**
-   * Buffers of writes that completed, for the next ones: a write lends its
-   * buffer to the device until it completes, so a sector needs no allocation
-   * of its own (a fresh 512-byte array per write was a fifth of a whole run).
+   * Buffers of runs that ended, for the next ones: a write lends its buffer
+   * to the device until it completes, so a sector needs no allocation of its
+   * own (a fresh 512-byte array per write was a fifth of a whole run).
    */
   private readonly spareBuffers: Uint8Array[] = [];
 
-  constructor(private readonly io: DeviceIo) {}
+  constructor(
+    private readonly io: DeviceIo,
+    private readonly encode: SectorEncoder,
+  ) {}
 
-  /** Returns once a write of `sector` that began after this call has completed. */
-  *write(sector: number, encode: SectorEncoder, fua: boolean): Coroutine {
-    let state = this.sectors.get(sector);
-    if (state === undefined) {
-      state = { next: undefined, nextFua: false, writing: false };
-      this.sectors.set(sector, state);
-    }
-    if (state.writing) {
-      state.next ??= new Signal();
-      state.nextFua ||= fua;
-      yield waitStep(state.next);
+  /** Counts `latch` down once a write of `sector` that began after this call has completed. */
+  request(sector: number, fua: boolean, latch: Latch): void {
+    const inFlight = this.sectors.get(sector);
+    if (inFlight !== undefined) {
+      (inFlight.next ??= []).push(latch);
+      inFlight.nextFua ||= fua;
       return;
     }
-    state.writing = true;
-    const buffer = this.spareBuffers.pop() ?? new Uint8Array(this.io.metadataSectorBytes);
-    yield this.io.metadataWriteStep(sector, encode(buffer), fua, true);
-    // Serve the requests that arrived during the write, one write per round (the last one's buffer is free again).
-    while (state.next !== undefined) {
-      const round = state.next;
-      const roundFua = state.nextFua;
-      state.next = undefined;
-      state.nextFua = false;
-      yield this.io.metadataWriteStep(sector, encode(buffer), roundFua, true);
-      round.fire();
+    const writes = new SectorWrites(this, sector, latch, this.spareBuffers.pop() ?? new Uint8Array(this.io.metadataSectorBytes));
+    this.sectors.set(sector, writes);
+    this.submit(writes, fua);
+  }
+
+  /** Returns once a write of `sector` that began after this call has completed. */
+  *write(sector: number, fua: boolean): Coroutine {
+    const latch = new Latch(1);
+    this.request(sector, fua, latch);
+    yield latch;
+  }
+
+  /** @internal a write of the run completed (SectorWrites.completed). */
+  completed(writes: SectorWrites, error: DeviceError | undefined): void {
+    if (error !== undefined) {
+      // What the sector holds is unknown: every request of the run fails, and the next request starts a new run.
+      this.sectors.delete(writes.sector);
+      for (const latch of [writes.first, ...(writes.round ?? []), ...(writes.next ?? [])]) latch.fail(error);
+      return;
     }
-    state.writing = false;
-    this.sectors.delete(sector);
-    this.spareBuffers.push(buffer);
+    if (writes.round !== undefined) for (const latch of writes.round) latch.arriveLater();
+    const next = writes.next;
+    if (next !== undefined) {
+      // Serve the requests that arrived during the write, one write per round.
+      const fua = writes.nextFua;
+      writes.round = next;
+      writes.next = undefined;
+      writes.nextFua = false;
+      this.submit(writes, fua);
+      return;
+    }
+    this.sectors.delete(writes.sector);
+    this.spareBuffers.push(writes.buffer);
+    writes.first.arrive();
+  }
+
+  private submit(writes: SectorWrites, fua: boolean): void {
+    const step = this.io.metadataWriteStep(writes.sector, this.encode(writes.sector, writes.buffer), fua, true);
+    this.io.cache.submit(step, writes.completed);
   }
 }

@@ -1,5 +1,6 @@
 import type { Coroutine, Step } from "./coroutine.js";
 import type { IoCompletion, DeviceError } from "./block-device.js";
+import type { LatchWaiter } from "./latch.js";
 
 /** How a driver turns time into callbacks. */
 export interface Scheduler {
@@ -45,6 +46,9 @@ export class CoroutineRunner {
         return;
       case "all":
         this.joinAll(task, step.coroutines);
+        return;
+      case "latch":
+        step.awaitedBy(task);
         return;
       case "call":
         // Tasks handle calls themselves (Task.advance); a step reaching here came from outside a task.
@@ -104,7 +108,7 @@ class Join {
   }
 }
 
-class Task {
+class Task implements LatchWaiter {
   // Callbacks handed to devices and schedulers, made on first use: most `all` children never sleep.
   private resumeVoidFn: (() => void) | undefined;
   private resumeIoFn: ((completion: IoCompletion, error?: DeviceError) => void) | undefined;
@@ -154,6 +158,10 @@ class Task {
 
   resume(value: unknown): void {
     this.advance(false, value);
+  }
+
+  defer(callback: () => void): void {
+    this.runner.defer(callback);
   }
 
   fail(error: unknown): void {

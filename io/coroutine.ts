@@ -1,5 +1,6 @@
 import type { BlockDevice, IoRequest } from "./block-device.js";
 import type { Payload } from "./payload.js";
+import type { Latch } from "./latch.js";
 import type { Signal } from "./signal.js";
 
 /**
@@ -48,7 +49,8 @@ export interface CallStep {
   readonly coroutine: Coroutine<unknown>;
 }
 
-export type Step = IoStep | SleepStep | WaitStep | AllStep | CallStep;
+/** A Latch (io/latch.ts) is a step itself: resume once its parts have arrived. */
+export type Step = IoStep | SleepStep | WaitStep | AllStep | CallStep | Latch;
 
 export type Coroutine<T = void> = Generator<Step, T, unknown>;
 

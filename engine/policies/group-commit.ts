@@ -1,4 +1,5 @@
 import { all, waitStep, type Coroutine } from "../../io/coroutine.js";
+import { Latch } from "../../io/latch.js";
 import { Signal } from "../../io/signal.js";
 import type { CopyJob, Metadata } from "../metadata.js";
 import type { CommitPolicy } from "./commit-policy.js";
@@ -61,10 +62,10 @@ export class GroupCommitPolicy implements CommitPolicy {
       records.set(Math.floor(job.chunk / metadata.layout.chunksPerRecord), job.chunk);
       sectors.add(metadata.mapSectorOfChunk(job.sourceChunk));
     }
-    yield* all([
-      ...[...records.values()].map((chunk) => metadata.writeRecordOf(chunk, false)),
-      ...[...sectors].map((sector) => metadata.writeMapSector(sector, false)),
-    ]);
+    const written = new Latch(records.size + sectors.size);
+    for (const chunk of records.values()) metadata.requestRecordWrite(chunk, false, written);
+    for (const sector of sectors) metadata.requestMapSectorWrite(sector, false, written);
+    yield written;
     yield* metadata.flushCache();
     for (const job of jobs) metadata.markLive(job);
   }

@@ -1,4 +1,5 @@
-import { allStep, type Coroutine } from "../../io/coroutine.js";
+import type { Coroutine } from "../../io/coroutine.js";
+import { Latch } from "../../io/latch.js";
 import type { CopyJob, Metadata } from "../metadata.js";
 import type { CommitPolicy } from "./commit-policy.js";
 
@@ -25,7 +26,10 @@ export class WriteThroughPolicy implements CommitPolicy {
     const region = metadata.regionOfChunk(job.sourceChunk);
     // Checked first so that the common case (region long initialized) makes no coroutine; the call would return at once.
     if (!metadata.isRegionInitialized(region)) yield* metadata.ensureRegionInitialized(region);
-    yield allStep([metadata.writeRecordOf(job.chunk, true), metadata.writeMapSector(metadata.mapSectorOfChunk(job.sourceChunk), true)]);
+    const bothDurable = new Latch(2);
+    metadata.requestRecordWrite(job.chunk, true, bothDurable);
+    metadata.requestMapSectorWrite(metadata.mapSectorOfChunk(job.sourceChunk), true, bothDurable);
+    yield bothDurable;
     metadata.markLive(job);
   }
 

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { Kernel } from "../../sim/kernel.js";
+import { SimDevice } from "../../sim/devices/sim-device.js";
+import { FixedBandwidthModel } from "../../sim/devices/models/fixed-bandwidth.js";
+import { DeviceError } from "../../io/block-device.js";
+import type { Coroutine } from "../../io/coroutine.js";
+import { Latch } from "../../io/latch.js";
+import { DeviceIo } from "../../engine/device-io.js";
+import { SectorWriter } from "../../engine/sector-writer.js";
+import { zeroCounters } from "../../engine/counters.js";
+
+const SECTOR_BYTES = 512;
+
+/** A SectorWriter over a 64-sector device whose writes take 101 ns each (latency and a nanosecond of transfer); the encoder writes a version number into the sector. */
+function setup() {
+  const kernel = new Kernel("sector-writer");
+  const device = new SimDevice({
+    name: "cache",
+    capacityBytes: 64 * SECTOR_BYTES,
+    sectorSizeBytes: SECTOR_BYTES,
+    queueDepth: 8,
+    kernel,
+    model: new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: 1e15, latencyNs: 100, parallelism: 8 }),
+    writeCache: false,
+  });
+  const counters = zeroCounters();
+  const io = new DeviceIo(device, device, counters, SECTOR_BYTES);
+  /** Per sector, the version memory holds now; each encode writes it into the sector's first byte. */
+  const versions = new Map<number, number>();
+  const encoded: Array<[number, number, number]> = [];
+  const writer = new SectorWriter(io, (sector, into) => {
+    into.fill(0);
+    into[0] = versions.get(sector) ?? 0;
+    encoded.push([kernel.nowNs, sector, into[0]]);
+    return into;
+  });
+  const onDisk = (sector: number) => device.contents().read(sector * SECTOR_BYTES, SECTOR_BYTES).toBytes()[0];
+  return { kernel, writer, versions, encoded, counters, onDisk };
+}
+
+describe("SectorWriter", () => {
+  it("keeps one write per sector in flight, serves the requests made meanwhile with one more write, and answers the first requester when the run ends", () => {
+    const { kernel, writer, versions, encoded, counters, onDisk } = setup();
+    const answered: Array<[number, string]> = [];
+    const requester = (name: string, atNs: number, version: number): Coroutine =>
+      (function* () {
+        if (atNs > 0) yield { kind: "sleep", durationNs: atNs };
+        versions.set(5, version);
+        yield* writer.write(5, false);
+        answered.push([kernel.nowNs, name]);
+        // Whatever a requester changed is on disk when it is answered.
+        expect(onDisk(5)).toBeGreaterThanOrEqual(version);
+      })();
+    kernel.spawn(requester("first", 0, 1), "first");
+    kernel.spawn(requester("second", 10, 2), "second");
+    kernel.spawn(requester("third", 20, 3), "third");
+    kernel.runUntilIdle();
+    // Two writes, not three: the second and third share the write that began when the first completed.
+    expect(encoded).toEqual([
+      [0, 5, 1],
+      [101, 5, 3],
+    ]);
+    expect(counters.metadataWrites).toBe(2);
+    // The first requester on the stack of the run's last completion, the others one deferred step after it.
+    expect(answered).toEqual([
+      [202, "first"],
+      [202, "second"],
+      [202, "third"],
+    ]);
+    expect(onDisk(5)).toBe(3);
+  });
+
+  it("writes different sectors at once", () => {
+    const { kernel, writer, versions, encoded } = setup();
+    const latch = new Latch(3);
+    let doneAt = -1;
+    kernel.spawn(
+      (function* (): Coroutine {
+        for (const sector of [1, 2, 3]) {
+          versions.set(sector, sector * 10);
+          writer.request(sector, true, latch);
+        }
+        yield latch;
+        doneAt = kernel.nowNs;
+      })(),
+      "three",
+    );
+    kernel.runUntilIdle();
+    expect(encoded.map(([atNs]) => atNs)).toEqual([0, 0, 0]);
+    expect(doneAt).toBe(101);
+  });
+
+  it("fails every request of a run whose write fails, and a later request starts a new run instead of waiting forever", () => {
+    const { kernel, writer } = setup();
+    const outcomes: string[] = [];
+    const requester = (name: string, sector: number, atNs: number): Coroutine =>
+      (function* () {
+        if (atNs > 0) yield { kind: "sleep", durationNs: atNs };
+        try {
+          yield* writer.write(sector, false);
+          outcomes.push(`${name} ok`);
+        } catch (error) {
+          outcomes.push(`${name} ${error instanceof DeviceError ? "DeviceError" : String(error)}`);
+        }
+      })();
+    // Sector 64 is past the 64-sector device: the device refuses the write.
+    kernel.spawn(requester("first", 64, 0), "first");
+    kernel.spawn(requester("waiting", 64, 0), "waiting");
+    kernel.spawn(requester("later", 64, 50), "later");
+    kernel.spawn(requester("other sector", 7, 0), "other");
+    kernel.runUntilIdle();
+    expect(outcomes.sort()).toEqual(["first DeviceError", "later DeviceError", "other sector ok", "waiting DeviceError"]);
+  });
+});
