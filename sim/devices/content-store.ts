@@ -359,6 +359,15 @@ export class ContentStore implements ContentView {
       this.mergeAt(id, first);
       return;
     }
+    if (pieces.count === 1 && (first === length || this.starts[base + first]! >= toBytes)) {
+      // One piece into a hole, overlapping nothing (a block's first write): inserted in place, without a replacement run.
+      this.splice(id, first, 0, pieces);
+      this.extentTotal++;
+      this.storedBytesTotal += pieces.lengths[0]!;
+      this.mergeAt(id, first + 1);
+      this.mergeAt(id, first);
+      return;
+    }
     let last = first;
     while (last < length && this.starts[base + last]! < toBytes) last++;
     const replacement = this.replacement;
