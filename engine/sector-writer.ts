@@ -39,10 +39,10 @@ class SectorWrites {
  *
  * Requests are answered through a Latch rather than each being a coroutine:
  * a copy's commit asks for two sectors and waits for both with one latch,
- * where an `all` of two coroutines cost two tasks and a join per copy. The
- * answers come at the moments the coroutines' would have: the request that
- * started a run when the run's last write completes, the others one deferred
- * step after the write that served them.
+ * where an `all` of two coroutines cost two tasks and a join per copy. A
+ * request is answered on the stack of the completion of the write that
+ * served it, as a device answers an I/O; the request that started a run,
+ * when the run's last write completes.
  */
 export class SectorWriter {
   private readonly sectors = new Map<number, SectorWrites>();
@@ -86,7 +86,7 @@ export class SectorWriter {
       for (const latch of [writes.first, ...(writes.round ?? []), ...(writes.next ?? [])]) latch.fail(error);
       return;
     }
-    if (writes.round !== undefined) for (const latch of writes.round) latch.arriveLater();
+    if (writes.round !== undefined) for (const latch of writes.round) latch.arrive();
     const next = writes.next;
     if (next !== undefined) {
       // Serve the requests that arrived during the write, one write per round.

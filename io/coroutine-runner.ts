@@ -160,9 +160,6 @@ class Task implements LatchWaiter {
     this.advance(false, value);
   }
 
-  defer(callback: () => void): void {
-    this.runner.defer(callback);
-  }
 
   fail(error: unknown): void {
     this.advance(true, error);

@@ -2,8 +2,6 @@
 export interface LatchWaiter {
   resume(value: unknown): void;
   fail(error: unknown): void;
-  /** Calls back soon, at the current time, never on the caller's stack. */
-  defer(callback: () => void): void;
 }
 
 /**
@@ -13,17 +11,15 @@ export interface LatchWaiter {
  * callback (a metadata sector write), without a coroutine and a task per
  * part: the parts arrive from completion callbacks instead.
  *
- * `arrive` resumes the waiter on the caller's stack, as a child task that
- * finishes resumes its `all`; `arriveLater` first defers, as a child task that
- * waited for a signal would have resumed later. Parts never arrive inside the
- * call that starts them, so the waiter has always yielded the latch by then.
+ * The last part to arrive resumes the waiter on its own stack, as a child
+ * task that finishes resumes its `all`. Parts never arrive inside the call
+ * that starts them, so the waiter has always yielded the latch by then.
  */
 export class Latch {
   readonly kind = "latch";
   private remaining: number;
   private waiter: LatchWaiter | undefined;
   private failed = false;
-  private arriveFn: (() => void) | undefined;
 
   constructor(count: number) {
     if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`a latch counts at least one part, got ${count}`);
@@ -33,7 +29,6 @@ export class Latch {
   /** @internal the driver, when a task yields this latch. */
   awaitedBy(waiter: LatchWaiter): void {
     if (this.waiter !== undefined) throw new Error("a latch was yielded twice");
-    if (this.remaining === 0 || this.failed) throw new Error("a latch's parts arrived before it was yielded");
     this.waiter = waiter;
   }
 
@@ -43,12 +38,6 @@ export class Latch {
     if (waiter === undefined) throw new Error("a latch's part arrived before the latch was yielded");
     if (this.remaining <= 0) throw new Error("a latch got more parts than it counts");
     if (--this.remaining === 0) waiter.resume(undefined);
-  }
-
-  arriveLater(): void {
-    const waiter = this.waiter;
-    if (waiter === undefined) throw new Error("a latch's part arrived before the latch was yielded");
-    waiter.defer((this.arriveFn ??= () => this.arrive()));
   }
 
   /** A part failed: the waiter resumes with `error` thrown, once; later parts are ignored. */

@@ -61,11 +61,11 @@ describe("SectorWriter", () => {
       [101, 5, 3],
     ]);
     expect(counters.metadataWrites).toBe(2);
-    // The first requester on the stack of the run's last completion, the others one deferred step after it.
+    // All on the stack of the second write's completion: those it served, then the first requester as the run ends.
     expect(answered).toEqual([
-      [202, "first"],
       [202, "second"],
       [202, "third"],
+      [202, "first"],
     ]);
     expect(onDisk(5)).toBe(3);
   });
