@@ -25,12 +25,18 @@ const REASON_BY_CODE: Record<string, MountError["reason"]> = {
   "marked-invalid": "marked-invalid",
 };
 
+/** Fatal findings a refusal's message spells out; the rest are counted there (every one is in `findings`). */
+const FINDINGS_IN_MESSAGE = 10;
+
 /** Refusal to mount, with every fatal finding of the scan. */
 export class RecoveryRefused extends MountError {
   constructor(readonly findings: readonly Finding[]) {
     const fatal = findings.filter((f) => f.severity === "fatal");
     const first = fatal[0];
-    super(REASON_BY_CODE[first?.code ?? ""] ?? "corrupt-metadata", `mount refused: ${fatal.map((f) => f.message).join("; ")}`);
+    // A wrecked Cache LU can have a finding per sector: a message of thousands would bury the first ones.
+    const shown = fatal.slice(0, FINDINGS_IN_MESSAGE).map((f) => f.message);
+    if (fatal.length > FINDINGS_IN_MESSAGE) shown.push(`and ${fatal.length - FINDINGS_IN_MESSAGE} more fatal findings`);
+    super(REASON_BY_CODE[first?.code ?? ""] ?? "corrupt-metadata", `mount refused: ${shown.join("; ")}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { write } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
-import { MountError, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
+import { MountError, RecoveryRefused, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
 import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord } from "../../engine/on-disk/codec.js";
 import { Rig } from "./rig.js";
 import { SimulationError } from "../../sim/errors.js";
@@ -78,6 +78,25 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
     const report = rig.run(fsck(rig.source, rig.cache));
     expect(report.clean).toBe(false);
     expect(report.fatal.map((f) => f.code)).toEqual(["record-corrupt"]);
+  });
+
+  it("a Cache LU with a finding per sector: the message names the first ten and counts the rest; the error keeps them all", () => {
+    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+    const engine = rig.format(64 * KiB, 16 * KiB);
+    rig.run(engine.startSession(0));
+    rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
+    rig.run(engine.unmount());
+    const layout = engine.layout;
+    // The region's first map sector copied over its next 20: each a well-formed sector in the wrong place.
+    const first = rig.cache.contents().read(layout.mapFirstSector * 512, 512).toBytes();
+    for (let sector = layout.mapFirstSector + 1; sector <= layout.mapFirstSector + 20; sector++) rig.run(write(rig.cache, sector * 512, Payload.bytes(first), true));
+    const error = mountError(rig);
+    expect(error.reason).toBe("corrupt-metadata");
+    if (!(error instanceof RecoveryRefused)) throw new Error(`expected a RecoveryRefused, got ${error.name}`);
+    const fatal = error.findings.filter((f) => f.severity === "fatal");
+    expect(fatal.length).toBe(20);
+    expect(fatal.every((f) => /bad-location/.test(f.message))).toBe(true);
+    expect(error.message).toBe(`mount refused: ${fatal.slice(0, 10).map((f) => f.message).join("; ")}; and 10 more fatal findings`);
   });
 });
 
