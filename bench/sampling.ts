@@ -64,3 +64,9 @@ export function timeOnce<T>(fn: () => T): { readonly ms: number; readonly value:
   const value = fn();
   return { ms: performance.now() - started, value };
 }
+
+/** The element whose `key` is the median of an odd-length list (an element of the list, not an average). */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
+  if (items.length % 2 !== 1) throw new RangeError(`the median of ${items.length} items is not one of them; give an odd number`);
+  return [...items].sort((a, b) => key(a) - key(b))[(items.length - 1) / 2]!;
+}
