@@ -160,7 +160,6 @@ class Task implements LatchWaiter {
     this.advance(false, value);
   }
 
-
   fail(error: unknown): void {
     this.advance(true, error);
   }

@@ -22,6 +22,16 @@ function mountError(rig: Rig): MountError {
   throw new Error("mount succeeded");
 }
 
+/** A 1 MiB Cache LU with 64 KiB chunks and `regionBytes` regions, one session and one copy, cleanly unmounted. */
+function oneCopyUnmounted(regionBytes: number) {
+  const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+  const engine = rig.format(64 * KiB, regionBytes);
+  rig.run(engine.startSession(0));
+  rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
+  rig.run(engine.unmount());
+  return { rig, layout: engine.layout };
+}
+
 describe("mount refuses what it cannot trust, with a typed error", () => {
   it("an unformatted Cache LU", () => {
     const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
@@ -55,12 +65,7 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
   });
 
   it("a torn allocation record: detected, never trusted, reported by fsck as fatal", () => {
-    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
-    const engine = rig.format(64 * KiB, 4 * KiB);
-    rig.run(engine.startSession(0));
-    rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
-    rig.run(engine.unmount());
-    const layout = engine.layout;
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const newer = emptyRecord(layout);
     newer.allocated[1] = 1;
     newer.inCache[1] = 1;
@@ -81,12 +86,7 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
   });
 
   it("a Cache LU with a finding per sector: the message names the first ten and counts the rest; the error keeps them all", () => {
-    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
-    const engine = rig.format(64 * KiB, 16 * KiB);
-    rig.run(engine.startSession(0));
-    rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
-    rig.run(engine.unmount());
-    const layout = engine.layout;
+    const { rig, layout } = oneCopyUnmounted(16 * KiB);
     // The region's first map sector copied over its next 20: each a well-formed sector in the wrong place.
     const first = rig.cache.contents().read(layout.mapFirstSector * 512, 512).toBytes();
     for (let sector = layout.mapFirstSector + 1; sector <= layout.mapFirstSector + 20; sector++) rig.run(write(rig.cache, sector * 512, Payload.bytes(first), true));
