@@ -90,12 +90,16 @@ export class Metadata {
 
   /** Writes the record holding `chunk`, as memory says now. */
   writeRecordOf(chunk: number, fua: boolean): Coroutine {
-    return this.sectorWriter.write(recordSector(this.layout, recordOf(this.layout, chunk)), fua);
+    return this.sectorWriter.write(this.recordSectorOf(chunk), fua);
   }
 
   /** Asks for writeRecordOf's write, answered through `latch` (see SectorWriter): a commit waits for several at once. */
   requestRecordWrite(chunk: number, fua: boolean, latch: Latch): void {
-    this.sectorWriter.request(recordSector(this.layout, recordOf(this.layout, chunk)), fua, latch);
+    this.sectorWriter.request(this.recordSectorOf(chunk), fua, latch);
+  }
+
+  private recordSectorOf(chunk: number): number {
+    return recordSector(this.layout, recordOf(this.layout, chunk));
   }
 
   encodeRecord(record: number, into?: Uint8Array): Uint8Array {

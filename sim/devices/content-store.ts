@@ -359,27 +359,19 @@ export class ContentStore implements ContentView {
       this.mergeAt(id, first);
       return;
     }
-    if (pieces.count === 1 && (first === length || this.starts[base + first]! >= toBytes)) {
-      // One piece into a hole, overlapping nothing (a block's first write): inserted in place, without a replacement run.
-      this.splice(id, first, 0, pieces);
-      this.extentTotal++;
-      this.storedBytesTotal += pieces.lengths[0]!;
-      this.mergeAt(id, first + 1);
-      this.mergeAt(id, first);
-      return;
-    }
     let last = first;
     while (last < length && this.starts[base + last]! < toBytes) last++;
-    const replacement = this.replacement;
-    replacement.clear();
+    // Nothing overlapped (a write into a hole, such as a block's first write): the pieces go in as they are. Else the
+    // replacement is the pieces between what is left of the first and last extents they overlap.
+    let replacement = pieces;
     if (first < last) {
+      replacement = this.replacement;
+      replacement.clear();
       const headStart = this.starts[base + first]!;
       if (headStart < fromBytes) this.pushPartOf(replacement, base + first, 0, fromBytes - headStart);
-    }
-    for (let i = 0; i < pieces.count; i++) {
-      replacement.push(pieces.kinds[i]!, pieces.starts[i]!, pieces.lengths[i]!, pieces.stamps[i]!, pieces.stampOffsets[i]!, pieces.bytes[i]);
-    }
-    if (first < last) {
+      for (let i = 0; i < pieces.count; i++) {
+        replacement.push(pieces.kinds[i]!, pieces.starts[i]!, pieces.lengths[i]!, pieces.stamps[i]!, pieces.stampOffsets[i]!, pieces.bytes[i]);
+      }
       const tailStart = this.starts[base + last - 1]!;
       const tailEnd = tailStart + this.lengths[base + last - 1]!;
       if (tailEnd > toBytes) this.pushPartOf(replacement, base + last - 1, toBytes - tailStart, tailEnd - toBytes);
@@ -394,7 +386,7 @@ export class ContentStore implements ContentView {
     // Neighbours that now continue each other become one extent (fewer extents, same content).
     this.mergeAt(id, first + replacement.count);
     this.mergeAt(id, first);
-    replacement.clear();
+    this.replacement.clear();
     if (this.bucketLength[id] === 0) {
       this.freeBucket(id);
       this.buckets.delete(bucketIndex);

@@ -1,28 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { Kernel } from "../../sim/kernel.js";
-import { SimDevice } from "../../sim/devices/sim-device.js";
 import { FixedBandwidthModel } from "../../sim/devices/models/fixed-bandwidth.js";
 import { DeviceError } from "../../io/block-device.js";
-import type { Coroutine } from "../../io/coroutine.js";
+import { sleep, type Coroutine } from "../../io/coroutine.js";
 import { Latch } from "../../io/latch.js";
 import { DeviceIo } from "../../engine/device-io.js";
 import { SectorWriter } from "../../engine/sector-writer.js";
 import { zeroCounters } from "../../engine/counters.js";
+import { Rig } from "./rig.js";
 
 const SECTOR_BYTES = 512;
 
 /** A SectorWriter over a 64-sector device whose writes take 101 ns each (latency and a nanosecond of transfer); the encoder writes a version number into the sector. */
 function setup() {
-  const kernel = new Kernel("sector-writer");
-  const device = new SimDevice({
-    name: "cache",
-    capacityBytes: 64 * SECTOR_BYTES,
-    sectorSizeBytes: SECTOR_BYTES,
-    queueDepth: 8,
-    kernel,
-    model: new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: 1e15, latencyNs: 100, parallelism: 8 }),
-    writeCache: false,
+  const rig = new Rig({
+    seed: "sector-writer",
+    sourceBytes: 64 * SECTOR_BYTES,
+    cacheBytes: 64 * SECTOR_BYTES,
+    model: (kernel) => new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: 1e15, latencyNs: 100, parallelism: 8 }),
   });
+  const { kernel, cache: device } = rig;
   const counters = zeroCounters();
   const io = new DeviceIo(device, device, counters, SECTOR_BYTES);
   /** Per sector, the version memory holds now; each encode writes it into the sector's first byte. */
@@ -44,7 +40,7 @@ describe("SectorWriter", () => {
     const answered: Array<[number, string]> = [];
     const requester = (name: string, atNs: number, version: number): Coroutine =>
       (function* () {
-        if (atNs > 0) yield { kind: "sleep", durationNs: atNs };
+        if (atNs > 0) yield* sleep(atNs);
         versions.set(5, version);
         yield* writer.write(5, false);
         answered.push([kernel.nowNs, name]);
@@ -95,7 +91,7 @@ describe("SectorWriter", () => {
     const outcomes: string[] = [];
     const requester = (name: string, sector: number, atNs: number): Coroutine =>
       (function* () {
-        if (atNs > 0) yield { kind: "sleep", durationNs: atNs };
+        if (atNs > 0) yield* sleep(atNs);
         try {
           yield* writer.write(sector, false);
           outcomes.push(`${name} ok`);
