@@ -1,7 +1,7 @@
 import type { BlockDevice } from "../io/block-device.js";
 import { all, callStep, waitFor, type Coroutine } from "../io/coroutine.js";
-import type { Payload} from "../io/payload.js";
-import { concatPayloads } from "../io/payload.js";
+import { IntegerObjectMap } from "../io/integer-object-map.js";
+import { concatPayloads, type Payload } from "../io/payload.js";
 import { Signal } from "../io/signal.js";
 import { ChunkMap } from "./chunk-map.js";
 import { ChunkState, ChunkTable } from "./chunk-table.js";
@@ -81,9 +81,9 @@ export class CofwEngine {
   private readonly policy: CommitPolicy;
   private readonly gate = new Gate();
   /** Source chunks whose copy is being made; a second writer waits for it. */
-  private readonly copying = new Map<number, Signal>();
+  private readonly copying = new IntegerObjectMap<Signal>();
   /** Phantom reads in flight against the Source LU, per source chunk. */
-  private readonly phantomSourceReads = new Map<number, { count: number; done: Signal }>();
+  private readonly phantomSourceReads = new IntegerObjectMap<{ count: number; done: Signal }>();
   /** Cache-full terminations in flight, per slot. */
   private readonly terminating = new Map<number, Signal>();
   private slotCommitBusy: Signal | undefined;

@@ -1,5 +1,6 @@
 import type { DeviceError, IoCompletion } from "../io/block-device.js";
 import type { Coroutine } from "../io/coroutine.js";
+import { IntegerObjectMap } from "../io/integer-object-map.js";
 import { Latch } from "../io/latch.js";
 import type { DeviceIo } from "./device-io.js";
 
@@ -45,7 +46,7 @@ class SectorWrites {
  * when the run's last write completes.
  */
 export class SectorWriter {
-  private readonly sectors = new Map<number, SectorWrites>();
+  private readonly sectors = new IntegerObjectMap<SectorWrites>();
   /**
    * Buffers of runs that ended, for the next ones: a write lends its buffer
    * to the device until it completes, so a sector needs no allocation of its

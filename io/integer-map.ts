@@ -32,6 +32,8 @@ export class IntegerMap {
 
   /** The value of `key`, or -1 when it has none. */
   get(key: number): number {
+    // An empty map (no copy in progress, the usual state during rewrites) answers without hashing.
+    if (this.count === 0) return -1;
     const entries = this.entries;
     const mask = this.mask;
     for (let i = slotOf(key, mask); ; i = (i + 1) & mask) {
