@@ -137,23 +137,29 @@ export class Metadata {
     const firstChunk = (mapSector - this.layout.mapFirstSector) * perSector;
     // The encoder copies the entries into the sector, so one scratch array serves every encode.
     const entries = (this.mapSectorEntries ??= new Uint32Array(perSector * SESSION_SLOTS));
-    entries.fill(0);
-    const live = this.sessions.liveSequences;
     // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
     const group = this.map.find(firstChunk);
-    const base = this.map.at;
-    if (group !== undefined) {
+    if (group === undefined) entries.fill(0);
+    else {
       // Only entries of live sessions go to disk. Their copies' data is durable: an entry is set only once its
       // copy's data is (markReady), and a live entry's copy is never freed (its mask keeps the slot; assertConsistent
       // checks both). So the chunk states are not looked up here: one random read per entry, most of an encode's cost.
-      for (let e = 0; e < perSector; e++) {
-        const at = base + e * 2 * SESSION_SLOTS;
-        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          const plusOne = group[at + slot]!;
-          if (plusOne === 0) continue;
-          const sequence = live[slot]!;
-          if (sequence !== 0 && group[at + SESSION_SLOTS + slot] === sequence) entries[e * SESSION_SLOTS + slot] = plusOne;
-        }
+      // A word is kept when its sequence is the slot's live one; a set word's sequence is never 0, so a slot without a
+      // session keeps nothing and an unset word (0) stays 0. Every word is written, so the scratch needs no clearing.
+      // Written out for the 8 slots of the format, with the live sequences in locals: as a loop over the slots, V8
+      // (which does not unroll) spent ~11 cycles a word here on loads and bounds checks.
+      const live = this.sessions.liveSequences;
+      const l0 = live[0]!, l1 = live[1]!, l2 = live[2]!, l3 = live[3]!, l4 = live[4]!, l5 = live[5]!, l6 = live[6]!, l7 = live[7]!;
+      for (let e = 0, at = this.map.at, out = 0; e < perSector; e++, at += 2 * SESSION_SLOTS, out += SESSION_SLOTS) {
+        const q = at + SESSION_SLOTS;
+        entries[out] = group[q] === l0 ? group[at]! : 0;
+        entries[out + 1] = group[q + 1] === l1 ? group[at + 1]! : 0;
+        entries[out + 2] = group[q + 2] === l2 ? group[at + 2]! : 0;
+        entries[out + 3] = group[q + 3] === l3 ? group[at + 3]! : 0;
+        entries[out + 4] = group[q + 4] === l4 ? group[at + 4]! : 0;
+        entries[out + 5] = group[q + 5] === l5 ? group[at + 5]! : 0;
+        entries[out + 6] = group[q + 6] === l6 ? group[at + 6]! : 0;
+        entries[out + 7] = group[q + 7] === l7 ? group[at + 7]! : 0;
       }
     }
     return encodeMapSector(this.layout, mapSector, entries, into);

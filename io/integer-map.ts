@@ -66,14 +66,20 @@ export class IntegerMap {
 
   /** Removes `key`; returns whether it was there. */
   delete(key: number): boolean {
+    return this.remove(key) >= 0;
+  }
+
+  /** Removes `key`; returns the value it had, or -1 when it had none (one probe where get and delete take two). */
+  remove(key: number): number {
     const entries = this.entries;
     const mask = this.mask;
     let hole = slotOf(key, mask);
     for (; ; hole = (hole + 1) & mask) {
       const found = entries[2 * hole]!;
-      if (found === EMPTY) return false;
+      if (found === EMPTY) return -1;
       if (found === key) break;
     }
+    const value = entries[2 * hole + 1]!;
     // Backward-shift deletion: later keys of the probe run move into the hole, so no tombstones are needed.
     for (let i = (hole + 1) & mask; ; i = (i + 1) & mask) {
       const moving = entries[2 * i]!;
@@ -88,7 +94,7 @@ export class IntegerMap {
     }
     entries[2 * hole] = EMPTY;
     this.count--;
-    return true;
+    return value;
   }
 
   /** Every key, in no particular order (sort them before relying on an order). */

@@ -1,5 +1,8 @@
 import { IntegerMap } from "./integer-map.js";
 
+/** Slots of the key index at first (4 KiB); it grows as an IntegerMap does. */
+const INDEX_CAPACITY = 256;
+
 /**
  * A map from non-negative safe integers to objects that allocates nothing
  * once it has held its largest number of entries: keys go through an
@@ -13,7 +16,11 @@ import { IntegerMap } from "./integer-map.js";
  * generation (V8's sampling heap profiler, objects kept by minor GCs).
  */
 export class IntegerObjectMap<V> {
-  private readonly indexOf = new IntegerMap();
+  /**
+   * Sized well above the few dozen keys in use at once: keys that are often consecutive (sectors) share probe
+   * runs in IntegerMap, and in a half-full table those runs ran together, so every delete shifted a long run.
+   */
+  private readonly indexOf = new IntegerMap(INDEX_CAPACITY);
   private readonly values: Array<V | undefined> = [];
   private readonly freeIndices: number[] = [];
 
@@ -48,9 +55,8 @@ export class IntegerObjectMap<V> {
 
   /** Removes `key`; returns whether it was there. */
   delete(key: number): boolean {
-    const index = this.indexOf.get(key);
+    const index = this.indexOf.remove(key);
     if (index < 0) return false;
-    this.indexOf.delete(key);
     // The slot must not keep its object alive.
     this.values[index] = undefined;
     this.freeIndices.push(index);

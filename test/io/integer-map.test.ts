@@ -7,10 +7,11 @@ const keyArbitrary = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min:
 const commandArbitrary = fc.oneof(
   fc.record({ op: fc.constant("set" as const), key: keyArbitrary, value: fc.integer({ min: 0, max: 2 ** 31 - 1 }) }),
   fc.record({ op: fc.constant("delete" as const), key: keyArbitrary }),
+  fc.record({ op: fc.constant("remove" as const), key: keyArbitrary }),
 );
 
 describe("IntegerMap against a Map", () => {
-  it("gets, sets, deletes and lists keys as a Map does, through growth and backward-shift deletion", () => {
+  it("gets, sets, deletes, removes and lists keys as a Map does, through growth and backward-shift deletion", () => {
     fc.assert(
       fc.property(fc.array(commandArbitrary, { maxLength: 300 }), (commands) => {
         const table = new IntegerMap();
@@ -19,8 +20,11 @@ describe("IntegerMap against a Map", () => {
           if (command.op === "set") {
             table.set(command.key, command.value);
             oracle.set(command.key, command.value);
-          } else {
+          } else if (command.op === "delete") {
             expect(table.delete(command.key)).toBe(oracle.delete(command.key));
+          } else {
+            expect(table.remove(command.key)).toBe(oracle.get(command.key) ?? -1);
+            oracle.delete(command.key);
           }
           expect(table.size).toBe(oracle.size);
         }
