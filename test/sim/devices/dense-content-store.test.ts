@@ -13,7 +13,7 @@ import { ReferenceContentStore } from "./reference-content-store.js";
 const SPACE_BYTES = 3 * CONTENT_BUCKET_BYTES;
 
 type Op =
-  | { op: "write"; offsetBytes: number; parts: Array<{ kind: "zero" | "stamp" | "bytes"; lengthBytes: number; stamp: number; stampOffsetBytes: number }> }
+  | { op: "write"; offsetBytes: number; parts: Array<{ kind: "zero" | "stamp" | "bytes" | "handed-over"; lengthBytes: number; stamp: number; stampOffsetBytes: number }> }
   | { op: "read"; offsetBytes: number; lengthBytes: number }
   | { op: "clone" }
   /** Writes what continues the last stamp written, right after it: an extent that must merge with its left neighbour. */
@@ -36,7 +36,8 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
       offsetBytes: offsetArbitrary,
       parts: fc.array(
         fc.record({
-          kind: fc.constantFrom("zero" as const, "stamp" as const, "bytes" as const),
+          // Handed-over bytes are kept as their segments (a side column), lent ones copied into the arena.
+          kind: fc.constantFrom("zero" as const, "stamp" as const, "bytes" as const, "handed-over" as const),
           lengthBytes: lengthArbitrary,
           // Few stamps and offsets that follow the address often, so that neighbouring extents merge.
           stamp: fc.integer({ min: 1, max: 3 }),
@@ -59,7 +60,10 @@ function payloadOf(offsetBytes: number, parts: Extract<Op, { op: "write" }>["par
     const at = position;
     position += lengthBytes;
     if (part.kind === "zero") return Payload.zero(lengthBytes);
-    if (part.kind === "bytes") return Payload.bytes(Uint8Array.from({ length: lengthBytes }, (_, i) => (part.stamp * 7 + i) & 0xff));
+    if (part.kind === "bytes" || part.kind === "handed-over") {
+      const bytes = Uint8Array.from({ length: lengthBytes }, (_, i) => (part.stamp * 7 + i) & 0xff);
+      return part.kind === "bytes" ? Payload.bytes(bytes) : Payload.handedOver(bytes);
+    }
     // -1: the stamp at the address, so that consecutive parts and the unwritten stamp continue each other.
     return Payload.stamp(part.stamp, lengthBytes, part.stampOffsetBytes === -1 ? at : part.stampOffsetBytes);
   });
