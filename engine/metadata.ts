@@ -144,12 +144,13 @@ export class Metadata {
       // Only entries of live sessions go to disk. Their copies' data is durable: an entry is set only once its
       // copy's data is (markReady), and a live entry's copy is never freed (its mask keeps the slot; assertConsistent
       // checks both). So the chunk states are not looked up here: one random read per entry, most of an encode's cost.
-      // A word is kept when its sequence is the slot's live one; a set word's sequence is never 0, so a slot without a
-      // session keeps nothing and an unset word (0) stays 0. Every word is written, so the scratch needs no clearing.
-      // Written out for the 8 slots of the format, with the live sequences in locals: as a loop over the slots, V8
-      // (which does not unroll) spent ~11 cycles a word here on loads and bounds checks.
+      // A word is kept when its sequence is the slot's live one. A slot without a session (live sequence 0) is
+      // compared as -1, which no u32 equals, so it keeps nothing whatever its words hold. Every word is written, so
+      // the scratch needs no clearing. Written out for the 8 slots of the format, with the live sequences in locals:
+      // as a loop over the slots, V8 (which does not unroll) spent ~11 cycles a word here on loads and bounds checks.
       const live = this.sessions.liveSequences;
-      const l0 = live[0]!, l1 = live[1]!, l2 = live[2]!, l3 = live[3]!, l4 = live[4]!, l5 = live[5]!, l6 = live[6]!, l7 = live[7]!;
+      const l0 = live[0] || -1, l1 = live[1] || -1, l2 = live[2] || -1, l3 = live[3] || -1;
+      const l4 = live[4] || -1, l5 = live[5] || -1, l6 = live[6] || -1, l7 = live[7] || -1;
       for (let e = 0, at = this.map.at, out = 0; e < perSector; e++, at += 2 * SESSION_SLOTS, out += SESSION_SLOTS) {
         const q = at + SESSION_SLOTS;
         entries[out] = group[q] === l0 ? group[at]! : 0;

@@ -32,7 +32,8 @@ export class IntegerMap {
 
   /** The value of `key`, or -1 when it has none. */
   get(key: number): number {
-    // An empty map (no copy in progress, the usual state during rewrites) answers without hashing.
+    // An empty map answers without hashing: the engine asks its map of copies in progress on every host write, and
+    // it is empty through runs of rewrites.
     if (this.count === 0) return -1;
     const entries = this.entries;
     const mask = this.mask;
