@@ -271,8 +271,14 @@ export class ContentStore implements ContentView {
     const id = this.bucketId(bucketIndex);
     if (id < 0) return false;
     const base = this.bucketBase[id]!;
-    const slot = base + this.firstEndingAfter(base, this.bucketLength[id]!, fromBytes);
-    if (slot >= base + this.bucketLength[id]! || this.kinds[slot] !== ARENA || this.starts[slot] !== fromBytes || this.lengths[slot] !== segment.lengthBytes) return false;
+    const length = this.bucketLength[id]!;
+    const lengthBytes = segment.lengthBytes;
+    // Sectors written again and again come to fill their bucket with extents of one length in address order, so
+    // extent k usually starts at k lengths: one probe rather than a binary search over up to 128 extents, whose
+    // reads miss the cache when the buckets are many (a map sector per copy on first write).
+    const guess = fromBytes % lengthBytes === 0 ? fromBytes / lengthBytes : length;
+    const slot = base + (guess < length && this.starts[base + guess] === fromBytes ? guess : this.firstEndingAfter(base, length, fromBytes));
+    if (slot >= base + length || this.kinds[slot] !== ARENA || this.starts[slot] !== fromBytes || this.lengths[slot] !== lengthBytes) return false;
     this.arena.set(this.stampOffsets[slot]!, segment.bytes);
     return true;
   }
