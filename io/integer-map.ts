@@ -44,7 +44,8 @@ export class IntegerMap {
     }
   }
 
-  set(key: number, value: number): void {
+  /** Sets `key` to `value`; returns the value it had, or -1 when it had none (so a caller needs no get first). */
+  set(key: number, value: number): number {
     if (!Number.isSafeInteger(key) || key < 0) throw new RangeError(`IntegerMap keys are non-negative safe integers, got ${key}`);
     if ((value | 0) !== value || value < 0) throw new RangeError(`IntegerMap values are non-negative int32s, got ${value}`);
     const entries = this.entries;
@@ -52,15 +53,16 @@ export class IntegerMap {
     for (let i = slotOf(key, mask); ; i = (i + 1) & mask) {
       const found = entries[2 * i]!;
       if (found === key) {
+        const previous = entries[2 * i + 1]!;
         entries[2 * i + 1] = value;
-        return;
+        return previous;
       }
       if (found === EMPTY) {
         entries[2 * i] = key;
         entries[2 * i + 1] = value;
         // At most half full: probes stay short.
         if (++this.count * 2 > mask + 1) this.resize(2 * (mask + 1));
-        return;
+        return -1;
       }
     }
   }

@@ -38,19 +38,15 @@ export class IntegerObjectMap<V> {
   }
 
   set(key: number, value: V): void {
-    const index = this.indexOf.get(key);
-    if (index >= 0) {
-      this.values[index] = value;
-      return;
+    // One probe: the key takes a free index, and one it had already (callers mostly set absent keys) is freed.
+    const index = this.freeIndices.pop() ?? this.values.length;
+    const previous = this.indexOf.set(key, index);
+    if (previous >= 0) {
+      this.values[previous] = undefined;
+      this.freeIndices.push(previous);
     }
-    const free = this.freeIndices.pop();
-    if (free === undefined) {
-      this.indexOf.set(key, this.values.length);
-      this.values.push(value);
-    } else {
-      this.indexOf.set(key, free);
-      this.values[free] = value;
-    }
+    if (index === this.values.length) this.values.push(value);
+    else this.values[index] = value;
   }
 
   /** Removes `key`; returns whether it was there. */

@@ -18,7 +18,7 @@ describe("IntegerMap against a Map", () => {
         const oracle = new Map<number, number>();
         for (const command of commands) {
           if (command.op === "set") {
-            table.set(command.key, command.value);
+            expect(table.set(command.key, command.value)).toBe(oracle.get(command.key) ?? -1);
             oracle.set(command.key, command.value);
           } else if (command.op === "delete") {
             expect(table.delete(command.key)).toBe(oracle.delete(command.key));

@@ -24,6 +24,9 @@ describe("IntegerObjectMap against a Map", () => {
             expect(table.delete(command.key)).toBe(oracle.delete(command.key));
           }
           expect(table.size).toBe(oracle.size);
+          // No value of a deleted or overwritten key stays reachable from the value array.
+          const held = (table as unknown as { values: unknown[] }).values.filter((value) => value !== undefined);
+          expect(held.length).toBe(oracle.size);
         }
         for (const command of commands) {
           expect(table.get(command.key)).toBe(oracle.get(command.key));
