@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
   console.log("== kernel (about 1,000 events pending)");
   for (const figure of kernelFigures()) report(figure);
-  console.log("\n== engine on zero-latency devices (64 KiB chunks, 4 KiB writes, 32 in flight, 1 session; a child process per policy)");
+  console.log("\n== engine on zero-latency devices (64 KiB chunks, 4 KiB writes, 32 in flight, 1 session; per policy, a child process for the samples and one for the whole runs)");
   await engineFiguresInChildren(report);
   console.log("\n== memory (child process)");
   for (const figure of await memoryFigures()) report(figure);
