@@ -1,4 +1,4 @@
-import { callStep, type Coroutine } from "../io/coroutine.js";
+import { type Coroutine } from "../io/coroutine.js";
 import { Payload } from "../io/payload.js";
 import { Kernel } from "../sim/kernel.js";
 import { SimDevice } from "../sim/devices/sim-device.js";
@@ -86,7 +86,7 @@ export class BenchRig {
     function* worker(): Coroutine {
       while (next < total) {
         const { offsetBytes, lengthBytes, stamp } = target(next++);
-        yield callStep(engine.hostWrite(offsetBytes, Payload.stamp(stamp, lengthBytes)));
+        yield engine.hostWriteStep(offsetBytes, Payload.stamp(stamp, lengthBytes));
         done++;
         afterEach?.(done);
       }

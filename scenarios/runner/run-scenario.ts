@@ -1,4 +1,4 @@
-import { callStep, sleep, type Coroutine } from "../../io/coroutine.js";
+import { callStep, sleep, type Coroutine, type Step } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
@@ -189,18 +189,19 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     };
     /**
-     * Starts a host I/O. A write or a plain read is the engine's own
-     * coroutine, not one wrapped around it: every step of the I/O passes
-     * through each generator between it and the kernel, and the host I/O
-     * path is the simulator's hottest.
+     * Starts a host I/O: the step to yield for it at once. A write is the
+     * engine's hostWriteStep (its I/O itself when it goes straight through),
+     * a plain read the engine's own coroutine, called, not one wrapped
+     * around it: every step of the I/O passes through each generator between
+     * it and the kernel, and the host I/O path is the simulator's hottest.
      */
-    const startIo = (group: WorkloadGroup, io: HostIo): Coroutine<unknown> => {
+    const startIo = (group: WorkloadGroup, io: HostIo): Step => {
       if (io.kind === "write") {
         const stamp = nextStamp++;
         const payload = Payload.stamp(stamp, io.lengthBytes);
-        return events === undefined ? cofw.hostWrite(io.offsetBytes, payload) : recordedWrite(events, io.offsetBytes, payload, stamp);
+        return events === undefined ? cofw.hostWriteStep(io.offsetBytes, payload) : callStep(recordedWrite(events, io.offsetBytes, payload, stamp));
       }
-      return group.phantomSlot === undefined ? cofw.hostRead(io.offsetBytes, io.lengthBytes) : phantomRead(group.phantomSlot, io);
+      return group.phantomSlot === undefined ? callStep(cofw.hostRead(io.offsetBytes, io.lengthBytes)) : callStep(phantomRead(group.phantomSlot, io));
     };
     const recordedWrite = function* (sink: HostEventSink, offsetBytes: number, payload: Payload, stamp: number): Coroutine {
       const id = sink.writeSubmitted(offsetBytes, payload.lengthBytes, stamp);
@@ -233,7 +234,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
      */
     const doIo = function* (sink: GroupSink, io: HostIo): Coroutine {
       const issueNs = kernel.nowNs;
-      yield callStep(startIo(sink.group, io));
+      yield startIo(sink.group, io);
       finishIo(sink, io, issueNs);
     };
     /** Runs that stop after a number of host I/Os report progress every `progressEveryIos` I/Os issued (set before the run). */
@@ -258,7 +259,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         admit();
         // doIo written out: one generator less to resume per I/O on the runner's hottest path.
         const issueNs = kernel.nowNs;
-        yield callStep(startIo(sink.group, next.io));
+        yield startIo(sink.group, next.io);
         finishIo(sink, next.io, issueNs);
         if (thinktimeNs > 0) yield* sleep(thinktimeNs);
       }

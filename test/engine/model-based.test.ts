@@ -47,26 +47,45 @@ function checkEverything(model: Model, real: Real): void {
   }
 }
 
+/**
+ * A host write through either entry: hostWrite's coroutine, or the step of
+ * hostWriteStep (its I/O when the write goes straight through), yielded at
+ * once as a driver must.
+ */
+function hostWriteVia(real: Real, viaStep: boolean, offsetBytes: number, payload: Payload): Coroutine<unknown> {
+  if (!viaStep) return real.engine.hostWrite(offsetBytes, payload);
+  return (function* (): Coroutine {
+    yield real.engine.hostWriteStep(offsetBytes, payload);
+  })();
+}
+
 class WriteCommand implements fc.Command<Model, Real> {
-  constructor(readonly firstSector: number, readonly sectors: number) {}
+  constructor(
+    readonly firstSector: number,
+    readonly sectors: number,
+    readonly viaStep: boolean,
+  ) {}
   check(): boolean {
     return true;
   }
   run(model: Model, real: Real): void {
     const stamp = real.nextStamp++;
-    real.rig.run(real.engine.hostWrite(this.firstSector * SECTOR_BYTES, Payload.stamp(stamp, this.sectors * SECTOR_BYTES)));
+    real.rig.run(hostWriteVia(real, this.viaStep, this.firstSector * SECTOR_BYTES, Payload.stamp(stamp, this.sectors * SECTOR_BYTES)));
     model.oracle.write(this.firstSector, this.sectors, stamp);
     syncTerminations(model, real);
     checkEverything(model, real);
   }
   toString(): string {
-    return `write(sector ${this.firstSector}, ${this.sectors} sectors)`;
+    return `write(sector ${this.firstSector}, ${this.sectors} sectors${this.viaStep ? ", as a step" : ""})`;
   }
 }
 
 /** Several writes to disjoint sectors (often the same chunk) and phantom reads, all in flight together. */
 class ConcurrentCommand implements fc.Command<Model, Real> {
-  constructor(readonly writes: ReadonlyArray<[number, number]>, readonly phantomSlots: readonly number[]) {}
+  constructor(
+    readonly writes: ReadonlyArray<[number, number, boolean]>,
+    readonly phantomSlots: readonly number[],
+  ) {}
   check(): boolean {
     return true;
   }
@@ -74,13 +93,13 @@ class ConcurrentCommand implements fc.Command<Model, Real> {
     const taken = new Set<number>();
     const coroutines: Array<Coroutine<unknown>> = [];
     const applied: Array<[number, number, number]> = [];
-    for (const [firstSector, sectors] of this.writes) {
+    for (const [firstSector, sectors, viaStep] of this.writes) {
       const range = Array.from({ length: sectors }, (_, i) => firstSector + i);
       if (range.some((s) => taken.has(s))) continue;
       range.forEach((s) => taken.add(s));
       const stamp = real.nextStamp++;
       applied.push([firstSector, sectors, stamp]);
-      coroutines.push(real.engine.hostWrite(firstSector * SECTOR_BYTES, Payload.stamp(stamp, sectors * SECTOR_BYTES)));
+      coroutines.push(hostWriteVia(real, viaStep, firstSector * SECTOR_BYTES, Payload.stamp(stamp, sectors * SECTOR_BYTES)));
     }
     const sectors = model.oracle.sourceSectors;
     const phantoms: Array<{ slot: number; result?: number[] }> = [];
@@ -203,9 +222,11 @@ function commandsFor(sourceSectors: number) {
   const slot = fc.integer({ min: 0, max: SESSION_SLOTS - 1 });
   const range = fc.integer({ min: 0, max: sourceSectors - 1 }).chain((first) => fc.tuple(fc.constant(first), fc.integer({ min: 1, max: Math.min(48, sourceSectors - first) })));
   return [
-    range.map(([first, count]) => new WriteCommand(first, count)),
-    range.map(([first, count]) => new WriteCommand(first, count)),
-    fc.tuple(fc.array(range, { minLength: 2, maxLength: 6 }), fc.array(slot, { maxLength: 3 })).map(([writes, slots]) => new ConcurrentCommand(writes, slots)),
+    fc.tuple(range, fc.boolean()).map(([[first, count], viaStep]) => new WriteCommand(first, count, viaStep)),
+    fc.tuple(range, fc.boolean()).map(([[first, count], viaStep]) => new WriteCommand(first, count, viaStep)),
+    fc
+      .tuple(fc.array(fc.tuple(range, fc.boolean()), { minLength: 2, maxLength: 6 }), fc.array(slot, { maxLength: 3 }))
+      .map(([writes, slots]) => new ConcurrentCommand(writes.map(([[first, count], viaStep]) => [first, count, viaStep]), slots)),
     slot.map((s) => new StartCommand(s)),
     slot.map((s) => new StopCommand(s)),
     slot.map((s) => new RollbackCommand(s)),
