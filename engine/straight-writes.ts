@@ -7,7 +7,7 @@ import type { Gate } from "./gate.js";
  * CofwEngine.hostWriteStep): each request goes to the Source LU, and when it
  * completes, before its submitter hears of it, the write leaves the gate it
  * entered at hostWriteStep and, if it succeeded, is counted. That is what
- * hostWrite's own generator does after its I/O, without the generator.
+ * writeInGate does after its I/O, without a generator.
  */
 export class StraightSourceWrites implements BlockDevice {
   constructor(
