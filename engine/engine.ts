@@ -150,9 +150,9 @@ export class CofwEngine {
     // Told to the coroutine, which then does not look again: the lookups are a copy on first write's too.
     const needsCopy = this.copying.has(chunk) || this.uncoveredMask(chunk) !== 0;
     if (needsCopy || this.phantomSourceReads.size > 0) return callStep(this.writeInGate(offsetBytes, payload, needsCopy));
-    this.counters.deviceBytesWritten += payload.lengthBytes;
-    // The write leaves the gate and is counted as it completes (see StraightSourceWrites), as writeInGate does after it.
-    return { kind: "io", device: this.straightWrites, op: "write", offsetBytes, payload, fua: false };
+    // The write leaves the gate and is counted as a host write as it completes (see StraightSourceWrites), as
+    // writeInGate does after it.
+    return this.io.writeStep(this.straightWrites, offsetBytes, payload, false);
   }
 
   /**
@@ -172,8 +172,7 @@ export class CofwEngine {
         yield* all(this.range(first, last).map((chunk) => this.prepareChunkForWrite(chunk)));
       }
       if (this.phantomSourceReads.size > 0) for (let chunk = first; chunk <= last; chunk++) yield* this.waitForPhantomSourceReads(chunk);
-      this.counters.deviceBytesWritten += payload.lengthBytes;
-      yield { kind: "io", device: this.io.source, op: "write", offsetBytes, payload, fua: false };
+      yield this.io.writeStep(this.io.source, offsetBytes, payload, false);
       this.counters.hostWrites++;
       this.counters.hostBytesWritten += payload.lengthBytes;
     } finally {
