@@ -205,7 +205,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     };
     const recordedWrite = function* (sink: HostEventSink, offsetBytes: number, payload: Payload, stamp: number): Coroutine {
       const id = sink.writeSubmitted(offsetBytes, payload.lengthBytes, stamp);
-      yield* cofw.hostWrite(offsetBytes, payload);
+      // The same entry as an unrecorded run's write, so a crash campaign judges the path runs take.
+      yield cofw.hostWriteStep(offsetBytes, payload);
       sink.writeAcked(id);
     };
     const phantomRead = function* (slot: number, io: HostIo): Coroutine {
