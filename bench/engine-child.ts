@@ -7,15 +7,14 @@ import { ENGINE_FIGURE_GROUPS, engineFigures, type EngineFigureGroup } from "./e
  * `node dist/bench/engine-child.js <policy> <sampled|whole-run>`. Each figure goes to the parent
  * as soon as it is measured (or is printed as JSON when run by hand).
  */
-const policy = process.argv[2] ?? "";
-if (!(COMMIT_POLICY_NAMES as readonly string[]).includes(policy)) {
-  console.error(`unknown policy "${policy}"; expected one of ${COMMIT_POLICY_NAMES.join(", ")}`);
-  process.exit(2);
+function argument<T extends string>(index: number, what: string, allowed: readonly T[]): T {
+  const value = process.argv[index] ?? "";
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  console.error(`unknown ${what} "${value}"; expected one of ${allowed.join(", ")}`);
+  return process.exit(2);
 }
-const group = process.argv[3] ?? "";
-if (!(ENGINE_FIGURE_GROUPS as readonly string[]).includes(group)) {
-  console.error(`unknown figure group "${group}"; expected one of ${ENGINE_FIGURE_GROUPS.join(", ")}`);
-  process.exit(2);
-}
-for (const figure of engineFigures(policy as CommitPolicyName, group as EngineFigureGroup)) await sendToParent(figure);
+
+const policy = argument<CommitPolicyName>(2, "policy", COMMIT_POLICY_NAMES);
+const group = argument<EngineFigureGroup>(3, "figure group", ENGINE_FIGURE_GROUPS);
+for (const figure of engineFigures(policy, group)) await sendToParent(figure);
 doneWithParent();
