@@ -103,6 +103,19 @@ export class Kernel {
     handle.live = false;
   }
 
+  /**
+   * The time of the earliest queued event, or undefined when there is none.
+   * Cancelled events still count until the loop drops them, so it may be
+   * early, never late: a process whose wake-ups would find nothing changed
+   * until then (the run's time-series sampler) may skip ahead to it.
+   */
+  get nextEventNs(): number | undefined {
+    const due = this.nowLane.peek();
+    const queued = this.queue.peek();
+    if (due === undefined) return queued?.timeNs;
+    return queued === undefined ? due.timeNs : Math.min(due.timeNs, queued.timeNs);
+  }
+
   /** Starts a coroutine process now; `onDone` receives its return value. */
   spawn<T>(coroutine: Coroutine<T>, name: string, onDone?: (value: T) => void): void {
     this.runner.start(coroutine, name, onDone);

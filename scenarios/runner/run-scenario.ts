@@ -323,11 +323,20 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     // Engine samples at every bucket boundary, until no source issues and nothing is in flight.
     kernel.spawn(
       (function* (): Coroutine {
+        const periodNs = series.samplePeriodNs;
+        let sleepNs = periodNs;
         for (;;) {
-          yield* sleep(series.samplePeriodNs);
+          yield* sleep(sleepNs);
           const live = cofw.sessionList().filter((session) => session.state === "active").length;
           series.sampleEngine(kernel.nowNs - readyNs, cofw.counters, live);
           if (sourcesDone() && completed === issued) return;
+          // Until the next event nothing changes, so the samples before it are taken at once and the sampler wakes
+          // at the first sample time from then on: a run that idles for hours (a slow device, a low rate_iops) would
+          // otherwise wake every millisecond of them. Its results are the same either way.
+          const nextNs = kernel.nextEventNs;
+          const skipped = nextNs === undefined ? 0 : Math.ceil((nextNs - kernel.nowNs) / periodNs) - 1;
+          if (skipped > 0) series.sampleEngineIdle(kernel.nowNs - readyNs + periodNs, kernel.nowNs - readyNs + skipped * periodNs, periodNs, cofw.counters, live);
+          sleepNs = (Math.max(0, skipped) + 1) * periodNs;
         }
       })(),
       "time-series",

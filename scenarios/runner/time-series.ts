@@ -165,6 +165,22 @@ export class TimeSeriesRecorder {
     this.coarsenIfNeeded();
   }
 
+  /**
+   * The engine samples a sampler taking one every `periodNs` from `fromNs` to
+   * `toNs` would have taken while nothing happened (counters and sessions as
+   * in the last sample): one per bucket they fall in, since the others would
+   * add nothing to a bucket already sampled. The same buckets and values as
+   * taking each of them, for a run that idles for hours of simulated time.
+   */
+  sampleEngineIdle(fromNs: number, toNs: number, periodNs: number, counters: EngineCounters, liveSessions: number): void {
+    for (let timeNs = fromNs; timeNs <= toNs; ) {
+      this.sampleEngine(timeNs, counters, liveSessions);
+      // On to the next bucket (sampling may have coarsened them). Only a sample's bucket matters, not its exact
+      // time, and `toNs` is a sample time, so the next bucket has a sample in range exactly when it starts by `toNs`.
+      timeNs = Math.max(timeNs + periodNs, (this.indexOf(timeNs) + 1) * this.bucketNs);
+    }
+  }
+
   finish(): TimeSeries {
     const seconds = this.bucketNs / 1e9;
     const host: HostSeriesRow[] = [];

@@ -57,6 +57,26 @@ describe("Kernel event ordering", () => {
     expect(kernel.eventCount).toBe(1);
   });
 
+  it("tells the time of the earliest queued event, due now or later, cancelled ones included", () => {
+    const kernel = new Kernel("1");
+    expect(kernel.nextEventNs).toBeUndefined();
+    const late = kernel.schedule(50, () => {});
+    kernel.schedule(70, () => {});
+    expect(kernel.nextEventNs).toBe(50);
+    kernel.cancel(late);
+    // Still queued until the loop drops it: early, never late.
+    expect(kernel.nextEventNs).toBe(50);
+    const seen: Array<number | undefined> = [];
+    kernel.schedule(60, () => {
+      kernel.schedule(0, () => seen.push(kernel.nextEventNs));
+      seen.push(kernel.nextEventNs);
+    });
+    kernel.runUntilIdle();
+    // At 60 ns: the event due now (in the lane) comes first; then the one at 70 ns.
+    expect(seen).toEqual([60, 70]);
+    expect(kernel.nextEventNs).toBeUndefined();
+  });
+
   it("runs an event object scheduled again and again, in order with callbacks, and refuses it while it is queued", () => {
     const kernel = new Kernel("1");
     const order: string[] = [];

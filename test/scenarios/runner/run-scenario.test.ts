@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { JobSpec, Scenario } from "../../../scenarios/model.js";
 import { runScenario } from "../../../scenarios/runner/run-scenario.js";
@@ -75,6 +76,35 @@ describe("runScenario", () => {
     expect(read.total_ios).toBe(2000);
     expect(read.iops).toBeCloseTo(1000, -1);
     expect(results.window.endNs).toBeLessThanOrEqual(2_000_000_000);
+  });
+
+  it("a run that idles between I/Os wakes its time-series sampler once per bucket, not every millisecond", () => {
+    // 10 I/Os a second for 10 minutes: 6,000 I/Os over 600,000 sampling periods of 1 ms.
+    const { results, kernel, timeSeries } = runScenario(scenario({ workloads: [job({ name: "slow", rateIops: 10 })], stop: { runtimeNs: 600_000_000_000 } }), meta);
+    expect(results.jobs[0]!.write.total_ios).toBe(6000);
+    expect(timeSeries.engine.length).toBeGreaterThan(200);
+    // An I/O's own events (arrival, device, engine) are a few dozen at most; a wake per millisecond would be 100 per I/O.
+    expect(kernel.eventCount).toBeLessThan(40 * 6000);
+  });
+
+  it("skipping idle sampler wake-ups changes no result: a paced run with sessions started and stopped between I/Os, as pinned before the skipping", () => {
+    const paced = scenario({
+      workloads: [job({ name: "paced", rateIops: 7, rateProcess: "poisson" })],
+      sessions: [
+        { trigger: { afterHostIos: 40 }, action: "start", slot: 0 },
+        { trigger: { atNs: 20_500_000_000 }, action: "start", slot: 3 },
+        { trigger: { atNs: 41_000_000_000 }, action: "stop", slot: 0 },
+      ],
+      flushes: { everyNs: 3_000_000_000 },
+      stop: { runtimeNs: 60_000_000_000 },
+    });
+    const { results, timeSeries } = runScenario(paced, meta);
+    const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+    // Recorded at 62aa90b, where the sampler woke every millisecond (60,000 wake-ups in this run).
+    expect({ results: digest(results), timeSeries: digest(timeSeries) }).toEqual({
+      results: "6de9be1fbbbed7cf3222b718aa18f45d704d8ddfbeb582f92cd60c73278b96d5",
+      timeSeries: "5705ba6f109e09e2dd32773c1673005d966e096d730820aeb61bff150e1ba835",
+    });
   });
 
   it("reads of a phantom job go to the session's Phantom LU, and a session op on an empty slot is a problem", () => {

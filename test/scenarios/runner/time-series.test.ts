@@ -83,6 +83,44 @@ describe("TimeSeriesRecorder", () => {
     );
   });
 
+  it("takes an idle stretch's engine samples at once with what one sample per period gives, fixed or growing buckets", () => {
+    // A run: busy samples (counters moved) and idle stretches (a number of sampling periods with nothing changed).
+    const stretch = fc.oneof(fc.record({ idle: fc.constant(false), copies: fc.integer({ min: 0, max: 5 }), live: fc.integer({ min: 0, max: 8 }) }), fc.record({ idle: fc.constant(true), periods: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 20_000 })) }));
+    fc.assert(
+      fc.property(fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }), fc.integer({ min: 0, max: 999 }), fc.array(stretch, { maxLength: 8 }), (fixedMs, offsetUs, stretches) => {
+        const bucketNs = fixedMs === undefined ? undefined : fixedMs * 1_000_000;
+        const each = new TimeSeriesRecorder(bucketNs);
+        const batched = new TimeSeriesRecorder(bucketNs);
+        const periodNs = each.samplePeriodNs;
+        const counters = zeroCounters();
+        let live = 0;
+        // The sampler's grid need not start at a bucket boundary.
+        let timeNs = offsetUs * 1000;
+        try {
+          for (const part of stretches) {
+            if (!part.idle) {
+              counters.cofwCopies += part.copies;
+              counters.chunksInUse += part.copies;
+              live = part.live;
+              timeNs += periodNs;
+              each.sampleEngine(timeNs, counters, live);
+              batched.sampleEngine(timeNs, counters, live);
+              continue;
+            }
+            for (let i = 1; i <= part.periods; i++) each.sampleEngine(timeNs + i * periodNs, counters, live);
+            if (part.periods > 0) batched.sampleEngineIdle(timeNs + periodNs, timeNs + part.periods * periodNs, periodNs, counters, live);
+            timeNs += part.periods * periodNs;
+          }
+          expect(batched.finish()).toEqual(each.finish());
+        } finally {
+          each.destroy();
+          batched.destroy();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it("records into the right bucket after engine samples made buckets merge", () => {
     const recorder = new TimeSeriesRecorder(undefined);
     const key = recorder.seriesKey("job", "write");
