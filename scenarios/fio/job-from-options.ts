@@ -29,6 +29,7 @@ import {
   type ReportProblem,
 } from "./job-option-readers.js";
 import { didYouMean } from "./suggest.js";
+import { MAX_IODEPTH, MAX_NUMJOBS } from "../limits.js";
 import { formatBytes, formatDuration } from "./units.js";
 
 export type { OptionEntry } from "./job-option-readers.js";
@@ -149,8 +150,8 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
   const blockAlignBytes = readBlockAlign(get("blockalign"), random, rw, directions, read, problem, sink, kbBase);
 
   // ---- queue depth, clones, engine ----
-  const iodepthGiven = read("iodepth", (value) => positiveCount(value, kbBase)) ?? 1;
-  const numjobs = read("numjobs", (value) => positiveCount(value, kbBase)) ?? 1;
+  const iodepthGiven = read("iodepth", (value) => countUpTo(value, kbBase, MAX_IODEPTH, "the deepest queue a block device offers, NVMe's")) ?? 1;
+  const numjobs = read("numjobs", (value) => countUpTo(value, kbBase, MAX_NUMJOBS, "fio's own limit on jobs")) ?? 1;
   const engineEntry = get("ioengine");
   const engineName = engineEntry?.value?.trim() || FIO_DEFAULT_ENGINE;
   const engine = classifyEngine(engineName);
@@ -586,6 +587,12 @@ function iecHint(entry: OptionEntry, kbBase: KbBase): string {
 function positiveCount(value: string, kbBase: KbBase): number {
   const count = parseFioCount(value, kbBase);
   if (count < 1) throw new FioValueError("expected a whole number of at least 1");
+  return count;
+}
+
+function countUpTo(value: string, kbBase: KbBase, max: number, why: string): number {
+  const count = positiveCount(value, kbBase);
+  if (count > max) throw new FioValueError(`expected a whole number from 1 to ${max} (${why})`);
   return count;
 }
 

@@ -6,6 +6,7 @@ import { importFioJobFile } from "../fio/import-job-file.js";
 import { traceSource } from "../traces/trace-source.js";
 import { jobSources } from "../workloads/job-source.js";
 import type { WorkloadSource } from "../workloads/source.js";
+import { IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT } from "../limits.js";
 
 /** One line of fio-shaped results: a job (its clones together) or a trace. */
 export interface WorkloadGroup {
@@ -31,6 +32,13 @@ export function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacity
       if (imported.warmupNs !== undefined) notes.push(`${basename(workload.path)}: ramp_time is not applied; the scenario's measurement.warmup sets the measured window`);
       imported.jobs.forEach(addJob);
     }
+  }
+  // The scenario's own workloads were counted when it was checked; fio job files are only read here.
+  const perGroup = groups.map((group) => ({ name: group.name, ios: (group.script?.iodepth ?? 0) + group.sources.reduce((sum, s) => sum + (s.loop.kind === "closed" ? s.loop.iodepth : 0), 0) }));
+  const inFlight = perGroup.reduce((total, group) => total + group.ios, 0);
+  if (inFlight > MAX_HOST_IOS_IN_FLIGHT) {
+    const largest = perGroup.filter((group) => group.ios > 0).sort((a, b) => b.ios - a.ios).slice(0, 3).map((group) => `${group.name}: ${group.ios}`);
+    throw new RangeError(`the workloads keep ${inFlight} host I/Os in flight (${largest.join(", ")}); expected ${IN_FLIGHT_EXPECTED}`);
   }
   const names = new Set<string>();
   for (const group of groups) {

@@ -39,6 +39,7 @@ import {
   TRACE_DEFAULTS,
 } from "./defaults.js";
 import { formatScriptOp } from "./script-ops.js";
+import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT } from "../limits.js";
 import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, ScriptFile, SessionFile, TraceFile } from "./scenario-schema.js";
 
 export type PathKey = string | number;
@@ -357,6 +358,7 @@ function workloads(sink: ProblemSink, file: ScenarioFile, devicesSpec: DevicesSp
   const sourceBytes = sourceLuBytes(devicesSpec);
   const sectorBytes = devicesSpec.source.sectorSizeBytes;
   const firstByName = new Map<string, number>();
+  let inFlight = 0;
   return file.workloads.map((workload, index): WorkloadSpec => {
     const at = ["workloads", index];
     if (workload.kind === "fio") return { kind: "fio", path: existingFile(sink, [...at, "path"], workload.path, context, "fio job file") };
@@ -364,8 +366,15 @@ function workloads(sink: ProblemSink, file: ScenarioFile, devicesSpec: DevicesSp
     const earlier = firstByName.get(name);
     if (earlier !== undefined) sink.add([...at, workload.name === undefined ? "kind" : "name"], `the name "${name}" is already used by workloads[${earlier}]`, "a name no other workload has (results are keyed by it)", JSON.stringify(name));
     else firstByName.set(name, index);
-    if (workload.kind === "script") return script(sink, at, workload, name, sourceBytes, sectorBytes);
-    return workload.kind === "job" ? job(sink, at, workload, name, sourceBytes, sectorBytes) : trace(sink, at, workload, name, context);
+    const spec = workload.kind === "script" ? script(sink, at, workload, name, sourceBytes, sectorBytes) : workload.kind === "job" ? job(sink, at, workload, name, sourceBytes, sectorBytes) : trace(sink, at, workload, name, context);
+    // Told once, at the workload that goes over (fio job files are counted when the run imports them).
+    const before = inFlight;
+    inFlight += closedLoopIosInFlight(spec);
+    if (before <= MAX_HOST_IOS_IN_FLIGHT && inFlight > MAX_HOST_IOS_IN_FLIGHT) {
+      const key = workload.kind === "job" && workload.iodepth === undefined && workload.numjobs !== undefined ? "numjobs" : "iodepth";
+      sink.add([...at, key], "too many host I/Os in flight", IN_FLIGHT_EXPECTED, `${inFlight} with this workload`);
+    }
+    return spec;
   });
 }
 

@@ -19,6 +19,7 @@
 import { z } from "zod";
 import { COMMIT_POLICY_NAMES, SESSION_SLOTS, type CommitPolicyName } from "../../engine/index.js";
 import type { Scenario } from "../model.js";
+import { MAX_IODEPTH, MAX_NUMJOBS } from "../limits.js";
 import {
   DEVICE_DEFAULTS,
   EMPIRICAL_MODEL_DEFAULTS,
@@ -413,8 +414,8 @@ const jobSchema = z
       .describe(`fio bs: block size, or "read,write" such as "4k,64k" (an empty side keeps the default). Default ${formatSize(JOB_DEFAULTS.blockSizeBytes)}.`),
     bssplit: bssplitValue,
     blockalign: sizeValue(positiveSize).optional().describe("fio blockalign: random offsets are multiples of this. Default: the block size."),
-    iodepth: integerValue(1).optional().describe(`fio iodepth: I/Os kept in flight per job clone (closed loop). Default ${JOB_DEFAULTS.iodepth}.`),
-    numjobs: integerValue(1).optional().describe(`fio numjobs: clones of this job. Default ${JOB_DEFAULTS.numjobs}.`),
+    iodepth: integerValue(1, MAX_IODEPTH).optional().describe(`fio iodepth: I/Os kept in flight per job clone (closed loop). Default ${JOB_DEFAULTS.iodepth}.`),
+    numjobs: integerValue(1, MAX_NUMJOBS).optional().describe(`fio numjobs: clones of this job, at most fio's own ${MAX_NUMJOBS}. Default ${JOB_DEFAULTS.numjobs}.`),
     size: sizeValue().optional().describe(`fio size: length of the region the job works on; 0 means to the end of the Source LU. Default ${JOB_DEFAULTS.sizeBytes}.`),
     offset: sizeValue().optional().describe(`fio offset: start of the job's region on the Source LU. Default ${JOB_DEFAULTS.offsetBytes}.`),
     rwmixread: integerValue(0, 100).optional().describe(`fio rwmixread: percent of reads in rw/randrw. Default ${JOB_DEFAULTS.readPercent}.`),
@@ -455,7 +456,7 @@ const traceSchema = z
       .enum(["honor", "ignore"])
       .optional()
       .describe(`honor: open loop at the trace's timestamps; ignore: closed loop at iodepth. Default ${TRACE_DEFAULTS.timing}.`),
-    iodepth: integerValue(1).optional().describe(`I/Os in flight when timing is ignore. Default ${TRACE_DEFAULTS.iodepth}.`),
+    iodepth: integerValue(1, MAX_IODEPTH).optional().describe(`I/Os in flight when timing is ignore. Default ${TRACE_DEFAULTS.iodepth}.`),
     addressMapping: z
       .enum(["wrap", "scale", "reject"])
       .optional()
@@ -476,7 +477,7 @@ const scriptSchema = z
   .strictObject({
     kind: z.literal("script").describe("An explicit list of host operations, issued in order."),
     name: z.string().min(1).optional().describe("Names the script in the results. Default script<index>."),
-    iodepth: integerValue(1).optional().describe(`Operations in flight at most; each operation (flushes and session operations too) holds a place until it completes. Default ${SCRIPT_DEFAULTS.iodepth}.`),
+    iodepth: integerValue(1, MAX_IODEPTH).optional().describe(`Operations in flight at most; each operation (flushes and session operations too) holds a place until it completes. Default ${SCRIPT_DEFAULTS.iodepth}.`),
     ops: z
       .array(parsedValue(parseScriptOp, { type: "string", pattern: SCRIPT_OP_PATTERN }))
       .min(1)

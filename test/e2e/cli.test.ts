@@ -113,6 +113,16 @@ describe("fixtures", () => {
     });
   });
 
+  it("a referenced fio job file whose clones keep too many I/Os in flight is refused before the run, naming the job (exit 2)", () => {
+    withTempDir((dir) => {
+      // Each value is within its limit; 4,096 clones of 512 are 2,097,152 I/Os in flight.
+      writeFileSync(join(dir, "wide.fio"), "[wide]\nioengine=libaio\nrw=randwrite\niodepth=512\nnumjobs=4096\n");
+      const result = cofwsim("run", writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(join(dir, "wide.fio"))} }`, 100, 1000), "--out", join(dir, "out"));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("the workloads keep 2097152 host I/Os in flight (wide: 2097152); expected at most 1,048,576");
+    });
+  });
+
   it.each([
     ["mqsim-tpcc-small.trace", "disksim"],
     ["mqsim-wsrch-small.trace", "disksim"],

@@ -46,6 +46,8 @@ const CASES: ReadonlyArray<{ readonly what: string; readonly text: string; reado
   { what: "thinktime with a rate", text: "[job]\nrate_iops=100\nthinktime=10\n", line: 3, says: "together with a rate (open-loop arrivals) is not supported" },
   { what: "a startdelay range", text: "[job]\nstartdelay=1-5\n", line: 2, says: "a range makes each clone pick a random delay" },
   { what: "an iodepth of 0", text: "[job]\niodepth=0\n", line: 2, says: "expected a whole number of at least 1" },
+  { what: "an iodepth deeper than any device's queue", text: "[job]\nioengine=libaio\niodepth=65537\n", line: 3, says: "expected a whole number from 1 to 65536" },
+  { what: "more clones than fio itself runs", text: "[job]\nnumjobs=4097\n", line: 2, says: "expected a whole number from 1 to 4096 (fio's own limit on jobs)" },
   { what: "an engine that does no block I/O", text: "[job]\nioengine=net\n", line: 2, says: "this engine sends data over the network" },
   { what: "an unknown engine", text: "[job]\nioengine=libaoi\n", line: 2, says: "unknown fio I/O engine; did you mean libaio?" },
   { what: "an option that needs a value", text: "[job]\nbs=\n", line: 2, says: "bs=: expected a value" },
