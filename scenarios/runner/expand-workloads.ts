@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Rng } from "../../sim/rng/streams.js";
-import type { JobSpec, Scenario, ScriptSpec } from "../model.js";
+import type { JobSpec, Scenario, ScriptSpec, TraceSpec } from "../model.js";
 import { importFioJobFile } from "../fio/import-job-file.js";
 import { traceSource } from "../traces/trace-source.js";
 import { jobSources } from "../workloads/job-source.js";
 import type { WorkloadSource } from "../workloads/source.js";
-import { IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT } from "../limits.js";
+import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT } from "../limits.js";
 
 /** One line of fio-shaped results: a job (its clones together) or a trace. */
 export interface WorkloadGroup {
@@ -21,11 +21,17 @@ export interface WorkloadGroup {
 /** Turns the scenario's workloads into sources; fio job files are imported here. Facts for the results go to `notes`. */
 export function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: number; sectorSizeBytes: number }, notes: string[]): WorkloadGroup[] {
   const groups: WorkloadGroup[] = [];
-  const addJob = (job: JobSpec) => groups.push({ name: job.name, sources: jobSources(job, rng, source), ...(job.phantomSlot === undefined ? {} : { phantomSlot: job.phantomSlot }) });
+  /** Host I/Os each group keeps in flight: the scenario's own workloads were counted when it was checked, fio job files are only read here. */
+  const inFlight: Array<{ readonly name: string; readonly ios: number }> = [];
+  const add = (spec: JobSpec | TraceSpec | ScriptSpec, group: WorkloadGroup) => {
+    groups.push(group);
+    inFlight.push({ name: spec.name, ios: closedLoopIosInFlight(spec) });
+  };
+  const addJob = (job: JobSpec) => add(job, { name: job.name, sources: jobSources(job, rng, source), ...(job.phantomSlot === undefined ? {} : { phantomSlot: job.phantomSlot }) });
   for (const workload of scenario.workloads) {
     if (workload.kind === "job") addJob(workload);
-    else if (workload.kind === "trace") groups.push({ name: workload.name, sources: [traceSource(workload, source)] });
-    else if (workload.kind === "script") groups.push({ name: workload.name, sources: [], script: workload });
+    else if (workload.kind === "trace") add(workload, { name: workload.name, sources: [traceSource(workload, source)] });
+    else if (workload.kind === "script") add(workload, { name: workload.name, sources: [], script: workload });
     else {
       const imported = importFioJobFile(readFileSync(workload.path, "utf8"), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });
       for (const ignored of imported.ignored) notes.push(`${basename(workload.path)}:${ignored.line}: ${ignored.option} ignored: ${ignored.reason}`);
@@ -33,12 +39,10 @@ export function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacity
       imported.jobs.forEach(addJob);
     }
   }
-  // The scenario's own workloads were counted when it was checked; fio job files are only read here.
-  const perGroup = groups.map((group) => ({ name: group.name, ios: (group.script?.iodepth ?? 0) + group.sources.reduce((sum, s) => sum + (s.loop.kind === "closed" ? s.loop.iodepth : 0), 0) }));
-  const inFlight = perGroup.reduce((total, group) => total + group.ios, 0);
-  if (inFlight > MAX_HOST_IOS_IN_FLIGHT) {
-    const largest = perGroup.filter((group) => group.ios > 0).sort((a, b) => b.ios - a.ios).slice(0, 3).map((group) => `${group.name}: ${group.ios}`);
-    throw new RangeError(`the workloads keep ${inFlight} host I/Os in flight (${largest.join(", ")}); expected ${IN_FLIGHT_EXPECTED}`);
+  const total = inFlight.reduce((sum, group) => sum + group.ios, 0);
+  if (total > MAX_HOST_IOS_IN_FLIGHT) {
+    const largest = inFlight.filter((group) => group.ios > 0).sort((a, b) => b.ios - a.ios).slice(0, 3).map((group) => `${group.name}: ${group.ios}`);
+    throw new RangeError(`the workloads keep ${total} host I/Os in flight (${largest.join(", ")}); expected ${IN_FLIGHT_EXPECTED}`);
   }
   const names = new Set<string>();
   for (const group of groups) {
