@@ -11,7 +11,15 @@ export class EngineError extends Error {
 }
 
 /** Format refused: impossible geometry or a Cache LU too small for its own metadata. */
-export class GeometryError extends EngineError {}
+export class GeometryError extends EngineError {
+  constructor(
+    message: string,
+    /** The LU whose size is at fault, when one is: a scenario checker points its user at that device's capacity. */
+    readonly lu?: "source" | "cache",
+  ) {
+    super(message);
+  }
+}
 
 /** Mount refused: the Cache LU is not ours, is of an unknown version, or its metadata cannot be trusted. */
 export class MountError extends EngineError {

@@ -86,11 +86,11 @@ export function computeLayout(geometry: Geometry): Layout {
   }
   for (const [name, capacity] of [["Source LU", sourceCapacityBytes], ["Cache LU", cacheCapacityBytes]] as const) {
     if (!Number.isSafeInteger(capacity) || capacity <= 0 || capacity % sectorSizeBytes !== 0) {
-      throw new GeometryError(`${name} capacity must be a positive multiple of the ${sectorSizeBytes}-byte sector, got ${capacity} bytes`);
+      throw new GeometryError(`${name} capacity must be a positive multiple of the ${sectorSizeBytes}-byte sector, got ${capacity} bytes`, name === "Source LU" ? "source" : "cache");
     }
   }
   const sourceChunkCount = Math.ceil(sourceCapacityBytes / chunkSizeBytes);
-  if (sourceChunkCount >= 2 ** 48) throw new GeometryError(`Source LU has ${sourceChunkCount} chunks; at most 2^48 are addressable`);
+  if (sourceChunkCount >= 2 ** 48) throw new GeometryError(`Source LU has ${sourceChunkCount} chunks; at most 2^48 are addressable`, "source");
 
   const entriesPerMapSector = Math.floor((sectorSizeBytes - SECTOR_HEADER_BYTES) / MAP_ENTRY_BYTES);
   const mapSectorsPerRegion = regionSizeBytes / sectorSizeBytes;
@@ -123,6 +123,7 @@ export function computeLayout(geometry: Geometry): Layout {
     throw new GeometryError(
       `Cache LU of ${cacheCapacityBytes} bytes is too small: its metadata for a ${sourceCapacityBytes}-byte Source LU ` +
         `takes ${metadataBytes} bytes, leaving no room for one ${chunkSizeBytes}-byte COFW chunk and its record`,
+      "cache",
     );
   }
   if (cofwChunkCount >= 2 ** 32 - 1) cofwChunkCount = 2 ** 32 - 2;

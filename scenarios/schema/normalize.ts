@@ -10,6 +10,7 @@
  * Not checked here: whether the Cache LU is big enough for the metadata, which
  * only the engine's layout computation knows (it reports it at format time).
  */
+import { computeLayout, GeometryError, type Geometry } from "../../engine/index.js";
 import { isAbsolute, resolve } from "node:path";
 import type {
   DeviceSpec,
@@ -432,15 +433,69 @@ function reportSpec(sink: ProblemSink, file: ScenarioFile["report"]): Pick<Scena
   return { report: { bucketNs } };
 }
 
+/**
+ * The engine's own layout check, so that `validate` refuses what formatting
+ * the Cache LU would: a Cache LU too small for its metadata and one chunk (a
+ * large Source LU, a small region size), or a capacity that is not a whole
+ * number of metadata blocks. Told at the capacity of the LU at fault.
+ */
+function layoutFits(sink: ProblemSink, file: DevicesFile, devicesSpec: DevicesSpec, engineSpec: EngineSpec): void {
+  const sectorSizeBytes = engineSpec.metadataBlockBytes ?? devicesSpec.cache.sectorSizeBytes;
+  const geometry = (cacheCapacityBytes: number): Geometry => ({ sectorSizeBytes, chunkSizeBytes: engineSpec.chunkSizeBytes, regionSizeBytes: engineSpec.regionSizeBytes, sourceCapacityBytes: sourceLuBytes(devicesSpec), cacheCapacityBytes });
+  const fits = (cacheCapacityBytes: number) => {
+    try {
+      computeLayout(geometry(cacheCapacityBytes));
+      return undefined;
+    } catch (error) {
+      if (error instanceof GeometryError) return error;
+      throw error;
+    }
+  };
+  const cacheBytes = devicesSpec.cache.capacityBytes;
+  const refusal = fits(cacheBytes);
+  if (refusal === undefined) return;
+  if (refusal.lu === undefined) {
+    sink.add(["engine"], refusal.message, "a geometry the engine can lay out", `${bytes(engineSpec.chunkSizeBytes)} chunks, ${bytes(engineSpec.regionSizeBytes)} regions`);
+    return;
+  }
+  const lu = file[refusal.lu];
+  const path = ["devices", refusal.lu, ...("capacityBytes" in lu && lu.capacityBytes !== undefined ? ["capacityBytes"] : "capacity" in lu && lu.capacity !== undefined ? ["capacity"] : [])];
+  const luBytes = refusal.lu === "cache" ? cacheBytes : sourceLuBytes(devicesSpec);
+  if (refusal.lu === "source" || cacheBytes % sectorSizeBytes !== 0) {
+    sink.add(path, refusal.message, `a multiple of the ${sectorSizeBytes}-byte metadata block`, bytes(luBytes));
+    return;
+  }
+  // The smallest Cache LU that fits, in whole metadata blocks: the metadata grows with the Source LU, not the cache.
+  let small = cacheBytes / sectorSizeBytes;
+  let large = small * 2;
+  while (fits(large * sectorSizeBytes) !== undefined && large < 2 ** 44) large *= 2;
+  while (large - small > 1) {
+    const middle = Math.floor((small + large) / 2);
+    if (fits(middle * sectorSizeBytes) === undefined) large = middle;
+    else small = middle;
+  }
+  sink.add(path, refusal.message, `at least ${bytes(large * sectorSizeBytes)} for this Source LU, chunk and region size`, bytes(cacheBytes));
+}
+
 export function normalizeScenario(file: ScenarioFile, context: SchemaContext, sink: ProblemSink): Scenario {
-  const devicesSpec = devices(sink, file.devices);
+  let problemCount = 0;
+  const counted: ProblemSink = {
+    add: (...problem) => {
+      problemCount++;
+      sink.add(...problem);
+    },
+  };
+  const devicesSpec = devices(counted, file.devices);
+  const engineSpec = engine(counted, file.engine, devicesSpec);
+  // The layout needs sound devices and engine settings to be worth checking.
+  if (problemCount === 0) layoutFits(sink, file.devices, devicesSpec, engineSpec);
   const warmupNs = either(sink, ["measurement"], ["warmup", file.measurement?.warmup], ["warmupNs", file.measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs;
   return {
     name: file.name ?? context.defaultName,
     description: file.description ?? SCENARIO_DEFAULTS.description,
     seed: file.seed ?? SCENARIO_DEFAULTS.seed,
     devices: devicesSpec,
-    engine: engine(sink, file.engine, devicesSpec),
+    engine: engineSpec,
     workloads: workloads(sink, file, devicesSpec, context),
     sessions: (file.sessions ?? []).map((entry, index) => session(sink, index, entry)),
     flushes: flushes(sink, file.flushes),

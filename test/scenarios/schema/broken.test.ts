@@ -64,6 +64,16 @@ const CASES: Record<string, readonly Want[]> = {
   "both-spellings.yaml": [{ line: 7, column: 19, path: "engine.chunkSizeBytes", message: '"chunkSize" and "chunkSizeBytes" set the same thing', expected: "only one of chunkSize or chunkSizeBytes" }],
   "stop-empty.yaml": [{ line: 7, column: 7, path: "stop", message: "nothing stops the run", expected: "runtime (or runtimeNs) and/or hostIos" }],
   "sector-size.yaml": [{ line: 3, column: 57, path: "devices.source.sectorSize", message: "unsupported sector size", expected: "512 or 4096", found: "1024" }],
+  "cache-too-small.yaml": [
+    {
+      line: 6,
+      column: 38,
+      path: "devices.cache.capacity",
+      message: "Cache LU of 4194304 bytes is too small: its metadata for a 8589934592-byte Source LU takes 4526592 bytes, leaving no room for one 65536-byte COFW chunk and its record",
+      expected: "at least 4653056 bytes for this Source LU, chunk and region size",
+      found: "4194304 bytes",
+    },
+  ],
   "iodepth-range.yaml": [{ line: 8, column: 14, path: "workloads[0].iodepth", message: "out of range", expected: "an integer from 1 to 65536", found: "1000000000" }],
   "too-many-in-flight.yaml": [
     { line: 9, column: 68, path: "workloads[2].iodepth", message: "too many host I/Os in flight", expected: "at most 1,048,576 closed-loop host I/Os in flight", found: "1052672 with this workload" },

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { computeLayout } from "../../../engine/index.js";
 import type { DeviceSpec, JobSpec, Scenario } from "../../../scenarios/model.js";
 import { loadScenarioFile, loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
 
@@ -272,6 +273,38 @@ describe("device models", () => {
   test("a shared device's Source LU is what the cache leaves: a job past it is refused", () => {
     const text = ["devices:", "  shared: true", "  source: { model: instant, capacity: 4GiB }", "  cache: { capacity: 1GiB }", "workloads: [ { kind: job, offset: 3GiB } ]", "stop: { runtime: 1s }"].join("\n");
     expect(() => load(text)).toThrow(/workloads\[0\]\.offset: the offset is beyond the Source LU/);
+  });
+});
+
+describe("the engine's layout", () => {
+  /** The smallest Cache LU the check names for a geometry, or undefined when the scenario loads. */
+  const namedMinimum = (source: string, cache: string, engine: string): number | undefined => {
+    try {
+      load(scenarioText({ source, cache, extra: engine }));
+      return undefined;
+    } catch (error) {
+      const match = /devices\.cache\.capacity: Cache LU of \d+ bytes is too small.*expected at least (\d+) bytes/.exec(String(error));
+      if (match === null) throw error;
+      return Number(match[1]);
+    }
+  };
+
+  test.each([
+    { source: "8GiB", cacheSector: 512, engine: "engine: { chunkSize: 64KiB, regionSize: 64KiB }", blockBytes: 512 },
+    { source: "1TiB", cacheSector: 4096, engine: "engine: { chunkSize: 4KiB, regionSize: 4KiB }", blockBytes: 4096 },
+    { source: "100GiB", cacheSector: 512, engine: "engine: { chunkSize: 1MiB, regionSize: 512KiB, metadataBlock: 4KiB }", blockBytes: 4096 },
+  ])("a Cache LU too small for a $source Source LU ($engine) is refused, naming the smallest one formatting accepts", ({ source, cacheSector, engine, blockBytes }) => {
+    const sourceDevice = `{ model: instant, capacity: ${source} }`;
+    const cacheDevice = (capacityBytes: number) => `{ model: instant, capacity: ${capacityBytes}, sectorSize: ${cacheSector} }`;
+    const minimum = namedMinimum(sourceDevice, cacheDevice(64 * 1024), engine);
+    if (minimum === undefined) throw new Error("a 64 KiB Cache LU was accepted");
+    // One metadata block less is refused again, naming the same minimum; the minimum itself loads.
+    expect(namedMinimum(sourceDevice, cacheDevice(minimum - blockBytes), engine)).toBe(minimum);
+    expect(namedMinimum(sourceDevice, cacheDevice(minimum), engine)).toBeUndefined();
+    // The engine lays it out with room for one chunk: the check is the engine's own layout, not a copy of it.
+    const scenario = load(scenarioText({ source: sourceDevice, cache: cacheDevice(minimum), extra: engine }));
+    const geometry = { sectorSizeBytes: scenario.engine.metadataBlockBytes ?? cacheSector, chunkSizeBytes: scenario.engine.chunkSizeBytes, regionSizeBytes: scenario.engine.regionSizeBytes };
+    expect(computeLayout({ ...geometry, sourceCapacityBytes: scenario.devices.source.capacityBytes, cacheCapacityBytes: minimum }).cofwChunkCount).toBe(1);
   });
 });
 
