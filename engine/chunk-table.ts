@@ -1,4 +1,5 @@
-import { assert } from "./errors.js";
+import { Uint32Stack } from "../io/uint32-stack.js";
+import { assert, GeometryError } from "./errors.js";
 import type { Layout } from "./on-disk/layout.js";
 
 /** Life of a COFW chunk in memory. */
@@ -13,6 +14,9 @@ export const ChunkState = {
   live: 3,
 } as const;
 
+/** Memory per COFW chunk: state, source chunk and mask, plus its place on the free stack once recovery frees it. */
+const BYTES_PER_CHUNK = 1 + 8 + 1 + 4;
+
 /**
  * Per COFW chunk: state, the source chunk it copies, and the mask of session
  * slots it serves. Arrays sized by the repository (the Cache LU), which is
@@ -22,15 +26,26 @@ export class ChunkTable {
   readonly state: Uint8Array;
   readonly sourceChunk: Float64Array;
   readonly mask: Uint8Array;
-  private readonly freeStack: number[] = [];
+  /** Chunk numbers are below 2^32 - 1 (see computeLayout). */
+  private readonly freeStack = new Uint32Stack();
   private cursor = 0;
   inUse = 0;
 
   constructor(readonly layout: Layout) {
     const n = layout.cofwChunkCount;
-    this.state = new Uint8Array(n);
-    this.sourceChunk = new Float64Array(n);
-    this.mask = new Uint8Array(n);
+    try {
+      this.state = new Uint8Array(n);
+      this.sourceChunk = new Float64Array(n);
+      this.mask = new Uint8Array(n);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      // Said in terms the user can act on, rather than V8's "Array buffer allocation failed".
+      const gib = ((n * BYTES_PER_CHUNK) / 2 ** 30).toFixed(1);
+      throw new GeometryError(
+        `the Cache LU holds ${n} COFW chunks of ${layout.geometry.chunkSizeBytes} bytes, and the engine keeps ${BYTES_PER_CHUNK} bytes of memory per chunk (${gib} GiB), more than this process could allocate; use larger chunks or a smaller Cache LU`,
+        "cache",
+      );
+    }
   }
 
   /**
@@ -72,7 +87,7 @@ export class ChunkTable {
   /** After recovery: every chunk not restored is free. Highest first, so low chunks are reused first. */
   finishRestore(): void {
     this.cursor = this.layout.cofwChunkCount;
-    this.freeStack.length = 0;
+    this.freeStack.clear();
     for (let chunk = this.layout.cofwChunkCount - 1; chunk >= 0; chunk--) {
       if (this.state[chunk] === ChunkState.free) this.freeStack.push(chunk);
     }
