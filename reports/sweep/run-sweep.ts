@@ -53,14 +53,16 @@ export function prepareSweep(request: SweepRequest): PreparedSweep {
   }
   const shard = request.shard === undefined ? undefined : parseShard(request.shard);
   const set = [...(request.set ?? []), ...(request.seed === undefined ? [] : [`seed=${JSON.stringify(request.seed)}`])];
-  // The scenario must load as is (with --set) before its variations are worth checking.
-  const scenario = loadScenarioFile(scenarioPath, { overrides: set });
+  // The scenario must load as is (with --set) before its variations are worth checking; its geometry need not fit
+  // the engine, since the points may all change it (a varied Cache LU size).
+  const scenario = loadScenarioFile(scenarioPath, { overrides: set, checkLayout: false });
   // Each value once, on its own: catches a bad unit or path in one load per value, not per point.
   // Combinations that only fail together (a region larger than a device...) are reported per point.
   for (const axis of axes) {
     for (const value of axis.values) {
       try {
-        loadScenarioFile(scenarioPath, { overrides: [...set, `${axis.path}=${value}`] });
+        // A value whose geometry the engine cannot lay out is a refused point (see sweep-worker.ts), not a typo.
+        loadScenarioFile(scenarioPath, { overrides: [...set, `${axis.path}=${value}`], checkLayout: false });
       } catch (error) {
         withContext(error, `--vary ${axis.path}: the value ${JSON.stringify(value)} does not make a valid scenario`);
       }

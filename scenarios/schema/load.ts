@@ -22,6 +22,12 @@ export { ScenarioError, type ScenarioProblem } from "./problems.js";
 export interface LoadOptions {
   /** `path=value` strings, as given to `--set`; applied in order before validation. */
   readonly overrides?: readonly string[];
+  /**
+   * False leaves out the check that the engine can lay the Cache LU out (see
+   * SchemaContext): a sweep checks each value alone without it, since a
+   * geometry that cannot be formatted is a finding about a point, not a typo.
+   */
+  readonly checkLayout?: boolean;
 }
 
 export interface LoadTextOptions extends LoadOptions {
@@ -81,6 +87,7 @@ export function loadScenarioText(text: string, options: LoadTextOptions): Scenar
     baseDirectory: options.baseDirectory ?? dirname(resolve(fileName)),
     defaultName: basename(fileName, extname(fileName)),
     isFile,
+    ...(options.checkLayout === undefined ? {} : { checkLayout: options.checkLayout }),
   };
   const result = createScenarioSchema(context).safeParse(value, { reportInput: true });
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => issueProblems(issue, [], value, positions)));

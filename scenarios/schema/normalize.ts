@@ -488,7 +488,7 @@ export function normalizeScenario(file: ScenarioFile, context: SchemaContext, si
   const devicesSpec = devices(counted, file.devices);
   const engineSpec = engine(counted, file.engine, devicesSpec);
   // The layout needs sound devices and engine settings to be worth checking.
-  if (problemCount === 0) layoutFits(sink, file.devices, devicesSpec, engineSpec);
+  if (problemCount === 0 && context.checkLayout !== false) layoutFits(sink, file.devices, devicesSpec, engineSpec);
   const warmupNs = either(sink, ["measurement"], ["warmup", file.measurement?.warmup], ["warmupNs", file.measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs;
   return {
     name: file.name ?? context.defaultName,

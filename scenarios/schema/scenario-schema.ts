@@ -572,6 +572,8 @@ export interface SchemaContext {
   readonly defaultName: string;
   /** Whether an absolute path names an existing file (a parameter so that nothing here touches the disk by itself). */
   readonly isFile: (absolutePath: string) => boolean;
+  /** Lay the Cache LU out as the engine's format would and refuse what it would refuse (default true). */
+  readonly checkLayout?: boolean;
 }
 
 /** The whole format: the file schema, then aliases, defaults and cross-field checks, yielding the normalized Scenario. */

@@ -123,6 +123,19 @@ describe("cofwsim sweep", () => {
     expect(recommendations.slice(1).map((line) => line.split(",")[0])).toEqual(["write-latency", "iops", "write-amplification", "cache-space", "recovery"]);
   });
 
+  it("reports a point whose geometry the engine cannot lay out as that point's problem (exit 1), and runs the others", () => {
+    // A 6 MiB Cache LU is too small for the metadata of the 8 GiB Source LU at 16 KiB chunks, large enough at 1 MiB.
+    const result = cofwsim("sweep", scenario, "--vary", "engine.chunkSize=16KiB,1MiB", "--set", "devices.cache.capacity=6MiB", "--set", "stop.hostIos=500", "--jobs", "1", "--out", out("layout"));
+    // Exit 1: the sweep ran and found a problem (a refused point).
+    expect(result.code, result.stderr).toBe(1);
+    const [header, ...rows] = read("layout", "sweep.csv").trimEnd().split("\n");
+    const problems = header!.split(",").indexOf("problems");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^0,0_16KiB,16KiB,.*"invalid scenario: .*devices\.cache\.capacity: Cache LU of 6291456 bytes is too small.*expected at least 17989632 bytes/);
+    expect(rows[1]!.split(",")[problems]).toBe("");
+    expect(Number(rows[1]!.split(",")[header!.split(",").indexOf("write_iops")])).toBeGreaterThan(0);
+  });
+
   it("refuses bad --vary, --shard and values with exit 2 before running anything", () => {
     const noVary = cofwsim("sweep", scenario, "--out", out("bad"));
     expect(noVary.code).toBe(2);
