@@ -12,6 +12,7 @@ import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { progressBar } from "../progress.js";
 import { VERSION } from "../version.js";
+import { checkOutputDirectory } from "../output-dir.js";
 
 export const DEFAULT_CRASH_SCENARIO = join(SHIPPED_SCENARIOS_DIR, "crash-write-through.yaml");
 
@@ -74,6 +75,8 @@ export function registerCrash(program: Command): void {
       const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };
+      // A replay writes nothing; a campaign refuses a bad --out before it starts.
+      const outDir = options.replay === undefined ? checkOutputDirectory(options.out ?? join("out", "crash", scenario.name)) : "";
       process.stdout.write(`cofwsim ${VERSION} crash: ${scenario.name}, seed ${scenario.seed}\n`);
 
       if (options.replay !== undefined) {
@@ -109,7 +112,6 @@ export function registerCrash(program: Command): void {
       });
       bar.stop();
       const { wall, ...deterministic } = summary;
-      const outDir = resolve(options.out ?? join("out", "crash", scenario.name));
       mkdirSync(outDir, { recursive: true });
       const scenarioText = readFileSync(path, "utf8");
       let shrunkScenarios: ShrunkScenarioEntry[] = [];

@@ -6,6 +6,7 @@ import { formatGateText, writeGateOutputs } from "../../reports/gate/render.js";
 import { runGate, type WallRequest } from "../../reports/gate/run-gate.js";
 import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { VERSION } from "../version.js";
+import { checkOutputDirectory } from "../output-dir.js";
 
 interface GateOptions {
   readonly baseline: string;
@@ -60,6 +61,7 @@ export function registerGate(program: Command): void {
     .action((files: string[], options: GateOptions) => {
       const scenarioPaths = files.length > 0 ? files.map((file) => resolve(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
       const wall = wallRequest(options);
+      const outDir = checkOutputDirectory(options.out);
       const report = runGate({
         baselinePath: options.baseline,
         scenarioPaths,
@@ -71,7 +73,7 @@ export function registerGate(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(formatGateText(report));
-      const { markdownPath, jsonPath } = writeGateOutputs(report, resolve(options.out));
+      const { markdownPath, jsonPath } = writeGateOutputs(report, outDir);
       process.stdout.write(`summary: ${markdownPath}\nreport: ${jsonPath}\n`);
       if (report.mode === "update-baseline") process.stdout.write(`baseline written: ${options.baseline}\n`);
       process.exitCode = report.exitCode;

@@ -5,6 +5,7 @@ import { readSweepFile } from "../../reports/sweep/sweep-document.js";
 import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js";
 import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
+import { checkOutputDirectory } from "../output-dir.js";
 
 export function registerMerge(program: Command): void {
   program
@@ -19,7 +20,7 @@ export function registerMerge(program: Command): void {
     .action(async (dirs: string[], options: { out?: string }) => {
         const parts = dirs.map((dir) => ({ source: dir, result: readSweepFile(join(resolve(dir), "sweep.json")) }));
         const merged = mergeSweeps(parts);
-        const outDir = resolve(options.out ?? join("out", `sweep-${merged.identity.scenario.name}`));
+        const outDir = checkOutputDirectory(options.out ?? join("out", `sweep-${merged.identity.scenario.name}`));
         process.stdout.write(`merged ${parts.length} outputs: ${merged.rows.length} points of ${merged.identity.scenario.name}, seed ${merged.identity.seed}\n`);
         const { document } = await writeSweepOutputs(outDir, merged);
         process.stdout.write(formatSweepSummary(document, outDir));

@@ -10,6 +10,7 @@ import { EXIT_PROBLEM } from "../exit-codes.js";
 import { formatRunSummary } from "../run-summary.js";
 import { VERSION } from "../version.js";
 import { progressBar } from "../progress.js";
+import { checkOutputDirectory } from "../output-dir.js";
 
 interface RunOptions {
   readonly seed?: string;
@@ -30,6 +31,7 @@ export function registerRun(program: Command): void {
       const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const scenarioBytes = readFileSync(path);
+      const outDir = checkOutputDirectory(options.out ?? join("out", scenario.name));
       process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);
       const bar = progressBar("simulating [{bar}] {percentage}% | eta {eta}s");
       const wallStartNs = process.hrtime.bigint();
@@ -55,7 +57,6 @@ export function registerRun(program: Command): void {
         peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss),
         hostIosPerWallSecond: Math.round(hostIos / wallSeconds),
       };
-      const outDir = resolve(options.out ?? join("out", scenario.name));
       mkdirSync(outDir, { recursive: true });
       const resultsPath = join(outDir, "results.json");
       // `wall` is the only part that differs between two runs of the same scenario, seed and version.

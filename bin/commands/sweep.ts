@@ -1,11 +1,12 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { SingleBar } from "cli-progress";
 import { defaultJobs } from "../../reports/sweep/run-points.js";
 import { executeSweep, prepareSweep } from "../../reports/sweep/run-sweep.js";
 import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js";
 import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
+import { checkOutputDirectory } from "../output-dir.js";
 import { VERSION } from "../version.js";
 
 interface SweepOptions {
@@ -62,7 +63,7 @@ export function registerSweep(program: Command): void {
         const jobs = options.jobs ?? defaultJobs();
         const shard = prepared.shard;
         const name = prepared.identity.scenario.name;
-        const outDir = resolve(options.out ?? join("out", shard === undefined ? `sweep-${name}` : `sweep-${name}-shard-${shard.index}-of-${shard.count}`));
+        const outDir = checkOutputDirectory(options.out ?? join("out", shard === undefined ? `sweep-${name}` : `sweep-${name}-shard-${shard.index}-of-${shard.count}`));
         const share = shard === undefined ? "" : ` (shard ${shard.index}/${shard.count}: ${prepared.selected.length})`;
         process.stdout.write(`cofwsim ${VERSION}: sweep of ${name}, seed ${prepared.identity.seed}: ${prepared.points.length} points${share}, ${Math.min(jobs, Math.max(1, prepared.selected.length))} worker threads\n`);
         const bar = progressBar(prepared.selected.length);

@@ -155,6 +155,23 @@ describe("bad input", () => {
     expect(result.stderr).toMatch(new RegExp(`${name.replace(".", "\\.")}:\\d+:\\d+: `));
   });
 
+  it("an --out that cannot be a directory is refused before any work, by every command that writes outputs (exit 2)", () => {
+    withTempDir((dir) => {
+      const file = join(dir, "taken");
+      writeFileSync(file, "not a directory");
+      const crash = join(root, "scenarios", "crash-write-through.yaml");
+      for (const args of [["run"], ["crash", crash], ["sweep", join(root, "scenarios", "quickstart.yaml"), "--vary", "engine.chunkSize=64KiB"], ["gate", "--baseline", join(root, "gate", "baseline.json")]]) {
+        for (const out of [file, join(file, "below")]) {
+          const result = cofwsim(...args, "--out", out);
+          expect(result.code, `${args[0]!} --out ${out}: ${result.stderr}`).toBe(2);
+          expect(result.stderr).toContain(`cannot write the outputs to ${out}`);
+          // Refused before the simulation: nothing was run, so nothing is announced.
+          expect(result.stdout).toBe("");
+        }
+      }
+    });
+  });
+
   it("--help works on every command and exits 0", () => {
     for (const args of [["--help"], ["run", "--help"], ["validate", "--help"], ["import", "--help"], ["list", "--help"]]) {
       const result = cofwsim(...args);

@@ -1,0 +1,47 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+/** An output directory that cannot be made or written: bad input (exit 2), told before any work is done. */
+export class OutputDirectoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OutputDirectoryError";
+  }
+}
+
+/**
+ * Checks that `dir` is a writable directory, or could be made as one (its
+ * nearest existing ancestor is a writable directory), without making it: a
+ * command refuses a bad --out before it runs, not after an hour of simulation
+ * whose results it then could not keep, and a command refused for another
+ * reason leaves nothing behind. Returns the absolute path; the writer makes it.
+ */
+export function checkOutputDirectory(dir: string): string {
+  const path = resolve(dir);
+  const refuse = (reason: string): never => {
+    throw new OutputDirectoryError(`cannot write the outputs to ${path}: ${reason}; expected a directory that exists or can be made, and can be written`);
+  };
+  let existing = path;
+  for (;;) {
+    let kind;
+    try {
+      kind = statSync(existing, { throwIfNoEntry: false });
+    } catch (error) {
+      // ENOTDIR: a file stands where a directory of the path should; the walk up finds it and says so.
+      if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") refuse(error instanceof Error ? error.message : String(error));
+    }
+    if (kind !== undefined) {
+      if (!kind.isDirectory()) refuse(existing === path ? "it is not a directory" : `${existing} is not a directory`);
+      break;
+    }
+    const parent = dirname(existing);
+    if (parent === existing) refuse("no part of the path exists");
+    existing = parent;
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    refuse(existing === path ? "it is not writable" : `${existing} is not writable`);
+  }
+  return path;
+}
