@@ -76,7 +76,8 @@ export function buildDevices(spec: DevicesSpec, kernel: Kernel, rng: Rng, option
   return { source: source.device, cache: cache.device, physical, descriptions: { source: source.description, cache: cache.description } };
 }
 
-function serviceModel(device: Exclude<DeviceSpec, { model: "stripe" }>, kernel: Kernel, rng: Rng): ServiceModel {
+/** A leaf device's service model; the model's constructor refuses settings it cannot build a device from (RangeError). */
+export function serviceModel(device: Exclude<DeviceSpec, { model: "stripe" }>, kernel: Kernel, rng: Rng): ServiceModel {
   switch (device.model) {
     case "instant":
       return new InstantModel(kernel);

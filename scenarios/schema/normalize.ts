@@ -11,6 +11,9 @@
  * only the engine's layout computation knows (it reports it at format time).
  */
 import { computeLayout, GeometryError, type Geometry } from "../../engine/index.js";
+import { Kernel } from "../../sim/kernel.js";
+import { Rng } from "../../sim/rng/streams.js";
+import { serviceModel } from "../runner/build-devices.js";
 import { isAbsolute, resolve } from "node:path";
 import type {
   DeviceSpec,
@@ -201,15 +204,41 @@ function device(sink: ProblemSink, at: readonly PathKey[], file: DeviceFile): De
     return { model: "stripe", capacityBytes, sectorSizeBytes, queueDepth, writeCache, stripeUnitBytes: unit, members };
   }
 
+  const counted = countingSink(sink);
   const sectorSizeBytes = sectorGiven ?? DEVICE_DEFAULTS.sectorSizeBytes;
-  const capacityBytes = required(sink, at, capacityGiven, "capacity", 'a size such as "4GiB" (or capacityBytes)', sectorSizeBytes);
-  if (capacityBytes % sectorSizeBytes !== 0) sink.add([...at, capacityKey], "the capacity is not a whole number of sectors", `a multiple of the ${sectorSizeBytes}-byte sector`, bytes(capacityBytes));
-  return {
+  const capacityBytes = required(counted, at, capacityGiven, "capacity", 'a size such as "4GiB" (or capacityBytes)', sectorSizeBytes);
+  if (capacityBytes % sectorSizeBytes !== 0) counted.add([...at, capacityKey], "the capacity is not a whole number of sectors", `a multiple of the ${sectorSizeBytes}-byte sector`, bytes(capacityBytes));
+  const spec: Exclude<DeviceSpec, { model: "stripe" }> = {
     capacityBytes,
     sectorSizeBytes,
     queueDepth: file.queueDepth ?? DEVICE_DEFAULTS.queueDepth,
     writeCache: file.writeCache ?? DEVICE_DEFAULTS.writeCache,
-    ...latencyModel(sink, at, file),
+    ...latencyModel(counted, at, file),
+  };
+  // The model's own checks (a rotating disk's seek curve must fit its cylinders...), so that validate refuses what
+  // building the device would. Only for settings sound key by key, which would otherwise be told twice.
+  if (counted.count === 0) {
+    try {
+      serviceModel(spec, new Kernel("validate"), Rng.root("validate"));
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      sink.add(at, error.message, `settings from which the ${spec.model} model can build the device`, "these settings");
+    }
+  }
+  return spec;
+}
+
+/** A sink that counts what passes through it, to tell whether a part of the file had problems of its own. */
+function countingSink(sink: ProblemSink): ProblemSink & { readonly count: number } {
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    add: (...problem) => {
+      count++;
+      sink.add(...problem);
+    },
   };
 }
 
@@ -478,17 +507,11 @@ function layoutFits(sink: ProblemSink, file: DevicesFile, devicesSpec: DevicesSp
 }
 
 export function normalizeScenario(file: ScenarioFile, context: SchemaContext, sink: ProblemSink): Scenario {
-  let problemCount = 0;
-  const counted: ProblemSink = {
-    add: (...problem) => {
-      problemCount++;
-      sink.add(...problem);
-    },
-  };
+  const counted = countingSink(sink);
   const devicesSpec = devices(counted, file.devices);
   const engineSpec = engine(counted, file.engine, devicesSpec);
   // The layout needs sound devices and engine settings to be worth checking.
-  if (problemCount === 0 && context.checkLayout !== false) layoutFits(sink, file.devices, devicesSpec, engineSpec);
+  if (counted.count === 0 && context.checkLayout !== false) layoutFits(sink, file.devices, devicesSpec, engineSpec);
   const warmupNs = either(sink, ["measurement"], ["warmup", file.measurement?.warmup], ["warmupNs", file.measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs;
   return {
     name: file.name ?? context.defaultName,

@@ -240,9 +240,10 @@ describe("device models", () => {
     ],
     ["exponential", "{ model: exponential, capacity: 1GiB, meanService: 100us, minService: 10us, parallelism: 2 }", { ...common, model: "exponential", meanServiceNs: 100_000, minServiceNs: 10_000, parallelism: 2, flushNs: 0 }],
     [
+      // 64 GiB: at 1 GiB the default geometry has 262 cylinders, too few for the default seek times (see below).
       "rotating, with defaults",
-      "{ model: rotating, capacity: 1GiB }",
-      { ...common, model: "rotating", rpm: 7200, sectorsPerTrack: 2000, heads: 4, trackToTrackSeekNs: 800_000, fullStrokeSeekNs: 18_000_000, scheduler: "fifo", flushNs: 0 },
+      "{ model: rotating, capacity: 64GiB }",
+      { ...common, capacityBytes: 64 * GiB, model: "rotating", rpm: 7200, sectorsPerTrack: 2000, heads: 4, trackToTrackSeekNs: 800_000, fullStrokeSeekNs: 18_000_000, scheduler: "fifo", flushNs: 0 },
     ],
     [
       "flash, with defaults",
@@ -273,6 +274,13 @@ describe("device models", () => {
   test("a shared device's Source LU is what the cache leaves: a job past it is refused", () => {
     const text = ["devices:", "  shared: true", "  source: { model: instant, capacity: 4GiB }", "  cache: { capacity: 1GiB }", "workloads: [ { kind: job, offset: 3GiB } ]", "stop: { runtime: 1s }"].join("\n");
     expect(() => load(text)).toThrow(/workloads\[0\]\.offset: the offset is beyond the Source LU/);
+  });
+  test("a device whose model cannot be built from its settings is refused at the device, with the model's reason", () => {
+    // Each value is valid; the default seek times cannot be fitted to the 262 cylinders of a 1 GiB disk.
+    expect(() => load(scenarioText({ source: "{ model: rotating, capacity: 1GiB }" }))).toThrow(
+      /inline\.yaml:2:11: devices\.source: rotating-disk model: no continuous seek curve goes from 800000 ns at 1 cylinder to 18000000 ns at 262 cylinders.*; expected settings from which the rotating model can build the device/,
+    );
+    expect(load(scenarioText({ source: "{ model: rotating, capacity: 1GiB, fullStrokeSeek: 2ms }" })).devices.source).toMatchObject({ model: "rotating", fullStrokeSeekNs: 2_000_000 });
   });
 });
 
