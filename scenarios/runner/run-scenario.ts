@@ -8,7 +8,7 @@ import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
 import type { HostEventSink } from "./host-events.js";
-import { expandWorkloads, type WorkloadGroup } from "./expand-workloads.js";
+import { prepareWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
 import type { RunResults, SessionRecord } from "./results.js";
 import { TimeSeriesRecorder, type SeriesKey, type TimeSeries } from "./time-series.js";
@@ -94,8 +94,9 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const readyNs = kernel.nowNs;
   const windowStartNs = readyNs + scenario.measurement.warmupNs;
 
-  const groups: WorkloadGroup[] = expandWorkloads(scenario, rng, { capacityBytes: devices.source.capacityBytes, sectorSizeBytes: devices.source.sectorSizeBytes }, notes);
-  for (const group of groups) for (const source of group.sources) notes.push(...source.notes.map((note) => `${source.name}: ${note}`));
+  const prepared = prepareWorkloads(scenario, rng, devices.source);
+  const groups: WorkloadGroup[] = prepared.groups;
+  notes.push(...prepared.notes);
   /** Per workload group, everything its I/Os record into, resolved once rather than looked up per I/O. */
   interface GroupSink {
     readonly group: WorkloadGroup;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cofwsim, fixtures, root, withTempDir } from "./cli-rig.js";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** A small scenario around one workload (a YAML flow mapping): a session starts after `sessionAfterIos`, the run stops at `hostIos`. */
@@ -113,13 +113,45 @@ describe("fixtures", () => {
     });
   });
 
-  it("a referenced fio job file whose clones keep too many I/Os in flight is refused before the run, naming the job (exit 2)", () => {
+  it("a referenced fio job file whose clones keep too many I/Os in flight is refused by validate and before the run, naming the job (exit 2)", () => {
     withTempDir((dir) => {
       // Each value is within its limit; 4,096 clones of 512 are 2,097,152 I/Os in flight.
       writeFileSync(join(dir, "wide.fio"), "[wide]\nioengine=libaio\nrw=randwrite\niodepth=512\nnumjobs=4096\n");
-      const result = cofwsim("run", writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(join(dir, "wide.fio"))} }`, 100, 1000), "--out", join(dir, "out"));
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain("the workloads keep 2097152 host I/Os in flight (wide: 2097152); expected at most 1,048,576");
+      const scenario = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(join(dir, "wide.fio"))} }`, 100, 1000);
+      for (const args of [["validate", scenario], ["run", scenario, "--out", join(dir, "out")]]) {
+        const result = cofwsim(...args);
+        expect(result.code, args[0]).toBe(2);
+        expect(result.stderr).toContain("the workloads keep 2097152 host I/Os in flight (wide: 2097152); expected at most 1,048,576");
+      }
+      expect(existsSync(join(dir, "out"))).toBe(false);
+    });
+  });
+
+  it("validate reads the fio job files and traces a scenario references: it refuses what run refuses, with the line, and states run's notes", () => {
+    withTempDir((dir) => {
+      const jobFile = join(dir, "deep.fio");
+      writeFileSync(jobFile, "[global]\nbs=4k\n[deep]\nrw=randwrite\niodepth=70000\n");
+      const traceFile = join(dir, "broken.csv");
+      // An MSR Cambridge trace whose second line has six fields.
+      writeFileSync(traceFile, "128166372003061629,wdev,0,Write,4096,4096,1\n128166372003061630,wdev,0,Write,8192,4096\n");
+      const refused = [
+        { workload: `{ kind: fio, path: ${JSON.stringify(jobFile)} }`, message: "deep.fio:5: iodepth=70000: expected a whole number from 1 to 65536" },
+        { workload: `{ kind: trace, name: t, path: ${JSON.stringify(traceFile)}, format: msr-cambridge }`, message: `${traceFile}:2: expected 7 comma-separated fields` },
+      ];
+      for (const { workload, message } of refused) {
+        const scenario = writeScenario(dir, workload, 100, 1000);
+        const validate = cofwsim("validate", scenario);
+        expect(validate.code, validate.stdout).toBe(2);
+        expect(validate.stderr).toContain(message);
+        const run = cofwsim("run", scenario, "--out", join(dir, "out"));
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(message);
+      }
+      const fixture = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-rand-RW.fio"))} }`, 100, 1000);
+      const valid = cofwsim("validate", fixture);
+      expect(valid.code, valid.stderr).toBe(0);
+      expect(valid.stdout).toContain("results per workload: fio-rand-RW");
+      expect(valid.stdout).toMatch(/note: fio-rand-RW\.fio:\d+: ioengine ignored/);
     });
   });
 
