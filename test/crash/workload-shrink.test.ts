@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { replayState, runCampaign } from "../../scenarios/crash/campaign.js";
 import { scriptOfRecording } from "../../scenarios/crash/shrink-workload.js";
 import { writeShrunkScenarios } from "../../scenarios/crash/shrunk-file.js";
@@ -18,14 +18,21 @@ const isSubsequence = <T>(small: readonly T[], big: readonly T[]) => {
 };
 
 describe.each(BROKEN_ENGINES.map((broken) => [broken.name, broken] as const))("workload shrinking, broken engine: %s", (_name, broken) => {
+  let directory: string | undefined;
+  afterEach(() => {
+    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+    directory = undefined;
+  });
+
   it("reduces the run to a short script, written as a scenario file whose replay breaks the same invariant", () => {
     const { scenario, meta, path } = shippedScenario(broken.scenario);
     const parts = broken.parts(scenario.engine.commitPolicy);
     const { summary, recording } = exhaustive(broken.scenario, { parts, untilInvariant: broken.expectedInvariant, shrinkFindings: false });
-    const directory = mkdtempSync(join(tmpdir(), "cofwsim-shrunk-"));
+    const outputs = mkdtempSync(join(tmpdir(), "cofwsim-shrunk-"));
+    directory = outputs;
     const campaignsSeen: number[] = [];
     // What `cofwsim crash` does with a finding, for the invariant this engine breaks.
-    const entries = writeShrunkScenarios(directory, recording, meta, { ...summary, findings: summary.findings.filter((f) => f.invariant === broken.expectedInvariant) }, {
+    const entries = writeShrunkScenarios(outputs, recording, meta, { ...summary, findings: summary.findings.filter((f) => f.invariant === broken.expectedInvariant) }, {
       originalText: readFileSync(path, "utf8"),
       originalFileName: broken.scenario,
       overrides: [],
@@ -45,7 +52,7 @@ describe.each(BROKEN_ENGINES.map((broken) => [broken.name, broken] as const))("w
     expect(entry.opsAfter).toBeLessThan(original.length / 2);
     expect(campaignsSeen.slice(-2)).toEqual([broken.expectedInvariant, entry.campaigns - 1]);
     expect(entry.file).toBe(`shrunk-invariant-${broken.expectedInvariant}.yaml`);
-    const file = join(directory, entry.file);
+    const file = join(outputs, entry.file);
     expect(entry.replay).toBe(`cofwsim crash ${file} --replay ${entry.stateId}`);
     expect(readFileSync(file, "utf8")).toContain(`# Replay: ${entry.replay}`);
     expect(renderCrashSection(summary, entries).bodyHtml).toContain(`${original.length} host operations shrunk to ${entry.opsAfter}`);

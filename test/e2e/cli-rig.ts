@@ -14,12 +14,20 @@ export function cofwsim(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs `body` in a new temporary directory, removed when the body is done: when it returns, or when the promise it returns settles. */
 export function withTempDir<T>(body: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "cofwsim-cli-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  let result: T;
   try {
-    return body(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    result = body(dir);
+  } catch (error) {
+    remove();
+    throw error;
   }
+  // An async body is still running here: removing the directory now would pull it from under its later steps.
+  if (result instanceof Promise) return result.finally(remove) as T;
+  remove();
+  return result;
 }
 
