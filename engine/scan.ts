@@ -4,7 +4,6 @@ import type { DeviceIo } from "./device-io.js";
 import { GeometryError } from "./errors.js";
 import {
   FORMAT_VERSION,
-  emptyRecord,
   tocOf,
   type AllocationRecord,
   type DlmMetadata,
@@ -190,12 +189,12 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   const sector = layout.geometry.sectorSizeBytes;
   for (let index = 0; index < layout.recordCount; index++) {
     const decoded = decodeRecord(layout, index, rawRecords.subarray(index * sector, (index + 1) * sector));
-    let record: AllocationRecord;
-    if (decoded.ok) record = decoded.value;
-    else {
+    if (!decoded.ok) {
       if (decoded.problem !== "blank") fatal("record-corrupt", 5, `allocation record ${index} unreadable (${decoded.problem}): torn or stale, not trusted`);
-      record = emptyRecord(layout);
+      // Read as an empty record: the columns are zero already (no empty record made per never-written record).
+      continue;
     }
+    const record: AllocationRecord = decoded.value;
     allocated.set(record.allocated, index * perRecord);
     inCache.set(record.inCache, index * perRecord);
     masks.set(record.masks, index * perRecord);

@@ -1,5 +1,6 @@
 import { crc32 } from "node:zlib";
 import { SECTOR_HEADER_BYTES, SESSION_SLOTS, type Geometry, type Layout } from "./layout.js";
+import { isAllZero } from "../../io/all-zero.js";
 
 /**
  * The one place that turns on-disk sectors into values and back. Everything
@@ -126,7 +127,7 @@ export function sealSector(bytes: Uint8Array): Uint8Array {
 
 /** What is wrong with a sector's frame, or undefined when nothing is. */
 function frameProblem(bytes: Uint8Array, magic: MagicName, location: number): SectorProblem | undefined {
-  if (getU32(bytes, 0) !== Magic[magic]) return bytes.every((b) => b === 0) ? "blank" : "bad-magic";
+  if (getU32(bytes, 0) !== Magic[magic]) return isAllZero(bytes) ? "blank" : "bad-magic";
   if (checkBits(bytes) !== getU32(bytes, 4)) return "bad-checksum";
   if (getU32(bytes, 8) !== location >>> 0) return "bad-location";
   return undefined;

@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
 import type { Segment } from "../../io/payload.js";
+import { isAllZero } from "../../io/all-zero.js";
 import type { ContentView } from "./content-store.js";
 import { checkSurvivors, forEachLanding, landingStartAt, type LandingStart, type Tear } from "./crash-image.js";
 import type { WriteLogView } from "./write-log.js";
@@ -235,7 +236,7 @@ function plainForm(plain: readonly Segment[]): string {
   let allZero = true;
   for (const segment of plain) {
     lengthBytes += segment.lengthBytes;
-    if (segment.kind === "bytes" && allZero) allZero = segment.bytes.every((byte) => byte === 0);
+    if (segment.kind === "bytes" && allZero) allZero = isAllZero(segment.bytes);
   }
   if (allZero) return `z${lengthBytes};`;
   const bytes = new Uint8Array(lengthBytes);

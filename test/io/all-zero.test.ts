@@ -1,0 +1,23 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isAllZero } from "../../io/all-zero.js";
+
+describe("isAllZero", () => {
+  it("agrees with every byte being zero, for any bytes and any single non-zero byte anywhere", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600, size: "max" }), (bytes) => {
+        expect(isAllZero(bytes)).toBe(bytes.every((b) => b === 0));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4096 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (length, at, value) => {
+        const bytes = new Uint8Array(length);
+        expect(isAllZero(bytes)).toBe(true);
+        bytes[at % length] = value;
+        expect(isAllZero(bytes)).toBe(false);
+        // A view into a larger buffer looks at its own bytes only.
+        expect(isAllZero(new Uint8Array(bytes.buffer, 0, at % length))).toBe(true);
+      }),
+    );
+  });
+});
