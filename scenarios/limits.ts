@@ -20,6 +20,16 @@ export const MAX_IODEPTH = 65_536;
  */
 export const MAX_HOST_IOS_IN_FLIGHT = 1 << 20;
 
+/**
+ * The shortest period of timed host flushes (flushes.every). A device takes
+ * microseconds to answer a flush even with nothing to write, and a flush
+ * without a volatile write cache costs no simulated time at all, so a
+ * shorter period only makes runs that never end: flushes.every=1ns asked a
+ * 3,000-I/O run on two rotating disks for a flush per simulated nanosecond
+ * (billions of them). At 1 us a simulated second holds a million flushes.
+ */
+export const MIN_FLUSH_INTERVAL_NS = 1_000;
+
 /** Host I/Os a workload keeps in flight as processes: iodepth per clone of a closed-loop job, a script's or an untimed trace's iodepth; none for open-loop arrivals. */
 export function closedLoopIosInFlight(workload: JobSpec | TraceSpec | ScriptSpec): number {
   if (workload.kind === "job") return workload.rateIops === undefined ? workload.iodepth * workload.numjobs : 0;

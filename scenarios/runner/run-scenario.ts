@@ -1,4 +1,5 @@
-import { callStep, sleep, type Coroutine, type Step } from "../../io/coroutine.js";
+import { callStep, sleep, waitFor, type Coroutine, type Step } from "../../io/coroutine.js";
+import { Signal } from "../../io/signal.js";
 import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
@@ -162,13 +163,35 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       sink.flushAcked(id);
     };
     const everyNs = scenario.flushes.everyNs;
+    /** The timed flush in flight, if any: fired when it completes. */
+    let timedFlushInFlight: Signal | undefined;
+    let flushTicksSkipped = 0;
     if (everyNs !== undefined) {
+      const timedFlush = () => {
+        const done = new Signal();
+        timedFlushInFlight = done;
+        kernel.spawn(flushOp(), `flush/${flushes}`, () => {
+          timedFlushInFlight = undefined;
+          done.fire();
+        });
+      };
       kernel.spawn(
         (function* (): Coroutine {
           for (;;) {
             yield* sleep(everyNs);
             if (stopped() || sourcesDone()) return;
-            flush();
+            if (timedFlushInFlight !== undefined) {
+              // Timed flushes do not pile up: a tick that finds the last one still in flight waits for it and flushes at
+              // the first tick after. A period shorter than a flush (flushes.every=1ns on a rotating disk) otherwise
+              // started a flush per simulated nanosecond, and the run never ended.
+              const tickNs = kernel.nowNs;
+              yield* waitFor(timedFlushInFlight);
+              const nextTickNs = tickNs + Math.ceil((kernel.nowNs - tickNs) / everyNs) * everyNs;
+              flushTicksSkipped += (nextTickNs - tickNs) / everyNs;
+              if (nextTickNs > kernel.nowNs) yield* sleep(nextTickNs - kernel.nowNs);
+              if (stopped() || sourcesDone()) return;
+            }
+            timedFlush();
           }
         })(),
         "flusher",
@@ -359,6 +382,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     progress?.(1);
     cofw.assertConsistent();
     const recovery = measureRecovery(kernel, devices.source, devices.cache, scenario, hooks.engineParts);
+    if (flushTicksSkipped > 0) notes.push(`${flushTicksSkipped} ticks of flushes.every found the previous timed flush still in flight; each such flush was issued at the first tick after it completed`);
     if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped`);
 
     const windowEndNs = Math.max(windowStartNs, lastIssueNs);

@@ -43,7 +43,8 @@ import {
   TRACE_DEFAULTS,
 } from "./defaults.js";
 import { formatScriptOp } from "./script-ops.js";
-import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT } from "../limits.js";
+import { formatDuration } from "./units.js";
+import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
 import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, ScriptFile, SessionFile, TraceFile } from "./scenario-schema.js";
 
 export type PathKey = string | number;
@@ -437,7 +438,10 @@ function session(sink: ProblemSink, index: number, file: SessionFile): SessionEv
 
 function flushes(sink: ProblemSink, file: ScenarioFile["flushes"]): FlushSpec {
   const everyNs = either(sink, ["flushes"], ["every", file?.every], ["everyNs", file?.everyNs]);
-  if (everyNs === 0) sink.add(["flushes", file?.every === undefined ? "everyNs" : "every"], "must be greater than zero", "a positive time", "0");
+  if (everyNs !== undefined && everyNs < MIN_FLUSH_INTERVAL_NS) {
+    const why = everyNs === 0 ? "must be greater than zero" : "shorter than a device takes to answer a flush";
+    sink.add(["flushes", file?.every === undefined ? "everyNs" : "every"], why, `a time of at least ${formatDuration(MIN_FLUSH_INTERVAL_NS)}`, formatDuration(everyNs));
+  }
   return { ...(everyNs === undefined ? {} : { everyNs }), ...(file?.everyHostWrites === undefined ? {} : { everyHostWrites: file.everyHostWrites }) };
 }
 

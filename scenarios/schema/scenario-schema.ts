@@ -502,7 +502,7 @@ const sessionSchema = z
 
 const flushesSchema = z
   .strictObject({
-    ...timeKeys("every", "The host flushes every this long."),
+    ...timeKeys("every", "The host flushes every this long (at least 1us). Flushes do not pile up: a tick that finds the previous one still in flight waits for it, and the next flush goes at the first tick after it completes."),
     everyHostWrites: integerValue(1).optional().describe("The host flushes after every this many host writes."),
   })
   .describe("Host flushes; none when both are absent (the default).");

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { JobSpec, Scenario } from "../../../scenarios/model.js";
 import { runScenario } from "../../../scenarios/runner/run-scenario.js";
 import { FIO_PERCENTILES } from "../../../scenarios/runner/op-stats.js";
+import type { HostEventSink } from "../../../scenarios/runner/host-events.js";
+import type { Kernel } from "../../../sim/kernel.js";
 import { jobSpec } from "../job-spec.js";
 
 const KiB = 1024;
@@ -105,6 +107,51 @@ describe("runScenario", () => {
       results: "6de9be1fbbbed7cf3222b718aa18f45d704d8ddfbeb582f92cd60c73278b96d5",
       timeSeries: "5705ba6f109e09e2dd32773c1673005d966e096d730820aeb61bff150e1ba835",
     });
+  });
+
+  it("timed flushes do not pile up: a flush slower than flushes.every delays the next to the first tick after it completes", () => {
+    const base = scenario({});
+    const source = base.devices.source;
+    if (source.model !== "fixed") throw new Error("the runner tests' Source LU is a fixed-latency device");
+    // Each flush holds the Source LU's device for 5 ms; the host asks for one every 1 ms.
+    const slowFlushes = scenario({
+      devices: { ...base.devices, source: { ...source, writeCache: true, flushLatencyNs: 5_000_000 } },
+      workloads: [job({ name: "paced", rateIops: 2000 })],
+      flushes: { everyNs: 1_000_000 },
+      stop: { runtimeNs: 200_000_000 },
+    });
+    let kernel: Kernel | undefined;
+    const now = () => kernel!.nowNs;
+    let readyNs = 0;
+    const submittedNs: number[] = [];
+    const ackedNs: number[] = [];
+    const hostEvents: HostEventSink = {
+      formatted: () => (readyNs = now()),
+      writeSubmitted: () => 0,
+      writeAcked: () => {},
+      flushSubmitted: () => submittedNs.push(now()) - 1,
+      flushAcked: (id) => (ackedNs[id] = now()),
+      sessionSubmitted: () => 0,
+      sessionAcked: () => {},
+    };
+    const { results } = runScenario(slowFlushes, meta, { observe: (k) => (kernel = k), hostEvents });
+    // One flush at a time, each at a tick (a whole number of periods after the run's start), the first tick after the
+    // previous flush completed.
+    expect(submittedNs.length).toBeGreaterThan(20);
+    submittedNs.forEach((atNs, i) => {
+      expect((atNs - readyNs) % 1_000_000).toBe(0);
+      if (i === 0) return;
+      expect(atNs).toBeGreaterThanOrEqual(ackedNs[i - 1]!);
+      expect(atNs - ackedNs[i - 1]!).toBeLessThan(1_000_000);
+    });
+    // A flush every 1 ms would be ~200; one per 5-6 ms is at most 40.
+    expect(results.engine.hostFlushes).toBeLessThanOrEqual(40);
+    const skipped = Number(/^(\d+) ticks of flushes\.every found the previous timed flush still in flight/.exec(results.notes.find((note) => note.includes("flushes.every")) ?? "")?.[1]);
+    // Every tick up to the last flush either flushed or was skipped, and so were the ticks while the run's stop waited
+    // for the last flush (at most its 5 ms and the tick after).
+    const ticksToLastFlush = (submittedNs.at(-1)! - readyNs) / 1_000_000;
+    expect(skipped + submittedNs.length).toBeGreaterThanOrEqual(ticksToLastFlush);
+    expect(skipped + submittedNs.length).toBeLessThanOrEqual(ticksToLastFlush + 6);
   });
 
   it("reads of a phantom job go to the session's Phantom LU, and a session op on an empty slot is a problem", () => {

@@ -74,6 +74,7 @@ const CASES: Record<string, readonly Want[]> = {
       found: "4194304 bytes",
     },
   ],
+  "flush-too-often.yaml": [{ line: 8, column: 10, path: "flushes.every", message: "shorter than a device takes to answer a flush", expected: "a time of at least 1us", found: "500ns" }],
   "iodepth-range.yaml": [{ line: 8, column: 14, path: "workloads[0].iodepth", message: "out of range", expected: "an integer from 1 to 65536", found: "1000000000" }],
   "too-many-in-flight.yaml": [
     { line: 9, column: 68, path: "workloads[2].iodepth", message: "too many host I/Os in flight", expected: "at most 1,048,576 closed-loop host I/Os in flight", found: "1052672 with this workload" },
