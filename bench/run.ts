@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 }
 
 // The benchmarks run in the runtime the command line gives a simulation (bin/heap-flags.ts).
-const relaunchedStatus = relaunchWithHeapFlags();
+const relaunchedStatus = await relaunchWithHeapFlags();
 if (relaunchedStatus !== undefined) process.exit(relaunchedStatus);
 main().catch((error: unknown) => {
   console.error(error);

@@ -2,6 +2,6 @@
 import { relaunchWithHeapFlags } from "./heap-flags.js";
 
 // The command line proper is loaded only in the process that runs it, not in the one that relaunches with the heap flags.
-const relaunchedStatus = relaunchWithHeapFlags();
+const relaunchedStatus = await relaunchWithHeapFlags();
 if (relaunchedStatus !== undefined) process.exit(relaunchedStatus);
 await import("./cli.js");

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 
 /**
  * The V8 heap flags a simulation runs best with. A run allocates a few small
@@ -22,17 +22,37 @@ export function hasHeapFlags(execArgv: readonly string[], nodeOptions: string | 
   return execArgv.some((arg) => arg.startsWith(SEMI_SPACE_FLAG)) || (nodeOptions ?? "").split(/\s+/).some((arg) => arg.startsWith(SEMI_SPACE_FLAG));
 }
 
+/** Signals that end a command when sent to it alone: by kill(1), timeout(1), a CI runner cancelling a job. */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
 /**
  * Runs this same command in a new Node process with HEAP_FLAGS, inheriting
  * stdin, stdout and stderr (so a progress bar still sees a terminal), and
- * returns its exit code; undefined when this process has the flags already
- * and should run the command itself. A child killed by a signal kills this
- * process with the same signal.
+ * resolves to its exit code; to undefined when this process has the flags
+ * already and should run the command itself. A child killed by a signal
+ * kills this process with the same signal.
+ *
+ * Signals sent to this process are passed on to the child. A terminal's
+ * Ctrl-C reaches both (it signals the whole process group), but a signal
+ * sent to this process alone did not: with the launcher blocked in
+ * spawnSync, `timeout 90 cofwsim run ...` killed the launcher and left the
+ * run going, orphaned, for as long as it took (found when a fuzzer's
+ * timed-out run kept a core busy for 40 minutes).
  */
-export function relaunchWithHeapFlags(): number | undefined {
-  if (hasHeapFlags(process.execArgv, process.env.NODE_OPTIONS)) return undefined;
-  const child = spawnSync(process.execPath, [...process.execArgv, ...HEAP_FLAGS, ...process.argv.slice(1)], { stdio: "inherit" });
-  if (child.error !== undefined) throw child.error;
-  if (child.signal !== null) process.kill(process.pid, child.signal);
-  return child.status ?? 1;
+export function relaunchWithHeapFlags(): Promise<number | undefined> {
+  if (hasHeapFlags(process.execArgv, process.env.NODE_OPTIONS)) return Promise.resolve(undefined);
+  const child = spawn(process.execPath, [...process.execArgv, ...HEAP_FLAGS, ...process.argv.slice(1)], { stdio: "inherit" });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  return new Promise((resolve, reject) => {
+    child.once("error", (error) => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      reject(error);
+    });
+    child.once("exit", (code, signal) => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      if (signal !== null) process.kill(process.pid, signal);
+      else resolve(code ?? 1);
+    });
+  });
 }

@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ describe("the command line's launcher", () => {
       writeFileSync(
         script,
         `import { relaunchWithHeapFlags } from ${module};\n` +
-          "const status = relaunchWithHeapFlags();\n" +
+          "const status = await relaunchWithHeapFlags();\n" +
           "if (status !== undefined) process.exit(status);\n" +
           "console.log(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2) }));\n" +
           "process.exit(3);\n",
@@ -30,6 +30,50 @@ describe("the command line's launcher", () => {
       const result = spawnSync(process.execPath, [script, "a", "b c"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
       expect(result.status).toBe(3);
       expect(JSON.parse(result.stdout)).toEqual({ execArgv: [...HEAP_FLAGS], args: ["a", "b c"] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("pass a signal sent to the launcher alone on to the relaunched run, and die of it too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cofwsim-heap-"));
+    try {
+      const script = join(dir, "probe.mjs");
+      const pidFile = join(dir, "child.pid");
+      const module = JSON.stringify(join(root, "dist/bin/heap-flags.js"));
+      // The relaunched child writes its pid and then runs until something kills it.
+      writeFileSync(
+        script,
+        `import { writeFileSync } from "node:fs";\nimport { relaunchWithHeapFlags } from ${module};\n` +
+          "const status = await relaunchWithHeapFlags();\n" +
+          "if (status !== undefined) process.exit(status);\n" +
+          `writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\n` +
+          "setInterval(() => {}, 1000);\n",
+      );
+      const launcher = spawn(process.execPath, [script], { stdio: "ignore", env: { ...process.env, NODE_OPTIONS: "" } });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => launcher.once("exit", (_code, signal) => resolve(signal)));
+      const waitUntil = async (condition: () => boolean, what: string) => {
+        for (let tries = 0; !condition(); tries++) {
+          if (tries > 200) throw new Error(`gave up waiting: ${what}`);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      };
+      await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, "utf8") !== "", "the relaunched child to start");
+      const childPid = Number(readFileSync(pidFile, "utf8"));
+      expect(childPid).not.toBe(launcher.pid);
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      expect(alive(childPid)).toBe(true);
+      // To the launcher only, as kill(1) or timeout(1) send it: not to its process group.
+      launcher.kill("SIGTERM");
+      expect(await exited).toBe("SIGTERM");
+      await waitUntil(() => !alive(childPid), "the relaunched child to end");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
