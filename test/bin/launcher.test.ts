@@ -37,6 +37,9 @@ describe("the command line's launcher", () => {
 
   it("pass a signal sent to the launcher alone on to the relaunched run, and die of it too", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cofwsim-heap-"));
+    /** Both processes, ended if a check fails: it must not leave the child running forever. (Not after a pass: both are gone then, and their pids may be another process's already.) */
+    const started: number[] = [];
+    let passed = false;
     try {
       const script = join(dir, "probe.mjs");
       const pidFile = join(dir, "child.pid");
@@ -51,6 +54,7 @@ describe("the command line's launcher", () => {
           "setInterval(() => {}, 1000);\n",
       );
       const launcher = spawn(process.execPath, [script], { stdio: "ignore", env: { ...process.env, NODE_OPTIONS: "" } });
+      if (launcher.pid !== undefined) started.push(launcher.pid);
       const exited = new Promise<NodeJS.Signals | null>((resolve) => launcher.once("exit", (_code, signal) => resolve(signal)));
       const waitUntil = async (condition: () => boolean, what: string) => {
         for (let tries = 0; !condition(); tries++) {
@@ -60,6 +64,7 @@ describe("the command line's launcher", () => {
       };
       await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, "utf8") !== "", "the relaunched child to start");
       const childPid = Number(readFileSync(pidFile, "utf8"));
+      started.push(childPid);
       expect(childPid).not.toBe(launcher.pid);
       const alive = (pid: number) => {
         try {
@@ -74,7 +79,15 @@ describe("the command line's launcher", () => {
       launcher.kill("SIGTERM");
       expect(await exited).toBe("SIGTERM");
       await waitUntil(() => !alive(childPid), "the relaunched child to end");
+      passed = true;
     } finally {
+      for (const pid of passed ? [] : started) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone, as it should be.
+        }
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });
