@@ -18,16 +18,13 @@ export interface WorkloadGroup {
   readonly script?: ScriptSpec;
 }
 
-/** The run's workload groups and every note about them: expandWorkloads' and each source's own. */
+/**
+ * Turns the scenario's workloads into sources, fio job files imported here,
+ * and returns them with every note about them for the results: what the
+ * import ignored, and each source's own notes.
+ */
 export function prepareWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: number; sectorSizeBytes: number }): { groups: WorkloadGroup[]; notes: string[] } {
   const notes: string[] = [];
-  const groups = expandWorkloads(scenario, rng, source, notes);
-  for (const group of groups) for (const workloadSource of group.sources) notes.push(...workloadSource.notes.map((note) => `${workloadSource.name}: ${note}`));
-  return { groups, notes };
-}
-
-/** Turns the scenario's workloads into sources; fio job files are imported here. Facts for the results go to `notes`. */
-function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: number; sectorSizeBytes: number }, notes: string[]): WorkloadGroup[] {
   const groups: WorkloadGroup[] = [];
   /** Host I/Os each group keeps in flight: the scenario's own workloads were counted when it was checked, fio job files are only read here. */
   const inFlight: Array<{ readonly name: string; readonly ios: number }> = [];
@@ -57,5 +54,6 @@ function expandWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: 
     if (names.has(group.name)) throw new RangeError(`two workloads are named "${group.name}"; results are reported per name, so names must differ`);
     names.add(group.name);
   }
-  return groups;
+  for (const group of groups) for (const workloadSource of group.sources) notes.push(...workloadSource.notes.map((note) => `${workloadSource.name}: ${note}`));
+  return { groups, notes };
 }

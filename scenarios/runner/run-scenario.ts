@@ -156,7 +156,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       flushes++;
       return events === undefined ? cofw.hostFlush() : recordedFlush(events);
     };
-    const flush = () => kernel.spawn(flushOp(), `flush/${flushes}`);
+    const flush = (onDone?: () => void) => kernel.spawn(flushOp(), `flush/${flushes}`, onDone);
     const recordedFlush = function* (sink: HostEventSink): Coroutine {
       const id = sink.flushSubmitted();
       yield* cofw.hostFlush();
@@ -170,7 +170,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       const timedFlush = () => {
         const done = new Signal();
         timedFlushInFlight = done;
-        kernel.spawn(flushOp(), `flush/${flushes}`, () => {
+        flush(() => {
           timedFlushInFlight = undefined;
           done.fire();
         });
