@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { join, resolve } from "node:path";
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { GateInputError } from "../../reports/gate/errors.js";
 import { GATE_SCENARIO_FILES } from "../../reports/gate/gate-set.js";
 import { formatGateText, writeGateOutputs } from "../../reports/gate/render.js";
@@ -20,14 +21,35 @@ interface GateOptions {
 }
 
 const DEFAULT_SAMPLES = 5;
+/** Each sample is a whole run of the scenario and of the reference: a thousand already take hours for the shipped set. */
+const MAX_SAMPLES = 1000;
 const DEFAULT_WALL_THRESHOLD_PERCENT = 10;
 /** One untimed run of each workload first: the metrics run has warmed the scenario's code, not the reference's. */
 const WARMUP_ITERATIONS = 2;
 
 function parseNumber(flag: string, text: string, valid: (value: number) => boolean, expected: string): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || !valid(value)) throw new GateInputError(`${flag} must be ${expected}, got ${JSON.stringify(text)}`);
+  // Decimal only: Number() would also take "0x10", "1e9" and "Infinity".
+  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value) || !valid(value)) throw new GateInputError(`${flag} must be ${expected}, got ${JSON.stringify(text)}`);
   return value;
+}
+
+/**
+ * Refuses a baseline path --update-baseline could not write, before any
+ * scenario runs (as --out is checked), rather than after all of them.
+ */
+function checkBaselineWritable(path: string): void {
+  if (path.trim() === "") throw new GateInputError("--baseline must name a file, got an empty path");
+  const absolute = resolve(path);
+  try {
+    // The directory first: a file standing where one of its directories should be makes stat of the path fail.
+    checkOutputDirectory(dirname(absolute));
+    const kind = statSync(absolute, { throwIfNoEntry: false });
+    if (kind?.isDirectory() === true) throw new Error("it is a directory; expected a JSON file to write");
+    if (kind !== undefined) accessSync(absolute, constants.W_OK);
+  } catch (error) {
+    throw new GateInputError(`cannot write the baseline ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function wallRequest(options: GateOptions): WallRequest | undefined {
@@ -38,7 +60,7 @@ function wallRequest(options: GateOptions): WallRequest | undefined {
     return undefined;
   }
   return {
-    samples: options.samples === undefined ? DEFAULT_SAMPLES : parseNumber("--samples", options.samples, (n) => Number.isInteger(n) && n >= 2, "an integer >= 2 (a standard error needs two samples)"),
+    samples: options.samples === undefined ? DEFAULT_SAMPLES : parseNumber("--samples", options.samples, (n) => Number.isInteger(n) && n >= 2 && n <= MAX_SAMPLES, `an integer from 2 (a standard error needs two samples) to ${MAX_SAMPLES}`),
     warmupIterations: WARMUP_ITERATIONS,
     thresholdPercent: options.wallThreshold === undefined ? DEFAULT_WALL_THRESHOLD_PERCENT : parseNumber("--wall-threshold", options.wallThreshold, (n) => n > 0 && n < 100, "a percentage between 0 and 100"),
     gated: options.gateWall === true,
@@ -62,6 +84,7 @@ export function registerGate(program: Command): void {
       const scenarioPaths = files.length > 0 ? files.map((file) => resolve(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
       const wall = wallRequest(options);
       const outDir = checkOutputDirectory(options.out);
+      if (options.updateBaseline === true) checkBaselineWritable(options.baseline);
       const report = runGate({
         baselinePath: options.baseline,
         scenarioPaths,

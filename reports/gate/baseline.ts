@@ -183,6 +183,19 @@ export function formatBaseline(baseline: Baseline): string {
 }
 
 export function writeBaseline(path: string, baseline: Baseline): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, formatBaseline(baseline));
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, formatBaseline(baseline));
+  } catch (error) {
+    throw new GateInputError(`cannot write the baseline ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * The entry of scenario `name`, or undefined. Looked up as an own key: a
+ * scenario may be named like a property every object inherits
+ * (`constructor`, `toString`), which a plain index would find.
+ */
+export function baselineEntry(baseline: Baseline | undefined, name: string): BaselineEntry | undefined {
+  return baseline !== undefined && Object.hasOwn(baseline.scenarios, name) ? baseline.scenarios[name] : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { runScenario, type RunMeta } from "../../scenarios/runner/run-scenario.js";
 import type { RunResults } from "../../scenarios/runner/results.js";
-import { BASELINE_FORMAT, readBaseline, writeBaseline, type Baseline, type BaselineEntry, type StoredRatio, type StoredWall } from "./baseline.js";
+import { BASELINE_FORMAT, baselineEntry, readBaseline, writeBaseline, type Baseline, type BaselineEntry, type StoredRatio, type StoredWall } from "./baseline.js";
 import { compareMetrics, identityMismatches, isFailing, type MetricComparison, type RunIdentity } from "./compare.js";
 import { GateInputError } from "./errors.js";
 import { headlineMetrics } from "./metrics.js";
@@ -102,6 +102,8 @@ function prepare(paths: readonly string[], overrides: readonly string[]): Prepar
   });
   const byName = new Map<string, string>();
   for (const item of prepared) {
+    // A JSON object can hold the key, but the baseline's reader (zod's records) drops it: the entry would be lost.
+    if (item.identity.name === "__proto__") throw new GateInputError(`${item.path}: a scenario named "__proto__" cannot be kept in a baseline (a JSON key that parsers drop); give it another name (the scenario's name: field)`);
     const other = byName.get(item.identity.name);
     // Baseline entries are keyed by scenario name: two files with one name would overwrite each other.
     if (other !== undefined) throw new GateInputError(`two scenarios are named "${item.identity.name}" (${other} and ${item.path}); the baseline keys runs by scenario name`);
@@ -115,7 +117,7 @@ function checkComparable(baseline: Baseline, baselinePath: string, prepared: rea
   const problems: string[] = [];
   const known = Object.keys(baseline.scenarios).sort();
   for (const item of prepared) {
-    const entry = baseline.scenarios[item.identity.name];
+    const entry = baselineEntry(baseline, item.identity.name);
     if (entry === undefined) {
       problems.push(`scenario "${item.identity.name}" (${item.fileName}) is not in the baseline (it has: ${known.length === 0 ? "nothing" : known.join(", ")}); add it with --update-baseline`);
       continue;
@@ -191,11 +193,11 @@ export function runGate(request: GateRequest): GateReport {
   });
 
   const reports: ScenarioReport[] = [];
-  const newEntries: Record<string, BaselineEntry> = {};
+  const newEntries = new Map<string, BaselineEntry>();
   for (const { item, meta, results, events } of runs) {
     const name = item.identity.name;
     const metrics = headlineMetrics(results);
-    const old = baseline?.scenarios[name];
+    const old = baselineEntry(baseline, name);
     const mismatches = old === undefined ? [] : identityMismatches(old, item.identity);
     const comparable = old !== undefined && mismatches.length === 0;
     const comparisons = compareMetrics(comparable ? old.metrics : {}, metrics, old?.tolerances, baseline?.tolerances);
@@ -232,16 +234,16 @@ export function runGate(request: GateRequest): GateReport {
       ...(wallReport === undefined ? {} : { wall: wallReport }),
       problems: results.problems,
     });
-    newEntries[name] = {
+    newEntries.set(name, {
       manifest: { cofwsimVersion: request.cofwsimVersion, scenario: results.manifest.scenario, seed: results.manifest.seed, overrides: [...request.overrides], nodeVersion: request.nodeVersion },
       // Tolerances are the user's: kept across regenerations, even when the scenario changed.
       ...(old?.tolerances === undefined ? {} : { tolerances: old.tolerances }),
       metrics,
       ...(storedWall === undefined ? {} : { wall: storedWall }),
-    };
+    });
   }
 
-  const unrun = Object.keys(baseline?.scenarios ?? {}).filter((name) => newEntries[name] === undefined).sort();
+  const unrun = Object.keys(baseline?.scenarios ?? {}).filter((name) => !newEntries.has(name)).sort();
   if (unrun.length > 0) notes.push(`not run this time, ${request.updateBaseline ? "kept as they were" : "not compared"}: ${unrun.join(", ")}`);
   const common = {
     baselinePath: request.baselinePath,
@@ -258,7 +260,8 @@ export function runGate(request: GateRequest): GateReport {
     const updated: Baseline = {
       format: BASELINE_FORMAT,
       ...(baseline?.tolerances === undefined ? {} : { tolerances: baseline.tolerances }),
-      scenarios: { ...(baseline?.scenarios ?? {}), ...newEntries },
+      // fromEntries, not assignments: a key is an own property whatever its name.
+      scenarios: Object.fromEntries([...Object.entries(baseline?.scenarios ?? {}), ...newEntries]),
     };
     writeBaseline(request.baselinePath, updated);
     return { mode: "update-baseline", ...common, notes, outcome: "baseline updated", exitCode: 0 };

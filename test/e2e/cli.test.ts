@@ -100,6 +100,21 @@ describe("fixtures", () => {
     expect(result.stdout).toMatch(/kind: job/);
   });
 
+  it("import of a job file that cannot be read (missing, a directory) exits 2 with the file and the reason, no stack trace", () => {
+    withTempDir((dir) => {
+      for (const [file, reason] of [
+        [join(dir, "missing.fio"), /missing\.fio:1: cannot read the job file \(ENOENT: no such file or directory/],
+        [dir, /:1: cannot read the job file \(it is a directory\); expected a readable fio job file/],
+      ] as const) {
+        const result = cofwsim("import", file);
+        expect(result.code, file).toBe(2);
+        expect(result.stderr, file).toMatch(reason);
+        expect(result.stderr, file).not.toMatch(/\n\s+at /);
+        expect(result.stdout, file).toBe("");
+      }
+    });
+  });
+
   it("a scenario can reference a fio job file directly; its ignored options are stated in the results", () => {
     withTempDir((dir) => {
       const scenario = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-rand-RW.fio"))} }`, 100, 4000);

@@ -227,10 +227,54 @@ describe("cofwsim gate", () => {
 
     writeFileSync(baselinePath, pristine);
     expect(gate("--samples", "5").stderr).toMatch(/--samples applies to wall-clock figures: add --wall/);
-    const samples = gate("--wall", "--samples", "1");
-    expect(samples.code).toBe(2);
-    expect(samples.stderr).toMatch(/--samples must be an integer >= 2/);
+    for (const value of ["1", "1e9", "0x10", "1001", ""]) {
+      const samples = gate("--wall", "--samples", value);
+      expect(samples.code, value).toBe(2);
+      expect(samples.stderr, value).toMatch(/--samples must be an integer from 2 \(a standard error needs two samples\) to 1000/);
+    }
     expect(cofwsim("gate", scenario).code).toBe(2); // --baseline is required
+  });
+
+  it("refuses a baseline path --update-baseline could not write before running anything (exit 2, no stack trace)", () => {
+    const blocked = join(dir, "blocked");
+    writeFileSync(blocked, "a file where a directory would have to be\n");
+    for (const [path, message] of [
+      [join(blocked, "baseline.json"), /cannot write the baseline .*blocked.*is not a directory/],
+      [dir, /cannot write the baseline .*: it is a directory; expected a JSON file to write/],
+      ["", /--baseline must name a file, got an empty path/],
+    ] as const) {
+      const result = cofwsim("gate", "--baseline", path, "--update-baseline", "--out", join(dir, "out"), scenario);
+      expect(result.code, path).toBe(2);
+      expect(result.stderr, path).toMatch(message);
+      expect(result.stderr, path).not.toMatch(/gate: running/);
+      expect(result.stderr, path).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("keeps and finds scenarios named like the properties every object inherits; refuses __proto__, which a baseline cannot hold", () => {
+    const named = join(dir, "named");
+    mkdirSync(named, { recursive: true });
+    const file = (name: string) => {
+      const path = join(named, `${name}.yaml`);
+      writeFileSync(path, SMALL_SCENARIO.replace("name: gate-e2e", `name: ${name}`));
+      return path;
+    };
+    const own = join(named, "baseline.json");
+    const out = join(named, "out");
+    const made = cofwsim("gate", "--baseline", own, "--update-baseline", "--out", out, file("constructor"), file("toString"));
+    expect(made.code, made.stderr).toBe(0);
+    expect(Object.keys(readJson<BaselineFile>(own).scenarios)).toEqual(["constructor", "toString"]);
+    const compared = cofwsim("gate", "--baseline", own, "--out", out, file("constructor"), file("toString"));
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(readJson<GateJson>(join(out, "gate.json")).outcome).toBe("pass");
+    // Not in the baseline: said so, not a crash on Object.prototype.hasOwnProperty.
+    const absent = cofwsim("gate", "--baseline", own, "--out", out, file("hasOwnProperty"));
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toMatch(/scenario "hasOwnProperty" \(hasOwnProperty.yaml\) is not in the baseline \(it has: constructor, toString\)/);
+    const proto = cofwsim("gate", "--baseline", own, "--update-baseline", "--out", out, file("__proto__"));
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toMatch(/a scenario named "__proto__" cannot be kept in a baseline/);
+    expect(Object.keys(readJson<BaselineFile>(own).scenarios)).toEqual(["constructor", "toString"]);
   });
 
   it("--wall reports wall-clock ratios with intervals, stores them with --update-baseline, and does not gate them", () => {
