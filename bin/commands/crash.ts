@@ -30,19 +30,24 @@ interface CrashOptions {
   readonly recoveryCrashes: boolean;
 }
 
-const positiveInteger = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got "${value}"`);
+/** A decimal whole number of at least `least` (Number() alone would take "", "0x10" and "1e3"). */
+const wholeNumber = (name: string, least: number) => (value: string) => {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < least) throw new InvalidArgumentError(`${name} must be a whole number >= ${least}, got "${value}"`);
   return n;
 };
 
 function parseTimeMs(value: string): number {
+  let ns: number;
   try {
-    return parseDurationNs(value, { bareNumbers: "reject", bareNumberHint: "write 60s or 5m" }) / 1e6;
+    ns = parseDurationNs(value, { bareNumbers: "reject", bareNumberHint: "write 60s or 5m" });
   } catch (error) {
     throw new InvalidArgumentError(`--time: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (ns <= 0) throw new InvalidArgumentError(`--time must be longer than 0, got "${value}"`);
+  return ns / 1e6;
 }
+
 
 /** The command line that reproduces one state: the scenario as given (relative to here), its seed and overrides. */
 function replayCommand(scenarioPath: string, seed: string, overrides: readonly string[], stateId: string): string {
@@ -60,10 +65,10 @@ export function registerCrash(program: Command): void {
       if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError(`--mode must be exhaustive or sample, got "${value}"`);
       return value;
     }, "exhaustive")
-    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000)", positiveInteger("--budget"))
-    .option("--time <duration>", "stop after this much wall time, e.g. 60s (the states checked then depend on the machine)", parseTimeMs)
-    .option("--bound <n>", "pending writes up to which every subset is tried", positiveInteger("--bound"), 6)
-    .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", positiveInteger("--subsets"), 16)
+    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000)", wholeNumber("--budget", 1))
+    .option("--time <duration>", "stop after this much wall time, e.g. 60s, once at least one state is checked (the states checked then depend on the machine)", parseTimeMs)
+    .option("--bound <n>", "pending writes up to which every subset is tried", wholeNumber("--bound", 0), 6)
+    .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", wholeNumber("--subsets", 0), 16)
     .option("--seed <seed>", "root seed (overrides the scenario's)")
     .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.commitPolicy=group-commit (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])

@@ -108,7 +108,8 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       stoppedBy = "budget";
       return false;
     }
-    if (options.timeLimitMs !== undefined && options.nowMs() - startedMs > options.timeLimitMs) {
+    // Not before the first state is checked: a campaign that checked nothing would say "no invariant broke" of nothing.
+    if (options.timeLimitMs !== undefined && statesChecked > 0 && options.nowMs() - startedMs > options.timeLimitMs) {
       stoppedBy = "time";
       return false;
     }
@@ -228,6 +229,11 @@ function checkSurvivorsPending(run: LoggedRun, state: CrashStateSpec, what: stri
     const stray = state[device].filter((id) => !ids.has(id));
     if (stray.length > 0) throw new RangeError(`${device} writes ${stray.join(", ")} are not pending at ${what} crash point ${state.point} (pending there: ${[...ids].join(", ") || "none"})`);
   }
+  const tear = state.tear;
+  if (tear === undefined) return;
+  // Checked against the write before any image is built: the image would list every sector of the range to refuse it.
+  const sectors = pending.find((write) => write.device === tear.device && write.writeId === tear.writeId)!.sectors;
+  if (tear.lastKept >= sectors) throw new RangeError(`the torn range ${tear.firstKept}-${tear.lastKept} of ${tear.device} write ${tear.writeId} goes past its ${sectors} sectors (0-${sectors - 1})`);
 }
 
 /** Rebuilds one crash state of a scenario from its id (a crash during recovery too) and checks it. */

@@ -38,6 +38,15 @@ describe("cofwsim crash", () => {
     });
   });
 
+  it("a time limit shorter than the recording still checks a state: a campaign never says no invariant broke of nothing", () => {
+    withTempDir((dir) => {
+      const result = cofwsim("crash", "--mode", "sample", "--time", "1ns", "--out", dir);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/, 1 unique images checked/);
+      expect(JSON.parse(readFileSync(join(dir, "crash.json"), "utf8"))).toMatchObject({ stoppedBy: "time", statesChecked: 1 });
+    });
+  });
+
   it("replays one state by its id", () => {
     const ok = cofwsim("crash", "scenarios/crash-group-commit.yaml", "--replay", "p60");
     expect(ok.code).toBe(0);
@@ -49,6 +58,13 @@ describe("cofwsim crash", () => {
     [["--replay", "p60.c99999"], /cache writes 99999 are not pending at the run's crash point 60/],
     [["--mode", "everything"], /--mode must be exhaustive or sample/],
     [["--time", "60"], /a bare number is ambiguous for a time/],
+    [["--time", "0s"], /--time must be longer than 0, got "0s"/],
+    [["--budget", "0"], /--budget must be a whole number >= 1, got "0"/],
+    [["--budget", ""], /--budget must be a whole number >= 1, got ""/],
+    [["--budget", "0x10"], /--budget must be a whole number >= 1, got "0x10"/],
+    [["--bound", "1e3"], /--bound must be a whole number >= 0, got "1e3"/],
+    // Refused from the write's length before an image is built (it listed every sector of the range, then ran out of memory).
+    [["--replay", "p57.s9.ts9:0-999999999"], /the torn range 0-999999999 of source write 9 goes past its 8 sectors \(0-7\)/],
   ])("refuses bad input %j with exit code 2", (args, message) => {
     const result = cofwsim("crash", ...args);
     expect(result.code).toBe(2);
