@@ -17,6 +17,8 @@ export class OutputDirectoryError extends Error {
  * reason leaves nothing behind. Returns the absolute path; the writer makes it.
  */
 export function checkOutputDirectory(dir: string): string {
+  // resolve("") is the working directory: an empty --out would scatter the outputs there.
+  if (dir.trim() === "") throw new OutputDirectoryError("cannot write the outputs to an empty path; expected a directory that exists or can be made, and can be written");
   const path = resolve(dir);
   const refuse = (reason: string): never => {
     throw new OutputDirectoryError(`cannot write the outputs to ${path}: ${reason}; expected a directory that exists or can be made, and can be written`);

@@ -5,6 +5,7 @@ import { runCampaign, replayState, type CrashMode } from "../../scenarios/crash/
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
+import { seedOverride } from "../../scenarios/schema/overrides.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
 import { writeRunReport } from "../../reports/run-report.js";
 import { renderCrashSection, INVARIANT_TITLES } from "../../reports/crash/crash-section.js";
@@ -77,7 +78,7 @@ export function registerCrash(program: Command): void {
     .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
     .action(async (file: string, options: CrashOptions) => {
       const path = resolve(file);
-      const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
+      const overrides = [...options.set, ...seedOverride(options.seed)];
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };
       // A replay writes nothing; a campaign refuses a bad --out before it starts.

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
+import { seedOverride } from "../../scenarios/schema/overrides.js";
 import { runScenario } from "../../scenarios/runner/run-scenario.js";
 import type { WallFigures } from "../../scenarios/runner/results.js";
 import { writeRunReport } from "../../reports/run-report.js";
@@ -28,7 +29,7 @@ export function registerRun(program: Command): void {
     .option("--set <path=value>", "override a field, e.g. --set engine.chunkSize=256KiB (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .action(async (file: string, options: RunOptions) => {
       const path = resolve(file);
-      const overrides = [...options.set, ...(options.seed === undefined ? [] : [`seed=${JSON.stringify(options.seed)}`])];
+      const overrides = [...options.set, ...seedOverride(options.seed)];
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const scenarioBytes = readFileSync(path);
       const outDir = checkOutputDirectory(options.out ?? join("out", scenario.name));

@@ -16,6 +16,7 @@ import { parseShard, selectShard, type Shard } from "./shard.js";
 import { FIXED_COLUMNS, type PointRow, type SweepIdentity, type SweepResult } from "./sweep-document.js";
 import type { PointOutcome, PointTask } from "./sweep-worker.js";
 import { scenarioContentHash } from "../../scenarios/schema/scenario-hash.js";
+import { seedOverride } from "../../scenarios/schema/overrides.js";
 
 export interface SweepRequest {
   readonly scenarioPath: string;
@@ -52,7 +53,7 @@ export function prepareSweep(request: SweepRequest): PreparedSweep {
     if (FIXED_COLUMNS.includes(axis.path)) throw new SweepError(`--vary ${axis.path}: that name is one of the sweep's own columns; it cannot be a scenario path`);
   }
   const shard = request.shard === undefined ? undefined : parseShard(request.shard);
-  const set = [...(request.set ?? []), ...(request.seed === undefined ? [] : [`seed=${JSON.stringify(request.seed)}`])];
+  const set = [...(request.set ?? []), ...seedOverride(request.seed)];
   // The scenario must load as is (with --set) before its variations are worth checking; its geometry need not fit
   // the engine, since the points may all change it (a varied Cache LU size).
   const scenario = loadScenarioFile(scenarioPath, { overrides: set, checkLayout: false });

@@ -12,7 +12,7 @@
  * --set (1 = the first), column = position in that argument.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
-import { formatPath, OVERRIDE_FILE, type ScenarioProblem } from "./problems.js";
+import { formatPath, OVERRIDE_FILE, ScenarioError, type ScenarioProblem } from "./problems.js";
 import { describeValue } from "./units.js";
 import { findPair, type OverrideOrigins } from "./yaml-positions.js";
 
@@ -186,4 +186,18 @@ export function applyOverride(document: Document, text: string, line: number, or
 /** Applies the overrides in order (a later one wins over an earlier one), returning every problem. */
 export function applyOverrides(document: Document, overrides: readonly string[], origins: OverrideOrigins): ScenarioProblem[] {
   return overrides.flatMap((text, index) => applyOverride(document, text, index + 1, origins).map((problem) => problem.toProblem(index + 1)));
+}
+
+/** The pseudo file name of a problem in the --seed option. */
+const SEED_OPTION = "<--seed>";
+
+/**
+ * The --seed option of run, sweep and crash as the override it is applied
+ * as. An empty seed is refused here, naming --seed: as an override it was
+ * refused as a --set the user never gave.
+ */
+export function seedOverride(seed: string | undefined): string[] {
+  if (seed === undefined) return [];
+  if (seed.trim() === "") throw new ScenarioError([{ file: SEED_OPTION, line: 1, column: 1, path: "seed", message: "not a seed", expected: "a non-empty string or a non-negative integer", found: JSON.stringify(seed) }]);
+  return [`seed=${JSON.stringify(seed)}`];
 }

@@ -215,6 +215,9 @@ describe("bad input", () => {
           // Refused before the simulation: nothing was run, so nothing is announced.
           expect(result.stdout).toBe("");
         }
+        const empty = cofwsim(...args, "--out", "");
+        expect(empty.code, `${args[0]!} --out "": ${empty.stderr}`).toBe(2);
+        expect(empty.stderr).toContain("cannot write the outputs to an empty path");
       }
     });
   });
@@ -224,6 +227,16 @@ describe("bad input", () => {
       const result = cofwsim(...args);
       expect(result.code, args.join(" ")).toBe(0);
       expect(result.stdout).toMatch(/Usage: cofwsim/);
+    }
+  });
+
+  it("an empty --seed is refused as --seed by run, crash and sweep (exit 2), not as a --set the user never gave", () => {
+    const quickstart = join(root, "scenarios", "quickstart.yaml");
+    for (const args of [["run"], ["crash"], ["sweep", quickstart, "--vary", "engine.chunkSize=64KiB"]]) {
+      const result = cofwsim(...args, "--seed", " ");
+      expect(result.code, args[0]).toBe(2);
+      expect(result.stderr, args[0]).toContain('<--seed>:1:1: seed: not a seed; expected a non-empty string or a non-negative integer, found " "');
+      expect(result.stderr, args[0]).not.toContain("<--set>");
     }
   });
 
