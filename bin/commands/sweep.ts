@@ -66,6 +66,10 @@ export function registerSweep(program: Command): void {
         const outDir = checkOutputDirectory(options.out ?? join("out", shard === undefined ? `sweep-${name}` : `sweep-${name}-shard-${shard.index}-of-${shard.count}`));
         const share = shard === undefined ? "" : ` (shard ${shard.index}/${shard.count}: ${prepared.selected.length})`;
         process.stdout.write(`cofwsim ${VERSION}: sweep of ${name}, seed ${prepared.identity.seed}: ${prepared.points.length} points${share}, ${Math.min(jobs, Math.max(1, prepared.selected.length))} worker threads\n`);
+        if (shard !== undefined && prepared.selected.length === 0) {
+          // Not refused: a CI matrix with a fixed number of shards may outnumber a small sweep's points, and merge takes the empty shard.
+          process.stderr.write(`note: shard ${shard.index}/${shard.count} holds none of the ${prepared.points.length} points (it takes those whose index mod ${shard.count} is ${shard.index - 1}); its outputs list no points\n`);
+        }
         const bar = progressBar(prepared.selected.length);
         const wallStartNs = process.hrtime.bigint();
         let result;

@@ -128,6 +128,11 @@ function heatmap(vary: readonly VaryAxis[], rows: readonly PointRow[], metric: C
   return { name: `heatmap-${metric.column}`, title, spec: spec as TopLevelSpec };
 }
 
+/** Every name a sweep's chart can have (line charts for one axis, heatmaps for more), whatever the axes. */
+export function sweepChartNames(metrics: readonly ChartMetric[] = CHART_METRICS): string[] {
+  return metrics.flatMap((metric) => [`line-${metric.column}`, `heatmap-${metric.column}`]);
+}
+
 export function sweepCharts(vary: readonly VaryAxis[], rows: readonly PointRow[], metrics: readonly ChartMetric[] = CHART_METRICS): SweepChart[] {
   return metrics.map((metric) => (vary.length === 1 ? lineChart(vary, rows, metric) : heatmap(vary, rows, metric)));
 }

@@ -60,13 +60,20 @@ export function prepareSweep(request: SweepRequest): PreparedSweep {
   // Each value once, on its own: catches a bad unit or path in one load per value, not per point.
   // Combinations that only fail together (a region larger than a device...) are reported per point.
   for (const axis of axes) {
+    // Per scenario as loaded, the value that made it: two values written differently may mean the same (16KiB, 16384).
+    const valueOf = new Map<string, string>();
     for (const value of axis.values) {
+      let loaded: Scenario;
       try {
         // A value whose geometry the engine cannot lay out is a refused point (see sweep-worker.ts), not a typo.
-        loadScenarioFile(scenarioPath, { overrides: [...set, `${axis.path}=${value}`], checkLayout: false });
+        loaded = loadScenarioFile(scenarioPath, { overrides: [...set, `${axis.path}=${value}`], checkLayout: false });
       } catch (error) {
         withContext(error, `--vary ${axis.path}: the value ${JSON.stringify(value)} does not make a valid scenario`);
       }
+      const key = JSON.stringify(loaded);
+      const same = valueOf.get(key);
+      if (same !== undefined) throw new SweepError(`--vary ${axis.path}: the values ${JSON.stringify(same)} and ${JSON.stringify(value)} make the same scenario; each value once (two equal points would only repeat a run)`);
+      valueOf.set(key, value);
     }
   }
   // As `cofwsim run` hashes: the file's bytes and the overrides every point shares.

@@ -6,6 +6,7 @@
  * run slower) spread over the shards, which evens out their wall times.
  */
 import { SweepError } from "./errors.js";
+import { MAX_POINTS } from "./points.js";
 
 export interface Shard {
   /** 1-based, as written. */
@@ -19,6 +20,8 @@ export function parseShard(text: string): Shard {
   const index = Number(match[1]);
   const count = Number(match[2]);
   if (count < 1) throw new SweepError(`--shard ${text}: the number of shards must be at least 1`);
+  // No sweep has more points (and beyond 2^53 the count would not even be stored exactly).
+  if (count > MAX_POINTS) throw new SweepError(`--shard ${text}: the number of shards must be at most ${MAX_POINTS.toLocaleString("en-US")}, the most points a sweep may have`);
   if (index < 1 || index > count) throw new SweepError(`--shard ${text}: the shard number must be from 1 to ${count} (shards are numbered from 1)`);
   return { index, count };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -148,6 +148,42 @@ describe("cofwsim sweep", () => {
     expect(value.stderr).toMatch(/--vary engine.chunkSize: the value "lots" does not make a valid scenario/);
     const jobs = cofwsim("sweep", scenario, ...SWEEP, "--jobs", "0", "--out", out("bad"));
     expect(jobs.code).toBe(2);
+    // Written differently, equal in value: the same scenario twice.
+    const equal = cofwsim("sweep", scenario, "--vary", "engine.chunkSize=16KiB,64KiB,16384", "--out", out("bad"));
+    expect(equal.code).toBe(2);
+    expect(equal.stderr).toMatch(/--vary engine.chunkSize: the values "16KiB" and "16384" make the same scenario/);
+    const huge = cofwsim("sweep", scenario, ...SWEEP, "--shard", "1/99999999999999999999", "--out", out("bad"));
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/the number of shards must be at most 100,000/);
+    expect(readdirSync(dir)).not.toContain("bad");
+  });
+
+  it("a sweep of one axis into the directory of a two-axis sweep leaves no heatmap of the old one behind", () => {
+    const reused = out("reused");
+    expect(cofwsim("sweep", scenario, ...SWEEP, "--jobs", "1", "--shard", "1/4", "--out", reused).code).toBe(0);
+    const before = readdirSync(reused);
+    expect(before.filter((name) => name.startsWith("heatmap-")).length).toBeGreaterThan(0);
+    writeFileSync(join(reused, "mine.svg"), "<svg/>");
+    const again = cofwsim("sweep", scenario, "--vary", "engine.chunkSize=16KiB,64KiB", "--set", "stop.hostIos=1000", "--jobs", "1", "--out", reused);
+    expect(again.code, again.stderr).toBe(0);
+    const after = readdirSync(reused).sort();
+    expect(after.filter((name) => name.startsWith("heatmap-"))).toEqual([]);
+    expect(after.filter((name) => name.startsWith("line-")).length).toBe(before.filter((name) => name.startsWith("heatmap-")).length);
+    // Files a sweep does not write are the user's.
+    expect(after).toContain("mine.svg");
+  });
+
+  it("runs a shard that holds no point, saying so, and merge takes it with the others", () => {
+    const small = ["--vary", "engine.chunkSize=16KiB,64KiB", "--set", "stop.hostIos=1000", "--jobs", "1"];
+    for (const index of [1, 2, 3]) {
+      const result = cofwsim("sweep", scenario, ...small, "--shard", `${index}/3`, "--out", out(`small${index}`));
+      expect(result.code, result.stderr).toBe(0);
+      if (index === 3) expect(result.stderr).toMatch(/note: shard 3\/3 holds none of the 2 points/);
+      else expect(result.stderr).toBe("");
+    }
+    const merged = cofwsim("merge", out("small1"), out("small2"), out("small3"), "--out", out("small-merged"));
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(read("small-merged", "sweep.csv").trimEnd().split("\n")).toHaveLength(3);
   });
 });
 
