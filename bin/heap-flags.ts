@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { Worker } from "node:worker_threads";
 
 /**
  * The V8 heap flags a simulation runs best with. A run allocates a few small
@@ -22,6 +23,34 @@ export function hasHeapFlags(execArgv: readonly string[], nodeOptions: string | 
   return execArgv.some((arg) => arg.startsWith(SEMI_SPACE_FLAG)) || (nodeOptions ?? "").split(/\s+/).some((arg) => arg.startsWith(SEMI_SPACE_FLAG));
 }
 
+/** Tells a relaunched process its launcher's pid, so that it can end when the launcher is gone (see watchLauncher). */
+const LAUNCHER_PID_VARIABLE = "COFWSIM_LAUNCHER_PID";
+
+/** How often the relaunched process looks for its launcher, in milliseconds. */
+const LAUNCHER_CHECK_MS = 250;
+
+/**
+ * In a relaunched process: ends it once its launcher is gone. A SIGKILL
+ * cannot be passed on (spawnSync's timeout with killSignal SIGKILL, an OOM
+ * killer, `kill -9`), and the run went on orphaned. The process learns of
+ * it from its parent pid, which changes when the parent dies; it is looked
+ * at from a worker thread, because the simulation keeps the main thread busy
+ * for minutes without turning the event loop. The worker does not keep the
+ * process alive.
+ */
+function watchLauncher(): void {
+  const launcherPid = Number(process.env[LAUNCHER_PID_VARIABLE]);
+  if (!Number.isSafeInteger(launcherPid) || launcherPid <= 0) return;
+  // Not handed down to processes this one starts: their parent is this one.
+  delete process.env[LAUNCHER_PID_VARIABLE];
+  const watchdog = new Worker(
+    `const { workerData } = require("node:worker_threads");
+     setInterval(() => { if (process.ppid !== workerData.launcherPid) process.kill(process.pid, "SIGKILL"); }, workerData.checkMs);`,
+    { eval: true, workerData: { launcherPid, checkMs: LAUNCHER_CHECK_MS } },
+  );
+  watchdog.unref();
+}
+
 /** Signals that end a command when sent to it alone: by kill(1), timeout(1), a CI runner cancelling a job. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
@@ -40,8 +69,11 @@ const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGH
  * timed-out run kept a core busy for 40 minutes).
  */
 export function relaunchWithHeapFlags(): Promise<number | undefined> {
-  if (hasHeapFlags(process.execArgv, process.env.NODE_OPTIONS)) return Promise.resolve(undefined);
-  const child = spawn(process.execPath, [...process.execArgv, ...HEAP_FLAGS, ...process.argv.slice(1)], { stdio: "inherit" });
+  if (hasHeapFlags(process.execArgv, process.env.NODE_OPTIONS)) {
+    watchLauncher();
+    return Promise.resolve(undefined);
+  }
+  const child = spawn(process.execPath, [...process.execArgv, ...HEAP_FLAGS, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, [LAUNCHER_PID_VARIABLE]: String(process.pid) } });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
   return new Promise((resolve, reject) => {
