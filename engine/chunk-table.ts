@@ -28,7 +28,12 @@ export class ChunkTable {
   readonly mask: Uint8Array;
   /** Chunk numbers are below 2^32 - 1 (see computeLayout). */
   private readonly freeStack = new Uint32Stack();
+  /** Chunks at or past it were never handed out (since format, or since recovery): free, in address order. */
   private cursor = 0;
+  /** After recovery, freed chunks (the free stack) go before fresh ones (the cursor); after format, fresh ones first. */
+  private reuseFirst = false;
+  /** One past the highest chunk restored by recovery. */
+  private restoredEnd = 0;
   inUse = 0;
 
   constructor(readonly layout: Layout) {
@@ -54,9 +59,7 @@ export class ChunkTable {
    * one at a time), then chunks freed since.
    */
   allocate(sourceChunk: number, mask: number): number | undefined {
-    let chunk: number | undefined;
-    if (this.cursor < this.layout.cofwChunkCount) chunk = this.cursor++;
-    else chunk = this.freeStack.pop();
+    const chunk = this.reuseFirst ? (this.freeStack.pop() ?? this.fresh()) : (this.fresh() ?? this.freeStack.pop());
     if (chunk === undefined) return undefined;
     assert(this.state[chunk] === ChunkState.free, () => `allocated chunk ${chunk} is not free (state ${this.state[chunk!]})`);
     this.state[chunk] = ChunkState.copying;
@@ -82,14 +85,40 @@ export class ChunkTable {
     this.sourceChunk[chunk] = sourceChunk;
     this.mask[chunk] = mask;
     this.inUse++;
+    this.restoredEnd = Math.max(this.restoredEnd, chunk + 1);
   }
 
-  /** After recovery: every chunk not restored is free. Highest first, so low chunks are reused first. */
-  finishRestore(): void {
-    this.cursor = this.layout.cofwChunkCount;
+  /**
+   * After recovery: every chunk not restored is free, and the lowest free
+   * chunk is handed out first. `restoredEnd` bounds the restored chunks (none
+   * at or past it). The free chunks below it go on the stack, highest first;
+   * those past it stay with the cursor, which hands them out in address order
+   * once the stack is empty: the order of one stack of every free chunk,
+   * without a push per chunk of the Cache LU (8M of them for 500 GiB of 64 KiB
+   * chunks, at every mount of a crash campaign).
+   */
+  finishRestore(restoredEnd = this.layout.cofwChunkCount): void {
+    assert(Number.isInteger(restoredEnd) && restoredEnd >= this.restoredEnd && restoredEnd <= this.layout.cofwChunkCount, () => `restored chunks said to end at ${restoredEnd}: outside ${this.restoredEnd}..${this.layout.cofwChunkCount} (chunk ${this.restoredEnd - 1} was restored)`);
+    this.cursor = restoredEnd;
+    this.reuseFirst = true;
     this.freeStack.clear();
-    for (let chunk = this.layout.cofwChunkCount - 1; chunk >= 0; chunk--) {
+    for (let chunk = restoredEnd - 1; chunk >= 0; chunk--) {
       if (this.state[chunk] === ChunkState.free) this.freeStack.push(chunk);
     }
+  }
+
+  /**
+   * No chunk at or past this was handed out since format or recovery (nor
+   * restored): all of them are free, and walks over the chunks in use stop
+   * here. Allocate and restore are the only ways out of free, and both stay
+   * below it.
+   */
+  get handedOutEnd(): number {
+    return this.cursor;
+  }
+
+  /** The next chunk never handed out, or undefined when there is none. */
+  private fresh(): number | undefined {
+    return this.cursor < this.layout.cofwChunkCount ? this.cursor++ : undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { isAllZero } from "../io/all-zero.js";
 import type { BlockDevice } from "../io/block-device.js";
 import { all, callStep, waitFor, type Coroutine, type Step } from "../io/coroutine.js";
 import { IntegerObjectMap } from "../io/integer-object-map.js";
@@ -432,7 +433,7 @@ export class CofwEngine {
     let clear = 0;
     for (const slot of slots) clear |= 1 << slot;
     const { state, mask } = this.chunks;
-    for (let chunk = 0; chunk < this.layout.cofwChunkCount; chunk++) {
+    for (let chunk = 0; chunk < this.chunks.handedOutEnd; chunk++) {
       if (state[chunk] !== ChunkState.live || (mask[chunk]! & clear) === 0) continue;
       mask[chunk] = mask[chunk]! & ~clear;
       if (mask[chunk] === 0) this.chunks.release(chunk);
@@ -509,7 +510,10 @@ export class CofwEngine {
     const { state, mask } = this.chunks;
     const activeMask = this.sessions.activeMask();
     let inUse = 0;
-    for (let chunk = 0; chunk < this.layout.cofwChunkCount; chunk++) {
+    // Past handedOutEnd every chunk is free by construction: checked there as one run of zero (free) states (a walk of a
+    // large, little-used Cache LU chunk by chunk was most of a crash state's check), chunk by chunk when it is not.
+    const end = isAllZero(state.subarray(this.chunks.handedOutEnd)) ? this.chunks.handedOutEnd : this.layout.cofwChunkCount;
+    for (let chunk = 0; chunk < end; chunk++) {
       if (state[chunk] === ChunkState.free) continue;
       inUse++;
       if (state[chunk] !== ChunkState.live || ((mask[chunk]! & ~activeMask) === 0 && referenced[chunk] === 1)) continue;

@@ -52,8 +52,8 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
   const counters = zeroCounters();
   const scan: ScanResult = yield* scanCacheLu(new DeviceIo(source, cache, counters), source, options.decoder);
   if (scan.findings.some((f) => f.severity === "fatal")) throw new RecoveryRefused(scan.findings);
-  const { layout, dlm, entries, chunkSources, chunkMasks, regionInitialized, regionModified, reclaimableChunks } = scan;
-  if (!layout || !dlm || !entries || !chunkSources || !chunkMasks || !regionInitialized || !regionModified || !reclaimableChunks) {
+  const { layout, dlm, entries, chunkSources, chunkMasks, regionInitialized, regionModified, reclaimableChunks, recordedChunkEnd } = scan;
+  if (!layout || !dlm || !entries || !chunkSources || !chunkMasks || !regionInitialized || !regionModified || !reclaimableChunks || recordedChunkEnd === undefined) {
     throw new RecoveryRefused([{ severity: "fatal", code: "scan-incomplete", invariant: 6, message: "the Cache LU scan stopped early" }]);
   }
   const sessions = new Sessions(dlm);
@@ -63,10 +63,11 @@ export function* mountCacheLu(source: BlockDevice, cache: BlockDevice, options: 
   metadata.repositoryCopy = scan.repositoryCopy ?? 0;
   metadata.metadataBitmapGeneration = scan.metadataBitmapGeneration ?? 0;
   metadata.regionInitialized.set(regionInitialized);
-  for (let chunk = 0; chunk < layout.cofwChunkCount; chunk++) {
+  // No chunk at or past recordedChunkEnd is in use (see the scan): the walk and the free list stop there.
+  for (let chunk = 0; chunk < recordedChunkEnd; chunk++) {
     if (chunkMasks[chunk] !== 0) chunks.restore(chunk, chunkSources[chunk]!, chunkMasks[chunk]!);
   }
-  chunks.finishRestore();
+  chunks.finishRestore(recordedChunkEnd);
   // Every valid entry is of a live session (its record vouches for it), and no (source chunk, slot) has two (see the scan).
   const sequences = Array.from(sessions.liveSequences);
   entries.forEachRun((sourceChunk, slots, copy) => {

@@ -1,5 +1,6 @@
 import type { BlockDevice } from "../io/block-device.js";
 import type { Coroutine } from "../io/coroutine.js";
+import type { Payload } from "../io/payload.js";
 import type { DeviceIo } from "./device-io.js";
 import { GeometryError } from "./errors.js";
 import {
@@ -14,6 +15,7 @@ import {
 import { REFERENCE_DECODER, type MetadataDecoder } from "./on-disk/decoder.js";
 import { SESSION_SLOTS, computeLayout, regionOf, type Layout } from "./on-disk/layout.js";
 import { ValidEntries } from "./valid-entries.js";
+import { isAllZero } from "../io/all-zero.js";
 
 /**
  * Reads a whole Cache LU and judges it against the invariants that can be
@@ -52,6 +54,8 @@ export interface ScanResult {
   /** Chunks allocated on disk that no valid entry reaches: recovery frees them. */
   readonly reclaimableChunks?: number[];
   readonly staleEntries?: number;
+  /** Chunks at or past it lie in never-written allocation records: free, and reached by no valid entry. */
+  readonly recordedChunkEnd?: number;
 }
 
 const READ_BATCH_BYTES = 1024 * 1024;
@@ -71,11 +75,16 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
     const out = into ?? new Uint8Array(count * sector);
     for (let done = 0; done < count; ) {
       const batch = Math.min(count - done, Math.max(1, Math.floor(READ_BATCH_BYTES / sector)));
-      yield* io.readInto(cache, (firstSector + done) * sector, batch * sector, out, done * sector);
-      bytesRead += batch * sector;
+      (yield* readPayload(firstSector + done, batch)).copyTo(out, done * sector);
       done += batch;
     }
     return out;
+  }
+  /** Reads `count` units as the device returns them, at most a batch: the records' pass looks at the payload first. */
+  function* readPayload(firstSector: number, count: number): Coroutine<Payload> {
+    const payload = yield* io.read(cache, firstSector * unitBytes, count * unitBytes);
+    bytesRead += count * unitBytes;
+    return payload;
   }
   const done = (rest: Partial<ScanResult>): ScanResult => ({ findings, bytesRead, ...rest });
 
@@ -185,24 +194,43 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   const masks = new Uint8Array(recordSlots);
   const copiedFrom = new Float64Array(recordSlots);
   const sessionIds = new Uint32Array(layout.recordCount * SESSION_SLOTS);
-  const rawRecords = yield* readSectors(layout.recordsFirstSector, layout.recordCount);
   const sector = layout.geometry.sectorSizeBytes;
-  for (let index = 0; index < layout.recordCount; index++) {
-    const decoded = decodeRecord(layout, index, rawRecords.subarray(index * sector, (index + 1) * sector));
-    if (!decoded.ok) {
-      if (decoded.problem !== "blank") fatal("record-corrupt", 5, `allocation record ${index} unreadable (${decoded.problem}): torn or stale, not trusted`);
-      // Read as an empty record: the columns are zero already (no empty record made per never-written record).
-      continue;
+  // Read and decoded a batch at a time into one buffer: the records of a large Cache LU are tens of megabytes
+  // (500 GiB of 64 KiB chunks: 64 MB), which a buffer of their own had to fault in on every mount.
+  const recordsPerBatch = Math.max(1, Math.floor(READ_BATCH_BYTES / sector));
+  const recordBatch = new Uint8Array(Math.min(layout.recordCount, recordsPerBatch) * sector);
+  /** One past the last record that decoded: every record from it on is blank (or corrupt, which refuses the mount). */
+  let recordsEnd = 0;
+  for (let first = 0; first < layout.recordCount; first += recordsPerBatch) {
+    const count = Math.min(recordsPerBatch, layout.recordCount - first);
+    // A batch of never-written records (most of a large, little-used Cache LU) holds nothing to decode: a simulated
+    // device says so in its payload, an image file's zeros are looked at.
+    const payload = yield* readPayload(layout.recordsFirstSector + first, count);
+    if (payload.isZeroRuns()) continue;
+    const raw = payload.copyTo(recordBatch, 0);
+    if (isAllZero(raw.subarray(0, count * sector))) continue;
+    for (let index = first; index < first + count; index++) {
+      const at = (index - first) * sector;
+      const decoded = decodeRecord(layout, index, raw.subarray(at, at + sector));
+      if (!decoded.ok) {
+        if (decoded.problem !== "blank") fatal("record-corrupt", 5, `allocation record ${index} unreadable (${decoded.problem}): torn or stale, not trusted`);
+        // Read as an empty record: the columns are zero already (no empty record made per never-written record).
+        continue;
+      }
+      const record: AllocationRecord = decoded.value;
+      allocated.set(record.allocated, index * perRecord);
+      inCache.set(record.inCache, index * perRecord);
+      masks.set(record.masks, index * perRecord);
+      copiedFrom.set(record.sourceChunks, index * perRecord);
+      sessionIds.set(record.sessionIds, index * SESSION_SLOTS);
+      recordsEnd = index + 1;
     }
-    const record: AllocationRecord = decoded.value;
-    allocated.set(record.allocated, index * perRecord);
-    inCache.set(record.inCache, index * perRecord);
-    masks.set(record.masks, index * perRecord);
-    copiedFrom.set(record.sourceChunks, index * perRecord);
-    sessionIds.set(record.sessionIds, index * SESSION_SLOTS);
   }
   const chunkCount = layout.cofwChunkCount;
-  for (let index = 0; index < layout.recordCount; index++) {
+  // Chunks from here on are in records read as empty: not allocated, vouched for by nothing, so no valid entry reaches
+  // them. The walks over chunks stop here: a Cache LU of millions of chunks with a few copies is walked for those few.
+  const recordedChunkEnd = Math.min(chunkCount, recordsEnd * perRecord);
+  for (let index = 0; index < recordsEnd; index++) {
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
       if (sessionIds[index * SESSION_SLOTS + slot]! >= dlm.value.nextSequence) {
         fatal("record-session-id", 4, `allocation record ${index} names session ${sessionIds[index * SESSION_SLOTS + slot]} in slot ${slot}, which was never started`);
@@ -213,7 +241,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   // for the slot is the slot's live one. Worked out here once per chunk, in chunk order, rather than from five arrays per
   // map entry, in the random order of the copies the entries name: those reads were most of the scan.
   const vouchedSlots = new Uint8Array(recordSlots);
-  for (let index = 0; index < layout.recordCount; index++) {
+  for (let index = 0; index < recordsEnd; index++) {
     let liveInRecord = 0;
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
       const sequence = active.get(slot);
@@ -242,7 +270,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
     // copy (a map of every entry cost ~0.2 GB on a million-copy Cache LU). Keyed by sourceChunk * SESSION_SLOTS + slot,
     // exact below 2^53.
     const seen = new Map<number, number>();
-    for (let chunk = 0; chunk < chunkCount; chunk++) {
+    for (let chunk = 0; chunk < recordedChunkEnd; chunk++) {
       const sourceChunk = copiedFrom[chunk]!;
       if (!rebuilt.has(regionOf(layout, sourceChunk))) continue;
       let slots = 0;
@@ -327,13 +355,13 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   // Reachability: what the valid entries reach is in use; anything else allocated is reclaimed. A valid entry's source
   // chunk is the one its copy's record names (both passes above hold to it), so the sources are filled in chunk order.
   const chunkSources = new Float64Array(chunkCount);
-  for (let chunk = 0; chunk < chunkCount; chunk++) if (chunkMasks[chunk] !== 0) chunkSources[chunk] = copiedFrom[chunk]!;
+  for (let chunk = 0; chunk < recordedChunkEnd; chunk++) if (chunkMasks[chunk] !== 0) chunkSources[chunk] = copiedFrom[chunk]!;
   // A chunk whose record vouches for no live session is simply free: its
   // sessions ended, and their stale Session IDs already say so. Leaked are
   // copies that never finished (allocated, not in cache) and copies a record
   // vouches for that no map entry reaches.
   const reclaimableChunks: number[] = [];
-  for (let chunk = 0; chunk < chunkCount; chunk++) {
+  for (let chunk = 0; chunk < recordedChunkEnd; chunk++) {
     if (allocated[chunk] !== 1 || chunkMasks[chunk] !== 0) continue;
     if (inCache[chunk] === 0 || vouchedSlots[chunk] !== 0) reclaimableChunks.push(chunk);
   }
@@ -357,5 +385,6 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
     chunkSources,
     reclaimableChunks,
     staleEntries,
+    recordedChunkEnd,
   });
 }

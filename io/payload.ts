@@ -99,6 +99,12 @@ export class Payload {
     return this.copyTo(new Uint8Array(this.lengthBytes), 0);
   }
 
+  /** True when the payload is known to be zeros without looking at bytes: zero segments only (a simulated device's never-written space). */
+  isZeroRuns(): boolean {
+    for (const segment of this.segments) if (segment.kind !== "zero") return false;
+    return true;
+  }
+
   /** Writes the bytes toBytes would give into `out` from `atBytes` on, rather than into a new array; returns `out`. */
   copyTo(out: Uint8Array, atBytes: number): Uint8Array {
     let position = atBytes;

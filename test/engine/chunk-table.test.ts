@@ -11,10 +11,16 @@ describe("ChunkTable", () => {
 
   it("after recovery hands out the chunks recovery left free lowest first, and chunks released since before them, last released first", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(fc.boolean(), { maxLength: 200, size: "max" }), fc.array(fc.oneof(fc.constant("allocate" as const), fc.nat()), { maxLength: 300, size: "max" }), (count, liveBits, commands) => {
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(fc.boolean(), { maxLength: 200, size: "max" }), fc.array(fc.oneof(fc.constant("allocate" as const), fc.nat()), { maxLength: 300, size: "max" }), fc.nat(), (count, liveBits, commands, slack) => {
         const table = new ChunkTable(layoutOf(count));
-        for (let chunk = 0; chunk < count; chunk++) if (liveBits[chunk] === true) table.restore(chunk, chunk, 1);
-        table.finishRestore();
+        let restoredEnd = 0;
+        for (let chunk = 0; chunk < count; chunk++) {
+          if (liveBits[chunk] !== true) continue;
+          table.restore(chunk, chunk, 1);
+          restoredEnd = chunk + 1;
+        }
+        // Any bound from just past the highest restored chunk to the table's end hands chunks out in the same order.
+        table.finishRestore(restoredEnd + (slack % (count - restoredEnd + 1)));
         // The model: a stack whose top is the lowest free chunk, released chunks pushed on top.
         const model = Array.from({ length: count }, (_, i) => count - 1 - i).filter((chunk) => liveBits[chunk] !== true);
         for (const c of commands) {
@@ -28,6 +34,13 @@ describe("ChunkTable", () => {
         }
       }),
     );
+  });
+
+  it("refuses a bound of the restored chunks below one that was restored", () => {
+    const table = new ChunkTable(layoutOf(10));
+    table.restore(6, 6, 1);
+    expect(() => table.finishRestore(6)).toThrow(/restored chunks said to end at 6: outside 7\.\.10 \(chunk 6 was restored\)/);
+    expect(() => table.finishRestore(7)).not.toThrow();
   });
 
   it("says what a Cache LU too large for memory needs, as a GeometryError about the Cache LU, not V8's allocation failure", () => {

@@ -10,13 +10,16 @@ describe("isAllZero", () => {
       }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4096 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (length, at, value) => {
+      fc.property(fc.integer({ min: 1, max: 20_000 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (length, at, value) => {
         const bytes = new Uint8Array(length);
         expect(isAllZero(bytes)).toBe(true);
         bytes[at % length] = value;
         expect(isAllZero(bytes)).toBe(false);
         // A view into a larger buffer looks at its own bytes only.
         expect(isAllZero(new Uint8Array(bytes.buffer, 0, at % length))).toBe(true);
+        // Large and aligned (read a word at a time) or not, from any offset.
+        for (const from of [0, 4, 1]) if (from <= at % length) expect(isAllZero(bytes.subarray(from))).toBe(false);
+        if (at % length >= 4) expect(isAllZero(bytes.subarray(0, at % length - ((at % length) % 4)))).toBe(true);
       }),
     );
   });
