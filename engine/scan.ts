@@ -188,30 +188,34 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   // entry is checked against its copy's record, in copy order (random): one flat array per field is far kinder to the
   // caches than an object with five arrays per record, and the decoded records are garbage at once.
   const perRecord = layout.chunksPerRecord;
-  const recordSlots = layout.recordCount * perRecord;
+  const sector = layout.geometry.sectorSizeBytes;
+  // Read a batch at a time, and only the batches that hold a written record are kept and decoded: most of a large,
+  // little-used Cache LU's records were never written (500 GiB of 64 KiB chunks: 64 MB of records), and the columns
+  // below are sized by the last written batch rather than by the Cache LU. A simulated device says a batch is blank in
+  // its payload; an image file's zeros are looked at.
+  const recordsPerBatch = Math.max(1, Math.floor(READ_BATCH_BYTES / sector));
+  const writtenBatches: Array<{ readonly first: number; readonly count: number; readonly bytes: Uint8Array }> = [];
+  for (let first = 0; first < layout.recordCount; first += recordsPerBatch) {
+    const count = Math.min(recordsPerBatch, layout.recordCount - first);
+    const payload = yield* readPayload(layout.recordsFirstSector + first, count);
+    if (payload.isZeroRuns()) continue;
+    const bytes = payload.toBytes();
+    if (!isAllZero(bytes)) writtenBatches.push({ first, count, bytes });
+  }
+  const lastBatch = writtenBatches[writtenBatches.length - 1];
+  const batchesEnd = lastBatch === undefined ? 0 : lastBatch.first + lastBatch.count;
+  const recordSlots = batchesEnd * perRecord;
   const allocated = new Uint8Array(recordSlots);
   const inCache = new Uint8Array(recordSlots);
   const masks = new Uint8Array(recordSlots);
   const copiedFrom = new Float64Array(recordSlots);
-  const sessionIds = new Uint32Array(layout.recordCount * SESSION_SLOTS);
-  const sector = layout.geometry.sectorSizeBytes;
-  // Read and decoded a batch at a time into one buffer: the records of a large Cache LU are tens of megabytes
-  // (500 GiB of 64 KiB chunks: 64 MB), which a buffer of their own had to fault in on every mount.
-  const recordsPerBatch = Math.max(1, Math.floor(READ_BATCH_BYTES / sector));
-  const recordBatch = new Uint8Array(Math.min(layout.recordCount, recordsPerBatch) * sector);
+  const sessionIds = new Uint32Array(batchesEnd * SESSION_SLOTS);
   /** One past the last record that decoded: every record from it on is blank (or corrupt, which refuses the mount). */
   let recordsEnd = 0;
-  for (let first = 0; first < layout.recordCount; first += recordsPerBatch) {
-    const count = Math.min(recordsPerBatch, layout.recordCount - first);
-    // A batch of never-written records (most of a large, little-used Cache LU) holds nothing to decode: a simulated
-    // device says so in its payload, an image file's zeros are looked at.
-    const payload = yield* readPayload(layout.recordsFirstSector + first, count);
-    if (payload.isZeroRuns()) continue;
-    const raw = payload.copyTo(recordBatch, 0);
-    if (isAllZero(raw.subarray(0, count * sector))) continue;
+  for (const { first, count, bytes } of writtenBatches) {
     for (let index = first; index < first + count; index++) {
       const at = (index - first) * sector;
-      const decoded = decodeRecord(layout, index, raw.subarray(at, at + sector));
+      const decoded = decodeRecord(layout, index, bytes.subarray(at, at + sector));
       if (!decoded.ok) {
         if (decoded.problem !== "blank") fatal("record-corrupt", 5, `allocation record ${index} unreadable (${decoded.problem}): torn or stale, not trusted`);
         // Read as an empty record: the columns are zero already (no empty record made per never-written record).
@@ -256,7 +260,8 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
   // ValidEntries), and each run marks its slots in its copy's chunk mask as it is found, while the copy's words are at
   // hand: a second walk of the entries, in the random order of their copies, cost as much again.
   const entries = new ValidEntries();
-  const chunkMasks = new Uint8Array(chunkCount);
+  // Only chunks below recordedChunkEnd can be vouched for, so only they can be reached.
+  const chunkMasks = new Uint8Array(recordedChunkEnd);
   const addRun = (sourceChunk: number, slots: number, copy: number): void => {
     entries.push(sourceChunk, slots, copy);
     chunkMasks[copy] = chunkMasks[copy]! | slots;
@@ -307,7 +312,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
     for (let e = 0; e < perSector; e++) {
       let plusOne = 0;
       for (let slot = 0; slot < SESSION_SLOTS && plusOne === 0; slot++) plusOne = values[e * SESSION_SLOTS + slot]!;
-      if (plusOne !== 0 && plusOne <= chunkCount) readAhead[e] = copiedFrom[plusOne - 1]! + vouchedSlots[plusOne - 1]! + chunkMasks[plusOne - 1]!;
+      if (plusOne !== 0 && plusOne <= recordedChunkEnd) readAhead[e] = copiedFrom[plusOne - 1]! + vouchedSlots[plusOne - 1]! + chunkMasks[plusOne - 1]!;
     }
     let stale = 0;
     for (let e = 0; e < perSector; e++) {
@@ -326,7 +331,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
           if (runSlots !== 0) addRun(sourceChunk, runSlots, runCopy);
           runCopy = copy;
           runSlots = 0;
-          vouched = sourceChunk < sourceChunkCount && copy < chunkCount && copiedFrom[copy] === sourceChunk ? vouchedSlots[copy]! : 0;
+          vouched = sourceChunk < sourceChunkCount && copy < recordedChunkEnd && copiedFrom[copy] === sourceChunk ? vouchedSlots[copy]! : 0;
         }
         if (((vouched >> slot) & 1) === 1) runSlots |= 1 << slot;
         else stale++;
@@ -354,7 +359,7 @@ export function* scanCacheLu(io: DeviceIo, source: BlockDevice | undefined, deco
 
   // Reachability: what the valid entries reach is in use; anything else allocated is reclaimed. A valid entry's source
   // chunk is the one its copy's record names (both passes above hold to it), so the sources are filled in chunk order.
-  const chunkSources = new Float64Array(chunkCount);
+  const chunkSources = new Float64Array(recordedChunkEnd);
   for (let chunk = 0; chunk < recordedChunkEnd; chunk++) if (chunkMasks[chunk] !== 0) chunkSources[chunk] = copiedFrom[chunk]!;
   // A chunk whose record vouches for no live session is simply free: its
   // sessions ended, and their stale Session IDs already say so. Leaked are

@@ -19,14 +19,26 @@ function wordsAllZero(words: Int32Array): boolean {
  */
 export function isAllZero(bytes: Uint8Array): boolean {
   const length = bytes.length;
-  // A large aligned buffer (the recovery scan's batch of a megabyte of records) is read four bytes at a time: the
-  // view costs about what 200 bytes read one by one do, so a sector is cheaper without it.
-  if (length >= WORDS_FROM_BYTES && bytes.byteOffset % 4 === 0 && length % 4 === 0) return wordsAllZero(new Int32Array(bytes.buffer, bytes.byteOffset, length / 4));
-  let i = 0;
+  // A large buffer (a megabyte of records read by the recovery scan, the chunk states past the allocator's end) is read
+  // four bytes at a time between its unaligned ends: the view costs about what 200 bytes read one by one do, so a
+  // sector is cheaper without it.
+  if (length >= WORDS_FROM_BYTES) {
+    const head = (4 - (bytes.byteOffset % 4)) % 4;
+    const words = (length - head) >> 2;
+    return (
+      bytesAllZero(bytes, 0, head) && wordsAllZero(new Int32Array(bytes.buffer, bytes.byteOffset + head, words)) && bytesAllZero(bytes, head + 4 * words, length)
+    );
+  }
+  return bytesAllZero(bytes, 0, length);
+}
+
+/** Whether bytes [from, to) are zero. */
+function bytesAllZero(bytes: Uint8Array, from: number, to: number): boolean {
+  let i = from;
   // Eight bytes OR-ed per test, a branch per eight: half the time of one per byte over a never-written sector.
-  for (const whole = length - (length % 8); i < whole; i += 8) {
+  for (const whole = to - ((to - from) % 8); i < whole; i += 8) {
     if ((bytes[i]! | bytes[i + 1]! | bytes[i + 2]! | bytes[i + 3]! | bytes[i + 4]! | bytes[i + 5]! | bytes[i + 6]! | bytes[i + 7]!) !== 0) return false;
   }
-  for (; i < length; i++) if (bytes[i] !== 0) return false;
+  for (; i < to; i++) if (bytes[i] !== 0) return false;
   return true;
 }
