@@ -48,11 +48,6 @@ export class DeviceIo {
     return this.writeStep(this.cache, sector * this.metadataSectorBytes, lent ? Payload.bytes(bytes) : Payload.handedOver(bytes), fua);
   }
 
-  /** Reads `lengthBytes` into `out` from `atBytes` on: no new bytes per read, for callers that read a lot and keep little. */
-  *readInto(device: BlockDevice, offsetBytes: number, lengthBytes: number, out: Uint8Array, atBytes: number): Coroutine {
-    (yield* this.read(device, offsetBytes, lengthBytes)).copyTo(out, atBytes);
-  }
-
   *write(device: BlockDevice, offsetBytes: number, payload: Payload, fua: boolean): Coroutine {
     yield this.writeStep(device, offsetBytes, payload, fua);
   }

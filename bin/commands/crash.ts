@@ -49,7 +49,6 @@ function parseTimeMs(value: string): number {
   return ns / 1e6;
 }
 
-
 /** The command line that reproduces one state: the scenario as given (relative to here), its seed and overrides. */
 function replayCommand(scenarioPath: string, seed: string, overrides: readonly string[], stateId: string): string {
   const file = relative(process.cwd(), scenarioPath) || scenarioPath;
