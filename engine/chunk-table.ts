@@ -33,7 +33,7 @@ export class ChunkTable {
   /** After recovery, freed chunks (the free stack) go before fresh ones (the cursor); after format, fresh ones first. */
   private reuseFirst = false;
   /** One past the highest chunk restored by recovery. */
-  private restoredEnd = 0;
+  private restoredHigh = 0;
   inUse = 0;
 
   constructor(readonly layout: Layout) {
@@ -85,7 +85,7 @@ export class ChunkTable {
     this.sourceChunk[chunk] = sourceChunk;
     this.mask[chunk] = mask;
     this.inUse++;
-    this.restoredEnd = Math.max(this.restoredEnd, chunk + 1);
+    this.restoredHigh = Math.max(this.restoredHigh, chunk + 1);
   }
 
   /**
@@ -97,8 +97,8 @@ export class ChunkTable {
    * without a push per chunk of the Cache LU (8M of them for 500 GiB of 64 KiB
    * chunks, at every mount of a crash campaign).
    */
-  finishRestore(restoredEnd = this.layout.cofwChunkCount): void {
-    assert(Number.isInteger(restoredEnd) && restoredEnd >= this.restoredEnd && restoredEnd <= this.layout.cofwChunkCount, () => `restored chunks said to end at ${restoredEnd}: outside ${this.restoredEnd}..${this.layout.cofwChunkCount} (chunk ${this.restoredEnd - 1} was restored)`);
+  finishRestore(restoredEnd: number): void {
+    assert(Number.isInteger(restoredEnd) && restoredEnd >= this.restoredHigh && restoredEnd <= this.layout.cofwChunkCount, () => `restored chunks said to end at ${restoredEnd}: outside ${this.restoredHigh}..${this.layout.cofwChunkCount} (chunk ${this.restoredHigh - 1} was restored)`);
     this.cursor = restoredEnd;
     this.reuseFirst = true;
     this.freeStack.clear();

@@ -66,6 +66,10 @@ function chartData(vary: readonly VaryAxis[], rows: readonly PointRow[], metric:
 
 const CONFIG = { background: "white", font: "sans-serif", view: { stroke: null } } as const;
 
+/** A chart's file name: one definition for the charts and for the names a reused directory is cleared of. */
+const lineChartName = (metric: ChartMetric): string => `line-${metric.column}`;
+const heatmapName = (metric: ChartMetric): string => `heatmap-${metric.column}`;
+
 function lineChart(vary: readonly VaryAxis[], rows: readonly PointRow[], metric: ChartMetric): SweepChart {
   const axis = vary[0]!;
   const title = `${metric.title} by ${axis.path}`;
@@ -82,7 +86,7 @@ function lineChart(vary: readonly VaryAxis[], rows: readonly PointRow[], metric:
       y: { field: VALUE_FIELD, type: "quantitative", title: metric.short, scale: { zero: false } },
     },
   } as TopLevelSpec;
-  return { name: `line-${metric.column}`, title, spec };
+  return { name: lineChartName(metric), title, spec };
 }
 
 function heatmap(vary: readonly VaryAxis[], rows: readonly PointRow[], metric: ChartMetric): SweepChart {
@@ -125,12 +129,12 @@ function heatmap(vary: readonly VaryAxis[], rows: readonly PointRow[], metric: C
           spec: cells,
           resolve: { scale: { color: "shared" } },
         };
-  return { name: `heatmap-${metric.column}`, title, spec: spec as TopLevelSpec };
+  return { name: heatmapName(metric), title, spec: spec as TopLevelSpec };
 }
 
 /** Every name a sweep's chart can have (line charts for one axis, heatmaps for more), whatever the axes. */
 export function sweepChartNames(metrics: readonly ChartMetric[] = CHART_METRICS): string[] {
-  return metrics.flatMap((metric) => [`line-${metric.column}`, `heatmap-${metric.column}`]);
+  return metrics.flatMap((metric) => [lineChartName(metric), heatmapName(metric)]);
 }
 
 export function sweepCharts(vary: readonly VaryAxis[], rows: readonly PointRow[], metrics: readonly ChartMetric[] = CHART_METRICS): SweepChart[] {
