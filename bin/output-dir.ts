@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdtempSync, rmdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 /** An output directory that cannot be made or written: bad input (exit 2), told before any work is done. */
 export class OutputDirectoryError extends Error {
@@ -40,10 +40,16 @@ export function checkOutputDirectory(dir: string): string {
     if (parent === existing) refuse("no part of the path exists");
     existing = parent;
   }
+  // Tried rather than asked (access(2)): root is allowed to write anywhere, /proc and /sys included, where nothing can
+  // be made, and Node 20's recursive mkdirSync, which the writers use, loops forever on such a path. A directory
+  // made and removed at once says that the writers' files and directories can be made there.
+  let probe: string | undefined;
   try {
-    accessSync(existing, constants.W_OK);
-  } catch {
-    refuse(existing === path ? "it is not writable" : `${existing} is not writable`);
+    probe = mkdtempSync(join(existing, ".cofwsim-probe-"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    refuse(`${existing === path ? "it" : existing} cannot hold new files (${code})`);
   }
+  if (probe !== undefined) rmdirSync(probe);
   return path;
 }

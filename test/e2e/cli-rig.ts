@@ -10,7 +10,8 @@ export const cli = join(root, "dist/bin/cofwsim.js");
 export const fixtures = join(root, "../shared/fixtures");
 
 export function cofwsim(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+  // A hung command fails its test (status null) rather than hanging the suite: spawnSync blocks vitest's own timeout.
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root, timeout: 300_000, killSignal: "SIGKILL" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -222,6 +222,15 @@ describe("bad input", () => {
     });
   });
 
+  // As root, access(2) allows writing under /proc, and Node 20's recursive mkdirSync loops forever there: the run hung.
+  it.runIf(existsSync("/proc/self"))("an --out under /proc is refused before the run, not hung on after it (exit 2)", () => {
+    const out = "/proc/cofwsim-nope/out";
+    const result = cofwsim("run", "--out", out);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`cannot write the outputs to ${out}: /proc cannot hold new files`);
+    expect(result.stdout).toBe("");
+  });
+
   it("--help works on every command and exits 0", () => {
     for (const args of [["--help"], ["run", "--help"], ["validate", "--help"], ["import", "--help"], ["list", "--help"]]) {
       const result = cofwsim(...args);
