@@ -8,6 +8,7 @@
  */
 import { sweepPoints } from "./points.js";
 import { SweepError } from "./errors.js";
+import { seedOf } from "../../scenarios/schema/overrides.js";
 import type { PointRow, SweepIdentity, SweepResult } from "./sweep-document.js";
 
 export interface NamedSweep {
@@ -28,6 +29,11 @@ function listIds(ids: readonly string[]): string {
 function difference(a: SweepIdentity, b: SweepIdentity): string | undefined {
   if (a.scenario.name !== b.scenario.name || a.scenario.file !== b.scenario.file) return `scenario ${a.scenario.name} (${a.scenario.file}) vs ${b.scenario.name} (${b.scenario.file})`;
   if (a.seed !== b.seed) return `seed ${a.seed} vs ${b.seed}`;
+  const seedA = seedOf(a.set), seedB = seedOf(b.set);
+  // The seeds agree (checked above), so one of the sweeps was given the scenario's own seed with --seed: told as
+  // such, not as a --set list the user never wrote. The two are refused all the same: --seed is part of what a
+  // sweep's content hash covers, as it is for `cofwsim run`.
+  if (seedA !== seedB) return `--seed ${seedA ?? "not given"} vs ${seedB ?? "not given"} (the same seed, ${a.seed}, but a sweep's manifest records its --seed: give every shard the same --seed, or none)`;
   if (JSON.stringify(a.set) !== JSON.stringify(b.set)) return `--set ${JSON.stringify(a.set)} vs ${JSON.stringify(b.set)}`;
   const vary = (identity: SweepIdentity) => identity.vary.map((axis) => `${axis.path}=${axis.values.join(",")}`).join(" ");
   if (vary(a) !== vary(b)) return `--vary ${vary(a)} vs ${vary(b)}`;

@@ -199,5 +199,13 @@ const SEED_OPTION = "<--seed>";
 export function seedOverride(seed: string | undefined): string[] {
   if (seed === undefined) return [];
   if (seed.trim() === "") throw new ScenarioError([{ file: SEED_OPTION, line: 1, column: 1, path: "seed", message: "not a seed", expected: "a non-empty string or a non-negative integer", found: JSON.stringify(seed) }]);
-  return [`seed=${JSON.stringify(seed)}`];
+  return [`${SEED_OVERRIDE_PREFIX}${JSON.stringify(seed)}`];
+}
+
+const SEED_OVERRIDE_PREFIX = "seed=";
+
+/** The seed an override list's --seed gave (the value of seedOverride's entry), or undefined when it gave none. */
+export function seedOf(overrides: readonly string[]): string | undefined {
+  const entry = overrides.find((override) => override.startsWith(SEED_OVERRIDE_PREFIX));
+  return entry === undefined ? undefined : (JSON.parse(entry.slice(SEED_OVERRIDE_PREFIX.length)) as string);
 }

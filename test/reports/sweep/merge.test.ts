@@ -6,6 +6,7 @@ import { parseVaryList, sweepPoints } from "../../../reports/sweep/points.js";
 import { recommend } from "../../../reports/sweep/recommend.js";
 import { selectShard } from "../../../reports/sweep/shard.js";
 import { readSweepDocument, sweepColumns, sweepJson, type PointRow, type SweepIdentity, type SweepResult } from "../../../reports/sweep/sweep-document.js";
+import { seedOverride } from "../../../scenarios/schema/overrides.js";
 
 const vary = parseVaryList(["engine.chunkSize=16KiB,64KiB,256KiB", "engine.regionSize=4KiB,64KiB"]);
 const identity: SweepIdentity = { cofwsimVersion: "0.1.0", scenario: { name: "quickstart", file: "quickstart.yaml", contentHash: "ab".repeat(32) }, seed: "1", set: ["stop.hostIos=2000"], vary };
@@ -56,6 +57,11 @@ describe("merge", () => {
     const a = { source: "a", result: shardResult(1, 2) };
     const b = { source: "b", result: shardResult(2, 2) };
     expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { seed: "2" }) }])).toThrow(/b is not part of the same sweep as a: seed 1 vs 2/);
+    // One shard given the scenario's own seed with --seed: said as --seed, not as a --set list nobody wrote.
+    const seeded = { source: "b", result: shardResult(2, 2, { set: [...identity.set, ...seedOverride("1")] }) };
+    expect(() => mergeSweeps([a, seeded])).toThrow(/b is not part of the same sweep as a: --seed not given vs 1 \(the same seed, 1, but/);
+    expect(() => mergeSweeps([{ ...seeded, source: "s" }, b])).toThrow(/b is not part of the same sweep as s: --seed 1 vs not given/);
+    expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { set: ["stop.hostIos=3000"] }) }])).toThrow(/--set \["stop.hostIos=2000"\] vs \["stop.hostIos=3000"\]/);
     expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { scenario: { ...identity.scenario, contentHash: "cd".repeat(32) } }) }])).toThrow(/content hash/);
     expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { vary: parseVaryList(["engine.chunkSize=16KiB,64KiB,256KiB", "engine.regionSize=4KiB,16KiB"]) }) }])).toThrow(/--vary/);
     expect(() => mergeSweeps([a, b, { source: "c", result: shardResult(2, 2) }])).toThrow(/point 1_16KiB_64KiB is in both b and c/);
