@@ -17,15 +17,27 @@ export const ChunkState = {
 /** Memory per COFW chunk: state, source chunk and mask, plus its place on the free stack once recovery frees it. */
 const BYTES_PER_CHUNK = 1 + 8 + 1 + 4;
 
+/** The columns' first size, in chunks: a small run's table costs next to nothing. */
+const FIRST_CAPACITY_CHUNKS = 1024;
+
 /**
  * Per COFW chunk: state, the source chunk it copies, and the mask of session
- * slots it serves. Arrays sized by the repository (the Cache LU), which is
- * what the user provisioned; the Source LU's size costs nothing here.
+ * slots it serves; the Source LU's size costs nothing here.
+ *
+ * The columns hold the chunks handed out so far (and restored), not the whole
+ * Cache LU: they grow, doubling, as the allocator reaches further, and every
+ * chunk past them is free. A mount of a 500 GiB Cache LU (8M chunks of
+ * 64 KiB) allocated and zeroed 80 MB of columns, and checking them was
+ * walked, before a crash state holding a few dozen copies could be checked;
+ * and a Cache LU of billions of chunks was refused for want of memory
+ * whatever a run would use of it. Because they grow, the columns are new
+ * arrays after allocate, restore and finishRestore: read them afresh, do not
+ * keep them across those calls.
  */
 export class ChunkTable {
-  readonly state: Uint8Array;
-  readonly sourceChunk: Float64Array;
-  readonly mask: Uint8Array;
+  state: Uint8Array = new Uint8Array(0);
+  sourceChunk: Float64Array = new Float64Array(0);
+  mask: Uint8Array = new Uint8Array(0);
   /** Chunk numbers are below 2^32 - 1 (see computeLayout). */
   private readonly freeStack = new Uint32Stack();
   /** Chunks at or past it were never handed out (since format, or since recovery): free, in address order. */
@@ -36,21 +48,48 @@ export class ChunkTable {
   private restoredHigh = 0;
   inUse = 0;
 
-  constructor(readonly layout: Layout) {
-    const n = layout.cofwChunkCount;
+  /** `firstCapacityChunks` is for tests, which make the columns grow sooner. */
+  constructor(
+    readonly layout: Layout,
+    firstCapacityChunks = FIRST_CAPACITY_CHUNKS,
+  ) {
+    this.reserve(Math.min(firstCapacityChunks, layout.cofwChunkCount));
+  }
+
+  /** How many chunks the columns hold: every chunk at or past it is free. At least handedOutEnd. */
+  get capacity(): number {
+    return this.state.length;
+  }
+
+  /** The state of `chunk`, a chunk of the Cache LU: free past the columns. */
+  stateOf(chunk: number): number {
+    return chunk < this.state.length ? this.state[chunk]! : ChunkState.free;
+  }
+
+  /** Grows the columns to hold chunks below `end` (doubling, so that growth costs a constant per chunk). */
+  private reserve(end: number): void {
+    if (end <= this.state.length) return;
+    const n = Math.min(this.layout.cofwChunkCount, Math.max(end, 2 * this.state.length));
+    let state: Uint8Array, sourceChunk: Float64Array, mask: Uint8Array;
     try {
-      this.state = new Uint8Array(n);
-      this.sourceChunk = new Float64Array(n);
-      this.mask = new Uint8Array(n);
+      state = new Uint8Array(n);
+      sourceChunk = new Float64Array(n);
+      mask = new Uint8Array(n);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       // Said in terms the user can act on, rather than V8's "Array buffer allocation failed".
       const gib = ((n * BYTES_PER_CHUNK) / 2 ** 30).toFixed(1);
       throw new GeometryError(
-        `the Cache LU holds ${n} COFW chunks of ${layout.geometry.chunkSizeBytes} bytes, and the engine keeps ${BYTES_PER_CHUNK} bytes of memory per chunk (${gib} GiB), more than this process could allocate; use larger chunks or a smaller Cache LU`,
+        `the engine keeps ${BYTES_PER_CHUNK} bytes of memory per COFW chunk in use, and could not allocate them for ${n} chunks of ${this.layout.geometry.chunkSizeBytes} bytes (${gib} GiB); use larger chunks`,
         "cache",
       );
     }
+    state.set(this.state);
+    sourceChunk.set(this.sourceChunk);
+    mask.set(this.mask);
+    this.state = state;
+    this.sourceChunk = sourceChunk;
+    this.mask = mask;
   }
 
   /**
@@ -71,7 +110,7 @@ export class ChunkTable {
 
   /** Returns a chunk to the free pool; the caller vouches that durable metadata no longer gives it meaning. */
   release(chunk: number): void {
-    assert(this.state[chunk] !== ChunkState.free, () => `chunk ${chunk} released twice`);
+    assert(this.stateOf(chunk) !== ChunkState.free, () => `chunk ${chunk} released twice`);
     this.state[chunk] = ChunkState.free;
     this.mask[chunk] = 0;
     this.sourceChunk[chunk] = 0;
@@ -81,6 +120,8 @@ export class ChunkTable {
 
   /** Marks chunks in use as found by recovery; the allocator then hands out the rest. */
   restore(chunk: number, sourceChunk: number, mask: number): void {
+    assert(Number.isInteger(chunk) && chunk >= 0 && chunk < this.layout.cofwChunkCount, () => `restored chunk ${chunk} is outside the Cache LU's ${this.layout.cofwChunkCount} chunks`);
+    this.reserve(chunk + 1);
     this.state[chunk] = ChunkState.live;
     this.sourceChunk[chunk] = sourceChunk;
     this.mask[chunk] = mask;
@@ -99,6 +140,8 @@ export class ChunkTable {
    */
   finishRestore(restoredEnd: number): void {
     assert(Number.isInteger(restoredEnd) && restoredEnd >= this.restoredHigh && restoredEnd <= this.layout.cofwChunkCount, () => `restored chunks said to end at ${restoredEnd}: outside ${this.restoredHigh}..${this.layout.cofwChunkCount} (chunk ${this.restoredHigh - 1} was restored)`);
+    // The free chunks below the bound go on the stack and may be handed out: the columns hold them.
+    this.reserve(restoredEnd);
     this.cursor = restoredEnd;
     this.reuseFirst = true;
     this.freeStack.clear();
@@ -119,6 +162,8 @@ export class ChunkTable {
 
   /** The next chunk never handed out, or undefined when there is none. */
   private fresh(): number | undefined {
-    return this.cursor < this.layout.cofwChunkCount ? this.cursor++ : undefined;
+    if (this.cursor >= this.layout.cofwChunkCount) return undefined;
+    this.reserve(this.cursor + 1);
+    return this.cursor++;
   }
 }

@@ -494,7 +494,7 @@ export class CofwEngine {
     // recovery. An entry is only accepted when the chunk copies the entry's source chunk, so the source chunk that
     // referenced a chunk first is the chunk's own: a byte per chunk says all a second reference needs, where the
     // referencing source chunk itself took a float64 per chunk, and the random reads into it were most of this walk.
-    const referenced = new Uint8Array(this.layout.cofwChunkCount);
+    const referenced = new Uint8Array(this.chunks.capacity);
     // The map is walked in the order its groups lie in memory, which after a run is not the order of their source
     // chunks (a walk in that order jumped across memory at every group and took half as long again), and which entry
     // breaks first decides the message. So a broken map is walked again, in source chunk order, entry by entry and
@@ -512,7 +512,7 @@ export class CofwEngine {
     let inUse = 0;
     // Past handedOutEnd every chunk is free by construction: checked there as one run of zero (free) states (a walk of a
     // large, little-used Cache LU chunk by chunk was most of a crash state's check), chunk by chunk when it is not.
-    const end = isAllZero(state.subarray(this.chunks.handedOutEnd)) ? this.chunks.handedOutEnd : this.layout.cofwChunkCount;
+    const end = isAllZero(state.subarray(this.chunks.handedOutEnd)) ? this.chunks.handedOutEnd : this.chunks.capacity;
     for (let chunk = 0; chunk < end; chunk++) {
       if (state[chunk] === ChunkState.free) continue;
       inUse++;
@@ -595,10 +595,10 @@ export class CofwEngine {
       const holds = state[copy] === ChunkState.live && copiedChunk[copy] === sourceChunk && ((mask[copy]! >> slot) & 1) === 1;
       if (!holds) {
         if (!report) return false;
-        // The same checks one by one, for the message. Undefined past the table's end: no reference, and the state
-        // check fails as it should.
+        // The same checks one by one, for the message. Undefined past the table's columns: no reference, and the
+        // state check fails as it should.
         assert(referenced[copy] !== 1 || copiedChunk[copy] === sourceChunk, () => `COFW chunk ${copy} referenced by source chunks ${copiedChunk[copy]} and ${sourceChunk}`);
-        assert(state[copy] === ChunkState.live, () => `map entry (${sourceChunk}, slot ${slot}) names chunk ${copy} in state ${state[copy]}`);
+        assert(state[copy] === ChunkState.live, () => `map entry (${sourceChunk}, slot ${slot}) names chunk ${copy} in state ${copy < this.layout.cofwChunkCount ? this.chunks.stateOf(copy) : "none: past the Cache LU's end"}`);
         assert(copiedChunk[copy] === sourceChunk, () => `chunk ${copy} copies source chunk ${copiedChunk[copy]}, map says ${sourceChunk}`);
         assert(((mask[copy]! >> slot) & 1) === 1, () => `chunk ${copy} mask ${mask[copy]} lacks slot ${slot} that maps to it`);
       }

@@ -105,7 +105,8 @@ export class Metadata {
   encodeRecord(record: number, into?: Uint8Array): Uint8Array {
     const { state, mask, sourceChunk } = this.chunks;
     const first = record * this.layout.chunksPerRecord;
-    const count = Math.min(this.layout.chunksPerRecord, this.layout.cofwChunkCount - first);
+    // Chunks past the table's columns are free (see ChunkTable), as are those past the Cache LU's end.
+    const count = Math.max(0, Math.min(this.layout.chunksPerRecord, this.chunks.capacity - first));
     // The encoder copies the record into the sector, so one scratch record serves every encode.
     const scratch = (this.recordScratch ??= emptyRecord(this.layout));
     scratch.sessionIds.set(this.sessions.liveSequences);
