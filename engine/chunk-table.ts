@@ -26,11 +26,11 @@ const FIRST_CAPACITY_CHUNKS = 1024;
  *
  * The columns hold the chunks handed out so far (and restored), not the whole
  * Cache LU: they grow, doubling, as the allocator reaches further, and every
- * chunk past them is free. A mount of a 500 GiB Cache LU (8M chunks of
- * 64 KiB) allocated and zeroed 80 MB of columns, and checking them was
- * walked, before a crash state holding a few dozen copies could be checked;
- * and a Cache LU of billions of chunks was refused for want of memory
- * whatever a run would use of it. Because they grow, the columns are new
+ * chunk past them is free. Sized by the Cache LU, a mount of 500 GiB (8M
+ * chunks of 64 KiB) allocated 80 MB of columns, and assertConsistent read
+ * 8 MB of states, to check a crash state holding a few dozen copies; and a
+ * Cache LU of billions of chunks was refused for want of memory whatever a
+ * run would use of it. Because they grow, the columns are new
  * arrays after allocate, restore and finishRestore: read them afresh, do not
  * keep them across those calls.
  */

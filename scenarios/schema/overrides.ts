@@ -204,8 +204,19 @@ export function seedOverride(seed: string | undefined): string[] {
 
 const SEED_OVERRIDE_PREFIX = "seed=";
 
-/** The seed an override list's --seed gave (the value of seedOverride's entry), or undefined when it gave none. */
+/**
+ * The seed an override list's --seed gave, or undefined when it gave none:
+ * seedOverride's entry, which callers put last. A `--set seed=...` of the
+ * user's own is not one (it is not a JSON string, or not last), unless it is
+ * written exactly as --seed would have, which means the same.
+ */
 export function seedOf(overrides: readonly string[]): string | undefined {
-  const entry = overrides.find((override) => override.startsWith(SEED_OVERRIDE_PREFIX));
-  return entry === undefined ? undefined : (JSON.parse(entry.slice(SEED_OVERRIDE_PREFIX.length)) as string);
+  const last = overrides.at(-1);
+  if (last === undefined || !last.startsWith(`${SEED_OVERRIDE_PREFIX}"`)) return undefined;
+  try {
+    const seed: unknown = JSON.parse(last.slice(SEED_OVERRIDE_PREFIX.length));
+    return typeof seed === "string" ? seed : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -61,6 +61,8 @@ describe("merge", () => {
     const seeded = { source: "b", result: shardResult(2, 2, { set: [...identity.set, ...seedOverride("1")] }) };
     expect(() => mergeSweeps([a, seeded])).toThrow(/b is not part of the same sweep as a: --seed not given vs 1 \(the same seed, 1, but/);
     expect(() => mergeSweeps([{ ...seeded, source: "s" }, b])).toThrow(/b is not part of the same sweep as s: --seed 1 vs not given/);
+    // A --set seed=... of the user's own is a --set difference.
+    expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { set: [...identity.set, "seed=1"] }) }])).toThrow(/--set \["stop.hostIos=2000"\] vs \["stop.hostIos=2000","seed=1"\]/);
     expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { set: ["stop.hostIos=3000"] }) }])).toThrow(/--set \["stop.hostIos=2000"\] vs \["stop.hostIos=3000"\]/);
     expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { scenario: { ...identity.scenario, contentHash: "cd".repeat(32) } }) }])).toThrow(/content hash/);
     expect(() => mergeSweeps([a, { source: "b", result: shardResult(2, 2, { vary: parseVaryList(["engine.chunkSize=16KiB,64KiB,256KiB", "engine.regionSize=4KiB,16KiB"]) }) }])).toThrow(/--vary/);
