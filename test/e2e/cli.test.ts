@@ -60,6 +60,23 @@ describe("cofwsim run", () => {
     });
   });
 
+  it("a Cache LU of billions of chunks costs the memory of what the run puts in it", () => {
+    withTempDir((dir) => {
+      // 4 PiB of 64 KiB chunks: 4,294,967,294 COFW chunks, whose table alone (14 bytes each) would be 56 GiB.
+      const scenario = writeScenario(dir, "{ kind: job, name: w, rw: randwrite, bs: 4k, iodepth: 4 }", 0, 100);
+      writeFileSync(scenario, readFileSync(scenario, "utf8").replace("capacity: 16GiB", "capacity: 7PiB").replace("capacity: 4GiB", "capacity: 4PiB"));
+      const out = join(dir, "out");
+      const result = cofwsim("run", scenario, "--out", out);
+      expect(result.code, result.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { engine: { cacheChunksTotal: number; cacheChunksUsed: number; cofwCopies: number }; wall: { peakRssBytes: number } };
+      expect(results.engine.cacheChunksTotal).toBe(2 ** 32 - 2);
+      // Writes already in flight when the session started made no copy.
+      expect(results.engine.cofwCopies).toBeGreaterThan(80);
+      expect(results.engine.cacheChunksUsed).toBe(results.engine.cofwCopies);
+      expect(results.wall.peakRssBytes).toBeLessThan(2 * 2 ** 30);
+    });
+  });
+
   it("exits 1 when the run found a problem", () => {
     withTempDir((dir) => {
       const result = cofwsim("run", "--set", "sessions[1].action=stop", "--set", "sessions[1].slot=5", "--set", "sessions[1].afterHostIos=100", "--set", "stop.hostIos=3000", "--out", dir);
