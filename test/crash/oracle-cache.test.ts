@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CrashOracle } from "../../scenarios/crash/oracle.js";
+import { CrashOracle, unreplacedWrites } from "../../scenarios/crash/oracle.js";
 import { recordRun } from "../../scenarios/crash/record.js";
 import { CRASH_SCENARIOS, shippedScenario } from "./campaign-rig.js";
 
@@ -42,5 +43,21 @@ describe.each(CRASH_SCENARIOS)("the crash oracle's cached answers on %s", (name)
         for (let s = 0; s < oracle.chunkSectors; s++) expect(all[c * oracle.chunkSectors + s]).toEqual(oracle.allowedPhantom(start, chunk * oracle.chunkSectors + s));
       });
     }
+  });
+});
+
+describe("unreplacedWrites", () => {
+  it("keeps exactly the candidates no settled candidate submitted at or after their acknowledgement replaces (against the definition, write by write)", () => {
+    const write = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 10 })).map(([submitPoint, wait]) => ({ submitPoint, ackPoint: submitPoint + wait }));
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 30 }), fc.array(fc.boolean(), { maxLength: 30 }), fc.array(fc.boolean(), { maxLength: 30 }), (writes, inList, settledBits) => {
+        const candidates = writes.map((_, i) => i).filter((i) => inList[i] === true);
+        const settled = (i: number) => settledBits[i] === true;
+        // The definition, as the oracle's documentation states it.
+        const sure = candidates.filter(settled);
+        const expected = candidates.filter((i) => !sure.some((d) => writes[d]!.submitPoint >= writes[i]!.ackPoint));
+        expect(unreplacedWrites(writes, candidates, settled)).toEqual({ anySettled: sure.length > 0, kept: expected });
+      }),
+    );
   });
 });
