@@ -13,11 +13,13 @@ describe.each(CRASH_SCENARIOS)("the crash oracle's cached answers on %s", (name)
     const { chunkSectors, touchedChunks } = oracle;
     expect(chunkSectors).toBe(scenario.engine.chunkSizeBytes / oracle.sectorBytes);
     let compared = 0;
-    // Forward (the per-point list is then updated from the previous point's), backward (rebuilt),
-    // forward again in strides, and each point twice.
+    // Forward, backward, forward again in strides, each point twice, and jumps either way in a fixed random order
+    // (as a sampled campaign asks): the per-point list is updated in place from the previous point's every time.
     const ascending = Array.from({ length: recording.points.length + 2 }, (_, i) => i - 1);
     const strides = ascending.filter((point) => point % 7 === 0);
-    for (const point of [...ascending, ...[...ascending].reverse().slice(0, 30), ...strides, ...strides.slice(0, 5)]) {
+    let state = 12345;
+    const jumps = Array.from({ length: 40 }, () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0), (state % ascending.length) - 1));
+    for (const point of [...ascending, ...[...ascending].reverse().slice(0, 30), ...strides, ...strides.slice(0, 5), ...jumps]) {
       const atPoint = oracle.allowedSourceAt(point);
       expect(atPoint).toHaveLength(touchedChunks.length * chunkSectors);
       touchedChunks.forEach((chunk, c) => {
