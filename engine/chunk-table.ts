@@ -30,9 +30,9 @@ const FIRST_CAPACITY_CHUNKS = 1024;
  * chunks of 64 KiB) allocated 80 MB of columns, and assertConsistent read
  * 8 MB of states, to check a crash state holding a few dozen copies; and a
  * Cache LU of billions of chunks was refused for want of memory whatever a
- * run would use of it. Because they grow, the columns are new
- * arrays after allocate, restore and finishRestore: read them afresh, do not
- * keep them across those calls.
+ * run would use of it. Because they grow, the columns are new arrays after
+ * allocate, restore and finishRestore: read them afresh, do not keep them
+ * across those calls.
  */
 export class ChunkTable {
   state: Uint8Array = new Uint8Array(0);

@@ -1,4 +1,3 @@
-import { isAllZero } from "../io/all-zero.js";
 import type { BlockDevice } from "../io/block-device.js";
 import { all, callStep, waitFor, type Coroutine, type Step } from "../io/coroutine.js";
 import { IntegerObjectMap } from "../io/integer-object-map.js";
@@ -510,10 +509,9 @@ export class CofwEngine {
     const { state, mask } = this.chunks;
     const activeMask = this.sessions.activeMask();
     let inUse = 0;
-    // Past handedOutEnd every chunk is free by construction: checked there as one run of zero (free) states (a walk of a
-    // large, little-used Cache LU chunk by chunk was most of a crash state's check), chunk by chunk when it is not.
-    const end = isAllZero(state.subarray(this.chunks.handedOutEnd)) ? this.chunks.handedOutEnd : this.chunks.capacity;
-    for (let chunk = 0; chunk < end; chunk++) {
+    // Every chunk the columns hold, past handedOutEnd too (free by construction, and checked so): the columns grow with
+    // use (see ChunkTable), so a large, little-used Cache LU is walked for what it holds.
+    for (let chunk = 0; chunk < this.chunks.capacity; chunk++) {
       if (state[chunk] === ChunkState.free) continue;
       inUse++;
       if (state[chunk] !== ChunkState.live || ((mask[chunk]! & ~activeMask) === 0 && referenced[chunk] === 1)) continue;

@@ -19,9 +19,8 @@ function wordsAllZero(words: Int32Array): boolean {
  */
 export function isAllZero(bytes: Uint8Array): boolean {
   const length = bytes.length;
-  // A large buffer (a megabyte of records read by the recovery scan, the chunk states past the allocator's end) is read
-  // four bytes at a time between its unaligned ends: the view costs about what 200 bytes read one by one do, so a
-  // sector is cheaper without it.
+  // A large buffer (a megabyte of records an image file gives the recovery scan) is read four bytes at a time between
+  // its unaligned ends: the view costs about what 200 bytes read one by one do, so a sector is cheaper without it.
   if (length >= WORDS_FROM_BYTES) {
     const head = (4 - (bytes.byteOffset % 4)) % 4;
     const words = (length - head) >> 2;
