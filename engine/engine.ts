@@ -108,7 +108,7 @@ export class CofwEngine {
   static assemble(layout: Layout, source: BlockDevice, cache: BlockDevice, sessions: Sessions, policy: CommitPolicy, counters: EngineCounters = zeroCounters()): EngineParts {
     const io = new DeviceIo(source, cache, counters, layout.geometry.sectorSizeBytes);
     const chunks = new ChunkTable(layout);
-    const map = new ChunkMap(layout.entriesPerMapSector);
+    const map = new ChunkMap(layout.entriesPerMapSector, layout.sourceChunkCount);
     const metadata = new Metadata(layout, io, chunks, map, sessions);
     return { layout, io, chunks, map, sessions, metadata, policy };
   }

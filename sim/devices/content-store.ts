@@ -2,6 +2,7 @@ import { Payload, type BytesSegment, type Segment } from "../../io/payload.js";
 import { CanonicalContentHasher } from "./content-hash.js";
 import { mergeSegments, sliceSegment } from "../../io/payload.js";
 import { IntegerMap } from "../../io/integer-map.js";
+import { integerMapFor, type IntegerKeyedMap } from "../../io/direct-integer-map.js";
 import { ByteArena } from "./byte-arena.js";
 import { ARENA, BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
 import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
@@ -44,6 +45,12 @@ export interface ContentView {
 export interface ContentStoreOptions {
   /** When given, never-written space reads as this stamp at the absolute device offset instead of zeros. */
   readonly unwrittenStamp?: number;
+  /**
+   * The size of the device, when known: a device of up to DIRECT_KEY_LIMIT
+   * buckets (256 GiB) finds its buckets by address rather than by hash (see
+   * DirectIntegerMap). The store holds nothing past it.
+   */
+  readonly capacityBytes?: number;
 }
 
 /**
@@ -72,9 +79,10 @@ export class ContentStore implements ContentView {
   /**
    * Bucket index (address / CONTENT_BUCKET_BYTES) -> bucket id. An IntegerMap
    * rather than a Map: every read and write looks a random bucket up, and a
-   * Map of millions of entries cost several cache misses per lookup.
+   * Map of millions of entries cost several cache misses per lookup. On a
+   * device of known, moderate size, a DirectIntegerMap (see capacityBytes).
    */
-  private buckets = new IntegerMap();
+  private buckets: IntegerKeyedMap;
 
   // ---- buckets, by id: a block of `2^bucketClass` slots from `bucketBase`, the first `bucketLength` in use, sorted by start.
   private bucketBase = new Int32Array(0);
@@ -108,10 +116,14 @@ export class ContentStore implements ContentView {
   private extentTotal = 0;
 
   constructor(options: ContentStoreOptions = {}) {
-    const { unwrittenStamp } = options;
+    const { unwrittenStamp, capacityBytes } = options;
     if (unwrittenStamp !== undefined && !Number.isSafeInteger(unwrittenStamp)) {
       throw new RangeError(`unwrittenStamp must be a safe integer, got ${unwrittenStamp}`);
     }
+    if (capacityBytes !== undefined && (!Number.isSafeInteger(capacityBytes) || capacityBytes < 0)) {
+      throw new RangeError(`capacityBytes must be a non-negative safe integer, got ${capacityBytes}`);
+    }
+    this.buckets = capacityBytes === undefined ? new IntegerMap() : integerMapFor(Math.ceil(capacityBytes / CONTENT_BUCKET_BYTES));
     this.unwrittenStamp = unwrittenStamp;
   }
 

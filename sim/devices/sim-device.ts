@@ -120,9 +120,9 @@ export class SimDevice implements BlockDevice {
     this.writeCache = options.writeCache;
     this.kernel = options.kernel;
     this.model = options.model;
-    const unwritten = options.unwrittenStamp === undefined ? {} : { unwrittenStamp: options.unwrittenStamp };
+    const storeOptions = { capacityBytes: options.capacityBytes, ...(options.unwrittenStamp === undefined ? {} : { unwrittenStamp: options.unwrittenStamp }) };
     this.initialKept = options.handOverInitialContents !== true;
-    this.initial = (this.initialKept ? options.initialContents?.clone() : options.initialContents) ?? new ContentStore(unwritten);
+    this.initial = (this.initialKept ? options.initialContents?.clone() : options.initialContents) ?? new ContentStore(storeOptions);
     this.visible = this.initialKept ? this.initial.clone() : this.initial;
     this.cache = options.writeCache ? new WriteCacheDurability(this.initial.clone()) : undefined;
     this.writeLog = options.recordLog === true ? new WriteLog({ writeCache: options.writeCache, sectorSizeBytes: options.sectorSizeBytes }) : undefined;

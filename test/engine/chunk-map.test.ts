@@ -7,23 +7,36 @@ import { SESSION_SLOTS } from "../../engine/on-disk/layout.js";
 type Oracle = Map<string, { copy: number; sequence: number }>;
 const key = (sourceChunk: number, slot: number) => `${sourceChunk}/${slot}`;
 
-/** Chunks near 0 (neighbours share groups) and far apart (each its own group, over several word blocks). */
-const CHUNKS = [...Array.from({ length: 41 }, (_, i) => i), ...Array.from({ length: 40 }, (_, i) => 2 ** 40 + 1000 * i)];
-const chunkArbitrary = fc.constantFrom(...CHUNKS);
-const setCommand = fc.record({ kind: fc.constant("set" as const), sourceChunk: chunkArbitrary, slot: fc.integer({ min: 0, max: SESSION_SLOTS - 1 }), sequence: fc.integer({ min: 1, max: 3 }), copy: fc.integer({ min: 0, max: 1000 }) });
-const setSlotsCommand = fc.record({
-  kind: fc.constant("setSlots" as const),
-  sourceChunk: chunkArbitrary,
-  mask: fc.integer({ min: 0, max: 255 }),
-  sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
-  copy: fc.integer({ min: 0, max: 1000 }),
-});
+const nearZero = Array.from({ length: 41 }, (_, i) => i);
+/**
+ * Chunks near 0 (neighbours share groups) and far apart (each its own group,
+ * over several word blocks): of a Source LU of 2^40 chunks and more, whose
+ * groups are hashed, and of one of 60,000 chunks, whose groups are found by
+ * address (DirectIntegerMap, over several of its pages).
+ */
+const CASES = [
+  { space: "hashed", chunks: [...nearZero, ...Array.from({ length: 40 }, (_, i) => 2 ** 40 + 1000 * i)], sourceChunkCount: undefined },
+  { space: "direct", chunks: [...nearZero, ...Array.from({ length: 40 }, (_, i) => 10_000 + 1000 * i + i)], sourceChunkCount: 60_000 },
+] as const;
+
+const commandsFor = (chunks: readonly number[]) => {
+  const chunkArbitrary = fc.constantFrom(...chunks);
+  const setCommand = fc.record({ kind: fc.constant("set" as const), sourceChunk: chunkArbitrary, slot: fc.integer({ min: 0, max: SESSION_SLOTS - 1 }), sequence: fc.integer({ min: 1, max: 3 }), copy: fc.integer({ min: 0, max: 1000 }) });
+  const setSlotsCommand = fc.record({
+    kind: fc.constant("setSlots" as const),
+    sourceChunk: chunkArbitrary,
+    mask: fc.integer({ min: 0, max: 255 }),
+    sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
+    copy: fc.integer({ min: 0, max: 1000 }),
+  });
+  return fc.array(fc.oneof(setCommand, setSlotsCommand), { maxLength: 120 });
+};
 
 describe("ChunkMap", () => {
-  it("setSlots sets every slot of the mask with one call, or names the first slot already holding a copy for its sequence and changes nothing", () => {
+  it.each(CASES)("setSlots sets every slot of the mask with one call, or names the first slot already holding a copy for its sequence and changes nothing ($space groups)", ({ chunks: CHUNKS, sourceChunkCount }) => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 7 }), fc.array(fc.oneof(setCommand, setSlotsCommand), { maxLength: 120 }), (entriesPerGroup, commands) => {
-        const map = new ChunkMap(entriesPerGroup);
+      fc.property(fc.integer({ min: 1, max: 7 }), commandsFor(CHUNKS), (entriesPerGroup, commands) => {
+        const map = new ChunkMap(entriesPerGroup, sourceChunkCount);
         const oracle: Oracle = new Map();
         const oracleCopyFor = (sourceChunk: number, slot: number, sequence: number) => {
           const entry = oracle.get(key(sourceChunk, slot));

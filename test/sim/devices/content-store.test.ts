@@ -115,8 +115,10 @@ describe("ContentStore against a byte-array oracle", () => {
         fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined }),
         fc.array(fc.oneof(writeArbitrary, boundaryWriteArbitrary), { minLength: 1, maxLength: 25 }),
         fc.array(fc.record({ sector: fc.integer({ min: 0, max: SPACE_SECTORS - 1 }), sectors: fc.integer({ min: 1, max: 200 }) }), { maxLength: 10 }),
-        (unwrittenStamp, writes, reads) => {
-          const store = new ContentStore(unwrittenStamp === undefined ? {} : { unwrittenStamp });
+        // A store told its capacity finds its buckets by address (DirectIntegerMap), else by hash.
+        fc.boolean(),
+        (unwrittenStamp, writes, reads, bounded) => {
+          const store = new ContentStore({ ...(unwrittenStamp === undefined ? {} : { unwrittenStamp }), ...(bounded ? { capacityBytes: SPACE_BYTES } : {}) });
           const oracle = oracleFor(unwrittenStamp);
           for (const spec of writes) {
             const payload = writePayload(spec);

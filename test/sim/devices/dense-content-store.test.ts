@@ -93,10 +93,11 @@ function expectSame(dense: ContentStore, reference: ReferenceContentStore): void
 describe("dense ContentStore against the object layout it replaced", () => {
   it("reads the same segments and keeps the same counts through writes, reads and clones", () => {
     fc.assert(
-      fc.property(fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), fc.array(opArbitrary, { minLength: 1, maxLength: 40 }), (unwrittenStamp, ops) => {
+      // `bounded`: the dense store is told its capacity, and finds its buckets by address (DirectIntegerMap).
+      fc.property(fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), fc.array(opArbitrary, { minLength: 1, maxLength: 40 }), fc.boolean(), (unwrittenStamp, ops, bounded) => {
         const options = unwrittenStamp === undefined ? {} : { unwrittenStamp };
         // Pairs of (dense, reference) stores; a clone adds a pair, and later ops go to every pair.
-        const pairs: Array<[ContentStore, ReferenceContentStore]> = [[new ContentStore(options), new ReferenceContentStore(options)]];
+        const pairs: Array<[ContentStore, ReferenceContentStore]> = [[new ContentStore({ ...options, ...(bounded ? { capacityBytes: SPACE_BYTES } : {}) }), new ReferenceContentStore(options)]];
         /** The last stamp written: where it starts and ends, and its stamp offsets there. */
         let lastStamp: { startBytes: number; endBytes: number; stamp: number; stampStartBytes: number; stampEndBytes: number } | undefined;
         for (const op of ops) {
