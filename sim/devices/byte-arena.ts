@@ -77,6 +77,13 @@ export class ByteArena {
     return this.pages[page]!.slice(at, at + lengthBytes);
   }
 
+  /** Copies `lengthBytes` at `offset` (within one block) into `target` at `targetOffset`. */
+  copyTo(target: Uint8Array, targetOffset: number, offset: number, lengthBytes: number): void {
+    const page = Math.floor(offset / PAGE_BYTES);
+    const at = offset - page * PAGE_BYTES;
+    target.set(this.pages[page]!.subarray(at, at + lengthBytes), targetOffset);
+  }
+
   /** An independent copy. */
   clone(): ByteArena {
     const copy = new ByteArena();

@@ -1,4 +1,4 @@
-import { Payload, type Segment } from "../../../io/payload.js";
+import { Payload, type BytesSegment, type Segment } from "../../../io/payload.js";
 import { CanonicalContentHasher } from "../../../sim/devices/content-hash.js";
 import { mergeSegments, sliceSegment } from "../../../io/payload.js";
 import { isUnwrittenContent, unwrittenSegment } from "../../../sim/devices/unwritten-content.js";
@@ -182,7 +182,17 @@ export class ReferenceContentStore {
       const stopBytes = Math.min(extent.startBytes + extent.segment.lengthBytes, toBytes);
       const absoluteStart = bucketBase + startBytes;
       if (absoluteStart > position) pushSegment(out, unwrittenSegment(this.unwrittenStamp, position, absoluteStart - position));
-      pushSegment(out, sliceSegment(extent.segment, startBytes - extent.startBytes, stopBytes - startBytes));
+      const piece = sliceSegment(extent.segment, startBytes - extent.startBytes, stopBytes - startBytes);
+      const previous = out[out.length - 1];
+      // Lent bytes (kept by the store as a copy) read out as one segment with the lent bytes of the bucket's extent
+      // before, when it ends where this one starts: the dense store copies such a run out in one array.
+      const lent = (segment: Segment | undefined): segment is BytesSegment => segment?.kind === "bytes" && segment.handedOver !== true;
+      if (lent(extent.segment) && i > 0 && i - 1 >= firstEndingAfter(extents, fromBytes) && lent(extents[i - 1]!.segment) && endOf(extents[i - 1]!) === extent.startBytes && previous?.kind === "bytes") {
+        const joined = new Uint8Array(previous.lengthBytes + piece.lengthBytes);
+        joined.set(previous.bytes);
+        joined.set((piece as BytesSegment).bytes, previous.lengthBytes);
+        out[out.length - 1] = { kind: "bytes", lengthBytes: joined.length, bytes: joined };
+      } else pushSegment(out, piece);
       position = bucketBase + stopBytes;
     }
     return position;
