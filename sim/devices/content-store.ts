@@ -100,7 +100,14 @@ export class ContentStore implements ContentView {
   /** Stamp and stamp offset of STAMP slots (safe integers, exact in float64). */
   private stamps = new Float64Array(0);
   private stampOffsets = new Float64Array(0);
-  /** The segment of each BYTES slot, as written; undefined elsewhere. Made on the first BYTES slot. */
+  /**
+   * The segment of each BYTES slot, as written; undefined elsewhere. Made on
+   * the first BYTES slot, and only as long as the highest slot that held one:
+   * slots past its end have none. A Cache LU's store holds the few sectors a
+   * format hands over, in its first slots, and a column as long as the
+   * others cost every other slot a write of undefined, and the column's
+   * growth (a push per slot) ~1% of a whole run.
+   */
   private bytesSegments: Array<BytesSegment | undefined> | undefined;
   /** The store's copies of lent bytes (ARENA slots); see pushPiece. */
   private arena = new ByteArena();
@@ -482,7 +489,7 @@ export class ContentStore implements ContentView {
     if (kind === STAMP && (this.stamps[left] !== this.stamps[right] || this.stampOffsets[left]! + this.lengths[left]! !== this.stampOffsets[right])) return;
     this.lengths[left] = this.lengths[left]! + this.lengths[right]!;
     this.moveSlots(right + 1, right, length - index - 1);
-    if (this.bytesSegments !== undefined) this.bytesSegments[base + length - 1] = undefined;
+    this.clearSegment(base + length - 1);
     this.bucketLength[id] = length - 1;
     this.extentTotal--;
   }
@@ -515,18 +522,19 @@ export class ContentStore implements ContentView {
     this.lengths[slot] = run.lengths[index]!;
     this.stamps[slot] = run.stamps[index]!;
     this.stampOffsets[slot] = run.stampOffsets[index]!;
-    if (kind === BYTES) {
-      this.bytesSegments ??= undefinedArray(this.kinds.length);
-      this.bytesSegments[slot] = run.bytes[index];
-    } else if (this.bytesSegments !== undefined) this.bytesSegments[slot] = undefined;
+    if (kind === BYTES) this.segmentsReaching(slot + 1)[slot] = run.bytes[index];
+    else this.clearSegment(slot);
   }
 
   /** Copies `count` slots from `from` to `to` (ranges may overlap). */
   private moveSlots(from: number, to: number, count: number): void {
     if (count <= 0 || from === to) return;
+    // Slots past the segment column's end hold no segment: a move among them moves none.
+    const held = this.bytesSegments?.length ?? 0;
+    const movesSegments = from < held || to < held;
     if (count <= SMALL_MOVE_SLOTS) {
       // Most moves shift a few extents by one (an insert or a merge): a copyWithin call per column cost more than the copy.
-      const { kinds, starts, lengths, stamps, stampOffsets, bytesSegments } = this;
+      const { kinds, starts, lengths, stamps, stampOffsets } = this;
       const step = from < to ? -1 : 1;
       for (let i = from < to ? count - 1 : 0; i >= 0 && i < count; i += step) {
         kinds[to + i] = kinds[from + i]!;
@@ -534,7 +542,7 @@ export class ContentStore implements ContentView {
         lengths[to + i] = lengths[from + i]!;
         stamps[to + i] = stamps[from + i]!;
         stampOffsets[to + i] = stampOffsets[from + i]!;
-        if (bytesSegments !== undefined) bytesSegments[to + i] = bytesSegments[from + i];
+        if (movesSegments) this.moveSegment(from + i, to + i);
       }
       return;
     }
@@ -543,13 +551,34 @@ export class ContentStore implements ContentView {
     this.lengths.copyWithin(to, from, from + count);
     this.stamps.copyWithin(to, from, from + count);
     this.stampOffsets.copyWithin(to, from, from + count);
-    const segments = this.bytesSegments;
-    if (segments === undefined) return;
+    if (!movesSegments) return;
+    const segments = this.segmentsReaching(Math.max(from, to) + count);
     // A loop, not Array.prototype.copyWithin: V8 runs that one generically, each element through its runtime
     // (property lookups), which cost a whole run ~4k instructions per host write once the Cache LU's store held the
     // few sectors a format hands over.
     if (from < to) for (let i = count - 1; i >= 0; i--) segments[to + i] = segments[from + i];
     else for (let i = 0; i < count; i++) segments[to + i] = segments[from + i];
+  }
+
+  /** The segment column, made or lengthened to reach `end` slots (see bytesSegments). */
+  private segmentsReaching(end: number): Array<BytesSegment | undefined> {
+    // Pushed one by one: `new Array(n)` of a large n is a dictionary, slow to index.
+    const segments = (this.bytesSegments ??= []);
+    while (segments.length < end) segments.push(undefined);
+    return segments;
+  }
+
+  /** Lets go of `slot`'s segment, if the column reaches it (past its end there is none). */
+  private clearSegment(slot: number): void {
+    const segments = this.bytesSegments;
+    if (segments !== undefined && slot < segments.length) segments[slot] = undefined;
+  }
+
+  /** Moves the segment of slot `from` to slot `to`, as moveSlots moves a slot. */
+  private moveSegment(from: number, to: number): void {
+    const segments = this.bytesSegments!;
+    if (from < segments.length) this.segmentsReaching(to + 1)[to] = segments[from];
+    else this.clearSegment(to);
   }
 
   /** Index of the first extent of the bucket (slots base..base + length) that ends after `offsetBytes` (binary search). */
@@ -603,10 +632,6 @@ export class ContentStore implements ContentView {
       this.lengths = grown(this.lengths, new Int32Array(size));
       this.stamps = grown(this.stamps, new Float64Array(size));
       this.stampOffsets = grown(this.stampOffsets, new Float64Array(size));
-      if (this.bytesSegments !== undefined) {
-        const more = size - this.bytesSegments.length;
-        for (let i = 0; i < more; i++) this.bytesSegments.push(undefined);
-      }
     }
     this.slotTop = top;
     return base;
@@ -622,13 +647,6 @@ export class ContentStore implements ContentView {
     this.sortedKeysCache ??= this.buckets.keys().sort((a, b) => a - b);
     return this.sortedKeysCache;
   }
-}
-
-/** An array of `length` undefineds, built by pushing: `new Array(n)` of a large n is a dictionary, slow to index. */
-function undefinedArray(length: number): Array<BytesSegment | undefined> {
-  const out: Array<BytesSegment | undefined> = [];
-  for (let i = 0; i < length; i++) out.push(undefined);
-  return out;
 }
 
 function checkRange(op: string, offsetBytes: number, lengthBytes: number): void {

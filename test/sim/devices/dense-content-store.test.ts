@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Payload, concatPayloads, type Segment } from "../../../io/payload.js";
 import { CONTENT_BUCKET_BYTES, ContentStore } from "../../../sim/devices/content-store.js";
+import { BYTES } from "../../../sim/devices/extent-run.js";
 import { ReferenceContentStore } from "./reference-content-store.js";
 
 /**
@@ -68,6 +69,31 @@ function payloadOf(offsetBytes: number, parts: Extract<Op, { op: "write" }>["par
     return Payload.stamp(part.stamp, lengthBytes, part.stampOffsetBytes === -1 ? at : part.stampOffsetBytes);
   });
   return concatPayloads(payloads.filter((payload) => payload.lengthBytes > 0));
+}
+
+/**
+ * The store's segment column holds a segment exactly for the BYTES slots in
+ * use: a segment left in a slot that no longer holds one keeps a write's bytes
+ * alive, which reads cannot show.
+ */
+function expectSegmentsOnlyInBytesSlots(store: ContentStore): void {
+  const inner = store as unknown as {
+    buckets: { keys(): number[]; get(key: number): number };
+    bucketBase: Int32Array;
+    bucketLength: Int32Array;
+    kinds: Uint8Array;
+    bytesSegments: Array<unknown> | undefined;
+  };
+  const bytesSlots: number[] = [];
+  for (const key of inner.buckets.keys()) {
+    const id = inner.buckets.get(key);
+    for (let slot = inner.bucketBase[id]!; slot < inner.bucketBase[id]! + inner.bucketLength[id]!; slot++) if (inner.kinds[slot] === BYTES) bytesSlots.push(slot);
+  }
+  const held: number[] = [];
+  (inner.bytesSegments ?? []).forEach((segment, slot) => {
+    if (segment !== undefined) held.push(slot);
+  });
+  expect(held).toEqual(bytesSlots.sort((a, b) => a - b));
 }
 
 /** A segment as plain data (bytes as an array), so that segmentations compare exactly. */
@@ -140,6 +166,7 @@ describe("dense ContentStore against the object layout it replaced", () => {
           if (pairs.length > 4) pairs.splice(1, 1);
         }
         for (const [dense, reference] of pairs) {
+          expectSegmentsOnlyInBytesSlots(dense);
           expectSame(dense, reference);
           expect(dense.read(0, SPACE_BYTES).segments.map(plain)).toEqual(reference.read(0, SPACE_BYTES).segments.map(plain));
           expect(dense.contentHash()).toBe(reference.contentHash());
