@@ -57,9 +57,9 @@ export class DirectIntegerMap implements IntegerKeyedMap {
   }
 
   get(key: number): number {
-    // A key past the limit, negative or fractional finds no page (>>> of such a key lands past the directory or on
-    // a page whose slot for it was never set), so it has no value, as in IntegerMap.
-    if (!(key >= 0 && key < this.keyLimit)) return -1;
+    // A key that is not an integer of the space (negative, fractional, NaN, past the limit) has no value, as in
+    // IntegerMap: >>> would truncate it onto some other key's place.
+    if (key >>> 0 !== key || key >= this.keyLimit) return -1;
     const page = this.pages[key >>> PAGE_BITS];
     return page === undefined ? -1 : page[key & PAGE_MASK]! - 1;
   }

@@ -54,6 +54,8 @@ describe("DirectIntegerMap against a Map", () => {
   it("answers -1 for keys outside its space, and refuses to set them or values it cannot hold", () => {
     const table = new DirectIntegerMap(10);
     table.set(9, 0);
+    // Key 0 is set too: a fractional key truncated onto it would find its value.
+    table.set(0, 4);
     for (const key of [-1, 10, 2 ** 40, 0.5, Number.NaN]) {
       expect(table.get(key)).toBe(-1);
       expect(table.remove(key)).toBe(-1);
@@ -64,7 +66,8 @@ describe("DirectIntegerMap against a Map", () => {
     expect(() => table.set(1, -1)).toThrow(RangeError);
     expect(() => new DirectIntegerMap(DIRECT_KEY_LIMIT + 1)).toThrow(RangeError);
     expect(table.get(9)).toBe(0);
-    expect(table.size).toBe(1);
+    expect(table.get(0)).toBe(4);
+    expect(table.size).toBe(2);
   });
 
   it("is what integerMapFor gives for key spaces up to DIRECT_KEY_LIMIT, and a hash table past it", () => {
