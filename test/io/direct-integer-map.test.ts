@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DIRECT_KEY_LIMIT, DirectIntegerMap, integerMapFor } from "../../io/direct-integer-map.js";
 import { IntegerMap } from "../../io/integer-map.js";
+import { applyAgainstMap } from "./integer-keyed-map-oracle.js";
 
 /** A key space spanning a few 1,024-key pages, so keys share pages and some pages stay untouched. */
 const KEY_LIMIT = 5000;
@@ -22,21 +23,13 @@ describe("DirectIntegerMap against a Map", () => {
         /** A clone taken along the way, with the oracle's copy at that moment: later changes must not reach it. */
         let frozen: { table: DirectIntegerMap; oracle: Map<number, number> } | undefined;
         for (const command of commands) {
-          if (command.op === "set") {
-            expect(table.set(command.key, command.value)).toBe(oracle.get(command.key) ?? -1);
-            oracle.set(command.key, command.value);
-          } else if (command.op === "delete") {
-            expect(table.delete(command.key)).toBe(oracle.delete(command.key));
-          } else if (command.op === "remove") {
-            expect(table.remove(command.key)).toBe(oracle.get(command.key) ?? -1);
-            oracle.delete(command.key);
-          } else {
+          if (command.op !== "clone") applyAgainstMap(table, oracle, command);
+          else {
             // Go on with the clone, and keep the original to check later.
             frozen = { table, oracle: new Map(oracle) };
             table = table.clone();
             oracle = new Map(oracle);
           }
-          expect(table.size).toBe(oracle.size);
         }
         for (const [key, value] of oracle) expect(table.get(key)).toBe(value);
         for (const command of commands) if (command.op !== "clone") expect(table.get(command.key)).toBe(oracle.get(command.key) ?? -1);
