@@ -8,8 +8,9 @@ const PAGE_MASK = PAGE_KEYS - 1;
 /**
  * Key spaces up to this many keys are held directly (see integerMapFor): at
  * most 4,096 pages, 16 MiB if every page is touched. A 256 GiB device's
- * content buckets, or a 1 PiB Source LU's map sectors at 15 entries each,
- * fit; a larger key space keeps the hash table, whose memory follows the
+ * content buckets fit, and the map groups of a Source LU of up to 63M
+ * chunks (15 entries a group: ~4 PiB of 64 KiB chunks, 240 GiB of 4 KiB
+ * ones); a larger key space keeps the hash table, whose memory follows the
  * keys alone (a 16 TiB device written at 100,000 random places would touch
  * ~50,000 pages here).
  */
