@@ -1,4 +1,3 @@
-import { IntegerMap } from "../io/integer-map.js";
 import { integerMapFor, type IntegerKeyedMap } from "../io/direct-integer-map.js";
 import { SESSION_SLOTS } from "./on-disk/layout.js";
 
@@ -54,7 +53,7 @@ export class ChunkMap {
     readonly entriesPerGroup: number,
     sourceChunkCount?: number,
   ) {
-    this.addresses = sourceChunkCount === undefined ? new IntegerMap() : integerMapFor(Math.ceil(sourceChunkCount / entriesPerGroup));
+    this.addresses = integerMapFor(sourceChunkCount === undefined ? undefined : Math.ceil(sourceChunkCount / entriesPerGroup));
     this.groupWords = entriesPerGroup * ENTRY_WORDS;
     this.maxBlockGroups = Math.max(1, Math.floor(MAX_BLOCK_BYTES / (entriesPerGroup * ENTRY_BYTES)));
   }

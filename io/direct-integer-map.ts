@@ -58,15 +58,13 @@ export class DirectIntegerMap implements IntegerKeyedMap {
   }
 
   get(key: number): number {
-    // A key that is not an integer of the space (negative, fractional, NaN, past the limit) has no value, as in
-    // IntegerMap: >>> would truncate it onto some other key's place.
-    if (key >>> 0 !== key || key >= this.keyLimit) return -1;
+    if (!this.holds(key)) return -1;
     const page = this.pages[key >>> PAGE_BITS];
     return page === undefined ? -1 : page[key & PAGE_MASK]! - 1;
   }
 
   set(key: number, value: number): number {
-    if (!Number.isSafeInteger(key) || key < 0 || key >= this.keyLimit) throw new RangeError(`keys of this map are integers from 0 to ${this.keyLimit - 1}, got ${key}`);
+    if (!this.holds(key)) throw new RangeError(`keys of this map are integers from 0 to ${this.keyLimit - 1}, got ${key}`);
     if ((value | 0) !== value || value < 0 || value === 2 ** 31 - 1) throw new RangeError(`DirectIntegerMap values are int32s from 0 to 2^31 - 2, got ${value}`);
     const index = key >>> PAGE_BITS;
     const page = (this.pages[index] ??= new Int32Array(PAGE_KEYS));
@@ -81,8 +79,7 @@ export class DirectIntegerMap implements IntegerKeyedMap {
   }
 
   remove(key: number): number {
-    if (!Number.isSafeInteger(key) || key < 0 || key >= this.keyLimit) return -1;
-    const page = this.pages[key >>> PAGE_BITS];
+    const page = this.holds(key) ? this.pages[key >>> PAGE_BITS] : undefined;
     if (page === undefined) return -1;
     const previous = page[key & PAGE_MASK]! - 1;
     if (previous >= 0) {
@@ -90,6 +87,15 @@ export class DirectIntegerMap implements IntegerKeyedMap {
       this.count--;
     }
     return previous;
+  }
+
+  /**
+   * Whether `key` is an integer of the space. One that is not (negative,
+   * fractional, NaN, past the limit) has no value, as in IntegerMap: `>>>`
+   * would truncate it onto some other key's place.
+   */
+  private holds(key: number): boolean {
+    return key >>> 0 === key && key < this.keyLimit;
   }
 
   /** Every key, ascending. */
@@ -111,7 +117,7 @@ export class DirectIntegerMap implements IntegerKeyedMap {
   }
 }
 
-/** A table for keys below `keyLimit`: held directly when the key space is small enough, else hashed. */
-export function integerMapFor(keyLimit: number): IntegerKeyedMap {
-  return keyLimit <= DIRECT_KEY_LIMIT ? new DirectIntegerMap(keyLimit) : new IntegerMap();
+/** A table for keys below `keyLimit`: held directly when it is known and small enough, else hashed. */
+export function integerMapFor(keyLimit: number | undefined): IntegerKeyedMap {
+  return keyLimit !== undefined && keyLimit <= DIRECT_KEY_LIMIT ? new DirectIntegerMap(keyLimit) : new IntegerMap();
 }

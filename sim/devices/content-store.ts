@@ -1,7 +1,6 @@
 import { Payload, type BytesSegment, type Segment } from "../../io/payload.js";
 import { CanonicalContentHasher } from "./content-hash.js";
 import { mergeSegments, sliceSegment } from "../../io/payload.js";
-import { IntegerMap } from "../../io/integer-map.js";
 import { integerMapFor, type IntegerKeyedMap } from "../../io/direct-integer-map.js";
 import { ByteArena } from "./byte-arena.js";
 import { ARENA, BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
@@ -130,7 +129,7 @@ export class ContentStore implements ContentView {
     if (capacityBytes !== undefined && (!Number.isSafeInteger(capacityBytes) || capacityBytes < 0)) {
       throw new RangeError(`capacityBytes must be a non-negative safe integer, got ${capacityBytes}`);
     }
-    this.buckets = capacityBytes === undefined ? new IntegerMap() : integerMapFor(Math.ceil(capacityBytes / CONTENT_BUCKET_BYTES));
+    this.buckets = integerMapFor(capacityBytes === undefined ? undefined : Math.ceil(capacityBytes / CONTENT_BUCKET_BYTES));
     this.unwrittenStamp = unwrittenStamp;
   }
 
@@ -280,7 +279,9 @@ export class ContentStore implements ContentView {
       // Lent bytes side by side (a region's metadata sectors) come out as one copy: an array per sector cost ~2 us
       // each, and a mount reads every metadata sector of the Cache LU (a fifth of a whole run's recovery).
       let last = i;
-      while (kinds[slot] === ARENA && last + 1 < length && kinds[base + last + 1] === ARENA && starts[base + last + 1] === starts[base + last]! + lengths[base + last]! && starts[base + last + 1]! < toBytes) last++;
+      if (kinds[slot] === ARENA) {
+        while (last + 1 < length && kinds[base + last + 1] === ARENA && starts[base + last + 1] === starts[base + last]! + lengths[base + last]! && starts[base + last + 1]! < toBytes) last++;
+      }
       if (last === i) pushSegment(out, this.segmentAt(slot, startBytes - extentStart, stopBytes - startBytes));
       else {
         stopBytes = Math.min(starts[base + last]! + lengths[base + last]!, toBytes);

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CrashOracle, unreplacedWrites } from "../../scenarios/crash/oracle.js";
 import { recordRun } from "../../scenarios/crash/record.js";
+import { Rng } from "../../sim/rng/streams.js";
 import { CRASH_SCENARIOS, shippedScenario } from "./campaign-rig.js";
 
 describe.each(CRASH_SCENARIOS)("the crash oracle's cached answers on %s", (name) => {
@@ -17,8 +18,8 @@ describe.each(CRASH_SCENARIOS)("the crash oracle's cached answers on %s", (name)
     // (as a sampled campaign asks): the per-point list is updated in place from the previous point's every time.
     const ascending = Array.from({ length: recording.points.length + 2 }, (_, i) => i - 1);
     const strides = ascending.filter((point) => point % 7 === 0);
-    let state = 12345;
-    const jumps = Array.from({ length: 40 }, () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0), (state % ascending.length) - 1));
+    const rng = Rng.root(1).stream("oracle-jumps");
+    const jumps = Array.from({ length: 40 }, () => rng.int(-1, recording.points.length));
     for (const point of [...ascending, ...[...ascending].reverse().slice(0, 30), ...strides, ...strides.slice(0, 5), ...jumps]) {
       const atPoint = oracle.allowedSourceAt(point);
       expect(atPoint).toHaveLength(touchedChunks.length * chunkSectors);

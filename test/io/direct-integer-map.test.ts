@@ -63,8 +63,9 @@ describe("DirectIntegerMap against a Map", () => {
     expect(table.size).toBe(2);
   });
 
-  it("is what integerMapFor gives for key spaces up to DIRECT_KEY_LIMIT, and a hash table past it", () => {
+  it("is what integerMapFor gives for key spaces up to DIRECT_KEY_LIMIT, and a hash table past it or for an unknown bound", () => {
     expect(integerMapFor(DIRECT_KEY_LIMIT)).toBeInstanceOf(DirectIntegerMap);
     expect(integerMapFor(DIRECT_KEY_LIMIT + 1)).toBeInstanceOf(IntegerMap);
+    expect(integerMapFor(undefined)).toBeInstanceOf(IntegerMap);
   });
 });

@@ -175,7 +175,8 @@ export class ReferenceContentStore {
     const bucketBase = bucketIndex * CONTENT_BUCKET_BYTES;
     const fromBytes = position - bucketBase;
     const toBytes = Math.min(endBytes - bucketBase, CONTENT_BUCKET_BYTES);
-    for (let i = firstEndingAfter(extents, fromBytes); i < extents.length; i++) {
+    const first = firstEndingAfter(extents, fromBytes);
+    for (let i = first; i < extents.length; i++) {
       const extent = extents[i] as Extent;
       if (extent.startBytes >= toBytes) break;
       const startBytes = Math.max(extent.startBytes, fromBytes);
@@ -187,7 +188,7 @@ export class ReferenceContentStore {
       // Lent bytes (kept by the store as a copy) read out as one segment with the lent bytes of the bucket's extent
       // before, when it ends where this one starts: the dense store copies such a run out in one array.
       const lent = (segment: Segment | undefined): segment is BytesSegment => segment?.kind === "bytes" && segment.handedOver !== true;
-      if (lent(extent.segment) && i > 0 && i - 1 >= firstEndingAfter(extents, fromBytes) && lent(extents[i - 1]!.segment) && endOf(extents[i - 1]!) === extent.startBytes && previous?.kind === "bytes") {
+      if (lent(extent.segment) && i > first && lent(extents[i - 1]!.segment) && endOf(extents[i - 1]!) === extent.startBytes && previous?.kind === "bytes") {
         const joined = new Uint8Array(previous.lengthBytes + piece.lengthBytes);
         joined.set(previous.bytes);
         joined.set((piece as BytesSegment).bytes, previous.lengthBytes);
