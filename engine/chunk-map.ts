@@ -47,6 +47,8 @@ export class ChunkMap {
   private lastAddress = -1;
   /** Where find() found the entry: the index of its first word in the block it returned. */
   at = 0;
+  /** touch()'s group addresses, one per chunk. */
+  private touchAddresses = new Int32Array(0);
 
   /** `sourceChunkCount`, when given, bounds the chunks the map may hold (see the class comment). */
   constructor(
@@ -70,6 +72,30 @@ export class ChunkMap {
     this.lastAddress = address;
     this.at = (address & GROUP_MASK) * this.groupWords + (sourceChunk - key * this.entriesPerGroup) * ENTRY_WORDS;
     return this.blocks[address >>> GROUP_BITS];
+  }
+
+  /**
+   * Reads the entries of the first `count` chunks, in two passes (group
+   * addresses, then the entries), and returns a number made of them so that
+   * the reads are not optimised away. Changes nothing. A host write's lookup
+   * of a random chunk misses the processor's caches on its entry; these
+   * lookups are independent of one another, so the processor overlaps their
+   * misses (see CofwEngine.prefetch).
+   */
+  touch(sourceChunks: ArrayLike<number>, count: number): number {
+    if (this.touchAddresses.length < count) this.touchAddresses = new Int32Array(count);
+    const addresses = this.touchAddresses;
+    const perGroup = this.entriesPerGroup;
+    for (let i = 0; i < count; i++) addresses[i] = this.addresses.get(Math.floor(sourceChunks[i]! / perGroup));
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const address = addresses[i]!;
+      if (address < 0) continue;
+      const chunk = sourceChunks[i]!;
+      const entryWord = (address & GROUP_MASK) * this.groupWords + (chunk - Math.floor(chunk / perGroup) * perGroup) * ENTRY_WORDS;
+      sum += this.blocks[address >>> GROUP_BITS]![entryWord]!;
+    }
+    return sum;
   }
 
   /** As find(), making the group (all entries empty) when it was never touched. */

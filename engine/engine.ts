@@ -10,6 +10,7 @@ import { DeviceIo } from "./device-io.js";
 import { EngineUsageError, assert } from "./errors.js";
 import { Gate } from "./gate.js";
 import { Metadata } from "./metadata.js";
+import { prefetchSink } from "../io/prefetch-sink.js";
 import type { DlmMetadata, SlotEndReason } from "./on-disk/codec.js";
 import { SESSION_SLOTS, cofwChunkOffsetBytes, type Layout } from "./on-disk/layout.js";
 import type { CommitPolicy } from "./policies/commit-policy.js";
@@ -88,6 +89,8 @@ export class CofwEngine {
   /** Cache-full terminations in flight, per slot. */
   private readonly terminating = new Map<number, Signal>();
   private slotCommitBusy: Signal | undefined;
+  /** prefetch()'s chunk numbers. */
+  private prefetchChunks = new Float64Array(0);
   private mounted = true;
   /** Where hostWriteStep's straight writes go: the Source LU, leaving the gate and counted as they complete. */
   private readonly straightWrites: StraightSourceWrites;
@@ -128,6 +131,29 @@ export class CofwEngine {
     if (!this.gate.tryEnterShared()) yield* this.gate.enterShared();
     // Called rather than delegated to: its resumptions then skip this generator (see CallStep).
     yield callStep(this.writeInGate(offsetBytes, payload, false));
+  }
+
+  /**
+   * A hint that host I/O at the first `count` of these Source LU offsets
+   * comes soon (the runner reads its workloads ahead): reads their chunk map
+   * entries, and asks the Source LU to read ahead what it will look up for
+   * them (BlockDevice.prefetch), all at once. A host write of a random chunk
+   * otherwise waits for memory at each of those lookups in turn; read
+   * together, the processor overlaps the misses. Changes nothing; offsets
+   * outside the Source LU are left out.
+   */
+  prefetch(offsetsBytes: ArrayLike<number>, count: number): void {
+    if (this.prefetchChunks.length < count) this.prefetchChunks = new Float64Array(count);
+    const chunks = this.prefetchChunks;
+    const chunkSizeBytes = this.layout.geometry.chunkSizeBytes;
+    const capacityBytes = this.layout.geometry.sourceCapacityBytes;
+    let inside = 0;
+    for (let i = 0; i < count; i++) {
+      const offsetBytes = offsetsBytes[i]!;
+      if (offsetBytes >= 0 && offsetBytes < capacityBytes) chunks[inside++] = Math.floor(offsetBytes / chunkSizeBytes);
+    }
+    prefetchSink.checksum = this.map.touch(chunks, inside);
+    this.io.source.prefetch?.(offsetsBytes, count);
   }
 
   /**

@@ -40,6 +40,13 @@ export interface BlockDevice {
    * from inside `submit`, with the completion or with the error that failed it.
    */
   submit(request: IoRequest, onComplete: (completion: IoCompletion, error?: DeviceError) => void): void;
+  /**
+   * A hint that I/O at the first `count` of these offsets comes soon: the
+   * device may bring what it will look up for them into the processor's
+   * caches. It must change nothing; offsets outside the device are ignored.
+   * Optional: a device for which it would save nothing leaves it out.
+   */
+  prefetch?(offsetsBytes: ArrayLike<number>, count: number): void;
 }
 
 /** A typed failure of a device request (out of range, misaligned, I/O error). */

@@ -9,6 +9,8 @@ import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type 
 export class PartitionDevice implements BlockDevice {
   readonly sectorSizeBytes: number;
   readonly queueDepth: number;
+  /** prefetch()'s offsets, moved into the parent. */
+  private prefetchOffsets = new Float64Array(0);
 
   constructor(
     readonly name: string,
@@ -34,5 +36,17 @@ export class PartitionDevice implements BlockDevice {
     }
     const shifted: IoRequest = request.op === "flush" ? request : { ...request, offsetBytes: request.offsetBytes + this.offsetBytes };
     this.parent.submit(shifted, onComplete);
+  }
+
+  /** Passes the hint on, for the offsets inside the partition, as the parent's offsets. */
+  prefetch(offsetsBytes: ArrayLike<number>, count: number): void {
+    if (this.parent.prefetch === undefined) return;
+    if (this.prefetchOffsets.length < count) this.prefetchOffsets = new Float64Array(count);
+    let inside = 0;
+    for (let i = 0; i < count; i++) {
+      const offsetBytes = offsetsBytes[i]!;
+      if (offsetBytes >= 0 && offsetBytes < this.capacityBytes) this.prefetchOffsets[inside++] = offsetBytes + this.offsetBytes;
+    }
+    this.parent.prefetch(this.prefetchOffsets, inside);
   }
 }

@@ -7,6 +7,7 @@ import type { BlockDevice } from "../../io/block-device.js";
 import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine, type CommitPolicy, type MetadataDecoder, type MountOptions, type RecoveryRepair } from "../../engine/index.js";
 import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
+import { LookaheadSource } from "./lookahead-source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
 import type { HostEventSink } from "./host-events.js";
 import { prepareWorkloads, type WorkloadGroup } from "./expand-workloads.js";
@@ -27,7 +28,16 @@ export interface RunHooks {
   readonly hostEvents?: HostEventSink;
   /** The engine's pluggable parts; by default the scenario's commit policy and the reference decoder. Tests hand in broken ones. */
   readonly engineParts?: EngineParts;
+  /**
+   * How many I/Os each workload source is read ahead by, to hint the engine
+   * (see LookaheadSource); 0 reads none ahead. Results do not depend on it:
+   * tests compare runs with and without.
+   */
+  readonly readAheadIos?: number;
 }
+
+/** Enough I/Os that their lookups' cache misses overlap, few enough that what they bring in is still cached when the I/Os run. */
+export const READ_AHEAD_IOS = 16;
 
 export interface EngineParts {
   readonly makePolicy?: () => CommitPolicy;
@@ -74,6 +84,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const devices = buildDevices(scenario.devices, kernel, rng, { recordLog: hooks.recordDeviceLog ?? false });
   hooks.observeDevices?.(devices);
   const events = hooks.hostEvents;
+  const readAheadIos = hooks.readAheadIos ?? READ_AHEAD_IOS;
   const notes: string[] = [];
   const problems: string[] = [];
 
@@ -331,7 +342,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
           kernel.spawn(scriptWorker(sink, ops), `${script.name}/${depth}`);
         }
       }
-      for (const source of sink.group.sources) {
+      for (const inner of sink.group.sources) {
+        const source = readAheadIos > 0 ? new LookaheadSource(inner, readAheadIos, (offsetsBytes, count) => cofw.prefetch(offsetsBytes, count)) : inner;
         const loop = source.loop;
         if (loop.kind === "closed") {
           for (let depth = 0; depth < loop.iodepth; depth++) {

@@ -116,6 +116,8 @@ export class ContentStore implements ContentView {
   /** A write's pieces for one bucket, and the replacement of the extents they overlap (see ExtentRun). */
   private readonly pieces = new ExtentRun();
   private readonly replacement = new ExtentRun();
+  /** touch()'s bucket ids, then slots, one per offset. */
+  private touchSlots = new Int32Array(0);
 
   private sortedKeysCache: number[] | undefined;
   private storedBytesTotal = 0;
@@ -370,6 +372,37 @@ export class ContentStore implements ContentView {
       position = offsetBytes + segment.lengthBytes;
     });
     return hasher.digest();
+  }
+
+  /**
+   * Reads the buckets holding the first `count` offsets, in three passes
+   * (bucket ids, then their slot blocks, then each block's first extent), and
+   * returns a number made of what it read so that the reads are not optimised
+   * away. Changes nothing. A write of a random place takes a cache miss at
+   * each of those three steps, one after the other; here the lookups of all
+   * the offsets are independent, so the processor overlaps their misses (see
+   * SimDevice.prefetch). Offsets outside the store's space read nothing.
+   */
+  touch(offsetsBytes: ArrayLike<number>, count: number): number {
+    if (this.touchSlots.length < count) this.touchSlots = new Int32Array(count);
+    const slots = this.touchSlots;
+    for (let i = 0; i < count; i++) {
+      const offsetBytes = offsetsBytes[i]!;
+      slots[i] = offsetBytes >= 0 ? this.buckets.get(Math.floor(offsetBytes / CONTENT_BUCKET_BYTES)) : -1;
+    }
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const id = slots[i]!;
+      if (id < 0) continue;
+      slots[i] = this.bucketBase[id]!;
+      sum += this.bucketLength[id]! + this.bucketClass[id]!;
+    }
+    for (let i = 0; i < count; i++) {
+      if (slots[i]! < 0) continue;
+      const slot = slots[i]!;
+      sum += this.kinds[slot]! + this.starts[slot]! + this.lengths[slot]! + this.stamps[slot]! + this.stampOffsets[slot]!;
+    }
+    return sum;
   }
 
   /** Replaces [fromBytes, toBytes) of one bucket with `pieces` (sorted, within that range). */

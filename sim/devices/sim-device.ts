@@ -7,6 +7,7 @@ import { CrashImageKeyer } from "./crash-image-key.js";
 import type { ServiceModel, ServiceRequest } from "./service-model.js";
 import { WriteCacheDurability } from "./write-cache.js";
 import { WriteLog, type LogEntry, type WriteLogView } from "./write-log.js";
+import { prefetchSink } from "../../io/prefetch-sink.js";
 
 export interface SimDeviceOptions {
   readonly name: string;
@@ -171,6 +172,14 @@ export class SimDevice implements BlockDevice {
     }
     if (this.inModel < this.queueDepth) this.admit(admission);
     else this.waiting.push(admission);
+  }
+
+  /**
+   * Reads ahead of a batch of I/Os the contents they will look up (see
+   * ContentStore.touch).
+   */
+  prefetch(offsetsBytes: ArrayLike<number>, count: number): void {
+    prefetchSink.checksum = this.visible.touch(offsetsBytes, count);
   }
 
   /** The visible contents: what reads return now. */

@@ -29,7 +29,9 @@ const commandsFor = (chunks: readonly number[]) => {
     sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
     copy: fc.integer({ min: 0, max: 1000 }),
   });
-  return fc.array(fc.oneof(setCommand, setSlotsCommand), { maxLength: 120 });
+  // A prefetch hint: it must change nothing, and it reads each chunk's entry (its first word: slot 0's copy + 1).
+  const touchCommand = fc.record({ kind: fc.constant("touch" as const), sourceChunks: fc.array(chunkArbitrary, { maxLength: 12 }) });
+  return fc.array(fc.oneof(setCommand, setSlotsCommand, touchCommand), { maxLength: 120 });
 };
 
 describe("ChunkMap", () => {
@@ -46,6 +48,12 @@ describe("ChunkMap", () => {
           if (command.kind === "set") {
             map.set(command.sourceChunk, command.slot, command.sequence, command.copy);
             oracle.set(key(command.sourceChunk, command.slot), { copy: command.copy, sequence: command.sequence });
+            continue;
+          }
+          if (command.kind === "touch") {
+            const slotZeroWords = command.sourceChunks.map((sourceChunk) => (oracle.get(key(sourceChunk, 0))?.copy ?? -1) + 1);
+            // A chunk past `count` is not read.
+            expect(map.touch([...command.sourceChunks, CHUNKS[1]!], command.sourceChunks.length)).toBe(slotZeroWords.reduce((a, b) => a + b, 0));
             continue;
           }
           const { sourceChunk, mask, sequences, copy } = command;

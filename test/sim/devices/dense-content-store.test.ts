@@ -16,6 +16,8 @@ const SPACE_BYTES = 3 * CONTENT_BUCKET_BYTES;
 type Op =
   | { op: "write"; offsetBytes: number; parts: Array<{ kind: "zero" | "stamp" | "bytes" | "handed-over"; lengthBytes: number; stamp: number; stampOffsetBytes: number }> }
   | { op: "read"; offsetBytes: number; lengthBytes: number }
+  /** A prefetch hint (ContentStore.touch): it must change nothing, whatever the offsets. */
+  | { op: "touch"; offsetsBytes: number[] }
   | { op: "clone" }
   /** Writes what continues the last stamp written, right after it: an extent that must merge with its left neighbour. */
   | { op: "continue"; lengthBytes: number }
@@ -50,6 +52,13 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("read" as const), offsetBytes: offsetArbitrary, lengthBytes: lengthArbitrary }) },
   { weight: 1, arbitrary: fc.constant({ op: "clone" as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("touch" as const),
+      offsetsBytes: fc.array(fc.oneof(offsetArbitrary, fc.constantFrom(-1, -CONTENT_BUCKET_BYTES, Number.NaN, Infinity, SPACE_BYTES, 2 ** 52)), { maxLength: 20 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("continue" as const), lengthBytes: lengthArbitrary }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("precede" as const), lengthBytes: fc.constantFrom(1, 64, 512, 1024) }) },
 );
@@ -154,6 +163,9 @@ describe("dense ContentStore against the object layout it replaced", () => {
               reference.write(continued.offsetBytes, continued.payload);
             } else if (op.op === "clone") {
               pairs.push([dense.clone(), reference.clone()]);
+            } else if (op.op === "touch") {
+              // Offsets past the ones counted are not read: the scratch the store reuses may be longer than `count`.
+              expect(Number.isFinite(dense.touch([...op.offsetsBytes, Number.NaN], op.offsetsBytes.length))).toBe(true);
             } else if (op.op === "write") {
               const payload = payloadOf(op.offsetBytes, op.parts);
               dense.write(op.offsetBytes, payload);

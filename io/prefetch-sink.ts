@@ -1,0 +1,7 @@
+/**
+ * Where prefetch hints (BlockDevice.prefetch, CofwEngine.prefetch) leave a
+ * number made of what they read. A value that is stored somewhere others can
+ * see is one the compiler must compute, so the reads, which are the point of
+ * a hint, are not dropped as unused. Nothing reads it.
+ */
+export const prefetchSink = { checksum: 0 };
