@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   await engineFiguresInChildren(report);
   console.log("\n== memory (child process)");
   for (const figure of await memoryFigures()) report(figure);
-  console.log("\n== whole run: bench/whole-run.yaml through the scenario runner (child process)");
+  console.log("\n== whole run: bench/whole-run.yaml through the scenario runner (the median of three child processes)");
   for (const figure of await wholeRunFigures()) report(figure);
   console.log("\n== crash: the exhaustive campaign of each shipped crash scenario");
   for (const figure of crashFigures()) report(figure);

@@ -1,18 +1,34 @@
 import { runChild } from "./child-process.js";
 import { GiB } from "./engine-rig.js";
 import type { Figure } from "./figures.js";
+import { medianBy } from "./sampling.js";
 import type { WholeRunResult } from "./whole-run-child.js";
 
 export const WHOLE_RUN_TARGETS = { hostIosPerSecond: 250_000, peakRssBytes: 1 * GiB } as const;
 const CHILD_TIMEOUT_MS = 300_000;
+/**
+ * Runs measured, each in a fresh child process; the figure is the median
+ * run. The VM this is developed on swings by a quarter within the hour, and
+ * one run took whatever minute it fell in.
+ */
+const WHOLE_RUN_REPEATS = 3;
 
-/** The whole simulator on bench/whole-run.yaml, in a fresh child process. */
+/** The whole simulator on bench/whole-run.yaml: the median of WHOLE_RUN_REPEATS runs, each in a fresh child process. */
 export async function wholeRunFigures(): Promise<Figure[]> {
-  let result: WholeRunResult | undefined;
-  await runChild("whole-run-child", [], (message) => (result = message as WholeRunResult), CHILD_TIMEOUT_MS);
-  if (result === undefined) throw new Error("whole-run benchmark child exited without a result");
-  const r = result;
-  const how = `child process; bench/whole-run.yaml: ${r.hostIos} host I/Os (${r.cofwCopies} COFW copies), 8 live sessions, ${r.events} events, ${(r.wallMs / 1000).toFixed(2)} s wall`;
+  const runs: WholeRunResult[] = [];
+  for (let run = 0; run < WHOLE_RUN_REPEATS; run++) {
+    let result: WholeRunResult | undefined;
+    await runChild("whole-run-child", [], (message) => (result = message as WholeRunResult), CHILD_TIMEOUT_MS);
+    if (result === undefined) throw new Error(`whole-run benchmark child ${run + 1} of ${WHOLE_RUN_REPEATS} exited without a result`);
+    runs.push(result);
+  }
+  const r = medianBy(runs, (run) => run.wallMs);
+  // The runs simulate the same thing: a difference is a determinism bug, not noise.
+  const differing = runs.find((run) => run.events !== r.events || run.simulatedNs !== r.simulatedNs || run.cofwCopies !== r.cofwCopies);
+  if (differing !== undefined) throw new Error(`whole-run benchmark: runs of one scenario simulated differently (${differing.events} vs ${r.events} events, seed ${r.seed})`);
+  const walls = runs.map((run) => (run.wallMs / 1000).toFixed(2)).join(", ");
+  const how = `median of ${WHOLE_RUN_REPEATS} child processes (${walls} s wall); bench/whole-run.yaml: ${r.hostIos} host I/Os (${r.cofwCopies} COFW copies), 8 live sessions, ${r.events} events`;
+  const peakRssBytes = Math.max(...runs.map((run) => run.peakRssBytes));
   const detail = { how, simulatedSeconds: r.simulatedNs / 1e9, wallSeconds: r.wallMs / 1000, events: r.events, cofwCopies: r.cofwCopies };
   return [
     {
@@ -24,6 +40,6 @@ export async function wholeRunFigures(): Promise<Figure[]> {
       detail,
     },
     { id: "wholeRun.simulatedToWall", label: "whole run: simulated time / wall time", value: r.simulatedNs / 1e9 / (r.wallMs / 1000), unit: "ratio", detail },
-    { id: "wholeRun.peakRss", label: "whole run: peak RSS", value: r.peakRssBytes, unit: "bytes", target: { op: "<", value: WHOLE_RUN_TARGETS.peakRssBytes }, detail },
+    { id: "wholeRun.peakRss", label: "whole run: peak RSS, the largest of the runs", value: peakRssBytes, unit: "bytes", target: { op: "<", value: WHOLE_RUN_TARGETS.peakRssBytes }, detail },
   ];
 }

@@ -5,6 +5,7 @@ import { doneWithParent, sendToParent } from "./child-process.js";
 
 /** The whole-run scenario's result as sent to the parent. */
 export interface WholeRunResult {
+  readonly seed: string;
   readonly hostIos: number;
   readonly cofwCopies: number;
   readonly wallMs: number;
@@ -29,6 +30,7 @@ const { results, kernel } = runScenario(
 );
 const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
 const result: WholeRunResult = {
+  seed: scenario.seed,
   hostIos: results.engine.hostWrites + results.engine.hostReads,
   cofwCopies: results.engine.cofwCopies,
   wallMs,
