@@ -378,7 +378,7 @@ export class ContentStore implements ContentView {
    * Reads the buckets holding the first `count` offsets, in three passes
    * (bucket ids, then their slot blocks, then each block's first extent), and
    * returns a number made of what it read so that the reads are not optimised
-   * away. Changes nothing. A write of a random place takes a cache miss at
+   * away (see prefetchSink). Changes nothing. A write of a random place takes a cache miss at
    * each of those three steps, one after the other; here the lookups of all
    * the offsets are independent, so the processor overlaps their misses (see
    * SimDevice.prefetch). Offsets outside the store's space read nothing.
@@ -398,8 +398,8 @@ export class ContentStore implements ContentView {
       sum += this.bucketLength[id]! + this.bucketClass[id]!;
     }
     for (let i = 0; i < count; i++) {
-      if (slots[i]! < 0) continue;
       const slot = slots[i]!;
+      if (slot < 0) continue;
       sum += this.kinds[slot]! + this.starts[slot]! + this.lengths[slot]! + this.stamps[slot]! + this.stampOffsets[slot]!;
     }
     return sum;
