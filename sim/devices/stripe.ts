@@ -50,6 +50,8 @@ export class StripeDevice implements BlockDevice {
   readonly stripeUnitBytes: number;
   /** The member devices, in stripe order, so a crash injector can reach each one's log. */
   readonly children: readonly BlockDevice[];
+  /** prefetch()'s offsets, per child. */
+  private readonly prefetchOffsets: Array<Float64Array | undefined> = [];
 
   constructor(
     private readonly kernel: Kernel,
@@ -150,6 +152,26 @@ export class StripeDevice implements BlockDevice {
       (results) => reassemble(this.name, parts, results),
       onComplete,
     );
+  }
+
+  /** Passes the hint on to each child that takes one, for the offsets inside the stripe, as that child's offsets (see map). */
+  prefetch(offsetsBytes: ArrayLike<number>, count: number): void {
+    const unit = this.stripeUnitBytes;
+    const n = this.children.length;
+    const perChild = this.prefetchOffsets;
+    const counts = new Array<number>(n).fill(0);
+    for (let i = 0; i < count; i++) {
+      const offsetBytes = offsetsBytes[i]!;
+      if (!(offsetBytes >= 0 && offsetBytes < this.capacityBytes)) continue;
+      const unitIndex = Math.floor(offsetBytes / unit);
+      const child = unitIndex % n;
+      let offsets = perChild[child];
+      if (offsets === undefined || offsets.length < count) offsets = perChild[child] = new Float64Array(count);
+      offsets[counts[child]!++] = Math.floor(unitIndex / n) * unit + (offsetBytes - unitIndex * unit);
+    }
+    this.children.forEach((child, index) => {
+      if (counts[index]! > 0) child.prefetch?.(perChild[index]!, counts[index]!);
+    });
   }
 
   /** Sends every submission and completes once, after the last child completion. */

@@ -10,20 +10,22 @@ const meta = { cofwsimVersion: "test", fileName: "s.yaml", contentHash: "h" };
 /**
  * Shipped scenarios cut short: closed and open loops, zipf and uniform jobs,
  * reads and writes, a trace, Phantom LU reads, cache-full terminations and
- * two LUs on one disk.
+ * two LUs on one disk; and the schema's full example, whose Source LU is a
+ * stripe of two rotating disks with write caches.
  */
 const CASES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ["quickstart", ["stop.hostIos=3000"]],
-  ["oltp-zipf-4-sessions", ["stop.runtime=40ms"]],
-  ["tpcc-replay", ["stop.runtime=100ms"]],
-  ["backup-phantom-read", ["stop.runtime=30ms"]],
-  ["cache-fills-up", []],
-  ["shared-disk", ["stop.hostIos=2000"]],
+  ["scenarios/quickstart.yaml", ["stop.hostIos=3000"]],
+  ["scenarios/oltp-zipf-4-sessions.yaml", ["stop.runtime=40ms"]],
+  ["scenarios/tpcc-replay.yaml", ["stop.runtime=100ms"]],
+  ["scenarios/backup-phantom-read.yaml", ["stop.runtime=30ms"]],
+  ["scenarios/cache-fills-up.yaml", []],
+  ["scenarios/shared-disk.yaml", ["stop.hostIos=2000"]],
+  ["test/scenarios/schema/fixtures/full.yaml", ["stop.hostIos=2000"]],
 ];
 
 describe("reading workloads ahead to hint the engine (LookaheadSource, CofwEngine.prefetch)", () => {
   it.each(CASES)("%s: the same results and kernel events however far ahead, and the Source LU is hinted of every I/O", (name, overrides) => {
-    const scenario = loadScenarioFile(join(root, "scenarios", `${name}.yaml`), { overrides: [...overrides] });
+    const scenario = loadScenarioFile(join(root, name), { overrides: [...overrides] });
     const run = (readAheadIos: number) => {
       let hintedIos = 0;
       const { results, kernel } = runScenario(scenario, meta, {

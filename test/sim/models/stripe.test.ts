@@ -181,6 +181,32 @@ describe("StripeDevice", () => {
     }
   });
 
+  it("passes a prefetch hint on to each child that takes one, at the child offsets a one-sector request there goes to", () => {
+    const kernel = new Kernel("stripe");
+    const hinted: number[][][] = [[], [], []];
+    const children: BlockDevice[] = [0, 1, 2].map((i) => {
+      const child = new RecordingDevice(kernel, `c${i}`, i, 32 * UNIT, 1);
+      // The middle child takes no hints.
+      return i === 1 ? child : Object.assign(child, { prefetch: (offsets: ArrayLike<number>, count: number) => hinted[i]!.push(Array.from(offsets).slice(0, count)) });
+    });
+    const stripe = new StripeDevice(kernel, { children, stripeUnitBytes: UNIT });
+    const rng = Rng.root(12).stream("stripe-prefetch");
+    for (let round = 0; round < 20; round++) {
+      const inside = Array.from({ length: rng.int(1, 12) }, () => rng.int(0, stripe.capacityBytes / SECTOR - 1) * SECTOR);
+      const offsets = [...inside, -SECTOR, stripe.capacityBytes, Number.NaN];
+      for (const list of hinted) list.length = 0;
+      stripe.prefetch(offsets, offsets.length);
+      const expected: number[][] = [[], [], []];
+      for (const offsetBytes of inside) {
+        const [part] = stripe.map(offsetBytes, SECTOR);
+        expected[part!.child]!.push(part!.childOffsetBytes);
+      }
+      for (const child of [0, 2]) expect(hinted[child]).toEqual(expected[child]!.length === 0 ? [] : [expected[child]]);
+      expect(hinted[1]).toEqual([]);
+    }
+    expect(kernel.eventCount).toBe(0);
+  });
+
   it("sends a flush to every child and completes after the last", () => {
     const kernel = new Kernel("stripe");
     const { children, stripe } = threeChildren(kernel);
