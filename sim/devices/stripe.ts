@@ -159,15 +159,15 @@ export class StripeDevice implements BlockDevice {
     const unit = this.stripeUnitBytes;
     const n = this.children.length;
     const perChild = this.prefetchOffsets;
+    // Room for every offset in each child's list, before any is filled.
+    for (let child = 0; child < n; child++) if ((perChild[child]?.length ?? 0) < count) perChild[child] = new Float64Array(count);
     const counts = new Array<number>(n).fill(0);
     for (let i = 0; i < count; i++) {
       const offsetBytes = offsetsBytes[i]!;
       if (!(offsetBytes >= 0 && offsetBytes < this.capacityBytes)) continue;
       const unitIndex = Math.floor(offsetBytes / unit);
       const child = unitIndex % n;
-      let offsets = perChild[child];
-      if (offsets === undefined || offsets.length < count) offsets = perChild[child] = new Float64Array(count);
-      offsets[counts[child]!++] = Math.floor(unitIndex / n) * unit + (offsetBytes - unitIndex * unit);
+      perChild[child]![counts[child]!++] = Math.floor(unitIndex / n) * unit + (offsetBytes - unitIndex * unit);
     }
     this.children.forEach((child, index) => {
       if (counts[index]! > 0) child.prefetch?.(perChild[index]!, counts[index]!);
