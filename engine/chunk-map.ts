@@ -70,8 +70,13 @@ export class ChunkMap {
     if (address < 0) return undefined;
     this.lastKey = key;
     this.lastAddress = address;
-    this.at = (address & GROUP_MASK) * this.groupWords + (sourceChunk - key * this.entriesPerGroup) * ENTRY_WORDS;
+    this.at = this.entryWord(address, sourceChunk, key);
     return this.blocks[address >>> GROUP_BITS];
+  }
+
+  /** The index, in its block, of the first word of `sourceChunk`'s entry, in the group at `address` (whose key is `key`). */
+  private entryWord(address: number, sourceChunk: number, key: number): number {
+    return (address & GROUP_MASK) * this.groupWords + (sourceChunk - key * this.entriesPerGroup) * ENTRY_WORDS;
   }
 
   /**
@@ -92,8 +97,7 @@ export class ChunkMap {
       const address = addresses[i]!;
       if (address < 0) continue;
       const chunk = sourceChunks[i]!;
-      const entryWord = (address & GROUP_MASK) * this.groupWords + (chunk - Math.floor(chunk / perGroup) * perGroup) * ENTRY_WORDS;
-      sum += this.blocks[address >>> GROUP_BITS]![entryWord]!;
+      sum += this.blocks[address >>> GROUP_BITS]![this.entryWord(address, chunk, Math.floor(chunk / perGroup))]!;
     }
     return sum;
   }

@@ -56,32 +56,34 @@ export class ByteArena {
 
   /** Copies `bytes` to `offset`. */
   set(offset: number, bytes: Uint8Array): void {
-    const page = Math.floor(offset / PAGE_BYTES);
-    this.pages[page]!.set(bytes, offset - page * PAGE_BYTES);
+    this.pageOf(offset).set(bytes, offset % PAGE_BYTES);
   }
 
-  /** Copies `lengthBytes` from `from` to `to` within the arena (two blocks, each in one page). */
+  /** Copies `lengthBytes` from `from` to `to` within the arena (two blocks, each in one page; set copies within one page as copyWithin does). */
   copyWithin(to: number, from: number, lengthBytes: number): void {
-    const toPage = Math.floor(to / PAGE_BYTES);
-    const fromPage = Math.floor(from / PAGE_BYTES);
-    const fromAt = from - fromPage * PAGE_BYTES;
-    const toAt = to - toPage * PAGE_BYTES;
-    if (toPage === fromPage) this.pages[toPage]!.copyWithin(toAt, fromAt, fromAt + lengthBytes);
-    else this.pages[toPage]!.set(this.pages[fromPage]!.subarray(fromAt, fromAt + lengthBytes), toAt);
+    this.pageOf(to).set(this.bytesAt(from, lengthBytes), to % PAGE_BYTES);
   }
 
   /** A copy of `lengthBytes` at `offset`, for a reader to keep. */
   copyOut(offset: number, lengthBytes: number): Uint8Array {
-    const page = Math.floor(offset / PAGE_BYTES);
-    const at = offset - page * PAGE_BYTES;
-    return this.pages[page]!.slice(at, at + lengthBytes);
+    const at = offset % PAGE_BYTES;
+    return this.pageOf(offset).slice(at, at + lengthBytes);
   }
 
   /** Copies `lengthBytes` at `offset` (within one block) into `target` at `targetOffset`. */
   copyTo(target: Uint8Array, targetOffset: number, offset: number, lengthBytes: number): void {
-    const page = Math.floor(offset / PAGE_BYTES);
-    const at = offset - page * PAGE_BYTES;
-    target.set(this.pages[page]!.subarray(at, at + lengthBytes), targetOffset);
+    target.set(this.bytesAt(offset, lengthBytes), targetOffset);
+  }
+
+  /** The page holding `offset`: a block lies in one page, so its bytes are in the page of its offset. */
+  private pageOf(offset: number): Uint8Array {
+    return this.pages[Math.floor(offset / PAGE_BYTES)]!;
+  }
+
+  /** A view of `lengthBytes` at `offset`, within one block; never handed out of the arena. */
+  private bytesAt(offset: number, lengthBytes: number): Uint8Array {
+    const at = offset % PAGE_BYTES;
+    return this.pageOf(offset).subarray(at, at + lengthBytes);
   }
 
   /** An independent copy. */

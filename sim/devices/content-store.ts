@@ -377,11 +377,12 @@ export class ContentStore implements ContentView {
   /**
    * Reads the buckets holding the first `count` offsets, in three passes
    * (bucket ids, then their slot blocks, then each block's first extent), and
-   * returns a number made of what it read so that the reads are not optimised
-   * away (see prefetchSink). Changes nothing. A write of a random place takes a cache miss at
-   * each of those three steps, one after the other; here the lookups of all
-   * the offsets are independent, so the processor overlaps their misses (see
-   * SimDevice.prefetch). Offsets outside the store's space read nothing.
+   * returns a number made of what it read so that the reads are not
+   * optimised away (see prefetchSink). Changes nothing. A write of a random
+   * place takes a cache miss at each of those three steps, one after the
+   * other; here the lookups of all the offsets are independent, so the
+   * processor overlaps their misses (see SimDevice.prefetch). Offsets
+   * outside the store's space read nothing.
    */
   touch(offsetsBytes: ArrayLike<number>, count: number): number {
     if (this.touchSlots.length < count) this.touchSlots = new Int32Array(count);
