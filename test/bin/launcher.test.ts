@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HEAP_FLAGS, hasHeapFlags } from "../../bin/heap-flags.js";
+import { HEAP_FLAGS, HUGE_PAGES_TUNABLE, hasHeapFlags, withHugePages } from "../../bin/heap-flags.js";
 import { cli, root } from "../e2e/cli-rig.js";
 
 describe("the command line's launcher", () => {
@@ -12,6 +12,14 @@ describe("the command line's launcher", () => {
     expect(hasHeapFlags(["--enable-source-maps"], "--max-old-space-size=4096")).toBe(false);
     expect(hasHeapFlags([...HEAP_FLAGS], undefined)).toBe(true);
     expect(hasHeapFlags([], "--max-old-space-size=4096 --max-semi-space-size=8")).toBe(true);
+  });
+
+  it("asks glibc for huge pages, keeping the user's other tunables and their own hugetlb choice", () => {
+    expect(withHugePages(undefined)).toBe("glibc.malloc.hugetlb=1");
+    expect(withHugePages("")).toBe(HUGE_PAGES_TUNABLE);
+    expect(withHugePages("glibc.malloc.trim_threshold=1024")).toBe("glibc.malloc.trim_threshold=1024:glibc.malloc.hugetlb=1");
+    expect(withHugePages("glibc.malloc.hugetlb=0")).toBe("glibc.malloc.hugetlb=0");
+    expect(withHugePages("glibc.malloc.mmap_max=0:glibc.malloc.hugetlb=2")).toBe("glibc.malloc.mmap_max=0:glibc.malloc.hugetlb=2");
   });
 
   it("are added by a relaunch that passes the arguments, the exit code and the output through", () => {
@@ -24,12 +32,12 @@ describe("the command line's launcher", () => {
         `import { relaunchWithHeapFlags } from ${module};\n` +
           "const status = await relaunchWithHeapFlags();\n" +
           "if (status !== undefined) process.exit(status);\n" +
-          "console.log(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2) }));\n" +
+          "console.log(JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2), tunables: process.env.GLIBC_TUNABLES }));\n" +
           "process.exit(3);\n",
       );
-      const result = spawnSync(process.execPath, [script, "a", "b c"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+      const result = spawnSync(process.execPath, [script, "a", "b c"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", GLIBC_TUNABLES: "glibc.malloc.trim_threshold=1024" } });
       expect(result.status).toBe(3);
-      expect(JSON.parse(result.stdout)).toEqual({ execArgv: [...HEAP_FLAGS], args: ["a", "b c"] });
+      expect(JSON.parse(result.stdout)).toEqual({ execArgv: [...HEAP_FLAGS], args: ["a", "b c"], tunables: "glibc.malloc.trim_threshold=1024:glibc.malloc.hugetlb=1" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
