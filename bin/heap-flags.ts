@@ -20,12 +20,12 @@ export const HEAP_FLAGS: readonly string[] = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_M
 
 /**
  * glibc's malloc tunable that asks for transparent huge pages on the blocks
- * it maps (madvise). A run keeps a few hundred MiB of typed arrays (chunk
- * map, chunk table, content stores) and touches them at random: with 4 KiB
- * pages nearly every touch missed the TLB, and the first touch of each page
- * was a fault. On bench/whole-run.yaml: 136k page faults -> 72k, whole run
- * 6.2-6.5 s -> 5.8-5.9 s (side by side, both launch orders; see
- * docs/performance-log.md). Only takes effect where the system's THP
+ * it maps (madvise), which is where Node puts large ArrayBuffers. A run
+ * keeps a few hundred MiB of typed arrays (chunk map, chunk table, content
+ * stores) and touches them at random, and the first touch of each 4 KiB
+ * page is a fault, dear on a virtual machine. On bench/whole-run.yaml: 136k
+ * page faults -> 72k, whole run 6.2-6.4 s -> 5.8-6.0 s (six pairs side by
+ * side, both launch orders; see docs/performance-log.md). Only takes effect where the system's THP
  * setting is `madvise` or `always`, and only under glibc; elsewhere the
  * variable is ignored. Like the heap flags, it must be set before the
  * process starts.
