@@ -25,10 +25,10 @@ export const HEAP_FLAGS: readonly string[] = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_M
  * stores) and touches them at random, and the first touch of each 4 KiB
  * page is a fault, dear on a virtual machine. On bench/whole-run.yaml: 136k
  * page faults -> 72k, whole run 6.2-6.4 s -> 5.8-6.0 s (six pairs side by
- * side, both launch orders; see docs/performance-log.md). Only takes effect where the system's THP
- * setting is `madvise` or `always`, and only under glibc; elsewhere the
- * variable is ignored. Like the heap flags, it must be set before the
- * process starts.
+ * side, both launch orders; see docs/performance-log.md). Only takes effect
+ * under glibc where the system's THP setting is `madvise` or `always`;
+ * elsewhere the variable is ignored. Like the heap flags, it must be set
+ * before the process starts.
  */
 export const HUGE_PAGES_TUNABLE = "glibc.malloc.hugetlb=1";
 

@@ -587,21 +587,11 @@ export class ContentStore implements ContentView {
     this.stamps.copyWithin(to, from, from + count);
     this.stampOffsets.copyWithin(to, from, from + count);
     if (!movesSegments) return;
-    const segments = this.bytesSegments!;
-    // Lengthened only as far as a moved segment lands: slots past the column's end hold none, so moving them there
-    // moves nothing (see segmentsReaching).
-    for (let i = Math.min(count, held - from) - 1; i >= 0; i--) {
-      if (segments[from + i] !== undefined) {
-        this.segmentsReaching(to + i + 1);
-        break;
-      }
-    }
-    const length = segments.length;
     // A loop, not Array.prototype.copyWithin: V8 runs that one generically, each element through its runtime
     // (property lookups), which cost a whole run ~4k instructions per host write once the Cache LU's store held the
-    // few sectors a format hands over.
-    if (from < to) for (let i = Math.min(count, length - to) - 1; i >= 0; i--) segments[to + i] = from + i < length ? segments[from + i] : undefined;
-    else for (let i = 0; i < count && to + i < length; i++) segments[to + i] = from + i < length ? segments[from + i] : undefined;
+    // few sectors a format hands over. moveSegment lengthens the column only where a segment lands.
+    if (from < to) for (let i = count - 1; i >= 0; i--) this.moveSegment(from + i, to + i);
+    else for (let i = 0; i < count; i++) this.moveSegment(from + i, to + i);
   }
 
   /** The segment column, made or lengthened to reach `end` slots (see bytesSegments). */
