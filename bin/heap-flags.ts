@@ -7,17 +7,18 @@ import { Worker } from "node:worker_threads";
  * keeps large typed arrays; a young generation larger than V8's default
  * (16 MiB semi-spaces on 64-bit) makes scavenges rarer and most of those
  * objects die before one: on bench/whole-run.yaml, scavenges fell from 141
- * to 57 per 300,000 host I/Os. The minimum is set too: V8 grows the young
- * generation only when many objects survive, and a run whose objects die
- * young (covered rewrites: 1.6M in the engine bench) stayed at 16 MiB and
- * scavenged 178 times instead of 27. 32 MiB rather than 64: the young
- * generation's pages are touched once each, and a first touch is a page
- * fault, dear on a virtual machine; on bench/whole-run.yaml 32 MiB ran
- * faster in 9 pairs out of 10 side by side (median 5.91 s against 6.20 s),
- * with 16k fewer faults and ~43 MB less peak RSS, and the engine bench's
- * figures did not move (see docs/performance-log.md, 2026-12-04 12:10).
- * The flags only take effect when Node starts, so the command line starts
- * itself again with them (see relaunchWithHeapFlags).
+ * to 57 per 300,000 host I/Os with 64 MiB. The minimum is set too: V8
+ * grows the young generation only when many objects survive, and a run
+ * whose objects die young (covered rewrites: 1.6M in the engine bench)
+ * stayed at 16 MiB and scavenged 178 times instead of 27 (at 64 MiB).
+ * 32 MiB rather than 64: the young generation's pages are touched once
+ * each, and a first touch is a page fault, dear on a virtual machine; on
+ * bench/whole-run.yaml 32 MiB ran faster in 9 pairs out of 10 side by side
+ * (median 5.91 s against 6.20 s), with 16k fewer faults and ~43 MB less
+ * peak RSS, and the write-through engine bench's figures did not move (see
+ * docs/performance-log.md, 2026-12-04 12:10). The flags only take effect
+ * when Node starts, so the command line starts itself again with them (see
+ * relaunchWithHeapFlags).
  */
 export const SEMI_SPACE_FLAG = "--max-semi-space-size";
 export const SEMI_SPACE_MIB = 32;
