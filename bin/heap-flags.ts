@@ -11,17 +11,13 @@ import { Worker } from "node:worker_threads";
  * grows the young generation only when many objects survive, and a run
  * whose objects die young (covered rewrites: 1.6M in the engine bench)
  * stayed at 16 MiB and scavenged 178 times instead of 27 (at 64 MiB).
- * 32 MiB rather than 64: the young generation's pages are touched once
- * each, and a first touch is a page fault, dear on a virtual machine; on
- * bench/whole-run.yaml 32 MiB ran faster in 9 pairs out of 10 side by side
- * (median 5.91 s against 6.20 s), with 16k fewer faults and ~43 MB less
- * peak RSS. The engine bench's write-through figures did not move; its
- * group-commit covered rewrites ran ~10% slower (1.46-1.91M against
- * 1.79-2.13M a second, still above their 1M target): the whole run is the
- * figure that misses its target (see docs/performance-log.md, 2026-12-04
- * 12:10). The flags only take effect
- * when Node starts, so the command line starts itself again with them (see
- * relaunchWithHeapFlags).
+ * 32 MiB rather than 64: each page of the young generation is a page
+ * fault on first touch, dear on a virtual machine. On bench/whole-run.yaml
+ * 32 MiB ran faster in 9 pairs out of 10 (median 5.91 s against 6.20 s,
+ * ~43 MB less peak RSS); the engine bench's group-commit covered rewrites
+ * ran ~10% slower, still above their target (docs/performance-log.md,
+ * 2026-12-04 12:10). The flags only take effect when Node starts, so the
+ * command line starts itself again with them (see relaunchWithHeapFlags).
  */
 export const SEMI_SPACE_FLAG = "--max-semi-space-size";
 export const SEMI_SPACE_MIB = 32;

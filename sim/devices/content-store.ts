@@ -567,31 +567,31 @@ export class ContentStore implements ContentView {
     // Slots past the segment column's end hold no segment: a move among them moves none.
     const held = this.bytesSegments?.length ?? 0;
     const movesSegments = from < held || to < held;
+    // Overlapping ranges are copied from the end that cannot overwrite a slot before it is read.
+    const step = from < to ? -1 : 1;
+    const first = from < to ? count - 1 : 0;
     if (count <= SMALL_MOVE_SLOTS) {
       // Most moves shift a few extents by one (an insert or a merge): a copyWithin call per column cost more than the copy.
       const { kinds, starts, lengths, stamps, stampOffsets } = this;
-      const step = from < to ? -1 : 1;
-      for (let i = from < to ? count - 1 : 0; i >= 0 && i < count; i += step) {
+      for (let i = first; i >= 0 && i < count; i += step) {
         kinds[to + i] = kinds[from + i]!;
         starts[to + i] = starts[from + i]!;
         lengths[to + i] = lengths[from + i]!;
         stamps[to + i] = stamps[from + i]!;
         stampOffsets[to + i] = stampOffsets[from + i]!;
-        if (movesSegments) this.moveSegment(from + i, to + i);
       }
-      return;
+    } else {
+      this.kinds.copyWithin(to, from, from + count);
+      this.starts.copyWithin(to, from, from + count);
+      this.lengths.copyWithin(to, from, from + count);
+      this.stamps.copyWithin(to, from, from + count);
+      this.stampOffsets.copyWithin(to, from, from + count);
     }
-    this.kinds.copyWithin(to, from, from + count);
-    this.starts.copyWithin(to, from, from + count);
-    this.lengths.copyWithin(to, from, from + count);
-    this.stamps.copyWithin(to, from, from + count);
-    this.stampOffsets.copyWithin(to, from, from + count);
     if (!movesSegments) return;
-    // A loop, not Array.prototype.copyWithin: V8 runs that one generically, each element through its runtime
+    // Slot by slot, not Array.prototype.copyWithin: V8 runs that one generically, each element through its runtime
     // (property lookups), which cost a whole run ~4k instructions per host write once the Cache LU's store held the
     // few sectors a format hands over. moveSegment lengthens the column only where a segment lands.
-    if (from < to) for (let i = count - 1; i >= 0; i--) this.moveSegment(from + i, to + i);
-    else for (let i = 0; i < count; i++) this.moveSegment(from + i, to + i);
+    for (let i = first; i >= 0 && i < count; i += step) this.moveSegment(from + i, to + i);
   }
 
   /** The segment column, made or lengthened to reach `end` slots (see bytesSegments). */
