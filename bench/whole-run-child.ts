@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { loadScenarioFile } from "../scenarios/schema/load.js";
 import { runScenario } from "../scenarios/runner/run-scenario.js";
 import { doneWithParent, sendToParent } from "./child-process.js";
+import { RunPhaseClock, type RunPhasesMs } from "./run-phases.js";
 
 /** The whole-run scenario's result as sent to the parent. */
 export interface WholeRunResult {
@@ -12,6 +13,7 @@ export interface WholeRunResult {
   readonly simulatedNs: number;
   readonly events: number;
   readonly peakRssBytes: number;
+  readonly phases: RunPhasesMs;
 }
 
 /**
@@ -23,12 +25,19 @@ const scenarioPath = fileURLToPath(new URL("../../bench/whole-run.yaml", import.
 const scenario = loadScenarioFile(scenarioPath);
 let peakRssBytes = process.memoryUsage().rss;
 const started = process.hrtime.bigint();
+const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
+const clock = new RunPhaseClock();
 const { results, kernel } = runScenario(
   scenario,
   { cofwsimVersion: "bench", fileName: "whole-run.yaml", contentHash: "" },
-  { onProgress: () => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss)) },
+  {
+    onProgress: (fraction) => {
+      clock.mark(fraction, elapsedMs());
+      peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+    },
+  },
 );
-const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+const wallMs = elapsedMs();
 const result: WholeRunResult = {
   seed: scenario.seed,
   hostIos: results.engine.hostWrites + results.engine.hostReads,
@@ -37,6 +46,7 @@ const result: WholeRunResult = {
   simulatedNs: kernel.nowNs,
   events: kernel.eventCount,
   peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024),
+  phases: clock.phases(wallMs),
 };
 await sendToParent(result);
 doneWithParent();
