@@ -26,9 +26,10 @@ export async function wholeRunFigures(): Promise<Figure[]> {
   // The runs simulate the same thing: a difference is a determinism bug, not noise.
   const differing = runs.find((run) => run.events !== r.events || run.simulatedNs !== r.simulatedNs || run.cofwCopies !== r.cofwCopies);
   if (differing !== undefined) throw new Error(`whole-run benchmark: runs of one scenario simulated differently (${differing.events} vs ${r.events} events, seed ${r.seed})`);
-  const walls = runs.map((run) => (run.wallMs / 1000).toFixed(2)).join(", ");
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const split = `the median run: first twentieth of the host I/Os ${seconds(r.phases.firstTwentiethMs)}, rest of the run ${seconds(r.phases.restOfRunMs)}, after it (consistency checks, recovery) ${seconds(r.phases.afterRunMs)}`;
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  const walls = runs.map((run) => seconds(run.wallMs)).join(", ");
+  const { firstTwentiethMs, restOfRunMs, afterRunMs } = r.phases;
+  const split = `the median run: first twentieth of the host I/Os ${seconds(firstTwentiethMs)} s, rest of the run ${seconds(restOfRunMs)} s, after it (consistency checks, recovery) ${seconds(afterRunMs)} s`;
   const how = `median of ${WHOLE_RUN_REPEATS} child processes (${walls} s wall); bench/whole-run.yaml: ${r.hostIos} host I/Os (${r.cofwCopies} COFW copies), 8 live sessions, ${r.events} events; ${split}`;
   const peakRssBytes = Math.max(...runs.map((run) => run.peakRssBytes));
   const detail = {
@@ -36,9 +37,9 @@ export async function wholeRunFigures(): Promise<Figure[]> {
     simulatedSeconds: r.simulatedNs / 1e9,
     wallSeconds: r.wallMs / 1000,
     // The median run's wall time split (see RunPhaseClock): the cold start, the rest of the run, and what follows it.
-    firstTwentiethSeconds: r.phases.firstTwentiethMs / 1000,
-    restOfRunSeconds: r.phases.restOfRunMs / 1000,
-    afterRunSeconds: r.phases.afterRunMs / 1000,
+    firstTwentiethSeconds: firstTwentiethMs / 1000,
+    restOfRunSeconds: restOfRunMs / 1000,
+    afterRunSeconds: afterRunMs / 1000,
     events: r.events,
     cofwCopies: r.cofwCopies,
   };
