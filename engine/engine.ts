@@ -4,6 +4,7 @@ import { IntegerObjectMap } from "../io/integer-object-map.js";
 import { concatPayloads, type Payload } from "../io/payload.js";
 import { Signal } from "../io/signal.js";
 import { ChunkMap } from "./chunk-map.js";
+import { ChunkWrite, type ChunkWriteContext } from "./chunk-write.js";
 import { ChunkState, ChunkTable } from "./chunk-table.js";
 import { zeroCounters, type EngineCounters } from "./counters.js";
 import { DeviceIo } from "./device-io.js";
@@ -94,6 +95,8 @@ export class CofwEngine {
   private mounted = true;
   /** Where hostWriteStep's straight writes go: the Source LU, leaving the gate and counted as they complete. */
   private readonly straightWrites: StraightSourceWrites;
+  /** What this engine's ChunkWrites work on. */
+  private readonly chunkWrites: ChunkWriteContext;
 
   constructor(parts: EngineParts) {
     this.layout = parts.layout;
@@ -106,6 +109,21 @@ export class CofwEngine {
     this.policy = parts.policy;
     this.counters.chunksInUse = this.chunks.inUse;
     this.straightWrites = new StraightSourceWrites(parts.io.source, this.gate, this.counters);
+    this.chunkWrites = {
+      layout: this.layout,
+      io: this.io,
+      counters: this.counters,
+      chunks: this.chunks,
+      metadata: this.metadata,
+      policy: this.policy,
+      gate: this.gate,
+      copying: this.copying,
+      phantomSourceReads: this.phantomSourceReads,
+      uncoveredMask: (sourceChunk) => this.uncoveredMask(sourceChunk),
+      liveSequenceList: () => this.sessions.liveSequenceList(),
+      terminateForCacheFull: (mask) => this.terminateForCacheFull(mask),
+      waitForPhantomSourceReads: (sourceChunk) => this.waitForPhantomSourceReads(sourceChunk),
+    };
   }
 
   static assemble(layout: Layout, source: BlockDevice, cache: BlockDevice, sessions: Sessions, policy: CommitPolicy, counters: EngineCounters = zeroCounters()): EngineParts {
@@ -173,8 +191,10 @@ export class CofwEngine {
     const chunkSize = this.layout.geometry.chunkSizeBytes;
     const chunk = Math.floor(offsetBytes / chunkSize);
     if (chunk !== Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize)) return callStep(this.writeInGate(offsetBytes, payload, false));
-    // Told to the coroutine, which then does not look again: the lookups are a copy on first write's too.
     const needsCopy = this.copying.has(chunk) || this.uncoveredMask(chunk) !== 0;
+    // A copy on first write: one ChunkWrite, which leaves the gate when done.
+    if (needsCopy && this.phantomSourceReads.size === 0) return callStep(new ChunkWrite(this.chunkWrites, chunk, offsetBytes, payload));
+    // Told to the coroutine, which then does not look again.
     if (needsCopy || this.phantomSourceReads.size > 0) return callStep(this.writeInGate(offsetBytes, payload, needsCopy));
     // The write leaves the gate and is counted as a host write as it completes (see StraightSourceWrites), as
     // writeInGate does after it.
@@ -193,9 +213,9 @@ export class CofwEngine {
       const last = Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize);
       if (first === last) {
         // Called rather than delegated to: the copy's own resumptions then skip this generator (see CallStep).
-        if (needsCopy || this.copying.has(first) || this.uncoveredMask(first) !== 0) yield callStep(this.prepareChunkForWrite(first));
+        if (needsCopy || this.copying.has(first) || this.uncoveredMask(first) !== 0) yield callStep(new ChunkWrite(this.chunkWrites, first));
       } else {
-        yield* all(this.range(first, last).map((chunk) => this.prepareChunkForWrite(chunk)));
+        yield* all(this.range(first, last).map((chunk) => new ChunkWrite(this.chunkWrites, chunk)));
       }
       if (this.phantomSourceReads.size > 0) for (let chunk = first; chunk <= last; chunk++) yield* this.waitForPhantomSourceReads(chunk);
       yield this.io.writeStep(this.io.source, offsetBytes, payload, false);
@@ -304,53 +324,6 @@ export class CofwEngine {
       if (group === undefined || group[at + slot] === 0 || group[at + SESSION_SLOTS + slot] !== sequence) mask |= 1 << slot;
     }
     return mask;
-  }
-
-  /**
-   * Returns when the chunk may be overwritten: every live session has its
-   * copy, durably. The copy itself is made here rather than in a coroutine of
-   * its own: one generator less on every copy on first write.
-   */
-  private *prepareChunkForWrite(sourceChunk: number): Coroutine {
-    for (;;) {
-      const inProgress = this.copying.get(sourceChunk);
-      if (inProgress !== undefined) {
-        this.counters.copyWaits++;
-        yield* waitFor(inProgress);
-        continue;
-      }
-      const mask = this.uncoveredMask(sourceChunk);
-      if (mask === 0) return;
-      const done = new Signal();
-      this.copying.set(sourceChunk, done);
-      try {
-        const chunk = this.chunks.allocate(sourceChunk, mask);
-        if (chunk === undefined) yield* this.terminateForCacheFull(mask);
-        else {
-          this.counters.chunksInUse = this.chunks.inUse;
-          // The sessions the copy is for, as they are now: a cache-full termination may change them during the read.
-          const sequences = this.liveSequenceList();
-          const chunkSize = this.layout.geometry.chunkSizeBytes;
-          const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
-          const data = (yield this.io.readStep(this.io.source, sourceChunk * chunkSize, lengthBytes)) as Payload;
-          yield callStep(this.policy.commitCopy(this.metadata, { chunk, sourceChunk, data, mask, sequences }));
-          this.counters.cofwCopies++;
-          this.counters.bytesCopied += lengthBytes;
-          this.counters.chunksInUse = this.chunks.inUse;
-        }
-      } finally {
-        this.copying.delete(sourceChunk);
-        done.fire();
-      }
-    }
-  }
-
-  /** Each slot's live session sequence number, 0 for none. */
-  private liveSequenceList(): number[] {
-    // Sized once: growing it by push would reallocate it on every copy.
-    const sequences = new Array<number>(SESSION_SLOTS);
-    for (let slot = 0; slot < SESSION_SLOTS; slot++) sequences[slot] = this.sessions.activeSequence(slot) ?? 0;
-    return sequences;
   }
 
   /**
@@ -485,7 +458,7 @@ export class CofwEngine {
         const chunkSize = this.layout.geometry.chunkSizeBytes;
         const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
         const data = yield* this.io.read(this.io.cache, cofwChunkOffsetBytes(this.layout, copy), lengthBytes);
-        yield* this.prepareChunkForWrite(sourceChunk);
+        yield callStep(new ChunkWrite(this.chunkWrites, sourceChunk));
         yield* this.io.write(this.io.source, sourceChunk * chunkSize, data, false);
         this.counters.rollbackChunks++;
       }

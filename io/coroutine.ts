@@ -2,6 +2,7 @@ import type { BlockDevice, IoRequest } from "./block-device.js";
 import type { Payload } from "./payload.js";
 import type { Latch } from "./latch.js";
 import type { Signal } from "./signal.js";
+import type { Machine } from "./machine.js";
 
 /**
  * The yield protocol. Engine operations and simulated activities are
@@ -34,7 +35,7 @@ export interface WaitStep {
 /** Run several coroutines at once; resume with their results, in order, when all are done. */
 export interface AllStep {
   readonly kind: "all";
-  readonly coroutines: ReadonlyArray<Coroutine<unknown>>;
+  readonly coroutines: ReadonlyArray<Callable<unknown>>;
 }
 
 /**
@@ -46,13 +47,16 @@ export interface AllStep {
  */
 export interface CallStep {
   readonly kind: "call";
-  readonly coroutine: Coroutine<unknown>;
+  readonly coroutine: Callable<unknown>;
 }
 
 /** A Latch (io/latch.ts) is a step itself: resume once its parts have arrived. */
 export type Step = IoStep | SleepStep | WaitStep | AllStep | CallStep | Latch;
 
 export type Coroutine<T = void> = Generator<Step, T, unknown>;
+
+/** What a call step calls and an `all` step runs: a generator, or a coroutine written as a Machine. */
+export type Callable<T = void> = Coroutine<T> | Machine<T>;
 
 export function* read(device: BlockDevice, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
   return (yield { kind: "io", device, op: "read", offsetBytes, lengthBytes }) as Payload;
@@ -80,15 +84,15 @@ export function* waitFor<T>(signal: Signal<T>): Coroutine<T> {
 }
 
 /** The step of `all`, for hot paths that yield it themselves (no generator around it); the caller is resumed with the results. */
-export function allStep(coroutines: ReadonlyArray<Coroutine<unknown>>): AllStep {
+export function allStep(coroutines: ReadonlyArray<Callable<unknown>>): AllStep {
   return { kind: "all", coroutines };
 }
 
 /** The step that calls `coroutine` (see CallStep); the caller is resumed with its return value, or its exception is thrown into the caller. */
-export function callStep<T>(coroutine: Coroutine<T>): CallStep {
-  return { kind: "call", coroutine };
+export function callStep<T>(coroutine: Callable<T>): CallStep {
+  return { kind: "call", coroutine: coroutine as Callable<unknown> };
 }
 
-export function* all<T>(coroutines: ReadonlyArray<Coroutine<T>>): Coroutine<T[]> {
+export function* all<T>(coroutines: ReadonlyArray<Callable<T>>): Coroutine<T[]> {
   return (yield allStep(coroutines)) as T[];
 }

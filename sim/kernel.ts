@@ -1,4 +1,4 @@
-import type { Coroutine } from "../io/coroutine.js";
+import type { Callable } from "../io/coroutine.js";
 import { CoroutineRunner } from "../io/coroutine-runner.js";
 import { FifoQueue } from "../io/fifo-queue.js";
 import { SimulationError, KernelUsageError } from "./errors.js";
@@ -116,8 +116,8 @@ export class Kernel {
     return queued === undefined ? due.timeNs : Math.min(due.timeNs, queued.timeNs);
   }
 
-  /** Starts a coroutine process now; `onDone` receives its return value. */
-  spawn<T>(coroutine: Coroutine<T>, name: string, onDone?: (value: T) => void): void {
+  /** Starts a coroutine process (a generator or a Machine) now; `onDone` receives its return value. */
+  spawn<T>(coroutine: Callable<T>, name: string, onDone?: (value: T) => void): void {
     this.runner.start(coroutine, name, onDone);
   }
 

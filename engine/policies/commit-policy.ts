@@ -1,4 +1,4 @@
-import type { Coroutine } from "../../io/coroutine.js";
+import type { Callable, Coroutine } from "../../io/coroutine.js";
 import type { CopyJob, Metadata } from "../metadata.js";
 import type { DlmMetadata } from "../on-disk/codec.js";
 
@@ -11,10 +11,12 @@ import type { DlmMetadata } from "../on-disk/codec.js";
  *
  * Policies are objects handed to the engine, so tests can hand it broken
  * ones (the crash checker must catch them) without a bug switch in here.
+ * `commitCopy` may be a generator or, on a policy's hot path, a Machine
+ * (io/machine.ts): the engine calls it either way.
  */
 export interface CommitPolicy {
   readonly name: string;
-  commitCopy(metadata: Metadata, job: CopyJob): Coroutine;
+  commitCopy(metadata: Metadata, job: CopyJob): Callable;
   /** A host flush: the policy may use it to write back lazily kept metadata. */
   onHostFlush(metadata: Metadata): Coroutine;
   /** Before a clean unmount: everything lazily kept must reach disk. */

@@ -1,5 +1,6 @@
-import type { Coroutine } from "../../io/coroutine.js";
+import { callStep, type Callable, type Coroutine, type Step } from "../../io/coroutine.js";
 import { Latch } from "../../io/latch.js";
+import { Machine } from "../../io/machine.js";
 import type { CopyJob, Metadata } from "../metadata.js";
 import type { CommitPolicy } from "./commit-policy.js";
 
@@ -20,20 +21,73 @@ import type { CommitPolicy } from "./commit-policy.js";
 export class WriteThroughPolicy implements CommitPolicy {
   readonly name = "write-through";
 
-  *commitCopy(metadata: Metadata, job: CopyJob): Coroutine {
-    yield metadata.copyDataWriteStep(job.chunk, job.data, true);
-    metadata.markReady(job);
-    const region = metadata.regionOfChunk(job.sourceChunk);
-    // Checked first so that the common case (region long initialized) makes no coroutine; the call would return at once.
-    if (!metadata.isRegionInitialized(region)) yield* metadata.ensureRegionInitialized(region);
-    const bothDurable = new Latch(2);
-    metadata.requestRecordWrite(job.chunk, true, bothDurable);
-    metadata.requestMapSectorWrite(metadata.mapSectorOfChunk(job.sourceChunk), true, bothDurable);
-    yield bothDurable;
-    metadata.markLive(job);
+  commitCopy(metadata: Metadata, job: CopyJob): Callable {
+    return new WriteThroughCommit(metadata, job);
   }
 
   *onHostFlush(): Coroutine {}
 
   *onUnmount(): Coroutine {}
+}
+
+// The states of a WriteThroughCommit: the step it waits for.
+const START = 0;
+const DATA_DURABLE = 1;
+const REGION_INITIALIZED = 2;
+const METADATA_DURABLE = 3;
+const FINISHED = 4;
+
+/**
+ * The steps above for one copy, as a Machine (see io/machine.ts): the commit
+ * runs once per copy on first write, and as a generator it cost a generator
+ * per copy.
+ */
+class WriteThroughCommit extends Machine {
+  private state = START;
+
+  constructor(
+    private readonly metadata: Metadata,
+    private readonly job: CopyJob,
+  ) {
+    super();
+  }
+
+  resume(isError: boolean, value: unknown): Step | undefined {
+    if (isError) {
+      this.state = FINISHED;
+      throw value;
+    }
+    const { metadata, job } = this;
+    switch (this.state) {
+      case START:
+        this.state = DATA_DURABLE;
+        return metadata.copyDataWriteStep(job.chunk, job.data, true);
+      case DATA_DURABLE: {
+        metadata.markReady(job);
+        const region = metadata.regionOfChunk(job.sourceChunk);
+        this.state = REGION_INITIALIZED;
+        // Checked first so that the common case (region long initialized) makes no coroutine; the call would return at once.
+        if (!metadata.isRegionInitialized(region)) return callStep(metadata.ensureRegionInitialized(region));
+        return this.requestMetadata();
+      }
+      case REGION_INITIALIZED:
+        return this.requestMetadata();
+      case METADATA_DURABLE:
+        this.state = FINISHED;
+        metadata.markLive(job);
+        return undefined;
+      default:
+        throw new Error(`a write-through commit of chunk ${job.chunk} was resumed after it had finished`);
+    }
+  }
+
+  /** Step 3: the record and the map sector at once, resumed when both are durable. */
+  private requestMetadata(): Latch {
+    const { metadata, job } = this;
+    const bothDurable = new Latch(2);
+    metadata.requestRecordWrite(job.chunk, true, bothDurable);
+    metadata.requestMapSectorWrite(metadata.mapSectorOfChunk(job.sourceChunk), true, bothDurable);
+    this.state = METADATA_DURABLE;
+    return bothDurable;
+  }
 }

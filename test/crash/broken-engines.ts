@@ -1,4 +1,4 @@
-import { all, type Coroutine } from "../../io/coroutine.js";
+import { all, type Callable, type Coroutine } from "../../io/coroutine.js";
 import {
   REFERENCE_DECODER,
   makeCommitPolicy,
@@ -33,7 +33,7 @@ abstract class Delegating implements CommitPolicy {
   constructor(protected readonly inner: CommitPolicy) {
     this.name = `broken ${inner.name}`;
   }
-  commitCopy(metadata: Metadata, job: CopyJob): Coroutine {
+  commitCopy(metadata: Metadata, job: CopyJob): Callable {
     return this.inner.commitCopy(metadata, job);
   }
   onHostFlush(metadata: Metadata): Coroutine {
