@@ -37,15 +37,20 @@ export class DeviceIo {
     return { kind: "io", device, op: "write", offsetBytes, payload, fua };
   }
 
+  /** The step of a counted metadata sector write of `bytes`, handed over (never touched again). */
+  metadataWriteStep(sector: number, bytes: Uint8Array, fua: boolean): IoStep {
+    return this.metadataPayloadWriteStep(sector, Payload.handedOver(bytes), fua);
+  }
+
   /**
-   * The step of a counted metadata sector write. `bytes` are handed over
-   * (never touched again) unless `lent`: then the caller leaves them as they
-   * are until the write completes and may reuse them after (see BytesSegment).
+   * The step of a counted metadata sector write of `payload`. Its bytes may be
+   * lent (see BytesSegment): the caller then leaves them as they are until
+   * the write completes, and may reuse them, and the payload, after.
    */
-  metadataWriteStep(sector: number, bytes: Uint8Array, fua: boolean, lent = false): IoStep {
+  metadataPayloadWriteStep(sector: number, payload: Payload, fua: boolean): IoStep {
     this.counters.metadataWrites++;
-    this.counters.metadataBytesWritten += bytes.length;
-    return this.writeStep(this.cache, sector * this.metadataSectorBytes, lent ? Payload.bytes(bytes) : Payload.handedOver(bytes), fua);
+    this.counters.metadataBytesWritten += payload.lengthBytes;
+    return this.writeStep(this.cache, sector * this.metadataSectorBytes, payload, fua);
   }
 
   *write(device: BlockDevice, offsetBytes: number, payload: Payload, fua: boolean): Coroutine {

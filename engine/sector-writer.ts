@@ -2,31 +2,52 @@ import type { DeviceError, IoCompletion } from "../io/block-device.js";
 import type { Coroutine } from "../io/coroutine.js";
 import { IntegerObjectMap } from "../io/integer-object-map.js";
 import { Latch } from "../io/latch.js";
+import { Payload } from "../io/payload.js";
 import type { DeviceIo } from "./device-io.js";
 
 /** Encodes metadata sector `sector`, as memory says now, into `into` (a buffer of one metadata block) and returns it. */
 export type SectorEncoder = (sector: number, into: Uint8Array) => Uint8Array;
 
-/** One sector's run of writes: from the first request's write until no request is left waiting. */
+/**
+ * One sector's run of writes: from the first request's write until no
+ * request is left waiting. A run that ended well is kept for a later one
+ * (see SectorWriter.spareRuns), with its buffer, its payload and its
+ * completion callback.
+ */
 class SectorWrites {
   /** Requests that arrived during the write in flight; the next write serves them all. */
-  next: Latch[] | undefined;
+  next: Latch[] | undefined = undefined;
   /** Whether any of `next` asked for FUA. */
   nextFua = false;
   /** The requests the write in flight serves, when it is not the first write of the run. */
-  round: Latch[] | undefined;
-  /** The device's completion callback for this run's writes: one per run, not one per write. */
+  round: Latch[] | undefined = undefined;
+  /** The device's completion callback for this run's writes. */
   readonly completed: (completion: IoCompletion, error?: DeviceError) => void;
+  /** Lent to the device for each write of the run, encoded anew each time. */
+  readonly buffer: Uint8Array;
+  /** `buffer` as the payload of every write: nobody keeps a lent payload past its write's completion. */
+  readonly payload: Payload;
 
   constructor(
     writer: SectorWriter,
-    readonly sector: number,
+    public sector: number,
     /** The request that started the run: it is answered when the run ends, after the last write. */
-    readonly first: Latch,
-    /** Lent to the device for each write of the run, encoded anew each time. */
-    readonly buffer: Uint8Array,
+    public first: Latch,
+    sectorBytes: number,
   ) {
     this.completed = (_completion, error) => writer.completed(this, error);
+    this.buffer = new Uint8Array(sectorBytes);
+    this.payload = Payload.bytes(this.buffer);
+  }
+
+  /** This ended run, started again for `sector` by `first`. */
+  restart(sector: number, first: Latch): this {
+    this.sector = sector;
+    this.first = first;
+    this.next = undefined;
+    this.nextFua = false;
+    this.round = undefined;
+    return this;
   }
 }
 
@@ -48,11 +69,13 @@ class SectorWrites {
 export class SectorWriter {
   private readonly sectors = new IntegerObjectMap<SectorWrites>();
   /**
-   * Buffers of runs that ended, for the next ones: a write lends its buffer
-   * to the device until it completes, so a sector needs no allocation of its
-   * own (a fresh 512-byte array per write was a fifth of a whole run).
+   * Runs that ended, for the next ones: a write lends its run's buffer to the
+   * device until it completes, so a write allocates no sector of its own (a
+   * fresh 512-byte array per write was a fifth of a whole run), nor a run, a
+   * callback and a payload (~0.4 KB per copy on first write, which writes
+   * two sectors).
    */
-  private readonly spareBuffers: Uint8Array[] = [];
+  private readonly spareRuns: SectorWrites[] = [];
 
   constructor(
     private readonly io: DeviceIo,
@@ -67,7 +90,7 @@ export class SectorWriter {
       inFlight.nextFua ||= fua;
       return;
     }
-    const writes = new SectorWrites(this, sector, latch, this.spareBuffers.pop() ?? new Uint8Array(this.io.metadataSectorBytes));
+    const writes = this.spareRuns.pop()?.restart(sector, latch) ?? new SectorWrites(this, sector, latch, this.io.metadataSectorBytes);
     this.sectors.set(sector, writes);
     this.submit(writes, fua);
   }
@@ -99,12 +122,14 @@ export class SectorWriter {
       return;
     }
     this.sectors.delete(writes.sector);
-    this.spareBuffers.push(writes.buffer);
-    writes.first.arrive();
+    const first = writes.first;
+    this.spareRuns.push(writes);
+    first.arrive();
   }
 
   private submit(writes: SectorWrites, fua: boolean): void {
-    const step = this.io.metadataWriteStep(writes.sector, this.encode(writes.sector, writes.buffer), fua, true);
-    this.io.cache.submit(step, writes.completed);
+    const bytes = this.encode(writes.sector, writes.buffer);
+    const payload = bytes === writes.buffer ? writes.payload : Payload.bytes(bytes);
+    this.io.cache.submit(this.io.metadataPayloadWriteStep(writes.sector, payload, fua), writes.completed);
   }
 }

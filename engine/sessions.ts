@@ -8,6 +8,8 @@ export class Sessions {
   nextSequence: number;
   /** Per slot, the live sequence number or 0: kept in step with `slots` for the write path. */
   readonly liveSequences = new Uint32Array(SESSION_SLOTS);
+  /** liveSequenceList's array, until a slot changes. */
+  private liveSequenceListCache: readonly number[] | undefined;
 
   constructor(metadata: DlmMetadata) {
     this.slots = metadata.slots.map((slot) => ({ ...slot }));
@@ -40,6 +42,17 @@ export class Sessions {
   setSlot(slot: number, state: SlotRecord["state"], sequence: number, endReason: SlotEndReason): void {
     this.slots[slot] = { state, sequence, endReason };
     this.liveSequences[slot] = state === "active" ? sequence : 0;
+    this.liveSequenceListCache = undefined;
+  }
+
+  /**
+   * Each slot's live sequence number, 0 for none, as they are now. One array
+   * for as long as no slot changes, never changed itself: every copy on first
+   * write keeps the list it was made for, and a new array per copy was ~100
+   * bytes of allocation each.
+   */
+  liveSequenceList(): readonly number[] {
+    return (this.liveSequenceListCache ??= Array.from(this.liveSequences));
   }
 
   checkSlot(slot: number): void {

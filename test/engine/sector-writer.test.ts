@@ -86,6 +86,35 @@ describe("SectorWriter", () => {
     expect(doneAt).toBe(101);
   });
 
+  it("starts each run afresh when it reuses an ended run's buffer: every request is answered once, with its own sector on disk", () => {
+    const { kernel, writer, versions, encoded, onDisk } = setup();
+    const answered: string[] = [];
+    const requester = (name: string, sector: number, atNs: number, version: number): Coroutine =>
+      (function* () {
+        if (atNs > 0) yield* sleep(atNs);
+        versions.set(sector, version);
+        yield* writer.write(sector, false);
+        answered.push(`${name}@${kernel.nowNs}`);
+      })();
+    // A run of sector 5 with a second round (ends at 202), then runs of sectors 9 and 5 again, each on an ended run's
+    // buffer; the last with a round of its own.
+    kernel.spawn(requester("a", 5, 0, 1), "a");
+    kernel.spawn(requester("b", 5, 10, 2), "b");
+    kernel.spawn(requester("c", 9, 300, 7), "c");
+    kernel.spawn(requester("d", 5, 600, 3), "d");
+    kernel.spawn(requester("e", 5, 650, 4), "e");
+    kernel.runUntilIdle();
+    expect(answered).toEqual(["b@202", "a@202", "c@401", "e@802", "d@802"]);
+    expect(encoded).toEqual([
+      [0, 5, 1],
+      [101, 5, 2],
+      [300, 9, 7],
+      [600, 5, 3],
+      [701, 5, 4],
+    ]);
+    expect([onDisk(5), onDisk(9)]).toEqual([4, 7]);
+  });
+
   it("fails every request of a run whose write fails, and a later request starts a new run instead of waiting forever", () => {
     const { kernel, writer } = setup();
     const outcomes: string[] = [];
