@@ -178,12 +178,13 @@ export class CofwEngine {
    * A host write as one step for a driver to yield: the write's own I/O step
    * when it can go straight through (one chunk, covered for every live
    * session, no copy of it in progress, no Phantom LU read of the source in
-   * flight), else a call of the write's coroutine. The step must be yielded
-   * at once, before anything else runs: the gate is entered here, and the
-   * checks hold only until then. A covered rewrite then costs no generator
-   * at all (hostWrite's costs two, with their creation and resumptions):
-   * 5.56k instructions per rewrite in the engine bench before, 4.84k-5.12k
-   * after (cachegrind, three builds of this path).
+   * flight), a call of one ChunkWrite when its one chunk needs a copy (and
+   * no such read is in flight), else a call of the write's coroutine. The
+   * step must be yielded at once, before anything else runs: the gate is
+   * entered here, and the checks hold only until then. A covered rewrite
+   * then costs no generator at all (hostWrite's costs two, with their
+   * creation and resumptions): 5.56k instructions per rewrite in the engine
+   * bench before, 4.84k-5.12k after (cachegrind, three builds of this path).
    */
   hostWriteStep(offsetBytes: number, payload: Payload): Step {
     this.checkSourceRange("host write", offsetBytes, payload.lengthBytes);
