@@ -8,8 +8,9 @@ import type { EngineCounters } from "./counters.js";
 import type { DeviceIo } from "./device-io.js";
 import type { Gate } from "./gate.js";
 import type { Metadata } from "./metadata.js";
-import type { Layout } from "./on-disk/layout.js";
+import { sourceChunkLengthBytes, type Layout } from "./on-disk/layout.js";
 import type { CommitPolicy } from "./policies/commit-policy.js";
+import type { Sessions } from "./sessions.js";
 
 /** What a ChunkWrite needs of its engine (see CofwEngine). */
 export interface ChunkWriteContext {
@@ -20,14 +21,13 @@ export interface ChunkWriteContext {
   readonly metadata: Metadata;
   readonly policy: CommitPolicy;
   readonly gate: Gate;
+  readonly sessions: Sessions;
   /** Source chunks whose copy is being made; a second writer waits for it. */
   readonly copying: IntegerObjectMap<Signal>;
   /** Phantom reads in flight against the Source LU: only whether there are any is read here. */
   readonly phantomSourceReads: { readonly size: number };
   /** Slots with a live session that has no copy of this chunk yet. */
   uncoveredMask(sourceChunk: number): number;
-  /** Each slot's live session sequence number, 0 for none (see Sessions.liveSequenceList). */
-  liveSequenceList(): readonly number[];
   terminateForCacheFull(mask: number): Coroutine;
   waitForPhantomSourceReads(sourceChunk: number): Coroutine;
 }
@@ -78,13 +78,17 @@ export class ChunkWrite extends Machine {
   /**
    * Without `payload`, only prepares the chunk. With it, the caller has
    * entered the gate (shared) for the host write at `offsetBytes`, which lies
-   * in this one chunk, and the machine leaves it.
+   * in this one chunk, and the machine leaves it. `firstMask`, when not
+   * -1, is the chunk's uncovered slots as the caller found them just now,
+   * with no copy of the chunk in progress: the first look uses it instead of
+   * reading the map again (the machine must be called at once).
    */
   constructor(
     private readonly context: ChunkWriteContext,
     private readonly sourceChunk: number,
     private readonly offsetBytes = 0,
     private readonly payload: Payload | undefined = undefined,
+    private firstMask = -1,
   ) {
     super();
     this.holdsGate = payload !== undefined;
@@ -113,7 +117,9 @@ export class ChunkWrite extends Machine {
             context.counters.copyWaits++;
             return waitStep(inProgress);
           }
-          const mask = context.uncoveredMask(this.sourceChunk);
+          const mask = this.firstMask >= 0 ? this.firstMask : context.uncoveredMask(this.sourceChunk);
+          // Known for the first look only: after a wait or a copy the map has changed.
+          this.firstMask = -1;
           if (mask === 0) {
             this.state = PREPARED;
             continue;
@@ -130,11 +136,10 @@ export class ChunkWrite extends Machine {
           this.copyChunk = chunk;
           this.copyMask = mask;
           // The sessions the copy is for, as they are now: a cache-full termination may change them during the read.
-          this.copySequences = context.liveSequenceList();
-          const chunkSize = context.layout.geometry.chunkSizeBytes;
-          this.copyLengthBytes = Math.min(chunkSize, context.layout.geometry.sourceCapacityBytes - this.sourceChunk * chunkSize);
+          this.copySequences = context.sessions.liveSequenceList();
+          this.copyLengthBytes = sourceChunkLengthBytes(context.layout, this.sourceChunk);
           this.state = READ;
-          return context.io.readStep(context.io.source, this.sourceChunk * chunkSize, this.copyLengthBytes);
+          return context.io.readStep(context.io.source, this.sourceChunk * context.layout.geometry.chunkSizeBytes, this.copyLengthBytes);
         }
         case READ: {
           const job = { chunk: this.copyChunk, sourceChunk: this.sourceChunk, data: value as Payload, mask: this.copyMask, sequences: this.copySequences };

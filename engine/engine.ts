@@ -13,7 +13,7 @@ import { Gate } from "./gate.js";
 import { Metadata } from "./metadata.js";
 import { prefetchSink } from "../io/prefetch-sink.js";
 import type { DlmMetadata, SlotEndReason } from "./on-disk/codec.js";
-import { SESSION_SLOTS, cofwChunkOffsetBytes, type Layout } from "./on-disk/layout.js";
+import { SESSION_SLOTS, cofwChunkOffsetBytes, sourceChunkLengthBytes, type Layout } from "./on-disk/layout.js";
 import type { CommitPolicy } from "./policies/commit-policy.js";
 import type { Sessions } from "./sessions.js";
 import { StraightSourceWrites } from "./straight-writes.js";
@@ -117,10 +117,10 @@ export class CofwEngine {
       metadata: this.metadata,
       policy: this.policy,
       gate: this.gate,
+      sessions: this.sessions,
       copying: this.copying,
       phantomSourceReads: this.phantomSourceReads,
       uncoveredMask: (sourceChunk) => this.uncoveredMask(sourceChunk),
-      liveSequenceList: () => this.sessions.liveSequenceList(),
       terminateForCacheFull: (mask) => this.terminateForCacheFull(mask),
       waitForPhantomSourceReads: (sourceChunk) => this.waitForPhantomSourceReads(sourceChunk),
     };
@@ -192,9 +192,11 @@ export class CofwEngine {
     const chunkSize = this.layout.geometry.chunkSizeBytes;
     const chunk = Math.floor(offsetBytes / chunkSize);
     if (chunk !== Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize)) return callStep(this.writeInGate(offsetBytes, payload, false));
-    const needsCopy = this.copying.has(chunk) || this.uncoveredMask(chunk) !== 0;
-    // A copy on first write: one ChunkWrite, which leaves the gate when done.
-    if (needsCopy && this.phantomSourceReads.size === 0) return callStep(new ChunkWrite(this.chunkWrites, chunk, offsetBytes, payload));
+    const copyInProgress = this.copying.has(chunk);
+    const mask = copyInProgress ? -1 : this.uncoveredMask(chunk);
+    const needsCopy = copyInProgress || mask !== 0;
+    // A copy on first write: one ChunkWrite, which leaves the gate when done, and starts from the mask read here.
+    if (needsCopy && this.phantomSourceReads.size === 0) return callStep(new ChunkWrite(this.chunkWrites, chunk, offsetBytes, payload, mask));
     // Told to the coroutine, which then does not look again.
     if (needsCopy || this.phantomSourceReads.size > 0) return callStep(this.writeInGate(offsetBytes, payload, needsCopy));
     // The write leaves the gate and is counted as a host write as it completes (see StraightSourceWrites), as
@@ -456,11 +458,9 @@ export class CofwEngine {
       for (const sourceChunk of this.map.touchedChunks()) {
         const copy = this.map.copyFor(sourceChunk, slot, sequence);
         if (copy === undefined) continue;
-        const chunkSize = this.layout.geometry.chunkSizeBytes;
-        const lengthBytes = Math.min(chunkSize, this.layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
-        const data = yield* this.io.read(this.io.cache, cofwChunkOffsetBytes(this.layout, copy), lengthBytes);
+        const data = yield* this.io.read(this.io.cache, cofwChunkOffsetBytes(this.layout, copy), sourceChunkLengthBytes(this.layout, sourceChunk));
         yield callStep(new ChunkWrite(this.chunkWrites, sourceChunk));
-        yield* this.io.write(this.io.source, sourceChunk * chunkSize, data, false);
+        yield* this.io.write(this.io.source, sourceChunk * this.layout.geometry.chunkSizeBytes, data, false);
         this.counters.rollbackChunks++;
       }
       yield* this.io.flush(this.io.source);

@@ -168,6 +168,12 @@ export function recordOf(layout: Layout, cofwChunk: number): number {
   return Math.floor(cofwChunk / layout.chunksPerRecord);
 }
 
+/** A source chunk's length: the chunk size, or less for the last chunk of a Source LU that is not a multiple of it. */
+export function sourceChunkLengthBytes(layout: Layout, sourceChunk: number): number {
+  const chunkSize = layout.geometry.chunkSizeBytes;
+  return Math.min(chunkSize, layout.geometry.sourceCapacityBytes - sourceChunk * chunkSize);
+}
+
 export function cofwChunkOffsetBytes(layout: Layout, cofwChunk: number): number {
   return layout.chunksOffsetBytes + cofwChunk * layout.geometry.chunkSizeBytes;
 }

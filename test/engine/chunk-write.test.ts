@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DeviceError, type BlockDevice, type IoCompletion, type IoRequest } from "../../io/block-device.js";
 import type { Coroutine } from "../../io/coroutine.js";
+import { PartitionDevice } from "../../io/partition-device.js";
 import { Payload } from "../../io/payload.js";
 import { formatCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName } from "../../engine/index.js";
 import type { Kernel } from "../../sim/kernel.js";
@@ -9,37 +10,23 @@ import { Rig } from "./rig.js";
 const KiB = 1024;
 const CHUNK_BYTES = 64 * KiB;
 
-/** A device that passes requests through, except that the next request `failNext` matches fails with a DeviceError. */
-class FailOnce implements BlockDevice {
+/** The whole of another device (a partition of all of it), except that the next request `failNext` matches fails with a DeviceError. */
+class FailOnce extends PartitionDevice {
   failNext: ((request: IoRequest) => boolean) | undefined;
   failures = 0;
 
   constructor(
-    private readonly inner: BlockDevice,
+    inner: BlockDevice,
     private readonly kernel: Kernel,
-  ) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-  get capacityBytes(): number {
-    return this.inner.capacityBytes;
-  }
-  get sectorSizeBytes(): number {
-    return this.inner.sectorSizeBytes;
-  }
-  get queueDepth(): number {
-    return this.inner.queueDepth;
+  ) {
+    super(inner.name, inner, 0, inner.capacityBytes, (callback) => kernel.schedule(0, callback));
   }
 
-  submit(request: IoRequest, onComplete: (completion: IoCompletion, error?: DeviceError) => void): void {
-    if (this.failNext?.(request) === true) {
-      this.failNext = undefined;
-      this.failures++;
-      this.kernel.schedule(10, () => onComplete(undefined, new DeviceError(this.name, `injected failure of a ${request.op}`)));
-      return;
-    }
-    this.inner.submit(request, onComplete);
+  override submit(request: IoRequest, onComplete: (completion: IoCompletion, error?: DeviceError) => void): void {
+    if (this.failNext?.(request) !== true) return super.submit(request, onComplete);
+    this.failNext = undefined;
+    this.failures++;
+    this.kernel.schedule(10, () => onComplete(undefined, new DeviceError(this.name, `injected failure of a ${request.op}`)));
   }
 }
 
