@@ -15,6 +15,7 @@ export default defineConfig({
     // Minutes-long suites that judge shrinking and recovery crashes, not the commit order: each
     // surviving mutant would run them in full (about 100 s more per survivor).
     exclude: ["test/crash/workload-shrink.test.ts", "test/crash/recovery-crashes.test.ts"],
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     pool: "forks",
   },

@@ -49,6 +49,8 @@ export class ChunkMap {
   at = 0;
   /** touch()'s group addresses, one per chunk. */
   private touchAddresses = new Int32Array(0);
+  /** Told of every source chunk whose entry changes (the metadata's encoded map sectors follow them, see SectorImages). */
+  onEntryChange: ((sourceChunk: number) => void) | undefined = undefined;
 
   /** `sourceChunkCount`, when given, bounds the chunks the map may hold (see the class comment). */
   constructor(
@@ -147,6 +149,7 @@ export class ChunkMap {
     const at = this.at;
     words[at + slot] = copy + 1;
     words[at + SESSION_SLOTS + slot] = sequence;
+    this.onEntryChange?.(sourceChunk);
   }
 
   /**
@@ -166,6 +169,7 @@ export class ChunkMap {
       words[at + slot] = copy + 1;
       words[at + SESSION_SLOTS + slot] = sequences[slot]!;
     }
+    this.onEntryChange?.(sourceChunk);
     return -1;
   }
 

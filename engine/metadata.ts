@@ -12,6 +12,7 @@ import {
   encodeMetadataBitmap,
   encodeRecord,
   encodeRegionBitmapSector,
+  patchMapEntry,
   encodeRepositoryMetadata,
   recordSector,
   type AllocationRecord,
@@ -20,6 +21,7 @@ import {
   type RepositoryMetadata,
 } from "./on-disk/codec.js";
 import { SESSION_SLOTS, cofwChunkOffsetBytes, mapSectorOf, recordOf, regionOf, type Layout } from "./on-disk/layout.js";
+import { SectorImages } from "./sector-images.js";
 import { SectorWriter } from "./sector-writer.js";
 import type { Sessions } from "./sessions.js";
 import { assert } from "./errors.js";
@@ -41,6 +43,12 @@ export interface CopyJob {
  * and which of them wait for which; this class knows no policy.
  */
 export class Metadata {
+  /**
+   * When true, every map sector patched from its image (see SectorImages)
+   * is compared with its whole encoding, and a difference fails an
+   * assertion. The test suite turns it on (test/setup.ts).
+   */
+  static checkPartialEncodings = false;
   readonly sectorWriter: SectorWriter;
   /** Region bits as this engine has made (or is making) them durable. */
   readonly regionInitialized: Uint8Array;
@@ -58,6 +66,10 @@ export class Metadata {
   metadataBitmapGeneration = 0;
   private mapSectorEntries: Uint32Array | undefined;
   private recordScratch: AllocationRecord | undefined;
+  /** The map sectors as last encoded, and the entries that changed in memory since. */
+  private readonly mapImages: SectorImages;
+  /** One map entry's words, for a patch. */
+  private readonly entryScratch = new Uint32Array(SESSION_SLOTS);
 
   constructor(
     readonly layout: Layout,
@@ -69,6 +81,13 @@ export class Metadata {
     this.sectorWriter = new SectorWriter(io, (sector, into) => this.encodeSector(sector, into));
     this.regionInitialized = new Uint8Array(layout.regionCount);
     this.regionModified = new Uint8Array(layout.regionCount);
+    const { mapFirstSector, entriesPerMapSector } = layout;
+    this.mapImages = new SectorImages(layout.geometry.sectorSizeBytes, layout.recordsFirstSector);
+    // The images follow every change of the entries they are encoded from (and of the live sessions, by their
+    // generation). Records are not patched: a write-through run writes one for several copies (they are allocated side
+    // by side, and the SectorWriter serves requests that come while a write is in flight with one write), changed
+    // in several chunks each time, where patching a chunk costs a good part of encoding the record whole.
+    map.onEntryChange = (sourceChunk) => this.mapImages.noteChange(mapFirstSector + Math.floor(sourceChunk / entriesPerMapSector), sourceChunk % entriesPerMapSector);
   }
 
   // ---- COFW data ------------------------------------------------------------
@@ -142,27 +161,8 @@ export class Metadata {
     const group = this.map.find(firstChunk);
     if (group === undefined) entries.fill(0);
     else {
-      // Only entries of live sessions go to disk. Their copies' data is durable: an entry is set only once its
-      // copy's data is (markReady), and a live entry's copy is never freed (its mask keeps the slot; assertConsistent
-      // checks both). So the chunk states are not looked up here: one random read per entry, most of an encode's cost.
-      // A word is kept when its sequence is the slot's live one. A slot without a session (live sequence 0) is
-      // compared as -1, which no u32 equals, so it keeps nothing whatever its words hold. Every word is written, so
-      // the scratch needs no clearing. Written out for the 8 slots of the format, with the live sequences in locals:
-      // as a loop over the slots, V8 (which does not unroll) spent ~11 cycles a word here on loads and bounds checks.
       const live = this.sessions.liveSequences;
-      const l0 = live[0] || -1, l1 = live[1] || -1, l2 = live[2] || -1, l3 = live[3] || -1;
-      const l4 = live[4] || -1, l5 = live[5] || -1, l6 = live[6] || -1, l7 = live[7] || -1;
-      for (let e = 0, at = this.map.at, out = 0; e < perSector; e++, at += 2 * SESSION_SLOTS, out += SESSION_SLOTS) {
-        const q = at + SESSION_SLOTS;
-        entries[out] = group[q] === l0 ? group[at]! : 0;
-        entries[out + 1] = group[q + 1] === l1 ? group[at + 1]! : 0;
-        entries[out + 2] = group[q + 2] === l2 ? group[at + 2]! : 0;
-        entries[out + 3] = group[q + 3] === l3 ? group[at + 3]! : 0;
-        entries[out + 4] = group[q + 4] === l4 ? group[at + 4]! : 0;
-        entries[out + 5] = group[q + 5] === l5 ? group[at + 5]! : 0;
-        entries[out + 6] = group[q + 6] === l6 ? group[at + 6]! : 0;
-        entries[out + 7] = group[q + 7] === l7 ? group[at + 7]! : 0;
-      }
+      for (let e = 0, at = this.map.at; e < perSector; e++, at += 2 * SESSION_SLOTS) liveEntryWords(group, at, live, entries, e * SESSION_SLOTS);
     }
     return encodeMapSector(this.layout, mapSector, entries, into);
   }
@@ -189,10 +189,44 @@ export class Metadata {
   private encodeSector(sector: number, into: Uint8Array): Uint8Array {
     const layout = this.layout;
     if (sector >= layout.recordsFirstSector) return this.encodeRecord(sector - layout.recordsFirstSector, into);
-    if (sector >= layout.mapFirstSector) return this.encodeMapSector(sector, into);
+    if (sector >= layout.mapFirstSector) return this.encodeMapSectorFromImage(sector, into);
     if (sector >= layout.modifiedBitmapFirstSector) return this.encodeRegionBitmap("modifiedBitmap", sector - layout.modifiedBitmapFirstSector, into);
     assert(sector >= layout.initializedBitmapFirstSector, () => `sector ${sector} is not one the SectorWriter writes (records, map sectors, region bitmaps)`);
     return this.encodeRegionBitmap("initializedBitmap", sector - layout.initializedBitmapFirstSector, into);
+  }
+
+  /**
+   * A map sector as memory says now, into `into`: its image (see
+   * SectorImages) with the entries that changed since patched in, or, when
+   * it has no image it may patch, encoded whole and kept as its image.
+   */
+  private encodeMapSectorFromImage(mapSector: number, into: Uint8Array): Uint8Array {
+    const images = this.mapImages;
+    const generation = this.sessions.generation;
+    const image = images.patchable(mapSector, generation);
+    if (image < 0) {
+      const whole = this.encodeMapSector(mapSector, into);
+      images.keep(mapSector, generation, whole);
+      return whole;
+    }
+    const bytes = images.bytes(image);
+    const changes = images.changeCount(image);
+    const firstChunk = (mapSector - this.layout.mapFirstSector) * this.layout.entriesPerMapSector;
+    const words = this.entryScratch;
+    for (let i = 0; i < changes; i++) {
+      const entry = images.changedPart(image, i);
+      // A changed entry's group exists: ChunkMap makes it before it changes the entry.
+      const group = this.map.find(firstChunk + entry)!;
+      liveEntryWords(group, this.map.at, this.sessions.liveSequences, words, 0);
+      patchMapEntry(this.layout, bytes, entry, words, 0);
+    }
+    images.patched(image);
+    into.set(bytes);
+    if (Metadata.checkPartialEncodings) {
+      const whole = this.encodeMapSector(mapSector);
+      assert(whole.every((byte, i) => byte === into[i]), () => `map sector ${mapSector} patched from its image differs from its whole encoding`);
+    }
+    return into;
   }
 
   /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */
@@ -398,4 +432,31 @@ export class Metadata {
     const bitmap = { currentDlmCopy: this.dlmCopy, currentRepositoryCopy: this.repositoryCopy };
     yield* this.io.writeMetadata(this.layout.metadataBitmapSector, encodeMetadataBitmap(this.layout, this.metadataBitmapGeneration, bitmap), fua);
   }
+}
+
+/**
+ * The on-disk words of the ChunkMap entry at `at` of `group` (see ChunkMap
+ * for its words) into `out` from `outAt`: per slot, the copy + 1 if it was
+ * made for the slot's live session, else 0.
+ *
+ * Only entries of live sessions go to disk. Their copies' data is durable: an
+ * entry is set only once its copy's data is (markReady), and a live entry's
+ * copy is never freed (its mask keeps the slot; assertConsistent checks
+ * both). So the chunk states are not looked up here: one random read per
+ * entry, most of an encode's cost. A slot without a session (live sequence
+ * 0) is compared as -1, which no u32 equals, so it keeps nothing whatever its
+ * words hold. Every word is written, so `out` needs no clearing. Written out
+ * for the 8 slots of the format: as a loop over the slots, V8 (which does not
+ * unroll) spent ~11 cycles a word on loads and bounds checks.
+ */
+function liveEntryWords(group: Uint32Array, at: number, live: Uint32Array, out: Uint32Array, outAt: number): void {
+  const q = at + SESSION_SLOTS;
+  out[outAt] = group[q] === (live[0] || -1) ? group[at]! : 0;
+  out[outAt + 1] = group[q + 1] === (live[1] || -1) ? group[at + 1]! : 0;
+  out[outAt + 2] = group[q + 2] === (live[2] || -1) ? group[at + 2]! : 0;
+  out[outAt + 3] = group[q + 3] === (live[3] || -1) ? group[at + 3]! : 0;
+  out[outAt + 4] = group[q + 4] === (live[4] || -1) ? group[at + 4]! : 0;
+  out[outAt + 5] = group[q + 5] === (live[5] || -1) ? group[at + 5]! : 0;
+  out[outAt + 6] = group[q + 6] === (live[6] || -1) ? group[at + 6]! : 0;
+  out[outAt + 7] = group[q + 7] === (live[7] || -1) ? group[at + 7]! : 0;
 }

@@ -8,6 +8,8 @@ export class Sessions {
   nextSequence: number;
   /** Per slot, the live sequence number or 0: kept in step with `slots` for the write path. */
   readonly liveSequences = new Uint32Array(SESSION_SLOTS);
+  /** Bumped whenever a slot changes: what was encoded from the live sequences before is out of date. */
+  generation = 0;
   /** liveSequenceList's array, until a slot changes. */
   private liveSequenceListCache: readonly number[] | undefined;
 
@@ -43,6 +45,7 @@ export class Sessions {
     this.slots[slot] = { state, sequence, endReason };
     this.liveSequences[slot] = state === "active" ? sequence : 0;
     this.liveSequenceListCache = undefined;
+    this.generation++;
   }
 
   /**
