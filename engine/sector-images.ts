@@ -1,9 +1,19 @@
 import { integerMapFor, type IntegerKeyedMap } from "../io/direct-integer-map.js";
 
-/** Parts of an image noted as changed before the image is re-encoded whole instead of patched. */
-const MAX_CHANGES = 8;
-/** changeCount of an image that must be encoded whole: more changes were noted than MAX_CHANGES. */
-const WHOLE = 255;
+/**
+ * Per image, a row of 8 words (32 bytes, two rows to a cache line: a note
+ * and the patch after it read one line): the live sessions' generation it
+ * was encoded for, the number of changes noted (or WHOLE), and the parts
+ * that changed.
+ */
+const ROW_WORDS = 8;
+const GENERATION = 0;
+const CHANGE_COUNT = 1;
+const FIRST_CHANGE = 2;
+/** Parts of an image noted as changed before the image is encoded whole again instead of patched. */
+const MAX_CHANGES = ROW_WORDS - FIRST_CHANGE;
+/** The change count of an image that must be encoded whole: more changes were noted than MAX_CHANGES. */
+const WHOLE = 0xffffffff;
 /** A page holds at most this many bytes of images; the last page grows, doubling, up to it. */
 const MAX_PAGE_BYTES = 1 << 20;
 /** The first page's size in images: an engine that writes a few sectors (crash campaigns mount thousands) costs next to nothing. */
@@ -29,10 +39,8 @@ export class SectorImages {
   private readonly imagesPerPage: number;
   private readonly pages: Uint8Array[] = [];
   private count = 0;
-  /** Per image: the live sessions' generation it was encoded for, the changes noted (or WHOLE) and the parts that changed. */
-  private generations = new Float64Array(FIRST_PAGE_IMAGES);
-  private changeCounts = new Uint8Array(FIRST_PAGE_IMAGES);
-  private changes = new Uint32Array(FIRST_PAGE_IMAGES * MAX_CHANGES);
+  /** The images' rows (see ROW_WORDS). */
+  private rows = new Uint32Array(FIRST_PAGE_IMAGES * ROW_WORDS);
 
   /** `sectorCount` bounds the sector numbers (a direct table where it is small enough, see integerMapFor). */
   constructor(
@@ -53,35 +61,38 @@ export class SectorImages {
     if (this.count === 0) return;
     const image = this.numbers.get(sector);
     if (image < 0) return;
-    const count = this.changeCounts[image]!;
+    const rows = this.rows;
+    const row = image * ROW_WORDS;
+    const count = rows[row + CHANGE_COUNT]!;
     if (count === WHOLE) return;
-    const first = image * MAX_CHANGES;
-    for (let i = 0; i < count; i++) if (this.changes[first + i] === part) return;
-    if (count === MAX_CHANGES) this.changeCounts[image] = WHOLE;
+    for (let i = 0; i < count; i++) if (rows[row + FIRST_CHANGE + i] === part) return;
+    if (count === MAX_CHANGES) rows[row + CHANGE_COUNT] = WHOLE;
     else {
-      this.changes[first + count] = part;
-      this.changeCounts[image] = count + 1;
+      rows[row + FIRST_CHANGE + count] = part;
+      rows[row + CHANGE_COUNT] = count + 1;
     }
   }
 
   /**
    * The image of `sector` if it may be patched (encoded for `generation`,
    * with its changes noted), else -1: the caller then encodes the sector
-   * whole and keeps it (see keep).
+   * whole and keeps it (see keep). Generations are compared modulo 2^32.
    */
   patchable(sector: number, generation: number): number {
     const image = this.numbers.get(sector);
-    if (image < 0 || this.changeCounts[image] === WHOLE || this.generations[image] !== generation) return -1;
+    if (image < 0) return -1;
+    const row = image * ROW_WORDS;
+    if (this.rows[row + CHANGE_COUNT] === WHOLE || this.rows[row + GENERATION] !== generation >>> 0) return -1;
     return image;
   }
 
   /** How many parts of `image` changed, and the i-th of them. */
   changeCount(image: number): number {
-    return this.changeCounts[image]!;
+    return this.rows[image * ROW_WORDS + CHANGE_COUNT]!;
   }
 
   changedPart(image: number, i: number): number {
-    return this.changes[image * MAX_CHANGES + i]!;
+    return this.rows[image * ROW_WORDS + FIRST_CHANGE + i]!;
   }
 
   /**
@@ -97,7 +108,7 @@ export class SectorImages {
 
   /** `image` was patched with every change noted: it is what a whole encoding gives now. */
   patched(image: number): void {
-    this.changeCounts[image] = 0;
+    this.rows[image * ROW_WORDS + CHANGE_COUNT] = 0;
   }
 
   /** Keeps `encoded`, the whole encoding of `sector` for `generation`, as its image. */
@@ -108,8 +119,8 @@ export class SectorImages {
       this.numbers.set(sector, image);
     }
     this.bytes(image).set(encoded);
-    this.generations[image] = generation;
-    this.changeCounts[image] = 0;
+    this.rows[image * ROW_WORDS + GENERATION] = generation;
+    this.rows[image * ROW_WORDS + CHANGE_COUNT] = 0;
   }
 
   /** A new image's number, with room for its bytes and columns. */
@@ -127,17 +138,10 @@ export class SectorImages {
       if (page !== undefined) grown.set(page);
       this.pages[pageIndex] = grown;
     }
-    if (image >= this.changeCounts.length) {
-      const capacity = 2 * this.changeCounts.length;
-      const generations = new Float64Array(capacity);
-      generations.set(this.generations);
-      this.generations = generations;
-      const changeCounts = new Uint8Array(capacity);
-      changeCounts.set(this.changeCounts);
-      this.changeCounts = changeCounts;
-      const changes = new Uint32Array(capacity * MAX_CHANGES);
-      changes.set(this.changes);
-      this.changes = changes;
+    if ((image + 1) * ROW_WORDS > this.rows.length) {
+      const rows = new Uint32Array(2 * this.rows.length);
+      rows.set(this.rows);
+      this.rows = rows;
     }
     return image;
   }

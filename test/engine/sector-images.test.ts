@@ -12,7 +12,7 @@ import { Sessions } from "../../engine/sessions.js";
 const KiB = 1024;
 
 describe("SectorImages", () => {
-  it("patches an image only for the generation it was kept for, with every change noted, and at most 8 of them", () => {
+  it("patches an image only for the generation it was kept for, with every change noted, and at most 6 of them", () => {
     const images = new SectorImages(512, 1000);
     images.noteChange(5, 1);
     expect(images.patchable(5, 0)).toBe(-1);
@@ -26,9 +26,10 @@ describe("SectorImages", () => {
     expect([0, 1, 2].map((i) => images.changedPart(image, i))).toEqual([3, 1, 9]);
     images.patched(image);
     expect(images.changeCount(image)).toBe(0);
-    for (let part = 0; part < 8; part++) images.noteChange(5, part);
+    for (let part = 0; part < 6; part++) images.noteChange(5, part);
     expect(images.patchable(5, 0)).toBe(image);
-    images.noteChange(5, 8);
+    expect(images.changeCount(image)).toBe(6);
+    images.noteChange(5, 6);
     expect(images.patchable(5, 0)).toBe(-1);
     // Encoded whole again, it may be patched again.
     images.keep(5, 0, new Uint8Array(512));
