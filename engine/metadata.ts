@@ -42,13 +42,16 @@ export interface CopyJob {
  * whole sectors through the SectorWriter. Commit policies decide their order
  * and which of them wait for which; this class knows no policy.
  */
+/**
+ * Checks the engine makes when asked. `patchedMapSectors`: every map sector
+ * patched from its image (see SectorImages) is compared with its whole
+ * encoding, and a difference fails an assertion; the test suite turns it on
+ * (test/setup.ts). A plain object rather than a static field of Metadata,
+ * whose load on every map sector write was a call into V8's generic lookup.
+ */
+export const metadataChecks = { patchedMapSectors: false };
+
 export class Metadata {
-  /**
-   * When true, every map sector patched from its image (see SectorImages)
-   * is compared with its whole encoding, and a difference fails an
-   * assertion. The test suite turns it on (test/setup.ts).
-   */
-  static checkPartialEncodings = false;
   readonly sectorWriter: SectorWriter;
   /** Region bits as this engine has made (or is making) them durable. */
   readonly regionInitialized: Uint8Array;
@@ -222,7 +225,7 @@ export class Metadata {
     }
     images.patched(image);
     into.set(bytes);
-    if (Metadata.checkPartialEncodings) {
+    if (metadataChecks.patchedMapSectors) {
       const whole = this.encodeMapSector(mapSector);
       assert(whole.every((byte, i) => byte === into[i]), () => `map sector ${mapSector} patched from its image differs from its whole encoding`);
     }

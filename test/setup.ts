@@ -1,4 +1,4 @@
-import { Metadata } from "../engine/metadata.js";
+import { metadataChecks } from "../engine/metadata.js";
 
-// Every map sector and record the engine encodes in parts during the tests is checked against its whole encoding.
-Metadata.checkPartialEncodings = true;
+// Every map sector the engine patches from its image during the tests is checked against its whole encoding.
+metadataChecks.patchedMapSectors = true;

@@ -5,7 +5,7 @@ import { ChunkMap } from "../../engine/chunk-map.js";
 import { ChunkTable } from "../../engine/chunk-table.js";
 import type { DeviceIo } from "../../engine/device-io.js";
 import { EngineAssertionError } from "../../engine/errors.js";
-import { Metadata } from "../../engine/metadata.js";
+import { Metadata, metadataChecks } from "../../engine/metadata.js";
 import { SectorImages } from "../../engine/sector-images.js";
 import { Sessions } from "../../engine/sessions.js";
 
@@ -79,12 +79,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 describe("map sectors patched from their images", () => {
   afterEach(() => {
-    Metadata.checkPartialEncodings = true;
+    metadataChecks.patchedMapSectors = true;
   });
 
   it("are byte for byte their whole encodings, whatever the map and the sessions went through between two writes", () => {
     // Checked here by the test itself, not by the engine's own check.
-    Metadata.checkPartialEncodings = false;
+    metadataChecks.patchedMapSectors = false;
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 150 }), (ops) => {
         const { layout, sessions, map, metadata, encodeFromImage } = rig();
