@@ -38,11 +38,6 @@ export interface CopyJob {
 }
 
 /**
- * The engine's metadata operations: each one encodes from memory and writes
- * whole sectors through the SectorWriter. Commit policies decide their order
- * and which of them wait for which; this class knows no policy.
- */
-/**
  * Checks the engine makes when asked. `patchedMapSectors`: every map sector
  * patched from its image (see SectorImages) is compared with its whole
  * encoding, and a difference fails an assertion; the test suite turns it on
@@ -51,6 +46,11 @@ export interface CopyJob {
  */
 export const metadataChecks = { patchedMapSectors: false };
 
+/**
+ * The engine's metadata operations: each one encodes from memory and writes
+ * whole sectors through the SectorWriter. Commit policies decide their order
+ * and which of them wait for which; this class knows no policy.
+ */
 export class Metadata {
   readonly sectorWriter: SectorWriter;
   /** Region bits as this engine has made (or is making) them durable. */

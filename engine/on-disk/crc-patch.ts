@@ -8,11 +8,9 @@
  * zero but for a run of bytes at `at`, that register is the run's own
  * (leading zeros leave a zero register as it is) carried through the
  * `length - at - runLength` zero bytes after it, which is a multiplication
- * by x^(8 * zeros) modulo the polynomial. A map entry or a record's chunk is
- * a few bytes of a 512- or 4,096-byte sector: hashing those bytes and one
- * multiplication costs a fraction of a pass over the sector, and a pass was
- * most of a copy's metadata encoding (every copy on first write seals two
- * sectors).
+ * by x^(8 * zeros) modulo the polynomial. A map entry is 32 bytes of a 512-
+ * or 4,096-byte sector: hashing those bytes and one multiplication costs a
+ * fraction of a pass over the sector (see SectorImages).
  */
 
 const POLYNOMIAL = 0xedb88320;
