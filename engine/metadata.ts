@@ -163,10 +163,7 @@ export class Metadata {
     // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
     const group = this.map.find(firstChunk);
     if (group === undefined) entries.fill(0);
-    else {
-      const live = this.sessions.liveSequences;
-      for (let e = 0, at = this.map.at; e < perSector; e++, at += 2 * SESSION_SLOTS) liveEntryWords(group, at, live, entries, e * SESSION_SLOTS);
-    }
+    else liveEntryWords(group, this.map.at, perSector, this.sessions.liveSequences, entries, 0);
     return encodeMapSector(this.layout, mapSector, entries, into);
   }
 
@@ -220,7 +217,7 @@ export class Metadata {
       const entry = images.changedPart(image, i);
       // A changed entry's group exists: ChunkMap makes it before it changes the entry.
       const group = this.map.find(firstChunk + entry)!;
-      liveEntryWords(group, this.map.at, this.sessions.liveSequences, words, 0);
+      liveEntryWords(group, this.map.at, 1, this.sessions.liveSequences, words, 0);
       patchMapEntry(this.layout, bytes, entry, words, 0);
     }
     images.patched(image);
@@ -438,28 +435,36 @@ export class Metadata {
 }
 
 /**
- * The on-disk words of the ChunkMap entry at `at` of `group` (see ChunkMap
- * for its words) into `out` from `outAt`: per slot, the copy + 1 if it was
- * made for the slot's live session, else 0.
+ * The on-disk words of `count` ChunkMap entries from word `at` of `group`
+ * (see ChunkMap for their words) into `out` from `outAt`: per entry and
+ * slot, the copy + 1 if it was made for the slot's live session (`live`,
+ * Sessions.liveSequences), else 0.
  *
  * Only entries of live sessions go to disk. Their copies' data is durable: an
  * entry is set only once its copy's data is (markReady), and a live entry's
  * copy is never freed (its mask keeps the slot; assertConsistent checks
  * both). So the chunk states are not looked up here: one random read per
  * entry, most of an encode's cost. A slot without a session (live sequence
- * 0) is compared as -1, which no u32 equals, so it keeps nothing whatever its
- * words hold. Every word is written, so `out` needs no clearing. Written out
- * for the 8 slots of the format: as a loop over the slots, V8 (which does not
- * unroll) spent ~11 cycles a word on loads and bounds checks.
+ * 0) is compared as -1, which no u32 equals, so it keeps nothing whatever
+ * its words hold. Every word is written, so `out` needs no clearing. Written
+ * out for the 8 slots of the format, with the live sequences in locals: as a
+ * loop over the slots, V8 (which does not unroll) spent ~11 cycles a word on
+ * loads and bounds checks, and with the sequences read for each entry, or
+ * with a call per entry, a sector's whole encoding took ~1k instructions
+ * more.
  */
-function liveEntryWords(group: Uint32Array, at: number, live: Uint32Array, out: Uint32Array, outAt: number): void {
-  const q = at + SESSION_SLOTS;
-  out[outAt] = group[q] === (live[0] || -1) ? group[at]! : 0;
-  out[outAt + 1] = group[q + 1] === (live[1] || -1) ? group[at + 1]! : 0;
-  out[outAt + 2] = group[q + 2] === (live[2] || -1) ? group[at + 2]! : 0;
-  out[outAt + 3] = group[q + 3] === (live[3] || -1) ? group[at + 3]! : 0;
-  out[outAt + 4] = group[q + 4] === (live[4] || -1) ? group[at + 4]! : 0;
-  out[outAt + 5] = group[q + 5] === (live[5] || -1) ? group[at + 5]! : 0;
-  out[outAt + 6] = group[q + 6] === (live[6] || -1) ? group[at + 6]! : 0;
-  out[outAt + 7] = group[q + 7] === (live[7] || -1) ? group[at + 7]! : 0;
+function liveEntryWords(group: Uint32Array, at: number, count: number, live: Uint32Array, out: Uint32Array, outAt: number): void {
+  const l0 = live[0] || -1, l1 = live[1] || -1, l2 = live[2] || -1, l3 = live[3] || -1;
+  const l4 = live[4] || -1, l5 = live[5] || -1, l6 = live[6] || -1, l7 = live[7] || -1;
+  for (let e = 0; e < count; e++, at += 2 * SESSION_SLOTS, outAt += SESSION_SLOTS) {
+    const q = at + SESSION_SLOTS;
+    out[outAt] = group[q] === l0 ? group[at]! : 0;
+    out[outAt + 1] = group[q + 1] === l1 ? group[at + 1]! : 0;
+    out[outAt + 2] = group[q + 2] === l2 ? group[at + 2]! : 0;
+    out[outAt + 3] = group[q + 3] === l3 ? group[at + 3]! : 0;
+    out[outAt + 4] = group[q + 4] === l4 ? group[at + 4]! : 0;
+    out[outAt + 5] = group[q + 5] === l5 ? group[at + 5]! : 0;
+    out[outAt + 6] = group[q + 6] === l6 ? group[at + 6]! : 0;
+    out[outAt + 7] = group[q + 7] === l7 ? group[at + 7]! : 0;
+  }
 }

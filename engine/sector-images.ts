@@ -123,7 +123,8 @@ export class SectorImages {
       image = this.add();
       this.numbers.set(sector, image);
     }
-    this.bytes(image).set(encoded);
+    // Copied in place, without making a view of the image.
+    this.pages[Math.floor(image / this.imagesPerPage)]!.set(encoded, (image % this.imagesPerPage) * this.sectorSizeBytes);
     this.rows[image * ROW_WORDS + GENERATION] = generation;
     this.rows[image * ROW_WORDS + CHANGE_COUNT] = 0;
   }
