@@ -12,7 +12,7 @@ import { Sessions } from "../../engine/sessions.js";
 const KiB = 1024;
 
 describe("SectorImages", () => {
-  it("patches an image only for the generation it was kept for, with every change noted, and at most 6 of them", () => {
+  it("patches an image only for the generation it was kept for, with every change noted, and at most 6 of them per write", () => {
     const images = new SectorImages(512, 1000);
     images.noteChange(5, 1);
     expect(images.patchable(5, 0)).toBe(-1);
@@ -31,9 +31,13 @@ describe("SectorImages", () => {
     expect(images.changeCount(image)).toBe(6);
     images.noteChange(5, 6);
     expect(images.patchable(5, 0)).toBe(-1);
-    // Encoded whole again, it may be patched again.
-    images.keep(5, 0, new Uint8Array(512));
-    expect(images.patchable(5, 0)).toBe(image);
+    // A sector written in bursts stays encoded whole, and keeps no image, for the rest of its generation.
+    images.keep(5, 0, new Uint8Array(512).fill(9));
+    expect(images.patchable(5, 0)).toBe(-1);
+    // In the next generation, its image is kept, and may be patched again.
+    images.keep(5, 1, new Uint8Array(512).fill(4));
+    expect(images.patchable(5, 1)).toBe(image);
+    expect(images.bytes(image).every((byte) => byte === 4)).toBe(true);
   });
 
   it("keeps each sector's bytes apart across page growth, for both sector sizes", () => {
