@@ -58,10 +58,10 @@ const FINISHED = 7;
  * policy's commit), ~1.4 KB of allocation per copy with their saved
  * registers, and their resumptions.
  *
- * A host write that needs a copy of its one chunk, with no phantom read of
- * the Source LU in flight, is one ChunkWrite (see CofwEngine.hostWriteStep);
- * writeInGate runs one per chunk, without a write, for the other host writes,
- * and rollback one per chunk it writes back. The order of everything it does
+ * A host write of one chunk that cannot go straight to the Source LU is one
+ * ChunkWrite (see CofwEngine.hostWriteStep); writeInGate runs one per chunk,
+ * without a write, for the other host writes, and rollback one per chunk it
+ * writes back. The order of everything it does
  * is the generators' it replaced: results and event counts are unchanged.
  */
 export class ChunkWrite extends Machine {

@@ -148,7 +148,7 @@ export class CofwEngine {
     this.checkSourceRange("host write", offsetBytes, payload.lengthBytes);
     if (!this.gate.tryEnterShared()) yield* this.gate.enterShared();
     // Called rather than delegated to: its resumptions then skip this generator (see CallStep).
-    yield callStep(this.writeInGate(offsetBytes, payload, false));
+    yield callStep(this.writeInGate(offsetBytes, payload));
   }
 
   /**
@@ -178,8 +178,9 @@ export class CofwEngine {
    * A host write as one step for a driver to yield: the write's own I/O step
    * when it can go straight through (one chunk, covered for every live
    * session, no copy of it in progress, no Phantom LU read of the source in
-   * flight), a call of one ChunkWrite when its one chunk needs a copy (and
-   * no such read is in flight), else a call of the write's coroutine. The
+   * flight), a call of one ChunkWrite for any other write of one chunk
+   * (a copy to make or wait for, or a phantom read to wait for), else a call
+   * of the write's coroutine. The
    * step must be yielded at once, before anything else runs: the gate is
    * entered here, and the checks hold only until then. A covered rewrite
    * then costs no generator at all (hostWrite's costs two, with their
@@ -191,14 +192,11 @@ export class CofwEngine {
     if (!this.gate.tryEnterShared()) return callStep(this.hostWrite(offsetBytes, payload));
     const chunkSize = this.layout.geometry.chunkSizeBytes;
     const chunk = Math.floor(offsetBytes / chunkSize);
-    if (chunk !== Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize)) return callStep(this.writeInGate(offsetBytes, payload, false));
+    if (chunk !== Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize)) return callStep(this.writeInGate(offsetBytes, payload));
     const copyInProgress = this.copying.has(chunk);
     const mask = copyInProgress ? -1 : this.uncoveredMask(chunk);
-    const needsCopy = copyInProgress || mask !== 0;
-    // A copy on first write: one ChunkWrite, which leaves the gate when done, and starts from the mask read here.
-    if (needsCopy && this.phantomSourceReads.size === 0) return callStep(new ChunkWrite(this.chunkWrites, chunk, offsetBytes, payload, mask));
-    // Told to the coroutine, which then does not look again.
-    if (needsCopy || this.phantomSourceReads.size > 0) return callStep(this.writeInGate(offsetBytes, payload, needsCopy));
+    // One ChunkWrite, which waits for what it must, leaves the gate when done, and starts from the mask read here.
+    if (copyInProgress || mask !== 0 || this.phantomSourceReads.size > 0) return callStep(new ChunkWrite(this.chunkWrites, chunk, offsetBytes, payload, mask));
     // The write leaves the gate and is counted as a host write as it completes (see StraightSourceWrites), as
     // writeInGate does after it.
     return this.io.writeStep(this.straightWrites, offsetBytes, payload, false);
@@ -206,17 +204,17 @@ export class CofwEngine {
 
   /**
    * A host write whose range was checked and which holds the gate (shared),
-   * which it leaves when done. `needsCopy`: the caller found, just now, that
-   * its one chunk needs a copy (or waits for one); false when it did not look.
+   * which it leaves when done: a ChunkWrite per chunk makes it safe to
+   * overwrite (one that needs nothing returns at once), then the write.
    */
-  private *writeInGate(offsetBytes: number, payload: Payload, needsCopy: boolean): Coroutine {
+  private *writeInGate(offsetBytes: number, payload: Payload): Coroutine {
     try {
       const chunkSize = this.layout.geometry.chunkSizeBytes;
       const first = Math.floor(offsetBytes / chunkSize);
       const last = Math.floor((offsetBytes + payload.lengthBytes - 1) / chunkSize);
       if (first === last) {
         // Called rather than delegated to: the copy's own resumptions then skip this generator (see CallStep).
-        if (needsCopy || this.copying.has(first) || this.uncoveredMask(first) !== 0) yield callStep(new ChunkWrite(this.chunkWrites, first));
+        yield callStep(new ChunkWrite(this.chunkWrites, first));
       } else {
         yield* all(this.range(first, last).map((chunk) => new ChunkWrite(this.chunkWrites, chunk)));
       }

@@ -5,8 +5,8 @@ import { Latch } from "../io/latch.js";
 import { Payload } from "../io/payload.js";
 import type { DeviceIo } from "./device-io.js";
 
-/** Encodes metadata sector `sector`, as memory says now, into `into` (a buffer of one metadata block) and returns it. */
-export type SectorEncoder = (sector: number, into: Uint8Array) => Uint8Array;
+/** Encodes metadata sector `sector`, as memory says now, into `into` (a buffer of one metadata block). */
+export type SectorEncoder = (sector: number, into: Uint8Array) => void;
 
 /**
  * One sector's run of writes: from the first request's write until no
@@ -128,8 +128,7 @@ export class SectorWriter {
   }
 
   private submit(writes: SectorWrites, fua: boolean): void {
-    const bytes = this.encode(writes.sector, writes.buffer);
-    const payload = bytes === writes.buffer ? writes.payload : Payload.bytes(bytes);
-    this.io.cache.submit(this.io.metadataPayloadWriteStep(writes.sector, payload, fua), writes.completed);
+    this.encode(writes.sector, writes.buffer);
+    this.io.cache.submit(this.io.metadataPayloadWriteStep(writes.sector, writes.payload, fua), writes.completed);
   }
 }
