@@ -20,7 +20,12 @@ export const SWEEP_BENCH_VARY = ["engine.chunkSize=16KiB,64KiB,256KiB,1MiB", "en
  * speed-up; at 50,000 the sweep takes about 10 s on one worker.
  */
 export const SWEEP_BENCH_HOST_IOS = 50_000;
-/** Two workers on two cores should come close to 2x; below this, something serialises them. */
+/**
+ * Two workers on two cores should come close to 2x; below this, something
+ * serialises them. Not reachable on this project's VMs, whose two vCPUs are
+ * one core's hyperthreads: two processes with half the points each reach
+ * ~1.3 (docs/performance-log.md, 2026-12-04 21:40).
+ */
 const SPEEDUP_TARGET = 1.5;
 
 export async function sweepFigures(): Promise<Figure[]> {
