@@ -44,7 +44,6 @@ export class SectorImages {
   private readonly numbers: IntegerKeyedMap;
   private readonly imagesPerPage: number;
   private readonly pages: Uint8Array[] = [];
-  private count = 0;
   /** The images' rows (see ROW_WORDS). */
   private rows = new Uint32Array(FIRST_PAGE_IMAGES * ROW_WORDS);
 
@@ -59,12 +58,12 @@ export class SectorImages {
 
   /** How many sectors have an image. */
   get size(): number {
-    return this.count;
+    return this.numbers.size;
   }
 
   /** Notes that part `part` of `sector` changed in memory; nothing when the sector has no image yet. */
   noteChange(sector: number, part: number): void {
-    if (this.count === 0) return;
+    if (this.numbers.size === 0) return;
     const image = this.numbers.get(sector);
     if (image < 0) return;
     const rows = this.rows;
@@ -129,21 +128,18 @@ export class SectorImages {
    */
   keep(sector: number, generation: number, encoded: Uint8Array): void {
     let image = this.numbers.get(sector);
-    if (image < 0) {
-      image = this.add();
-      this.numbers.set(sector, image);
-    } else if (this.rows[image * ROW_WORDS + CHANGE_COUNT] === WHOLE && this.rows[image * ROW_WORDS + GENERATION] === generation >>> 0) {
-      return;
-    }
+    if (image < 0) image = this.add(sector);
+    else if (this.rows[image * ROW_WORDS + CHANGE_COUNT] === WHOLE && this.rows[image * ROW_WORDS + GENERATION] === generation >>> 0) return;
     // Copied in place, without making a view of the image.
     this.pages[Math.floor(image / this.imagesPerPage)]!.set(encoded, (image % this.imagesPerPage) * this.sectorSizeBytes);
     this.rows[image * ROW_WORDS + GENERATION] = generation;
     this.rows[image * ROW_WORDS + CHANGE_COUNT] = 0;
   }
 
-  /** A new image's number, with room for its bytes and columns. */
-  private add(): number {
-    const image = this.count++;
+  /** A new image for `sector`, numbered in order, with room for its bytes and row. */
+  private add(sector: number): number {
+    const image = this.numbers.size;
+    this.numbers.set(sector, image);
     const pageIndex = Math.floor(image / this.imagesPerPage);
     const within = image % this.imagesPerPage;
     const page = this.pages[pageIndex];
