@@ -112,6 +112,8 @@ export interface JobSpec {
   /** rwmixread: percent of reads in rw/randrw. */
   readonly readPercent: number;
   readonly randomDistribution: RandomDistributionSpec;
+  /** norandommap: uniform random offsets drawn independently (repeats allowed) instead of through fio's random map. */
+  readonly noRandomMap?: boolean;
   /** rate_iops (per job clone) and rate_process: an open-loop arrival process when set. */
   readonly rateIops?: number;
   readonly rateProcess: "linear" | "poisson";
@@ -119,8 +121,12 @@ export interface JobSpec {
   readonly numberIos?: number;
   /** runtime: stop after this much simulated time. */
   readonly runtimeNs?: number;
-  /** thinktime: pause after each I/O completes (closed loop). */
+  /**
+   * thinktime: a pause after every thinktimeBlocks I/Os (default 1), once
+   * all the I/Os in flight have completed, as fio's (closed loop).
+   */
   readonly thinktimeNs: number;
+  readonly thinktimeBlocks?: number;
   /** Start this long after the run starts (fio startdelay). */
   readonly startDelayNs: number;
   /** Reads go to this session slot's Phantom LU (a backup reading a snapshot); the job must not write. */

@@ -91,6 +91,8 @@ export const FIO_OPTION_RULES: ReadonlyMap<string, FioOptionRule> = new Map<stri
     "time_based",
     "loops",
     "thinktime",
+    "thinktime_blocks",
+    "thinktime_blocks_type",
     "startdelay",
     "ramp_time",
     "stonewall",
@@ -254,9 +256,7 @@ export const FIO_OPTION_RULES: ReadonlyMap<string, FioOptionRule> = new Map<stri
   // ---- options that only matter together with an option handled elsewhere ----
   ["rate_ignore_thinktime", ignored("only matters with both a rate and a thinktime, which the import does not accept together")],
   ["thinktime_spin", ignored("only decides how fio spends the thinktime (busy-waiting, then sleeping); the pause is thinktime long either way")],
-  ["thinktime_blocks", defaultOnly(["1"], "1 (pause after every I/O) is fio's default", "pauses only after every N I/Os, so N I/Os are issued back to back; the simulator pauses thinktime after each I/O")],
-  ["thinktime_blocks_type", ignored("only matters with thinktime_blocks above 1, which is not supported")],
-  ["thinktime_iotime", defaultOnly(["0"], "thinktime_iotime is off", "alternates I/O periods and pauses by time; the simulator pauses thinktime after each I/O")],
+  ["thinktime_iotime", defaultOnly(["0"], "thinktime_iotime is off", "alternates I/O periods and pauses by time; the simulator pauses after every thinktime_blocks I/Os")],
   ["bs_unaligned", ignored("only matters with bsrange, which is not supported")],
   ["do_verify", ignored("only matters with verify, which is off")],
   ...[

@@ -249,17 +249,16 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
   // As in fio (and job-source.ts), the random map covers uniform offsets aligned to the smallest block only.
   const usesRandomMap = random && randomDistribution.kind === "random" && (blockAlignBytes === undefined || blockAlignBytes === smallestBlockBytes);
   const norandommap = get("norandommap");
-  if (norandommap !== undefined) {
-    const on = flag("norandommap");
+  // Only where the map would be used: with another distribution or blockalign, offsets are already drawn independently.
+  const noRandomMap = norandommap !== undefined && random && usesRandomMap && flag("norandommap");
+  if (norandommap !== undefined && !noRandomMap) {
     sink.ignore(
       norandommap,
       !random
         ? `only applies to random jobs; this job is rw=${rw}`
-        : !on
+        : usesRandomMap
           ? "0 keeps the random map, fio's default"
-          : usesRandomMap
-            ? "the simulator's uniform random jobs always keep fio's random map (each block once per pass, then a new order), so this job never repeats a block within a pass where fio with norandommap would; expect more distinct chunks touched, and more copy-on-first-write copies, than under fio"
-            : "no effect here: with this random_distribution or blockalign, the simulator (like fio) already draws each offset independently",
+          : "no effect here: with this random_distribution or blockalign, the simulator (like fio) already draws each offset independently",
     );
   }
   const generatorEntry = get("random_generator");
@@ -271,7 +270,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     sink.ignore(
       generatorEntry,
       "chooses fio's random number generator; the simulator draws from its own streams, seeded by the scenario's seed" +
-        (generator === "lfsr" && usesRandomMap ? " (its random map, like lfsr, visits every block once per pass)" : ""),
+        (generator === "lfsr" && usesRandomMap && !noRandomMap ? " (its random map, like lfsr, visits every block once per pass)" : ""),
     );
   }
 
@@ -326,6 +325,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
   if (thinktimeEntry !== undefined && thinktimeNs > 0 && rateIops !== undefined) {
     problem(thinktimeEntry, "a thinktime (a pause after each completion, closed loop) together with a rate (open-loop arrivals) is not supported; give one");
   }
+  const thinktimeBlocks = readThinktimeBlocks(get("thinktime_blocks"), get("thinktime_blocks_type"), thinktimeNs, iodepth, read, note, sink, kbBase);
   const startDelayNs =
     read("startdelay", (value) => {
       if (/[-:]/.test(value)) throw new FioValueError("a range makes each clone pick a random delay; give one time");
@@ -389,11 +389,13 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     sizeBytes,
     readPercent,
     randomDistribution,
+    ...(noRandomMap ? { noRandomMap: true } : {}),
     ...(rateIops === undefined ? {} : { rateIops }),
     rateProcess: rateProcess ?? ("linear" as const),
     ...(stop.numberIos === undefined ? {} : { numberIos: stop.numberIos }),
     ...(stop.runtimeNs === undefined ? {} : { runtimeNs: stop.runtimeNs }),
     thinktimeNs,
+    ...(thinktimeBlocks === 1 ? {} : { thinktimeBlocks }),
     startDelayNs,
   };
   const specs: JobSpec[] = perCloneOffsets
@@ -456,6 +458,40 @@ function readBlockAlign(
   else if (only !== undefined && (only <= 0 || only % SECTOR_BYTES !== 0)) problem(entry, `expected a whole number of ${SECTOR_BYTES}-byte sectors`);
   else return only;
   return undefined;
+}
+
+/**
+ * thinktime_blocks and thinktime_blocks_type: the I/Os between two pauses.
+ * fio waits until nothing is in flight before each pause, so the batch also
+ * caps the queue depth (HOWTO, thinktime_blocks). Counted at issue, a batch
+ * is exactly thinktime_blocks I/Os, as simulated; counted at completion
+ * (fio's default), fio may issue up to iodepth - 1 more before it notices.
+ */
+function readThinktimeBlocks(
+  blocksEntry: OptionEntry | undefined,
+  typeEntry: OptionEntry | undefined,
+  thinktimeNs: number,
+  iodepth: number,
+  read: ReadOption,
+  note: (message: string) => void,
+  sink: JobSink,
+  kbBase: KbBase,
+): number {
+  const blocks = read("thinktime_blocks", (value) => positiveCount(value, kbBase)) ?? 1;
+  const type = read("thinktime_blocks_type", (value) => {
+    if (value === "complete" || value === "issue") return value;
+    throw new FioValueError("expected complete or issue");
+  });
+  if (thinktimeNs === 0) {
+    for (const entry of [blocksEntry, typeEntry]) if (entry !== undefined) sink.ignore(entry, "only matters with a thinktime, and this job has none");
+    return 1;
+  }
+  if (typeEntry !== undefined && type !== undefined && blocks === 1) sink.ignore(typeEntry, "with thinktime_blocks=1 fio pauses after every I/O whichever side counts it");
+  else if (type !== "issue" && blocks > 1 && iodepth > 1) {
+    note(`thinktime_blocks=${blocks} counts completed I/Os (thinktime_blocks_type=complete, fio's default): fio may issue up to ${iodepth - 1} more before a pause; simulated as exactly ${blocks} between pauses, as thinktime_blocks_type=issue`);
+  }
+  if (iodepth > blocks) note(`a thinktime caps the queue depth: fio waits for every I/O in flight before each pause, so at most ${blocks} of iodepth=${iodepth} are in flight (HOWTO, thinktime_blocks)`);
+  return blocks;
 }
 
 function readPercentageRandom(entry: OptionEntry | undefined, random: boolean, rw: string, directions: readonly Direction[], read: ReadOption, problem: ReportProblem, sink: JobSink): void {

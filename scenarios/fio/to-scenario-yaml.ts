@@ -109,11 +109,13 @@ function jobToYaml(job: JobSpec): Record<string, unknown> {
     ["offset", job.offsetBytes === 0 ? undefined : formatBytes(job.offsetBytes)],
     ["rwmixread", mixed ? job.readPercent : undefined],
     ["random_distribution", job.randomDistribution.kind === "random" ? undefined : distributionText(job.randomDistribution)],
+    ["norandommap", job.noRandomMap === true ? true : undefined],
     ["rate_iops", job.rateIops],
     ["rate_process", job.rateIops === undefined ? undefined : job.rateProcess],
     ["number_ios", job.numberIos],
     ["runtime", job.runtimeNs === undefined ? undefined : formatDuration(job.runtimeNs)],
     ["thinktime", job.thinktimeNs === 0 ? undefined : formatDuration(job.thinktimeNs)],
+    ["thinktime_blocks", job.thinktimeBlocks === undefined || job.thinktimeBlocks === 1 ? undefined : job.thinktimeBlocks],
     ["startdelay", job.startDelayNs === 0 ? undefined : formatDuration(job.startDelayNs)],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));

@@ -1,4 +1,4 @@
-import { callStep, sleep, waitFor, type Coroutine, type Step } from "../../io/coroutine.js";
+import { all, callStep, sleep, waitFor, type Coroutine, type Step } from "../../io/coroutine.js";
 import { Signal } from "../../io/signal.js";
 import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
@@ -286,8 +286,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         nextProgressIos += progressEveryIos;
       }
     };
-    /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, think, repeat. */
-    const closedLoopWorker = function* (sink: GroupSink, source: WorkloadSource, thinktimeNs: number): Coroutine {
+    /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, repeat. */
+    const closedLoopWorker = function* (sink: GroupSink, source: WorkloadSource): Coroutine {
       yield* sleep(source.startDelayNs);
       const startNs = kernel.nowNs;
       while (!stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs)) {
@@ -298,7 +298,37 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         const issueNs = kernel.nowNs;
         yield startIo(sink.group, next.io);
         finishIo(sink, next.io, issueNs);
-        if (thinktimeNs > 0) yield* sleep(thinktimeNs);
+      }
+      running--;
+    };
+    /**
+     * A closed-loop source with a thinktime, as fio runs one: `blocks` I/Os
+     * at most `iodepth` at a time, then wait until none is in flight, then
+     * pause (fio quiesces before each thinktime), and again.
+     */
+    const thinkingJob = function* (sink: GroupSink, source: WorkloadSource, iodepth: number, thinktimeNs: number, blocks: number): Coroutine {
+      yield* sleep(source.startDelayNs);
+      const startNs = kernel.nowNs;
+      const going = () => !stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs);
+      let exhausted = false;
+      let left = 0;
+      const batchWorker = function* (): Coroutine {
+        while (left > 0 && going()) {
+          const next = source.next();
+          if (next === undefined) {
+            exhausted = true;
+            return;
+          }
+          left--;
+          admit();
+          yield* doIo(sink, next.io);
+        }
+      };
+      while (going()) {
+        left = blocks;
+        yield* all(Array.from({ length: Math.min(iodepth, blocks) }, batchWorker));
+        if (exhausted || !going()) break;
+        yield* sleep(thinktimeNs);
       }
       running--;
     };
@@ -346,9 +376,14 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         const source = readAheadIos > 0 ? new LookaheadSource(inner, readAheadIos, (offsetsBytes, count) => cofw.prefetch(offsetsBytes, count)) : inner;
         const loop = source.loop;
         if (loop.kind === "closed") {
-          for (let depth = 0; depth < loop.iodepth; depth++) {
+          if (loop.thinktimeNs > 0) {
             running++;
-            kernel.spawn(closedLoopWorker(sink, source, loop.thinktimeNs), `${source.name}/${depth}`);
+            kernel.spawn(thinkingJob(sink, source, loop.iodepth, loop.thinktimeNs, loop.thinktimeBlocks), source.name);
+          } else {
+            for (let depth = 0; depth < loop.iodepth; depth++) {
+              running++;
+              kernel.spawn(closedLoopWorker(sink, source), `${source.name}/${depth}`);
+            }
           }
         } else {
           running++;

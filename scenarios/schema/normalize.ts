@@ -347,11 +347,13 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
     sizeBytes,
     readPercent,
     randomDistribution: file.random_distribution ?? JOB_DEFAULTS.randomDistribution,
+    ...(file.norandommap === true ? { noRandomMap: true } : {}),
     ...(file.rate_iops === undefined ? {} : { rateIops: file.rate_iops }),
     rateProcess: file.rate_process ?? JOB_DEFAULTS.rateProcess,
     ...(file.number_ios === undefined ? {} : { numberIos: file.number_ios }),
     ...(file.runtime === undefined ? {} : { runtimeNs: nonZero(sink, [...at, "runtime"], file.runtime) }),
     thinktimeNs: file.thinktime ?? JOB_DEFAULTS.thinktimeNs,
+    ...(file.thinktime_blocks === undefined ? {} : { thinktimeBlocks: file.thinktime_blocks }),
     startDelayNs: file.startdelay ?? JOB_DEFAULTS.startDelayNs,
     ...(file.phantomSlot === undefined ? {} : { phantomSlot: file.phantomSlot }),
   };

@@ -429,6 +429,10 @@ const jobSchema = z
     )
       .optional()
       .describe(`fio random_distribution: "random", "zipf:theta", "pareto:h", "normal:dev[:center]" or "zoned:access/size:...". Default ${JOB_DEFAULTS.randomDistribution.kind}.`),
+    norandommap: z
+      .boolean()
+      .optional()
+      .describe("fio norandommap: random offsets drawn independently (a block may repeat before others are touched) instead of each block once per pass. Default false."),
     rate_iops: integerValue(1).optional().describe("fio rate_iops: an open-loop arrival rate per clone, in I/Os per second. Default: closed loop."),
     rate_process: z
       .enum(["linear", "poisson"])
@@ -436,7 +440,12 @@ const jobSchema = z
       .describe(`fio rate_process: evenly spaced (linear) or Poisson arrivals. Default ${JOB_DEFAULTS.rateProcess}.`),
     number_ios: integerValue(1).optional().describe("fio number_ios: stop each clone after this many I/Os."),
     runtime: fioTime("runtime", "seconds").optional().describe(`fio runtime: stop the job after this much simulated time. Written as ${TIME_EXPECTED}.`),
-    thinktime: fioTime("thinktime", "microseconds").optional().describe(`fio thinktime: pause after each I/O completes. Written as ${TIME_EXPECTED}. Default ${formatDuration(JOB_DEFAULTS.thinktimeNs)}.`),
+    thinktime: fioTime("thinktime", "microseconds")
+      .optional()
+      .describe(
+        `fio thinktime: after every thinktime_blocks I/Os, wait until none is in flight, then pause this long (so, as in fio, at most thinktime_blocks I/Os are in flight whatever iodepth says). Written as ${TIME_EXPECTED}. Default ${formatDuration(JOB_DEFAULTS.thinktimeNs)}.`,
+      ),
+    thinktime_blocks: integerValue(1).optional().describe("fio thinktime_blocks: I/Os issued between two thinktime pauses. Default 1."),
     phantomSlot: integerValue(0, SESSION_SLOTS - 1)
       .optional()
       .describe(`Not fio: the job reads the Phantom LU of the session in this slot (0 to ${SESSION_SLOTS - 1}) instead of the Source LU, as a backup reading a snapshot would; rw must then be read or randread.`),

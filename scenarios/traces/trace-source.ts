@@ -210,7 +210,7 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
     loop = { kind: "open" };
     notes.push(`open loop at the trace's timestamps: ${placed.length} arrivals over ${formatDurationNs(spanNs)}, counted from the first replayed request (trace time ${formatDurationNs(firstTimeNs)})`);
   } else {
-    loop = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: 0 };
+    loop = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: 0, thinktimeBlocks: 1 };
     notes.push(`trace timestamps ignored: closed loop at iodepth ${spec.iodepth}, no think time`);
   }
 

@@ -39,8 +39,9 @@
  *     pass (see job-random-map.ts); reads and writes share one map when their
  *     positions coincide. With several block sizes fio's map would shorten an
  *     I/O that overlaps blocks already done; here I/Os in one pass may overlap.
- *   - Any other distribution, or a blockalign other than the smallest block,
- *     draws each offset independently (fio turns the random map off for both),
+ *   - Any other distribution, a blockalign other than the smallest block, or
+ *     norandommap draws each offset independently (fio turns the random map off
+ *     for all three),
  *     with sim/rng/offset-distribution.ts over the positions.
  * - End of region. An I/O that would cross the region end is shortened to end
  *   there (fio would pick a smaller bssplit size that fits, or end the pass), so
@@ -57,7 +58,11 @@
  *   source. An open-loop source also stops by itself at the first arrival at or
  *   after runtime, so it issues at most rate_iops * runtime I/Os.
  *
- * Timing. No rate_iops: closed loop {iodepth, thinktime}, every arrivalNs 0.
+ * Timing. No rate_iops: closed loop {iodepth, thinktime, thinktime_blocks},
+ * every arrivalNs 0. With a thinktime the job issues thinktime_blocks I/Os
+ * (at most iodepth in flight), waits until all have completed, then pauses:
+ * fio quiesces before each thinktime, so its HOWTO notes that the default
+ * thinktime_blocks=1 caps the queue depth at 1.
  * rate_iops: open loop; I/O k (from 0) arrives at floor(k * 1e9 / rate_iops) ns
  * (linear: no drift from rounding each gap) or, for rate_process=poisson, at
  * floor(S_k) with S_0 = 0 and S_k - S_(k-1) exponential with mean 1e9 / rate_iops
@@ -226,9 +231,9 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
 
   let sharedRandomMap = false;
   if (random) {
-    // fio: blockalign other than min_bs, or a non-uniform distribution, turns the random map off.
+    // fio: blockalign other than min_bs, a non-uniform distribution, or norandommap turns the random map off.
     const alignIsDefault = used.every((d) => d.alignBytes === d.minBlockBytes);
-    const randomMap = spec.randomDistribution.kind === "random" && alignIsDefault;
+    const randomMap = spec.randomDistribution.kind === "random" && alignIsDefault && spec.noRandomMap !== true;
     if (randomMap) {
       sharedRandomMap = read !== undefined && write !== undefined && read.alignBytes === write.alignBytes && read.positionCount === write.positionCount;
       const maps =
@@ -237,7 +242,9 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
           : used.map((d) => `each of the ${d.positionCount} ${d.alignBytes}-byte ${d.kind} positions once per pass`);
       notes.push(`random map (fio default): ${maps.join("; ")}`);
     } else {
-      if (!alignIsDefault && spec.randomDistribution.kind === "random") {
+      if (spec.noRandomMap === true && spec.randomDistribution.kind === "random" && alignIsDefault) {
+        notes.push("norandommap: no random map, each offset drawn independently, so blocks may repeat within a pass and others go untouched (as fio)");
+      } else if (!alignIsDefault && spec.randomDistribution.kind === "random") {
         notes.push(`blockalign ${String(spec.blockAlignBytes)} B differs from the smallest block size: no random map, offsets drawn independently (as fio)`);
       }
       const distributionSpec = toOffsetDistributionSpec(spec.randomDistribution);
@@ -263,6 +270,8 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
   // ---- timing and limits
   requireInteger("iodepth", spec.iodepth, 1);
   requireInteger("thinktime (ns)", spec.thinktimeNs, 0);
+  const thinktimeBlocks = spec.thinktimeBlocks ?? 1;
+  requireInteger("thinktime_blocks", thinktimeBlocks, 1);
   requireInteger("startdelay (ns)", spec.startDelayNs, 0);
   if (spec.runtimeNs !== undefined) requireInteger("runtime (ns)", spec.runtimeNs, 1);
   if (spec.numberIos !== undefined) requireInteger("number_ios (omit it for no limit)", spec.numberIos, 1);
@@ -270,7 +279,7 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
   let arrivals: Arrivals = "closed";
   let rateIops = 0;
   let meanIntervalNs = 0;
-  let loop: LoopSpec = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: spec.thinktimeNs };
+  let loop: LoopSpec = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: spec.thinktimeNs, thinktimeBlocks };
   if (spec.rateIops !== undefined) {
     if (typeof spec.rateIops !== "number" || !Number.isFinite(spec.rateIops) || spec.rateIops <= 0) fail(`rate_iops must be a finite number > 0, got ${String(spec.rateIops)}`);
     if (spec.rateProcess !== "linear" && spec.rateProcess !== "poisson") fail(`rate_process must be "linear" or "poisson", got ${JSON.stringify(spec.rateProcess)}`);
@@ -280,6 +289,11 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
     loop = { kind: "open" };
     if (spec.thinktimeNs > 0) notes.push(`thinktime ignored: rate_iops makes the job open loop (arrivals do not wait for completions)`);
     if (spec.iodepth > 1) notes.push(`iodepth ${spec.iodepth} does not cap outstanding I/Os: rate_iops makes the job open loop`);
+  }
+  if (loop.kind === "closed" && spec.thinktimeNs > 0 && spec.iodepth > thinktimeBlocks) {
+    notes.push(
+      `thinktime: after every ${thinktimeBlocks === 1 ? "I/O" : `${thinktimeBlocks} I/Os`} the job waits for all its I/Os in flight, then pauses (fio's thinktime_blocks=${thinktimeBlocks}), so at most ${thinktimeBlocks} of iodepth ${spec.iodepth} are in flight`,
+    );
   }
   if (spec.runtimeNs !== undefined) {
     notes.push(`runtime set: time based (fio time_based=1), size bounds the region only; sequential I/O wraps at the region end and random passes restart`);

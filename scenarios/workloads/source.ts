@@ -2,7 +2,9 @@
  * What the runner drives: a source of host I/Os. Sources are pure: no kernel,
  * no clock; randomness comes from the Rng they are built with. The runner
  * decides when each I/O is issued: a closed-loop source keeps `iodepth` I/Os
- * outstanding (pausing `thinktimeNs` after each completion), an open-loop
+ * outstanding, or, with a thinktime, issues `thinktimeBlocks` I/Os (at most
+ * `iodepth` at a time), waits for all of them and pauses `thinktimeNs`
+ * (fio's thinktime and thinktime_blocks); an open-loop
  * source's I/Os arrive at their `arrivalNs` whatever the device does.
  */
 export type HostIoKind = "read" | "write";
@@ -20,7 +22,7 @@ export interface NextIo {
   readonly arrivalNs: number;
 }
 
-export type LoopSpec = { readonly kind: "closed"; readonly iodepth: number; readonly thinktimeNs: number } | { readonly kind: "open" };
+export type LoopSpec = { readonly kind: "closed"; readonly iodepth: number; readonly thinktimeNs: number; readonly thinktimeBlocks: number } | { readonly kind: "open" };
 
 export interface WorkloadSource {
   /** e.g. "oltp/0" (job name and clone index) or "tpcc" (a trace). */

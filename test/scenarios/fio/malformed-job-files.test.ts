@@ -43,6 +43,8 @@ const CASES: ReadonlyArray<{ readonly what: string; readonly text: string; reado
   { what: "bssplit percentages above 100", text: "[job]\nbssplit=4k/60:8k/60\n", line: 2, says: "the percentages add to 120, more than 100" },
   { what: "bssplit percentages below 100", text: "[job]\nbssplit=4k/60:8k/30\n", line: 2, says: "the percentages add to 90; expected 100" },
   { what: "a percentage size without the Source LU's capacity", text: "[job]\nsize=20%\n", line: 2, says: "a percentage of the Source LU needs its capacity" },
+  { what: "a thinktime_blocks_type fio does not have", text: "[job]\nthinktime=10\nthinktime_blocks_type=batch\n", line: 3, says: "expected complete or issue" },
+  { what: "no I/Os between pauses", text: "[job]\nthinktime=10\nthinktime_blocks=0\n", line: 3, says: "at least 1" },
   { what: "thinktime with a rate", text: "[job]\nrate_iops=100\nthinktime=10\n", line: 3, says: "together with a rate (open-loop arrivals) is not supported" },
   { what: "a startdelay range", text: "[job]\nstartdelay=1-5\n", line: 2, says: "a range makes each clone pick a random delay" },
   { what: "an iodepth of 0", text: "[job]\niodepth=0\n", line: 2, says: "expected a whole number of at least 1" },

@@ -8,7 +8,7 @@ function listSource(ios: readonly NextIo[]): WorkloadSource & { askedAfterEnd: n
   let at = 0;
   return {
     name: "list/0",
-    loop: { kind: "closed", iodepth: 4, thinktimeNs: 0 },
+    loop: { kind: "closed", iodepth: 4, thinktimeNs: 0, thinktimeBlocks: 1 },
     startDelayNs: 7,
     runtimeNs: 1000,
     notes: ["a note"],

@@ -80,6 +80,29 @@ describe("runScenario", () => {
     expect(results.window.endNs).toBeLessThanOrEqual(2_000_000_000);
   });
 
+  it("a thinktime waits for every I/O in flight, as fio: thinktime_blocks I/Os per pause, whatever iodepth says", () => {
+    const thinktimeNs = 1_000_000;
+    const run = (thinktimeBlocks: number | undefined) => {
+      const spec = job({ name: "thinker", rw: "randread", iodepth: 16, thinktimeNs, ...(thinktimeBlocks === undefined ? {} : { thinktimeBlocks }) });
+      const { results } = runScenario(scenario({ workloads: [spec], sessions: [], stop: { runtimeNs: 1_000_000_000 } }), meta);
+      return results.jobs[0]!.read;
+    };
+    // One I/O, then the pause: a cycle is the I/O's latency plus the thinktime (the device never queues it).
+    const alone = run(undefined);
+    expect(alone.clat_ns.max).toBe(alone.clat_ns.min);
+    const cycleNs = thinktimeNs + alone.clat_ns.min;
+    expect(alone.total_ios).toBe(Math.ceil(1e9 / cycleNs));
+    // Four I/Os side by side on the device's four servers, then the pause: four times as many, none queued.
+    const four = run(4);
+    expect(four.clat_ns.max).toBe(alone.clat_ns.min);
+    expect(four.total_ios).toBe(4 * Math.ceil(1e9 / cycleNs));
+    // Eight: two waves of four per pause (iodepth 16 keeps all eight in flight; the device serves four at a time).
+    const eight = run(8);
+    expect(eight.clat_ns.max).toBeGreaterThan(alone.clat_ns.min);
+    expect(eight.total_ios).toBeLessThan(8 * Math.ceil(1e9 / cycleNs));
+    expect(eight.total_ios).toBeGreaterThan(four.total_ios);
+  });
+
   it("a run that idles between I/Os wakes its time-series sampler once per bucket, not every millisecond", () => {
     // 10 I/Os a second for 10 minutes: 6,000 I/Os over 600,000 sampling periods of 1 ms.
     const { results, kernel, timeSeries } = runScenario(scenario({ workloads: [job({ name: "slow", rateIops: 10 })], stop: { runtimeNs: 600_000_000_000 } }), meta);

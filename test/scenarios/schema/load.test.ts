@@ -117,8 +117,10 @@ const FULL: Scenario = {
       sizeBytes: 0,
       readPercent: 50,
       randomDistribution: { kind: "random" },
+      noRandomMap: true,
       rateProcess: "linear",
-      thinktimeNs: 0,
+      thinktimeNs: 1_000_000,
+      thinktimeBlocks: 4,
       startDelayNs: 0,
     },
     {

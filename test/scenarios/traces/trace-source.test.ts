@@ -165,7 +165,7 @@ describe("timing", () => {
 
   it("ignore: closed loop at the scenario's iodepth, every arrival 0", () => {
     const source = traceSource(spec({ path: TPCC, format: "disksim", timing: "ignore", iodepth: 16 }), lu(256 * GiB));
-    expect(source.loop).toEqual({ kind: "closed", iodepth: 16, thinktimeNs: 0 });
+    expect(source.loop).toEqual({ kind: "closed", iodepth: 16, thinktimeNs: 0, thinktimeBlocks: 1 });
     const ios = drain(source);
     expect(ios).toHaveLength(6999);
     expect(ios.every((n) => n.arrivalNs === 0)).toBe(true);

@@ -37,7 +37,7 @@ describe("jobSources: sequential jobs", () => {
   it("advance by bs from the region start and stop after size bytes", () => {
     const source = only(job({ rw: "write", offsetBytes: 2 * MiB, sizeBytes: 1 * MiB, blockSizeBytes: { read: 4 * KiB, write: 16 * KiB } }));
     expect(source.name).toBe("j/0");
-    expect(source.loop).toEqual({ kind: "closed", iodepth: 1, thinktimeNs: 0 });
+    expect(source.loop).toEqual({ kind: "closed", iodepth: 1, thinktimeNs: 0, thinktimeBlocks: 1 });
     const ios = drain(source);
     expect(ios).toHaveLength(64);
     ios.forEach((next, i) => {
@@ -244,7 +244,7 @@ describe("jobSources: limits, clones and determinism", () => {
 
   it("passes startdelay, runtime, iodepth and thinktime through", () => {
     const source = only(job({ iodepth: 8, thinktimeNs: 2500, startDelayNs: 1e6, runtimeNs: 3e9 }));
-    expect(source.loop).toEqual({ kind: "closed", iodepth: 8, thinktimeNs: 2500 });
+    expect(source.loop).toEqual({ kind: "closed", iodepth: 8, thinktimeNs: 2500, thinktimeBlocks: 1 });
     expect(source.startDelayNs).toBe(1e6);
     expect(source.runtimeNs).toBe(3e9);
     expect("runtimeNs" in only(job())).toBe(false);
