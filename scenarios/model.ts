@@ -114,8 +114,12 @@ export interface JobSpec {
   readonly randomDistribution: RandomDistributionSpec;
   /** norandommap: uniform random offsets drawn independently (repeats allowed) instead of through fio's random map. */
   readonly noRandomMap?: boolean;
-  /** rate_iops (per job clone) and rate_process: an open-loop arrival process when set. */
-  readonly rateIops?: number;
+  /**
+   * rate_iops (per job clone) and rate_process: open-loop arrivals when set.
+   * Per direction, as fio's: a mixed job's reads and writes each arrive at
+   * their own rate (0: the job does not rate that direction).
+   */
+  readonly rateIops?: { readonly read: number; readonly write: number };
   readonly rateProcess: "linear" | "poisson";
   /** number_ios: stop after this many I/Os (per clone). */
   readonly numberIos?: number;

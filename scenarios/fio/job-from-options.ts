@@ -275,21 +275,25 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
   }
 
   // ---- rates ----
+  // Per direction, as fio paces them; only the directions that arrive need one (rwmixread=100 issues no writes).
+  const arriving: readonly Direction[] = mixed && readPercent === 100 ? ["read"] : mixed && readPercent === 0 ? ["write"] : directions;
   const rateIopsEntry = get("rate_iops");
   const rateEntry = get("rate");
-  let rateIops = readRate(rateIopsEntry, directions, read, problem, (value) => parseFioCount(value, kbBase));
-  const rateBytes = readRate(rateEntry, directions, read, problem, (value) => parseFioBytes(value, kbBase));
+  let rateIops = readRate(rateIopsEntry, arriving, read, problem, (value) => parseFioCount(value, kbBase));
+  const rateBytes = readRate(rateEntry, arriving, read, problem, (value) => parseFioBytes(value, kbBase));
   if (rateBytes !== undefined && rateEntry !== undefined) {
-    const sizes = new Set(directions.map((direction) => blockSizeBytes[direction]));
-    const [onlySize] = [...sizes];
     if (rateIops !== undefined) problem(rateEntry, "rate and rate_iops are mutually exclusive (fio refuses both too)");
-    else if (directions.some((direction) => split[direction].length > 0) || sizes.size > 1 || onlySize === undefined) {
-      problem(rateEntry, "a bandwidth cap with several block sizes gives a varying I/O rate; the simulator's arrivals have one rate: use rate_iops");
-    } else if (rateBytes % onlySize !== 0) {
-      problem(rateEntry, `${formatBytes(rateBytes)}/s is not a whole number of ${formatBytes(onlySize)} I/Os per second; use rate_iops`);
+    else if (arriving.some((direction) => split[direction].length > 0)) {
+      problem(rateEntry, "a bandwidth cap with several block sizes gives a varying I/O rate; the simulator's arrivals have one rate per direction: use rate_iops");
     } else {
-      rateIops = rateBytes / onlySize;
-      note(`rate=${formatBytes(rateBytes)}/s in ${formatBytes(onlySize)} blocks is ${rateIops} I/Os per second, imported as rate_iops`);
+      const uneven = arriving.find((direction) => rateBytes[direction] % blockSizeBytes[direction] !== 0);
+      if (uneven !== undefined) {
+        problem(rateEntry, `${formatBytes(rateBytes[uneven])}/s is not a whole number of ${formatBytes(blockSizeBytes[uneven])} ${uneven}s per second; use rate_iops`);
+      } else {
+        rateIops = { read: rateBytes.read / blockSizeBytes.read, write: rateBytes.write / blockSizeBytes.write };
+        const rated = rateIops;
+        note(`rate=${rateEntry.value ?? ""} is ${arriving.map((direction) => `${rated[direction]} ${direction}s`).join(" and ")} per second (${arriving.map((direction) => `${formatBytes(blockSizeBytes[direction])} blocks`).join(", ")}), imported as rate_iops`);
+      }
     }
   }
   const rateProcessEntry = get("rate_process");
@@ -312,10 +316,10 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     );
   }
   if (rateIops !== undefined) {
+    const rated = rateIops;
     note(
-      `rate_iops=${rateIops}${rateProcess === "poisson" ? " with poisson arrivals" : ""}: open loop, each clone's I/Os arrive at that rate whatever the device does, and iodepth does not cap them` +
-        (submitMode === "offload" ? " (what io_submit_mode=offload asks of fio)" : "; fio's default inline submission instead holds arrivals back while the device is behind (io_submit_mode=offload makes fio match)") +
-        (mixed ? "; fio paces reads and writes with separate clocks, the simulator paces the job's arrivals together" : ""),
+      `rate_iops=${arriving.map((direction) => rated[direction]).join(",")}${rateProcess === "poisson" ? " with poisson arrivals" : ""}: open loop, each clone's ${arriving.join("s and ")}s arrive at ${arriving.length > 1 ? "their own rates (fio's separate clocks per direction, so the rates, not rwmixread, set the mix)" : "that rate"} whatever the device does, and iodepth does not cap them` +
+        (submitMode === "offload" ? " (what io_submit_mode=offload asks of fio)" : "; fio's default inline submission instead holds arrivals back while the device is behind (io_submit_mode=offload makes fio match)"),
     );
   }
 

@@ -78,24 +78,33 @@ export function readMix(rwmixread: OptionEntry | undefined, rwmixwrite: OptionEn
 }
 
 /**
- * A per-direction rate (rate_iops, rate) for the directions the job uses:
- * undefined when unrated. The simulator paces a job with one rate, so reads
- * and writes of a mixed job must share it.
+ * A per-direction rate (rate_iops, rate) for the directions that arrive:
+ * undefined when unrated. fio paces each direction with its own clock; a
+ * rate for only some of them would leave the others closed loop beside
+ * them, which a simulated job (open or closed loop) cannot be.
  */
-export function readRate(entry: OptionEntry | undefined, directions: readonly Direction[], read: ReadOption, problem: ReportProblem, parse: (value: string) => number): number | undefined {
+export function readRate(
+  entry: OptionEntry | undefined,
+  arriving: readonly Direction[],
+  read: ReadOption,
+  problem: ReportProblem,
+  parse: (value: string) => number,
+): { read: number; write: number } | undefined {
   if (entry === undefined) return undefined;
   const parts = read(entry.canonical, (value) => splitPerDirection(value));
   if (parts === undefined) return undefined;
-  const values = directions.map((direction) => {
+  const rates = { read: 0, write: 0 };
+  for (const direction of arriving) {
     const text = parts[direction];
-    return text === undefined ? 0 : (read(entry.canonical, () => parse(text)) ?? 0);
-  });
-  const [first, ...rest] = values;
-  if (rest.some((value) => value !== first)) {
-    problem(entry, "different rates for reads and writes are not supported; the simulator paces the job's arrivals with one rate");
+    rates[direction] = text === undefined ? 0 : (read(entry.canonical, () => parse(text)) ?? 0);
+  }
+  const unrated = arriving.filter((direction) => rates[direction] === 0);
+  if (unrated.length === arriving.length) return undefined;
+  if (unrated.length > 0) {
+    problem(entry, `rates ${arriving.filter((direction) => rates[direction] > 0).join(" and ")}s but not ${unrated.join(" and ")}s: fio would issue those closed loop beside the rated ones; a simulated job is open or closed loop, so give both a rate or neither`);
     return undefined;
   }
-  return first === undefined || first === 0 ? undefined : first;
+  return rates;
 }
 
 /**

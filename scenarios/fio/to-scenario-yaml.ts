@@ -110,7 +110,7 @@ function jobToYaml(job: JobSpec): Record<string, unknown> {
     ["rwmixread", mixed ? job.readPercent : undefined],
     ["random_distribution", job.randomDistribution.kind === "random" ? undefined : distributionText(job.randomDistribution)],
     ["norandommap", job.noRandomMap === true ? true : undefined],
-    ["rate_iops", job.rateIops],
+    ["rate_iops", rates(job)],
     ["rate_process", job.rateIops === undefined ? undefined : job.rateProcess],
     ["number_ios", job.numberIos],
     ["runtime", job.runtimeNs === undefined ? undefined : formatDuration(job.runtimeNs)],
@@ -119,6 +119,14 @@ function jobToYaml(job: JobSpec): Record<string, unknown> {
     ["startdelay", job.startDelayNs === 0 ? undefined : formatDuration(job.startDelayNs)],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
+}
+
+/** A number when one rate serves every direction that arrives (the other's is 0); fio's "read,write" when they differ. */
+function rates(job: JobSpec): number | string | undefined {
+  const rate = job.rateIops;
+  if (rate === undefined) return undefined;
+  if (rate.read === rate.write || rate.read === 0 || rate.write === 0) return Math.max(rate.read, rate.write);
+  return `${rate.read},${rate.write}`;
 }
 
 function blockSizes(job: JobSpec): string | undefined {

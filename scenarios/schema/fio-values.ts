@@ -64,6 +64,30 @@ export function parseBlockSizePair(value: unknown): BlockSizePair {
   return { ...(read === undefined ? {} : { read }), ...(write === undefined ? {} : { write }) };
 }
 
+const RATE_EXPECTED = 'a positive integer (I/Os per second, for reads and writes each), or fio\'s "read,write" pair such as "700,300"';
+
+/** fio's `rate_iops`: one rate for each direction, or "read,write" where an empty side leaves that direction unrated (0). */
+export function parseRatePair(value: unknown): { readonly read: number; readonly write: number } {
+  const found = describeValue(value);
+  const rate = (part: unknown, label: string): number => {
+    const number = typeof part === "string" && /^\s*\d+\s*$/.test(part) ? Number(part) : part;
+    if (typeof number !== "number" || !Number.isSafeInteger(number) || number < 1) throw new UnitError(`${label}not a positive integer`, RATE_EXPECTED, found);
+    return number;
+  };
+  if (typeof value !== "string" || !value.includes(",")) {
+    const both = rate(value, "");
+    return { read: both, write: both };
+  }
+  const parts = value.split(",");
+  if (parts.length > 2) throw new UnitError("a third (trim) rate is not supported: the simulator issues no trims", RATE_EXPECTED, found);
+  const [readText = "", writeText = ""] = parts;
+  const side = (text: string, label: string): number => (text.trim() === "" ? 0 : rate(text, `${label} rate: `));
+  const read = side(readText, "read");
+  const write = side(writeText, "write");
+  if (read === 0 && write === 0) throw new UnitError("both rates are empty", RATE_EXPECTED, found);
+  return { read, write };
+}
+
 /**
  * One direction of fio's `bssplit`: "size/percent" entries separated by ':'.
  * As in fio, an entry without a percentage ("64k/" or "64k") gets an equal

@@ -334,6 +334,21 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
     sink.add([...at, file.rw === undefined ? "phantomSlot" : "rw"], "a job reading a Phantom LU (phantomSlot) must not write", '"read" or "randread"', JSON.stringify(rw));
   }
 
+  // Rates of the directions that arrive only: the others' are 0, as the import writes them.
+  const arriving = jobDirections(rw, readPercent);
+  const rateIops = file.rate_iops === undefined ? undefined : { read: arriving.includes("read") ? file.rate_iops.read : 0, write: arriving.includes("write") ? file.rate_iops.write : 0 };
+  if (file.rate_iops !== undefined) {
+    const unrated = arriving.filter((direction) => file.rate_iops?.[direction] === 0);
+    if (unrated.length > 0) {
+      sink.add(
+        [...at, "rate_iops"],
+        `the job issues ${unrated.join(" and ")}s but gives them no rate (fio would issue them closed loop beside the rated ones; a simulated job is open or closed loop)`,
+        'a rate for every direction the job issues, such as 1000 or "700,300"',
+        `"${file.rate_iops.read},${file.rate_iops.write}" (0 = none)`,
+      );
+    }
+  }
+
   return {
     kind: "job",
     name,
@@ -348,7 +363,7 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
     readPercent,
     randomDistribution: file.random_distribution ?? JOB_DEFAULTS.randomDistribution,
     ...(file.norandommap === true ? { noRandomMap: true } : {}),
-    ...(file.rate_iops === undefined ? {} : { rateIops: file.rate_iops }),
+    ...(rateIops === undefined ? {} : { rateIops }),
     rateProcess: file.rate_process ?? JOB_DEFAULTS.rateProcess,
     ...(file.number_ios === undefined ? {} : { numberIos: file.number_ios }),
     ...(file.runtime === undefined ? {} : { runtimeNs: nonZero(sink, [...at, "runtime"], file.runtime) }),
@@ -357,6 +372,13 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
     startDelayNs: file.startdelay ?? JOB_DEFAULTS.startDelayNs,
     ...(file.phantomSlot === undefined ? {} : { phantomSlot: file.phantomSlot }),
   };
+}
+
+/** The directions a job issues: a mixed job's both, unless rwmixread leaves one out. */
+function jobDirections(rw: JobSpec["rw"], readPercent: number): Array<"read" | "write"> {
+  if (rw === "read" || rw === "randread") return ["read"];
+  if (rw === "write" || rw === "randwrite") return ["write"];
+  return readPercent === 100 ? ["read"] : readPercent === 0 ? ["write"] : ["read", "write"];
 }
 
 function nonZero(sink: ProblemSink, path: readonly PathKey[], ns: number): number {

@@ -33,7 +33,7 @@ import {
   SCRIPT_DEFAULTS,
   TRACE_DEFAULTS,
 } from "./defaults.js";
-import { fillAndCheckPercents, parseBlockSizePair, parseBlockSizeSplit, parseScenarioRandomDistribution, type BlockSizeSplit } from "./fio-values.js";
+import { fillAndCheckPercents, parseBlockSizePair, parseBlockSizeSplit, parseRatePair, parseScenarioRandomDistribution, type BlockSizeSplit } from "./fio-values.js";
 import { normalizeScenario, type ProblemSink } from "./normalize.js";
 import { parseScriptOp, SCRIPT_OP_EXPECTED, SCRIPT_OP_PATTERN } from "./script-ops.js";
 import {
@@ -433,7 +433,11 @@ const jobSchema = z
       .boolean()
       .optional()
       .describe("fio norandommap: random offsets drawn independently (a block may repeat before others are touched) instead of each block once per pass. Default false."),
-    rate_iops: integerValue(1).optional().describe("fio rate_iops: an open-loop arrival rate per clone, in I/Os per second. Default: closed loop."),
+    rate_iops: parsedValue(parseRatePair, { type: ["integer", "string"] })
+      .optional()
+      .describe(
+        'fio rate_iops: open-loop arrivals per clone, in I/Os per second for each direction, as fio: on rw/randrw, 1000 is 1000 reads and 1000 writes a second, and "700,300" rates reads and writes apart. Default: closed loop.',
+      ),
     rate_process: z
       .enum(["linear", "poisson"])
       .optional()

@@ -63,10 +63,15 @@
  * (at most iodepth in flight), waits until all have completed, then pauses:
  * fio quiesces before each thinktime, so its HOWTO notes that the default
  * thinktime_blocks=1 caps the queue depth at 1.
- * rate_iops: open loop; I/O k (from 0) arrives at floor(k * 1e9 / rate_iops) ns
- * (linear: no drift from rounding each gap) or, for rate_process=poisson, at
- * floor(S_k) with S_0 = 0 and S_k - S_(k-1) exponential with mean 1e9 / rate_iops
- * (the sum is kept unrounded, so the mean rate is exact). thinktime does not
+ * rate_iops: open loop, per direction as fio paces it (a clock per
+ * direction): the k-th I/O (from 0) of a direction arrives at
+ * floor(k * 1e9 / rate) ns (linear: no drift from rounding each gap) or, for
+ * rate_process=poisson, at floor(S_k) with S_0 = 0 and S_k - S_(k-1)
+ * exponential with mean 1e9 / rate (the sum is kept unrounded, so the mean
+ * rate is exact). A mixed job (both directions issued) is the two streams
+ * merged in time, reads first on a tie, so the rates set the mix and
+ * rwmixread does not (fio's HOWTO warns that a rate may skew the mix; its
+ * rate_ddir switches to whichever direction is behind). thinktime does not
  * apply and iodepth does not cap an open-loop source (stated in the notes).
  * startdelay and runtime are passed through.
  */
@@ -130,8 +135,10 @@ interface JobPlan {
   /** Random map in use and reads and writes have the same positions: one map for both. */
   readonly sharedRandomMap: boolean;
   readonly arrivals: Arrivals;
-  readonly rateIops: number;
-  readonly meanIntervalNs: number;
+  /** Open loop: I/Os per second of reads [0] and writes [1]; 0 for a direction that does not arrive. */
+  readonly rateIops: readonly [number, number];
+  /** Open loop: reads and writes arrive as two streams, each at its own rate (a mixed job, as fio). */
+  readonly twoStreams: boolean;
   /** Open loop: arrivals at or after this end the source (runtime, else never). */
   readonly arrivalCutoffNs: number;
   readonly ioLimit: number;
@@ -277,16 +284,27 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
   if (spec.numberIos !== undefined) requireInteger("number_ios (omit it for no limit)", spec.numberIos, 1);
 
   let arrivals: Arrivals = "closed";
-  let rateIops = 0;
-  let meanIntervalNs = 0;
+  let rateIops: [number, number] = [0, 0];
+  let twoStreams = false;
   let loop: LoopSpec = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: spec.thinktimeNs, thinktimeBlocks };
   if (spec.rateIops !== undefined) {
-    if (typeof spec.rateIops !== "number" || !Number.isFinite(spec.rateIops) || spec.rateIops <= 0) fail(`rate_iops must be a finite number > 0, got ${String(spec.rateIops)}`);
+    const rates = spec.rateIops;
+    // The directions that arrive: a mixed job's both unless rwmixread leaves one out.
+    const arriving: HostIoKind[] = mixed ? (spec.readPercent === 100 ? ["read"] : spec.readPercent === 0 ? ["write"] : ["read", "write"]) : [usesReads ? "read" : "write"];
+    for (const kind of arriving) {
+      const rate = typeof rates === "object" && rates !== null ? rates[kind] : undefined;
+      if (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0) fail(`rate_iops for ${kind}s must be a finite number > 0 (the job issues them), got ${String(rate)}`);
+    }
     if (spec.rateProcess !== "linear" && spec.rateProcess !== "poisson") fail(`rate_process must be "linear" or "poisson", got ${JSON.stringify(spec.rateProcess)}`);
     arrivals = spec.rateProcess === "poisson" ? "poisson" : "linear";
-    rateIops = spec.rateIops;
-    meanIntervalNs = NS_PER_SECOND / rateIops;
+    rateIops = [arriving.includes("read") ? rates.read : 0, arriving.includes("write") ? rates.write : 0];
+    twoStreams = arriving.length === 2;
     loop = { kind: "open" };
+    if (twoStreams) {
+      notes.push(
+        `rate_iops applies to each direction, as in fio: reads arrive at ${rates.read} and writes at ${rates.write} per second (${rates.read + rates.write} in all), so the rates set the mix, not rwmixread`,
+      );
+    }
     if (spec.thinktimeNs > 0) notes.push(`thinktime ignored: rate_iops makes the job open loop (arrivals do not wait for completions)`);
     if (spec.iodepth > 1) notes.push(`iodepth ${spec.iodepth} does not cap outstanding I/Os: rate_iops makes the job open loop`);
   }
@@ -311,7 +329,7 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
     sharedRandomMap,
     arrivals,
     rateIops,
-    meanIntervalNs,
+    twoStreams,
     arrivalCutoffNs: arrivals !== "closed" && spec.runtimeNs !== undefined ? spec.runtimeNs : Infinity,
     ioLimit: spec.numberIos ?? Infinity,
     byteLimitBytes: spec.runtimeNs === undefined ? regionBytes : Infinity,
@@ -376,8 +394,9 @@ class JobSource implements WorkloadSource {
   /** Sequential jobs: where the next I/O of each direction starts, relative to the region start. */
   private readCursorBytes = 0;
   private writeCursorBytes = 0;
-  /** Poisson arrivals: the unrounded arrival time of the next I/O. */
-  private poissonClockNs = 0;
+  /** Open loop, per direction (reads [0], writes [1]): linear, the I/Os that arrived; poisson, the unrounded time of the next. */
+  private readonly arrived = new Float64Array(2);
+  private readonly poissonClockNs = new Float64Array(2);
   private exhausted = false;
 
   constructor(
@@ -403,15 +422,21 @@ class JobSource implements WorkloadSource {
     if (this.ioCount >= plan.ioLimit || this.bytesIssuedBytes >= plan.byteLimitBytes) return this.finish();
 
     let arrivalNs = 0;
-    if (plan.arrivals === "linear") {
-      arrivalNs = Math.floor((this.ioCount * NS_PER_SECOND) / plan.rateIops);
-    } else if (plan.arrivals === "poisson") {
-      arrivalNs = Math.floor(this.poissonClockNs);
+    let isRead: boolean;
+    if (plan.arrivals === "closed") {
+      isRead = plan.mixed ? this.mixRng.next() < plan.readFraction : plan.onlyReads;
+    } else {
+      // The stream whose I/O arrives first (reads on a tie); an open-loop job with one stream has only that one.
+      const readNs = plan.rateIops[0] > 0 ? this.nextArrivalNs(0) : Infinity;
+      const writeNs = plan.rateIops[1] > 0 ? this.nextArrivalNs(1) : Infinity;
+      isRead = readNs <= writeNs;
+      const stream = isRead ? 0 : 1;
+      arrivalNs = isRead ? readNs : writeNs;
+      if (arrivalNs >= plan.arrivalCutoffNs) return this.finish();
+      this.arrived[stream]!++;
+      if (plan.arrivals === "poisson") this.poissonClockNs[stream]! += exponential(this.arrivalRng, NS_PER_SECOND / plan.rateIops[stream]!);
     }
-    if (arrivalNs >= plan.arrivalCutoffNs) return this.finish();
-    if (plan.arrivals === "poisson") this.poissonClockNs += exponential(this.arrivalRng, plan.meanIntervalNs);
 
-    const isRead = plan.mixed ? this.mixRng.next() < plan.readFraction : plan.onlyReads;
     // isRead is true only for a job that reads (and false only for one that writes), so the plan exists.
     const direction = (isRead ? plan.read : plan.write) as DirectionPlan;
     const blockBytes = direction.singleBlockBytes !== 0 ? direction.singleBlockBytes : this.drawBlockBytes(direction);
@@ -434,6 +459,11 @@ class JobSource implements WorkloadSource {
     this.ioCount++;
     this.bytesIssuedBytes += lengthBytes;
     return { io: { kind: direction.kind, offsetBytes: plan.regionStartBytes + startBytes, lengthBytes }, arrivalNs };
+  }
+
+  /** When the next I/O of a rated direction (0 reads, 1 writes) arrives: linear, floor(k * 1e9 / rate) for its k-th, with no drift. */
+  private nextArrivalNs(stream: 0 | 1): number {
+    return this.plan.arrivals === "linear" ? Math.floor((this.arrived[stream]! * NS_PER_SECOND) / this.plan.rateIops[stream]!) : Math.floor(this.poissonClockNs[stream]!);
   }
 
   private drawBlockBytes(direction: DirectionPlan): number {

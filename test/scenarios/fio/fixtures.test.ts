@@ -142,7 +142,7 @@ describe("fixed-rate-submission.fio", () => {
   const job = onlyJob(imported);
 
   it("maps rate_iops with fio's default linear rate_process, and size", () => {
-    expect(job).toMatchObject({ name: "fixed-rate-submit", rw: "read", rateIops: 1000, rateProcess: "linear", sizeBytes: 128 * MiB, iodepth: 32 });
+    expect(job).toMatchObject({ name: "fixed-rate-submit", rw: "read", rateIops: { read: 1000, write: 0 }, rateProcess: "linear", sizeBytes: 128 * MiB, iodepth: 32 });
     expect(job.runtimeNs).toBeUndefined();
   });
 

@@ -102,16 +102,29 @@ describe("clones", () => {
 describe("rates", () => {
   it("maps rate_iops and rate_process=poisson, and says the job is open loop", () => {
     const imported = importFioJobFile(lines("[r]", "rw=randread", "rate_iops=500", "rate_process=poisson"), "x.fio");
-    expect(imported.jobs[0]).toMatchObject({ rateIops: 500, rateProcess: "poisson" });
+    expect(imported.jobs[0]).toMatchObject({ rateIops: { read: 500, write: 0 }, rateProcess: "poisson" });
     expect(imported.notes.join("\n")).toContain("rate_iops=500 with poisson arrivals: open loop");
   });
 
   it("turns a bandwidth rate with one block size into rate_iops", () => {
-    expect(importFioJobFile(lines("[r]", "rw=write", "bs=64k", "rate=8m"), "x.fio").jobs[0]?.rateIops).toBe(128);
+    expect(importFioJobFile(lines("[r]", "rw=write", "bs=64k", "rate=8m"), "x.fio").jobs[0]?.rateIops).toEqual({ read: 0, write: 128 });
+    // Per direction, each in its own block size.
+    const mixed = importFioJobFile(lines("[r]", "rw=randrw", "bs=4k,64k", "rate=4m,8m"), "x.fio");
+    expect(mixed.jobs[0]?.rateIops).toEqual({ read: 1024, write: 128 });
+    expect(mixed.notes.join("\n")).toContain("is 1024 reads and 128 writes per second");
   });
 
   it("takes the rate of the direction the job uses", () => {
-    expect(importFioJobFile(lines("[r]", "rw=write", "rate_iops=100,250"), "x.fio").jobs[0]?.rateIops).toBe(250);
+    expect(importFioJobFile(lines("[r]", "rw=write", "rate_iops=100,250"), "x.fio").jobs[0]?.rateIops).toEqual({ read: 0, write: 250 });
     expect(importFioJobFile(lines("[r]", "rw=read", "rate_iops=,250"), "x.fio").jobs[0]?.rateIops).toBeUndefined();
+    // rwmixread=100 issues no writes, so the write rate may be left out.
+    expect(importFioJobFile(lines("[r]", "rw=randrw", "rwmixread=100", "rate_iops=300,"), "x.fio").jobs[0]?.rateIops).toEqual({ read: 300, write: 0 });
+  });
+
+  it("paces a mixed job's reads and writes apart, as fio's clock per direction does: one value rates each", () => {
+    const imported = importFioJobFile(lines("[r]", "rw=randrw", "rwmixread=70", "rate_iops=1000"), "x.fio");
+    expect(imported.jobs[0]?.rateIops).toEqual({ read: 1000, write: 1000 });
+    expect(imported.notes.join("\n")).toContain("reads and writes arrive at their own rates (fio's separate clocks per direction, so the rates, not rwmixread, set the mix)");
+    expect(importFioJobFile(lines("[r]", "rw=rw", "rate_iops=700,300"), "x.fio").jobs[0]?.rateIops).toEqual({ read: 700, write: 300 });
   });
 });

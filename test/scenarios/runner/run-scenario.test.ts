@@ -73,7 +73,7 @@ describe("runScenario", () => {
   });
 
   it("an open-loop job arrives on schedule whatever the device does; rates cover the window only", () => {
-    const { results } = runScenario(scenario({ workloads: [job({ name: "paced", rateIops: 1000, rw: "randread" })], sessions: [], stop: { runtimeNs: 2_000_000_000 } }), meta);
+    const { results } = runScenario(scenario({ workloads: [job({ name: "paced", rateIops: { read: 1000, write: 1000 }, rw: "randread" })], sessions: [], stop: { runtimeNs: 2_000_000_000 } }), meta);
     const read = results.jobs[0]!.read;
     expect(read.total_ios).toBe(2000);
     expect(read.iops).toBeCloseTo(1000, -1);
@@ -105,7 +105,7 @@ describe("runScenario", () => {
 
   it("a run that idles between I/Os wakes its time-series sampler once per bucket, not every millisecond", () => {
     // 10 I/Os a second for 10 minutes: 6,000 I/Os over 600,000 sampling periods of 1 ms.
-    const { results, kernel, timeSeries } = runScenario(scenario({ workloads: [job({ name: "slow", rateIops: 10 })], stop: { runtimeNs: 600_000_000_000 } }), meta);
+    const { results, kernel, timeSeries } = runScenario(scenario({ workloads: [job({ name: "slow", rateIops: { read: 10, write: 10 } })], stop: { runtimeNs: 600_000_000_000 } }), meta);
     expect(results.jobs[0]!.write.total_ios).toBe(6000);
     expect(timeSeries.engine.length).toBeGreaterThan(200);
     // An I/O's own events (arrival, device, engine) are a few dozen at most; a wake per millisecond would be 100 per I/O.
@@ -114,7 +114,7 @@ describe("runScenario", () => {
 
   it("skipping idle sampler wake-ups changes no result: a paced run with sessions started and stopped between I/Os, as pinned before the skipping", () => {
     const paced = scenario({
-      workloads: [job({ name: "paced", rateIops: 7, rateProcess: "poisson" })],
+      workloads: [job({ name: "paced", rateIops: { read: 7, write: 7 }, rateProcess: "poisson" })],
       sessions: [
         { trigger: { afterHostIos: 40 }, action: "start", slot: 0 },
         { trigger: { atNs: 20_500_000_000 }, action: "start", slot: 3 },
@@ -139,7 +139,7 @@ describe("runScenario", () => {
     // Each flush holds the Source LU's device for 5 ms; the host asks for one every 1 ms.
     const slowFlushes = scenario({
       devices: { ...base.devices, source: { ...source, writeCache: true, flushLatencyNs: 5_000_000 } },
-      workloads: [job({ name: "paced", rateIops: 2000 })],
+      workloads: [job({ name: "paced", rateIops: { read: 2000, write: 2000 } })],
       flushes: { everyNs: 1_000_000 },
       stop: { runtimeNs: 200_000_000 },
     });

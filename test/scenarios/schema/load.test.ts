@@ -87,7 +87,7 @@ const FULL: Scenario = {
       sizeBytes: 512 * MiB,
       readPercent: 70,
       randomDistribution: { kind: "zipf", theta: 1.2 },
-      rateIops: 2000,
+      rateIops: { read: 2000, write: 2000 },
       rateProcess: "poisson",
       numberIos: 100_000,
       runtimeNs: 30_000_000_000,
@@ -339,6 +339,17 @@ describe("jobs", () => {
     expect(firstJob(load(scenarioText({}))).phantomSlot).toBeUndefined();
     expect(() => load(scenarioText({ job: "{ kind: job, rw: randwrite, phantomSlot: 2 }" }))).toThrow(/workloads\[0\]\.rw: a job reading a Phantom LU \(phantomSlot\) must not write; expected "read" or "randread", found "randwrite"/);
     expect(() => load(scenarioText({ job: "{ kind: job, phantomSlot: 8 }" }))).toThrow(/workloads\[0\]\.phantomSlot: out of range; expected an integer from 0 to 7, found 8/);
+  });
+
+  test("rate_iops rates each direction, as fio: one value for both, \"read,write\" apart, and every direction the job issues needs one", () => {
+    expect(firstJob(load(scenarioText({ job: "{ kind: job, rw: randrw, rate_iops: 1000 }" }))).rateIops).toEqual({ read: 1000, write: 1000 });
+    expect(firstJob(load(scenarioText({ job: '{ kind: job, rw: randrw, rate_iops: "700,300" }' }))).rateIops).toEqual({ read: 700, write: 300 });
+    // A direction the job does not issue keeps no rate.
+    expect(firstJob(load(scenarioText({ job: "{ kind: job, rw: randwrite, rate_iops: 500 }" }))).rateIops).toEqual({ read: 0, write: 500 });
+    expect(firstJob(load(scenarioText({ job: '{ kind: job, rw: randrw, rwmixread: 100, rate_iops: "300," }' }))).rateIops).toEqual({ read: 300, write: 0 });
+    expect(() => load(scenarioText({ job: '{ kind: job, rw: randrw, rate_iops: "300," }' }))).toThrow(/workloads\[0\]\.rate_iops: the job issues writes but gives them no rate/);
+    expect(() => load(scenarioText({ job: '{ kind: job, rw: randrw, rate_iops: "1,2,3" }' }))).toThrow(/a third \(trim\) rate is not supported/);
+    expect(() => load(scenarioText({ job: "{ kind: job, rw: randrw, rate_iops: 0 }" }))).toThrow(/rate_iops: not a positive integer/);
   });
 
   test("a seed written as a number is kept as its decimal string", () => {

@@ -253,22 +253,22 @@ describe("jobSources: limits, clones and determinism", () => {
 
 describe("jobSources: open loop", () => {
   it("linear arrivals are exact multiples of 1e9 / rate_iops", () => {
-    const source = only(job({ rateIops: 1000, numberIos: 100 }));
+    const source = only(job({ rateIops: { read: 1000, write: 1000 }, numberIos: 100 }));
     expect(source.loop).toEqual({ kind: "open" });
     expect(drain(source).map((n) => n.arrivalNs)).toEqual([...Array(100).keys()].map((k) => k * 1e6));
     // A rate that does not divide 1e9: floor(k * 1e9 / 3), no drift.
-    expect(drain(only(job({ rateIops: 3, numberIos: 4 }))).map((n) => n.arrivalNs)).toEqual([0, 333_333_333, 666_666_666, 1_000_000_000]);
+    expect(drain(only(job({ rateIops: { read: 3, write: 3 }, numberIos: 4 }))).map((n) => n.arrivalNs)).toEqual([0, 333_333_333, 666_666_666, 1_000_000_000]);
   });
 
   it("stop at runtime: rate_iops * runtime I/Os, none at or after runtime", () => {
-    const ios = drain(only(job({ rateIops: 1000, runtimeNs: 1e9, sizeBytes: 64 * KiB })));
+    const ios = drain(only(job({ rateIops: { read: 1000, write: 1000 }, runtimeNs: 1e9, sizeBytes: 64 * KiB })));
     expect(ios).toHaveLength(1000);
     expect(ios.at(-1)?.arrivalNs).toBe(999e6);
   });
 
   it("poisson arrivals: integer, nondecreasing, from 0, exponential gaps with mean 1e9 / rate_iops", () => {
     const count = 20_000;
-    const ios = drain(only(job({ rw: "randread", rateIops: 10_000, rateProcess: "poisson", numberIos: count, runtimeNs: 1e12 })));
+    const ios = drain(only(job({ rw: "randread", rateIops: { read: 10_000, write: 10_000 }, rateProcess: "poisson", numberIos: count, runtimeNs: 1e12 })));
     expect(ios).toHaveLength(count);
     expect(ios[0]?.arrivalNs).toBe(0);
     const gaps: number[] = [];
@@ -286,13 +286,35 @@ describe("jobSources: open loop", () => {
   });
 
   it("arrivals come from their own stream: linear and poisson jobs issue the same I/Os", () => {
-    const spec = job({ rw: "randrw", rateIops: 500, numberIos: 300, sizeBytes: 8 * MiB });
+    const spec = job({ rw: "randwrite", rateIops: { read: 500, write: 500 }, numberIos: 300, sizeBytes: 8 * MiB });
     const ios = (s: JobSpec): unknown[] => drain(only(s)).map((n) => n.io);
     expect(ios({ ...spec, rateProcess: "poisson" })).toEqual(ios(spec));
   });
 
+  it("a mixed job's reads and writes arrive as two streams at their own rates, as fio paces them; rwmixread does not set the mix", () => {
+    const kinds = (spec: JobSpec) => drain(only(spec)).map((n) => `${n.io.kind[0]}${n.arrivalNs / 1e6}`);
+    // Equal rates: a read and a write every millisecond (reads first on a tie), whatever rwmixread says.
+    expect(kinds(job({ rw: "randrw", readPercent: 70, rateIops: { read: 1000, write: 1000 }, numberIos: 6 }))).toEqual(["r0", "w0", "r1", "w1", "r2", "w2"]);
+    // 700 reads and 300 writes a second: in one second of arrivals, exactly those.
+    const second = drain(only(job({ rw: "randrw", readPercent: 10, rateIops: { read: 700, write: 300 }, runtimeNs: 1e9 })));
+    expect(second.filter((n) => n.io.kind === "read")).toHaveLength(700);
+    expect(second.filter((n) => n.io.kind === "write")).toHaveLength(300);
+    expect(second.map((n) => n.arrivalNs)).toEqual([...second.map((n) => n.arrivalNs)].sort((a, b) => a - b));
+    // Poisson: two independent streams, each at its mean rate.
+    const poisson = drain(only(job({ rw: "rw", rateIops: { read: 2000, write: 500 }, rateProcess: "poisson", runtimeNs: 10e9, sizeBytes: 64 * MiB })));
+    expect(poisson.filter((n) => n.io.kind === "read").length / 10).toBeCloseTo(2000, -2);
+    expect(poisson.filter((n) => n.io.kind === "write").length / 10).toBeCloseTo(500, -2);
+    // rwmixread=100 issues no writes: only the read rate applies.
+    expect(new Set(drain(only(job({ rw: "randrw", readPercent: 100, rateIops: { read: 100, write: 0 }, numberIos: 20 }))).map((n) => n.io.kind))).toEqual(new Set(["read"]));
+    expect(only(job({ rw: "randrw", rateIops: { read: 700, write: 300 }, numberIos: 1 })).notes.join("\n")).toContain("reads arrive at 700 and writes at 300 per second (1000 in all)");
+  });
+
+  it("refuses a mixed job with a rate for one direction only", () => {
+    expect(() => only(job({ rw: "randrw", rateIops: { read: 100, write: 0 } }))).toThrow(/rate_iops for writes must be a finite number > 0/);
+  });
+
   it("notes that thinktime and iodepth do not apply", () => {
-    const notes = only(job({ rateIops: 100, thinktimeNs: 10, iodepth: 4 })).notes.join("\n");
+    const notes = only(job({ rateIops: { read: 100, write: 100 }, thinktimeNs: 10, iodepth: 4 })).notes.join("\n");
     expect(notes).toMatch(/thinktime ignored/);
     expect(notes).toMatch(/iodepth 4/);
   });
@@ -311,7 +333,7 @@ describe("jobSources: validation", () => {
     ["bssplit size not a sector multiple", { blockSizeSplit: { read: [{ sizeBytes: 4000, percent: 100 }], write: [] } }, /bssplit \(read\) entry 0 block size 4000 B/],
     ["rwmixread out of range", { rw: "rw", readPercent: 101 }, /rwmixread/],
     ["numjobs 0", { numjobs: 0 }, /numjobs/],
-    ["rate_iops 0", { rateIops: 0 }, /rate_iops/],
+    ["rate_iops 0", { rateIops: { read: 0, write: 0 } }, /rate_iops/],
     ["number_ios 0", { numberIos: 0 }, /number_ios/],
     ["zipf theta 0", { rw: "randread", randomDistribution: { kind: "zipf", theta: 0 } }, /random_distribution: .*theta/],
   ];
