@@ -201,6 +201,26 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     note(`${entry.written}=${size.percent}% of the ${formatBytes(capacity)} Source LU is ${formatBytes(bytes)}`);
     return bytes;
   };
+  /**
+   * size as fio's filesetup.c takes a percentage: of the whole device, cut to
+   * what lies past the offset, rounded down to the smallest block.
+   */
+  const resolveSize = (entry: OptionEntry | undefined, size: FioSize | undefined): number | undefined => {
+    if (entry === undefined || size === undefined || size.kind === "bytes" || capacity === undefined) return resolve(entry, size, SECTOR_BYTES);
+    const wholeBytes = Math.floor((capacity * size.percent) / 100);
+    const pastOffsetBytes = Math.max(0, capacity - offsetBytes);
+    const bytes = Math.min(wholeBytes, pastOffsetBytes) - (Math.min(wholeBytes, pastOffsetBytes) % smallestBlockBytes);
+    if (bytes === 0) {
+      problem(entry, `${size.percent}% of the ${formatBytes(capacity)} Source LU${wholeBytes > pastOffsetBytes ? ` past offset ${formatBytes(offsetBytes)}` : ""} is less than one ${formatBytes(smallestBlockBytes)} block`);
+      return undefined;
+    }
+    note(
+      `${entry.written}=${size.percent}% of the ${formatBytes(capacity)} Source LU is ${formatBytes(bytes)}` +
+        (wholeBytes > pastOffsetBytes ? `: cut to what lies past offset ${formatBytes(offsetBytes)}, as fio does` : "") +
+        (bytes !== Math.min(wholeBytes, pastOffsetBytes) ? `, rounded down to whole ${formatBytes(smallestBlockBytes)} blocks as fio does` : ""),
+    );
+    return bytes;
+  };
   const offsetEntry = get("offset");
   const incrementEntry = get("offset_increment");
   const sizeEntry = get("size");
@@ -215,7 +235,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
   const percentAlignBytes = offsetAlign !== undefined && offsetAlign > 0 ? offsetAlign : smallestBlockBytes;
   const offsetBytes = resolve(offsetEntry, offsetSize, percentAlignBytes) ?? 0;
   const incrementBytes = resolve(incrementEntry, incrementSize, percentAlignBytes) ?? 0;
-  const sizeBytes = resolve(sizeEntry, read("size", (value) => parseFioSize(value, kbBase, true)), SECTOR_BYTES) ?? 0;
+  const sizeBytes = resolveSize(sizeEntry, read("size", (value) => parseFioSize(value, kbBase, true))) ?? 0;
   if (offsetEntry !== undefined && offsetBytes % SECTOR_BYTES !== 0) problem(offsetEntry, `an offset of ${offsetBytes} bytes is not a whole number of ${SECTOR_BYTES}-byte sectors${iecHint(offsetEntry, kbBase)}`);
   if (incrementEntry !== undefined && incrementBytes % SECTOR_BYTES !== 0) problem(incrementEntry, `an increment of ${incrementBytes} bytes is not a whole number of ${SECTOR_BYTES}-byte sectors${iecHint(incrementEntry, kbBase)}`);
   if (sizeEntry !== undefined && sizeBytes % SECTOR_BYTES !== 0) problem(sizeEntry, `a region of ${sizeBytes} bytes is not a whole number of ${SECTOR_BYTES}-byte sectors${iecHint(sizeEntry, kbBase)}`);

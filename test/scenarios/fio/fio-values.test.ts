@@ -106,4 +106,17 @@ describe("units through the importer", () => {
     expect(imported.jobs[0]).toMatchObject({ offsetBytes: 1 * GiB, sizeBytes: 5 * GiB });
     expect(imported.notes.join("\n")).toContain("size=50% of the 10GiB Source LU is 5GiB");
   });
+
+  it("takes size=N% as fio's filesetup.c does: of the whole device, cut to what lies past the offset, rounded down to the smallest block", () => {
+    // 33% of 8 GiB is 2,834,678,415 bytes (fio: integer division); in whole 64 KiB blocks, 2,834,628,608.
+    const rounded = importFioJobFile("[job]\nrw=randread\nbs=64k\nsize=33%\n", "x.fio", { sourceCapacityBytes: 8 * GiB });
+    expect(rounded.jobs[0]?.sizeBytes).toBe(2_834_628_608);
+    expect(rounded.notes.join("\n")).toContain("rounded down to whole 64KiB blocks as fio does");
+    // 60% from an offset of 50%: fio clamps to the 50% that is left instead of refusing.
+    const clamped = importFioJobFile("[job]\nrw=randread\noffset=50%\nsize=60%\n", "x.fio", { sourceCapacityBytes: 10 * GiB });
+    expect(clamped.jobs[0]).toMatchObject({ offsetBytes: 5 * GiB, sizeBytes: 5 * GiB });
+    expect(clamped.notes.join("\n")).toContain("cut to what lies past offset 5GiB, as fio does");
+    // Less than one block is refused rather than read as size 0 (the whole device).
+    expect(() => importFioJobFile("[job]\nrw=randread\nbs=1m\nsize=1%\n", "x.fio", { sourceCapacityBytes: 64 * 1024 * 1024 })).toThrow(/1% of the 64MiB Source LU is less than one 1MiB block/);
+  });
 });
