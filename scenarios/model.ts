@@ -90,7 +90,7 @@ export type RandomDistributionSpec =
   | { readonly kind: "random" }
   | { readonly kind: "zipf"; readonly theta: number }
   | { readonly kind: "pareto"; readonly h: number }
-  | { readonly kind: "normal"; readonly sigmaPercent: number; readonly centerFraction?: number }
+  | { readonly kind: "normal"; readonly deviationPercent: number; readonly centerFraction?: number }
   | { readonly kind: "zoned"; readonly zones: ReadonlyArray<{ readonly accessPercent: number; readonly sizePercent: number }> };
 
 /** A synthetic job with fio's vocabulary and meaning (HOWTO names in comments). */

@@ -121,7 +121,7 @@ export function readRandomDistribution(value: string): RandomDistributionSpec {
       if (spec.centerFraction !== undefined) throw new FioValueError(`a center for ${spec.kind} is not supported; expected ${spec.kind === "zipf" ? '"zipf:theta", e.g. zipf:1.2' : '"pareto:h", e.g. pareto:0.2'}`);
       return spec.kind === "zipf" ? { kind: "zipf", theta: spec.theta } : { kind: "pareto", h: spec.h };
     case "normal":
-      return spec.centerFraction === undefined ? { kind: "normal", sigmaPercent: spec.sigmaPercent } : { kind: "normal", sigmaPercent: spec.sigmaPercent, centerFraction: spec.centerFraction };
+      return spec.centerFraction === undefined ? { kind: "normal", deviationPercent: spec.deviationPercent } : { kind: "normal", deviationPercent: spec.deviationPercent, centerFraction: spec.centerFraction };
     case "zoned":
       return { kind: "zoned", zones: spec.zones.map((zone) => ({ accessPercent: zone.accessPercent, sizePercent: zone.sizePercent })) };
   }

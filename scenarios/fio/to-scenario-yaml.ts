@@ -155,7 +155,7 @@ function distributionText(spec: RandomDistributionSpec): string {
     case "pareto":
       return `pareto:${spec.h}`;
     case "normal":
-      return spec.centerFraction === undefined ? `normal:${spec.sigmaPercent}` : `normal:${spec.sigmaPercent}:${spec.centerFraction}`;
+      return spec.centerFraction === undefined ? `normal:${spec.deviationPercent}` : `normal:${spec.deviationPercent}:${spec.centerFraction}`;
     case "zoned":
       return `zoned:${spec.zones.map((zone) => `${zone.accessPercent}/${zone.sizePercent}`).join(":")}`;
   }

@@ -180,7 +180,7 @@ export function parseScenarioRandomDistribution(value: string): RandomDistributi
       }
       return spec.kind === "zipf" ? { kind: "zipf", theta: spec.theta } : { kind: "pareto", h: spec.h };
     case "normal":
-      return spec.centerFraction === undefined ? { kind: "normal", sigmaPercent: spec.sigmaPercent } : { kind: "normal", sigmaPercent: spec.sigmaPercent, centerFraction: spec.centerFraction };
+      return spec.centerFraction === undefined ? { kind: "normal", deviationPercent: spec.deviationPercent } : { kind: "normal", deviationPercent: spec.deviationPercent, centerFraction: spec.centerFraction };
     case "zoned":
       return { kind: "zoned", zones: spec.zones.map((zone) => ({ accessPercent: zone.accessPercent, sizePercent: zone.sizePercent })) };
   }

@@ -349,7 +349,7 @@ function toOffsetDistributionSpec(spec: RandomDistributionSpec): OffsetDistribut
     case "pareto":
       return { kind: "pareto", h: spec.h };
     case "normal":
-      return spec.centerFraction === undefined ? { kind: "normal", sigmaPercent: spec.sigmaPercent } : { kind: "normal", sigmaPercent: spec.sigmaPercent, centerFraction: spec.centerFraction };
+      return spec.centerFraction === undefined ? { kind: "normal", deviationPercent: spec.deviationPercent } : { kind: "normal", deviationPercent: spec.deviationPercent, centerFraction: spec.centerFraction };
     case "zoned":
       return { kind: "zoned", zones: spec.zones };
   }

@@ -22,8 +22,6 @@ import type { OffsetDistributionSpec, OffsetZone } from "./offset-distribution.j
 
 const DEFAULT_ZIPF_THETA = 1.1;
 const DEFAULT_PARETO_H = 0.2;
-/** The spread of fio's `normal` when its deviation is 0 or absent: the average of 12 uniforms on the range has a standard deviation of range / 12. */
-const FIO_ZERO_DEVIATION_SIGMA_PERCENT = 100 / 12;
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -74,11 +72,10 @@ export function parseRandomDistribution(text: string): OffsetDistributionSpec {
     }
     case "normal": {
       const [devText, centerText] = twoFields(parser, "normal", fields, '"normal:dev" or "normal:dev:center", e.g. "normal:5" or "normal:5:0.25"');
-      const deviation = devText === undefined ? 0 : parser.number("deviation", devText, "a deviation in percent of the range, 0 <= dev < 100");
-      if (!(deviation >= 0 && deviation < 100)) parser.fail(`normal deviation ${deviation} is out of range`, "0 <= dev < 100 (percent of the range, fio's limit)");
-      const sigmaPercent = deviation === 0 ? FIO_ZERO_DEVIATION_SIGMA_PERCENT : deviation;
+      const deviationPercent = devText === undefined ? 0 : parser.number("deviation", devText, "a deviation in percent of the range, 0 <= dev < 100");
+      if (!(deviationPercent >= 0 && deviationPercent < 100)) parser.fail(`normal deviation ${deviationPercent} is out of range`, "0 <= dev < 100 (percent of the range, fio's limit)");
       const centerFraction = parseCenter(parser, centerText);
-      return centerFraction === undefined ? { kind: "normal", sigmaPercent } : { kind: "normal", sigmaPercent, centerFraction };
+      return centerFraction === undefined ? { kind: "normal", deviationPercent } : { kind: "normal", deviationPercent, centerFraction };
     }
     case "zoned":
       return { kind: "zoned", zones: parseZones(parser, rest) };

@@ -13,22 +13,22 @@
  *   hot items contiguous, which matters for a copy-on-first-write engine whose
  *   cost depends on how many chunks the hot set spans. Without a center, fio
  *   rotates the output by a random amount; we do not rotate (rank 0 is item 0).
- * - normal: fio averages 12 uniforms (standard deviation about range/12
- *   whatever the deviation option), adds a uniform jitter whose width is the
- *   deviation percentage, then hashes the result, so in fio the bell is
- *   scattered over the range and its width is not the given deviation. Here
- *   `sigmaPercent` is the standard deviation as a percentage of the range, as
- *   fio's documentation describes it, and the bell stays contiguous around
- *   `centerFraction` (default 0.5); values past either end wrap around, as
- *   fio's final modulo does.
+ * - normal: as fio's lib/gauss.c, the rounded-up average of 12 uniform
+ *   integers in [0, itemCount] (a bell around the middle with a standard
+ *   deviation of about itemCount / 12, whatever the deviation option says),
+ *   plus a uniform jitter of deviationPercent % of the range (halved while it
+ *   would pass the end, as fio's; also while it would pass the start, where
+ *   fio's unsigned sum wraps), then scattered like zipf/pareto (`scatter`,
+ *   default true: fio hashes its normal offsets too, so its hot items are
+ *   spread over the range) and rotated by (centerFraction - 0.5) of the range
+ *   (fio's center; default 0.5, no rotation). `scatter: false` keeps the bell
+ *   contiguous, its peak at centerFraction.
  * - zoned: percentages may be fractional; fio stores whole percents.
  */
 import { failRange, requireFraction, requireItemCount } from "./checks.js";
-import { standardNormalQuantile } from "./normal.js";
 import { ParetoPositionSampler } from "./pareto.js";
 import { IndexScatter } from "./scatter.js";
 import type { Rng } from "./streams.js";
-import { openUnit53 } from "./unit-interval.js";
 import { ZipfRankSampler } from "./zipf.js";
 
 export { parseRandomDistribution } from "./fio-random-distribution.js";
@@ -49,8 +49,8 @@ export type OffsetDistributionSpec =
   | { kind: "zipf"; theta: number; centerFraction?: number; scatter?: boolean }
   /** fio's pareto power h in (0, 1): a fraction h of the items gets 1 - h of the accesses. Same center/scatter as zipf. */
   | { kind: "pareto"; h: number; centerFraction?: number; scatter?: boolean }
-  /** Normal with standard deviation sigmaPercent % of the range (0 <= sigmaPercent < 100), centered at centerFraction (default 0.5). */
-  | { kind: "normal"; sigmaPercent: number; centerFraction?: number }
+  /** fio's normal: a bell of 12 averaged uniforms, jittered by deviationPercent % of the range (0 <= deviationPercent < 100); center and scatter as described above. */
+  | { kind: "normal"; deviationPercent: number; centerFraction?: number; scatter?: boolean }
   /** Zones in order from the start of the range; accessPercent must add to 100, sizePercent to at most 100 (the rest is never touched). */
   | { kind: "zoned"; zones: ReadonlyArray<{ accessPercent: number; sizePercent: number }> };
 
@@ -80,7 +80,7 @@ export function makeOffsetDistribution(spec: OffsetDistributionSpec, itemCount: 
       return new RankedOffsets(itemCount, (rng) => sampler.sample(rng), rankPlacement("pareto", spec, itemCount));
     }
     case "normal":
-      return new NormalOffsets(itemCount, spec.sigmaPercent, spec.centerFraction ?? 0.5);
+      return new NormalOffsets(itemCount, spec);
     case "zoned":
       return new ZonedOffsets(itemCount, spec.zones);
     default: {
@@ -132,29 +132,50 @@ class RankedOffsets implements OffsetDistribution {
   }
 }
 
+/** Uniforms averaged by fio's gauss_next (GAUSS_ITERS). */
+const GAUSS_ITERATIONS = 12;
+
 class NormalOffsets implements OffsetDistribution {
-  private readonly meanItems: number;
-  private readonly stddevItems: number;
+  /** fio's gauss stddev: the jitter's width in items, ceil(itemCount * deviation / 100), at most itemCount / 2. */
+  private readonly jitterItems: number;
+  private readonly place: (value: number) => number;
 
   constructor(
     readonly itemCount: number,
-    sigmaPercent: number,
-    centerFraction: number,
+    spec: { readonly deviationPercent: number; readonly centerFraction?: number; readonly scatter?: boolean },
   ) {
     const where = `${WHERE} (normal)`;
-    if (typeof sigmaPercent !== "number" || !(sigmaPercent >= 0 && sigmaPercent < 100)) {
-      failRange(where, "sigmaPercent", sigmaPercent, "a number in [0, 100) (standard deviation as a percentage of the range, fio's limit)");
+    const deviationPercent = spec.deviationPercent;
+    if (typeof deviationPercent !== "number" || !(deviationPercent >= 0 && deviationPercent < 100)) {
+      failRange(where, "deviationPercent", deviationPercent, "a number in [0, 100) (percent of the range, fio's limit)");
     }
+    this.jitterItems = Math.min(Math.ceil((itemCount * deviationPercent) / 100), Math.floor(itemCount / 2));
+    const centerFraction = spec.centerFraction ?? 0.5;
     requireFraction(where, "centerFraction", centerFraction);
-    this.meanItems = centerFraction * itemCount;
-    this.stddevItems = (sigmaPercent / 100) * itemCount;
+    // fio's rand_off, nranges * (center - 0.5), as a rotation within the range.
+    const rotation = (((Math.floor(itemCount * (centerFraction - 0.5)) % itemCount) + itemCount) % itemCount);
+    if (spec.scatter !== undefined && typeof spec.scatter !== "boolean") failRange(where, "scatter", spec.scatter, "true or false");
+    if (spec.scatter ?? true) {
+      const scatter = new IndexScatter(itemCount, rotation);
+      this.place = (value) => scatter.apply(value);
+    } else {
+      this.place = (value) => (value + rotation) % itemCount;
+    }
   }
 
   sample(rng: Rng): number {
     const n = this.itemCount;
-    const value = Math.floor(this.meanItems + this.stddevItems * standardNormalQuantile(openUnit53(rng)));
-    const index = value % n;
-    return index < 0 ? index + n : index;
+    let sum = 0;
+    for (let i = 0; i < GAUSS_ITERATIONS; i++) sum += rng.int(0, n);
+    sum = Math.floor((sum + GAUSS_ITERATIONS - 1) / GAUSS_ITERATIONS);
+    if (this.jitterItems > 0) {
+      let jitter = Math.floor(this.jitterItems * rng.next()) - Math.floor(this.jitterItems / 2);
+      while (jitter + sum >= n) jitter = Math.trunc(jitter / 2);
+      while (jitter + sum < 0) jitter = Math.trunc(jitter / 2);
+      sum += jitter;
+    }
+    // The average reaches n only when all 12 draws do; fio's final modulo takes it to 0.
+    return this.place(sum % n);
   }
 }
 

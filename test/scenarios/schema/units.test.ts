@@ -192,7 +192,7 @@ describe("fio values", () => {
     expect(parseScenarioRandomDistribution("zipf:1.2")).toEqual({ kind: "zipf", theta: 1.2 });
     expect(parseScenarioRandomDistribution("zipf")).toEqual({ kind: "zipf", theta: 1.1 });
     expect(parseScenarioRandomDistribution("pareto:0.3")).toEqual({ kind: "pareto", h: 0.3 });
-    expect(parseScenarioRandomDistribution("normal:5:0.25")).toEqual({ kind: "normal", sigmaPercent: 5, centerFraction: 0.25 });
+    expect(parseScenarioRandomDistribution("normal:5:0.25")).toEqual({ kind: "normal", deviationPercent: 5, centerFraction: 0.25 });
     expect(parseScenarioRandomDistribution("zoned:60/10:40/90")).toEqual({
       kind: "zoned",
       zones: [

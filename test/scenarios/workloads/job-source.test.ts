@@ -136,8 +136,8 @@ describe("jobSources: random jobs", () => {
 
   it.each([
     { kind: "pareto", h: 0.2 },
-    { kind: "normal", sigmaPercent: 10 },
-    { kind: "normal", sigmaPercent: 5, centerFraction: 0.9 },
+    { kind: "normal", deviationPercent: 10 },
+    { kind: "normal", deviationPercent: 5, centerFraction: 0.9 },
     { kind: "zoned", zones: [{ accessPercent: 80, sizePercent: 10 }, { accessPercent: 20, sizePercent: 90 }] },
   ] as const)("%o stays aligned and inside the region", (randomDistribution) => {
     const ios = drain(only(job({ rw: "randwrite", offsetBytes: 8 * MiB, sizeBytes: 1 * MiB, randomDistribution, numberIos: 2000, runtimeNs: 1e9 })));

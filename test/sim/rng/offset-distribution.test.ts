@@ -10,7 +10,7 @@ const SPECS: OffsetDistributionSpec[] = [
   { kind: "zipf", theta: 0.9, centerFraction: 0.5, scatter: false },
   { kind: "pareto", h: 0.2 },
   { kind: "pareto", h: 0.9, scatter: false },
-  { kind: "normal", sigmaPercent: 5 },
+  { kind: "normal", deviationPercent: 5 },
   { kind: "zoned", zones: [{ accessPercent: 60, sizePercent: 10 }, { accessPercent: 40, sizePercent: 90 }] },
 ];
 
@@ -89,6 +89,6 @@ describe("makeOffsetDistribution", () => {
     expect(() => makeOffsetDistribution({ kind: "zipf", theta: 0 }, 10)).toThrow(/theta must be a finite number > 0/);
     expect(() => makeOffsetDistribution({ kind: "zipf", theta: 1.2, centerFraction: 1.5 }, 10)).toThrow(/centerFraction must be a number in \[0, 1\], got 1.5/);
     expect(() => makeOffsetDistribution({ kind: "pareto", h: 1 }, 10)).toThrow(/h must be a number in \(0, 1\)/);
-    expect(() => makeOffsetDistribution({ kind: "normal", sigmaPercent: 100 }, 10)).toThrow(/sigmaPercent must be a number in \[0, 100\)/);
+    expect(() => makeOffsetDistribution({ kind: "normal", deviationPercent: 100 }, 10)).toThrow(/deviationPercent must be a number in \[0, 100\)/);
   });
 });

@@ -9,8 +9,8 @@ describe("parseRandomDistribution (fio's random_distribution values)", () => {
     expect(parseRandomDistribution("zipf:0.8")).toEqual({ kind: "zipf", theta: 0.8 });
     expect(parseRandomDistribution("pareto:0.9")).toEqual({ kind: "pareto", h: 0.9 });
     expect(parseRandomDistribution("pareto:0.2:1")).toEqual({ kind: "pareto", h: 0.2, centerFraction: 1 });
-    expect(parseRandomDistribution("normal:5")).toEqual({ kind: "normal", sigmaPercent: 5 });
-    expect(parseRandomDistribution("normal:5:0.5")).toEqual({ kind: "normal", sigmaPercent: 5, centerFraction: 0.5 });
+    expect(parseRandomDistribution("normal:5")).toEqual({ kind: "normal", deviationPercent: 5 });
+    expect(parseRandomDistribution("normal:5:0.5")).toEqual({ kind: "normal", deviationPercent: 5, centerFraction: 0.5 });
     expect(parseRandomDistribution(" zoned:60/10:30/20:8/30:2/40 ")).toEqual({
       kind: "zoned",
       zones: [
@@ -25,9 +25,9 @@ describe("parseRandomDistribution (fio's random_distribution values)", () => {
   it("applies fio's defaults when a value is left out", () => {
     expect(parseRandomDistribution("zipf")).toEqual({ kind: "zipf", theta: 1.1 });
     expect(parseRandomDistribution("pareto")).toEqual({ kind: "pareto", h: 0.2 });
-    // fio's normal with no (or zero) deviation still spreads with sd = range / 12.
-    expect(parseRandomDistribution("normal")).toEqual({ kind: "normal", sigmaPercent: 100 / 12 });
-    expect(parseRandomDistribution("normal:0:0.3")).toEqual({ kind: "normal", sigmaPercent: 100 / 12, centerFraction: 0.3 });
+    // fio's normal with no (or zero) deviation is its bell of averaged uniforms alone, with no jitter.
+    expect(parseRandomDistribution("normal")).toEqual({ kind: "normal", deviationPercent: 0 });
+    expect(parseRandomDistribution("normal:0:0.3")).toEqual({ kind: "normal", deviationPercent: 0, centerFraction: 0.3 });
     // Zone values left out share the rest of 100 equally.
     expect(parseRandomDistribution("zoned:50/10:/:/")).toEqual({
       kind: "zoned",
