@@ -39,3 +39,11 @@ export function closedLoopIosInFlight(workload: JobSpec | TraceSpec | ScriptSpec
 
 /** What a scenario file or job file is told when its workloads keep too many I/Os in flight. */
 export const IN_FLIGHT_EXPECTED = `at most ${MAX_HOST_IOS_IN_FLIGHT.toLocaleString("en-US")} closed-loop host I/Os in flight over all workloads (iodepth x numjobs, summed)`;
+
+/**
+ * Most time-series buckets a run may have with a bucket size given
+ * (report.bucket): each is a CSV row and a chart point per job and op, and a
+ * 1 us bucket over a 22 ms run (22,000 buckets) took 1.2 GB and wrote 900 MB
+ * of charts; a nanosecond bucket ran the process out of memory.
+ */
+export const MAX_FIXED_BUCKETS = 10_000;

@@ -27,7 +27,10 @@ export interface FioDirection {
  * Statistics of one direction of one job. Exact min, max, mean and standard
  * deviation (Welford); percentiles from an HDR histogram (3 significant
  * digits, as fio's own histogram is approximate too). Only I/Os issued in the
- * measurement window count; bytes and IOPS count completions in the window.
+ * measurement window count; bytes and IOPS count completions in the window,
+ * which ends at the last issue: a completion after the latest issue so far
+ * is held apart until another issue brings the window past it (the drain
+ * after the last arrival is not measured).
  * The histogram lives in WebAssembly memory: `destroy()` when done.
  */
 export class OpStats {
@@ -39,6 +42,10 @@ export class OpStats {
   private maxNs = 0;
   private completedBytes = 0;
   private completedIos = 0;
+  /** Completions after the latest issue, and the run's issue count when they came. */
+  private lateBytes = 0;
+  private lateIos = 0;
+  private lateAtIssues = -1;
 
   recordLatency(latencyNs: number): void {
     this.count++;
@@ -50,9 +57,28 @@ export class OpStats {
     this.histogram.record(Math.max(1, latencyNs));
   }
 
-  recordCompletion(bytes: number): void {
+  /** A completion in the window: at or before the latest issue. `issues`: the run's issues so far. */
+  recordCompletion(bytes: number, issues: number): void {
+    this.settle(issues);
     this.completedIos++;
     this.completedBytes += bytes;
+  }
+
+  /** A completion after the latest issue so far: in the window only if an I/O is issued after it. */
+  recordLateCompletion(bytes: number, issues: number): void {
+    this.settle(issues);
+    this.lateIos++;
+    this.lateBytes += bytes;
+    this.lateAtIssues = issues;
+  }
+
+  /** Counts the late completions an issue since has brought into the window. */
+  private settle(issues: number): void {
+    if (this.lateIos === 0 || this.lateAtIssues === issues) return;
+    this.completedIos += this.lateIos;
+    this.completedBytes += this.lateBytes;
+    this.lateIos = 0;
+    this.lateBytes = 0;
   }
 
   /** Frees the histogram; the statistics cannot be read afterwards. */
@@ -60,7 +86,9 @@ export class OpStats {
     this.histogram.destroy();
   }
 
-  toFio(windowNs: number): FioDirection {
+  /** The results over a window of `windowNs`, once the run issued `issues` I/Os in all: late completions left are the drain's. */
+  toFio(windowNs: number, issues: number): FioDirection {
+    this.settle(issues);
     const seconds = windowNs / 1e9;
     const latency = this.latency();
     return {

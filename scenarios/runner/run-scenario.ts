@@ -14,6 +14,7 @@ import { prepareWorkloads, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
 import type { RunResults, SessionRecord } from "./results.js";
 import { TimeSeriesRecorder, type SeriesKey, type TimeSeries } from "./time-series.js";
+import { formatDurationNs } from "../traces/common.js";
 
 export interface RunHooks {
   /** Called now and then with the fraction of the run done (0..1). */
@@ -261,7 +262,10 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       const direction = isWrite ? sink.stats.write : sink.stats.read;
       if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(latencyNs);
       series.recordIo(nowNs - readyNs, isWrite ? sink.seriesKeys.write : sink.seriesKeys.read, io.lengthBytes, latencyNs, cofw.counters.sessionsStarted > 0);
-      if (nowNs >= windowStartNs) direction.recordCompletion(io.lengthBytes);
+      if (nowNs >= windowStartNs) {
+        if (nowNs <= lastIssueNs) direction.recordCompletion(io.lengthBytes, issued);
+        else direction.recordLateCompletion(io.lengthBytes, issued);
+      }
       onComplete(io);
     };
     /**
@@ -439,12 +443,20 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     const recovery = measureRecovery(kernel, devices.source, devices.cache, scenario, hooks.engineParts);
     if (flushTicksSkipped > 0) notes.push(`${flushTicksSkipped} ticks of flushes.every found the previous timed flush still in flight; each such flush was issued at the first tick after it completed`);
     if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped`);
+    for (const event of byCount.slice(nextByCount)) {
+      notes.push(`session ${event.action} of slot ${event.slot} after ${event.trigger.afterHostIos} host I/Os never happened: the run completed ${completed}`);
+    }
+    if (lastIssueNs < windowStartNs) {
+      notes.push(
+        `the measurement window is empty: the last host I/O was issued at ${formatDurationNs(lastIssueNs - readyNs)}, before the warm-up ended at ${formatDurationNs(windowStartNs - readyNs)}, so every rate and latency is 0 (shorten measurement.warmup or run longer)`,
+      );
+    }
 
     const windowEndNs = Math.max(windowStartNs, lastIssueNs);
     const windowNs = windowEndNs - windowStartNs;
     const results: RunResults = {
       manifest: { cofwsimVersion: meta.cofwsimVersion, scenario: { name: scenario.name, file: meta.fileName, contentHash: meta.contentHash }, seed: scenario.seed },
-      jobs: sinks.map(({ group, stats }) => ({ jobname: group.name, read: stats.read.toFio(windowNs), write: stats.write.toFio(windowNs) })),
+      jobs: sinks.map(({ group, stats }) => ({ jobname: group.name, read: stats.read.toFio(windowNs, issued), write: stats.write.toFio(windowNs, issued) })),
       engine: {
         commitPolicy: scenario.engine.commitPolicy,
         chunkSizeBytes: scenario.engine.chunkSizeBytes,

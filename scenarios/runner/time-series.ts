@@ -1,5 +1,6 @@
 import type { EngineCounters } from "../../engine/index.js";
 import { LatencyHistogram } from "./latency-histogram.js";
+import { MAX_FIXED_BUCKETS } from "../limits.js";
 
 /**
  * Samples a run in simulated-time buckets. With no bucket size given, buckets
@@ -144,6 +145,7 @@ export class TimeSeriesRecorder {
   /** Engine counters at the end of the bucket that contains `timeNs`. */
   sampleEngine(timeNs: number, counters: EngineCounters, liveSessions: number): void {
     const index = this.indexOf(timeNs);
+    this.checkFixedBuckets(index);
     while (this.engine.length <= index) this.engine.push({ cofwCopies: 0, metadataWrites: 0, flushes: 0, hostBytesWritten: 0, bytesCopied: 0, metadataBytesWritten: 0, cacheChunksUsed: 0, liveSessions: 0 });
     const cell = this.engine[index]!;
     cell.cofwCopies += counters.cofwCopies - this.last.cofwCopies;
@@ -257,10 +259,19 @@ export class TimeSeriesRecorder {
 
   private hostBucket(timeNs: number): Map<string, HostCell> {
     const index = this.indexOf(timeNs);
+    this.checkFixedBuckets(index);
     while (this.host.length <= index) this.host.push(new Map());
     const cells = this.host[index]!;
     this.coarsenIfNeeded();
     return this.host[this.indexOf(timeNs)] ?? cells;
+  }
+
+  /** A given bucket size may not make more than MAX_FIXED_BUCKETS buckets: bad input (RangeError), told as soon as the run passes them. */
+  private checkFixedBuckets(index: number): void {
+    if (!this.fixed || index < MAX_FIXED_BUCKETS) return;
+    throw new RangeError(
+      `report.bucket of ${this.bucketNs} ns makes more than ${MAX_FIXED_BUCKETS.toLocaleString("en-US")} buckets: the run passed ${(index * this.bucketNs).toLocaleString("en-US")} ns of simulated time; give a larger report.bucket, or none (1 ms, doubled as needed to keep at most ${MAX_BUCKETS})`,
+    );
   }
 
   /** Doubles the bucket size, merging pairs, while there are too many buckets (never with a fixed size). */

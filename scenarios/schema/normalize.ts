@@ -44,7 +44,7 @@ import {
 } from "./defaults.js";
 import { formatScriptOp } from "./script-ops.js";
 import { formatDuration } from "./units.js";
-import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
+import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
 import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, ScriptFile, SessionFile, TraceFile } from "./scenario-schema.js";
 
 export type PathKey = string | number;
@@ -483,10 +483,15 @@ function stop(sink: ProblemSink, file: ScenarioFile["stop"] = {}, warmupNs: numb
   return { ...(runtimeNs === undefined ? {} : { runtimeNs }), ...(file.hostIos === undefined ? {} : { hostIos: file.hostIos }) };
 }
 
-function reportSpec(sink: ProblemSink, file: ScenarioFile["report"]): Pick<Scenario, "report"> {
+function reportSpec(sink: ProblemSink, file: ScenarioFile["report"], runtimeNs: number | undefined): Pick<Scenario, "report"> {
   const bucketNs = either(sink, ["report"], ["bucket", file?.bucket], ["bucketNs", file?.bucketNs]);
   if (bucketNs === undefined) return {};
-  if (bucketNs <= 0) sink.add(["report", file?.bucket === undefined ? "bucketNs" : "bucket"], "bucket size must be positive", "a time above 0", `${bucketNs} ns`);
+  const key = ["report", file?.bucket === undefined ? "bucketNs" : "bucket"];
+  if (bucketNs <= 0) sink.add(key, "bucket size must be positive", "a time above 0", `${bucketNs} ns`);
+  // A run without a runtime is told at run time, once it passes the last bucket (see TimeSeriesRecorder).
+  else if (runtimeNs !== undefined && runtimeNs / bucketNs > MAX_FIXED_BUCKETS) {
+    sink.add(key, `the bucket makes ${Math.ceil(runtimeNs / bucketNs).toLocaleString("en-US")} buckets over stop.runtime (${runtimeNs} ns)`, `at most ${MAX_FIXED_BUCKETS.toLocaleString("en-US")} buckets: a bucket of at least ${Math.ceil(runtimeNs / MAX_FIXED_BUCKETS)} ns`, `${bucketNs} ns`);
+  }
   return { report: { bucketNs } };
 }
 
@@ -541,6 +546,7 @@ export function normalizeScenario(file: ScenarioFile, context: SchemaContext, si
   // The layout needs sound devices and engine settings to be worth checking.
   if (counted.count === 0 && context.checkLayout !== false) layoutFits(sink, file.devices, devicesSpec, engineSpec);
   const warmupNs = either(sink, ["measurement"], ["warmup", file.measurement?.warmup], ["warmupNs", file.measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs;
+  const stopSpec = stop(sink, file.stop, warmupNs, file.measurement?.warmup === undefined ? "warmupNs" : "warmup", file.workloads.every((workload) => workload.kind === "script"));
   return {
     name: file.name ?? context.defaultName,
     description: file.description ?? SCENARIO_DEFAULTS.description,
@@ -551,7 +557,7 @@ export function normalizeScenario(file: ScenarioFile, context: SchemaContext, si
     sessions: (file.sessions ?? []).map((entry, index) => session(sink, index, entry)),
     flushes: flushes(sink, file.flushes),
     measurement: { warmupNs },
-    ...reportSpec(sink, file.report),
-    stop: stop(sink, file.stop, warmupNs, file.measurement?.warmup === undefined ? "warmupNs" : "warmup", file.workloads.every((workload) => workload.kind === "script")),
+    ...reportSpec(sink, file.report, stopSpec.runtimeNs),
+    stop: stopSpec,
   };
 }

@@ -401,6 +401,11 @@ const bssplitValue = z
   .optional()
   .describe('fio bssplit: weighted block sizes, "4k/10:64k/50:32k/40" (or "reads,writes"), or a list of {bs, percent}; percentages add to 100. Replaces bs.');
 
+/** A scenario name is its default output directory's name: one path segment, so outputs stay under out/. */
+export function isSafeDirectoryName(name: string): boolean {
+  return !/[/\\\0]/.test(name) && name !== "." && name !== "..";
+}
+
 const jobSchema = z
   .strictObject({
     kind: z.literal("job").describe("A synthetic job with fio's vocabulary."),
@@ -552,7 +557,16 @@ const seedValue = parsedValue(
 export const scenarioFileSchema = z
   .strictObject({
     $schema: z.string().optional().describe("The JSON Schema of this format, for editors; ignored."),
-    name: z.string().min(1).optional().describe("Names the scenario in results. Default: the file name without its extension."),
+    name: parsedValue(
+      (value): string => {
+        if (typeof value !== "string" || value === "") throw new UnitError("not a name", "a non-empty string", describeValue(value));
+        if (!isSafeDirectoryName(value)) throw new UnitError("the scenario name names its output directory (out/<name>)", 'a name with no "/" or "\\" that is not "." or ".."', describeValue(value));
+        return value;
+      },
+      { type: "string", pattern: "^(?!\\.\\.?$)[^/\\\\]+$" },
+    )
+      .optional()
+      .describe('Names the scenario in results and its default output directory (out/<name>): no "/" or "\\", not "." or "..". Default: the file name without its extension.'),
     description: z.string().optional().describe("Free text for reports. Default empty."),
     seed: seedValue.optional().describe(`Root seed of the run; every random stream derives from it. Default "${SCENARIO_DEFAULTS.seed}".`),
     devices: devicesSchema,

@@ -43,8 +43,10 @@ describe("runScenario", () => {
     const { results } = runScenario(scenario({}), meta);
     const write = results.jobs[0]!.write;
     expect(results.jobs.map((j) => j.jobname)).toEqual(["writer"]);
-    expect(write.total_ios).toBe(3000);
-    expect(write.io_bytes).toBe(3000 * 4 * KiB);
+    // The 3,000th I/O and the 3 still in flight with it complete after the last issue: the drain is not measured.
+    expect(write.total_ios).toBe(3000 - 4);
+    expect(write.io_bytes).toBe((3000 - 4) * 4 * KiB);
+    expect(write.clat_ns.N).toBe(3000);
     expect(Object.keys(write.clat_ns.percentile)).toEqual(FIO_PERCENTILES.map((p) => p.toFixed(6)));
     expect(write.clat_ns.min).toBeGreaterThan(0);
     expect(write.clat_ns.percentile["99.000000"]).toBeGreaterThanOrEqual(write.clat_ns.percentile["50.000000"]!);
@@ -75,7 +77,8 @@ describe("runScenario", () => {
   it("an open-loop job arrives on schedule whatever the device does; rates cover the window only", () => {
     const { results } = runScenario(scenario({ workloads: [job({ name: "paced", rateIops: { read: 1000, write: 1000 }, rw: "randread" })], sessions: [], stop: { runtimeNs: 2_000_000_000 } }), meta);
     const read = results.jobs[0]!.read;
-    expect(read.total_ios).toBe(2000);
+    // The last arrival (1.999 s) ends the window; its completion comes after it.
+    expect(read.total_ios).toBe(1999);
     expect(read.iops).toBeCloseTo(1000, -1);
     expect(results.window.endNs).toBeLessThanOrEqual(2_000_000_000);
   });
@@ -91,22 +94,60 @@ describe("runScenario", () => {
     const alone = run(undefined);
     expect(alone.clat_ns.max).toBe(alone.clat_ns.min);
     const cycleNs = thinktimeNs + alone.clat_ns.min;
-    expect(alone.total_ios).toBe(Math.ceil(1e9 / cycleNs));
+    expect(alone.clat_ns.N).toBe(Math.ceil(1e9 / cycleNs));
     // Four I/Os side by side on the device's four servers, then the pause: four times as many, none queued.
     const four = run(4);
     expect(four.clat_ns.max).toBe(alone.clat_ns.min);
-    expect(four.total_ios).toBe(4 * Math.ceil(1e9 / cycleNs));
+    expect(four.clat_ns.N).toBe(4 * Math.ceil(1e9 / cycleNs));
     // Eight: two waves of four per pause (iodepth 16 keeps all eight in flight; the device serves four at a time).
     const eight = run(8);
     expect(eight.clat_ns.max).toBeGreaterThan(alone.clat_ns.min);
-    expect(eight.total_ios).toBeLessThan(8 * Math.ceil(1e9 / cycleNs));
-    expect(eight.total_ios).toBeGreaterThan(four.total_ios);
+    expect(eight.clat_ns.N).toBeLessThan(8 * Math.ceil(1e9 / cycleNs));
+    expect(eight.clat_ns.N).toBeGreaterThan(four.clat_ns.N);
+  });
+
+  it("rates leave out the drain: completions after the last issue are not counted", () => {
+    // 64 I/Os in flight on 64 servers of 10 ms each: 64 I/Os every 10 ms, 6,400 a second. The 640th is issued at
+    // 90 ms; the 64 issued then complete at 100 ms, after the window, and do not count.
+    const base = scenario({});
+    const source = base.devices.source;
+    if (source.model !== "fixed") throw new Error("the runner tests' Source LU is a fixed-latency device");
+    const { results } = runScenario(
+      scenario({
+        devices: { ...base.devices, source: { ...source, latencyNs: 10_000_000, bandwidthBytesPerSec: 1e15, parallelism: 64, queueDepth: 64 } },
+        workloads: [job({ name: "w", iodepth: 64 })],
+        sessions: [],
+        stop: { hostIos: 640 },
+      }),
+      meta,
+    );
+    const write = results.jobs[0]!.write;
+    // The engine adds a few nanoseconds to each write's way to the device.
+    expect(results.window.startNs).toBe(0);
+    expect(results.window.endNs).toBeGreaterThanOrEqual(90_000_000);
+    expect(results.window.endNs).toBeLessThan(90_001_000);
+    expect(write.total_ios).toBe(576);
+    expect(write.iops).toBeCloseTo(6400, 0);
+    expect(write.io_bytes).toBe(576 * 4 * KiB);
+    // Latencies are of the I/Os issued in the window, the last 64 included.
+    expect(write.clat_ns.N).toBe(640);
+  });
+
+  it("says so when the measurement window is empty or a session's host I/O count is never reached", () => {
+    const { results } = runScenario(scenario({ measurement: { warmupNs: 1_000_000_000 }, stop: { hostIos: 300 } }), meta);
+    expect(results.jobs[0]!.write.total_ios).toBe(0);
+    expect(results.notes.join("\n")).toMatch(/the measurement window is empty: the last host I\/O was issued at .*, before the warm-up ended at 1.000 s/);
+    expect(results.notes.join("\n")).toContain("session start of slot 0 after 500 host I/Os never happened: the run completed 300");
+  });
+
+  it("refuses a report.bucket that makes more than 10,000 buckets, as soon as the run passes them (a run stopped by host I/Os)", () => {
+    expect(() => runScenario(scenario({ report: { bucketNs: 1 } }), meta)).toThrow(/report\.bucket of 1 ns makes more than 10,000 buckets: the run passed 10,000 ns of simulated time/);
   });
 
   it("a run that idles between I/Os wakes its time-series sampler once per bucket, not every millisecond", () => {
     // 10 I/Os a second for 10 minutes: 6,000 I/Os over 600,000 sampling periods of 1 ms.
     const { results, kernel, timeSeries } = runScenario(scenario({ workloads: [job({ name: "slow", rateIops: { read: 10, write: 10 } })], stop: { runtimeNs: 600_000_000_000 } }), meta);
-    expect(results.jobs[0]!.write.total_ios).toBe(6000);
+    expect(results.jobs[0]!.write.clat_ns.N).toBe(6000);
     expect(timeSeries.engine.length).toBeGreaterThan(200);
     // An I/O's own events (arrival, device, engine) are a few dozen at most; a wake per millisecond would be 100 per I/O.
     expect(kernel.eventCount).toBeLessThan(40 * 6000);
@@ -125,9 +166,11 @@ describe("runScenario", () => {
     });
     const { results, timeSeries } = runScenario(paced, meta);
     const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
-    // Recorded at 62aa90b, where the sampler woke every millisecond (60,000 wake-ups in this run).
+    // Recorded at 62aa90b, where the sampler woke every millisecond (60,000 wake-ups in this run). The results
+    // re-recorded when the drain left the rates: they then differed from 62aa90b's only in the write direction's
+    // total_ios (405 -> 404, the last I/O completing after the last arrival), io_bytes, bw_bytes and iops.
     expect({ results: digest(results), timeSeries: digest(timeSeries) }).toEqual({
-      results: "6de9be1fbbbed7cf3222b718aa18f45d704d8ddfbeb582f92cd60c73278b96d5",
+      results: "b8a8a5aa25fe371ec539da92872d08387803dd47a6d864191026ca763821bda5",
       timeSeries: "5705ba6f109e09e2dd32773c1673005d966e096d730820aeb61bff150e1ba835",
     });
   });

@@ -352,6 +352,19 @@ describe("jobs", () => {
     expect(() => load(scenarioText({ job: "{ kind: job, rw: randrw, rate_iops: 0 }" }))).toThrow(/rate_iops: not a positive integer/);
   });
 
+  test("report.bucket may not make more than 10,000 buckets over stop.runtime", () => {
+    const text = (bucket: string) => scenarioText({}).replace("stop: { hostIos: 1000 }", `stop: { runtime: 1s }\nreport: { bucket: ${bucket} }`);
+    expect(load(text("100us")).report).toEqual({ bucketNs: 100_000 });
+    expect(() => load(text("1ns"))).toThrow(/report\.bucket: the bucket makes 1,000,000,000 buckets over stop\.runtime \(1000000000 ns\); expected at most 10,000 buckets: a bucket of at least 100000 ns/);
+  });
+
+  test("the scenario name is one path segment: outputs go to out/<name> and nowhere else", () => {
+    expect(load(scenarioText({ extra: "name: oltp.v2 (4 sessions)" })).name).toBe("oltp.v2 (4 sessions)");
+    for (const name of ['"../../escaped"', '".."', '"."', '"/tmp/abs"', '"a\\\\b"']) {
+      expect(() => load(scenarioText({ extra: `name: ${name}` }))).toThrow(/name: the scenario name names its output directory \(out\/<name>\); expected a name with no "\/" or "\\" that is not "\." or "\.\."/);
+    }
+  });
+
   test("a seed written as a number is kept as its decimal string", () => {
     expect(load(scenarioText({ extra: "seed: 12345" })).seed).toBe("12345");
   });
