@@ -36,8 +36,9 @@ for (const command of program.commands) command.exitOverride();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const code = (error as { code?: string }).code;
-  if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") process.exit(0);
+  const { code, exitCode } = error as { code?: string; exitCode?: number };
+  // Help asked for exits 0; help shown because no command was given (commander's exit code 1) is bad usage.
+  if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") process.exit(exitCode === 0 ? 0 : EXIT_BAD_INPUT);
   if (typeof code === "string" && code.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
   process.stderr.write(`cofwsim: ${describeError(error)}\n`);
   if (isBadInput(error)) process.exit(EXIT_BAD_INPUT);

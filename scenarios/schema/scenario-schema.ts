@@ -448,7 +448,11 @@ const jobSchema = z
       .optional()
       .describe(`fio rate_process: evenly spaced (linear) or Poisson arrivals. Default ${JOB_DEFAULTS.rateProcess}.`),
     number_ios: integerValue(1).optional().describe("fio number_ios: stop each clone after this many I/Os."),
-    runtime: fioTime("runtime", "seconds").optional().describe(`fio runtime: stop the job after this much simulated time. Written as ${TIME_EXPECTED}.`),
+    runtime: fioTime("runtime", "seconds")
+      .optional()
+      .describe(
+        `fio runtime with time_based=1: the job runs this much simulated time, size bounding only its region (sequential I/O wraps, random passes restart), as fio's time_based; without a runtime the job ends after size bytes. Written as ${TIME_EXPECTED}.`,
+      ),
     thinktime: fioTime("thinktime", "microseconds")
       .optional()
       .describe(

@@ -1,12 +1,15 @@
 /**
  * Sizes, times and rates as people write them in scenario files.
  *
- * Sizes follow fio's default (`kb_base=1024`, "compatibility mode"): every
- * prefix counts in powers of 1024, whatever its spelling, so "4k", "4K",
- * "4kb", "4KB" and "4KiB" are all 4096 bytes, and "1MB" is 1048576. fio users
- * copy values between job files and scenarios; a unit that meant something
- * else here than in fio would be a silent 5% error. Decimal sizes (a datasheet's
- * "800 MB/s") are written as plain numbers: 800e6.
+ * Every prefix counts in powers of 1024, whatever its spelling, so "4k",
+ * "4K", "4kb", "4KB" and "4KiB" are all 4096 bytes, and "1MB" is 1048576.
+ * fio's default (`kb_base=1024`) agrees for "k", "K", "kB" and "KB", which
+ * are what job files mostly use. It does not for "KiB", "MiB"...: its
+ * "compatibility mode" reads those as powers of 1000, where a scenario means
+ * the IEC unit its name says (chunk and region sizes, powers of two, are
+ * written "64KiB"). The fio importer reads a job file as fio does and writes
+ * the scenario in bytes, so nothing is lost between the two. Decimal sizes (a
+ * datasheet's "800 MB/s") are written as plain numbers: 800e6.
  *
  * Times need a unit ("10ms", "250us", "2s", "1m" is a minute, "1h"): a bare
  * number is ambiguous (fio reads `runtime=30` as seconds but `thinktime=30` as
@@ -36,7 +39,7 @@ export const SIZE_EXPECTED = 'a size such as 4096, "4k", "64KiB" or "1.5GiB" (k,
 export const TIME_EXPECTED = 'a time with a unit such as "100ns", "250us", "10ms", "2s", "1m" (minute) or "1h"';
 export const RATE_EXPECTED = 'a rate such as "500MB/s" or "1GiB/s" (powers of 1024, as in fio), or a number of bytes per second';
 
-/** Multipliers per lowercase unit; every spelling of a prefix means the same power of 1024 (fio's kb_base=1024). */
+/** Multipliers per lowercase unit; every spelling of a prefix means the same power of 1024 (see the file comment for fio's "KiB"). */
 const SIZE_UNITS: ReadonlyMap<string, bigint> = new Map([
   ["", 1n],
   ["b", 1n],

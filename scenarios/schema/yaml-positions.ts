@@ -67,8 +67,9 @@ export class DocumentPositions {
         const keyPosition = this.nodePosition(pair.key);
         if (index === path.length - 1 && target === "key") return keyPosition ?? best;
         next = pair.value;
-        // `key:` with nothing after it has an empty null node where the value would be; the key is the better place to point.
-        const empty = next === null || (isScalar(next) && next.value === null);
+        // `key:` with nothing after it has an empty null node where the value would be; the key is the better place to
+        // point. Not so for an empty value a --set put there (`key=`): it is the override's, and located in it.
+        const empty = next === null || (isScalar(next) && next.value === null && !this.origins.has(next));
         best = (empty ? keyPosition : this.nodePosition(next)) ?? keyPosition ?? best;
       } else if (isSeq(node)) {
         const item = typeof key === "number" || /^\d+$/.test(key) ? node.items[Number(key)] : undefined;

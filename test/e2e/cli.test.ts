@@ -268,6 +268,10 @@ describe("bad input", () => {
 
   it("bad usage exits 2 with a message", () => {
     expect(cofwsim("frobnicate").code).toBe(2);
+    // No command at all: the help, on stderr, as the usage error it is (help asked for exits 0, above).
+    const bare = cofwsim();
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/Usage: cofwsim/);
     expect(cofwsim("validate").code).toBe(2);
     const missing = cofwsim("run", "no-such-file.yaml");
     expect(missing.code).toBe(2);

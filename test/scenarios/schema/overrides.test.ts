@@ -125,3 +125,12 @@ describe("parseOverride", () => {
     });
   });
 });
+
+describe("an empty --set value", () => {
+  test("is located in the --set, not at the file's key it replaced", () => {
+    const file = join(here, "fixtures", "full.yaml");
+    for (const [override, column] of [["workloads[0].iodepth=", 22], ["engine.chunkSize=~", 18]] as const) {
+      expect(() => loadScenarioFile(file, { overrides: [override] })).toThrow(new RegExp(`^<--set>:1:${column}: `));
+    }
+  });
+});
