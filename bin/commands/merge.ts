@@ -5,7 +5,7 @@ import { readSweepFile } from "../../reports/sweep/sweep-document.js";
 import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js";
 import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
-import { checkOutputDirectory } from "../output-dir.js";
+import { checkOutputDirectory, OutputDirectoryError } from "../output-dir.js";
 
 export function registerMerge(program: Command): void {
   program
@@ -21,6 +21,9 @@ export function registerMerge(program: Command): void {
         const parts = dirs.map((dir) => ({ source: dir, result: readSweepFile(join(resolve(dir), "sweep.json")) }));
         const merged = mergeSweeps(parts);
         const outDir = checkOutputDirectory(options.out ?? join("out", `sweep-${merged.identity.scenario.name}`));
+        // Writing over a shard's own sweep.json would lose it: a second merge of the same shards would then fail.
+        const input = dirs.find((dir) => resolve(dir) === outDir);
+        if (input !== undefined) throw new OutputDirectoryError(`cannot write the merged sweep to ${outDir}: it is one of the shard outputs being merged (${input}); expected a directory of its own`);
         process.stdout.write(`merged ${parts.length} outputs: ${merged.rows.length} points of ${merged.identity.scenario.name}, seed ${merged.identity.seed}\n`);
         const { document } = await writeSweepOutputs(outDir, merged);
         process.stdout.write(formatSweepSummary(document, outDir));

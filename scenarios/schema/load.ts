@@ -39,8 +39,9 @@ export interface LoadTextOptions extends LoadOptions {
 /** YAML's limit on alias expansion, kept: a scenario has no use for a billion laughs. */
 const MAX_ALIAS_COUNT = 100;
 
-function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+function pathKind(path: string): "file" | "directory" | "missing" | "other" {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats === undefined ? "missing" : stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "other";
 }
 
 /** Reads and validates a scenario file; throws ScenarioError (also when the file cannot be read). */
@@ -86,7 +87,7 @@ export function loadScenarioText(text: string, options: LoadTextOptions): Scenar
   const context: SchemaContext = {
     baseDirectory: options.baseDirectory ?? dirname(resolve(fileName)),
     defaultName: basename(fileName, extname(fileName)),
-    isFile,
+    pathKind,
     ...(options.checkLayout === undefined ? {} : { checkLayout: options.checkLayout }),
   };
   const result = createScenarioSchema(context).safeParse(value, { reportInput: true });

@@ -389,8 +389,10 @@ function nonZero(sink: ProblemSink, path: readonly PathKey[], ns: number): numbe
 /** A path from the file, made absolute against the file's directory, that must name an existing file. */
 function existingFile(sink: ProblemSink, path: readonly PathKey[], given: string, context: SchemaContext, what: string): string {
   const absolute = isAbsolute(given) ? given : resolve(context.baseDirectory, given);
-  if (!context.isFile(absolute)) {
-    sink.add(path, `${what} not found: ${absolute}`, `an existing file (a relative path is relative to ${context.baseDirectory})`, JSON.stringify(given));
+  const kind = context.pathKind(absolute);
+  if (kind !== "file") {
+    const problem = kind === "missing" ? "not found" : kind === "directory" ? "is a directory, not a file" : "is not a regular file";
+    sink.add(path, `${what} ${problem}: ${absolute}`, `an existing file (a relative path is relative to ${context.baseDirectory})`, JSON.stringify(given));
   }
   return absolute;
 }

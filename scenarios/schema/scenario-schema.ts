@@ -601,8 +601,8 @@ export interface SchemaContext {
   readonly baseDirectory: string;
   /** The scenario's name when the file gives none. */
   readonly defaultName: string;
-  /** Whether an absolute path names an existing file (a parameter so that nothing here touches the disk by itself). */
-  readonly isFile: (absolutePath: string) => boolean;
+  /** What is at an absolute path: a file, a directory, nothing, or something else (a parameter so that nothing here touches the disk by itself). */
+  readonly pathKind: (absolutePath: string) => "file" | "directory" | "missing" | "other";
   /** Lay the Cache LU out as the engine's format would and refuse what it would refuse (default true). */
   readonly checkLayout?: boolean;
 }

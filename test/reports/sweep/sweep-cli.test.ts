@@ -219,5 +219,11 @@ describe("cofwsim merge", () => {
     expect(notSweep.code).toBe(2);
     expect(notSweep.stderr).toMatch(/cannot read .*sweep\.json/);
     expect(readdirSync(dir)).not.toContain("refused");
+    // Into one of its own inputs: that shard's sweep.json would be lost.
+    const shardBefore = readFileSync(join(out("shard1"), "sweep.json"), "utf8");
+    const intoInput = cofwsim("merge", out("shard1"), out("shard2"), "--out", out("shard1"));
+    expect(intoInput.code).toBe(2);
+    expect(intoInput.stderr).toMatch(/it is one of the shard outputs being merged/);
+    expect(readFileSync(join(out("shard1"), "sweep.json"), "utf8")).toBe(shardBefore);
   });
 });

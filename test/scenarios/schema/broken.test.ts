@@ -54,6 +54,9 @@ const CASES: Record<string, readonly Want[]> = {
       found: '"traces/does-not-exist.iolog"',
     },
   ],
+  "trace-directory.yaml": [
+    { line: 7, column: 11, path: "workloads[0].path", message: `trace file is a directory, not a file: ${brokenDirectory}`, expected: `relative to ${brokenDirectory}`, found: '"."' },
+  ],
   "two-problems.yaml": [
     { line: 4, column: 44, path: "devices.cache.chanels", message: "unknown key", suggestion: "channels" },
     { line: 7, column: 9, path: "workloads[0].bs", message: 'unknown size unit "q"', found: '"4q"' },
