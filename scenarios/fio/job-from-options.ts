@@ -29,6 +29,7 @@ import {
   type ReportProblem,
 } from "./job-option-readers.js";
 import { didYouMean } from "./suggest.js";
+import { issuedDirections } from "../workloads/job-directions.js";
 import { MAX_IODEPTH, MAX_NUMJOBS } from "../limits.js";
 import { formatBytes, formatDuration } from "./units.js";
 
@@ -296,7 +297,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
 
   // ---- rates ----
   // Per direction, as fio paces them; only the directions that arrive need one (rwmixread=100 issues no writes).
-  const arriving: readonly Direction[] = mixed && readPercent === 100 ? ["read"] : mixed && readPercent === 0 ? ["write"] : directions;
+  const arriving: readonly Direction[] = issuedDirections(rw, readPercent);
   const rateIopsEntry = get("rate_iops");
   const rateEntry = get("rate");
   let rateIops = readRate(rateIopsEntry, arriving, read, problem, (value) => parseFioCount(value, kbBase));

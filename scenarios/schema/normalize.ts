@@ -43,6 +43,7 @@ import {
   TRACE_DEFAULTS,
 } from "./defaults.js";
 import { formatScriptOp } from "./script-ops.js";
+import { issuedDirections } from "../workloads/job-directions.js";
 import { formatDuration } from "./units.js";
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
 import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, ScriptFile, SessionFile, TraceFile } from "./scenario-schema.js";
@@ -335,7 +336,7 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
   }
 
   // Rates of the directions that arrive only: the others' are 0, as the import writes them.
-  const arriving = jobDirections(rw, readPercent);
+  const arriving = issuedDirections(rw, readPercent);
   const rateIops = file.rate_iops === undefined ? undefined : { read: arriving.includes("read") ? file.rate_iops.read : 0, write: arriving.includes("write") ? file.rate_iops.write : 0 };
   if (file.rate_iops !== undefined) {
     const unrated = arriving.filter((direction) => file.rate_iops?.[direction] === 0);
@@ -372,13 +373,6 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
     startDelayNs: file.startdelay ?? JOB_DEFAULTS.startDelayNs,
     ...(file.phantomSlot === undefined ? {} : { phantomSlot: file.phantomSlot }),
   };
-}
-
-/** The directions a job issues: a mixed job's both, unless rwmixread leaves one out. */
-function jobDirections(rw: JobSpec["rw"], readPercent: number): Array<"read" | "write"> {
-  if (rw === "read" || rw === "randread") return ["read"];
-  if (rw === "write" || rw === "randwrite") return ["write"];
-  return readPercent === 100 ? ["read"] : readPercent === 0 ? ["write"] : ["read", "write"];
 }
 
 function nonZero(sink: ProblemSink, path: readonly PathKey[], ns: number): number {

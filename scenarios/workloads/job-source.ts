@@ -79,6 +79,7 @@ import { exponential } from "../../sim/rng/distributions.js";
 import { makeOffsetDistribution, type OffsetDistribution, type OffsetDistributionSpec } from "../../sim/rng/offset-distribution.js";
 import type { Rng } from "../../sim/rng/streams.js";
 import type { JobSpec, RandomDistributionSpec } from "../model.js";
+import { issuedDirections } from "./job-directions.js";
 import { JobRandomMap } from "./job-random-map.js";
 import type { HostIoKind, LoopSpec, NextIo, WorkloadSource } from "./source.js";
 
@@ -137,8 +138,6 @@ interface JobPlan {
   readonly arrivals: Arrivals;
   /** Open loop: I/Os per second of reads [0] and writes [1]; 0 for a direction that does not arrive. */
   readonly rateIops: readonly [number, number];
-  /** Open loop: reads and writes arrive as two streams, each at its own rate (a mixed job, as fio). */
-  readonly twoStreams: boolean;
   /** Open loop: arrivals at or after this end the source (runtime, else never). */
   readonly arrivalCutoffNs: number;
   readonly ioLimit: number;
@@ -285,12 +284,10 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
 
   let arrivals: Arrivals = "closed";
   let rateIops: [number, number] = [0, 0];
-  let twoStreams = false;
   let loop: LoopSpec = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: spec.thinktimeNs, thinktimeBlocks };
   if (spec.rateIops !== undefined) {
     const rates = spec.rateIops;
-    // The directions that arrive: a mixed job's both unless rwmixread leaves one out.
-    const arriving: HostIoKind[] = mixed ? (spec.readPercent === 100 ? ["read"] : spec.readPercent === 0 ? ["write"] : ["read", "write"]) : [usesReads ? "read" : "write"];
+    const arriving = issuedDirections(spec.rw, spec.readPercent);
     for (const kind of arriving) {
       const rate = typeof rates === "object" && rates !== null ? rates[kind] : undefined;
       if (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0) fail(`rate_iops for ${kind}s must be a finite number > 0 (the job issues them), got ${String(rate)}`);
@@ -298,9 +295,8 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
     if (spec.rateProcess !== "linear" && spec.rateProcess !== "poisson") fail(`rate_process must be "linear" or "poisson", got ${JSON.stringify(spec.rateProcess)}`);
     arrivals = spec.rateProcess === "poisson" ? "poisson" : "linear";
     rateIops = [arriving.includes("read") ? rates.read : 0, arriving.includes("write") ? rates.write : 0];
-    twoStreams = arriving.length === 2;
     loop = { kind: "open" };
-    if (twoStreams) {
+    if (arriving.length === 2) {
       notes.push(
         `rate_iops applies to each direction, as in fio: reads arrive at ${rates.read} and writes at ${rates.write} per second (${rates.read + rates.write} in all), so the rates set the mix, not rwmixread`,
       );
@@ -329,7 +325,6 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
     sharedRandomMap,
     arrivals,
     rateIops,
-    twoStreams,
     arrivalCutoffNs: arrivals !== "closed" && spec.runtimeNs !== undefined ? spec.runtimeNs : Infinity,
     ioLimit: spec.numberIos ?? Infinity,
     byteLimitBytes: spec.runtimeNs === undefined ? regionBytes : Infinity,
