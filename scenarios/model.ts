@@ -139,6 +139,10 @@ export interface JobSpec {
 
 export type TraceFormat = "fio-iolog" | "disksim" | "msr-cambridge" | "blkparse";
 
+/** Units a DiskSim ASCII trace's arrival times may be in (MQSim's Time_Unit, and DiskSim's own milliseconds). */
+export const TRACE_TIME_UNITS_NS = { ps: 0.001, ns: 1, us: 1_000, ms: 1_000_000 } as const;
+export type TraceTimeUnit = keyof typeof TRACE_TIME_UNITS_NS;
+
 export interface TraceSpec {
   readonly kind: "trace";
   readonly name: string;
@@ -153,6 +157,8 @@ export interface TraceSpec {
   readonly device?: number;
   /** Replay at most this many requests. */
   readonly maxRequests?: number;
+  /** DiskSim ASCII only: the unit of its arrival times (MQSim's traces: ns, the default; DiskSim's own: ms). */
+  readonly timeUnit?: TraceTimeUnit;
 }
 
 /** A fio job file referenced from a scenario; its jobs are imported as JobSpecs. */

@@ -26,6 +26,7 @@ import type {
   ScriptSpec,
   SessionEvent,
   TraceSpec,
+  TraceTimeUnit,
   Trigger,
   WorkloadSpec,
 } from "../model.js";
@@ -402,7 +403,14 @@ function trace(sink: ProblemSink, at: readonly PathKey[], file: TraceFile, name:
     addressMapping: file.addressMapping ?? TRACE_DEFAULTS.addressMapping,
     ...(file.device === undefined ? {} : { device: file.device }),
     ...(file.maxRequests === undefined ? {} : { maxRequests: file.maxRequests }),
+    ...(file.timeUnit === undefined ? {} : { timeUnit: timeUnitFor(sink, [...at, "timeUnit"], file.format, file.timeUnit) }),
   };
+}
+
+/** A time unit is a DiskSim ASCII trace's only: the other formats say their own (fio: us, MSR: 100 ns, blkparse: s.ns). */
+function timeUnitFor(sink: ProblemSink, path: readonly PathKey[], format: TraceFile["format"], unit: TraceTimeUnit): TraceTimeUnit {
+  if (format !== "disksim") sink.add(path, `a ${format} trace gives its own time unit`, "timeUnit only with format: disksim", JSON.stringify(unit));
+  return unit;
 }
 
 function workloads(sink: ProblemSink, file: ScenarioFile, devicesSpec: DevicesSpec, context: SchemaContext): WorkloadSpec[] {

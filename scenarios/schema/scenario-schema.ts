@@ -485,6 +485,10 @@ const traceSchema = z
       .describe(`What to do with addresses beyond the Source LU: wrap around, scale down, or refuse the trace. Default ${TRACE_DEFAULTS.addressMapping}.`),
     device: integerValue(0).optional().describe("Only this device number of a multi-device trace (DiskSim, MSR). Default: all."),
     maxRequests: integerValue(1).optional().describe("Replay at most this many requests."),
+    timeUnit: z
+      .enum(["ps", "ns", "us", "ms"])
+      .optional()
+      .describe("DiskSim ASCII only: the unit of its arrival times. Default ns, as the traces MQSim ships; DiskSim's own traces are in ms."),
   })
   .describe("Trace replay.");
 

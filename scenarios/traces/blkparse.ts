@@ -18,6 +18,13 @@
  * before the data request, if any; FUA is kept as a flag. Sectors are 512
  * bytes; time is seconds.nanoseconds since the trace started.
  *
+ * A request the driver gave back (R, requeued) is issued again: its second
+ * D is the same I/O and is not replayed. An I/O a stacked device (dm, md, a
+ * partition) passed down shows an A (remap) event on the device below,
+ * "sector + n <- (major,minor) sector"; its events there carry the device
+ * above (remappedFrom), so that a replay of both levels counts it once (see
+ * trace-source.ts).
+ *
  * blkparse ends with per-CPU and total statistics ("CPU0 (8,0):",
  * "Total (8,0):", ...); parsing stops at the first such line.
  */
@@ -34,6 +41,8 @@ const NO_DATA_PAYLOAD = /^(?:\(\s*\d+\) )?\[.*\]$/;
 /** SCSI/NVMe passthrough ("packet command"): a byte count and a CDB dump, no sector. */
 const PASSTHROUGH_PAYLOAD = /^\d+ (?:\(.*\) )?\[.*\]$/;
 const RWBS = /^(F?)([DWRN])(F?)([ABSME]*)$/;
+/** An A (remap) event's payload: where the I/O is on this device, and the device and sector it came from. */
+const REMAP_PAYLOAD = /^(\d+) \+ (\d+) <- \((\d+),(\d+)\) (\d+)$/;
 
 const EXPECTED_EVENT = "a blkparse event `major,minor cpu sequence seconds.nanoseconds(9 digits) pid action RWBS ...`";
 
@@ -60,6 +69,11 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
   let passthrough = 0;
   let noData = 0;
   let summaryLine: number | undefined;
+  // Per device, sector and length: requeues whose next D is a reissue, and remaps not yet met by their Q and by their D.
+  const requeued = new Map<string, number>();
+  let reissues = 0;
+  const remappedQ = new Map<string, number[]>();
+  const remappedD = new Map<string, number[]>();
 
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] as string;
@@ -75,11 +89,23 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
       continue;
     }
     const action = m[8] as string;
-    if (action !== "Q" && action !== "D") continue;
-
     const major = Number(m[1]);
     const minor = Number(m[2]);
     const device = blkparseDevice(major, minor);
+    if (action === "R" || action === "A") {
+      const remap = action === "A" ? REMAP_PAYLOAD.exec(m[10] ?? "") : null;
+      const data = action === "R" ? DATA_PAYLOAD.exec(m[10] ?? "") : remap;
+      if (data === null) continue;
+      const key = `${device} ${data[1]} ${data[2]}`;
+      if (action === "R") requeued.set(key, (requeued.get(key) ?? 0) + 1);
+      else if (remap !== null) {
+        const from = blkparseDevice(Number(remap[3]), Number(remap[4]));
+        for (const pending of [remappedQ, remappedD]) pending.set(key, [...(pending.get(key) ?? []), from]);
+      }
+      continue;
+    }
+    if (action !== "Q" && action !== "D") continue;
+
     const timeNs = Number(m[5]) * NS_PER_SECOND + Number(m[6]);
     const rwbs = RWBS.exec(m[9] as string);
     const payload = m[10] ?? "";
@@ -109,19 +135,28 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
 
     deviceNames.set(device, `${major},${minor}`);
     const event = action;
+    const key = `${device} ${startSector} ${sectors}`;
+    if (event === "D" && (requeued.get(key) ?? 0) > 0) {
+      requeued.set(key, (requeued.get(key) ?? 0) - 1);
+      reissues++;
+      continue;
+    }
+    const remapped = (event === "Q" ? remappedQ : remappedD).get(key);
+    const remappedFrom = remapped?.shift();
+    const fromAbove = remappedFrom === undefined ? {} : { remappedFrom };
     const before = candidates.length;
-    if (preflush === "F") candidates.push({ event, request: { timeNs, device, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: lineNumber } });
+    if (preflush === "F") candidates.push({ event, request: { timeNs, device, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: lineNumber, ...fromAbove } });
     if (operation === "N") {
       if (preflush !== "F") noData++;
     } else if (operation === "D") {
-      candidates.push({ event, request: { timeNs, device, kind: "trim", offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber } });
+      candidates.push({ event, request: { timeNs, device, kind: "trim", offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber, ...fromAbove } });
     } else if (sectors > 0 || preflush !== "F") {
       // A preflush on an empty write is how the kernel sends a bare flush: that is the flush above, not a zero-length write.
       const kind = operation === "W" ? "write" : "read";
       const request: TraceRequest =
         kind === "write" && fua === "F"
-          ? { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, fua: true, line: lineNumber }
-          : { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber };
+          ? { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, fua: true, line: lineNumber, ...fromAbove }
+          : { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber, ...fromAbove };
       candidates.push({ event, request });
     }
     if (event === "D" && candidates.length > before) devicesWithIssue.add(device);
@@ -139,6 +174,7 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
   notes.push("blkparse: times are seconds.nanoseconds since the trace started; sectors are 512 bytes; events other than Q and D ignored");
   if (passthrough > 0) notes.push(`${passthrough} passthrough (packet command) Q/D events skipped: they have no sector`);
   if (noData > 0) notes.push(`${noData} Q/D events without data or flush (RWBS N) skipped`);
+  if (reissues > 0) notes.push(`${reissues} D events were reissues of requeued (R) requests: each replayed once, at its first D`);
   if (summaryLine !== undefined) notes.push(`blkparse statistics from line ${summaryLine} on ignored`);
   return { format: "blkparse", requests, notes, deviceNames };
 }

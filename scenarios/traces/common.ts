@@ -23,6 +23,12 @@ export interface TraceRequest {
   readonly lengthBytes: number;
   /** Write with Force Unit Access (blkparse RWBS "WF..."); absent otherwise. */
   readonly fua?: true;
+  /**
+   * blkparse: the device this I/O was remapped from (an A event: a stacked
+   * device, dm or md, or a partition, passing it down). Where that device's
+   * own events are replayed too, this one is the same I/O seen again.
+   */
+  readonly remappedFrom?: number;
   /** 1-based line in the trace file, so later errors can point at it. */
   readonly line: number;
 }

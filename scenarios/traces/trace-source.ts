@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { TraceFormat, TraceSpec } from "../model.js";
+import type { TraceFormat, TraceSpec, TraceTimeUnit } from "../model.js";
 import type { HostIo, LoopSpec, NextIo, WorkloadSource } from "../workloads/source.js";
 import { parseBlkparseDetailed } from "./blkparse.js";
 import { formatBytes, formatDeviceList, formatDurationNs, type ParsedTrace, type TraceRequest } from "./common.js";
@@ -63,12 +63,12 @@ export interface TraceWorkloadSource extends WorkloadSource {
 }
 
 /** Dispatches to the format's parser. */
-export function parseTraceDetailed(format: TraceFormat, text: string, fileName: string): ParsedTrace {
+export function parseTraceDetailed(format: TraceFormat, text: string, fileName: string, timeUnit: TraceTimeUnit = "ns"): ParsedTrace {
   switch (format) {
     case "fio-iolog":
       return parseFioIologDetailed(text, fileName);
     case "disksim":
-      return parseDisksimDetailed(text, fileName);
+      return parseDisksimDetailed(text, fileName, timeUnit);
     case "msr-cambridge":
       return parseMsrCambridgeDetailed(text, fileName);
     case "blkparse":
@@ -105,7 +105,7 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   // Whole sectors only: a partial last sector cannot be addressed by a sector-aligned I/O.
   const capacity = Math.floor(source.capacityBytes / sector) * sector;
 
-  const parsed = parseTraceDetailed(spec.format, text, path);
+  const parsed = parseTraceDetailed(spec.format, text, path, spec.timeUnit);
   // The file name only: results must not depend on where the checkout lives.
   const notes: string[] = [`${spec.format} trace ${basename(path)}: ${parsed.requests.length} requests parsed`, ...parsed.notes];
   const label = (device: number): string => parsed.deviceNames.get(device) ?? String(device);
@@ -117,7 +117,9 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   if (spec.device !== undefined) {
     const wanted = spec.device;
     if (!devices.includes(wanted)) {
-      throw new TraceSourceError(`trace ${spec.name}: device ${wanted} does not occur in ${path}; its devices are ${deviceList}`);
+      // blkparse's devices are named major,minor but chosen by dev_t: say which number picks which.
+      const numbers = parsed.deviceNames.size > 0 ? ` (device: ${devices.map((d) => `${d} for ${label(d)}`).join(", ")})` : "";
+      throw new TraceSourceError(`trace ${spec.name}: device ${wanted} does not occur in ${path}; its devices are ${deviceList}${numbers}`);
     }
     requests = requests.filter((r) => r.device === wanted);
     notes.push(`device ${label(wanted)} only: ${requests.length} of ${parsed.requests.length} requests (the trace has devices ${deviceList})`);
@@ -125,6 +127,16 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
     notes.push(`all ${devices.length} devices (${deviceList}) replayed onto the one Source LU, their address ranges overlaid`);
   } else if (devices.length === 1) {
     notes.push(`one device in the trace: ${deviceList}`);
+  }
+
+  // ---- one I/O seen at two levels of a device stack (blkparse remaps) ---------------
+  const replayedDevices = new Set(requests.map((r) => r.device));
+  const seenAbove = requests.filter((r) => r.remappedFrom !== undefined && replayedDevices.has(r.remappedFrom));
+  if (seenAbove.length > 0) {
+    requests = requests.filter((r) => r.remappedFrom === undefined || !replayedDevices.has(r.remappedFrom));
+    const below = [...new Set(seenAbove.map((r) => label(r.device)))].join(", ");
+    const above = [...new Set(seenAbove.map((r) => label(r.remappedFrom as number)))].join(", ");
+    notes.push(`${seenAbove.length} requests of ${below} left out: remapped there from ${above}, whose own events are replayed (a device stack traced at both levels)`);
   }
 
   // ---- time order ----------------------------------------------------------------

@@ -365,6 +365,12 @@ describe("jobs", () => {
     }
   });
 
+  test("a trace's timeUnit is a DiskSim trace's only", () => {
+    const traceJob = (format: string) => `{ kind: trace, path: ${JSON.stringify(join(fixtures, "traces", "oltp.iolog"))}, format: ${format}, timeUnit: ms }`;
+    expect(load(scenarioText({ job: traceJob("disksim") })).workloads[0]).toMatchObject({ kind: "trace", timeUnit: "ms" });
+    expect(() => load(scenarioText({ job: traceJob("msr-cambridge") }))).toThrow(/workloads\[0\]\.timeUnit: a msr-cambridge trace gives its own time unit; expected timeUnit only with format: disksim/);
+  });
+
   test("a seed written as a number is kept as its decimal string", () => {
     expect(load(scenarioText({ extra: "seed: 12345" })).seed).toBe("12345");
   });

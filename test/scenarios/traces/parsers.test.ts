@@ -63,15 +63,20 @@ describe("DiskSim / MQSim ASCII", () => {
   });
 
   it("skips blank lines, reads CRLF, and converts a millisecond DiskSim trace when asked", () => {
-    const requests = parseDisksim("\n0.5 2 100 8 1\r\n\n  12.25   2 108 8 0  \n", "ms.trace", 1_000_000);
+    const requests = parseDisksim("\n0.5 2 100 8 1\r\n\n  12.25   2 108 8 0  \n", "ms.trace", "ms");
     expect(requests).toEqual([
       { timeNs: 500_000, device: 2, kind: "read", offsetBytes: 51_200, lengthBytes: 4096, line: 2 },
       { timeNs: 12_250_000, device: 2, kind: "write", offsetBytes: 55_296, lengthBytes: 4096, line: 4 },
     ]);
   });
 
+  it("reads flags as hexadecimal, as DiskSim's %x does: bit 0 says read", () => {
+    const requests = parseDisksim(["1 0 8 8 0x1", "2 0 8 8 1a", "3 0 8 8 0X3", "4 0 8 8 10"].join("\n"), "hex.trace");
+    expect(requests.map((r) => r.kind)).toEqual(["read", "write", "read", "write"]);
+  });
+
   it("lists every malformed line with file:line and what was expected", () => {
-    const text = ["100 0 8 8 1", "200 0 8 8", "", "abc 0 8 8 1", "300 -1 8 8 0", "400 0 8 8 0x1", "500 0 16 8 0"].join("\n");
+    const text = ["100 0 8 8 1", "200 0 8 8", "", "abc 0 8 8 1", "300 -1 8 8 0", "400 0 8 8 0xg", "500 0 16 8 0"].join("\n");
     const error = parseError(() => parseDisksim(text, "bad.trace"));
     expect(error.format).toBe("disksim");
     expect(error.problems.map((p) => p.lineNumber)).toEqual([2, 4, 5, 6]);
@@ -92,6 +97,13 @@ describe("DiskSim / MQSim ASCII", () => {
 });
 
 describe("fio iolog v3", () => {
+  it("skips sync_file_range lines, which fio logs and its own replay skips", () => {
+    const text = ["fio version 3 iolog", "0 /dev/sdb add", "0 /dev/sdb open", "100 /dev/sdb write 0 4096", "150 /dev/sdb sync_file_range 0 0", "200 /dev/sdb write 4096 4096"].join("\n");
+    const parsed = parseFioIologDetailed(text, "sfr.iolog");
+    expect(parsed.requests.map((r) => r.kind)).toEqual(["write", "write"]);
+    expect(parsed.notes.join("\n")).toContain('1 "sync_file_range" lines not replayed');
+  });
+
   it("parses t0038.iolog: trims and writes on /dev/null, timestamps in µs", () => {
     const parsed = parseFioIologDetailed(readFileSync(FIO_T0038, "utf8"), "t0038.iolog");
     const { requests } = parsed;
@@ -185,9 +197,10 @@ describe("blkparse text", () => {
     expect(sda).toBe(8 * 2 ** 20);
     expect(parsed.requests).toEqual([
       { timeNs: 0, device: dm0, kind: "write", offsetBytes: 2048 * 512, lengthBytes: 8 * 512, line: 1 },
-      { timeNs: 9137, device: sda, kind: "write", offsetBytes: 4096 * 512, lengthBytes: 8 * 512, line: 8 },
+      // Remapped from 253,0 (its A events): the same I/Os as 253,0's Q events, marked so that a replay of both counts them once.
+      { timeNs: 9137, device: sda, kind: "write", offsetBytes: 4096 * 512, lengthBytes: 8 * 512, line: 8, remappedFrom: dm0 },
       { timeNs: 1_000_000, device: dm0, kind: "read", offsetBytes: 8192 * 512, lengthBytes: 32 * 512, line: 10 },
-      { timeNs: 1_003_000, device: sda, kind: "read", offsetBytes: 10_240 * 512, lengthBytes: 32 * 512, line: 13 },
+      { timeNs: 1_003_000, device: sda, kind: "read", offsetBytes: 10_240 * 512, lengthBytes: 32 * 512, line: 13, remappedFrom: dm0 },
       { timeNs: 1_500_004_000, device: sda, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: 16 },
       { timeNs: 1_500_102_000, device: sda, kind: "write", offsetBytes: 16_384 * 512, lengthBytes: 8 * 512, fua: true, line: 18 },
       { timeNs: 2_000_001_500, device: sda, kind: "trim", offsetBytes: 20_480 * 512, lengthBytes: 2048 * 512, line: 20 },
@@ -197,6 +210,39 @@ describe("blkparse text", () => {
     expect(notes).toContain("replayed D (issued) events of 8,0");
     expect(notes).toContain("replayed Q (queued) events of 253,0");
     expect(notes).toContain("statistics from line 22 on ignored");
+  });
+
+  it("replays a requeued request once: the D that reissues it after its R is the same I/O", () => {
+    const text = [
+      "  8,0    0        1     0.000000000  1201  Q  WS 2048 + 8 [dd]",
+      "  8,0    0        2     0.000001000  1201  G  WS 2048 + 8 [dd]",
+      "  8,0    0        3     0.000002000  1201  I  WS 2048 + 8 [dd]",
+      "  8,0    0        4     0.000003000  1201  D  WS 2048 + 8 [dd]",
+      "  8,0    0        5     0.000005000     0  R  WS 2048 + 8 [0]",
+      "  8,0    0        6     0.000006000     0  I  WS 2048 + 8 [0]",
+      "  8,0    0        7     0.000009000     0  D  WS 2048 + 8 [0]",
+      "  8,0    0        8     0.000020000     0  C  WS 2048 + 8 [0]",
+      "  8,0    0        9     0.000030000  1201  D  WS 2048 + 8 [dd]",
+    ].join("\n");
+    const parsed = parseBlkparseDetailed(text, "requeue.txt");
+    // The D at line 7 reissues the requeued request; line 9 is a new I/O to the same place.
+    expect(parsed.requests.map((r) => r.line)).toEqual([4, 9]);
+    expect(parsed.notes.join("\n")).toContain("1 D events were reissues of requeued (R) requests");
+  });
+
+  it("marks an I/O a stacked device passed down (A, remap) with the device above", () => {
+    const text = [
+      "253,0    1        1     0.000000000  3301  Q   W 1000 + 8 [dd]",
+      "  8,0    1        1     0.000001000  3301  A   W 3048 + 8 <- (253,0) 1000",
+      "  8,0    1        2     0.000001500  3301  Q   W 3048 + 8 [dd]",
+      "  8,0    1        3     0.000002000  3301  D   W 3048 + 8 [dd]",
+      "  8,0    1        4     0.000004000  3301  D   W 9000 + 8 [dd]",
+    ].join("\n");
+    expect(parseBlkparse(text, "stack.txt")).toEqual([
+      { timeNs: 0, device: dm0, kind: "write", offsetBytes: 1000 * 512, lengthBytes: 4096, line: 1 },
+      { timeNs: 2000, device: sda, kind: "write", offsetBytes: 3048 * 512, lengthBytes: 4096, line: 4, remappedFrom: dm0 },
+      { timeNs: 4000, device: sda, kind: "write", offsetBytes: 9000 * 512, lengthBytes: 4096, line: 5 },
+    ]);
   });
 
   it("uses Q events when the trace has no D events at all, and splits a preflush write into flush + write", () => {

@@ -124,6 +124,15 @@ describe("devices, order, limits and alignment", () => {
     expect(source.notes).toContain("1 requests were earlier than the one before them: sorted by time (stable)");
   });
 
+  it("timeUnit: ms replays an original DiskSim trace at its own pace (its times are milliseconds)", () => {
+    const text = "13.191135 0 0 8 1\n17.83 0 8 8 0\n1000 0 16 8 1\n";
+    const asMs = traceSourceFromText(spec({ path: "d.trace", format: "disksim", timeUnit: "ms" }), text, lu(MiB));
+    expect(drain(asMs).map((n) => n.arrivalNs)).toEqual([0, 4_638_865, 986_808_865]);
+    expect(asMs.notes.join("\n")).toContain("arrival times read as ms (DiskSim's convention)");
+    const asNs = traceSourceFromText(spec({ path: "d.trace", format: "disksim" }), text, lu(MiB));
+    expect(asNs.notes.join("\n")).toContain("an original DiskSim trace is in ms: timeUnit: ms");
+  });
+
   it("maxRequests stops the source after that many I/Os", () => {
     const source = traceSource(spec({ path: TPCC, format: "disksim", maxRequests: 100 }), lu(256 * GiB));
     expect(drain(source)).toHaveLength(100);
@@ -199,6 +208,23 @@ describe("flushes, FUA and other formats", () => {
     expect(drain(source).map((n) => n.io.offsetBytes)).toEqual([0, 4096]);
     expect(source.summary.flushesNotReplayed).toBe(2);
     expect(source.summary.cutByMaxRequests).toBe(1);
+  });
+
+  it("blkparse: a device stack traced at both levels replays each I/O once, the device below only when it is replayed alone", () => {
+    const text = [
+      "253,0    1        1     0.000000000  3301  Q   W 1000 + 8 [dd]",
+      "  8,0    1        1     0.000001000  3301  A   W 3048 + 8 <- (253,0) 1000",
+      "  8,0    1        2     0.000002000  3301  D   W 3048 + 8 [dd]",
+      "  8,0    1        3     0.000004000  3301  D   W 9000 + 8 [dd]",
+    ].join("\n");
+    const both = traceSourceFromText(spec({ path: "stack.txt", format: "blkparse" }), text, lu(64 * MiB));
+    expect(drain(both).map((n) => n.io.offsetBytes / 512)).toEqual([1000, 9000]);
+    expect(both.notes).toContain("1 requests of 8,0 left out: remapped there from 253,0, whose own events are replayed (a device stack traced at both levels)");
+    const below = traceSourceFromText(spec({ path: "stack.txt", format: "blkparse", device: blkparseDevice(8, 0) }), text, lu(64 * MiB));
+    expect(drain(below).map((n) => n.io.offsetBytes / 512)).toEqual([3048, 9000]);
+    expect(() => traceSourceFromText(spec({ path: "stack.txt", format: "blkparse", device: 7 }), text, lu(64 * MiB))).toThrow(
+      /its devices are .*\(device: 8388608 for 8,0, 265289728 for 253,0\)/,
+    );
   });
 
   it("blkparse: one device by dev_t, its D events, flush and FUA noted", () => {
