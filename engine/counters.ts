@@ -61,6 +61,40 @@ export function zeroCounters(): EngineCounters {
   };
 }
 
+/** Counters that only grow, as opposed to gauges (chunksInUse) and the last mount's figures (recovery*). */
+const GROWING: ReadonlyArray<keyof EngineCounters> = [
+  "hostWrites",
+  "hostBytesWritten",
+  "hostReads",
+  "hostBytesRead",
+  "phantomReads",
+  "phantomBytesRead",
+  "hostFlushes",
+  "cofwCopies",
+  "bytesCopied",
+  "rollbackChunks",
+  "metadataWrites",
+  "metadataBytesWritten",
+  "flushes",
+  "deviceBytesWritten",
+  "deviceBytesRead",
+  "copyWaits",
+  "sessionsStarted",
+  "sessionsStopped",
+  "sessionsTerminated",
+];
+
+/**
+ * What the counters grew by since `before`, a copy taken earlier; gauges and
+ * the last mount's figures as they are now. A run's counters without the
+ * writes that formatted the Cache LU before it.
+ */
+export function countersSince(now: EngineCounters, before: EngineCounters): EngineCounters {
+  const since = { ...now };
+  for (const key of GROWING) since[key] = now[key] - before[key];
+  return since;
+}
+
 export function writeAmplification(counters: EngineCounters): number {
   return counters.hostBytesWritten === 0 ? 0 : counters.deviceBytesWritten / counters.hostBytesWritten;
 }

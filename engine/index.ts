@@ -5,7 +5,7 @@ export { mountCacheLu, RecoveryRefused, type MountOptions } from "./recovery.js"
 export { ORDERED_REPAIR, type RecoveryRepair, type RepairPlan } from "./repair.js";
 export { fsck, type FsckReport } from "./fsck.js";
 export type { Finding } from "./scan.js";
-export { type EngineCounters, writeAmplification } from "./counters.js";
+export { countersSince, type EngineCounters, writeAmplification } from "./counters.js";
 export { EngineError, GeometryError, MountError, EngineUsageError, EngineAssertionError } from "./errors.js";
 export { computeLayout, cofwChunkOffsetBytes, SESSION_SLOTS, type Geometry, type Layout } from "./on-disk/layout.js";
 export { makeCommitPolicy, COMMIT_POLICY_NAMES, type CommitPolicyName, type CommitPolicy } from "./policies/index.js";

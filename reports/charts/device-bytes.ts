@@ -5,8 +5,8 @@ import type { ChartInput } from "./chart.js";
 const HOST = "host data";
 const COPIES = "chunk copies (COFW)";
 const METADATA = "metadata";
-/** Device writes the three counters do not cover: the format's zeroing and rollback's writes back to the Source LU. */
-const OTHER = "other (format, rollback)";
+/** Device writes the three counters do not cover: rollback's writes back to the Source LU (the format's, before time 0, are in no counter). */
+const OTHER = "other (rollback)";
 const CATEGORIES = [HOST, COPIES, METADATA, OTHER];
 const COLORS = ["#4c78a8", "#f58518", "#54a24b", "#bab0ac"];
 const MIB = 2 ** 20;

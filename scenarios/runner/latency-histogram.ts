@@ -41,9 +41,16 @@ export class LatencyHistogram {
     this.runCount = 1;
   }
 
+  /**
+   * The value at `percentile`, within the smallest and largest values
+   * recorded: HDR answers with the top of the value's bucket, which can lie
+   * past the largest value (a CSV row's p99 above its max). 0 when empty.
+   */
   valueAtPercentile(percentile: number): number {
     this.flush();
-    return this.histogram.getValueAtPercentile(percentile);
+    const histogram = this.histogram;
+    if (histogram.totalCount === 0) return 0;
+    return Math.max(histogram.minNonZeroValue, Math.min(histogram.maxValue, histogram.getValueAtPercentile(percentile)));
   }
 
   /** The largest value recorded, to the histogram's precision (0 when empty). */

@@ -18,6 +18,7 @@ export interface FioDirection {
   readonly bw_bytes: number;
   readonly iops: number;
   readonly total_ios: number;
+  /** The measurement window in ms (to the µs; 0 for a direction with no I/O in it). */
   readonly runtime: number;
   readonly clat_ns: LatencyStats;
   readonly lat_ns: LatencyStats;
@@ -26,11 +27,13 @@ export interface FioDirection {
 /**
  * Statistics of one direction of one job. Exact min, max, mean and standard
  * deviation (Welford); percentiles from an HDR histogram (3 significant
- * digits, as fio's own histogram is approximate too). Only I/Os issued in the
- * measurement window count; bytes and IOPS count completions in the window,
- * which ends at the last issue: a completion after the latest issue so far
- * is held apart until another issue brings the window past it (the drain
- * after the last arrival is not measured).
+ * digits, as fio's own histogram is approximate too). The I/Os that complete
+ * in the measurement window count, for bytes, IOPS and latencies alike (so
+ * N is total_ios): the window starts when the warm-up ends (an I/O issued
+ * before and completed after counts, as fio's ramp_time has it) and ends at
+ * the last issue. A completion after the latest issue so far is held apart
+ * until another issue brings the window past it; those left at the end are
+ * the drain after the last arrival, which is not measured.
  * The histogram lives in WebAssembly memory: `destroy()` when done.
  */
 export class OpStats {
@@ -42,12 +45,12 @@ export class OpStats {
   private maxNs = 0;
   private completedBytes = 0;
   private completedIos = 0;
-  /** Completions after the latest issue, and the run's issue count when they came. */
+  /** Completions after the latest issue (their bytes and latencies), and the run's issue count when they came. */
   private lateBytes = 0;
-  private lateIos = 0;
+  private readonly lateLatenciesNs: number[] = [];
   private lateAtIssues = -1;
 
-  recordLatency(latencyNs: number): void {
+  private recordLatency(latencyNs: number): void {
     this.count++;
     const delta = latencyNs - this.meanNs;
     this.meanNs += delta / this.count;
@@ -58,26 +61,29 @@ export class OpStats {
   }
 
   /** A completion in the window: at or before the latest issue. `issues`: the run's issues so far. */
-  recordCompletion(bytes: number, issues: number): void {
+  recordCompletion(bytes: number, latencyNs: number, issues: number): void {
     this.settle(issues);
     this.completedIos++;
     this.completedBytes += bytes;
+    this.recordLatency(latencyNs);
   }
 
   /** A completion after the latest issue so far: in the window only if an I/O is issued after it. */
-  recordLateCompletion(bytes: number, issues: number): void {
+  recordLateCompletion(bytes: number, latencyNs: number, issues: number): void {
     this.settle(issues);
-    this.lateIos++;
     this.lateBytes += bytes;
+    this.lateLatenciesNs.push(latencyNs);
     this.lateAtIssues = issues;
   }
 
   /** Counts the late completions an issue since has brought into the window. */
   private settle(issues: number): void {
-    if (this.lateIos === 0 || this.lateAtIssues === issues) return;
-    this.completedIos += this.lateIos;
+    const late = this.lateLatenciesNs;
+    if (late.length === 0 || this.lateAtIssues === issues) return;
+    this.completedIos += late.length;
     this.completedBytes += this.lateBytes;
-    this.lateIos = 0;
+    for (const latencyNs of late) this.recordLatency(latencyNs);
+    late.length = 0;
     this.lateBytes = 0;
   }
 
@@ -96,7 +102,9 @@ export class OpStats {
       bw_bytes: seconds > 0 ? Math.round(this.completedBytes / seconds) : 0,
       iops: seconds > 0 ? round3(this.completedIos / seconds) : 0,
       total_ios: this.completedIos,
-      runtime: Math.round(windowNs / 1e6),
+      // fio's runtime is whole ms and 0 for a direction with no I/O; here to the microsecond, so that iops and bw_bytes
+      // are total_ios and io_bytes over it even for a short window.
+      runtime: this.completedIos === 0 ? 0 : round3(windowNs / 1e6),
       // The simulated host submits with no delay, so fio's slat is 0 and lat equals clat.
       clat_ns: latency,
       lat_ns: latency,

@@ -4,7 +4,7 @@ import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
 import type { BlockDevice } from "../../io/block-device.js";
-import { EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine, type CommitPolicy, type MetadataDecoder, type MountOptions, type RecoveryRepair } from "../../engine/index.js";
+import { countersSince, EngineError, formatCacheLu, makeCommitPolicy, mountCacheLu, writeAmplification, type CofwEngine, type CommitPolicy, type MetadataDecoder, type MountOptions, type RecoveryRepair } from "../../engine/index.js";
 import type { Scenario, ScriptOp, SessionEvent } from "../model.js";
 import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { LookaheadSource } from "./lookahead-source.js";
@@ -106,6 +106,9 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   let cofw: CofwEngine = engine;
   events?.formatted();
   const readyNs = kernel.nowNs;
+  // The format's own writes (metadata, the records area zeroed) came before time 0: the run's counters start here.
+  const formatCounters = { ...cofw.counters };
+  const runCounters = () => countersSince(cofw.counters, formatCounters);
   const windowStartNs = readyNs + scenario.measurement.warmupNs;
 
   const prepared = prepareWorkloads(scenario, rng, devices.source);
@@ -260,11 +263,10 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       const latencyNs = nowNs - issueNs;
       const isWrite = io.kind === "write";
       const direction = isWrite ? sink.stats.write : sink.stats.read;
-      if (issueNs >= windowStartNs && issueNs <= lastIssueNs) direction.recordLatency(latencyNs);
       series.recordIo(nowNs - readyNs, isWrite ? sink.seriesKeys.write : sink.seriesKeys.read, io.lengthBytes, latencyNs, cofw.counters.sessionsStarted > 0);
       if (nowNs >= windowStartNs) {
-        if (nowNs <= lastIssueNs) direction.recordCompletion(io.lengthBytes, issued);
-        else direction.recordLateCompletion(io.lengthBytes, issued);
+        if (nowNs <= lastIssueNs) direction.recordCompletion(io.lengthBytes, latencyNs, issued);
+        else direction.recordLateCompletion(io.lengthBytes, latencyNs, issued);
       }
       onComplete(io);
     };
@@ -396,7 +398,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     }
 
-    // Engine samples at every bucket boundary, until no source issues and nothing is in flight.
+    // Engine samples at every bucket boundary, until no source issues, nothing is in flight and nothing else is to
+    // happen (a session started later, the engine's own write-backs): the series covers the engine's whole run.
     kernel.spawn(
       (function* (): Coroutine {
         const periodNs = series.samplePeriodNs;
@@ -404,14 +407,17 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         for (;;) {
           yield* sleep(sleepNs);
           const live = cofw.sessionList().filter((session) => session.state === "active").length;
-          series.sampleEngine(kernel.nowNs - readyNs, cofw.counters, live);
-          if (sourcesDone() && completed === issued) return;
+          const counters = runCounters();
+          // A sample at t holds what happened since the last one, up to t: the bucket that ends at t (1 ns before it).
+          const sampledNs = kernel.nowNs - readyNs - 1;
+          series.sampleEngine(sampledNs, counters, live);
+          const nextNs = kernel.nextEventNs;
+          if (sourcesDone() && completed === issued && nextNs === undefined) return;
           // Until the next event nothing changes, so the samples before it are taken at once and the sampler wakes
           // at the first sample time from then on: a run that idles for hours (a slow device, a low rate_iops) would
           // otherwise wake every millisecond of them. Its results are the same either way.
-          const nextNs = kernel.nextEventNs;
           const skipped = nextNs === undefined ? 0 : Math.ceil((nextNs - kernel.nowNs) / periodNs) - 1;
-          if (skipped > 0) series.sampleEngineIdle(kernel.nowNs - readyNs + periodNs, kernel.nowNs - readyNs + skipped * periodNs, periodNs, cofw.counters, live);
+          if (skipped > 0) series.sampleEngineIdle(sampledNs + periodNs, sampledNs + skipped * periodNs, periodNs, counters, live);
           sleepNs = (Math.max(0, skipped) + 1) * periodNs;
         }
       })(),
@@ -433,7 +439,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     }
     progress?.(1);
     cofw.assertConsistent();
-    const counters = cofw.counters;
+    const counters = runCounters();
     const cacheChunksTotal = cofw.layout.cofwChunkCount;
     // The run's engine is done with, and so is every closure that reads it: let go of it before the recovery's
     // engine is built, so that the collector can hand its memory to that one. Fresh memory costs a page fault per

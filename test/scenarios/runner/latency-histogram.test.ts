@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LatencyHistogram } from "../../../scenarios/runner/latency-histogram.js";
 import { FIO_PERCENTILES } from "../../../scenarios/runner/op-stats.js";
 import { CURVE_PERCENTILES } from "../../../scenarios/runner/time-series.js";
+import { clampedPercentile } from "./hdr-oracle.js";
 
 /** The JavaScript histogram fed value by value, as the runner did before: results files were made with it and must not change. */
 function buildJsHistogram(significantDigits: 2 | 3): hdr.Histogram {
@@ -18,7 +19,7 @@ function readings(histogram: LatencyHistogram): number[] {
 }
 
 function jsReadings(histogram: hdr.Histogram): number[] {
-  return [histogram.maxValue, ...PERCENTILES.map((p) => histogram.getValueAtPercentile(p))];
+  return [histogram.maxValue, ...PERCENTILES.map((p) => clampedPercentile(histogram, p))];
 }
 
 /**

@@ -46,7 +46,8 @@ describe("runScenario", () => {
     // The 3,000th I/O and the 3 still in flight with it complete after the last issue: the drain is not measured.
     expect(write.total_ios).toBe(3000 - 4);
     expect(write.io_bytes).toBe((3000 - 4) * 4 * KiB);
-    expect(write.clat_ns.N).toBe(3000);
+    // Latencies are of the same I/Os: those completing in the window.
+    expect(write.clat_ns.N).toBe(write.total_ios);
     expect(Object.keys(write.clat_ns.percentile)).toEqual(FIO_PERCENTILES.map((p) => p.toFixed(6)));
     expect(write.clat_ns.min).toBeGreaterThan(0);
     expect(write.clat_ns.percentile["99.000000"]).toBeGreaterThanOrEqual(write.clat_ns.percentile["50.000000"]!);
@@ -88,22 +89,23 @@ describe("runScenario", () => {
     const run = (thinktimeBlocks: number | undefined) => {
       const spec = job({ name: "thinker", rw: "randread", iodepth: 16, thinktimeNs, ...(thinktimeBlocks === undefined ? {} : { thinktimeBlocks }) });
       const { results } = runScenario(scenario({ workloads: [spec], sessions: [], stop: { runtimeNs: 1_000_000_000 } }), meta);
-      return results.jobs[0]!.read;
+      // The reads issued, the engine's count (the job's own leave out the last, completing after the last issue).
+      return { ...results.jobs[0]!.read, issued: results.engine.hostReads };
     };
     // One I/O, then the pause: a cycle is the I/O's latency plus the thinktime (the device never queues it).
     const alone = run(undefined);
     expect(alone.clat_ns.max).toBe(alone.clat_ns.min);
     const cycleNs = thinktimeNs + alone.clat_ns.min;
-    expect(alone.clat_ns.N).toBe(Math.ceil(1e9 / cycleNs));
+    expect(alone.issued).toBe(Math.ceil(1e9 / cycleNs));
     // Four I/Os side by side on the device's four servers, then the pause: four times as many, none queued.
     const four = run(4);
     expect(four.clat_ns.max).toBe(alone.clat_ns.min);
-    expect(four.clat_ns.N).toBe(4 * Math.ceil(1e9 / cycleNs));
+    expect(four.issued).toBe(4 * Math.ceil(1e9 / cycleNs));
     // Eight: two waves of four per pause (iodepth 16 keeps all eight in flight; the device serves four at a time).
     const eight = run(8);
     expect(eight.clat_ns.max).toBeGreaterThan(alone.clat_ns.min);
-    expect(eight.clat_ns.N).toBeLessThan(8 * Math.ceil(1e9 / cycleNs));
-    expect(eight.clat_ns.N).toBeGreaterThan(four.clat_ns.N);
+    expect(eight.issued).toBeLessThan(8 * Math.ceil(1e9 / cycleNs));
+    expect(eight.issued).toBeGreaterThan(four.issued);
   });
 
   it("rates leave out the drain: completions after the last issue are not counted", () => {
@@ -129,8 +131,10 @@ describe("runScenario", () => {
     expect(write.total_ios).toBe(576);
     expect(write.iops).toBeCloseTo(6400, 0);
     expect(write.io_bytes).toBe(576 * 4 * KiB);
-    // Latencies are of the I/Os issued in the window, the last 64 included.
-    expect(write.clat_ns.N).toBe(640);
+    // Latencies are of the same 576 I/Os; runtime is the window, to the microsecond.
+    expect(write.clat_ns.N).toBe(576);
+    expect(write.runtime).toBeCloseTo(results.window.endNs / 1e6, 3);
+    expect(results.jobs[0]!.read.runtime).toBe(0);
   });
 
   it("says so when the measurement window is empty or a session's host I/O count is never reached", () => {
@@ -144,10 +148,46 @@ describe("runScenario", () => {
     expect(() => runScenario(scenario({ report: { bucketNs: 1 } }), meta)).toThrow(/report\.bucket of 1 ns makes more than 10,000 buckets: the run passed 10,000 ns of simulated time/);
   });
 
+  it("the engine counters are the run's: the Cache LU format's writes before time 0 are not in them", () => {
+    const { results, timeSeries } = runScenario(scenario({ sessions: [], stop: { hostIos: 40 } }), meta);
+    const engine = results.engine;
+    expect(engine.hostWrites).toBe(40);
+    // No session, no host flush: the engine wrote the host's data and nothing else.
+    expect(engine.metadataWrites).toBe(0);
+    expect(engine.flushes).toBe(0);
+    expect(engine.deviceBytesWritten).toBe(engine.hostBytesWritten);
+    expect(engine.writeAmplification).toBe(1);
+    expect(timeSeries.engine.reduce((sum, row) => sum + row.metadataBytesWritten, 0)).toBe(0);
+  });
+
+  it("the engine series files each sample in the bucket it covers, and runs until the engine's last activity", () => {
+    // Host I/O ends within the first few ms; a session starts at 50 ms and stops at 80 ms.
+    const { results, timeSeries } = runScenario(
+      scenario({
+        sessions: [
+          { trigger: { atNs: 50_000_000 }, action: "start", slot: 0 },
+          { trigger: { atNs: 80_000_000 }, action: "stop", slot: 0 },
+        ],
+        stop: { hostIos: 200 },
+      }),
+      meta,
+    );
+    const hostBytesPerBucket = new Map<number, number>();
+    for (const row of timeSeries.host) hostBytesPerBucket.set(row.timeNs, (hostBytesPerBucket.get(row.timeNs) ?? 0) + row.bandwidthBytesPerSec * (timeSeries.bucketNs / 1e9));
+    // The engine's host bytes per bucket are the host series' (writes complete when the engine has written them).
+    for (const row of timeSeries.engine) expect(row.hostBytesWritten, `bucket at ${row.timeNs} ns`).toBeCloseTo(hostBytesPerBucket.get(row.timeNs) ?? 0, 0);
+    // The series reaches the session stop at 80 ms, long after the last host I/O.
+    const last = timeSeries.engine.at(-1)!;
+    expect(last.timeNs).toBeGreaterThanOrEqual(80_000_000 - timeSeries.bucketNs);
+    expect(last.timeNs).toBeLessThanOrEqual(results.window.simulatedEndNs);
+    expect(timeSeries.engine.some((row) => row.liveSessions === 1)).toBe(true);
+    expect(last.liveSessions).toBe(0);
+  });
+
   it("a run that idles between I/Os wakes its time-series sampler once per bucket, not every millisecond", () => {
     // 10 I/Os a second for 10 minutes: 6,000 I/Os over 600,000 sampling periods of 1 ms.
     const { results, kernel, timeSeries } = runScenario(scenario({ workloads: [job({ name: "slow", rateIops: { read: 10, write: 10 } })], stop: { runtimeNs: 600_000_000_000 } }), meta);
-    expect(results.jobs[0]!.write.clat_ns.N).toBe(6000);
+    expect(results.engine.hostWrites).toBe(6000);
     expect(timeSeries.engine.length).toBeGreaterThan(200);
     // An I/O's own events (arrival, device, engine) are a few dozen at most; a wake per millisecond would be 100 per I/O.
     expect(kernel.eventCount).toBeLessThan(40 * 6000);
@@ -166,12 +206,14 @@ describe("runScenario", () => {
     });
     const { results, timeSeries } = runScenario(paced, meta);
     const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
-    // Recorded at 62aa90b, where the sampler woke every millisecond (60,000 wake-ups in this run). The results
-    // re-recorded when the drain left the rates: they then differed from 62aa90b's only in the write direction's
-    // total_ios (405 -> 404, the last I/O completing after the last arrival), io_bytes, bw_bytes and iops.
+    // Recorded at 62aa90b, where the sampler woke every millisecond (60,000 wake-ups in this run), and re-recorded
+    // since only where the measurement changed on purpose: the drain left the rates (9e00d84: the write direction's
+    // total_ios 405 -> 404), then latencies were taken of the I/Os completing in the window, the engine counters
+    // left out the format's writes, and engine samples went to the bucket they cover, until the engine's last
+    // activity (the time-series model test holds the batched idle samples to one sample per period).
     expect({ results: digest(results), timeSeries: digest(timeSeries) }).toEqual({
-      results: "b8a8a5aa25fe371ec539da92872d08387803dd47a6d864191026ca763821bda5",
-      timeSeries: "5705ba6f109e09e2dd32773c1673005d966e096d730820aeb61bff150e1ba835",
+      results: "72ad7b947a3d91e044d2d8276ce5c5754357d25e691fbff11baaef963575b038",
+      timeSeries: "fb4b4b0d98755e65031291fcc86b4570bf08fdee5566b5cf3f519a7252807ebe",
     });
   });
 
