@@ -210,7 +210,8 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     if (entry === undefined || size === undefined || size.kind === "bytes" || capacity === undefined) return resolve(entry, size, SECTOR_BYTES);
     const wholeBytes = Math.floor((capacity * size.percent) / 100);
     const pastOffsetBytes = Math.max(0, capacity - offsetBytes);
-    const bytes = Math.min(wholeBytes, pastOffsetBytes) - (Math.min(wholeBytes, pastOffsetBytes) % smallestBlockBytes);
+    const cutBytes = Math.min(wholeBytes, pastOffsetBytes);
+    const bytes = cutBytes - (cutBytes % smallestBlockBytes);
     if (bytes === 0) {
       problem(entry, `${size.percent}% of the ${formatBytes(capacity)} Source LU${wholeBytes > pastOffsetBytes ? ` past offset ${formatBytes(offsetBytes)}` : ""} is less than one ${formatBytes(smallestBlockBytes)} block`);
       return undefined;
@@ -218,7 +219,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     note(
       `${entry.written}=${size.percent}% of the ${formatBytes(capacity)} Source LU is ${formatBytes(bytes)}` +
         (wholeBytes > pastOffsetBytes ? `: cut to what lies past offset ${formatBytes(offsetBytes)}, as fio does` : "") +
-        (bytes !== Math.min(wholeBytes, pastOffsetBytes) ? `, rounded down to whole ${formatBytes(smallestBlockBytes)} blocks as fio does` : ""),
+        (bytes !== cutBytes ? `, rounded down to whole ${formatBytes(smallestBlockBytes)} blocks as fio does` : ""),
     );
     return bytes;
   };
