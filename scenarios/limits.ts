@@ -41,9 +41,11 @@ export function closedLoopIosInFlight(workload: JobSpec | TraceSpec | ScriptSpec
 export const IN_FLIGHT_EXPECTED = `at most ${MAX_HOST_IOS_IN_FLIGHT.toLocaleString("en-US")} closed-loop host I/Os in flight over all workloads (iodepth x numjobs, summed)`;
 
 /**
- * Most time-series buckets a run may have with a bucket size given
- * (report.bucket): each is a CSV row and a chart point per job and op, and a
- * 1 us bucket over a 22 ms run (22,000 buckets) took 1.2 GB and wrote 900 MB
- * of charts; a nanosecond bucket ran the process out of memory.
+ * Most time-series buckets a bucket size given by hand (report.bucket) may
+ * make over stop.runtime; a run may pass it while it drains, up to twice
+ * (see TimeSeriesRecorder). Each bucket is a CSV row and a chart point per
+ * job and op: a 1 us bucket over a 22 ms run (22,000 buckets) took 1.2 GB
+ * and wrote 900 MB of charts, and a nanosecond bucket ran the process out of
+ * memory.
  */
 export const MAX_FIXED_BUCKETS = 10_000;

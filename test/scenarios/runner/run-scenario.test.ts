@@ -144,8 +144,8 @@ describe("runScenario", () => {
     expect(results.notes.join("\n")).toContain("session start of slot 0 after 500 host I/Os never happened: the run completed 300");
   });
 
-  it("refuses a report.bucket that makes more than 10,000 buckets, as soon as the run passes them (a run stopped by host I/Os)", () => {
-    expect(() => runScenario(scenario({ report: { bucketNs: 1 } }), meta)).toThrow(/report\.bucket of 1 ns makes more than 10,000 buckets: the run passed 10,000 ns of simulated time/);
+  it("refuses a report.bucket that makes more than 20,000 buckets, as soon as the run passes them (a run stopped by host I/Os)", () => {
+    expect(() => runScenario(scenario({ report: { bucketNs: 1 } }), meta)).toThrow(/report\.bucket of 1 ns makes more than 20,000 buckets: the run passed 20,000 ns of simulated time/);
   });
 
   it("the engine counters are the run's: the Cache LU format's writes before time 0 are not in them", () => {
