@@ -100,7 +100,11 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
       if (action === "R") requeued.set(key, (requeued.get(key) ?? 0) + 1);
       else if (remap !== null) {
         const from = blkparseDevice(Number(remap[3]), Number(remap[4]));
-        for (const pending of [remappedQ, remappedD]) pending.set(key, [...(pending.get(key) ?? []), from]);
+        for (const pending of [remappedQ, remappedD]) {
+          const queue = pending.get(key);
+          if (queue === undefined) pending.set(key, [from]);
+          else queue.push(from);
+        }
       }
       continue;
     }
@@ -171,7 +175,7 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
   const queued = devices.filter((d) => !devicesWithIssue.has(d)).map((d) => deviceNames.get(d));
   if (issued.length > 0) notes.push(`blkparse: replayed D (issued) events of ${issued.join(", ")}: what the device was sent, after merging`);
   if (queued.length > 0) notes.push(`blkparse: replayed Q (queued) events of ${queued.join(", ")}, which have no D events`);
-  notes.push("blkparse: times are seconds.nanoseconds since the trace started; sectors are 512 bytes; events other than Q and D ignored");
+  notes.push("blkparse: times are seconds.nanoseconds since the trace started; sectors are 512 bytes; events other than Q and D ignored (but R and A: a requeued request's reissue, an I/O passed down a device stack)");
   if (passthrough > 0) notes.push(`${passthrough} passthrough (packet command) Q/D events skipped: they have no sector`);
   if (noData > 0) notes.push(`${noData} Q/D events without data or flush (RWBS N) skipped`);
   if (reissues > 0) notes.push(`${reissues} D events were reissues of requeued (R) requests: each replayed once, at its first D`);
