@@ -61,28 +61,8 @@ export function zeroCounters(): EngineCounters {
   };
 }
 
-/** Counters that only grow, as opposed to gauges (chunksInUse) and the last mount's figures (recovery*). */
-const GROWING: ReadonlyArray<keyof EngineCounters> = [
-  "hostWrites",
-  "hostBytesWritten",
-  "hostReads",
-  "hostBytesRead",
-  "phantomReads",
-  "phantomBytesRead",
-  "hostFlushes",
-  "cofwCopies",
-  "bytesCopied",
-  "rollbackChunks",
-  "metadataWrites",
-  "metadataBytesWritten",
-  "flushes",
-  "deviceBytesWritten",
-  "deviceBytesRead",
-  "copyWaits",
-  "sessionsStarted",
-  "sessionsStopped",
-  "sessionsTerminated",
-];
+/** The counters that are not totals of the run: a gauge, and the last mount's figures. Every other counter only grows. */
+const NOT_TOTALS: ReadonlySet<string> = new Set<keyof EngineCounters>(["chunksInUse", "recoveryBytesRead", "recoveryChunksReclaimed", "recoveryRegionsRebuilt"]);
 
 /**
  * What the counters grew by since `before`, a copy taken earlier; gauges and
@@ -91,7 +71,7 @@ const GROWING: ReadonlyArray<keyof EngineCounters> = [
  */
 export function countersSince(now: EngineCounters, before: EngineCounters): EngineCounters {
   const since = { ...now };
-  for (const key of GROWING) since[key] = now[key] - before[key];
+  for (const key of Object.keys(since) as Array<keyof EngineCounters>) if (!NOT_TOTALS.has(key)) since[key] = now[key] - before[key];
   return since;
 }
 
