@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFioJobFile } from "../fio/read-job-file.js";
 import { basename } from "node:path";
 import type { Rng } from "../../sim/rng/streams.js";
 import type { JobSpec, Scenario, ScriptSpec, TraceSpec } from "../model.js";
@@ -38,7 +38,7 @@ export function prepareWorkloads(scenario: Scenario, rng: Rng, source: { capacit
     else if (workload.kind === "trace") add(workload, { name: workload.name, sources: [traceSource(workload, source)] });
     else if (workload.kind === "script") add(workload, { name: workload.name, sources: [], script: workload });
     else {
-      const imported = importFioJobFile(readFileSync(workload.path, "utf8"), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });
+      const imported = importFioJobFile(readFioJobFile(workload.path), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });
       for (const ignored of imported.ignored) notes.push(`${basename(workload.path)}:${ignored.line}: ${ignored.option} ignored: ${ignored.reason}`);
       if (imported.warmupNs !== undefined) notes.push(`${basename(workload.path)}: ramp_time is not applied; the scenario's measurement.warmup sets the measured window`);
       imported.jobs.forEach(addJob);

@@ -5,7 +5,8 @@
  * duplicate keys, malformed --set overrides, and everything the schema
  * rejects, each located in the file (or in the --set argument it came from).
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { foundNotUtf8, readUtf8File } from "../text-file.js";
 import { basename, dirname, extname, resolve } from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import type { z } from "zod";
@@ -46,14 +47,18 @@ function pathKind(path: string): "file" | "directory" | "missing" | "other" {
 
 /** Reads and validates a scenario file; throws ScenarioError (also when the file cannot be read). */
 export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
-  let text: string;
+  let read: ReturnType<typeof readUtf8File>;
   try {
-    text = readFileSync(path, "utf8");
+    read = readUtf8File(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ScenarioError([{ file: path, line: 1, column: 1, path: "", message: `cannot read the scenario file (${reason})`, expected: "a readable YAML or JSON file", found: "none" }]);
   }
-  return loadScenarioText(text, { ...options, fileName: path, baseDirectory: dirname(resolve(path)) });
+  if ("notUtf8" in read) {
+    const { line, column } = read.notUtf8;
+    throw new ScenarioError([{ file: path, line, column, path: "", message: "not UTF-8 text", expected: "a YAML or JSON file in UTF-8", found: foundNotUtf8(read.notUtf8) }]);
+  }
+  return loadScenarioText(read.text, { ...options, fileName: path, baseDirectory: dirname(resolve(path)) });
 }
 
 /** Validates scenario text; `fileName` is used in messages and for the default name and base directory. */

@@ -8,7 +8,7 @@
  * writes (host flushes come from the scenario's `flushes` setting), so they
  * are counted in the notes and in `summary` instead of being lost silently.
  */
-import { readFileSync } from "node:fs";
+import { foundNotUtf8, readUtf8File } from "../text-file.js";
 import { basename } from "node:path";
 import type { TraceFormat, TraceSpec, TraceTimeUnit } from "../model.js";
 import type { HostIo, LoopSpec, NextIo, WorkloadSource } from "../workloads/source.js";
@@ -78,13 +78,17 @@ export function parseTraceDetailed(format: TraceFormat, text: string, fileName: 
 
 /** Reads `spec.path` and builds the source; see traceSourceFromText. */
 export function traceSource(spec: TraceSpec, source: SourceLuGeometry): TraceWorkloadSource {
-  let text: string;
+  let read: ReturnType<typeof readUtf8File>;
   try {
-    text = readFileSync(spec.path, "utf8");
+    read = readUtf8File(spec.path);
   } catch (error) {
     throw new TraceSourceError(`trace ${spec.name}: cannot read ${spec.path}: ${(error as Error).message}`);
   }
-  return traceSourceFromText(spec, text, source);
+  if ("notUtf8" in read) {
+    const { line, column } = read.notUtf8;
+    throw new TraceSourceError(`trace ${spec.name}: ${spec.path}:${line}:${column}: not UTF-8 text (${foundNotUtf8(read.notUtf8)}); expected a text trace in UTF-8 (or ASCII)`);
+  }
+  return traceSourceFromText(spec, read.text, source);
 }
 
 interface Placed {

@@ -1,0 +1,56 @@
+/**
+ * Input files must be UTF-8: Node's own "utf8" reading would turn a byte
+ * that is not into U+FFFD and go on, changing a name or a path silently.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { FioImportError } from "../../scenarios/fio/fio-import-error.js";
+import { readFioJobFile } from "../../scenarios/fio/read-job-file.js";
+import { loadScenarioFile } from "../../scenarios/schema/load.js";
+import { readUtf8File } from "../../scenarios/text-file.js";
+import { TraceSourceError, traceSource } from "../../scenarios/traces/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "cofwsim-utf8-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, ...parts: Array<string | number[]>): string {
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part, "utf8") : Buffer.from(part)))));
+  return path;
+}
+
+describe("readUtf8File", () => {
+  it("reads UTF-8, multi-byte characters included", () => {
+    expect(readUtf8File(file("ok.txt", "naïve µs ✓ 𝄞\n"))).toEqual({ text: "naïve µs ✓ 𝄞\n" });
+  });
+
+  it("finds the first byte that is not UTF-8, by line and column (a multi-byte character is one column)", () => {
+    expect(readUtf8File(file("latin1.txt", "line one\nµ=", [0xe9], "t\n"))).toEqual({ notUtf8: { line: 2, column: 3, byte: 0xe9 } });
+    // An overlong encoding, a UTF-16 surrogate and a sequence the file ends inside are not UTF-8 either.
+    expect(readUtf8File(file("overlong.txt", "a", [0xc0, 0x80]))).toEqual({ notUtf8: { line: 1, column: 2, byte: 0xc0 } });
+    expect(readUtf8File(file("surrogate.txt", [0xed, 0xa0, 0x80]))).toEqual({ notUtf8: { line: 1, column: 1, byte: 0xed } });
+    expect(readUtf8File(file("cut.txt", "ab", [0xe2, 0x9c]))).toEqual({ notUtf8: { line: 1, column: 3, byte: 0xe2 } });
+  });
+});
+
+describe("input files that are not UTF-8 are refused, with file, line and column", () => {
+  it("a scenario", () => {
+    const path = file("bad.yaml", "name: q", [0xff, 0xfe], "q\nseed: 1\n");
+    expect(() => loadScenarioFile(path)).toThrow(`${path}:1:8: not UTF-8 text; expected a YAML or JSON file in UTF-8, found byte 0xff`);
+  });
+
+  it("a fio job file", () => {
+    const path = file("bad.fio", "[job]\nrw=randread\n; caf", [0xe9], "\n");
+    expect(() => readFioJobFile(path)).toThrow(FioImportError);
+    expect(() => readFioJobFile(path)).toThrow(/bad\.fio:3: not UTF-8 text at column 6 \(byte 0xe9\)/);
+  });
+
+  it("a trace", () => {
+    const path = file("bad.trace", "0 0 8 8 1\n10 0 16 8 0 ", [0xa0], "\n");
+    const spec = { kind: "trace", name: "t", path, format: "disksim", timing: "honor", iodepth: 1, addressMapping: "wrap" } as const;
+    expect(() => traceSource(spec, { capacityBytes: 1 << 30, sectorSizeBytes: 512 })).toThrow(TraceSourceError);
+    expect(() => traceSource(spec, { capacityBytes: 1 << 30, sectorSizeBytes: 512 })).toThrow(/bad\.trace:2:13: not UTF-8 text \(byte 0xa0\)/);
+  });
+});
