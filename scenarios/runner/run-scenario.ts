@@ -16,6 +16,9 @@ import type { RunResults, SessionRecord } from "./results.js";
 import { TimeSeriesRecorder, type SeriesKey, type TimeSeries } from "./time-series.js";
 import { formatDurationNs } from "../traces/common.js";
 
+/** What a skipped Phantom LU read (no live session in its slot) resumes its issuer with. */
+const SKIPPED = Symbol("skipped phantom read");
+
 export interface RunHooks {
   /** Called now and then with the fraction of the run done (0..1). */
   readonly onProgress?: (fraction: number) => void;
@@ -150,6 +153,14 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     const sessionOp = function* ({ action, slot }: Pick<SessionEvent, "action" | "slot">): Coroutine {
       const record: SessionRecord = { action, slot, requestedAtNs: kernel.nowNs - readyNs };
       sessionRecords.push(record);
+      // A start takes a free slot; ending the live session in it is what replace is for (DESIGN.md, sessions).
+      const live = cofw.sessionList()[slot]?.state === "active";
+      if (action === "start" && live) {
+        record.error = `slot ${slot} holds a live session; a start takes a free slot ("replace" ends the live one and starts another)`;
+        problems.push(`session start of slot ${slot} at ${record.requestedAtNs} ns refused: ${record.error}`);
+        return;
+      }
+      if (action === "replace" && !live) notes.push(`session replace of slot ${slot} at ${record.requestedAtNs} ns found no live session there: it started one`);
       const eventId = events?.sessionSubmitted(action, slot);
       try {
         if (action === "start" || action === "replace") record.sequence = yield* cofw.startSession(slot);
@@ -164,9 +175,16 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         problems.push(`session ${action} of slot ${slot} at ${record.requestedAtNs} ns failed: ${error.message}`);
       }
     };
+    // An operation at a time after the run stopped does not happen (said in the notes), as one whose host I/O count
+    // the run never reaches; one after 0 host I/Os happens at time 0, before the first completes.
+    const notAfterStop = (event: SessionEvent) => () => {
+      if (stopped()) notes.push(`session ${event.action} of slot ${event.slot} at ${formatDurationNs(kernel.nowNs - readyNs)} never happened: the run had stopped`);
+      else kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
+    };
     for (const event of scenario.sessions) {
-      if ("atNs" in event.trigger) kernel.scheduleAt(readyNs + event.trigger.atNs, () => kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`));
+      if ("atNs" in event.trigger) kernel.scheduleAt(readyNs + event.trigger.atNs, notAfterStop(event));
     }
+    while (nextByCount < byCount.length && byCount[nextByCount]!.trigger.afterHostIos === 0) kernel.scheduleAt(readyNs, notAfterStop(byCount[nextByCount++]!));
     let flushes = 0;
     const flushOp = (): Coroutine => {
       flushes++;
@@ -249,16 +267,27 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       yield cofw.hostWriteStep(offsetBytes, payload);
       sink.writeAcked(id);
     };
-    const phantomRead = function* (slot: number, io: HostIo): Coroutine {
+    const phantomRead = function* (slot: number, io: HostIo): Coroutine<typeof SKIPPED | undefined> {
       try {
         yield* cofw.phantomRead(slot, io.offsetBytes, io.lengthBytes);
+        return undefined;
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;
         phantomSkipped++;
+        return SKIPPED;
       }
     };
-    /** Records a host I/O issued at `issueNs` that completes now. */
-    const finishIo = (sink: GroupSink, io: HostIo, issueNs: number): void => {
+    /**
+     * Records a host I/O issued at `issueNs` that completes now; `outcome`
+     * is what its step resumed the issuer with. A skipped Phantom LU read
+     * read nothing, so it is in no figure, only in the count that stops the
+     * run and triggers sessions.
+     */
+    const finishIo = (sink: GroupSink, io: HostIo, issueNs: number, outcome: unknown): void => {
+      if (outcome === SKIPPED) {
+        onComplete(io);
+        return;
+      }
       const nowNs = kernel.nowNs;
       const latencyNs = nowNs - issueNs;
       const isWrite = io.kind === "write";
@@ -277,8 +306,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
      */
     const doIo = function* (sink: GroupSink, io: HostIo): Coroutine {
       const issueNs = kernel.nowNs;
-      yield startIo(sink.group, io);
-      finishIo(sink, io, issueNs);
+      const outcome: unknown = yield startIo(sink.group, io);
+      finishIo(sink, io, issueNs, outcome);
     };
     /** Runs that stop after a number of host I/Os report progress every `progressEveryIos` I/Os issued (set before the run). */
     let progressEveryIos = 0;
@@ -302,8 +331,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         admit();
         // doIo written out: one generator less to resume per I/O on the runner's hottest path.
         const issueNs = kernel.nowNs;
-        yield startIo(sink.group, next.io);
-        finishIo(sink, next.io, issueNs);
+        const outcome: unknown = yield startIo(sink.group, next.io);
+        finishIo(sink, next.io, issueNs, outcome);
       }
       running--;
     };
@@ -448,7 +477,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     cofw = undefined as unknown as CofwEngine;
     const recovery = measureRecovery(kernel, devices.source, devices.cache, scenario, hooks.engineParts);
     if (flushTicksSkipped > 0) notes.push(`${flushTicksSkipped} ticks of flushes.every found the previous timed flush still in flight; each such flush was issued at the first tick after it completed`);
-    if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped`);
+    if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped: they read nothing, take no time and are in no figure of their job`);
     for (const event of byCount.slice(nextByCount)) {
       notes.push(`session ${event.action} of slot ${event.slot} after ${event.trigger.afterHostIos} host I/Os never happened: the run completed ${completed}`);
     }

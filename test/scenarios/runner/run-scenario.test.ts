@@ -161,14 +161,15 @@ describe("runScenario", () => {
   });
 
   it("the engine series files each sample in the bucket it covers, and runs until the engine's last activity", () => {
-    // Host I/O ends within the first few ms; a session starts at 50 ms and stops at 80 ms.
+    // The job's 200 I/Os end within the first few ms of a 100 ms run; a session starts at 50 ms and stops at 80 ms.
     const { results, timeSeries } = runScenario(
       scenario({
+        workloads: [job({ name: "writer", numberIos: 200 })],
         sessions: [
           { trigger: { atNs: 50_000_000 }, action: "start", slot: 0 },
           { trigger: { atNs: 80_000_000 }, action: "stop", slot: 0 },
         ],
-        stop: { hostIos: 200 },
+        stop: { runtimeNs: 100_000_000 },
       }),
       meta,
     );
@@ -182,6 +183,52 @@ describe("runScenario", () => {
     expect(last.timeNs).toBeLessThanOrEqual(results.window.simulatedEndNs);
     expect(timeSeries.engine.some((row) => row.liveSessions === 1)).toBe(true);
     expect(last.liveSessions).toBe(0);
+  });
+
+  it("session schedule: a start takes a free slot, replace ends a live session, afterHostIos 0 is at time 0, and an operation after the stop does not happen", () => {
+    const ops = (...list: string[]) => list.map((op) => {
+      const [kind, a, b] = op.split(" ");
+      if (kind === "write") return { kind: "write" as const, offsetBytes: Number(a) * 4096, lengthBytes: 4096 };
+      return { kind: "session" as const, action: kind as "start" | "stop" | "replace", slot: Number(a ?? b) };
+    });
+    const { results } = runScenario(
+      scenario({
+        workloads: [{ kind: "script", name: "s", iodepth: 1, ops: ops("write 0", "start 0", "write 0", "start 0", "replace 0", "replace 4", "write 0") }],
+        sessions: [{ trigger: { afterHostIos: 0 }, action: "start", slot: 2 }],
+        stop: { hostIos: 3 },
+      }),
+      meta,
+    );
+    const done = results.sessions.map((record) => `${record.action} ${record.slot} ${record.sequence ?? "-"} ${record.error === undefined ? "ok" : "refused"}`);
+    // Slot 2's start came first, at time 0; the second start of slot 0 was refused, and replace ended its session (sequences count over all slots).
+    expect(results.sessions[0]).toMatchObject({ action: "start", slot: 2, requestedAtNs: 0 });
+    expect(done).toEqual(["start 2 1 ok", "start 0 2 ok", "start 0 - refused", "replace 0 3 ok", "replace 4 4 ok"]);
+    expect(results.problems.join("\n")).toContain("session start of slot 0 at");
+    expect(results.problems.join("\n")).toContain('refused: slot 0 holds a live session; a start takes a free slot ("replace" ends the live one and starts another)');
+    expect(results.notes.join("\n")).toContain("session replace of slot 4 at");
+    expect(results.notes.join("\n")).toContain("found no live session there: it started one");
+
+    const late = runScenario(scenario({ sessions: [{ trigger: { atNs: 5_000_000_000 }, action: "start", slot: 3 }], stop: { runtimeNs: 2_000_000 } }), meta).results;
+    expect(late.sessions).toEqual([]);
+    expect(late.notes.join("\n")).toContain("session start of slot 3 at 5.000 s never happened: the run had stopped");
+    expect(late.window.simulatedEndNs).toBeLessThan(5_000_000_000);
+  });
+
+  it("a Phantom LU read that finds no live session reads nothing and is in no figure of its job", () => {
+    const { results } = runScenario(
+      scenario({
+        workloads: [job({ name: "host", numberIos: 400 }), job({ name: "backup", rw: "read", blockSizeBytes: { read: MiB, write: MiB }, iodepth: 2, sizeBytes: 64 * MiB, phantomSlot: 0 })],
+        sessions: [{ trigger: { atNs: 5_000_000_000 }, action: "start", slot: 0 }],
+        stop: { runtimeNs: 20_000_000 },
+      }),
+      meta,
+    );
+    const backup = results.jobs.find((job) => job.jobname === "backup")!.read;
+    expect(backup.total_ios).toBe(0);
+    expect(backup.io_bytes).toBe(0);
+    expect(backup.clat_ns.N).toBe(0);
+    expect(results.engine.phantomReads).toBe(0);
+    expect(results.notes.join("\n")).toContain("64 Phantom LU reads found no live session in their slot and were skipped: they read nothing");
   });
 
   it("a run that idles between I/Os wakes its time-series sampler once per bucket, not every millisecond", () => {
