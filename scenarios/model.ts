@@ -197,7 +197,7 @@ export type SessionAction = "start" | "stop" | "replace" | "rollback";
 
 export interface SessionEvent {
   readonly trigger: Trigger;
-  /** "replace" starts a new session in an occupied slot. */
+  /** "start" takes a free slot (the runner refuses it on a live session); "replace" starts a new session in an occupied slot. */
   readonly action: SessionAction;
   readonly slot: number;
 }

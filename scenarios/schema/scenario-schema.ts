@@ -521,7 +521,7 @@ const sessionSchema = z
   .strictObject({
     ...timeKeys("at", "Happens at this simulated time. Give one of at, atNs or afterHostIos."),
     afterHostIos: integerValue(0).optional().describe("Happens once the host has completed this many I/Os. Give one of at, atNs or afterHostIos."),
-    action: z.enum(["start", "stop", "replace", "rollback"]).describe('What happens to the session in `slot`; "replace" starts a new session in an occupied slot.'),
+    action: z.enum(["start", "stop", "replace", "rollback"]).describe('What happens to the session in `slot`: "start" takes a free slot (refused, a problem, on a live session), "replace" ends the live session and starts a new one, "stop" ends it, "rollback" restores the Source LU to its point in time.'),
     slot: integerValue(0, SESSION_SLOTS - 1).describe(`Session slot, 0 to ${SESSION_SLOTS - 1}.`),
   })
   .describe("A scheduled session event.");
