@@ -36,56 +36,49 @@ function rethrow(error: unknown, expected: string, found: string, prefix: string
   throw error;
 }
 
-/** fio's `bs`: one size for both directions, or "read,write" where an empty side keeps the default. */
-export function parseBlockSizePair(value: unknown): BlockSizePair {
+/**
+ * fio's "read,write" pair of a scenario key (bs, rate_iops): one value for
+ * both directions, or "read,write" where an empty side is left out (absent
+ * here); a third (trim) value is refused. `parseOne` reads one side, its
+ * messages prefixed with `prefix` ("read block size: ") and naming `found`.
+ */
+function parseDirectionPair<T>(value: unknown, what: string, expected: string, parseOne: (part: unknown, prefix: string, found: string) => T): { readonly read?: T; readonly write?: T } {
   const found = describeValue(value);
   if (typeof value !== "string" || !value.includes(",")) {
-    try {
-      const bytes = parseSizeBytes(value);
-      return { read: bytes, write: bytes };
-    } catch (error) {
-      return rethrow(error, BS_EXPECTED, found, "");
-    }
+    const both = parseOne(value, "", found);
+    return { read: both, write: both };
   }
   const parts = value.split(",");
-  if (parts.length > 2) throw new UnitError("a third (trim) block size is not supported: the simulator issues no trims", BS_EXPECTED, found);
+  if (parts.length > 2) throw new UnitError(`a third (trim) ${what} is not supported: the simulator issues no trims`, expected, found);
   const [readText = "", writeText = ""] = parts;
-  const side = (text: string, label: string): number | undefined => {
-    if (text.trim() === "") return undefined;
-    try {
-      return parseSizeBytes(text);
-    } catch (error) {
-      return rethrow(error, BS_EXPECTED, found, `${label} block size: `);
-    }
-  };
+  const side = (text: string, direction: string): T | undefined => (text.trim() === "" ? undefined : parseOne(text, `${direction} ${what}: `, found));
   const read = side(readText, "read");
   const write = side(writeText, "write");
-  if (read === undefined && write === undefined) throw new UnitError("both block sizes are empty", BS_EXPECTED, found);
+  if (read === undefined && write === undefined) throw new UnitError(`both ${what}s are empty`, expected, found);
   return { ...(read === undefined ? {} : { read }), ...(write === undefined ? {} : { write }) };
+}
+
+/** fio's `bs`: one size for both directions, or "read,write" where an empty side keeps the default. */
+export function parseBlockSizePair(value: unknown): BlockSizePair {
+  return parseDirectionPair(value, "block size", BS_EXPECTED, (part, prefix, found) => {
+    try {
+      return parseSizeBytes(part);
+    } catch (error) {
+      return rethrow(error, BS_EXPECTED, found, prefix);
+    }
+  });
 }
 
 const RATE_EXPECTED = 'a positive integer (I/Os per second, for reads and writes each), or fio\'s "read,write" pair such as "700,300"';
 
 /** fio's `rate_iops`: one rate for each direction, or "read,write" where an empty side leaves that direction unrated (0). */
 export function parseRatePair(value: unknown): { readonly read: number; readonly write: number } {
-  const found = describeValue(value);
-  const rate = (part: unknown, label: string): number => {
+  const pair = parseDirectionPair(value, "rate", RATE_EXPECTED, (part, prefix, found) => {
     const number = typeof part === "string" && /^\s*\d+\s*$/.test(part) ? Number(part) : part;
-    if (typeof number !== "number" || !Number.isSafeInteger(number) || number < 1) throw new UnitError(`${label}not a positive integer`, RATE_EXPECTED, found);
+    if (typeof number !== "number" || !Number.isSafeInteger(number) || number < 1) throw new UnitError(`${prefix}not a positive integer`, RATE_EXPECTED, found);
     return number;
-  };
-  if (typeof value !== "string" || !value.includes(",")) {
-    const both = rate(value, "");
-    return { read: both, write: both };
-  }
-  const parts = value.split(",");
-  if (parts.length > 2) throw new UnitError("a third (trim) rate is not supported: the simulator issues no trims", RATE_EXPECTED, found);
-  const [readText = "", writeText = ""] = parts;
-  const side = (text: string, label: string): number => (text.trim() === "" ? 0 : rate(text, `${label} rate: `));
-  const read = side(readText, "read");
-  const write = side(writeText, "write");
-  if (read === 0 && write === 0) throw new UnitError("both rates are empty", RATE_EXPECTED, found);
-  return { read, write };
+  });
+  return { read: pair.read ?? 0, write: pair.write ?? 0 };
 }
 
 /**
