@@ -176,7 +176,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     };
     // An operation at a time after the run stopped does not happen (said in the notes), as one whose host I/O count
-    // the run never reaches; one after 0 host I/Os happens at time 0, before the first completes.
+    // the run never reaches.
     const notAfterStop = (event: SessionEvent) => () => {
       if (stopped()) notes.push(`session ${event.action} of slot ${event.slot} at ${formatDurationNs(kernel.nowNs - readyNs)} never happened: the run had stopped`);
       else kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
@@ -184,7 +184,15 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     for (const event of scenario.sessions) {
       if ("atNs" in event.trigger) kernel.scheduleAt(readyNs + event.trigger.atNs, notAfterStop(event));
     }
-    while (nextByCount < byCount.length && byCount[nextByCount]!.trigger.afterHostIos === 0) kernel.scheduleAt(readyNs, notAfterStop(byCount[nextByCount++]!));
+    /** Starts the operations whose host I/O count the completions reached. */
+    const fireCountTriggers = () => {
+      while (nextByCount < byCount.length && completed >= byCount[nextByCount]!.trigger.afterHostIos) {
+        const event = byCount[nextByCount++]!;
+        kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
+      }
+    };
+    // Those after 0 host I/Os happen at time 0, before the first completes.
+    if (byCount[0]?.trigger.afterHostIos === 0) kernel.scheduleAt(readyNs, fireCountTriggers);
     let flushes = 0;
     const flushOp = (): Coroutine => {
       flushes++;
@@ -241,10 +249,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         const everyWrites = scenario.flushes.everyHostWrites;
         if (everyWrites !== undefined && writesCompleted % everyWrites === 0) flush();
       }
-      while (nextByCount < byCount.length && completed >= byCount[nextByCount]!.trigger.afterHostIos) {
-        const event = byCount[nextByCount++]!;
-        kernel.spawn(sessionOp(event), `session/${event.action}/${event.slot}`);
-      }
+      fireCountTriggers();
     };
     /**
      * Starts a host I/O: the step to yield for it at once. A write is the
