@@ -18,7 +18,7 @@
  */
 import { z } from "zod";
 import { COMMIT_POLICY_NAMES, SESSION_SLOTS, type CommitPolicyName } from "../../engine/index.js";
-import type { Scenario } from "../model.js";
+import { TRACE_TIME_UNITS_NS, type Scenario, type TraceTimeUnit } from "../model.js";
 import { MAX_IODEPTH, MAX_NUMJOBS } from "../limits.js";
 import {
   DEVICE_DEFAULTS,
@@ -486,7 +486,7 @@ const traceSchema = z
     device: integerValue(0).optional().describe("Only this device number of a multi-device trace (DiskSim, MSR). Default: all."),
     maxRequests: integerValue(1).optional().describe("Replay at most this many requests."),
     timeUnit: z
-      .enum(["ps", "ns", "us", "ms"])
+      .enum(Object.keys(TRACE_TIME_UNITS_NS) as [TraceTimeUnit, ...TraceTimeUnit[]])
       .optional()
       .describe("DiskSim ASCII only: the unit of its arrival times. Default ns, as the traces MQSim ships; DiskSim's own traces are in ms."),
   })
