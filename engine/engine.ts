@@ -25,6 +25,23 @@ export interface SessionInfo {
   readonly endReason: SlotEndReason;
 }
 
+/** A session as the engine names it: the slot it lives in and the sequence number it started with. */
+export interface SessionRef {
+  readonly slot: number;
+  readonly sequence: number;
+}
+
+/**
+ * Told of the sessions a full Cache LU ends, which nobody asked for: when
+ * their termination begins (a copy found no free chunk) and when it is
+ * durable (the new slot table is on the Cache LU). The engine keeps no
+ * clock, so a listener that wants times reads its own.
+ */
+export interface TerminationListener {
+  began(sessions: readonly SessionRef[]): void;
+  durable(sessions: readonly SessionRef[]): void;
+}
+
 /** What a mounted engine is made of; built by format or by recovery. */
 export interface EngineParts {
   readonly layout: Layout;
@@ -90,6 +107,8 @@ export class CofwEngine {
   /** Cache-full terminations in flight, per slot. */
   private readonly terminating = new Map<number, Signal>();
   private slotCommitBusy: Signal | undefined;
+  /** Who hears of cache-full terminations (see TerminationListener). */
+  terminationListener: TerminationListener | undefined;
   /** prefetch()'s chunk numbers. */
   private prefetchChunks = new Float64Array(0);
   private mounted = true;
@@ -345,8 +364,11 @@ export class CofwEngine {
     if (mine.length > 0) {
       const done = new Signal();
       for (const slot of mine) this.terminating.set(slot, done);
+      const ended = mine.map((slot): SessionRef => ({ slot, sequence: this.sessions.slots[slot]!.sequence }));
+      this.terminationListener?.began(ended);
       yield* this.commitSlotChange(mine, "terminated-cache-full");
       this.counters.sessionsTerminated += mine.length;
+      this.terminationListener?.durable(ended);
       for (const slot of mine) this.terminating.delete(slot);
       done.fire();
     }

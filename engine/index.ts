@@ -1,5 +1,5 @@
 /** The engine's public surface: what scenarios, the CLI and tests use. */
-export { CofwEngine, type SessionInfo } from "./engine.js";
+export { CofwEngine, type SessionInfo, type SessionRef, type TerminationListener } from "./engine.js";
 export { formatCacheLu, type FormatOptions } from "./format.js";
 export { mountCacheLu, RecoveryRefused, type MountOptions } from "./recovery.js";
 export { ORDERED_REPAIR, type RecoveryRepair, type RepairPlan } from "./repair.js";

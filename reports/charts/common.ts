@@ -44,14 +44,31 @@ interface SessionMarker {
 const MARKER_COLOR = "#444";
 const FAILED_MARKER_COLOR = "#c0392b";
 
-function sessionMarker(session: SessionRecord): SessionMarker {
-  const what = `${session.action} slot ${session.slot}`;
+/** A session operation's record, or the sessions one full Cache LU ended at once (one marker, not labels drawn over each other). */
+type MarkedSession = SessionRecord & { readonly slots?: readonly number[] };
+
+function mergedTerminations(sessions: readonly SessionRecord[]): MarkedSession[] {
+  const marked: MarkedSession[] = [];
+  for (const session of sessions) {
+    const last = marked.at(-1);
+    if (session.action === "terminate" && last?.action === "terminate" && last.requestedAtNs === session.requestedAtNs && last.doneAtNs === session.doneAtNs) {
+      marked[marked.length - 1] = { ...last, slots: [...(last.slots ?? [last.slot]), session.slot] };
+    } else {
+      marked.push(session);
+    }
+  }
+  return marked;
+}
+
+function sessionMarker(session: MarkedSession): SessionMarker {
+  const slots = session.slots === undefined ? `slot ${session.slot}` : `slots ${session.slots.join(", ")}`;
+  const what = session.action === "terminate" ? `${slots} ended: Cache LU full` : `${session.action} ${slots}`;
   if (session.doneAtNs === undefined) return { time_ms: nsToMs(session.requestedAtNs), label: `${what} (failed)`, color: FAILED_MARKER_COLOR };
   return { time_ms: nsToMs(session.doneAtNs), label: what, color: MARKER_COLOR };
 }
 
 /**
- * Session start/stop/replace/rollback as dashed vertical rules with labels,
+ * Session start/stop/replace/rollback, and the ends a full Cache LU forced, as dashed vertical rules with labels,
  * to layer over any chart whose x axis is `time_ms`. Labels run vertically
  * down from the top of the plot so operations close in time stay readable.
  * No layers when the run had no session operations (an empty data layer
@@ -59,7 +76,7 @@ function sessionMarker(session: SessionRecord): SessionMarker {
  */
 export function sessionMarkerLayers(results: RunResults): LayerChild[] {
   if (results.sessions.length === 0) return [];
-  const values = results.sessions.map(sessionMarker);
+  const values = mergedTerminations(results.sessions).map(sessionMarker);
   const x = { field: "time_ms", type: "quantitative" } as const;
   const color = { field: "color", type: "nominal", scale: null } as const;
   const label = { type: "text", angle: 90, align: "left", baseline: "bottom", dx: 4, dy: -3, fontSize: 10 } as const;

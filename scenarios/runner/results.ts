@@ -2,7 +2,8 @@ import type { FioDirection } from "./op-stats.js";
 
 /** What `cofwsim run` writes to results.json (beside a separate, non-deterministic `wall` section). */
 export interface SessionRecord {
-  readonly action: "start" | "stop" | "replace" | "rollback";
+  /** A scheduled operation, or "terminate": the engine ended the session because the Cache LU was full. */
+  readonly action: "start" | "stop" | "replace" | "rollback" | "terminate";
   readonly slot: number;
   /** Simulated times since the Cache LU was ready. */
   readonly requestedAtNs: number;

@@ -80,6 +80,16 @@ describe("run charts", () => {
     expect(svg).toContain("o&lt;l&gt;t&amp;p");
   });
 
+  it("mark the sessions a full Cache LU ended, those ended together as one marker", async () => {
+    const chart = RUN_CHARTS.find((candidate) => candidate.name === "throughput")!;
+    const at = (slot: number, requestedAtNs: number, doneAtNs: number) => ({ action: "terminate" as const, slot, sequence: slot + 10, requestedAtNs, doneAtNs });
+    const sessions = [...input.results.sessions, at(1, 40_000_000, 40_200_000), at(2, 40_000_000, 40_200_000), at(6, 41_000_000, 41_100_000)];
+    const svg = await renderSvg(chart.build({ ...input, results: { ...input.results, sessions } })!);
+    expect(svg).toContain("slots 1, 2 ended: Cache LU full");
+    expect(svg).toContain("slot 6 ended: Cache LU full");
+    expect(svg).not.toContain("slot 1 ended");
+  });
+
   it("draw the Cache LU's capacity once usage comes near it, and not before", async () => {
     const chart = RUN_CHARTS.find((candidate) => candidate.name === "cofw-activity")!;
     const peakChunks = Math.max(...input.timeSeries.engine.map((row) => row.cacheChunksUsed));

@@ -214,6 +214,35 @@ describe("runScenario", () => {
     expect(late.window.simulatedEndNs).toBeLessThan(5_000_000_000);
   });
 
+  it("lists each session a full Cache LU ended in the timeline: which, when it began, when it was durable", () => {
+    const cacheBytes = 4 * MiB;
+    const base = scenario({});
+    const { results } = runScenario(
+      scenario({
+        devices: { ...base.devices, cache: { ...base.devices.cache, capacityBytes: cacheBytes } },
+        sessions: [
+          { trigger: { atNs: 0 }, action: "start", slot: 0 },
+          { trigger: { afterHostIos: 20 }, action: "start", slot: 3 },
+        ],
+        stop: { hostIos: 3000 },
+      }),
+      meta,
+    );
+    const ended = results.sessions.filter((record) => record.action === "terminate");
+    expect(ended.length).toBe(results.engine.sessionsTerminated);
+    expect(ended.map((record) => record.slot).sort()).toEqual([0, 3]);
+    const started = new Map(results.sessions.filter((record) => record.action === "start").map((record) => [record.slot, record]));
+    for (const record of ended) {
+      // The session that ended is the one the slot's start made, and it ended after that start and before the run did.
+      expect(record.sequence).toBe(started.get(record.slot)!.sequence);
+      expect(record.requestedAtNs).toBeGreaterThan(started.get(record.slot)!.doneAtNs!);
+      expect(record.doneAtNs).toBeGreaterThan(record.requestedAtNs);
+      expect(record.doneAtNs).toBeLessThanOrEqual(results.window.simulatedEndNs);
+    }
+    // Listed in the order they began.
+    expect(results.sessions.map((record) => record.requestedAtNs)).toEqual([...results.sessions.map((record) => record.requestedAtNs)].sort((a, b) => a - b));
+  });
+
   it("a Phantom LU read that finds no live session reads nothing and is in no figure of its job", () => {
     const { results } = runScenario(
       scenario({
