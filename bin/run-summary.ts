@@ -14,7 +14,7 @@ export function formatRunSummary(results: RunResults, wall: WallFigures): string
     for (const direction of ["read", "write"] as const) {
       const d = job[direction];
       if (d.total_ios === 0) continue;
-      const p = d.clat_ns.percentile;
+      const p = d.clat_ns.percentile ?? {};
       lines.push(
         `  ${job.jobname} ${direction}: IOPS=${d.iops.toFixed(0)}, BW=${mib(d.bw_bytes)}/s, ${d.total_ios} ios; clat mean ${us(d.clat_ns.mean)}, p50 ${us(p["50.000000"] ?? 0)}, p99 ${us(p["99.000000"] ?? 0)}, max ${us(d.clat_ns.max)}`,
       );

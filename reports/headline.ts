@@ -34,9 +34,9 @@ export function jobsTable(results: RunResults): TextTable {
         formatRate(d.iops),
         bytesToMiB(d.bw_bytes),
         nsToMicros(clat.mean),
-        nsToMicros(clat.percentile[P50] ?? 0),
-        nsToMicros(clat.percentile[P99] ?? 0),
-        nsToMicros(clat.percentile[P99_9] ?? 0),
+        nsToMicros(clat.percentile?.[P50] ?? 0),
+        nsToMicros(clat.percentile?.[P99] ?? 0),
+        nsToMicros(clat.percentile?.[P99_9] ?? 0),
         nsToMicros(clat.max),
         formatInteger(d.total_ios),
       ]);

@@ -37,7 +37,7 @@ export function headlineMetrics(results: RunResults): MetricValues {
       values[`${prefix}.iops`] = direction.iops;
       values[`${prefix}.bw_bytes`] = direction.bw_bytes;
       values[`${prefix}.clat_ns.mean`] = direction.clat_ns.mean;
-      for (const [fioKey, name] of PERCENTILES) values[`${prefix}.clat_ns.${name}`] = direction.clat_ns.percentile[fioKey] ?? 0;
+      for (const [fioKey, name] of PERCENTILES) values[`${prefix}.clat_ns.${name}`] = direction.clat_ns.percentile?.[fioKey] ?? 0;
     }
   }
   for (const counter of ENGINE_METRICS) values[`engine.${counter}`] = results.engine[counter];

@@ -49,7 +49,7 @@ function round3(value: number): number {
 export function headlineMetrics(results: RunResults): HeadlineMetrics {
   const direction = (op: "read" | "write") => {
     const measured = results.jobs.map((job) => job[op]).filter((d) => d.clat_ns.N > 0);
-    const worst = (key: string): MetricValue => (measured.length === 0 ? null : Math.max(...measured.map((d) => d.clat_ns.percentile[key] ?? 0)));
+    const worst = (key: string): MetricValue => (measured.length === 0 ? null : Math.max(...measured.map((d) => d.clat_ns.percentile?.[key] ?? 0)));
     return {
       iops: round3(results.jobs.reduce((sum, job) => sum + job[op].iops, 0)),
       bwBytesPerSec: results.jobs.reduce((sum, job) => sum + job[op].bw_bytes, 0),

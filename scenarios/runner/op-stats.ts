@@ -9,7 +9,8 @@ export interface LatencyStats {
   readonly mean: number;
   readonly stddev: number;
   readonly N: number;
-  readonly percentile: Record<string, number>;
+  /** Absent when N is 0, as fio leaves it out of a direction with no I/O (stat.c: `percentiles && samples`). */
+  readonly percentile?: Record<string, number>;
 }
 
 /** One direction (read or write) of one job, shaped like fio's JSON `jobs[].read`. */
@@ -112,17 +113,18 @@ export class OpStats {
   }
 
   private latency(): LatencyStats {
-    const percentile: Record<string, number> = {};
-    // The histogram rounds to 3 significant digits; an exact min and max are known, so no percentile may pass them.
-    for (const p of FIO_PERCENTILES) percentile[p.toFixed(6)] = this.count === 0 ? 0 : Math.min(this.maxNs, Math.max(this.minNs, this.histogram.valueAtPercentile(p)));
-    return {
+    const figures = {
       min: this.count === 0 ? 0 : this.minNs,
       max: this.maxNs,
       mean: round3(this.meanNs),
       stddev: this.count < 2 ? 0 : round3(Math.sqrt(this.m2 / (this.count - 1))),
       N: this.count,
-      percentile,
     };
+    if (this.count === 0) return figures;
+    const percentile: Record<string, number> = {};
+    // The histogram rounds to 3 significant digits; an exact min and max are known, so no percentile may pass them.
+    for (const p of FIO_PERCENTILES) percentile[p.toFixed(6)] = Math.min(this.maxNs, Math.max(this.minNs, this.histogram.valueAtPercentile(p)));
+    return { ...figures, percentile };
   }
 }
 

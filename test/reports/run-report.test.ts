@@ -98,7 +98,7 @@ describe("report.html", () => {
       for (const op of ["read", "write"] as const) {
         const d = job[op];
         if (d.total_ios === 0) continue;
-        const cells = [formatRate(d.iops), nsToMicros(d.clat_ns.mean), nsToMicros(d.clat_ns.percentile["99.000000"] ?? 0), nsToMicros(d.clat_ns.percentile["99.900000"] ?? 0), formatInteger(d.total_ios)];
+        const cells = [formatRate(d.iops), nsToMicros(d.clat_ns.mean), nsToMicros(d.clat_ns.percentile?.["99.000000"] ?? 0), nsToMicros(d.clat_ns.percentile?.["99.900000"] ?? 0), formatInteger(d.total_ios)];
         for (const cell of cells) expect(html).toContain(`<td class="num">${cell}</td>`);
       }
     }
@@ -139,7 +139,7 @@ describe("summary.md", () => {
       const d = job.write.total_ios > 0 ? job.write : job.read;
       expect(markdown).toContain(`| ${formatRate(d.iops)} |`);
       expect(markdown).toContain(`| ${formatInteger(d.total_ios)} |`);
-      expect(markdown).toContain(`| ${nsToMicros(d.clat_ns.percentile["99.000000"] ?? 0)} |`);
+      expect(markdown).toContain(`| ${nsToMicros(d.clat_ns.percentile?.["99.000000"] ?? 0)} |`);
     }
     expect(markdown).toContain(`| COFW copies | ${formatInteger(input.results.engine.cofwCopies)} |`);
     expect(markdown).toContain(`| write amplification | ${input.results.engine.writeAmplification.toFixed(3)} |`);
