@@ -67,6 +67,7 @@ export function parseDisksimDetailed(text: string, fileName: string, timeUnit: T
 
   const unit = timeUnit === "ns" ? "ns (MQSim's convention; an original DiskSim trace is in ms: timeUnit: ms)" : timeUnit === "ms" ? "ms (DiskSim's convention)" : timeUnit;
   const notes = [`DiskSim ASCII: arrival times read as ${unit}; sizes and block numbers in ${TRACE_SECTOR_BYTES}-byte sectors`];
-  if (otherFlagBits > 0) notes.push(`${otherFlagBits} requests had flag bits besides bit 0 (read/write); they were ignored`);
+  // MQSim's own reader differs here: it takes "0" as a write and any other flags field as a read.
+  if (otherFlagBits > 0) notes.push(`${otherFlagBits} requests had flag bits besides bit 0 (read/write); they were ignored, so an even value is a write as DiskSim reads it (MQSim would read any value but 0 as a read)`);
   return { format: "disksim", requests, notes, deviceNames: new Map() };
 }
