@@ -58,12 +58,18 @@ export function resolveRule(metricId: string, scenarioRules: ToleranceRules | un
   return { relativePercent: pick("relativePercent") ?? 0, absolute: pick("absolute") ?? 0, direction: pick("direction") ?? defaultDirection(metricId) };
 }
 
+/** Relative slack for rounding in a tolerance check: far below any tolerance anyone writes, far above a double's error. */
+const TOLERANCE_ROUNDING = 1e-12;
+
 /** The verdict on one metric present in both runs. */
 export function judgeChange(baseline: number, now: number, rule: ResolvedRule): Verdict {
   const delta = now - baseline;
   // Either tolerance is enough: the larger allowance applies.
   const allowed = Math.max(rule.absolute, (rule.relativePercent / 100) * Math.abs(baseline));
-  if (Math.abs(delta) <= allowed) return "same";
+  // Inclusive, and by the decimal values the file holds: 0.34805 - 0.33805 is 0.010000000000000009 in binary, and a
+  // change of exactly the tolerance must not fail on the subtraction's rounding.
+  if (allowed > 0 && Math.abs(delta) <= allowed + TOLERANCE_ROUNDING * Math.max(Math.abs(baseline), Math.abs(now), allowed)) return "same";
+  if (delta === 0) return "same";
   if (rule.direction === "either") return "REGRESSION";
   const better = rule.direction === "higher-is-better" ? delta > 0 : delta < 0;
   return better ? "improvement" : "REGRESSION";

@@ -54,6 +54,15 @@ describe("judgeChange", () => {
     expect(judgeChange(0, 3, { relativePercent: 50, absolute: 0, direction: "lower-is-better" })).toBe("REGRESSION");
     expect(judgeChange(0, 3, { relativePercent: 0, absolute: 3, direction: "lower-is-better" })).toBe("same");
   });
+
+  it("takes a change of exactly the tolerance as the same, whatever binary subtraction makes of the decimals", () => {
+    // 0.34805 - 0.33805 is 0.010000000000000009 and 0.33 - 0.3 is 0.030000000000000027 in doubles.
+    expect(judgeChange(0.33805, 0.34805, { relativePercent: 0, absolute: 0.01, direction: "lower-is-better" })).toBe("same");
+    expect(judgeChange(0.3, 0.33, { relativePercent: 10, absolute: 0, direction: "lower-is-better" })).toBe("same");
+    // Just past the tolerance is still a change.
+    expect(judgeChange(0.33805, 0.34806, { relativePercent: 0, absolute: 0.01, direction: "lower-is-better" })).toBe("REGRESSION");
+    expect(judgeChange(0.3, 0.3301, { relativePercent: 10, absolute: 0, direction: "lower-is-better" })).toBe("REGRESSION");
+  });
 });
 
 describe("built-in directions", () => {
