@@ -36,6 +36,19 @@ function patternMatches(pattern: string, metricId: string): boolean {
   return new RegExp(`^${escaped.join(".*")}$`).test(metricId);
 }
 
+/** Whether a rule's key (a metric id, or a pattern with `*`) applies to a metric. */
+function ruleApplies(key: string, metricId: string): boolean {
+  return key === metricId || (key.includes("*") && patternMatches(key, metricId));
+}
+
+/** The keys of `rules` that apply to none of `metricIds`, sorted: a mistyped key would otherwise be a silent no-op. */
+export function unusedRuleKeys(rules: ToleranceRules | undefined, metricIds: readonly string[]): string[] {
+  if (rules === undefined) return [];
+  return Object.keys(rules)
+    .filter((key) => !metricIds.some((metricId) => ruleApplies(key, metricId)))
+    .sort();
+}
+
 /**
  * The rule for a metric. Candidate rules, most specific first: the scenario's
  * own rules before the file-wide ones; within each, an exact id before
@@ -50,7 +63,7 @@ export function resolveRule(metricId: string, scenarioRules: ToleranceRules | un
     const exact = rules[metricId];
     if (exact !== undefined) candidates.push(exact);
     const patterns = Object.keys(rules)
-      .filter((key) => key !== metricId && key.includes("*") && patternMatches(key, metricId))
+      .filter((key) => key !== metricId && ruleApplies(key, metricId))
       .sort((a, b) => b.replace(/\*/g, "").length - a.replace(/\*/g, "").length || (a < b ? -1 : a > b ? 1 : 0));
     for (const key of patterns) candidates.push(rules[key]!);
   }

@@ -6,7 +6,7 @@
 import { runScenario, type RunMeta } from "../../scenarios/runner/run-scenario.js";
 import type { RunResults } from "../../scenarios/runner/results.js";
 import { BASELINE_FORMAT, baselineEntry, readBaseline, writeBaseline, type Baseline, type BaselineEntry, type StoredRatio, type StoredWall } from "./baseline.js";
-import { compareMetrics, identityMismatches, isFailing, type MetricComparison, type RunIdentity } from "./compare.js";
+import { compareMetrics, identityMismatches, isFailing, unusedRuleKeys, type MetricComparison, type RunIdentity } from "./compare.js";
 import { GateInputError } from "./errors.js";
 import { headlineMetrics } from "./metrics.js";
 import { REFERENCE_EVENTS, REFERENCE_ID, runReferenceLoop } from "./reference-workload.js";
@@ -193,6 +193,8 @@ export function runGate(request: GateRequest): GateReport {
   });
 
   const reports: ScenarioReport[] = [];
+  /** Every metric id of every scenario run, for the file-wide tolerances' check. */
+  const allMetricIds: string[] = [];
   const newEntries = new Map<string, BaselineEntry>();
   for (const { item, meta, results, events } of runs) {
     const name = item.identity.name;
@@ -222,6 +224,9 @@ export function runGate(request: GateRequest): GateReport {
     } else if (old !== undefined) {
       notes.push(`${name}: the old baseline entry was replaced because it no longer matched (${mismatches.join("; ")})`);
     }
+    const metricIds = comparisons.map((comparison) => comparison.metric);
+    allMetricIds.push(...metricIds);
+    for (const key of unusedRuleKeys(old?.tolerances, metricIds)) notes.push(`${name}: tolerance "${key}" in ${request.baselinePath} matches no metric of this scenario, so it applies to nothing (metric ids are listed in gate.json)`);
     if (results.problems.length > 0) notes.push(`${name}: the run reported ${results.problems.length} problem(s): ${results.problems.join("; ")}`);
 
     reports.push({
@@ -243,6 +248,7 @@ export function runGate(request: GateRequest): GateReport {
     });
   }
 
+  for (const key of unusedRuleKeys(baseline?.tolerances, allMetricIds)) notes.push(`file-wide tolerance "${key}" in ${request.baselinePath} matches no metric of the scenarios run, so it applies to nothing`);
   const unrun = Object.keys(baseline?.scenarios ?? {}).filter((name) => !newEntries.has(name)).sort();
   if (unrun.length > 0) notes.push(`not run this time, ${request.updateBaseline ? "kept as they were" : "not compared"}: ${unrun.join(", ")}`);
   const common = {

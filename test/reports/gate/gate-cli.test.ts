@@ -180,6 +180,20 @@ describe("cofwsim gate", () => {
     expect(verdicts()["engine.metadataWrites"]).toBe("same");
   });
 
+  it("says which tolerances apply to no metric (a mistyped key would otherwise be a silent no-op)", () => {
+    const document = baseline();
+    document.tolerances = { "jobs.*.iops": { relativePercent: 3 }, "jobs.*.latency": { relativePercent: 5 } };
+    document.scenarios["gate-e2e"]!.tolerances = { "jobs.writer.write.clat_ns.p999": { relativePercent: 5 }, "engine.flushes": { absolute: 1 } };
+    writeBaselineFile(document);
+    const run = gate();
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`note: gate-e2e: tolerance "jobs.writer.write.clat_ns.p999" in ${baselinePath} matches no metric of this scenario, so it applies to nothing`);
+    expect(run.stdout).toContain(`note: file-wide tolerance "jobs.*.latency" in ${baselinePath} matches no metric of the scenarios run, so it applies to nothing`);
+    // The keys that do apply are not named.
+    expect(run.stdout).not.toMatch(/tolerance "(engine\.flushes|jobs\.\*\.iops)"/);
+    expect(readFileSync(join(dir, "out", "gate.md"), "utf8")).toContain('tolerance "jobs.writer.write.clat_ns.p999"');
+  });
+
   it("refuses a baseline made from another scenario with exit 2, saying what differs", () => {
     writeFileSync(baselinePath, pristine);
     const other = join(dir, "other", "gate-e2e.yaml");
