@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DIRECTIONS, sortKeys, type Direction, type MetricValues } from "./metrics.js";
 import { GateInputError } from "./errors.js";
@@ -120,14 +121,38 @@ export function parseBaseline(json: unknown, source: string): Baseline {
   return { format: BASELINE_FORMAT, scenarios, ...(tolerances === undefined ? {} : { tolerances }) };
 }
 
+/**
+ * Keys given twice in one object of a JSON text, each as "line:column: key".
+ * JSON.parse keeps the last silently, so a hand-written tolerance could be
+ * dropped without a word (and then lost from the file by --update-baseline).
+ * The yaml parser reads JSON and reports them with their place.
+ */
+function duplicateKeys(text: string): string[] {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  return document.errors
+    .filter((error) => error.code === "DUPLICATE_KEY")
+    .map((error) => {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      const key = /^\s*("(?:[^"\\]|\\.)*")/.exec(text.slice(error.pos[0]))?.[1] ?? "(a key)";
+      return `${line}:${col}: ${key}`;
+    });
+}
+
 /** Reads a baseline file, or undefined when there is none; throws GateInputError when it is unreadable or malformed. */
 export function readBaseline(path: string): Baseline | undefined {
   if (!existsSync(path)) return undefined;
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+    json = JSON.parse(text);
   } catch (error) {
     throw new GateInputError(`cannot read the baseline ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    throw new GateInputError(`${path} gives a key twice in one object; only one of the two would be read, so say which you mean:\n${duplicates.map((place) => `  ${path}:${place} is given again here`).join("\n")}`);
   }
   return parseBaseline(json, path);
 }

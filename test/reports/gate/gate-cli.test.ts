@@ -239,6 +239,17 @@ describe("cofwsim gate", () => {
     expect(malformed.stderr).toMatch(/tolerances\.\*\.relativePercent: must not be negative/);
     expect(malformed.stderr).toMatch(/tolerances\.\*\.direction/);
 
+    // A key given twice: JSON.parse would keep the last and drop the user's other rule without a word.
+    const twice = pristine.replace('"scenarios": {', '"tolerances": {\n    "jobs.*.iops": { "relativePercent": 5 },\n    "jobs.*.iops": { "direction": "either" }\n  },\n  "scenarios": {');
+    writeFileSync(baselinePath, twice);
+    for (const args of [[], ["--update-baseline"]]) {
+      const duplicate = gate(...args);
+      expect(duplicate.code, args.join(" ")).toBe(2);
+      expect(duplicate.stderr).toContain(`${baselinePath} gives a key twice in one object; only one of the two would be read, so say which you mean:\n  ${baselinePath}:5:5: "jobs.*.iops" is given again here`);
+    }
+    // --update-baseline refused before writing: the file is as the user left it.
+    expect(readFileSync(baselinePath, "utf8")).toBe(twice);
+
     writeFileSync(baselinePath, pristine);
     expect(gate("--samples", "5").stderr).toMatch(/--samples applies to wall-clock figures: add --wall/);
     for (const value of ["1", "1e9", "0x10", "1001", ""]) {
