@@ -3,7 +3,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { GateInputError } from "../../reports/gate/errors.js";
 import { GATE_SCENARIO_FILES } from "../../reports/gate/gate-set.js";
-import { formatGateText, writeGateOutputs } from "../../reports/gate/render.js";
+import { formatGateText, removeGateOutputs, writeGateOutputs, writeGateRefusal } from "../../reports/gate/render.js";
 import { runGate, type WallRequest } from "../../reports/gate/run-gate.js";
 import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { VERSION } from "../version.js";
@@ -67,6 +67,22 @@ function wallRequest(options: GateOptions): WallRequest | undefined {
   };
 }
 
+/** Runs the gate; when it refuses (bad input, a baseline that does not match), gate.md and gate.json say so before the error goes on. */
+function refusalWritten<T>(outDir: string, gate: () => T): T {
+  try {
+    return gate();
+  } catch (error) {
+    if (error instanceof GateInputError) {
+      try {
+        writeGateRefusal(error.message, outDir);
+      } catch {
+        // The refusal's own message matters more than the files that would repeat it: it goes on below.
+      }
+    }
+    throw error;
+  }
+}
+
 export function registerGate(program: Command): void {
   program
     .command("gate")
@@ -84,8 +100,10 @@ export function registerGate(program: Command): void {
       const scenarioPaths = files.length > 0 ? files.map((file) => resolve(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
       const wall = wallRequest(options);
       const outDir = checkOutputDirectory(options.out);
+      // An earlier run's gate.md must not stand beside this one's outcome, whatever that is.
+      removeGateOutputs(outDir);
       if (options.updateBaseline === true) checkBaselineWritable(options.baseline);
-      const report = runGate({
+      const report = refusalWritten(outDir, () => runGate({
         baselinePath: options.baseline,
         scenarioPaths,
         overrides: options.set,
@@ -94,7 +112,7 @@ export function registerGate(program: Command): void {
         cofwsimVersion: VERSION,
         nodeVersion: process.version,
         log: (line) => process.stderr.write(`${line}\n`),
-      });
+      }));
       process.stdout.write(formatGateText(report));
       const { markdownPath, jsonPath } = writeGateOutputs(report, outDir);
       process.stdout.write(`summary: ${markdownPath}\nreport: ${jsonPath}\n`);

@@ -4,9 +4,10 @@
  * values are printed in full (only digit grouping): a regression in the third
  * decimal must not look like two equal numbers.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MetricComparison, Verdict } from "./compare.js";
+import { GateInputError } from "./errors.js";
 import type { GateReport, ScenarioReport, WallFigureReport } from "./run-gate.js";
 
 const VERDICTS: readonly Verdict[] = ["same", "improvement", "REGRESSION", "new", "missing"];
@@ -175,11 +176,47 @@ export function formatGateJson(report: GateReport): string {
   return `${JSON.stringify({ format: "cofwsim-gate-report/1", ...report }, null, 2)}\n`;
 }
 
-export function writeGateOutputs(report: GateReport, outDir: string): { markdownPath: string; jsonPath: string } {
-  mkdirSync(outDir, { recursive: true });
-  const markdownPath = join(outDir, "gate.md");
-  const jsonPath = join(outDir, "gate.json");
-  writeFileSync(markdownPath, formatGateMarkdown(report));
-  writeFileSync(jsonPath, formatGateJson(report));
+const GATE_MARKDOWN = "gate.md";
+const GATE_JSON = "gate.json";
+
+/** Removes an earlier run's gate.md and gate.json, so that they never stand beside this run's outcome. */
+export function removeGateOutputs(outDir: string): void {
+  for (const name of [GATE_MARKDOWN, GATE_JSON]) {
+    try {
+      rmSync(join(outDir, name), { force: true });
+    } catch (error) {
+      throw new GateInputError(`cannot replace ${join(outDir, name)}: ${error instanceof Error ? error.message : String(error)}; expected a file the gate may overwrite`);
+    }
+  }
+}
+
+/** Writes gate.md and gate.json; a failure is bad input (exit 2), never read as a regression (exit 1). */
+function writeOutputs(outDir: string, markdown: string, json: string): { markdownPath: string; jsonPath: string } {
+  const markdownPath = join(outDir, GATE_MARKDOWN);
+  const jsonPath = join(outDir, GATE_JSON);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(markdownPath, markdown);
+    writeFileSync(jsonPath, json);
+  } catch (error) {
+    throw new GateInputError(`cannot write the gate's outputs to ${outDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return { markdownPath, jsonPath };
+}
+
+export function writeGateOutputs(report: GateReport, outDir: string): { markdownPath: string; jsonPath: string } {
+  return writeOutputs(outDir, formatGateMarkdown(report), formatGateJson(report));
+}
+
+/**
+ * gate.md and gate.json for a gate that compared nothing (a baseline that
+ * does not match, a malformed one): a CI step that posts gate.md must show
+ * why, not an earlier run's PASS or nothing at all.
+ */
+export function writeGateRefusal(message: string, outDir: string): void {
+  // Indented, the message is a code block in markdown whatever characters it holds.
+  const quoted = message.split("\n").map((line) => `    ${line}`).join("\n");
+  const markdown = `## ⛔ cofwsim gate: nothing compared (exit 2)\n\n${quoted}\n`;
+  const json = `${JSON.stringify({ format: "cofwsim-gate-report/1", outcome: "refused", exitCode: 2, message }, null, 2)}\n`;
+  writeOutputs(outDir, markdown, json);
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -203,10 +203,18 @@ describe("cofwsim gate", () => {
     expect(changedFile.code).toBe(2);
     expect(changedFile.stderr).toMatch(/does not match the scenarios, so nothing was compared/);
     expect(changedFile.stderr).toMatch(/scenario "gate-e2e": scenario content hash differs: [0-9a-f]{64} \(baseline, from gate-e2e.yaml\) vs [0-9a-f]{64} \(now, from gate-e2e.yaml\); same --set overrides \[\], so the scenario file's bytes differ/);
-    expect(existsSync(join(dir, "out2"))).toBe(false);
+    // gate.md and gate.json say why nothing was compared, for the CI step that posts them.
+    expect(readFileSync(join(dir, "out2", "gate.md"), "utf8")).toMatch(/^## ⛔ cofwsim gate: nothing compared \(exit 2\)\n\n {4}the baseline .* does not match the scenarios/);
+    expect(readJson<{ outcome: string; exitCode: number; message: string }>(join(dir, "out2", "gate.json"))).toMatchObject({ outcome: "refused", exitCode: 2, message: expect.stringContaining("scenario content hash differs") });
+
+    // An earlier PASS in --out does not survive a refusal.
+    expect(gate().code).toBe(0);
+    expect(readFileSync(join(dir, "out", "gate.md"), "utf8")).toMatch(/PASS/);
 
     const policy = gate("--set", "engine.commitPolicy=group-commit");
     expect(policy.code).toBe(2);
+    expect(readFileSync(join(dir, "out", "gate.md"), "utf8")).not.toMatch(/PASS/);
+    expect(gateJson().outcome).toBe("refused");
     expect(policy.stderr).toMatch(/--set overrides \[\] in the baseline, \["engine.commitPolicy=group-commit"\] now/);
 
     const document = baseline();
@@ -258,6 +266,16 @@ describe("cofwsim gate", () => {
       expect(samples.stderr, value).toMatch(/--samples must be an integer from 2 \(a standard error needs two samples\) to 1000/);
     }
     expect(cofwsim("gate", scenario).code).toBe(2); // --baseline is required
+  });
+
+  it("an --out whose gate.md cannot be replaced is bad input (exit 2, one line), not a regression", () => {
+    writeFileSync(baselinePath, pristine);
+    const out = join(dir, "out-dir-in-the-way");
+    mkdirSync(join(out, "gate.md"), { recursive: true });
+    const blocked = cofwsim("gate", "--baseline", baselinePath, "--out", out, scenario);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain(`cofwsim: cannot replace ${join(out, "gate.md")}:`);
+    expect(blocked.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("refuses a baseline path --update-baseline could not write before running anything (exit 2, no stack trace)", () => {
