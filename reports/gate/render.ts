@@ -58,9 +58,11 @@ function counts(report: GateReport): Record<Verdict, number> {
 
 function countsText(report: GateReport): string {
   const tally = counts(report);
-  return VERDICTS.filter((verdict) => tally[verdict] > 0 || verdict === "same" || verdict === "REGRESSION")
-    .map((verdict) => `${tally[verdict]} ${verdict}`)
-    .join(", ");
+  const simulated = VERDICTS.filter((verdict) => tally[verdict] > 0 || verdict === "same" || verdict === "REGRESSION").map((verdict) => `${tally[verdict]} ${verdict}`);
+  // A failure that comes from wall-clock figures alone must not read "0 REGRESSION".
+  const wallRegressions = report.scenarios.reduce((sum, scenario) => sum + (scenario.wall?.figures.filter((figure) => figure.verdict === "REGRESSION").length ?? 0), 0);
+  const wall = wallRegressions === 0 ? [] : [`${wallRegressions} wall-clock REGRESSION${report.wallGated ? "" : " (not gated)"}`];
+  return [...simulated, ...wall].join(", ");
 }
 
 function metricRow(scenario: ScenarioReport, metric: MetricComparison): string[] {
