@@ -76,8 +76,8 @@ export function prepareSweep(request: SweepRequest): PreparedSweep {
       valueOf.set(key, value);
     }
   }
-  // As `cofwsim run` hashes: the file's bytes and the overrides every point shares.
-  const contentHash = scenarioContentHash(readFileSync(scenarioPath), set);
+  // As `cofwsim run` hashes: the file's bytes, the overrides every point shares and the files its workloads read.
+  const contentHash = scenarioContentHash(readFileSync(scenarioPath), set, scenario);
   const identity: SweepIdentity = {
     cofwsimVersion: request.cofwsimVersion,
     scenario: { name: scenario.name, file: basename(scenarioPath), contentHash },

@@ -6,12 +6,33 @@ import { loadScenarioFile, loadScenarioText } from "./load.js";
 
 /**
  * The identity of a scenario as results manifests record it: sha256 of the
- * file's bytes followed by the JSON of the `--set` overrides (in order, the
- * seed override included), exactly as `cofwsim run` and `cofwsim sweep` hash
- * it. One definition, so a gate baseline matches results.json of the same run.
+ * file's bytes, then the JSON of the `--set` overrides (in order, the seed
+ * override included), then the bytes of each trace and fio job file its
+ * workloads read, in workload order (a changed trace is another workload,
+ * which the gate must refuse to compare, not judge). A scenario that reads
+ * no file hashes as it did before files were included. Exactly as `cofwsim
+ * run`, `sweep`, `gate` and `crash` hash it: one definition, so a gate
+ * baseline matches results.json of the same run.
  */
-export function scenarioContentHash(fileBytes: Uint8Array, overrides: readonly string[]): string {
-  return createHash("sha256").update(fileBytes).update(JSON.stringify(overrides)).digest("hex");
+export function scenarioContentHash(fileBytes: Uint8Array, overrides: readonly string[], scenario: Scenario): string {
+  const hash = createHash("sha256").update(fileBytes).update(JSON.stringify(overrides));
+  for (const path of referencedFiles(scenario)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      // Unreadable now: the run that reads it reports why; the hash is of what could be read.
+      continue;
+    }
+    // Each file's length first, so that where one file ends and the next begins is part of the hash.
+    hash.update(`\n${bytes.length}\n`).update(bytes);
+  }
+  return hash.digest("hex");
+}
+
+/** The files a scenario's workloads read (traces, fio job files), in workload order; paths as loaded (absolute). */
+function referencedFiles(scenario: Scenario): string[] {
+  return scenario.workloads.flatMap((workload) => (workload.kind === "trace" || workload.kind === "fio" ? [workload.path] : []));
 }
 
 export interface LoadedScenario {
@@ -32,5 +53,5 @@ export function loadScenarioWithHash(path: string, overrides: readonly string[])
     throw error;
   }
   const scenario = loadScenarioText(bytes.toString("utf8"), { overrides, fileName: path, baseDirectory: dirname(resolve(path)) });
-  return { scenario, fileName: basename(path), contentHash: scenarioContentHash(bytes, overrides) };
+  return { scenario, fileName: basename(path), contentHash: scenarioContentHash(bytes, overrides, scenario) };
 }
