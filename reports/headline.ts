@@ -21,6 +21,9 @@ const P99 = "99.000000";
 const P99_9 = "99.900000";
 
 /** fio-style figures per job and direction; directions with no I/O in the window are left out. */
+/** What the host table counts, said under it in report.html and summary.md. */
+export const JOBS_TABLE_CAPTION = "fio-style: I/Os completed in the measurement window (one issued in the warm-up counts, as after fio's ramp_time); clat is completion latency.";
+
 export function jobsTable(results: RunResults): TextTable {
   const rows: string[][] = [];
   for (const job of results.jobs) {

@@ -1,7 +1,7 @@
 import type { RunResults } from "../scenarios/runner/results.js";
 import type { WallSection } from "./headline.js";
 import type { TimeSeries } from "../scenarios/runner/time-series.js";
-import { engineTable, jobsTable, manifestRows, sessionsTimelineTable, wallTable } from "./headline.js";
+import { engineTable, jobsTable, JOBS_TABLE_CAPTION, manifestRows, sessionsTimelineTable, wallTable } from "./headline.js";
 import { escapeHtml, htmlFacts, htmlList, htmlTable } from "./html.js";
 import { REPORT_CSS } from "./report-css.js";
 
@@ -67,7 +67,7 @@ export function renderRunHtml(input: RunHtmlInput): string {
       "Headline",
       [
         `<h3>Host I/O, per job and op</h3>`,
-        `<p class="hint">fio-style: I/Os issued in the measurement window; clat is completion latency.</p>`,
+        `<p class="hint">${escapeHtml(JOBS_TABLE_CAPTION)}</p>`,
         jobs.rows.length === 0 ? `<p>No host I/O completed in the measurement window.</p>` : htmlTable(jobs),
         `<h3>Engine counters</h3>`,
         `<p class="hint">The whole run, warm-up included.</p>`,

@@ -1,7 +1,7 @@
 import type { RunResults } from "../scenarios/runner/results.js";
 import type { WallSection } from "./headline.js";
 import type { TimeSeries } from "../scenarios/runner/time-series.js";
-import { engineTable, jobsTable, manifestRows, sessionsTimelineTable, wallTable, type TextTable } from "./headline.js";
+import { engineTable, jobsTable, JOBS_TABLE_CAPTION, manifestRows, sessionsTimelineTable, wallTable, type TextTable } from "./headline.js";
 import { WALL_BEGIN_MARKER, WALL_END_MARKER } from "./run-html.js";
 
 /**
@@ -39,7 +39,7 @@ export function renderRunMarkdown({ results, timeSeries, wall }: RunMarkdownInpu
   }
   lines.push(markdownTable({ columns: [{ label: "run", numeric: false }, { label: "value", numeric: false }], rows: manifestRows(results, timeSeries) }), "");
   const jobs = jobsTable(results);
-  lines.push("### Host I/O, per job and op", "", "fio-style: I/Os issued in the measurement window; clat is completion latency.", "");
+  lines.push("### Host I/O, per job and op", "", JOBS_TABLE_CAPTION, "");
   lines.push(jobs.rows.length === 0 ? "No host I/O completed in the measurement window." : markdownTable(jobs), "");
   lines.push("### Engine counters", "", "The whole run, warm-up included.", "", markdownTable(engineTable(results)), "");
   if (results.sessions.length > 0) lines.push("### Session timeline", "", "Simulated times since the Cache LU was ready.", "", markdownTable(sessionsTimelineTable(results)), "");

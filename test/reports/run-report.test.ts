@@ -107,6 +107,11 @@ describe("report.html", () => {
     expect(html).toContain(`<td>write amplification</td><td class="num">${engine.writeAmplification.toFixed(3)}</td>`);
     expect(html).toContain(`<td>Cache LU chunks used</td><td class="num">${formatInteger(engine.cacheChunksUsed)} / ${formatInteger(engine.cacheChunksTotal)}</td>`);
     for (const label of ["copies per host write", "metadata writes", "engine flushes", "sessions terminated"]) expect(html).toContain(`<td>${label}</td>`);
+    // The caption says what total_ios counts: I/Os completed in the window, those issued in the warm-up included.
+    for (const text of [html, markdown]) {
+      expect(text).toContain("fio-style: I/Os completed in the measurement window (one issued in the warm-up counts");
+      expect(text).not.toContain("issued in the measurement window");
+    }
   });
 
   it("shows the session timeline, notes and problems", () => {
