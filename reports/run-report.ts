@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunResults } from "../scenarios/runner/results.js";
 import type { WallSection } from "./headline.js";
@@ -42,7 +42,11 @@ export async function writeRunReport(dir: string, input: RunReportInput): Promis
   const charts: RenderedChart[] = [];
   for (const chart of RUN_CHARTS) {
     const spec = chart.build({ results: input.results, timeSeries: input.timeSeries });
-    if (spec === undefined) continue;
+    if (spec === undefined) {
+      // A chart this run has nothing to draw for: one left in the directory by an earlier run would look current.
+      for (const extension of [".vl.json", ".svg"]) await rm(join(dir, `${chart.name}${extension}`), { force: true });
+      continue;
+    }
     await write(`${chart.name}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
     const svg = await renderSvg(spec);
     await write(`${chart.name}.svg`, svg);

@@ -45,6 +45,23 @@ describe("writeRunReport", () => {
     for (const chart of RUN_CHARTS) expect(JSON.parse(readFileSync(join(dir, `${chart.name}.vl.json`), "utf8"))).toEqual(chart.build(input));
   });
 
+  it("leaves no chart of an earlier run in the directory that this run has nothing to draw for", async () => {
+    const reused = mkdtempSync(join(tmpdir(), "cofwsim-report-"));
+    try {
+      await writeRunReport(reused, input);
+      // A run with no host I/O draws no throughput or latency chart.
+      const idle = { ...input, timeSeries: { ...input.timeSeries, host: [], latencyCurves: [] } };
+      const drawn = RUN_CHARTS.filter((chart) => chart.build(idle) !== undefined).map((chart) => chart.name);
+      expect(drawn.length).toBeLessThan(RUN_CHARTS.length);
+      await writeRunReport(reused, idle);
+      for (const chart of RUN_CHARTS) {
+        for (const extension of [".vl.json", ".svg"]) expect(existsSync(join(reused, `${chart.name}${extension}`)), `${chart.name}${extension}`).toBe(drawn.includes(chart.name));
+      }
+    } finally {
+      rmSync(reused, { recursive: true, force: true });
+    }
+  });
+
   it("is byte-identical for the same run apart from the marked wall-clock sections", async () => {
     const otherDir = mkdtempSync(join(tmpdir(), "cofwsim-report-"));
     try {
