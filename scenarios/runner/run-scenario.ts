@@ -549,7 +549,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       notes,
       problems,
     };
-    return { results, kernel, timeSeries: series.finish() };
+    return { results, kernel, timeSeries: series.finish(lastActivityNs - readyNs) };
   } finally {
     series.destroy();
     for (const { stats } of sinks) {

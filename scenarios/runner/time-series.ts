@@ -183,10 +183,20 @@ export class TimeSeriesRecorder {
     }
   }
 
-  finish(): TimeSeries {
-    const seconds = this.bucketNs / 1e9;
+  /**
+   * The series, rates per second of the time each bucket covers: the whole
+   * bucket, but for the one the run ends in (`endNs`, since the Cache LU was
+   * ready), which covers only up to the end. Divided by the whole bucket, the
+   * last one drew a collapse of throughput that never happened.
+   */
+  finish(endNs: number): TimeSeries {
+    const secondsOf = (index: number): number => {
+      const coveredNs = Math.min(this.bucketNs, endNs - index * this.bucketNs);
+      return (coveredNs > 0 ? coveredNs : this.bucketNs) / 1e9;
+    };
     const host: HostSeriesRow[] = [];
     this.host.forEach((cells, index) => {
+      const seconds = secondsOf(index);
       for (const key of [...cells.keys()].sort()) {
         const cell = cells.get(key)!;
         const [job, op] = key.split("\u0000") as [string, "read" | "write"];
@@ -206,7 +216,7 @@ export class TimeSeriesRecorder {
     const engine: EngineSeriesRow[] = this.engine.map((cell, index) => ({
       timeNs: index * this.bucketNs,
       cofwCopies: cell.cofwCopies,
-      copiesPerSec: round3(cell.cofwCopies / seconds),
+      copiesPerSec: round3(cell.cofwCopies / secondsOf(index)),
       metadataWrites: cell.metadataWrites,
       flushes: cell.flushes,
       hostBytesWritten: cell.hostBytesWritten,

@@ -31,13 +31,15 @@ const jsHistogram = (): hdr.Histogram => hdr.build({ lowestDiscernibleValue: 1, 
 describe("TimeSeriesRecorder", () => {
   it("gives each bucket and curve what a plain aggregation of the I/Os gives, however buckets were merged on the way", () => {
     fc.assert(
-      fc.property(ios, fc.boolean(), (recorded, sorted) => {
+      fc.property(ios, fc.boolean(), fc.nat({ max: 5_000_000 }), (recorded, sorted, endPastLastNs) => {
         const order = sorted ? [...recorded].sort((x, y) => x.timeNs - y.timeNs) : recorded;
         const recorder = new TimeSeriesRecorder(undefined);
         const keys = { a: { read: recorder.seriesKey("a", "read"), write: recorder.seriesKey("a", "write") }, b: { read: recorder.seriesKey("a", "read"), write: recorder.seriesKey("b", "write") } };
         try {
           for (const io of order) recorder.recordIo(io.timeNs, keys[io.job][io.op], io.bytes, io.latencyNs, io.sessionsStarted);
-          const series = recorder.finish();
+          // The run ends some time after its last I/O: the last bucket's rates are over the part of it the run covered.
+          const endNs = Math.max(0, ...recorded.map((io) => io.timeNs)) + 1 + endPastLastNs;
+          const series = recorder.finish(endNs);
           if (recorded.length > 0) expect(Math.max(...recorded.map((io) => Math.floor(io.timeNs / series.bucketNs)))).toBeLessThan(MAX_BUCKETS);
 
           // The model: group by final bucket, job (b's reads were recorded under a's key) and op.
@@ -57,7 +59,7 @@ describe("TimeSeriesRecorder", () => {
             curves.set(curveKey, curve);
             curve.recordValue(Math.max(1, io.latencyNs));
           }
-          const seconds = series.bucketNs / 1e9;
+          const secondsOf = (timeNs: number) => Math.min(series.bucketNs, endNs - timeNs) / 1e9;
           const expectedHost = [...model.values()]
             .sort((x, y) => x.timeNs - y.timeNs || (x.job < y.job ? -1 : x.job > y.job ? 1 : x.op < y.op ? -1 : 1))
             .map((cell) => ({
@@ -65,8 +67,8 @@ describe("TimeSeriesRecorder", () => {
               job: cell.job,
               op: cell.op,
               ios: cell.ios,
-              iops: Math.round((cell.ios / seconds) * 1000) / 1000,
-              bandwidthBytesPerSec: Math.round(cell.bytes / seconds),
+              iops: Math.round((cell.ios / secondsOf(cell.timeNs)) * 1000) / 1000,
+              bandwidthBytesPerSec: Math.round(cell.bytes / secondsOf(cell.timeNs)),
               latencyP50Ns: clampedPercentile(cell.histogram, 50),
               latencyP99Ns: clampedPercentile(cell.histogram, 99),
               latencyMaxNs: cell.histogram.maxValue,
@@ -114,7 +116,7 @@ describe("TimeSeriesRecorder", () => {
             if (periods > 0) batched.sampleEngineIdle(timeNs + periodNs, timeNs + periods * periodNs, periodNs, counters, live);
             timeNs += periods * periodNs;
           }
-          expect(batched.finish()).toEqual(each.finish());
+          expect(batched.finish(timeNs)).toEqual(each.finish(timeNs));
         } finally {
           each.destroy();
           batched.destroy();
@@ -122,6 +124,28 @@ describe("TimeSeriesRecorder", () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("gives the bucket the run ends in the rates of the part it covers, not of the whole bucket", () => {
+    const recorder = new TimeSeriesRecorder(8_000_000);
+    const key = recorder.seriesKey("job", "write");
+    try {
+      // 8 I/Os in each full millisecond of the first bucket, then 8 in the 1 ms the run lasts into the second.
+      for (let timeNs = 0; timeNs < 9_000_000; timeNs += 125_000) recorder.recordIo(timeNs, key, 4096, 1000, true);
+      recorder.sampleEngine(7_999_999, { ...zeroCounters(), cofwCopies: 16 }, 1);
+      recorder.sampleEngine(8_999_999, { ...zeroCounters(), cofwCopies: 18 }, 1);
+      const series = recorder.finish(9_000_000);
+      expect(series.host.map((row) => [row.timeNs, row.ios, row.iops, row.bandwidthBytesPerSec])).toEqual([
+        [0, 64, 8000, 8000 * 4096],
+        [8_000_000, 8, 8000, 8000 * 4096],
+      ]);
+      expect(series.engine.map((row) => [row.timeNs, row.cofwCopies, row.copiesPerSec])).toEqual([
+        [0, 16, 2000],
+        [8_000_000, 2, 2000],
+      ]);
+    } finally {
+      recorder.destroy();
+    }
   });
 
   it("records into the right bucket after engine samples made buckets merge", () => {
@@ -133,7 +157,7 @@ describe("TimeSeriesRecorder", () => {
       for (let timeNs = 1_000_000; timeNs <= 401_000_000; timeNs += 1_000_000) recorder.sampleEngine(timeNs, zeroCounters(), 0);
       // Bucket 5 again, but of 2 ms buckets now: 10-12 ms, not the bucket the first I/O went to.
       recorder.recordIo(10_500_000, key, 4096, 3000, false);
-      const series = recorder.finish();
+      const series = recorder.finish(401_000_000);
       expect(series.bucketNs).toBe(2_000_000);
       expect(series.host).toEqual([expect.objectContaining({ timeNs: 4_000_000, ios: 1, latencyMaxNs: 1000 }), expect.objectContaining({ timeNs: 10_000_000, ios: 1, latencyMaxNs: 3000 })]);
     } finally {
