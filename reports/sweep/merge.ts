@@ -6,7 +6,7 @@
  * given twice and a point given by no shard are refused: a silently partial
  * or mixed table would recommend the wrong point.
  */
-import { sweepPoints } from "./points.js";
+import { listPointIds, sweepPoints } from "./points.js";
 import { SweepError } from "./errors.js";
 import { seedOf } from "../../scenarios/schema/overrides.js";
 import type { PointRow, SweepIdentity, SweepResult } from "./sweep-document.js";
@@ -15,14 +15,6 @@ export interface NamedSweep {
   /** Where it came from (its directory), for messages. */
   readonly source: string;
   readonly result: SweepResult;
-}
-
-/** How many ids a message lists before "and N more". */
-const LISTED_IDS = 10;
-
-function listIds(ids: readonly string[]): string {
-  const shown = ids.slice(0, LISTED_IDS).join(", ");
-  return ids.length > LISTED_IDS ? `${shown} and ${ids.length - LISTED_IDS} more` : shown;
 }
 
 /** The first field in which two identities differ, described (the most telling first), or undefined when they agree. */
@@ -63,7 +55,7 @@ export function mergeSweeps(parts: readonly NamedSweep[]): SweepResult {
     }
   }
   const missing = points.filter((point) => !byIndex.has(point.index)).map((point) => point.id);
-  if (missing.length > 0) throw new SweepError(`${missing.length} of ${points.length} points are in none of the outputs (a shard missing?): ${listIds(missing)}`);
+  if (missing.length > 0) throw new SweepError(`${missing.length} of ${points.length} points are in none of the outputs (a shard missing?): ${listPointIds(missing)}`);
   return {
     identity: first.result.identity,
     pointCount: points.length,

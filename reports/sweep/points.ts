@@ -89,6 +89,15 @@ export function pointCount(axes: readonly VaryAxis[]): number {
   return axes.reduce((product, axis) => product * axis.values.length, 1);
 }
 
+/** How many ids a message lists before "and N more". */
+const LISTED_IDS = 10;
+
+/** Point ids for a message: the first few, then how many more, so a sweep of thousands of points does not flood it. */
+export function listPointIds(ids: readonly string[]): string {
+  const shown = ids.slice(0, LISTED_IDS).join(", ");
+  return ids.length > LISTED_IDS ? `${shown} and ${ids.length - LISTED_IDS} more` : shown;
+}
+
 /** Keeps ids readable and safe as file names: runs of other characters become one "-". */
 function slug(value: string): string {
   const cleaned = value.replace(/[^A-Za-z0-9.+-]+/g, "-").replace(/^-+|-+$/g, "");

@@ -2,6 +2,8 @@
  * The recommendation table: for each objective, the best point, and what
  * choosing it costs in every objective, relative to that objective's own
  * best. Ties go to the lowest point index, so the table is deterministic.
+ * Only points that did the scenario's job are ranked: leftOut() names the
+ * others and why, for the outputs to say so.
  */
 import type { MetricColumn } from "./metrics.js";
 
@@ -37,7 +39,7 @@ export interface Recommendation {
   readonly label: string;
   readonly column: MetricColumn;
   readonly goal: "min" | "max";
-  /** null when no point has this metric (all failed, or no writes at all). */
+  /** null when no ranked point has this metric (all left out, or no writes at all). */
   readonly point: number | null;
   readonly pointId: string | null;
   readonly costs: readonly ObjectiveCost[];
@@ -48,6 +50,44 @@ export interface RankedRow {
   readonly point: number;
   readonly point_id: string;
   readonly metrics: Readonly<Record<MetricColumn, number | null>>;
+  /** Empty when the point ran cleanly; else its run's problems or why it could not run. */
+  readonly problems: string;
+}
+
+/** A point the table does not rank, and why. */
+export interface LeftOutPoint {
+  readonly point: number;
+  readonly pointId: string;
+  readonly reason: string;
+}
+
+/**
+ * Why a point may not be recommended, or undefined when it may. A run that
+ * reported problems (a session operation refused, or no run at all) did not
+ * run the scenario as written: its figures, however good, are not those of
+ * the configuration asked about.
+ */
+function whyLeftOut(row: RankedRow): string | undefined {
+  if (row.problems !== "") return "its run reported problems";
+  return undefined;
+}
+
+export function leftOut(rows: readonly RankedRow[]): LeftOutPoint[] {
+  return rows.flatMap((row) => {
+    const reason = whyLeftOut(row);
+    return reason === undefined ? [] : [{ point: row.point, pointId: row.point_id, reason }];
+  });
+}
+
+/** The left-out points' ids per reason, reasons in the order they first occur: one line of output each. */
+export function leftOutByReason(points: readonly LeftOutPoint[]): Array<{ readonly reason: string; readonly pointIds: readonly string[] }> {
+  const byReason = new Map<string, string[]>();
+  for (const point of points) {
+    const ids = byReason.get(point.reason) ?? [];
+    ids.push(point.pointId);
+    byReason.set(point.reason, ids);
+  }
+  return [...byReason].map(([reason, pointIds]) => ({ reason, pointIds }));
 }
 
 function better(goal: "min" | "max", a: number, b: number): boolean {
@@ -73,7 +113,9 @@ function worsePercent(goal: "min" | "max", value: number | null, best: number | 
   return Math.round(worse * 1000) / 10;
 }
 
-export function recommend(rows: readonly RankedRow[], objectives: readonly Objective[] = OBJECTIVES): Recommendation[] {
+export function recommend(allRows: readonly RankedRow[], objectives: readonly Objective[] = OBJECTIVES): Recommendation[] {
+  // The bests, too, are those of ranked points: a cost is measured against what a recommendable point reaches.
+  const rows = allRows.filter((row) => whyLeftOut(row) === undefined);
   const bests = new Map(objectives.map((objective) => [objective.id, bestRow(rows, objective)?.metrics[objective.column] ?? null]));
   return objectives.map((objective) => {
     const chosen = bestRow(rows, objective);

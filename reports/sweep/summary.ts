@@ -1,4 +1,6 @@
 /** The few lines `cofwsim sweep` and `cofwsim merge` print after writing: where, how many, and the recommendations. */
+import { listPointIds } from "./points.js";
+import { leftOutByReason } from "./recommend.js";
 import type { SweepDocument } from "./sweep-document.js";
 
 export function formatSweepSummary(document: SweepDocument, outDir: string): string {
@@ -8,12 +10,14 @@ export function formatSweepSummary(document: SweepDocument, outDir: string): str
   for (const rec of document.recommendations) {
     const row = rec.point === null ? undefined : byPoint.get(rec.point);
     if (row === undefined) {
-      lines.push(`  ${rec.label}: no point has ${rec.column}`);
+      lines.push(`  ${rec.label}: no ranked point has ${rec.column}`);
       continue;
     }
     const setting = paths.map((path) => `${path}=${String(row[path])}`).join(" ");
     lines.push(`  ${rec.label}: ${setting} (${rec.column} ${String(row[rec.column])})`);
   }
+  // Said beside the recommendations: a reader who sees a good point missing from them learns why.
+  for (const group of leftOutByReason(document.leftOut)) lines.push(`  left out of the ranking (${group.reason}): ${listPointIds(group.pointIds)}`);
   const failed = document.rows.filter((row) => row["problems"] !== "");
   for (const row of failed) lines.push(`PROBLEM: point ${String(row["point_id"])}: ${String(row["problems"])}`);
   lines.push(`outputs: ${outDir} (sweep.csv, sweep.json, recommendations.csv, charts, sweep.html)`);

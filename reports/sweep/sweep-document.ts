@@ -11,7 +11,7 @@ import { z } from "zod";
 import { SweepError } from "./errors.js";
 import { METRIC_COLUMNS, type HeadlineMetrics } from "./metrics.js";
 import type { VaryAxis } from "./points.js";
-import { recommend, type Recommendation } from "./recommend.js";
+import { leftOut, recommend, type LeftOutPoint, type Recommendation } from "./recommend.js";
 import type { Shard } from "./shard.js";
 
 export const SWEEP_KIND = "cofwsim-sweep";
@@ -65,6 +65,8 @@ export interface SweepDocument {
   readonly columns: readonly string[];
   readonly rows: readonly FlatRow[];
   readonly recommendations: readonly Recommendation[];
+  /** The points the recommendations do not rank, and why, in point order. */
+  readonly leftOut: readonly LeftOutPoint[];
 }
 
 /** Columns that are not varied parameters; a --vary path may not take one of these names. */
@@ -75,6 +77,7 @@ export const SWEEP_NOTES: readonly string[] = [
   "cache_used_bytes = cache_chunks_used x the chunk size: the Cache LU space objective, comparable across chunk sizes.",
   "recovery_ns and recovery_bytes_read: simulated time and Cache LU bytes read by a fresh engine mounting the Cache LU after the run, without a clean unmount.",
   "Empty cells: a direction with no I/O has no latency; a point that could not run has no metrics (see problems).",
+  "Recommendations rank only the points that ran cleanly: a point with problems (one that could not run, or whose run reported one) is left out (see leftOut).",
 ];
 
 export function sweepColumns(vary: readonly VaryAxis[]): string[] {
@@ -110,6 +113,7 @@ export function sweepDocument(result: SweepResult): SweepDocument {
     columns: sweepColumns(identity.vary),
     rows: result.rows.map((row) => flatRow(row, identity.vary)),
     recommendations: recommend(result.rows),
+    leftOut: leftOut(result.rows),
   };
 }
 

@@ -4,7 +4,7 @@
  * table of points. Nothing in it depends on when or how fast the sweep ran.
  */
 import { METRIC_COLUMNS, type MetricColumn } from "./metrics.js";
-import { OBJECTIVES } from "./recommend.js";
+import { leftOutByReason, OBJECTIVES } from "./recommend.js";
 import type { SweepDocument } from "./sweep-document.js";
 
 export interface RenderedChart {
@@ -99,7 +99,9 @@ function recommendationSection(document: SweepDocument): string {
       .join("");
     return `<tr><td class="text">${escapeHtml(rec.label)}</td><td class="text">${escapeHtml(rec.pointId ?? "none")}</td>${params}${costs}</tr>`;
   });
-  return `<p>For each objective, the point that does best, and what it costs in every objective: the figure, and how much worse than that objective's best point it is.</p>\n<div class="scroll"><table>${header}${rows.join("")}</table></div>`;
+  const leftOut = leftOutByReason(document.leftOut).map((group) => `<li>${escapeHtml(group.reason)}: ${escapeHtml(group.pointIds.join(", "))}</li>`);
+  const leftOutList = leftOut.length === 0 ? "" : `\n<p class="notes">Left out of the ranking:</p>\n<ul class="notes">${leftOut.join("")}</ul>`;
+  return `<p>For each objective, the point that does best, and what it costs in every objective: the figure, and how much worse than that objective's best point it is.</p>\n<div class="scroll"><table>${header}${rows.join("")}</table></div>${leftOutList}`;
 }
 
 function pointsSection(document: SweepDocument): string {

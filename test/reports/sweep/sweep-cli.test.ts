@@ -136,6 +136,19 @@ describe("cofwsim sweep", () => {
     expect(Number(rows[1]!.split(",")[header!.split(",").indexOf("write_iops")])).toBeGreaterThan(0);
   });
 
+  it("does not recommend a point whose run reported a problem, and says it left it out", () => {
+    // Point 0 starts session 1 in slot 0, which session 0 still holds: the start is refused, so point 0 makes fewer
+    // copies and looks best in every objective.
+    const result = cofwsim("sweep", scenario, "--vary", "sessions[1].slot=0,1", "--set", "stop.hostIos=5000", "--set", "sessions[1].afterHostIos=3000", "--jobs", "2", "--out", out("refused-start"));
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^PROBLEM: point 0_0: session start of slot 0 at \d+ ns refused/m);
+    expect(result.stdout).toMatch(/^ {2}left out of the ranking \(its run reported problems\): 0_0$/m);
+    const recommendations = read("refused-start", "recommendations.csv").trimEnd().split("\n").slice(1);
+    expect(recommendations.map((line) => line.split(",")[2])).toEqual(["1_1", "1_1", "1_1", "1_1", "1_1"]);
+    const json = JSON.parse(read("refused-start", "sweep.json")) as { leftOut: unknown };
+    expect(json.leftOut).toEqual([{ point: 0, pointId: "0_0", reason: "its run reported problems" }]);
+  });
+
   it("refuses bad --vary, --shard and values with exit 2 before running anything", () => {
     const noVary = cofwsim("sweep", scenario, "--out", out("bad"));
     expect(noVary.code).toBe(2);
