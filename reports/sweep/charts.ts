@@ -22,8 +22,8 @@ export const CHART_METRICS: readonly ChartMetric[] = [
   { column: "write_clat_p99_ns", title: "host write latency p99 (ns)", short: "p99 (ns)" },
   { column: "write_iops", title: "host write IOPS", short: "IOPS" },
   { column: "write_amplification", title: "write amplification (device bytes / host bytes)", short: "ratio" },
-  { column: "cache_chunks_used", title: "Cache LU chunks used", short: "chunks" },
-  { column: "cache_used_bytes", title: "Cache LU space used (bytes)", short: "bytes" },
+  { column: "cache_chunks_used", title: "Cache LU chunks used at the end of the run", short: "chunks" },
+  { column: "cache_peak_bytes", title: "Cache LU space at its peak (bytes)", short: "bytes" },
   { column: "recovery_ns", title: "recovery: mount after the run (simulated ns)", short: "ns" },
 ];
 
@@ -67,8 +67,15 @@ function chartData(vary: readonly VaryAxis[], rows: readonly PointRow[], metric:
 const CONFIG = { background: "white", font: "sans-serif", view: { stroke: null } } as const;
 
 /** A chart's file name: one definition for the charts and for the names a reused directory is cleared of. */
-const lineChartName = (metric: ChartMetric): string => `line-${metric.column}`;
-const heatmapName = (metric: ChartMetric): string => `heatmap-${metric.column}`;
+const lineChartName = (column: string): string => `line-${column}`;
+const heatmapName = (column: string): string => `heatmap-${column}`;
+
+/**
+ * Columns charted by earlier versions and no longer: their charts are cleared
+ * from a reused directory as well, where they would look current (the end-of-run
+ * cache_used_bytes showed an overflowed Cache LU as empty).
+ */
+const RETIRED_CHART_COLUMNS: readonly string[] = ["cache_used_bytes"];
 
 function lineChart(vary: readonly VaryAxis[], rows: readonly PointRow[], metric: ChartMetric): SweepChart {
   const axis = vary[0]!;
@@ -86,7 +93,7 @@ function lineChart(vary: readonly VaryAxis[], rows: readonly PointRow[], metric:
       y: { field: VALUE_FIELD, type: "quantitative", title: metric.short, scale: { zero: false } },
     },
   } as TopLevelSpec;
-  return { name: lineChartName(metric), title, spec };
+  return { name: lineChartName(metric.column), title, spec };
 }
 
 function heatmap(vary: readonly VaryAxis[], rows: readonly PointRow[], metric: ChartMetric): SweepChart {
@@ -129,12 +136,12 @@ function heatmap(vary: readonly VaryAxis[], rows: readonly PointRow[], metric: C
           spec: cells,
           resolve: { scale: { color: "shared" } },
         };
-  return { name: heatmapName(metric), title, spec: spec as TopLevelSpec };
+  return { name: heatmapName(metric.column), title, spec: spec as TopLevelSpec };
 }
 
-/** Every name a sweep's chart can have (line charts for one axis, heatmaps for more), whatever the axes. */
+/** Every name a sweep's chart can have (line charts for one axis, heatmaps for more), whatever the axes, and the retired ones. */
 export function sweepChartNames(metrics: readonly ChartMetric[] = CHART_METRICS): string[] {
-  return metrics.flatMap((metric) => [lineChartName(metric), heatmapName(metric)]);
+  return [...metrics.map((metric) => metric.column), ...RETIRED_CHART_COLUMNS].flatMap((column) => [lineChartName(column), heatmapName(column)]);
 }
 
 export function sweepCharts(vary: readonly VaryAxis[], rows: readonly PointRow[], metrics: readonly ChartMetric[] = CHART_METRICS): SweepChart[] {

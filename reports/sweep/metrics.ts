@@ -4,9 +4,12 @@
  * summed over the scenario's jobs (IOPS and bandwidth add up); latency
  * percentiles are the worst job's, since the slowest job is the one a user
  * notices. Recovery is what a fresh mount of the Cache LU after the run costs
- * (see measureRecovery in scenarios/runner/run-scenario.ts).
+ * (see measureRecovery in scenarios/runner/run-scenario.ts). Cache LU space
+ * is the peak the run reached, not what is left at its end (see
+ * peakCacheChunks).
  */
 import type { RunResults } from "../../scenarios/runner/results.js";
+import type { TimeSeries } from "../../scenarios/runner/time-series.js";
 
 /** A metric: a number, or null where it does not exist (latency of a direction with no I/O, any metric of a failed point). */
 export type MetricValue = number | null;
@@ -29,7 +32,7 @@ export const METRIC_COLUMNS = [
   "metadata_writes",
   "engine_flushes",
   "cache_chunks_used",
-  "cache_used_bytes",
+  "cache_peak_bytes",
   "sessions_terminated",
   "recovery_ns",
   "recovery_bytes_read",
@@ -46,7 +49,18 @@ function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-export function headlineMetrics(results: RunResults): HeadlineMetrics {
+/**
+ * The most Cache LU chunks in use at once: the engine series' samples (one
+ * at the end of every bucket) and the run's end. Usage at the end alone says
+ * too little: sessions that stopped, or that a full Cache LU terminated,
+ * freed their chunks, so a run that needed all of the Cache LU can end at 0.
+ * Chunks taken and freed again between two samples are not seen.
+ */
+function peakCacheChunks(results: RunResults, timeSeries: TimeSeries): number {
+  return timeSeries.engine.reduce((peak, row) => Math.max(peak, row.cacheChunksUsed), results.engine.cacheChunksUsed);
+}
+
+export function headlineMetrics(results: RunResults, timeSeries: TimeSeries): HeadlineMetrics {
   const direction = (op: "read" | "write") => {
     const measured = results.jobs.map((job) => job[op]).filter((d) => d.clat_ns.N > 0);
     const worst = (key: string): MetricValue => (measured.length === 0 ? null : Math.max(...measured.map((d) => d.clat_ns.percentile?.[key] ?? 0)));
@@ -80,7 +94,7 @@ export function headlineMetrics(results: RunResults): HeadlineMetrics {
     engine_flushes: engine.flushes,
     cache_chunks_used: engine.cacheChunksUsed,
     // Chunk counts of different chunk sizes do not compare; the space they hold does.
-    cache_used_bytes: engine.cacheChunksUsed * engine.chunkSizeBytes,
+    cache_peak_bytes: peakCacheChunks(results, timeSeries) * engine.chunkSizeBytes,
     sessions_terminated: engine.sessionsTerminated,
     recovery_ns: engine.recoveryNs,
     recovery_bytes_read: engine.recoveryBytesRead,

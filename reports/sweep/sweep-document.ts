@@ -15,7 +15,8 @@ import { leftOut, recommend, type LeftOutPoint, type Recommendation } from "./re
 import type { Shard } from "./shard.js";
 
 export const SWEEP_KIND = "cofwsim-sweep";
-export const SWEEP_FORMAT_VERSION = 1;
+/** 2: cache_used_bytes (at the end of the run) became cache_peak_bytes. */
+export const SWEEP_FORMAT_VERSION = 2;
 
 /** What must agree for two sweep outputs to be parts of one sweep. */
 export interface SweepIdentity {
@@ -74,10 +75,11 @@ export const FIXED_COLUMNS: readonly string[] = ["point", "point_id", ...METRIC_
 
 export const SWEEP_NOTES: readonly string[] = [
   "IOPS and bandwidth are summed over the scenario's jobs; latency percentiles (completion latency, ns) are the worst job's.",
-  "cache_used_bytes = cache_chunks_used x the chunk size: the Cache LU space objective, comparable across chunk sizes.",
+  "cache_peak_bytes = the most Cache LU chunks in use at once (sampled at the end of every time-series bucket and of the run) x the chunk size: the Cache LU space objective, comparable across chunk sizes. cache_chunks_used is the count at the end of the run, after ended sessions freed theirs.",
+  "sessions_terminated: sessions the engine ended because the Cache LU was full (their snapshots are lost).",
   "recovery_ns and recovery_bytes_read: simulated time and Cache LU bytes read by a fresh engine mounting the Cache LU after the run, without a clean unmount.",
   "Empty cells: a direction with no I/O has no latency; a point that could not run has no metrics (see problems).",
-  "Recommendations rank only the points that ran cleanly: a point with problems (one that could not run, or whose run reported one) is left out (see leftOut).",
+  "Recommendations rank only the points that ran cleanly: a point with problems (one that could not run, or whose run reported one) or with sessions terminated by a full Cache LU is left out (see leftOut).",
 ];
 
 export function sweepColumns(vary: readonly VaryAxis[]): string[] {

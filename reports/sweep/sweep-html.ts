@@ -46,7 +46,7 @@ const UNIT_HINT: Partial<Record<MetricColumn, string>> = {
   write_clat_p99_ns: "ns",
   total_iops: "IO/s",
   write_amplification: "×",
-  cache_used_bytes: "bytes",
+  cache_peak_bytes: "bytes",
   recovery_ns: "ns",
 };
 

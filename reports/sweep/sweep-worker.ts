@@ -40,8 +40,8 @@ function refusal(error: unknown, scenarioPath: string): string | undefined {
 export default function runPoint(task: PointTask): PointOutcome {
   try {
     const scenario = loadScenarioFile(task.scenarioPath, { overrides: task.overrides });
-    const { results } = runScenario(scenario, task.meta);
-    return { ok: true, metrics: headlineMetrics(results), problems: results.problems };
+    const { results, timeSeries } = runScenario(scenario, task.meta);
+    return { ok: true, metrics: headlineMetrics(results, timeSeries), problems: results.problems };
   } catch (error) {
     const reason = refusal(error, task.scenarioPath);
     if (reason === undefined) throw error;

@@ -11,11 +11,12 @@ import { seedOverride } from "../../../scenarios/schema/overrides.js";
 const vary = parseVaryList(["engine.chunkSize=16KiB,64KiB,256KiB", "engine.regionSize=4KiB,64KiB"]);
 const identity: SweepIdentity = { cofwsimVersion: "0.1.0", scenario: { name: "quickstart", file: "quickstart.yaml", contentHash: "ab".repeat(32) }, seed: "1", set: ["stop.hostIos=2000"], vary };
 
-/** Made-up metrics that differ per point, so a mixed-up row would show. */
+/** Made-up metrics that differ per point, so a mixed-up row would show; no session terminated, so every point is ranked. */
 function row(index: number): PointRow {
   const point = sweepPoints(vary)[index]!;
   const metrics = emptyMetrics();
   METRIC_COLUMNS.forEach((column, i) => (metrics[column] = column.startsWith("read_clat") ? null : (index + 1) * 1000 + i));
+  metrics.sessions_terminated = 0;
   return { point: index, point_id: point.id, values: point.values, metrics, problems: "" };
 }
 

@@ -17,7 +17,7 @@ function row(index: number, over: Partial<HeadlineMetrics> = {}, problems = ""):
     write_clat_p99_ns: 1_000_000,
     total_iops: 30_000,
     write_amplification: 6,
-    cache_used_bytes: 90_000_000,
+    cache_peak_bytes: 90_000_000,
     recovery_ns: 15_000_000,
     ...over,
   };
@@ -29,7 +29,7 @@ const chosen = (rows: readonly RankedRow[]) => recommend(rows).map((rec) => rec.
 describe("recommendations leave out points with problems", () => {
   // Point 0 is best in every objective, but one of its session starts was refused: it did not run the scenario.
   const refused = "session start of slot 0 at 73272133 ns refused: slot 0 holds a live session";
-  const rows = [row(0, { write_clat_p99_ns: 900_000, total_iops: 40_000, write_amplification: 5, cache_used_bytes: 80_000_000, recovery_ns: 14_000_000 }, refused), row(1), row(2, { total_iops: 35_000 })];
+  const rows = [row(0, { write_clat_p99_ns: 900_000, total_iops: 40_000, write_amplification: 5, cache_peak_bytes: 80_000_000, recovery_ns: 14_000_000 }, refused), row(1), row(2, { total_iops: 35_000 })];
 
   it("rank only the points that ran cleanly, and measure costs against their bests", () => {
     expect(chosen(rows)).toEqual(["1_1", "2_2", "1_1", "1_1", "1_1"]);
@@ -46,6 +46,12 @@ describe("recommendations leave out points with problems", () => {
     expect(summary).toMatch(/^ {2}left out of the ranking \(its run reported problems\): 0_0$/m);
     expect(summary).toMatch(/^ {2}highest total IOPS: sessions\[1\]\.slot=2 /m);
     expect(sweepHtml(document, [])).toMatch(/Left out of the ranking:<\/p>\n<ul class="notes"><li>its run reported problems: 0_0<\/li><\/ul>/);
+  });
+
+  it("leave out a point whose full Cache LU terminated sessions, however little space it ends with", () => {
+    const overflowed = [row(0, { cache_peak_bytes: 62_000_000, sessions_terminated: 2 }), row(1, { sessions_terminated: 0 }), row(2, { cache_peak_bytes: 95_000_000, sessions_terminated: 0 })];
+    expect(recommend(overflowed).find((rec) => rec.objective === "cache-space")).toMatchObject({ column: "cache_peak_bytes", pointId: "1_1" });
+    expect(leftOut(overflowed)).toEqual([{ point: 0, pointId: "0_0", reason: "sessions terminated by a full Cache LU" }]);
   });
 
   it("name no point when every point is left out", () => {

@@ -77,7 +77,7 @@ describe("cofwsim sweep", () => {
       "read_iops", "read_bw_bytes_per_s", "read_clat_p50_ns", "read_clat_p99_ns", "read_clat_p99_9_ns",
       "write_iops", "write_bw_bytes_per_s", "write_clat_p50_ns", "write_clat_p99_ns", "write_clat_p99_9_ns",
       "total_iops", "cofw_copies", "copies_per_host_write", "write_amplification", "metadata_writes", "engine_flushes",
-      "cache_chunks_used", "cache_used_bytes", "sessions_terminated", "recovery_ns", "recovery_bytes_read",
+      "cache_chunks_used", "cache_peak_bytes", "sessions_terminated", "recovery_ns", "recovery_bytes_read",
     ]);
     expect(lines).toHaveLength(10);
     const header = lines[0]!.split(",");
@@ -93,13 +93,15 @@ describe("cofwsim sweep", () => {
       expect(Number(r["write_amplification"])).toBeGreaterThan(1);
     }
     // The chunk size is what was varied: bigger chunks, more Cache LU bytes per copy.
-    expect(Number(rows[6]!["cache_used_bytes"])).toBeGreaterThan(Number(rows[0]!["cache_used_bytes"]));
+    expect(Number(rows[6]!["cache_peak_bytes"])).toBeGreaterThan(Number(rows[0]!["cache_peak_bytes"]));
+    // Nothing frees chunks in these runs (no session ends): the peak is the end's usage.
+    for (const r of rows) expect(Number(r["cache_peak_bytes"])).toBe(Number(r["cache_chunks_used"]) * 1024 * Number.parseInt(r["engine.chunkSize"]!, 10));
   });
 
   it("writes each chart as a vega-lite spec and a well-formed SVG with marks, and a self-contained sweep.html", () => {
     const files = readdirSync(out("jobs1"));
     const charts = files.filter((f) => f.endsWith(".svg")).map((f) => f.slice(0, -4)).sort();
-    expect(charts).toEqual(["heatmap-cache_chunks_used", "heatmap-cache_used_bytes", "heatmap-recovery_ns", "heatmap-write_amplification", "heatmap-write_clat_p99_ns", "heatmap-write_iops"]);
+    expect(charts).toEqual(["heatmap-cache_chunks_used", "heatmap-cache_peak_bytes", "heatmap-recovery_ns", "heatmap-write_amplification", "heatmap-write_clat_p99_ns", "heatmap-write_iops"]);
     for (const chart of charts) {
       const spec = JSON.parse(read("jobs1", `${chart}.vl.json`)) as { $schema: string; data: { values: unknown[] } };
       expect(spec.$schema).toMatch(/vega-lite/);
@@ -149,6 +151,23 @@ describe("cofwsim sweep", () => {
     expect(json.leftOut).toEqual([{ point: 0, pointId: "0_0", reason: "its run reported problems" }]);
   });
 
+  it("judges Cache LU space on its peak, and does not recommend a point whose full Cache LU terminated sessions", () => {
+    // 64 MiB fills up: the engine terminates both sessions, which frees every chunk, so the run ends with none used.
+    const result = cofwsim("sweep", scenario, "--vary", "devices.cache.capacity=64MiB,2GiB", "--set", "stop.hostIos=8000", "--set", "sessions[1].afterHostIos=4000", "--jobs", "2", "--out", out("overflow"));
+    // Not a problem of the run (exit 0): the engine did what it must with a full Cache LU.
+    expect(result.code, result.stderr).toBe(0);
+    const [header, ...lines] = read("overflow", "sweep.csv").trimEnd().split("\n");
+    const rows = lines.map((line) => Object.fromEntries(line.split(",").map((cell, i) => [header!.split(",")[i]!, cell])));
+    expect(rows[0]).toMatchObject({ point_id: "0_64MiB", cache_chunks_used: "0", sessions_terminated: "2", problems: "" });
+    // Its peak is the Cache LU's every chunk (954 of 64 KiB fit beside the metadata), not the end's 0.
+    expect(Number(rows[0]!["cache_peak_bytes"])).toBe(954 * 65536);
+    expect(rows[1]).toMatchObject({ point_id: "1_2GiB", sessions_terminated: "0" });
+    const recommendations = read("overflow", "recommendations.csv").trimEnd().split("\n").slice(1);
+    expect(recommendations.map((line) => line.split(",")[2])).toEqual(["1_2GiB", "1_2GiB", "1_2GiB", "1_2GiB", "1_2GiB"]);
+    expect(result.stdout).toMatch(/^ {2}least Cache LU space needed \(peak\): devices\.cache\.capacity=2GiB \(cache_peak_bytes \d+\)$/m);
+    expect(result.stdout).toMatch(/^ {2}left out of the ranking \(sessions terminated by a full Cache LU\): 0_64MiB$/m);
+  });
+
   it("refuses bad --vary, --shard and values with exit 2 before running anything", () => {
     const noVary = cofwsim("sweep", scenario, "--out", out("bad"));
     expect(noVary.code).toBe(2);
@@ -177,10 +196,13 @@ describe("cofwsim sweep", () => {
     const before = readdirSync(reused);
     expect(before.filter((name) => name.startsWith("heatmap-")).length).toBeGreaterThan(0);
     writeFileSync(join(reused, "mine.svg"), "<svg/>");
+    // A chart of a column earlier versions wrote (end-of-run Cache LU space) goes as well.
+    writeFileSync(join(reused, "heatmap-cache_used_bytes.svg"), "<svg/>");
     const again = cofwsim("sweep", scenario, "--vary", "engine.chunkSize=16KiB,64KiB", "--set", "stop.hostIos=1000", "--jobs", "1", "--out", reused);
     expect(again.code, again.stderr).toBe(0);
     const after = readdirSync(reused).sort();
     expect(after.filter((name) => name.startsWith("heatmap-"))).toEqual([]);
+    expect(after).not.toContain("heatmap-cache_used_bytes.svg");
     expect(after.filter((name) => name.startsWith("line-")).length).toBe(before.filter((name) => name.startsWith("heatmap-")).length);
     // Files a sweep does not write are the user's.
     expect(after).toContain("mine.svg");
