@@ -25,13 +25,18 @@ export type PointOutcome =
 
 /**
  * Refusals are findings about the point: the engine's (an impossible
- * geometry) and the schema's for a combination of values that are each valid
- * alone (run-sweep.ts checks every value on its own first). Anything else is
- * a bug and fails the sweep.
+ * geometry), the schema's for a combination of values that are each valid
+ * alone (run-sweep.ts checks every value on its own first), and a RangeError,
+ * the project's error for a value out of range that only the run finds (a
+ * report.bucket too small for the run's length), as `cofwsim run` takes it
+ * (bad input, bin/exit-codes.ts). Such a point is told in its problems cell;
+ * the others still run. Anything else is a bug and fails the sweep. The
+ * decision is made here, in the worker: an error thrown across the worker
+ * boundary arrives without its class.
  */
 function refusal(error: unknown, scenarioPath: string): string | undefined {
   const cause = error instanceof SimulationError ? error.cause : error;
-  if (cause instanceof EngineError) return `${cause.name}: ${cause.message}`;
+  if (cause instanceof EngineError || cause instanceof RangeError) return `${cause.name}: ${cause.message}`;
   // The file's name only: outputs must not depend on where the checkout is.
   if (cause instanceof ScenarioError) return `invalid scenario: ${cause.message.split(scenarioPath).join(basename(scenarioPath)).replace(/\n/g, "; ")}`;
   return undefined;

@@ -138,6 +138,20 @@ describe("cofwsim sweep", () => {
     expect(Number(rows[1]!.split(",")[header!.split(",").indexOf("write_iops")])).toBeGreaterThan(0);
   });
 
+  it("reports a point the run finds out of range (too many time-series buckets) as that point's problem (exit 1), and runs the others", () => {
+    // A RangeError in a worker used to end the whole sweep with a stack trace and no outputs.
+    const result = cofwsim("sweep", scenario, "--set", "stop.hostIos=3000", "--vary", "report.bucket=1us,1ms", "--jobs", "2", "--out", out("buckets"));
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^PROBLEM: point 0_1us: RangeError: report\.bucket of 1000 ns makes more than 20,000 buckets/m);
+    const [header, ...rows] = read("buckets", "sweep.csv").trimEnd().split("\n");
+    const columns = header!.split(",");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^0,0_1us,1us,(,)+"RangeError: report\.bucket of 1000 ns makes more than 20,000 buckets: .*give a larger report\.bucket/);
+    expect(rows[1]!.split(",")[columns.indexOf("problems")]).toBe("");
+    expect(Number(rows[1]!.split(",")[columns.indexOf("write_iops")])).toBeGreaterThan(0);
+  });
+
   it("does not recommend a point whose run reported a problem, and says it left it out", () => {
     // Point 0 starts session 1 in slot 0, which session 0 still holds: the start is refused, so point 0 makes fewer
     // copies and looks best in every objective.
