@@ -29,10 +29,16 @@ export interface ObjectiveCost {
   readonly objective: string;
   readonly column: MetricColumn;
   readonly value: number | null;
-  /** The best value any point reached in this objective. */
+  /** The best value any ranked point reached in this objective. */
   readonly best: number | null;
-  /** How much worse than the best, in percent (0 = the best; null when the best is 0 or a value is missing). */
+  /**
+   * How much worse than the best, in percent of it: 0 = the best. null when a
+   * value is missing, or when the best is 0 and this value is not (no
+   * percentage of 0 says how far off it is: worseBy does).
+   */
   readonly worsePercent: number | null;
+  /** How much worse than the best, in the column's own unit: 0 = the best; null when a value is missing. */
+  readonly worseBy: number | null;
 }
 
 export interface Recommendation {
@@ -112,8 +118,19 @@ function bestRow(rows: readonly RankedRow[], objective: Objective): RankedRow | 
   return best;
 }
 
+function worseBy(goal: "min" | "max", value: number | null, best: number | null): number | null {
+  if (value === null || best === null) return null;
+  const worse = goal === "min" ? value - best : best - value;
+  // Metrics have at most 6 decimals (write amplification): rounding there drops the float noise of the difference
+  // (6.1 - 5.9) and keeps whole numbers, which may exceed 2^53 / 10^6 (bytes), exact.
+  return Number.isInteger(worse) ? worse : Math.round(worse * 1e6) / 1e6;
+}
+
 function worsePercent(goal: "min" | "max", value: number | null, best: number | null): number | null {
-  if (value === null || best === null || best === 0) return null;
+  if (value === null || best === null) return null;
+  // The best itself is 0% worse, whatever the best is (0 bytes of Cache LU included).
+  if (value === best) return 0;
+  if (best === 0) return null;
   const worse = goal === "min" ? (value - best) / best : (best - value) / best;
   // One decimal: a table for people, and no float noise in sweep.json.
   return Math.round(worse * 1000) / 10;
@@ -135,7 +152,7 @@ export function recommend(allRows: readonly RankedRow[], objectives: readonly Ob
       costs: objectives.map((other) => {
         const value = chosen === undefined ? null : chosen.metrics[other.column];
         const best = bests.get(other.id) ?? null;
-        return { objective: other.id, column: other.column, value, best, worsePercent: worsePercent(other.goal, value, best) };
+        return { objective: other.id, column: other.column, value, best, worsePercent: worsePercent(other.goal, value, best), worseBy: worseBy(other.goal, value, best) };
       }),
     };
   });

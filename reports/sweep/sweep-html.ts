@@ -4,7 +4,7 @@
  * table of points. Nothing in it depends on when or how fast the sweep ran.
  */
 import { METRIC_COLUMNS, type MetricColumn } from "./metrics.js";
-import { leftOutByReason, OBJECTIVES } from "./recommend.js";
+import { leftOutByReason, OBJECTIVES, type ObjectiveCost } from "./recommend.js";
 import type { SweepDocument } from "./sweep-document.js";
 
 export interface RenderedChart {
@@ -81,6 +81,18 @@ function manifestSection(document: SweepDocument): string {
   return `<dl>${entries.map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(value)}</dd>`).join("")}</dl>\n<ul class="notes">${notes}</ul>`;
 }
 
+/**
+ * How much worse than its objective's best a cost is: in percent, or by how
+ * much where the best is 0 (no percentage of 0 means anything). "best" only
+ * for the best value itself, not for one that rounds to 0.0% worse.
+ */
+function worseText(cost: ObjectiveCost): string {
+  if (cost.worseBy === 0) return " (best)";
+  if (cost.worsePercent !== null) return ` (${cost.worsePercent}% worse)`;
+  if (cost.worseBy !== null) return ` (${formatCell(cost.worseBy)} worse; the best is 0)`;
+  return "";
+}
+
 function recommendationSection(document: SweepDocument): string {
   const paths = document.manifest.vary.map((axis) => axis.path);
   const header = `<tr><th class="text">objective</th><th class="text">best point</th>${paths.map((path) => `<th class="text">${escapeHtml(path)}</th>`).join("")}${OBJECTIVES.map((o) => {
@@ -91,17 +103,12 @@ function recommendationSection(document: SweepDocument): string {
   const rows = document.recommendations.map((rec) => {
     const row = rec.point === null ? undefined : byPoint.get(rec.point);
     const params = paths.map((path) => `<td class="text">${row === undefined ? "–" : formatCell(row[path] ?? null)}</td>`).join("");
-    const costs = rec.costs
-      .map((cost) => {
-        const worse = cost.worsePercent === null ? "" : cost.worsePercent === 0 ? " (best)" : ` (${cost.worsePercent}% worse)`;
-        return `<td${cost.objective === rec.objective ? ' class="best"' : ""}>${formatCell(cost.value)}${worse}</td>`;
-      })
-      .join("");
+    const costs = rec.costs.map((cost) => `<td${cost.objective === rec.objective ? ' class="best"' : ""}>${formatCell(cost.value)}${worseText(cost)}</td>`).join("");
     return `<tr><td class="text">${escapeHtml(rec.label)}</td><td class="text">${escapeHtml(rec.pointId ?? "none")}</td>${params}${costs}</tr>`;
   });
   const leftOut = leftOutByReason(document.leftOut).map((group) => `<li>${escapeHtml(group.reason)}: ${escapeHtml(group.pointIds.join(", "))}</li>`);
   const leftOutList = leftOut.length === 0 ? "" : `\n<p class="notes">Left out of the ranking:</p>\n<ul class="notes">${leftOut.join("")}</ul>`;
-  return `<p>For each objective, the point that does best, and what it costs in every objective: the figure, and how much worse than that objective's best point it is.</p>\n<div class="scroll"><table>${header}${rows.join("")}</table></div>${leftOutList}`;
+  return `<p>For each objective, the point that does best, and what it costs in every objective: the figure, and how much worse than that objective's best point it is (in percent of the best; where the best is 0, by how much).</p>\n<div class="scroll"><table>${header}${rows.join("")}</table></div>${leftOutList}`;
 }
 
 function pointsSection(document: SweepDocument): string {

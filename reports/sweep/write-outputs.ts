@@ -21,14 +21,18 @@ export function sweepCsv(document: SweepDocument): string {
   );
 }
 
-/** One row per objective: the best point, then each objective's value at that point and how much worse than its best it is (percent). */
+/**
+ * One row per objective: the best point, then each objective's value at that
+ * point and how much worse than its best it is, in percent of the best and in
+ * the column's unit (the only measure when the best is 0).
+ */
 export function recommendationsCsv(document: SweepDocument): string {
   const paths = document.manifest.vary.map((axis) => axis.path);
-  const columns = ["objective", "point", "point_id", ...paths, ...OBJECTIVES.flatMap((o) => [o.column, `${o.column}_worse_percent`])];
+  const columns = ["objective", "point", "point_id", ...paths, ...OBJECTIVES.flatMap((o) => [o.column, `${o.column}_worse_percent`, `${o.column}_worse_by`])];
   const byPoint = new Map(document.rows.map((row) => [row["point"], row]));
   const rows = document.recommendations.map((rec) => {
     const row = rec.point === null ? undefined : byPoint.get(rec.point);
-    return [rec.objective, rec.point, rec.pointId, ...paths.map((path) => row?.[path] ?? null), ...rec.costs.flatMap((cost) => [cost.value, cost.worsePercent])];
+    return [rec.objective, rec.point, rec.pointId, ...paths.map((path) => row?.[path] ?? null), ...rec.costs.flatMap((cost) => [cost.value, cost.worsePercent, cost.worseBy])];
   });
   return stringify(rows, { header: true, columns });
 }

@@ -5,6 +5,7 @@ import { leftOut, recommend, type RankedRow } from "../../../reports/sweep/recom
 import { sweepDocument, type PointRow } from "../../../reports/sweep/sweep-document.js";
 import { formatSweepSummary } from "../../../reports/sweep/summary.js";
 import { sweepHtml } from "../../../reports/sweep/sweep-html.js";
+import { recommendationsCsv } from "../../../reports/sweep/write-outputs.js";
 
 const vary = parseVaryList(["sessions[1].slot=0,1,2"]);
 const points = sweepPoints(vary);
@@ -58,5 +59,36 @@ describe("recommendations leave out points with problems", () => {
     const all = rows.map((r) => ({ ...r, problems: "invalid scenario: too small" }));
     expect(chosen(all)).toEqual([null, null, null, null, null]);
     expect(leftOut(all).map((point) => point.pointId)).toEqual(["0_0", "1_1", "2_2"]);
+  });
+});
+
+describe("recommendation costs", () => {
+  // Point 1 makes no copies (its session never had writes to copy): 0 bytes of Cache LU, the best there is.
+  const rows = [row(0, { total_iops: 40_000, write_amplification: 6.1, cache_peak_bytes: 90_000_000 }), row(1, { write_amplification: 5.9, cache_peak_bytes: 0 })];
+  const cost = (objective: string, of: string) => recommend(rows).find((rec) => rec.objective === objective)!.costs.find((c) => c.objective === of)!;
+
+  it("mark a value equal to a best of 0 as the best (0% worse), and give others their distance from it", () => {
+    expect(cost("cache-space", "cache-space")).toMatchObject({ value: 0, best: 0, worsePercent: 0, worseBy: 0 });
+    // No percentage of 0 says how far off 90 MB is: the distance, in bytes, does.
+    expect(cost("iops", "cache-space")).toMatchObject({ value: 90_000_000, best: 0, worsePercent: null, worseBy: 90_000_000 });
+  });
+
+  it("give the distance from the best in the column's unit beside the percentage, without float noise", () => {
+    expect(cost("iops", "write-amplification")).toMatchObject({ value: 6.1, best: 5.9, worsePercent: 3.4, worseBy: 0.2 });
+    expect(cost("cache-space", "iops")).toMatchObject({ value: 30_000, best: 40_000, worsePercent: 25, worseBy: 10_000 });
+  });
+
+  it("show the costs in recommendations.csv and sweep.html, none blank where the best is 0", () => {
+    const document = sweepDocument({ identity: { cofwsimVersion: "0.1.0", scenario: { name: "q", file: "q.yaml", contentHash: "ab" }, seed: "1", set: [], vary: parseVaryList(["sessions[1].slot=0,1"]) }, pointCount: 2, rows });
+    const [header, ...lines] = recommendationsCsv(document).trimEnd().split("\n");
+    const columns = header!.split(",");
+    const at = (objective: string, column: string) => lines.find((line) => line.startsWith(`${objective},`))!.split(",")[columns.indexOf(column)];
+    expect(at("cache-space", "cache_peak_bytes_worse_percent")).toBe("0");
+    expect(at("cache-space", "cache_peak_bytes_worse_by")).toBe("0");
+    expect(at("iops", "cache_peak_bytes_worse_percent")).toBe("");
+    expect(at("iops", "cache_peak_bytes_worse_by")).toBe("90000000");
+    const html = sweepHtml(document, []);
+    expect(html).toMatch(/<td class="best">0 \(best\)<\/td>/);
+    expect(html).toMatch(/<td>90,000,000 \(90,000,000 worse; the best is 0\)<\/td>/);
   });
 });
