@@ -5,10 +5,12 @@
  * never on which worker runs it or what that worker ran before (every run
  * builds its own kernel, devices and engine).
  */
-import { basename } from "node:path";
+import { basename, dirname, sep } from "node:path";
 import { EngineError } from "../../engine/index.js";
 import { runScenario, type RunMeta } from "../../scenarios/runner/run-scenario.js";
 import { loadScenarioFile, ScenarioError } from "../../scenarios/schema/load.js";
+import { FioImportError } from "../../scenarios/fio/fio-import-error.js";
+import { TraceParseError, TraceSourceError } from "../../scenarios/traces/index.js";
 import { SimulationError } from "../../sim/errors.js";
 import { headlineMetrics, type HeadlineMetrics } from "./metrics.js";
 
@@ -29,7 +31,9 @@ export type PointOutcome =
  * alone (run-sweep.ts checks every value on its own first), and a RangeError,
  * the project's error for a value out of range that only the run finds (a
  * report.bucket too small for the run's length), as `cofwsim run` takes it
- * (bad input, bin/exit-codes.ts). Such a point is told in its problems cell;
+ * (bad input, bin/exit-codes.ts), and a trace or fio job file the point
+ * cannot replay (a trace address past a Source LU the point made smaller).
+ * Such a point is told in its problems cell;
  * the others still run. Anything else is a bug and fails the sweep. The
  * decision is made here, in the worker: an error thrown across the worker
  * boundary arrives without its class.
@@ -39,6 +43,11 @@ function refusal(error: unknown, scenarioPath: string): string | undefined {
   if (cause instanceof EngineError || cause instanceof RangeError) return `${cause.name}: ${cause.message}`;
   // The file's name only: outputs must not depend on where the checkout is.
   if (cause instanceof ScenarioError) return `invalid scenario: ${cause.message.split(scenarioPath).join(basename(scenarioPath)).replace(/\n/g, "; ")}`;
+  // A trace or fio job file the point cannot replay as it is (an address past a Source LU the point made smaller):
+  // its paths relative to the scenario's directory, for the same reason.
+  if (cause instanceof TraceSourceError || cause instanceof TraceParseError || cause instanceof FioImportError) {
+    return `${cause.name}: ${cause.message.split(`${dirname(scenarioPath)}${sep}`).join("").replace(/\n/g, "; ")}`;
+  }
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { METRIC_COLUMNS } from "../../../reports/sweep/metrics.js";
 
@@ -150,6 +150,20 @@ describe("cofwsim sweep", () => {
     expect(rows[0]).toMatch(/^0,0_1us,1us,(,)+"RangeError: report\.bucket of 1000 ns makes more than 20,000 buckets: .*give a larger report\.bucket/);
     expect(rows[1]!.split(",")[columns.indexOf("problems")]).toBe("");
     expect(Number(rows[1]!.split(",")[columns.indexOf("write_iops")])).toBeGreaterThan(0);
+  });
+
+  it("reports a point whose trace it cannot replay (requests past a Source LU the point made smaller) as that point's problem, paths relative to the scenario", () => {
+    // A trace error in a worker, like the RangeError above, used to end the whole sweep with a stack trace.
+    const tpcc = join(dirname(scenario), "tpcc-replay.yaml");
+    const result = cofwsim("sweep", tpcc, "--set", "stop.hostIos=500", "--vary", "devices.source.capacity=16KiB,8GiB", "--jobs", "1", "--out", out("trace"));
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^PROBLEM: point 0_16KiB: TraceSourceError: trace tpcc: \d+ requests are longer than the 16 KiB Source LU: data\/mqsim-tpcc-small\.trace:27 /m);
+    const sweepCsv = read("trace", "sweep.csv");
+    expect(sweepCsv).not.toContain(dirname(scenario));
+    const [header, ...rows] = sweepCsv.trimEnd().split("\n");
+    expect(rows).toHaveLength(2);
+    expect(Number(rows[1]!.split(",")[header!.split(",").indexOf("total_iops")])).toBeGreaterThan(0);
   });
 
   it("does not recommend a point whose run reported a problem, and says it left it out", () => {
