@@ -74,10 +74,12 @@ describe("cofwsim sweep", () => {
     const lines = read("jobs1", "sweep.csv").trimEnd().split("\n");
     expect(lines[0]!.split(",")).toEqual(["point", "point_id", "engine.chunkSize", "engine.regionSize", ...METRIC_COLUMNS, "problems"]);
     expect(METRIC_COLUMNS).toEqual([
-      "read_iops", "read_bw_bytes_per_s", "read_clat_p50_ns", "read_clat_p99_ns", "read_clat_p99_9_ns",
-      "write_iops", "write_bw_bytes_per_s", "write_clat_p50_ns", "write_clat_p99_ns", "write_clat_p99_9_ns",
-      "total_iops", "cofw_copies", "copies_per_host_write", "write_amplification", "metadata_writes", "engine_flushes",
-      "cache_chunks_used", "cache_peak_bytes", "sessions_terminated", "recovery_ns", "recovery_bytes_read",
+      "read_iops", "read_bw_bytes_per_s", "read_clat_mean_ns", "read_clat_p50_ns", "read_clat_p99_ns", "read_clat_p99_9_ns", "read_clat_max_ns",
+      "write_iops", "write_bw_bytes_per_s", "write_clat_mean_ns", "write_clat_p50_ns", "write_clat_p99_ns", "write_clat_p99_9_ns", "write_clat_max_ns",
+      "total_iops", "cofw_copies", "copies_per_host_write", "write_amplification",
+      "host_bytes_written", "bytes_copied", "metadata_bytes_written", "device_bytes_written",
+      "metadata_writes", "engine_flushes", "host_flushes", "copy_waits",
+      "cache_chunks_used", "cache_peak_bytes", "sessions_terminated", "rollback_chunks", "recovery_ns", "recovery_bytes_read", "recovery_regions_rebuilt",
     ]);
     expect(lines).toHaveLength(10);
     const header = lines[0]!.split(",");
@@ -89,6 +91,10 @@ describe("cofwsim sweep", () => {
       expect(r["read_clat_p99_ns"]).toBe("");
       expect(Number(r["write_iops"])).toBeGreaterThan(0);
       expect(Number(r["write_clat_p99_ns"])).toBeGreaterThanOrEqual(Number(r["write_clat_p50_ns"]));
+      expect(Number(r["write_clat_max_ns"])).toBeGreaterThanOrEqual(Number(r["write_clat_p99_9_ns"]));
+      expect(Number(r["write_clat_mean_ns"])).toBeGreaterThan(0);
+      // Every byte the devices took is host data, a copy or metadata (no rollback here).
+      expect(Number(r["device_bytes_written"])).toBe(Number(r["host_bytes_written"]) + Number(r["bytes_copied"]) + Number(r["metadata_bytes_written"]));
       expect(Number(r["cofw_copies"])).toBeGreaterThan(0);
       expect(Number(r["write_amplification"])).toBeGreaterThan(1);
     }
