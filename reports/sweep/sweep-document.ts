@@ -15,7 +15,7 @@ import { leftOut, recommend, type LeftOutPoint, type Recommendation } from "./re
 import type { Shard } from "./shard.js";
 
 export const SWEEP_KIND = "cofwsim-sweep";
-/** 2: cache_used_bytes (at the end of the run) became cache_peak_bytes. */
+/** 2: cache_used_bytes (at the end of the run) became cache_peak_bytes, points left out of the ranking are listed, and every headline metric has a column. */
 export const SWEEP_FORMAT_VERSION = 2;
 
 /** What must agree for two sweep outputs to be parts of one sweep. */
