@@ -168,7 +168,7 @@ export function registerCrash(program: Command): void {
       });
       const total = Object.values(summary.findingsByInvariant).reduce((a, b) => a + b, 0);
       process.stdout.write(
-        `${summary.crashPoints} crash points, ${summary.statesGenerated} states generated, ${summary.statesChecked} unique images checked (${Math.round(wall.statesCheckedPerSecond)}/s, ${(wall.wallMs / 1000).toFixed(1)} s), ${summary.refusedOutsideFaultModel} refused outside the fault model\n` +
+        `${summary.crashPoints} crash points, ${summary.statesGenerated} states generated, ${summary.uniqueImages} unique images, ${summary.statesChecked} states checked (${Math.round(wall.statesCheckedPerSecond)}/s, ${(wall.wallMs / 1000).toFixed(1)} s), ${summary.refusedOutsideFaultModel} refused outside the fault model\n` +
           (summary.recoveryCrashes === null ? "" : `crashes during recovery: ${summary.recoveryCrashes.recoveries} recoveries, ${summary.recoveryCrashes.statesGenerated} states generated, ${summary.recoveryCrashes.statesChecked} unique images checked\n`),
       );
       if (total === 0) process.stdout.write("no invariant broke\n");

@@ -18,7 +18,8 @@ export function renderCrashSection(summary: CrashSummary, shrunkScenarios: reado
     ["mode", `${summary.mode} (${summary.stoppedBy === "complete" ? "every state generated" : `stopped by its ${summary.stoppedBy}`})`],
     ["crash points", `${summary.crashPoints} (${summary.crashPointsVisited} visited)`],
     ["states generated", String(summary.statesGenerated)],
-    ["unique images checked", `${summary.statesChecked} (identical images checked once)`],
+    ["unique images", String(summary.uniqueImages)],
+    ["states checked", `${summary.statesChecked} (identical images checked once per stretch of crash points where the oracle expects the same)`],
     ["refused outside the fault model", String(summary.refusedOutsideFaultModel)],
     [
       "crashes during recovery",

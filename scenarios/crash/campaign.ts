@@ -62,7 +62,9 @@ export interface CrashSummary {
   readonly crashPoints: number;
   readonly crashPointsVisited: number;
   readonly statesGenerated: number;
+  /** Distinct pairs of crash images among the states generated. */
   readonly uniqueImages: number;
+  /** States mounted and checked: each unique pair of images once per stretch of crash points where the oracle expects the same (at least uniqueImages). */
   readonly statesChecked: number;
   readonly refusedOutsideFaultModel: number;
   readonly chunksReclaimed: number;
@@ -77,13 +79,17 @@ export interface CrashSummary {
 /**
  * A crash campaign: one recorded run, then crash states generated at its
  * crash points (every point and subset up to the bound in exhaustive mode;
- * random ones in sample mode), each identical pair of images checked once.
+ * random ones in sample mode), each identical pair of images checked once
+ * per stretch of crash points where the oracle expects the same of it.
  */
 export function runCampaign(scenario: Scenario, meta: RunMeta, options: CampaignOptions): { summary: CrashSummary; recording: Recording } {
   const startedMs = options.nowMs();
   const recording = recordRun(scenario, meta, options.parts);
   const checker = new StateChecker(recording, new CrashOracle(recording), options.parts);
   const rng = Rng.root(scenario.seed).stream("crash");
+  /** Pairs of images seen (the count the report gives as unique images). */
+  const imagesSeen = new Set<string>();
+  /** Images with their verdict context (see StateChecker.verdictContext): each checked once. */
   const seen = new Set<string>();
   const byInvariant = new Map<number, number>();
   const findings: CrashFinding[] = [];
@@ -128,7 +134,10 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     statesGenerated++;
     visited.add(state.point);
     const images = checker.images(state);
-    if (!unseen(seen, `${images.source.contentHash()}/${images.cache.contentHash()}`)) return true;
+    const imageKey = `${images.source.contentHash()}/${images.cache.contentHash()}`;
+    imagesSeen.add(imageKey);
+    // The same images are judged against what the oracle expects at this point: checked again where that differs.
+    if (!unseen(seen, `${imageKey}/${checker.verdictContext(state)}`)) return true;
     statesChecked++;
     // Recorded before the check, which writes into the images it is handed: they are built once.
     const recovery = options.recoveryCrashes === true ? recordRecovery(recording, state, images, options.parts) : undefined;
@@ -142,7 +151,8 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       if (!mayGoOn()) return false;
       recoveryGenerated++;
       const recoveryImagesOfState = recoveryImages(recovery, state);
-      if (!unseen(recoverySeen, recoveryImageKey(recoveryImagesOfState))) continue;
+      // Judged at the run's crash point (no host operation happens during a mount), so keyed with its context too.
+      if (!unseen(recoverySeen, `${recoveryImageKey(recoveryImagesOfState)}/${checker.verdictContext(base)}`)) continue;
       recoveryChecked++;
       record(base, checker.check(base, recoveryImagesOfState), state);
     }
@@ -201,7 +211,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     crashPoints: pointCount,
     crashPointsVisited: visited.size,
     statesGenerated,
-    uniqueImages: seen.size,
+    uniqueImages: imagesSeen.size,
     statesChecked,
     refusedOutsideFaultModel: refused,
     chunksReclaimed: reclaimed,

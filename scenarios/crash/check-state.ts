@@ -8,7 +8,7 @@ import { Kernel } from "../../sim/kernel.js";
 import { SimulationError } from "../../sim/errors.js";
 import { mountOptionsFor, type EngineParts } from "../runner/run-scenario.js";
 import { CrashImage } from "./crash-image.js";
-import type { CrashOracle } from "./oracle.js";
+import { upperBound, type CrashOracle } from "./oracle.js";
 import { TokenBuffer, allows, describeToken, tokensInto, type Token } from "./tokens.js";
 import { startsSession, type LoggedSessionOp } from "./host-log.js";
 import type { Recording } from "./record.js";
@@ -43,6 +43,8 @@ export class StateChecker {
    * worked out once, not filtered out of the log on every crash state.
    */
   private readonly sessionStarts: Array<{ readonly op: LoggedSessionOp; readonly index: number; readonly supersededFrom: number }>;
+  /** The crash points, ascending, from which anything the checks expect may change (see expectationEpoch). */
+  private readonly expectationChangePoints: readonly number[];
   /** The last chunk read's tokens (see chunkTokens). */
   private readonly tokens = new TokenBuffer();
 
@@ -68,6 +70,30 @@ export class StateChecker {
       for (let later = index + 1; later < ops.length; later++) if (ops[later]!.slot === op.slot) supersededFrom = Math.min(supersededFrom, ops[later]!.submitPoint);
       this.sessionStarts.push({ op, index, supersededFrom });
     });
+    this.expectationChangePoints = expectationChangePoints(recording, oracle);
+  }
+
+  /**
+   * Which stretch of crash points `point` lies in, numbered from 0: between
+   * two points where something the checks expect changes (a session start
+   * submitted or acknowledged, a host write submitted or made durable), the
+   * oracle expects the same of any image. Two states with identical images in
+   * the same stretch get the same verdict; in different stretches they may
+   * not (nothing survived is fine before a session start is acknowledged, and
+   * loses it after).
+   */
+  expectationEpoch(point: number): number {
+    return upperBound(this.expectationChangePoints, point);
+  }
+
+  /**
+   * What a state's verdict depends on besides its images: the oracle's
+   * expectations at its crash point, and whether it tears a metadata block
+   * (then a refusal is allowed). A campaign checks identical images again
+   * only when this differs.
+   */
+  verdictContext(state: CrashStateSpec): string {
+    return `e${this.expectationEpoch(state.point)}${this.outsideFaultModel(state) ? "/outside" : ""}`;
   }
 
   images(state: CrashStateSpec): CrashImages {
@@ -247,3 +273,15 @@ export class StateChecker {
   }
 }
 
+
+/**
+ * Every crash point at which a check's expectation may change: each check
+ * compares a point against session operations' submission and
+ * acknowledgement points (which starts count, which are acknowledged, which
+ * are superseded) and the Source LU timelines' points.
+ */
+function expectationChangePoints(recording: Recording, oracle: CrashOracle): number[] {
+  const points = oracle.sourceChangePoints();
+  for (const op of recording.host.sessionOps) points.push(op.submitPoint, op.ackPoint);
+  return [...new Set(points.filter((point) => Number.isFinite(point)))].sort((a, b) => a - b);
+}

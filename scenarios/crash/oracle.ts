@@ -54,6 +54,17 @@ export class CrashOracle {
   }
 
   /**
+   * The crash points at which some answer of allowedSource may change: where
+   * a host write is submitted and where one becomes durable (its sectors'
+   * timelines break there and nowhere else).
+   */
+  sourceChangePoints(): number[] {
+    const points = this.recording.host.writes.map((write) => write.submitPoint);
+    for (const at of this.durableAt) if (Number.isFinite(at)) points.push(at);
+    return points;
+  }
+
+  /**
    * allowedSource(sector, point) for every sector of the touched chunks,
    * chunk by chunk (see chunkSectors). Shared: do not change it, and do not
    * keep it past the next call with another point, which updates this same
@@ -70,7 +81,7 @@ export class CrashOracle {
       // Sampled crash states come in random order, and rebuilding the list for every sector of every touched chunk
       // at each step back was half of a sampled campaign's time (the quickstart: 0.35 s a state, now 0.24 s).
       allowed = previous.allowed;
-      const { points, flatIndices } = (this.sourceChanges ??= this.sourceChangePoints());
+      const { points, flatIndices } = (this.sourceChanges ??= this.sourceChangesByPoint());
       const lower = Math.min(previous.point, point);
       const higher = Math.max(previous.point, point);
       for (let i = upperBound(points, lower); i < points.length && points[i]! <= higher; i++) {
@@ -84,7 +95,7 @@ export class CrashOracle {
   }
 
   /** The crash points at which some touched sector's allowedSource changes, ascending, each with those sectors (as indices into allowedSourceAt's list). */
-  private sourceChangePoints(): { readonly points: number[]; readonly flatIndices: number[][] } {
+  private sourceChangesByPoint(): { readonly points: number[]; readonly flatIndices: number[][] } {
     const byPoint = new Map<number, number[]>();
     for (let flat = 0; flat < this.touchedChunks.length * this.chunkSectors; flat++) {
       for (const point of this.timelineOf(this.sectorOfFlat(flat)).breakpoints) {
@@ -220,7 +231,7 @@ export function unreplacedWrites(
 }
 
 /** The index of the first value above `value` in an ascending list. */
-function upperBound(sorted: readonly number[], value: number): number {
+export function upperBound(sorted: readonly number[], value: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {

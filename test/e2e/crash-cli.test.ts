@@ -42,7 +42,7 @@ describe("cofwsim crash", () => {
     withTempDir((dir) => {
       const result = cofwsim("crash", "--mode", "sample", "--time", "1ns", "--out", dir);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/, 1 unique images checked/);
+      expect(result.stdout).toMatch(/, 1 unique images, 1 states checked/);
       expect(JSON.parse(readFileSync(join(dir, "crash.json"), "utf8"))).toMatchObject({ stoppedBy: "time", statesChecked: 1 });
     });
   });
