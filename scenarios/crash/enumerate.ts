@@ -42,8 +42,8 @@ function stateOf(point: number, pending: readonly PendingWrite[], keep: (i: numb
  * The crash states of one crash point: every subset of the pending writes
  * while there are at most `exhaustiveBound` of them, else none, all and
  * `sampledSubsets` random subsets; then, for each pending multi-sector
- * write, the states where everything survives but that write is torn: only
- * its first sector, or only its first half, reached the media.
+ * write, the states where everything survives but that write is torn (see
+ * tearRanges).
  */
 export function statesAt(recording: LoggedRun, point: number, options: EnumerateOptions, rng: Rng): CrashStateSpec[] {
   const pending = pendingAt(recording, point);
@@ -69,17 +69,56 @@ export function sampleStateAt(recording: Recording, point: number, rng: Rng): Cr
   const tearable = pending.filter((write, i) => keep[i] && write.sectors > 1);
   if (tearable.length === 0 || rng.next() < 0.5) return state;
   const write = tearable[Math.floor(rng.next() * tearable.length)]!;
-  return { ...state, tear: { device: write.device, writeId: write.writeId, firstKept: 0, lastKept: Math.max(0, Math.floor(write.sectors / 2) - 1) } };
+  const { firstKept, lastKept } = randomTear(write.sectors, rng);
+  return { ...state, tear: { device: write.device, writeId: write.writeId, firstKept, lastKept } };
+}
+
+/** A kept range of sectors, inclusive and relative to the write (what a state id's tear says). */
+export interface KeptRange {
+  readonly firstKept: number;
+  readonly lastKept: number;
+}
+
+/**
+ * A random tear of a write of `sectors` sectors: a contiguous run of 1 to
+ * sectors - 1 of them, anywhere in the write (a prefix, a suffix or a
+ * middle), every length equally likely, then every start. A device may
+ * persist the sectors of one write in any order, so a tear need not keep
+ * the first sector.
+ */
+export function randomTear(sectors: number, rng: Rng): KeptRange {
+  const keptSectors = 1 + Math.floor(rng.next() * (sectors - 1));
+  const firstKept = Math.floor(rng.next() * (sectors - keptSectors + 1));
+  return { firstKept, lastKept: firstKept + keptSectors - 1 };
+}
+
+/**
+ * The tears exhaustive mode tries on a write of `sectors` sectors (none for
+ * one sector), without repeats: only the first sector (a block's header
+ * with the rest stale), all but the first, all but the last, the first
+ * half, the second half. A tear that keeps the first sector can leave a
+ * 4 KiB metadata block identical to the whole write (its tail unchanged),
+ * so tears that lose it are needed to probe the check bits.
+ */
+export function tearRanges(sectors: number): KeptRange[] {
+  if (sectors < 2) return [];
+  const last = sectors - 1;
+  const half = Math.floor(sectors / 2);
+  const candidates: KeptRange[] = [
+    { firstKept: 0, lastKept: 0 },
+    { firstKept: 1, lastKept: last },
+    { firstKept: 0, lastKept: last - 1 },
+    { firstKept: 0, lastKept: half - 1 },
+    { firstKept: half, lastKept: last },
+  ];
+  return candidates.filter((range, i) => candidates.findIndex((other) => other.firstKept === range.firstKept && other.lastKept === range.lastKept) === i);
 }
 
 function tornStates(point: number, pending: readonly PendingWrite[]): CrashStateSpec[] {
   const out: CrashStateSpec[] = [];
   const all = stateOf(point, pending, () => true);
   for (const write of pending) {
-    if (write.sectors < 2) continue;
-    // Only the first sector (a block's frame with the rest stale), and the first half.
-    const lastKept = [0, Math.floor(write.sectors / 2) - 1].filter((last, i, list) => list.indexOf(last) === i);
-    for (const last of lastKept) out.push({ ...all, tear: { device: write.device, writeId: write.writeId, firstKept: 0, lastKept: last } });
+    for (const range of tearRanges(write.sectors)) out.push({ ...all, tear: { device: write.device, writeId: write.writeId, ...range } });
   }
   return out;
 }

@@ -39,7 +39,7 @@ describe("crashes during recovery", () => {
     expect(replayState(scenario, meta, parseCrashId(finding.id), parts).outcome).toEqual({ kind: "finding", invariant: 1, check: finding.check, message: finding.message });
     // The engine's own repair passes the very same state.
     expect(replayState(scenario, meta, parseCrashId(finding.id)).outcome.kind).toBe("ok");
-  });
+  }, 180_000); // two exhaustive campaigns, one with recovery crashes: 35 s alone, over 60 s beside the other crash suites
 
   it("have ids that say both states", () => {
     const state = fc.record({ point: fc.nat(1000), source: fc.uniqueArray(fc.nat(99), { maxLength: 3 }), cache: fc.uniqueArray(fc.nat(99), { maxLength: 3 }) });
