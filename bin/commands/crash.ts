@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { runCampaign, replayState, type CrashMode } from "../../scenarios/crash/campaign.js";
+import { runCampaign, replayState, stateBudget, type CrashMode } from "../../scenarios/crash/campaign.js";
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
@@ -49,6 +49,11 @@ function parseTimeMs(value: string): number {
   return ns / 1e6;
 }
 
+/** A state budget as crash.json says it: null for none (JSON has no infinity). */
+function budgetOrNull(states: number): number | null {
+  return Number.isFinite(states) ? states : null;
+}
+
 /** The command line that reproduces one state: the scenario as given (relative to here), its seed and overrides. */
 function replayCommand(scenarioPath: string, seed: string, overrides: readonly string[], stateId: string): string {
   const file = relative(process.cwd(), scenarioPath) || scenarioPath;
@@ -65,7 +70,7 @@ export function registerCrash(program: Command): void {
       if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError(`--mode must be exhaustive or sample, got "${value}"`);
       return value;
     }, "exhaustive")
-    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000)", wholeNumber("--budget", 1))
+    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000, or none when --time is given)", wholeNumber("--budget", 1))
     .option("--time <duration>", "stop after this much wall time, e.g. 60s, once at least one state is checked (the states checked then depend on the machine)", parseTimeMs)
     .option("--bound <n>", "pending writes up to which every subset is tried", wholeNumber("--bound", 0), 6)
     .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", wholeNumber("--subsets", 0), 16)
@@ -141,7 +146,7 @@ export function registerCrash(program: Command): void {
       const crashJson = {
         kind: "cofwsim-crash",
         manifest: recording.results.manifest,
-        options: { mode: options.mode, exhaustiveBound: options.bound, sampledSubsets: options.subsets, budgetStates: options.budget ?? null, timeLimited: options.time !== undefined, recoveryCrashes: options.recoveryCrashes === true },
+        options: { mode: options.mode, exhaustiveBound: options.bound, sampledSubsets: options.subsets, budgetStates: budgetOrNull(stateBudget(options.mode, options.budget, options.time)), timeLimited: options.time !== undefined, recoveryCrashes: options.recoveryCrashes === true },
         ...deterministic,
         shrunkScenarios,
         // The only part that differs between two campaigns of the same scenario, seed and version (and, with --time, the states above).

@@ -13,7 +13,7 @@ export type CrashMode = "exhaustive" | "sample";
 
 export interface CampaignOptions {
   readonly mode: CrashMode;
-  /** Stop after this many crash states generated (exhaustive: optional; sample: the number drawn). */
+  /** Stop after this many crash states generated (see stateBudget for the default). */
   readonly budgetStates?: number;
   /** Stop after this much wall time; the states checked then depend on the machine (said in the report). */
   readonly timeLimitMs?: number;
@@ -53,6 +53,16 @@ export interface CrashFinding {
 }
 
 export const DEFAULT_SAMPLE_STATES = 1000;
+
+/**
+ * The number of states a campaign may generate: the one asked for; else,
+ * in sample mode, DEFAULT_SAMPLE_STATES unless a time limit was asked for
+ * (then the time alone stops it); else no limit.
+ */
+export function stateBudget(mode: CrashMode, budgetStates: number | undefined, timeLimitMs: number | undefined): number {
+  if (budgetStates !== undefined) return budgetStates;
+  return mode === "sample" && timeLimitMs === undefined ? DEFAULT_SAMPLE_STATES : Number.POSITIVE_INFINITY;
+}
 /** Findings kept in full per invariant; the rest are counted. */
 const FINDINGS_KEPT_PER_INVARIANT = 20;
 
@@ -101,7 +111,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   const firstPoint = recording.firstPoint;
   const pointCount = recording.points.length - firstPoint;
   const visited = new Set<number>();
-  const budget = options.budgetStates ?? (options.mode === "sample" ? DEFAULT_SAMPLE_STATES : Number.POSITIVE_INFINITY);
+  const budget = stateBudget(options.mode, options.budgetStates, options.timeLimitMs);
 
   const recoveryRng = Rng.root(scenario.seed).stream("recovery-crash");
   let recoveries = 0;
@@ -191,6 +201,12 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     }
   };
 
+  /** How far a sampled campaign is towards whichever of its budget and time limit stops it first. */
+  const sampleProgress = (): number => {
+    const byStates = Number.isFinite(budget) ? statesGenerated / budget : 0;
+    const byTime = options.timeLimitMs === undefined ? 0 : (options.nowMs() - startedMs) / options.timeLimitMs;
+    return Math.min(1, Math.max(byStates, byTime));
+  };
   const progressEvery = Math.max(1, Math.floor(pointCount / 100));
   if (options.mode === "exhaustive") {
     outer: for (let point = firstPoint; point < recording.points.length; point++) {
@@ -199,7 +215,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     }
   } else {
     while (consider(sampleStateAt(recording, firstPoint + Math.floor(rng.next() * pointCount), rng))) {
-      if (statesGenerated % 50 === 0) options.onProgress?.(Number.isFinite(budget) ? statesGenerated / budget : 0, statesChecked);
+      if (statesGenerated % 50 === 0) options.onProgress?.(sampleProgress(), statesChecked);
     }
   }
   options.onProgress?.(1, statesChecked);
