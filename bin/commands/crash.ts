@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { runCampaign, replayState, stateBudget, type CrashMode } from "../../scenarios/crash/campaign.js";
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
@@ -14,6 +14,7 @@ import { EXIT_PROBLEM } from "../exit-codes.js";
 import { progressBar } from "../progress.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
+import { replayCommands } from "./crash-replay.js";
 
 export const DEFAULT_CRASH_SCENARIO = join(SHIPPED_SCENARIOS_DIR, "crash-write-through.yaml");
 
@@ -54,18 +55,11 @@ function budgetOrNull(states: number): number | null {
   return Number.isFinite(states) ? states : null;
 }
 
-/** The command line that reproduces one state: the scenario as given (relative to here), its seed and overrides. */
-function replayCommand(scenarioPath: string, seed: string, overrides: readonly string[], stateId: string): string {
-  const file = relative(process.cwd(), scenarioPath) || scenarioPath;
-  const sets = overrides.filter((o) => !o.startsWith("seed=")).map((o) => ` --set '${o}'`).join("");
-  return `cofwsim crash ${file} --seed ${seed}${sets} --replay ${stateId}`;
-}
-
 export function registerCrash(program: Command): void {
   program
     .command("crash")
     .description("crash campaign: record a run, crash it at every device-event boundary (or sampled ones), recover each crash image and check DESIGN.md's invariants; writes crash.json and report.html, exits 1 if an invariant broke")
-    .argument("[scenario]", "scenario file (YAML or JSON)", DEFAULT_CRASH_SCENARIO)
+    .argument("[scenario]", "scenario file (YAML or JSON; default: scenarios/crash-write-through.yaml)")
     .option("--mode <mode>", "exhaustive: every crash point, every subset of pending writes up to --bound, then --subsets sampled, and torn variants; sample: random crash states within --budget/--time", (value: string) => {
       if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError(`--mode must be exhaustive or sample, got "${value}"`);
       return value;
@@ -80,8 +74,8 @@ export function registerCrash(program: Command): void {
     .option("--replay <state-id>", "rebuild one crash state from its id (as printed in a finding; p57.s3/p4.c2 for a crash during recovery) and print what its check finds")
     .option("--recovery-crashes", "also crash every successful recovery at each boundary of its own writes (subsets of its pending writes) and check the second recovery; several times the states")
     .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
-    .action(async (file: string, options: CrashOptions) => {
-      const path = resolve(file);
+    .action(async (file: string | undefined, options: CrashOptions) => {
+      const path = resolve(file ?? DEFAULT_CRASH_SCENARIO);
       const overrides = [...options.set, ...seedOverride(options.seed)];
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };
@@ -103,6 +97,7 @@ export function registerCrash(program: Command): void {
         return;
       }
 
+      const replay = replayCommands(file, scenario.seed, overrides);
       const bar = progressBar("crash states [{bar}] {percentage}% | {checked} checked | eta {eta}s");
       const started = performance.now();
       let peakRssBytes = process.memoryUsage().rss;
@@ -113,7 +108,7 @@ export function registerCrash(program: Command): void {
         exhaustiveBound: options.bound,
         sampledSubsets: options.subsets,
         recoveryCrashes: options.recoveryCrashes === true,
-        replayCommand: (id) => replayCommand(path, scenario.seed, overrides, id),
+        replayCommand: replay.state,
         nowMs: () => performance.now(),
         onProgress: (fraction, checked) => {
           peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
@@ -136,7 +131,7 @@ export function registerCrash(program: Command): void {
           exhaustiveBound: options.bound,
           sampledSubsets: options.subsets,
           recoveryCrashes: options.recoveryCrashes === true,
-          replayFor: (filePath, id) => replayCommand(filePath, scenario.seed, [], id),
+          replayFor: replay.shrunk,
           onCampaign: (invariant, campaigns, kept) => status.update(0, { invariant, campaigns, kept }),
           nowMs: () => performance.now(),
         });
@@ -184,7 +179,7 @@ export function registerCrash(program: Command): void {
           process.stdout.write(
             entry.file === null
               ? `  invariant ${entry.invariant}: the run rewritten as a script no longer breaks it (the failure needs the original timing); workload not shrunk\n`
-              : `  invariant ${entry.invariant}: workload shrunk from ${entry.opsBefore} to ${entry.opsAfter} host operations (${entry.campaigns} campaigns): ${join(outDir, entry.file)}\n    replay: ${entry.replay}\n`,
+              : `  invariant ${entry.invariant}: workload shrunk from ${entry.opsBefore} to ${entry.opsAfter} host operations (${entry.campaigns} campaigns): ${join(outDir, entry.file)}\n    replay, in ${outDir}: ${entry.replay}\n`,
           );
         }
         process.exitCode = EXIT_PROBLEM;

@@ -56,7 +56,7 @@ export function renderCrashSection(summary: CrashSummary, shrunkScenarios: reado
           .map((entry) =>
             entry.file === null
               ? `<p>invariant ${entry.invariant}: the run rewritten as a script of host operations no longer breaks it (the failure needs the original timing), so its workload was not shrunk.</p>`
-              : `<div class="finding"><p><strong>invariant ${entry.invariant}</strong>: ${entry.opsBefore} host operations shrunk to ${entry.opsAfter} (${entry.campaigns} exhaustive campaigns), written to <code>${escapeHtml(entry.file)}</code>:</p><pre>${escapeHtml(entry.replay ?? "")}</pre></div>`,
+              : `<div class="finding"><p><strong>invariant ${entry.invariant}</strong>: ${entry.opsBefore} host operations shrunk to ${entry.opsAfter} (${entry.campaigns} exhaustive campaigns), written to <code>${escapeHtml(entry.file)}</code> beside this report; replay it there:</p><pre>${escapeHtml(entry.replay ?? "")}</pre></div>`,
           )
           .join("\n")}`;
   return { id: "crash", title: "Crash campaign", bodyHtml: `${verdict}\n${facts}\n${byInvariant}\n${findings}\n${shrunk}` };

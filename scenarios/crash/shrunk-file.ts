@@ -39,7 +39,7 @@ export function shrunkScenarioText(shrunk: ShrunkWorkload, context: ShrunkFileCo
     ` Shrunk by \`cofwsim crash\` from ${context.originalFileName} (seed ${finding.seed}): invariant ${shrunk.invariant} (${context.invariantTitle}) broke.`,
     ` ${shrunk.opsBefore} host operations -> ${shrunk.opsAfter} (${shrunk.campaigns} exhaustive campaigns); first failing state ${finding.id}${finding.shrunk === null ? "" : `, shrunk to ${finding.shrunk.id}`}.`,
     ` ${finding.check}: ${finding.message}`,
-    ` Replay: ${context.replay}`,
+    ` Replay, in this file's directory: ${context.replay}`,
   ].join("\n");
   return document.toString({ lineWidth: 0 });
 }
@@ -58,8 +58,8 @@ export interface ShrunkScenarioEntry {
 
 export interface ShrunkFilesContext extends Omit<ShrunkFileContext, "invariantTitle" | "replay">, Omit<WorkloadShrinkOptions, "replayCommand" | "onCampaign"> {
   readonly invariantTitles: Readonly<Record<number, string>>;
-  /** The replay command for a state id against a written file (given its path). */
-  readonly replayFor: (filePath: string, stateId: string) => string;
+  /** The replay command for a state id against a written file, given its name (the command is run in the output directory). */
+  readonly replayFor: (fileName: string, stateId: string) => string;
   readonly onCampaign?: (invariant: number, campaigns: number, opsKept: number) => void;
 }
 
@@ -78,7 +78,7 @@ export function writeShrunkScenarios(outDir: string, recording: Recording, meta:
       sampledSubsets: context.sampledSubsets,
       recoveryCrashes: context.recoveryCrashes === true,
       nowMs: context.nowMs,
-      replayCommand: (id) => context.replayFor(path, id),
+      replayCommand: (id) => context.replayFor(fileName, id),
       onCampaign: (campaigns, kept) => {
         campaignsRun = campaigns;
         context.onCampaign?.(invariant, campaigns, kept);

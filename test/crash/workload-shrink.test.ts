@@ -53,8 +53,9 @@ describe.each(BROKEN_ENGINES.map((broken) => [broken.name, broken] as const))("w
     expect(campaignsSeen.slice(-2)).toEqual([broken.expectedInvariant, entry.campaigns - 1]);
     expect(entry.file).toBe(`shrunk-invariant-${broken.expectedInvariant}.yaml`);
     const file = join(outputs, entry.file);
-    expect(entry.replay).toBe(`cofwsim crash ${file} --replay ${entry.stateId}`);
-    expect(readFileSync(file, "utf8")).toContain(`# Replay: ${entry.replay}`);
+    // Named relative to the output directory, where the command is to be run.
+    expect(entry.replay).toBe(`cofwsim crash ${entry.file} --replay ${entry.stateId}`);
+    expect(readFileSync(file, "utf8")).toContain(`# Replay, in this file's directory: ${entry.replay}`);
     expect(renderCrashSection(summary, entries).bodyHtml).toContain(`${original.length} host operations shrunk to ${entry.opsAfter}`);
 
     const loaded = loadScenarioFile(file);
