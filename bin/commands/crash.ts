@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { runCampaign, replayState, stateBudget, type CrashMode } from "../../scenarios/crash/campaign.js";
+import { findingTotals, runCampaign, replayState, stateBudget, type CrashMode } from "../../scenarios/crash/campaign.js";
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
@@ -166,14 +166,19 @@ export function registerCrash(program: Command): void {
         },
         extraSections: [renderCrashSection(summary, shrunkScenarios)],
       });
-      const total = Object.values(summary.findingsByInvariant).reduce((a, b) => a + b, 0);
+      const totals = findingTotals(summary);
+      const recovery = summary.recoveryCrashes;
       process.stdout.write(
         `${summary.crashPoints} crash points, ${summary.statesGenerated} states generated, ${summary.uniqueImages} unique images, ${summary.statesChecked} states checked (${Math.round(wall.statesCheckedPerSecond)}/s, ${(wall.wallMs / 1000).toFixed(1)} s), ${summary.refusedOutsideFaultModel} refused outside the fault model\n` +
-          (summary.recoveryCrashes === null ? "" : `crashes during recovery: ${summary.recoveryCrashes.recoveries} recoveries, ${summary.recoveryCrashes.statesGenerated} states generated, ${summary.recoveryCrashes.statesChecked} unique images checked\n`),
+          (recovery === null
+            ? ""
+            : `crashes during recovery: ${recovery.recoveries} recoveries, ${recovery.statesGenerated} states generated, ${recovery.uniqueImages} unique images, ${recovery.statesChecked} states checked, ${recovery.refusedOutsideFaultModel} refused outside the fault model\n`),
       );
-      if (total === 0) process.stdout.write("no invariant broke\n");
+      if (totals.total === 0) process.stdout.write("no invariant broke\n");
       else {
-        process.stdout.write(`${total} states broke invariants: ${Object.entries(summary.findingsByInvariant).map(([k, v]) => `invariant ${k}: ${v}`).join(", ")}\n`);
+        const byInvariant = (counts: Record<string, number>) => Object.entries(counts).map(([k, v]) => `invariant ${k}: ${v}`).join(", ");
+        process.stdout.write(`${totals.run} of the run's ${summary.statesChecked} states checked broke invariants${totals.run === 0 ? "" : ` (${byInvariant(summary.findingsByInvariant)})`}\n`);
+        if (recovery !== null) process.stdout.write(`${totals.recovery} of the ${recovery.statesChecked} crash states during recovery checked broke invariants${totals.recovery === 0 ? "" : ` (${byInvariant(recovery.findingsByInvariant)})`}\n`);
         for (const finding of summary.findings.slice(0, 5)) process.stdout.write(`  invariant ${finding.invariant} at ${finding.id}: ${finding.message}\n    replay: ${finding.replay}\n${finding.shrunk === null ? "" : `    shrunk: ${finding.shrunk.replay}\n`}`);
         for (const entry of shrunkScenarios) {
           process.stdout.write(

@@ -1,4 +1,4 @@
-import type { CrashSummary } from "../../scenarios/crash/campaign.js";
+import { findingTotals, type CrashSummary } from "../../scenarios/crash/campaign.js";
 import type { ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { escapeHtml, htmlFacts, htmlTable } from "../html.js";
 
@@ -12,6 +12,33 @@ export const INVARIANT_TITLES: Record<number, string> = {
   6: "recovery mounts a good state or fails typed",
 };
 
+/** The facts of the crashes during recovery, counted apart from the run's states. */
+function recoveryFacts(summary: CrashSummary): Array<[string, string]> {
+  const recovery = summary.recoveryCrashes;
+  if (recovery === null) return [["crashes during recovery", "not explored (--recovery-crashes)"]];
+  return [
+    ["crashes during recovery", `${recovery.recoveries} recoveries crashed: ${recovery.statesGenerated} states generated, ${recovery.uniqueImages} unique images, ${recovery.statesChecked} states checked`],
+    ["of those, refused outside the fault model", String(recovery.refusedOutsideFaultModel)],
+    ["leaked chunks reclaimed by the second recovery", String(recovery.chunksReclaimed)],
+  ];
+}
+
+/** The verdict line: every count it gives adds up (the run's states and the recoveries' named apart). */
+export function crashVerdict(summary: CrashSummary): string {
+  const recovery = summary.recoveryCrashes;
+  const { run, recovery: duringRecovery, total } = findingTotals(summary);
+  const exits = "; the command exits 1.";
+  if (recovery === null) {
+    return total === 0
+      ? `<p class="ok" id="crash-verdict">No invariant broke in ${summary.statesChecked} crash states.</p>`
+      : `<p class="problems" id="crash-verdict">${total} of ${summary.statesChecked} crash states broke an invariant${exits}</p>`;
+  }
+  const all = summary.statesChecked + recovery.statesChecked;
+  return total === 0
+    ? `<p class="ok" id="crash-verdict">No invariant broke in ${all} crash states: ${summary.statesChecked} of the run, ${recovery.statesChecked} during recovery.</p>`
+    : `<p class="problems" id="crash-verdict">${total} of ${all} crash states broke an invariant: ${run} of the run's ${summary.statesChecked}, ${duringRecovery} of the ${recovery.statesChecked} during recovery${exits}</p>`;
+}
+
 /** The crash section of a campaign's report.html: the deterministic figures, findings by invariant, and each kept finding with its replay command. */
 export function renderCrashSection(summary: CrashSummary, shrunkScenarios: readonly ShrunkScenarioEntry[] = []): { id: string; title: string; bodyHtml: string } {
   const facts = htmlFacts([
@@ -21,28 +48,26 @@ export function renderCrashSection(summary: CrashSummary, shrunkScenarios: reado
     ["unique images", String(summary.uniqueImages)],
     ["states checked", `${summary.statesChecked} (identical images checked once per stretch of crash points where the oracle expects the same)`],
     ["refused outside the fault model", String(summary.refusedOutsideFaultModel)],
-    [
-      "crashes during recovery",
-      summary.recoveryCrashes === null
-        ? "not explored (--recovery-crashes)"
-        : `${summary.recoveryCrashes.recoveries} recoveries crashed: ${summary.recoveryCrashes.statesGenerated} states generated, ${summary.recoveryCrashes.statesChecked} unique images checked`,
-    ],
     ["leaked chunks reclaimed by recovery", String(summary.chunksReclaimed)],
+    ...recoveryFacts(summary),
     ["recorded run", `${summary.run.hostWrites} host writes, ${summary.run.hostFlushes} flushes, ${summary.run.sessionOps} session operations; ${summary.run.sourceDeviceWrites} Source LU and ${summary.run.cacheDeviceWrites} Cache LU device writes`],
   ]);
+  const recovery = summary.recoveryCrashes;
   const byInvariant = htmlTable({
     columns: [
       { label: "invariant", numeric: true },
       { label: "what it promises", numeric: false },
-      { label: "states that broke it", numeric: true },
+      { label: "run's states that broke it", numeric: true },
+      ...(recovery === null ? [] : [{ label: "states during recovery that broke it", numeric: true }]),
     ],
-    rows: Object.entries(INVARIANT_TITLES).map(([invariant, title]) => [invariant, title, String(summary.findingsByInvariant[invariant] ?? 0)]),
+    rows: Object.entries(INVARIANT_TITLES).map(([invariant, title]) => [
+      invariant,
+      title,
+      String(summary.findingsByInvariant[invariant] ?? 0),
+      ...(recovery === null ? [] : [String(recovery.findingsByInvariant[invariant] ?? 0)]),
+    ]),
   });
-  const total = Object.values(summary.findingsByInvariant).reduce((a, b) => a + b, 0);
-  const verdict =
-    total === 0
-      ? `<p class="ok" id="crash-verdict">No invariant broke in ${summary.statesChecked} crash states.</p>`
-      : `<p class="problems" id="crash-verdict">${total} crash state${total === 1 ? "" : "s"} broke an invariant; the command exits 1.</p>`;
+  const verdict = crashVerdict(summary);
   const findings =
     summary.findings.length === 0
       ? ""

@@ -76,14 +76,56 @@ export interface CrashSummary {
   readonly uniqueImages: number;
   /** States mounted and checked: each unique pair of images once per stretch of crash points where the oracle expects the same (at least uniqueImages). */
   readonly statesChecked: number;
+  /** Of the run's states checked (statesChecked): refused outside the fault model. */
+  readonly refusedOutsideFaultModel: number;
+  readonly chunksReclaimed: number;
+  /** Of the run's states checked (statesChecked), those that broke each invariant. */
+  readonly findingsByInvariant: Record<string, number>;
+  /** Kept findings, of the run's states and of crashes during recovery (recoveryCrash says which). */
+  readonly findings: CrashFinding[];
+  /** Crashes during recovery (null when not asked for), counted apart from the run's states above. */
+  readonly recoveryCrashes: RecoveryCrashCounts | null;
+  readonly run: { readonly hostWrites: number; readonly hostFlushes: number; readonly sessionOps: number; readonly sourceDeviceWrites: number; readonly cacheDeviceWrites: number };
+  readonly wall: { readonly wallMs: number; readonly statesCheckedPerSecond: number };
+}
+
+/**
+ * What the crashes during recovery came to: recoveries recorded, their crash
+ * states generated, their distinct image pairs, the states checked (each
+ * pair once per verdict context of the run's state), and of those checked:
+ * refused, leaked chunks reclaimed, findings by invariant.
+ */
+export interface RecoveryCrashCounts {
+  readonly recoveries: number;
+  readonly statesGenerated: number;
+  readonly uniqueImages: number;
+  readonly statesChecked: number;
   readonly refusedOutsideFaultModel: number;
   readonly chunksReclaimed: number;
   readonly findingsByInvariant: Record<string, number>;
-  readonly findings: CrashFinding[];
-  /** Crashes during recovery (null when not asked for): recoveries recorded, their crash states generated and checked (identical images once, with the run's). */
-  readonly recoveryCrashes: { readonly recoveries: number; readonly statesGenerated: number; readonly statesChecked: number } | null;
-  readonly run: { readonly hostWrites: number; readonly hostFlushes: number; readonly sessionOps: number; readonly sourceDeviceWrites: number; readonly cacheDeviceWrites: number };
-  readonly wall: { readonly wallMs: number; readonly statesCheckedPerSecond: number };
+}
+
+/** What the checked states of one kind (the run's, or the recoveries') came to. */
+class OutcomeTally {
+  refused = 0;
+  reclaimedChunks = 0;
+  readonly byInvariant = new Map<number, number>();
+
+  /** Counts an outcome; for a finding, returns how many of its invariant this tally has now. */
+  add(outcome: CheckOutcome): number {
+    if (outcome.kind === "ok") this.reclaimedChunks += outcome.reclaimedChunks;
+    else if (outcome.kind === "refused") this.refused++;
+    else {
+      const count = (this.byInvariant.get(outcome.invariant) ?? 0) + 1;
+      this.byInvariant.set(outcome.invariant, count);
+      return count;
+    }
+    return 0;
+  }
+
+  findingsByInvariant(): Record<string, number> {
+    return Object.fromEntries([...this.byInvariant].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
+  }
 }
 
 /**
@@ -101,12 +143,13 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   const imagesSeen = new Set<string>();
   /** Images with their verdict context (see StateChecker.verdictContext): each checked once. */
   const seen = new Set<string>();
-  const byInvariant = new Map<number, number>();
+  const runTally = new OutcomeTally();
+  const recoveryTally = new OutcomeTally();
+  /** Findings kept per invariant, of both kinds (at most FINDINGS_KEPT_PER_INVARIANT). */
+  const keptByInvariant = new Map<number, number>();
   const findings: CrashFinding[] = [];
   let statesGenerated = 0;
   let statesChecked = 0;
-  let refused = 0;
-  let reclaimed = 0;
   let stoppedBy: CrashSummary["stoppedBy"] = "complete";
   const firstPoint = recording.firstPoint;
   const pointCount = recording.points.length - firstPoint;
@@ -139,6 +182,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   };
   /** Recovery images are keyed apart from the run's (see recoveryImageKey). */
   const recoverySeen = new Set<string>();
+  const recoveryImagesSeen = new Set<string>();
   const consider = (state: CrashStateSpec): boolean => {
     if (!mayGoOn()) return false;
     statesGenerated++;
@@ -161,21 +205,22 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       if (!mayGoOn()) return false;
       recoveryGenerated++;
       const recoveryImagesOfState = recoveryImages(recovery, state);
+      const imageKey = recoveryImageKey(recoveryImagesOfState);
+      recoveryImagesSeen.add(imageKey);
       // Judged at the run's crash point (no host operation happens during a mount), so keyed with its context too.
-      if (!unseen(recoverySeen, `${recoveryImageKey(recoveryImagesOfState)}/${checker.verdictContext(base)}`)) continue;
+      if (!unseen(recoverySeen, `${imageKey}/${checker.verdictContext(base)}`)) continue;
       recoveryChecked++;
       record(base, checker.check(base, recoveryImagesOfState), state);
     }
     return true;
   };
-  /** Counts an outcome; a finding is kept (the first of each invariant shrunk, unless it came from a crash during recovery). */
+  /** Counts an outcome with its kind's tally; a finding is kept (the run's first of each invariant shrunk; a crash during recovery is not). */
   const record = (state: CrashStateSpec, outcome: CheckOutcome, recoveryState?: CrashStateSpec): void => {
-    if (outcome.kind === "ok") reclaimed += outcome.reclaimedChunks;
-    else if (outcome.kind === "refused") refused++;
-    else {
-      const count = (byInvariant.get(outcome.invariant) ?? 0) + 1;
-      byInvariant.set(outcome.invariant, count);
-      if (count <= FINDINGS_KEPT_PER_INVARIANT) {
+    const count = (recoveryState === undefined ? runTally : recoveryTally).add(outcome);
+    if (outcome.kind === "finding") {
+      const kept = (keptByInvariant.get(outcome.invariant) ?? 0) + 1;
+      keptByInvariant.set(outcome.invariant, kept);
+      if (kept <= FINDINGS_KEPT_PER_INVARIANT) {
         const id = recoveryState === undefined ? formatStateId(state) : formatRecoveryCrashId({ base: state, recovery: recoveryState });
         // The first finding of each invariant is shrunk; the rest are kept as found.
         const shrunk = count === 1 && recoveryState === undefined && options.shrinkFindings !== false ? shrinkState(checker, state, outcome.invariant) : undefined;
@@ -229,11 +274,22 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     statesGenerated,
     uniqueImages: imagesSeen.size,
     statesChecked,
-    refusedOutsideFaultModel: refused,
-    chunksReclaimed: reclaimed,
-    findingsByInvariant: Object.fromEntries([...byInvariant].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+    refusedOutsideFaultModel: runTally.refused,
+    chunksReclaimed: runTally.reclaimedChunks,
+    findingsByInvariant: runTally.findingsByInvariant(),
     findings,
-    recoveryCrashes: options.recoveryCrashes === true ? { recoveries, statesGenerated: recoveryGenerated, statesChecked: recoveryChecked } : null,
+    recoveryCrashes:
+      options.recoveryCrashes === true
+        ? {
+            recoveries,
+            statesGenerated: recoveryGenerated,
+            uniqueImages: recoveryImagesSeen.size,
+            statesChecked: recoveryChecked,
+            refusedOutsideFaultModel: recoveryTally.refused,
+            chunksReclaimed: recoveryTally.reclaimedChunks,
+            findingsByInvariant: recoveryTally.findingsByInvariant(),
+          }
+        : null,
     run: {
       hostWrites: host.writes.length,
       hostFlushes: host.flushes.length,
@@ -245,6 +301,14 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     wall: { wallMs, statesCheckedPerSecond: wallMs > 0 ? ((statesChecked + recoveryChecked) * 1000) / wallMs : 0 },
   };
   return { summary, recording };
+}
+
+/** States that broke an invariant: of the run's, of the recoveries' (0 when not explored), and both. */
+export function findingTotals(summary: CrashSummary): { readonly run: number; readonly recovery: number; readonly total: number } {
+  const sum = (byInvariant: Record<string, number>) => Object.values(byInvariant).reduce((a, b) => a + b, 0);
+  const run = sum(summary.findingsByInvariant);
+  const recovery = summary.recoveryCrashes === null ? 0 : sum(summary.recoveryCrashes.findingsByInvariant);
+  return { run, recovery, total: run + recovery };
 }
 
 /** Throws unless every surviving write of `state` is pending at its crash point of `run`. */

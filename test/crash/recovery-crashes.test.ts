@@ -28,6 +28,11 @@ describe("crashes during recovery", () => {
     expect(plain.summary.findings.length).toBeGreaterThan(0);
     expect(plain.summary.findings.every((f) => f.crashPoint > lastHostPoint)).toBe(true);
     const { summary } = exhaustive(SCENARIO, { parts, recoveryCrashes: true });
+    // The run's own states are counted as without crashes during recovery; those crashes' findings apart.
+    expect(summary.findingsByInvariant).toEqual(plain.summary.findingsByInvariant);
+    const recoveryFindings = Object.values(summary.recoveryCrashes!.findingsByInvariant).reduce((a, b) => a + b, 0);
+    expect(summary.recoveryCrashes!.findingsByInvariant["1"]).toBeGreaterThan(0);
+    expect(recoveryFindings).toBeLessThanOrEqual(summary.recoveryCrashes!.statesChecked);
     const duringRun = summary.findings.filter((f) => f.recoveryCrash !== null && f.crashPoint <= lastHostPoint);
     expect(duringRun.length).toBeGreaterThan(0);
     const finding = duringRun[0]!;
