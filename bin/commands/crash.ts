@@ -39,6 +39,19 @@ const wholeNumber = (name: string, least: number) => (value: string) => {
   return n;
 };
 
+/**
+ * The largest --bound: 2^16 = 65,536 subsets of one crash point already take
+ * about a minute to check; beyond it a campaign would run for days, and
+ * --subsets samples a crash point with more pending writes instead.
+ */
+export const MAX_BOUND = 16;
+
+function boundOption(value: string): number {
+  const bound = wholeNumber("--bound", 0)(value);
+  if (bound > MAX_BOUND) throw new InvalidArgumentError(`--bound must be at most ${MAX_BOUND} (2^${MAX_BOUND} subsets of a crash point's pending writes; beyond it use --subsets to sample them), got ${bound}`);
+  return bound;
+}
+
 function parseTimeMs(value: string): number {
   let ns: number;
   try {
@@ -66,7 +79,7 @@ export function registerCrash(program: Command): void {
     }, "exhaustive")
     .option("--budget <states>", "stop after this many crash states (sample mode default: 1000, or none when --time is given)", wholeNumber("--budget", 1))
     .option("--time <duration>", "stop after this much wall time, e.g. 60s, once at least one state is checked (the states checked then depend on the machine)", parseTimeMs)
-    .option("--bound <n>", "pending writes up to which every subset is tried", wholeNumber("--bound", 0), 6)
+    .option("--bound <n>", `pending writes up to which every subset is tried (at most ${MAX_BOUND})`, boundOption, 6)
     .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", wholeNumber("--subsets", 0), 16)
     .option("--seed <seed>", "root seed (overrides the scenario's)")
     .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")

@@ -45,20 +45,36 @@ function stateOf(point: number, pending: readonly PendingWrite[], keep: (i: numb
  * write, the states where everything survives but that write is torn (see
  * tearRanges).
  */
-export function statesAt(recording: LoggedRun, point: number, options: EnumerateOptions, rng: Rng): CrashStateSpec[] {
+export function* statesAt(recording: LoggedRun, point: number, options: EnumerateOptions, rng: Rng): Generator<CrashStateSpec> {
+  // Generated one at a time: the campaign's budget or time limit stops it before 2^n states are built.
   const pending = pendingAt(recording, point);
-  const states: CrashStateSpec[] = [];
   if (pending.length <= options.exhaustiveBound) {
-    for (let bits = 0; bits < 1 << pending.length; bits++) states.push(stateOf(point, pending, (i) => ((bits >> i) & 1) === 1));
+    yield* everySubset(point, pending);
   } else {
-    states.push(stateOf(point, pending, () => false), stateOf(point, pending, () => true));
+    yield stateOf(point, pending, () => false);
+    yield stateOf(point, pending, () => true);
     for (let s = 0; s < options.sampledSubsets; s++) {
       const keep = pending.map(() => rng.next() < 0.5);
-      states.push(stateOf(point, pending, (i) => keep[i]!));
+      yield stateOf(point, pending, (i) => keep[i]!);
     }
   }
-  states.push(...tornStates(point, pending));
-  return states;
+  yield* tornStates(point, pending);
+}
+
+/**
+ * Every subset of the pending writes, counting in binary with write i as
+ * digit i (none first, all last), without bit shifts: they wrap at 32 bits.
+ */
+function* everySubset(point: number, pending: readonly PendingWrite[]): Generator<CrashStateSpec> {
+  const keep = pending.map(() => false);
+  for (;;) {
+    yield stateOf(point, pending, (i) => keep[i]!);
+    // The next count: clear the trailing kept writes, keep the next one; done when none is left.
+    let i = 0;
+    while (i < keep.length && keep[i]!) keep[i++] = false;
+    if (i === keep.length) return;
+    keep[i] = true;
+  }
 }
 
 /** One random state of a crash point: a random subset, and sometimes one of its multi-sector survivors torn. */

@@ -70,12 +70,10 @@ export function recordRecovery(recording: Recording, base: CrashStateSpec, image
 }
 
 /** The recovery's crash states: at every crash point of the mount, the subsets of its pending writes (no tears, see above). */
-export function recoveryStates(recovery: RecoveryRecording, options: EnumerateOptions, rng: Rng): CrashStateSpec[] {
-  const states: CrashStateSpec[] = [];
+export function* recoveryStates(recovery: RecoveryRecording, options: EnumerateOptions, rng: Rng): Generator<CrashStateSpec> {
   for (let point = 0; point < recovery.points.length; point++) {
-    for (const state of statesAt(recovery, point, options, rng)) if (state.tear === undefined) states.push(state);
+    for (const state of statesAt(recovery, point, options, rng)) if (state.tear === undefined) yield state;
   }
-  return states;
 }
 
 /** The images of one recovery crash state. */
