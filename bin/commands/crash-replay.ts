@@ -17,11 +17,24 @@ export interface ReplayCommands {
   readonly shrunk: (fileName: string, stateId: string) => string;
 }
 
+/** Characters a POSIX shell reads as themselves anywhere in a word. */
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * One argument as a POSIX shell reads it back: as it is when every character
+ * is safe, else in single quotes, each ' written as '\'' (a single-quoted
+ * string cannot hold one). A path with a space, a seed with a space, a --set
+ * value with a quote then paste as they were given.
+ */
+export function shellQuote(argument: string): string {
+  return SHELL_SAFE.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
+}
+
 export function replayCommands(scenarioArg: string | undefined, seed: string, overrides: readonly string[]): ReplayCommands {
   // The seed is given on its own; a --set seed=... would repeat it.
   const sets = overrides.filter((o) => !o.startsWith("seed=")).flatMap((o) => ["--set", o]);
   const line = (scenario: string | undefined, setArgs: readonly string[], stateId: string): string =>
-    ["cofwsim", "crash", ...(scenario === undefined ? [] : [scenario]), "--seed", seed, ...setArgs, "--replay", stateId].join(" ");
+    ["cofwsim", "crash", ...(scenario === undefined ? [] : [scenario]), "--seed", seed, ...setArgs, "--replay", stateId].map(shellQuote).join(" ");
   const scenario = scenarioArg === undefined ? undefined : normalize(scenarioArg);
   return {
     state: (stateId) => line(scenario, sets, stateId),

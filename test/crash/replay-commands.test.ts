@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { replayCommands } from "../../bin/commands/crash-replay.js";
+import { replayCommands, shellQuote } from "../../bin/commands/crash-replay.js";
 import { BROKEN_ENGINES } from "./broken-engines.js";
 import { exhaustive, shippedScenario } from "./campaign-rig.js";
 
@@ -44,5 +45,28 @@ describe("replay commands", () => {
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
+  });
+});
+
+describe("replay commands are shell-quoted", () => {
+  /** The arguments a POSIX shell makes of a command line (after its first word). */
+  const shellWords = (line: string): string[] => {
+    const result = spawnSync("sh", ["-c", `printf '%s\\0' ${line.slice(line.indexOf(" ") + 1)}`], { encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    return result.stdout.split("\0").slice(0, -1);
+  };
+
+  it("quotes an argument only where needed, with ' escaped", () => {
+    expect(shellQuote("scenarios/crash-write-through.yaml")).toBe("scenarios/crash-write-through.yaml");
+    expect(shellQuote("engine.commitPolicy=group-commit")).toBe("engine.commitPolicy=group-commit");
+    expect(shellQuote("my dir/a.yaml")).toBe("'my dir/a.yaml'");
+    expect(shellQuote("it's")).toBe("'it'\\''s'");
+    expect(shellQuote("")).toBe("''");
+  });
+
+  it("a path with a space, a seed with a space and a --set value with a quote come back from the shell as given", () => {
+    const commands = replayCommands("my dir/late ack.yaml", "seed 7", ["name=it's $HOME"]);
+    expect(shellWords(commands.state("p5.s1,2"))).toEqual(["crash", "my dir/late ack.yaml", "--seed", "seed 7", "--set", "name=it's $HOME", "--replay", "p5.s1,2"]);
+    expect(commands.state("p5")).toBe("cofwsim crash 'my dir/late ack.yaml' --seed 'seed 7' --set 'name=it'\\''s $HOME' --replay p5");
   });
 });
