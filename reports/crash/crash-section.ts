@@ -1,4 +1,4 @@
-import { findingTotals, type CrashSummary } from "../../scenarios/crash/campaign.js";
+import { FINDINGS_KEPT_PER_INVARIANT, findingTotals, type CrashSummary } from "../../scenarios/crash/campaign.js";
 import type { ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { escapeHtml, htmlFacts, htmlTable } from "../html.js";
 
@@ -71,7 +71,7 @@ export function renderCrashSection(summary: CrashSummary, shrunkScenarios: reado
   const findings =
     summary.findings.length === 0
       ? ""
-      : `<h3>Findings (the first of each invariant)</h3>\n${summary.findings
+      : `<h3>Findings (${summary.findings.length} listed: up to ${FINDINGS_KEPT_PER_INVARIANT} of each invariant, in the order found; the rest are counted above)</h3>\n${summary.findings
           .map((f) => `<div class="finding"><p><strong>invariant ${f.invariant}</strong> (${escapeHtml(f.check)}) at state <code>${escapeHtml(f.id)}</code>: ${escapeHtml(f.message)}</p><pre>${escapeHtml(f.replay)}</pre>${f.shrunk === null ? "" : `<p>Shrunk to <code>${escapeHtml(f.shrunk.id)}</code> (${f.shrunk.survivingAfter} of ${f.shrunk.survivingBefore} surviving writes, ${f.shrunk.checks} checks):</p><pre>${escapeHtml(f.shrunk.replay)}</pre>`}</div>`)
           .join("\n")}`;
   const shrunk =

@@ -64,7 +64,7 @@ export function stateBudget(mode: CrashMode, budgetStates: number | undefined, t
   return mode === "sample" && timeLimitMs === undefined ? DEFAULT_SAMPLE_STATES : Number.POSITIVE_INFINITY;
 }
 /** Findings kept in full per invariant; the rest are counted. */
-const FINDINGS_KEPT_PER_INVARIANT = 20;
+export const FINDINGS_KEPT_PER_INVARIANT = 20;
 
 export interface CrashSummary {
   readonly mode: CrashMode;

@@ -36,3 +36,31 @@ describe("a campaign with crashes during recovery counts the run's states and th
     expect(crashVerdict({ ...summary, recoveryCrashes: null })).toContain("4 of 100 crash states broke an invariant; the command exits 1.");
   });
 });
+
+describe("the report's findings heading", () => {
+  it("says how many findings are listed and that each invariant has up to 20, not only its first", () => {
+    const finding = { id: "p1", invariant: 1, check: "session-lost", message: "m", replay: "r", shrunk: null };
+    const summary = { ...exhaustiveless(), findings: [finding, { ...finding, id: "p2" }, { ...finding, id: "p3", invariant: 2 }] } as unknown as CrashSummary;
+    const html = renderCrashSection(summary).bodyHtml;
+    expect(html).toContain("<h3>Findings (3 listed: up to 20 of each invariant, in the order found; the rest are counted above)</h3>");
+    expect(html).not.toContain("the first of each invariant");
+  });
+});
+
+/** The fields the crash section reads besides the findings, all zero. */
+function exhaustiveless(): Partial<CrashSummary> {
+  return {
+    mode: "exhaustive",
+    stoppedBy: "complete",
+    crashPoints: 1,
+    crashPointsVisited: 1,
+    statesGenerated: 3,
+    uniqueImages: 3,
+    statesChecked: 3,
+    refusedOutsideFaultModel: 0,
+    chunksReclaimed: 0,
+    findingsByInvariant: { "1": 2, "2": 1 },
+    recoveryCrashes: null,
+    run: { hostWrites: 0, hostFlushes: 0, sessionOps: 0, sourceDeviceWrites: 0, cacheDeviceWrites: 0 },
+  };
+}
