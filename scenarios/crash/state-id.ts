@@ -46,6 +46,11 @@ export function parseStateId(id: string): CrashStateSpec {
   if (match === null) throw new StateIdError(id, "not a crash state id");
   const ids = (list: string | undefined) => (list === undefined ? [] : list.split(",").map(Number));
   const state: CrashStateSpec = { point: Number(match[1]), source: ids(match[2]), cache: ids(match[3]) };
+  // A write survives or not: listed twice, the id says nothing more, and no campaign writes it so.
+  for (const device of ["source", "cache"] as const) {
+    const twice = state[device].find((writeId, i, list) => list.indexOf(writeId) !== i);
+    if (twice !== undefined) throw new StateIdError(id, `${device} write ${twice} is listed twice`);
+  }
   if (match[4] === undefined) return state;
   const tear: TearSpec = { device: match[4] === "s" ? "source" : "cache", writeId: Number(match[5]), firstKept: Number(match[6]), lastKept: Number(match[7]) };
   if (tear.lastKept < tear.firstKept) throw new StateIdError(id, "the torn range ends before it starts");

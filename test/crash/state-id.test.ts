@@ -36,3 +36,10 @@ describe("crash state ids", () => {
     expect(() => parseStateId(id)).toThrow("p<point>[.s<ids>]");
   });
 });
+
+describe("crash state ids that list a write twice", () => {
+  it("are refused, naming the write", () => {
+    expect(() => parseStateId("p50.s7,7")).toThrow(/source write 7 is listed twice/);
+    expect(() => parseStateId("p50.s1.c3,4,3")).toThrow(/cache write 3 is listed twice/);
+  });
+});

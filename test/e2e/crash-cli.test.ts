@@ -64,6 +64,7 @@ describe("cofwsim crash", () => {
     [["--budget", "0x10"], /--budget must be a whole number >= 1, got "0x10"/],
     [["--bound", "1e3"], /--bound must be a whole number >= 0, got "1e3"/],
     [["--bound", "17"], /--bound must be at most 16 .*got 17/],
+    [["--replay", "p50.s7,7"], /source write 7 is listed twice/],
     // Refused from the write's length before an image is built (it listed every sector of the range, then ran out of memory).
     [["--replay", "p57.s9.ts9:0-999999999"], /the torn range 0-999999999 of source write 9 goes past its 8 sectors \(0-7\)/],
   ])("refuses bad input %j with exit code 2", (args, message) => {
