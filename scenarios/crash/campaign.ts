@@ -66,21 +66,26 @@ export function stateBudget(mode: CrashMode, budgetStates: number | undefined, t
 /** Findings kept in full per invariant; the rest are counted. */
 export const FINDINGS_KEPT_PER_INVARIANT = 20;
 
-export interface CrashSummary {
-  readonly mode: CrashMode;
-  readonly stoppedBy: "complete" | "budget" | "time" | "found";
-  readonly crashPoints: number;
-  readonly crashPointsVisited: number;
+/** What the crash states of one kind (the run's, or the recoveries') came to. */
+export interface CheckedStateCounts {
   readonly statesGenerated: number;
   /** Distinct pairs of crash images among the states generated. */
   readonly uniqueImages: number;
   /** States mounted and checked: each unique pair of images once per stretch of crash points where the oracle expects the same (at least uniqueImages). */
   readonly statesChecked: number;
-  /** Of the run's states checked (statesChecked): refused outside the fault model. */
+  /** Of the states checked: refused outside the fault model. */
   readonly refusedOutsideFaultModel: number;
+  /** Of the states checked: leaked chunks recovery reclaimed. */
   readonly chunksReclaimed: number;
-  /** Of the run's states checked (statesChecked), those that broke each invariant. */
+  /** Of the states checked, those that broke each invariant. */
   readonly findingsByInvariant: Record<string, number>;
+}
+
+export interface CrashSummary extends CheckedStateCounts {
+  readonly mode: CrashMode;
+  readonly stoppedBy: "complete" | "budget" | "time" | "found";
+  readonly crashPoints: number;
+  readonly crashPointsVisited: number;
   /** Kept findings, of the run's states and of crashes during recovery (recoveryCrash says which). */
   readonly findings: CrashFinding[];
   /** Crashes during recovery (null when not asked for), counted apart from the run's states above. */
@@ -95,14 +100,8 @@ export interface CrashSummary {
  * pair once per verdict context of the run's state), and of those checked:
  * refused, leaked chunks reclaimed, findings by invariant.
  */
-export interface RecoveryCrashCounts {
+export interface RecoveryCrashCounts extends CheckedStateCounts {
   readonly recoveries: number;
-  readonly statesGenerated: number;
-  readonly uniqueImages: number;
-  readonly statesChecked: number;
-  readonly refusedOutsideFaultModel: number;
-  readonly chunksReclaimed: number;
-  readonly findingsByInvariant: Record<string, number>;
 }
 
 /** What the checked states of one kind (the run's, or the recoveries') came to. */
