@@ -281,7 +281,7 @@ export class StateChecker {
  * are superseded) and the Source LU timelines' points.
  */
 function expectationChangePoints(recording: Recording, oracle: CrashOracle): number[] {
-  const points = oracle.sourceChangePoints();
+  const points = [...oracle.sourceChangePoints()];
   for (const op of recording.host.sessionOps) points.push(op.submitPoint, op.ackPoint);
   return [...new Set(points.filter((point) => Number.isFinite(point)))].sort((a, b) => a - b);
 }

@@ -54,14 +54,12 @@ export class CrashOracle {
   }
 
   /**
-   * The crash points at which some answer of allowedSource may change: where
-   * a host write is submitted and where one becomes durable (its sectors'
-   * timelines break there and nowhere else).
+   * The crash points at which some answer of allowedSource changes: the
+   * breakpoints of the touched sectors' timelines, which the checks already
+   * walk (see sourceChangesByPoint), ascending.
    */
-  sourceChangePoints(): number[] {
-    const points = this.recording.host.writes.map((write) => write.submitPoint);
-    for (const at of this.durableAt) if (Number.isFinite(at)) points.push(at);
-    return points;
+  sourceChangePoints(): readonly number[] {
+    return (this.sourceChanges ??= this.sourceChangesByPoint()).points;
   }
 
   /**
