@@ -5,7 +5,7 @@
  * never on which worker runs it or what that worker ran before (every run
  * builds its own kernel, devices and engine).
  */
-import { basename, dirname, sep } from "node:path";
+import { dirname, sep } from "node:path";
 import { EngineError } from "../../engine/index.js";
 import { runScenario, type RunMeta } from "../../scenarios/runner/run-scenario.js";
 import { loadScenarioFile, ScenarioError } from "../../scenarios/schema/load.js";
@@ -41,13 +41,12 @@ export type PointOutcome =
 function refusal(error: unknown, scenarioPath: string): string | undefined {
   const cause = error instanceof SimulationError ? error.cause : error;
   if (cause instanceof EngineError || cause instanceof RangeError) return `${cause.name}: ${cause.message}`;
-  // The file's name only: outputs must not depend on where the checkout is.
-  if (cause instanceof ScenarioError) return `invalid scenario: ${cause.message.split(scenarioPath).join(basename(scenarioPath)).replace(/\n/g, "; ")}`;
-  // A trace or fio job file the point cannot replay as it is (an address past a Source LU the point made smaller):
-  // its paths relative to the scenario's directory, for the same reason.
-  if (cause instanceof TraceSourceError || cause instanceof TraceParseError || cause instanceof FioImportError) {
-    return `${cause.name}: ${cause.message.split(`${dirname(scenarioPath)}${sep}`).join("").replace(/\n/g, "; ")}`;
-  }
+  // Paths relative to the scenario's directory (the scenario's own is its file name): outputs must not depend on
+  // where the checkout is. One line, for the CSV cell.
+  const relative = (message: string) => message.split(`${dirname(scenarioPath)}${sep}`).join("").replace(/\n/g, "; ");
+  if (cause instanceof ScenarioError) return `invalid scenario: ${relative(cause.message)}`;
+  // A trace or fio job file the point cannot replay as it is (an address past a Source LU the point made smaller).
+  if (cause instanceof TraceSourceError || cause instanceof TraceParseError || cause instanceof FioImportError) return `${cause.name}: ${relative(cause.message)}`;
   return undefined;
 }
 
