@@ -32,15 +32,13 @@ export interface SessionRef {
 }
 
 /**
- * Told of the sessions a full Cache LU ends, which nobody asked for: when
- * their termination begins (a copy found no free chunk) and when it is
- * durable (the new slot table is on the Cache LU). The engine keeps no
- * clock, so a listener that wants times reads its own.
+ * Told of the sessions a full Cache LU ends, which nobody asked for, when
+ * their termination begins (a copy found no free chunk); the function it
+ * returns is called once the termination is durable (the new slot table is
+ * on the Cache LU). The engine keeps no clock, so a listener that wants
+ * times reads its own.
  */
-export interface TerminationListener {
-  began(sessions: readonly SessionRef[]): void;
-  durable(sessions: readonly SessionRef[]): void;
-}
+export type TerminationListener = (sessions: readonly SessionRef[]) => () => void;
 
 /** What a mounted engine is made of; built by format or by recovery. */
 export interface EngineParts {
@@ -365,10 +363,10 @@ export class CofwEngine {
       const done = new Signal();
       for (const slot of mine) this.terminating.set(slot, done);
       const ended = mine.map((slot): SessionRef => ({ slot, sequence: this.sessions.slots[slot]!.sequence }));
-      this.terminationListener?.began(ended);
+      const durable = this.terminationListener?.(ended);
       yield* this.commitSlotChange(mine, "terminated-cache-full");
       this.counters.sessionsTerminated += mine.length;
-      this.terminationListener?.durable(ended);
+      durable?.();
       for (const slot of mine) this.terminating.delete(slot);
       done.fire();
     }

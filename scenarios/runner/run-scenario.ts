@@ -192,23 +192,13 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     };
     // Sessions ended by a full Cache LU: nobody scheduled them, but the timeline shows when they went.
-    const terminationRecords = new Map<number, SessionRecord>();
-    cofw.terminationListener = {
-      began: (ended) => {
-        for (const { slot, sequence } of ended) {
-          const record: SessionRecord = { action: "terminate", slot, requestedAtNs: kernel.nowNs - readyNs, sequence };
-          sessionRecords.push(record);
-          terminationRecords.set(sequence, record);
-        }
-      },
-      durable: (ended) => {
-        for (const { sequence } of ended) {
-          const record = terminationRecords.get(sequence);
-          if (record !== undefined) record.doneAtNs = kernel.nowNs - readyNs;
-          terminationRecords.delete(sequence);
-        }
+    cofw.terminationListener = (ended) => {
+      const records = ended.map(({ slot, sequence }): SessionRecord => ({ action: "terminate", slot, requestedAtNs: kernel.nowNs - readyNs, sequence }));
+      sessionRecords.push(...records);
+      return () => {
+        for (const record of records) record.doneAtNs = kernel.nowNs - readyNs;
         lastActivityNs = Math.max(lastActivityNs, kernel.nowNs);
-      },
+      };
     };
     // Those after 0 host I/Os happen at time 0, before the first completes.
     if (byCount[0]?.trigger.afterHostIos === 0) kernel.scheduleAt(readyNs, fireCountTriggers);
