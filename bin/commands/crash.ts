@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { findingTotals, runCampaign, replayState, stateBudget, type CrashMode } from "../../scenarios/crash/campaign.js";
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
@@ -9,7 +9,7 @@ import { seedOverride } from "../../scenarios/schema/overrides.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
 import { writeRunReport } from "../../reports/run-report.js";
 import { renderCrashSection, INVARIANT_TITLES } from "../../reports/crash/crash-section.js";
-import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
+import { scenarioPathFor, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { progressBar } from "../progress.js";
 import { VERSION } from "../version.js";
@@ -72,7 +72,7 @@ export function registerCrash(program: Command): void {
   program
     .command("crash")
     .description("crash campaign: record a run, crash it at every device-event boundary (or sampled ones), recover each crash image and check DESIGN.md's invariants; writes crash.json and report.html, exits 1 if an invariant broke")
-    .argument("[scenario]", "scenario file (YAML or JSON; default: scenarios/crash-write-through.yaml)")
+    .argument("[scenario]", "scenario file (YAML or JSON), or a shipped scenario's name (cofwsim list); default: scenarios/crash-write-through.yaml")
     .option("--mode <mode>", "exhaustive: every crash point, every subset of pending writes up to --bound, then --subsets sampled, and torn variants; sample: random crash states within --budget/--time", (value: string) => {
       if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError(`--mode must be exhaustive or sample, got "${value}"`);
       return value;
@@ -88,7 +88,7 @@ export function registerCrash(program: Command): void {
     .option("--recovery-crashes", "also crash every successful recovery at each boundary of its own writes (subsets of its pending writes) and check the second recovery; several times the states")
     .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
     .action(async (file: string | undefined, options: CrashOptions) => {
-      const path = resolve(file ?? DEFAULT_CRASH_SCENARIO);
+      const path = file === undefined ? DEFAULT_CRASH_SCENARIO : scenarioPathFor(file);
       const overrides = [...options.set, ...seedOverride(options.seed)];
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };

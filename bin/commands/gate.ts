@@ -5,7 +5,7 @@ import { GateInputError } from "../../reports/gate/errors.js";
 import { GATE_SCENARIO_FILES } from "../../reports/gate/gate-set.js";
 import { formatGateText, removeGateOutputs, writeGateOutputs, writeGateRefusal } from "../../reports/gate/render.js";
 import { runGate, type WallRequest } from "../../reports/gate/run-gate.js";
-import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
+import { scenarioPathFor, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
 
@@ -87,7 +87,7 @@ export function registerGate(program: Command): void {
   program
     .command("gate")
     .description("run scenarios and compare their headline metrics with a baseline; exit 1 on a regression, 2 when the baseline does not match")
-    .argument("[scenario...]", `scenario files (default: the shipped gate set, ${GATE_SCENARIO_FILES.join(", ")})`)
+    .argument("[scenario...]", `scenario files or shipped scenarios' names (default: the shipped gate set, ${GATE_SCENARIO_FILES.join(", ")})`)
     .requiredOption("--baseline <file>", "baseline JSON file (committed; written by --update-baseline)")
     .option("--update-baseline", "write the baseline from this run instead of comparing (keeps the file's tolerances)")
     .option("--out <dir>", "where gate.md and gate.json go", join("out", "gate"))
@@ -97,7 +97,7 @@ export function registerGate(program: Command): void {
     .option("--wall-threshold <percent>", `a wall-clock regression needs the 95% interval of now/baseline wholly below 1 - this/100 (default ${DEFAULT_WALL_THRESHOLD_PERCENT})`)
     .option("--gate-wall", "fail on a wall-clock regression too (implies --wall; by default wall-clock figures are only reported)")
     .action((files: string[], options: GateOptions) => {
-      const scenarioPaths = files.length > 0 ? files.map((file) => resolve(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
+      const scenarioPaths = files.length > 0 ? files.map((file) => scenarioPathFor(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
       const wall = wallRequest(options);
       const outDir = checkOutputDirectory(options.out);
       // An earlier run's gate.md must not stand beside this one's outcome, whatever that is.

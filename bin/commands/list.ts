@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { loadScenarioFile } from "../../scenarios/schema/load.js";
 import { SHIPPED_SCENARIOS_DIR } from "../paths.js";
 
@@ -18,8 +18,9 @@ export function registerList(program: Command): void {
     .action(() => {
       for (const file of shippedScenarioFiles()) {
         const scenario = loadScenarioFile(file, { overrides: [] });
-        process.stdout.write(`${scenario.name.padEnd(28)} ${scenario.description}\n`);
+        // The file's name, which `cofwsim run <name>` takes (scenarioPathFor), even where the scenario calls itself otherwise.
+        process.stdout.write(`${basename(file, ".yaml").padEnd(28)} ${scenario.description}\n`);
       }
-      process.stdout.write(`\n(in ${SHIPPED_SCENARIOS_DIR}; run one with: cofwsim run ${join(SHIPPED_SCENARIOS_DIR, "<name>.yaml")})\n`);
+      process.stdout.write(`\n(in ${SHIPPED_SCENARIOS_DIR}; run one by name: cofwsim run <name>)\n`);
     });
 }

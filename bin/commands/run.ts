@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
 import { seedOverride } from "../../scenarios/schema/overrides.js";
 import { runScenario } from "../../scenarios/runner/run-scenario.js";
 import type { WallFigures } from "../../scenarios/runner/results.js";
 import { writeRunReport } from "../../reports/run-report.js";
-import { DEFAULT_SCENARIO } from "../paths.js";
+import { DEFAULT_SCENARIO, scenarioPathFor } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { formatRunSummary } from "../run-summary.js";
 import { VERSION } from "../version.js";
@@ -23,12 +23,12 @@ export function registerRun(program: Command): void {
   program
     .command("run")
     .description("run a scenario; writes results.json, CSV time series, charts, report.html and summary.md, and prints a summary")
-    .argument("[scenario]", "scenario file (YAML or JSON)", DEFAULT_SCENARIO)
+    .argument("[scenario]", "scenario file (YAML or JSON), or a shipped scenario's name (cofwsim list)", DEFAULT_SCENARIO)
     .option("--seed <seed>", "root seed (overrides the scenario's)")
     .option("--out <dir>", "output directory (default: out/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.chunkSize=256KiB (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .action(async (file: string, options: RunOptions) => {
-      const path = resolve(file);
+      const path = scenarioPathFor(file);
       const overrides = [...options.set, ...seedOverride(options.seed)];
       const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
       const scenarioBytes = readFileSync(path);

@@ -8,6 +8,7 @@ import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { checkOutputDirectory } from "../output-dir.js";
 import { VERSION } from "../version.js";
+import { scenarioPathFor } from "../paths.js";
 
 interface SweepOptions {
   readonly vary: string[];
@@ -40,7 +41,7 @@ export function registerSweep(program: Command): void {
     .description(
       "run a scenario over the cartesian product of --vary values in parallel worker threads; writes sweep.csv, sweep.json, recommendations.csv, charts (.vl.json and .svg) and sweep.html",
     )
-    .argument("<scenario>", "scenario file (YAML or JSON)")
+    .argument("<scenario>", "scenario file (YAML or JSON), or a shipped scenario's name (cofwsim list)")
     .option("--vary <path=v1,v2,...>", "vary a field over values (as --set values), e.g. --vary engine.chunkSize=16KiB,64KiB,256KiB (repeatable; the first varies slowest)", collect, [] as string[])
     .option("--set <path=value>", "override a field for every point, e.g. --set stop.hostIos=5000 (repeatable)", collect, [] as string[])
     .option("--seed <seed>", "root seed (overrides the scenario's)")
@@ -53,7 +54,7 @@ export function registerSweep(program: Command): void {
     )
     .action(async (file: string, options: SweepOptions) => {
         const prepared = prepareSweep({
-          scenarioPath: file,
+          scenarioPath: scenarioPathFor(file),
           vary: options.vary,
           set: options.set,
           ...(options.seed === undefined ? {} : { seed: options.seed }),

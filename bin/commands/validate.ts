@@ -1,16 +1,16 @@
 import type { Command } from "commander";
-import { resolve } from "node:path";
 import { loadScenarioFile } from "../../scenarios/schema/load.js";
 import { checkWorkloads } from "../../scenarios/runner/check-workloads.js";
+import { scenarioPathFor } from "../paths.js";
 
 export function registerValidate(program: Command): void {
   program
     .command("validate")
     .description("check a scenario file and the fio job files and traces it references; prints every problem with file, line and column")
-    .argument("<scenario>", "scenario file (YAML or JSON)")
+    .argument("<scenario>", "scenario file (YAML or JSON), or a shipped scenario's name (cofwsim list)")
     .option("--set <path=value>", "override a field before validating (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .action((file: string, options: { set: string[] }) => {
-      const scenario = loadScenarioFile(resolve(file), { overrides: options.set });
+      const scenario = loadScenarioFile(scenarioPathFor(file), { overrides: options.set });
       // Referenced job files and traces are read as the run reads them: validate must refuse what run would.
       const check = checkWorkloads(scenario);
       const workloads = scenario.workloads.map((w) => (w.kind === "fio" ? `fio file ${w.path}` : `${w.kind} ${w.name}`)).join(", ");

@@ -10,8 +10,13 @@ export const cli = join(root, "dist/bin/cofwsim.js");
 export const fixtures = join(root, "../shared/fixtures");
 
 export function cofwsim(...args: string[]) {
+  return cofwsimIn(root, ...args);
+}
+
+/** As cofwsim, run in the working directory `cwd`. */
+export function cofwsimIn(cwd: string, ...args: string[]) {
   // A hung command fails its test (status null) rather than hanging the suite: spawnSync blocks vitest's own timeout.
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root, timeout: 300_000, killSignal: "SIGKILL" });
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd, timeout: 300_000, killSignal: "SIGKILL" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

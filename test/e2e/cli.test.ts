@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cofwsim, fixtures, root, withTempDir } from "./cli-rig.js";
+import { cofwsim, cofwsimIn, fixtures, root, withTempDir } from "./cli-rig.js";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -94,6 +94,31 @@ describe("shipped scenarios", () => {
     expect(list.code, list.stderr).toBe(0);
     expect(shipped.length).toBeGreaterThanOrEqual(9);
     for (const name of shipped) expect(list.stdout).toContain(name.replace(/\.yaml$/, ""));
+  });
+
+  it("run, validate and sweep take a shipped scenario by the name list prints, from any directory; a file of that name there wins", () => {
+    withTempDir((dir) => {
+      const listed = cofwsim("list").stdout;
+      expect(listed).toMatch(/^cache-fills-up +a Cache LU/m);
+      const short = ["--set", "stop.hostIos=400"];
+      const byName = cofwsimIn(dir, "run", "cache-fills-up", ...short, "--out", join(dir, "by-name"));
+      expect(byName.code, byName.stderr).toBe(0);
+      const byPath = cofwsim("run", "scenarios/cache-fills-up.yaml", ...short, "--out", join(dir, "by-path"));
+      expect(byPath.code, byPath.stderr).toBe(0);
+      expect(deterministicPart(join(dir, "by-name", "results.json"))).toBe(deterministicPart(join(dir, "by-path", "results.json")));
+      expect(cofwsimIn(dir, "validate", "quickstart.yaml").code).toBe(0);
+      const sweep = cofwsimIn(dir, "sweep", "quickstart", "--vary", "stop.hostIos=300,400", "--jobs", "1", "--out", join(dir, "sweep"));
+      expect(sweep.code, sweep.stderr).toBe(0);
+      expect(readFileSync(join(dir, "sweep", "sweep.csv"), "utf8").split("\n").filter((line) => line !== "")).toHaveLength(3);
+      // The user's own file named like a shipped scenario is the one read.
+      writeFileSync(join(dir, "quickstart"), "name: mine\nsede: 3\n");
+      const own = cofwsimIn(dir, "validate", "quickstart");
+      expect(own.code).toBe(2);
+      expect(own.stderr).toContain(`${join(dir, "quickstart")}:2:1`);
+      const neither = cofwsimIn(dir, "run", "quikstart");
+      expect(neither.code).toBe(2);
+      expect(neither.stderr).toContain(`${join(dir, "quikstart")}:1:1: cannot read the scenario file`);
+    });
   });
 
   it.each(shipped)("%s validates and runs", (name) => {
