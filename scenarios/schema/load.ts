@@ -13,7 +13,8 @@ import type { z } from "zod";
 import type { Scenario } from "../model.js";
 import { applyOverrides } from "./overrides.js";
 import { formatPath, ScenarioError, suggestKey, type ScenarioProblem } from "./problems.js";
-import { createScenarioSchema, scenarioFileSchema, type ProblemParams, type SchemaContext } from "./scenario-schema.js";
+import { normalizeSections, SCENARIO_SECTIONS, sectionsOf, type ParsedSections } from "./normalize.js";
+import { scenarioFileSchema, type ProblemParams, type SchemaContext } from "./scenario-schema.js";
 import { allowedKeysAt, expectationAt } from "./schema-walk.js";
 import { describeValue } from "./units.js";
 import { DocumentPositions, type KeyPath, type OverrideOrigins } from "./yaml-positions.js";
@@ -95,10 +96,31 @@ export function loadScenarioText(text: string, options: LoadTextOptions): Scenar
     pathKind,
     ...(options.checkLayout === undefined ? {} : { checkLayout: options.checkLayout }),
   };
-  const result = createScenarioSchema(context).safeParse(value, { reportInput: true });
+  const result = scenarioFileSchema.safeParse(value, { reportInput: true });
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => issueProblems(issue, [], value, positions)));
-  if (problems.length > 0 || !result.success) throw new ScenarioError(problems);
-  return result.data;
+  // The defaults and the checks that read several fields together run on every section that parsed: on a file with
+  // problems elsewhere too, so that one pass reports both kinds.
+  const sections = result.success ? sectionsOf(result.data) : parsedSections(value);
+  const issues: Issue[] = [];
+  const scenario = normalizeSections(sections, context, {
+    add(path, message, expected, found) {
+      issues.push({ code: "custom", message, path: [...path], params: { expected, found } satisfies ProblemParams, input: undefined });
+    },
+  });
+  problems.push(...issues.flatMap((issue) => issueProblems(issue, [], value, positions)));
+  if (problems.length > 0 || scenario === undefined) throw new ScenarioError(problems);
+  return scenario;
+}
+
+/** Each top-level section of a file the schema refused, parsed alone: undefined where it has problems of its own. */
+function parsedSections(value: unknown): ParsedSections {
+  const record = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return Object.fromEntries(
+    SCENARIO_SECTIONS.map((key) => {
+      const result = scenarioFileSchema.shape[key].safeParse(record[key]);
+      return [key, result.success ? { value: result.data } : undefined];
+    }),
+  ) as ParsedSections;
 }
 
 // ---- YAML-level problems ---------------------------------------------------------------

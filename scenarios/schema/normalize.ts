@@ -413,12 +413,12 @@ function timeUnitFor(sink: ProblemSink, path: readonly PathKey[], format: TraceF
   return unit;
 }
 
-function workloads(sink: ProblemSink, file: ScenarioFile, devicesSpec: DevicesSpec, context: SchemaContext): WorkloadSpec[] {
+function workloads(sink: ProblemSink, file: ScenarioFile["workloads"], devicesSpec: DevicesSpec, context: SchemaContext): WorkloadSpec[] {
   const sourceBytes = sourceLuBytes(devicesSpec);
   const sectorBytes = devicesSpec.source.sectorSizeBytes;
   const firstByName = new Map<string, number>();
   let inFlight = 0;
-  return file.workloads.map((workload, index): WorkloadSpec => {
+  return file.map((workload, index): WorkloadSpec => {
     const at = ["workloads", index];
     if (workload.kind === "fio") return { kind: "fio", path: existingFile(sink, [...at, "path"], workload.path, context, "fio job file") };
     const name = workload.name ?? `${workload.kind}${index}`;
@@ -543,25 +543,52 @@ function layoutFits(sink: ProblemSink, file: DevicesFile, devicesSpec: DevicesSp
   sink.add(path, refusal.message, `at least ${bytes(large * sectorSizeBytes)} for this Source LU, chunk and region size`, bytes(cacheBytes));
 }
 
-export function normalizeScenario(file: ScenarioFile, context: SchemaContext, sink: ProblemSink): Scenario {
+/** A top-level section of a scenario file that parsed, as `{ value }` (undefined when the file leaves it out), or undefined when it has problems. */
+type Parsed<T> = { readonly value: T } | undefined;
+export type ParsedSections = { readonly [K in keyof ScenarioFile]-?: Parsed<ScenarioFile[K]> };
+
+/** Every section of a file the schema accepted, as parsed. */
+export function sectionsOf(file: ScenarioFile): ParsedSections {
+  return Object.fromEntries(SCENARIO_SECTIONS.map((key) => [key, { value: file[key] }])) as ParsedSections;
+}
+
+/** Every top-level key of a scenario file. */
+export const SCENARIO_SECTIONS = ["$schema", "name", "description", "seed", "devices", "engine", "workloads", "sessions", "flushes", "measurement", "report", "stop"] as const satisfies ReadonlyArray<keyof ScenarioFile>;
+
+/**
+ * The defaults and the checks that read several fields together, on the
+ * sections that parsed: each check runs when every section it reads parsed,
+ * so a file with problems in one section still gets, in the same pass, the
+ * problems its other sections have together. The Scenario only when every
+ * section parsed.
+ */
+export function normalizeSections(parsed: ParsedSections, context: SchemaContext, sink: ProblemSink): Scenario | undefined {
   const counted = countingSink(sink);
-  const devicesSpec = devices(counted, file.devices);
-  const engineSpec = engine(counted, file.engine, devicesSpec);
+  const devicesSpec = parsed.devices && devices(counted, parsed.devices.value);
+  const engineSpec = devicesSpec && parsed.engine && engine(counted, parsed.engine.value, devicesSpec);
   // The layout needs sound devices and engine settings to be worth checking.
-  if (counted.count === 0 && context.checkLayout !== false) layoutFits(sink, file.devices, devicesSpec, engineSpec);
-  const warmupNs = either(sink, ["measurement"], ["warmup", file.measurement?.warmup], ["warmupNs", file.measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs;
-  const stopSpec = stop(sink, file.stop, warmupNs, file.measurement?.warmup === undefined ? "warmupNs" : "warmup", file.workloads.every((workload) => workload.kind === "script"));
+  if (parsed.devices && devicesSpec && engineSpec && counted.count === 0 && context.checkLayout !== false) layoutFits(sink, parsed.devices.value, devicesSpec, engineSpec);
+  const measurement = parsed.measurement?.value;
+  const warmupNs = parsed.measurement && (either(sink, ["measurement"], ["warmup", measurement?.warmup], ["warmupNs", measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs);
+  const onlyScripts = parsed.workloads?.value.every((workload) => workload.kind === "script");
+  const stopSpec = parsed.stop && warmupNs !== undefined && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
+  const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, context);
+  const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
+  const flushSpec = parsed.flushes && flushes(sink, parsed.flushes.value);
+  const report = parsed.report && stopSpec && reportSpec(sink, parsed.report.value, stopSpec.runtimeNs);
+  const { name, description, seed } = parsed;
+  if (!name || !description || !seed || !devicesSpec || !engineSpec || !workloadSpecs || !sessions || !flushSpec || warmupNs === undefined || !report || !stopSpec) return undefined;
   return {
-    name: file.name ?? context.defaultName,
-    description: file.description ?? SCENARIO_DEFAULTS.description,
-    seed: file.seed ?? SCENARIO_DEFAULTS.seed,
+    name: name.value ?? context.defaultName,
+    description: description.value ?? SCENARIO_DEFAULTS.description,
+    seed: seed.value ?? SCENARIO_DEFAULTS.seed,
     devices: devicesSpec,
     engine: engineSpec,
-    workloads: workloads(sink, file, devicesSpec, context),
-    sessions: (file.sessions ?? []).map((entry, index) => session(sink, index, entry)),
-    flushes: flushes(sink, file.flushes),
+    workloads: workloadSpecs,
+    sessions,
+    flushes: flushSpec,
     measurement: { warmupNs },
-    ...reportSpec(sink, file.report, stopSpec.runtimeNs),
+    ...report,
     stop: stopSpec,
   };
 }

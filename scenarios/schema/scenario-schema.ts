@@ -5,9 +5,10 @@
  * (unknown keys are errors), units are converted to bytes and nanoseconds as
  * each value is read, and fio's own syntaxes (bs pairs, bssplit,
  * random_distribution) are parsed where they appear, so every value error
- * points at the value. `createScenarioSchema(context)` appends the one
- * transform that merges key aliases, fills the defaults of defaults.ts, runs the
- * cross-field checks (normalize.ts) and yields the model's `Scenario`.
+ * points at the value. normalize.ts then merges key aliases, fills the
+ * defaults of defaults.ts, runs the checks that read several fields together
+ * and yields the model's `Scenario` (on the sections that parsed, so that a
+ * file gets both kinds of problems in one pass).
  *
  * Naming: keys are the model's names (scenarios/model.ts) without their unit
  * suffix, taking units ("chunkSize: 64KiB", "latency: 2ms", "bandwidth:
@@ -18,7 +19,7 @@
  */
 import { z } from "zod";
 import { COMMIT_POLICY_NAMES, SESSION_SLOTS, type CommitPolicyName } from "../../engine/index.js";
-import { TRACE_TIME_UNITS_NS, type Scenario, type TraceTimeUnit } from "../model.js";
+import { TRACE_TIME_UNITS_NS, type TraceTimeUnit } from "../model.js";
 import { MAX_IODEPTH, MAX_NUMJOBS } from "../limits.js";
 import {
   DEVICE_DEFAULTS,
@@ -34,7 +35,6 @@ import {
   TRACE_DEFAULTS,
 } from "./defaults.js";
 import { fillAndCheckPercents, parseBlockSizePair, parseBlockSizeSplit, parseRatePair, parseScenarioRandomDistribution, type BlockSizeSplit } from "./fio-values.js";
-import { normalizeScenario, type ProblemSink } from "./normalize.js";
 import { parseScriptOp, SCRIPT_OP_EXPECTED, SCRIPT_OP_PATTERN } from "./script-ops.js";
 import {
   describeValue,
@@ -609,19 +609,4 @@ export interface SchemaContext {
   readonly pathKind: (absolutePath: string) => "file" | "directory" | "missing" | "other";
   /** Lay the Cache LU out as the engine's format would and refuse what it would refuse (default true). */
   readonly checkLayout?: boolean;
-}
-
-/** The whole format: the file schema, then aliases, defaults and cross-field checks, yielding the normalized Scenario. */
-export function createScenarioSchema(context: SchemaContext) {
-  return scenarioFileSchema.transform((file, ctx): Scenario => {
-    let failed = false;
-    const sink: ProblemSink = {
-      add(path, message, expected, found) {
-        failed = true;
-        ctx.addIssue({ code: "custom", message, path: [...path], params: { expected, found } satisfies ProblemParams });
-      },
-    };
-    const scenario = normalizeScenario(file, context, sink);
-    return failed ? z.NEVER : scenario;
-  });
 }

@@ -1,8 +1,8 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { loadScenarioFile, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
+import { loadScenarioFile, loadScenarioText, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const brokenDirectory = join(here, "broken");
@@ -82,6 +82,12 @@ const CASES: Record<string, readonly Want[]> = {
   "too-many-in-flight.yaml": [
     { line: 9, column: 68, path: "workloads[2].iodepth", message: "too many host I/Os in flight", expected: "at most 1,048,576 closed-loop host I/Os in flight", found: "1052672 with this workload" },
   ],
+  // Checks that read several sections run on the sections that parsed, beside the schema's own problems.
+  "both-kinds.yaml": [
+    { line: 7, column: 49, path: "workloads[0].offset", message: "the offset is beyond the Source LU", expected: "less than the Source LU's 1073741824 bytes", found: "2147483648 bytes" },
+    { line: 8, column: 31, path: "sessions[0].action", message: "not an allowed value", found: '"strat"' },
+    { line: 9, column: 24, path: "measurement.warmup", message: "the warm-up covers the whole run, so nothing would be measured", found: "10000000000 ns" },
+  ],
   "two-triggers.yaml": [{ line: 8, column: 30, path: "sessions[0].afterHostIos", message: '"at" and "afterHostIos" are two triggers', found: '"at" and "afterHostIos"' }],
 };
 
@@ -114,6 +120,25 @@ describe("broken scenario files", () => {
       if (want.found !== undefined) expect(problem.found).toContain(want.found);
       expect(problem.suggestion).toBe(want.suggestion);
     });
+  });
+
+  // A section that no check of several fields reads (a description of the wrong type): every other problem must still be
+  // found beside it, in the same pass.
+  const yamlCases = Object.entries(CASES).filter(([file]) => file.endsWith(".yaml") && file !== "yaml-syntax.yaml");
+  test.each(yamlCases)("%s with a bad description added gets that problem and every problem it had", (file, wants) => {
+    const text = readFileSync(join(brokenDirectory, file), "utf8");
+    const lines = text.split("\n").length;
+    const problems = (() => {
+      try {
+        loadScenarioText(`${text.endsWith("\n") ? text : `${text}\n`}description: 5\n`, { fileName: join(brokenDirectory, file) });
+      } catch (error) {
+        if (error instanceof ScenarioError) return error.problems;
+        throw error;
+      }
+      throw new Error(`${file} loaded without a problem`);
+    })();
+    const badDescription = `${text.endsWith("\n") ? lines : lines + 1}:14 description`;
+    expect(problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}`).sort()).toEqual([...wants.map((want) => `${want.line}:${want.column} ${want.path}`), badDescription].sort());
   });
 
   test("the message has one line per problem: file:line:column: path: what, then the suggestion or expected/found", () => {
