@@ -47,7 +47,7 @@ import { formatScriptOp } from "./script-ops.js";
 import { issuedDirections } from "../workloads/job-directions.js";
 import { formatDuration } from "./units.js";
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
-import type { DeviceFile, DevicesFile, EngineFile, JobFile, ScenarioFile, SchemaContext, ScriptFile, SessionFile, TraceFile } from "./scenario-schema.js";
+import { SCENARIO_SECTIONS, type DeviceFile, type DevicesFile, type EngineFile, type JobFile, type ScenarioFile, type SchemaContext, type ScriptFile, type SessionFile, type TraceFile } from "./scenario-schema.js";
 
 export type PathKey = string | number;
 
@@ -551,9 +551,6 @@ export type ParsedSections = { readonly [K in keyof ScenarioFile]-?: Parsed<Scen
 export function sectionsOf(file: ScenarioFile): ParsedSections {
   return Object.fromEntries(SCENARIO_SECTIONS.map((key) => [key, { value: file[key] }])) as ParsedSections;
 }
-
-/** Every top-level key of a scenario file. */
-export const SCENARIO_SECTIONS = ["$schema", "name", "description", "seed", "devices", "engine", "workloads", "sessions", "flushes", "measurement", "report", "stop"] as const satisfies ReadonlyArray<keyof ScenarioFile>;
 
 /**
  * The defaults and the checks that read several fields together, on the

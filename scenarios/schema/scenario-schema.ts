@@ -592,6 +592,8 @@ export const scenarioFileSchema = z
   });
 
 export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+/** Every top-level key of a scenario file (normalize.ts checks them section by section). */
+export const SCENARIO_SECTIONS = Object.keys(scenarioFileSchema.shape) as ReadonlyArray<keyof ScenarioFile>;
 export type DevicesFile = ScenarioFile["devices"];
 export type EngineFile = NonNullable<ScenarioFile["engine"]>;
 export type WorkloadFile = ScenarioFile["workloads"][number];
