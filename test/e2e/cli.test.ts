@@ -115,9 +115,12 @@ describe("shipped scenarios", () => {
       const own = cofwsimIn(dir, "validate", "quickstart");
       expect(own.code).toBe(2);
       expect(own.stderr).toContain(`${join(dir, "quickstart")}:2:1`);
-      const neither = cofwsimIn(dir, "run", "quikstart");
+      const typo = cofwsimIn(dir, "run", "quikstart");
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain(`${join(dir, "quikstart")}:1:1: no such file, and no shipped scenario is named "quikstart"; did you mean "quickstart"?`);
+      const neither = cofwsimIn(dir, "validate", "nothing-like-any");
       expect(neither.code).toBe(2);
-      expect(neither.stderr).toContain(`${join(dir, "quikstart")}:1:1: cannot read the scenario file`);
+      expect(neither.stderr).toContain(`${join(dir, "nothing-like-any")}:1:1: cannot read the scenario file`);
     });
   });
 
