@@ -23,7 +23,9 @@
  * partition) passed down shows an A (remap) event on the device below,
  * "sector + n <- (major,minor) sector"; its events there carry the device
  * above (remappedFrom), so that a replay of both levels counts it once (see
- * trace-source.ts).
+ * trace-source.ts). Its Q there has the remap's sector and length; its D may
+ * not (the scheduler merges and splits), so a D carries the device above when
+ * remapped sectors not yet issued cover all of its own.
  *
  * blkparse ends with per-CPU and total statistics ("CPU0 (8,0):",
  * "Total (8,0):", ...); parsing stops at the first such line.
@@ -51,6 +53,51 @@ export function blkparseDevice(major: number, minor: number): number {
   return major * MINOR_BITS_FACTOR + minor;
 }
 
+/**
+ * The sector runs remapped onto one device (its A events) whose D has not come
+ * yet, keyed by first sector, several per sector in arrival order. A D takes
+ * the runs that cover its sectors end to end from its first: two runs merged
+ * into one request, or the first part of a run split into several (the rest
+ * stays for the next D, which starts where this one ended).
+ */
+class RemappedRuns {
+  private readonly byStart = new Map<number, Array<{ readonly endSector: number; readonly from: number }>>();
+
+  add(startSector: number, sectors: number, from: number): void {
+    if (sectors === 0) return;
+    this.push(startSector, { endSector: startSector + sectors, from });
+  }
+
+  /** The device the D of these sectors came from, if remapped runs cover all of them (and are then used up); else undefined. */
+  take(startSector: number, sectors: number): number | undefined {
+    const endSector = startSector + sectors;
+    if (sectors === 0) return undefined;
+    let covered = startSector;
+    const starts: number[] = [];
+    while (covered < endSector) {
+      const run = this.byStart.get(covered)?.[0];
+      if (run === undefined) return undefined;
+      starts.push(covered);
+      covered = run.endSector;
+    }
+    let from: number | undefined;
+    for (const start of starts) {
+      const queue = this.byStart.get(start) as Array<{ readonly endSector: number; readonly from: number }>;
+      const run = queue.shift() as { readonly endSector: number; readonly from: number };
+      if (queue.length === 0) this.byStart.delete(start);
+      from ??= run.from;
+      if (run.endSector > endSector) this.push(endSector, run);
+    }
+    return from;
+  }
+
+  private push(startSector: number, run: { readonly endSector: number; readonly from: number }): void {
+    const queue = this.byStart.get(startSector);
+    if (queue === undefined) this.byStart.set(startSector, [run]);
+    else queue.push(run);
+  }
+}
+
 export function parseBlkparse(text: string, fileName: string): TraceRequest[] {
   return parseBlkparseDetailed(text, fileName).requests;
 }
@@ -69,11 +116,13 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
   let passthrough = 0;
   let noData = 0;
   let summaryLine: number | undefined;
-  // Per device, sector and length: requeues whose next D is a reissue, and remaps not yet met by their Q and by their D.
+  // Per device, sector and length: requeues whose next D is a reissue, and remaps not yet met by their Q.
   const requeued = new Map<string, number>();
   let reissues = 0;
   const remappedQ = new Map<string, number[]>();
-  const remappedD = new Map<string, number[]>();
+  // Per device, the sector runs remapped there and not yet issued (D): the scheduler merges them into larger requests
+  // and splits them into smaller ones, so a D is matched by the sectors it covers, not by its own sector and length.
+  const remappedD = new Map<number, RemappedRuns>();
 
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] as string;
@@ -100,11 +149,12 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
       if (action === "R") requeued.set(key, (requeued.get(key) ?? 0) + 1);
       else if (remap !== null) {
         const from = blkparseDevice(Number(remap[3]), Number(remap[4]));
-        for (const pending of [remappedQ, remappedD]) {
-          const queue = pending.get(key);
-          if (queue === undefined) pending.set(key, [from]);
-          else queue.push(from);
-        }
+        const queue = remappedQ.get(key);
+        if (queue === undefined) remappedQ.set(key, [from]);
+        else queue.push(from);
+        let runs = remappedD.get(device);
+        if (runs === undefined) remappedD.set(device, (runs = new RemappedRuns()));
+        runs.add(Number(remap[1]), Number(remap[2]), from);
       }
       continue;
     }
@@ -145,8 +195,7 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
       reissues++;
       continue;
     }
-    const remapped = (event === "Q" ? remappedQ : remappedD).get(key);
-    const remappedFrom = remapped?.shift();
+    const remappedFrom = event === "Q" ? remappedQ.get(key)?.shift() : remappedD.get(device)?.take(startSector, sectors);
     const fromAbove = remappedFrom === undefined ? {} : { remappedFrom };
     const before = candidates.length;
     if (preflush === "F") candidates.push({ event, request: { timeNs, device, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: lineNumber, ...fromAbove } });

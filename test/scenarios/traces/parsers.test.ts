@@ -248,6 +248,38 @@ describe("blkparse text", () => {
     ]);
   });
 
+  it("marks a D that merged or split I/Os passed down with the device above: its sectors, not its length, match the remaps", () => {
+    const text = [
+      // Two 4 KiB writes of dd through 253,0, merged by sda's scheduler into one 8 KiB request.
+      "253,0    1        1     0.000000000  3301  Q   W 1000 + 8 [dd]",
+      "  8,0    1        1     0.000001000  3301  A   W 3048 + 8 <- (253,0) 1000",
+      "  8,0    1        2     0.000001500  3301  Q   W 3048 + 8 [dd]",
+      "253,0    1        2     0.000002000  3301  Q   W 1008 + 8 [dd]",
+      "  8,0    1        3     0.000002500  3301  A   W 3056 + 8 <- (253,0) 1008",
+      "  8,0    1        4     0.000003000  3301  Q   W 3056 + 8 [dd]",
+      "  8,0    1        5     0.000003500  3301  M   W 3056 + 8 [dd]",
+      "  8,0    1        6     0.000004000  3301  D   W 3048 + 16 [dd]",
+      // A 16 KiB read through 253,0, split by sda into two requests.
+      "253,0    1        3     0.000010000  3301  Q   R 2000 + 32 [dd]",
+      "  8,0    1        7     0.000010500  3301  A   R 4048 + 32 <- (253,0) 2000",
+      "  8,0    1        8     0.000011000  3301  Q   R 4048 + 32 [dd]",
+      "  8,0    1        9     0.000011500  3301  X   R 4048 / 4064 [dd]",
+      "  8,0    1       10     0.000012000  3301  D   R 4048 + 16 [dd]",
+      "  8,0    1       11     0.000012500  3301  D   R 4064 + 16 [dd]",
+      // sda's own I/O, next to the remapped sectors but not one of them.
+      "  8,0    1       12     0.000020000  3301  D   W 3040 + 16 [dd]",
+    ].join("\n");
+    expect(parseBlkparse(text, "stack.txt").map((r) => [r.line, r.device, r.offsetBytes / 512, r.lengthBytes / 512, r.remappedFrom])).toEqual([
+      [1, dm0, 1000, 8, undefined],
+      [4, dm0, 1008, 8, undefined],
+      [8, sda, 3048, 16, dm0],
+      [9, dm0, 2000, 32, undefined],
+      [13, sda, 4048, 16, dm0],
+      [14, sda, 4064, 16, dm0],
+      [15, sda, 3040, 16, undefined],
+    ]);
+  });
+
   it("uses Q events when the trace has no D events at all, and splits a preflush write into flush + write", () => {
     const text = [
       "  8,16   0        1     0.000000000  2201  Q FWS 1024 + 8 [jbd2/sdb1-8]",
