@@ -13,6 +13,7 @@ export class LookaheadSource implements WorkloadSource {
   readonly loop: WorkloadSource["loop"];
   readonly startDelayNs: number;
   declare readonly runtimeNs?: number;
+  declare readonly lengthIos?: number;
   readonly notes: readonly string[];
   private readonly batch: NextIo[] = [];
   private readonly offsetsBytes: Float64Array;
@@ -29,6 +30,7 @@ export class LookaheadSource implements WorkloadSource {
     this.loop = inner.loop;
     this.startDelayNs = inner.startDelayNs;
     if (inner.runtimeNs !== undefined) this.runtimeNs = inner.runtimeNs;
+    if (inner.lengthIos !== undefined) this.lengthIos = inner.lengthIos;
     this.notes = inner.notes;
     this.offsetsBytes = new Float64Array(batchIos);
   }

@@ -122,12 +122,15 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     readonly group: WorkloadGroup;
     readonly stats: { readonly read: OpStats; readonly write: OpStats };
     readonly seriesKeys: { readonly read: SeriesKey; readonly write: SeriesKey };
+    /** Host I/Os the group's sources and script issued. */
+    issuedIos: number;
   }
   const series = new TimeSeriesRecorder(scenario.report?.bucketNs);
   const sinks: GroupSink[] = groups.map((group) => ({
     group,
     stats: { read: new OpStats(), write: new OpStats() },
     seriesKeys: { read: series.seriesKey(group.name, "read"), write: series.seriesKey(group.name, "write") },
+    issuedIos: 0,
   }));
   // The histograms live in WebAssembly memory, which is freed whether the run ends or throws.
   try {
@@ -326,9 +329,10 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     /** Runs that stop after a number of host I/Os report progress every `progressEveryIos` I/Os issued (set before the run). */
     let progressEveryIos = 0;
     let nextProgressIos = Number.POSITIVE_INFINITY;
-    /** Counts an I/O as issued now. */
-    const admit = () => {
+    /** Counts an I/O of `sink`'s group as issued now. */
+    const admit = (sink: GroupSink) => {
       issued++;
+      sink.issuedIos++;
       lastIssueNs = kernel.nowNs;
       if (issued >= nextProgressIos) {
         hooks.onProgress?.(Number.isFinite(hostIoLimit) ? issued / hostIoLimit : 0);
@@ -342,7 +346,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       while (!stopped() && (source.runtimeNs === undefined || kernel.nowNs - startNs < source.runtimeNs)) {
         const next = source.next();
         if (next === undefined) break;
-        admit();
+        admit(sink);
         // doIo written out: one generator less to resume per I/O on the runner's hottest path.
         const issueNs = kernel.nowNs;
         const outcome: unknown = yield startIo(sink.group, next.io);
@@ -369,7 +373,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
             return;
           }
           left--;
-          admit();
+          admit(sink);
           yield* doIo(sink, next.io);
         }
       };
@@ -392,7 +396,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         if (op.kind === "flush") yield* flushOp();
         else if (op.kind === "session") yield* sessionOp(op);
         else {
-          admit();
+          admit(sink);
           yield* doIo(sink, op);
         }
       }
@@ -407,7 +411,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         if ((source.runtimeNs !== undefined && next.arrivalNs >= source.runtimeNs) || arrivalNs >= stopAtNs) break;
         if (arrivalNs > kernel.nowNs) yield* sleep(arrivalNs - kernel.nowNs);
         if (stopped()) break;
-        admit();
+        admit(sink);
         kernel.spawn(doIo(sink, next.io), source.name);
       }
       running--;
@@ -494,6 +498,15 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     if (phantomSkipped > 0) notes.push(`${phantomSkipped} Phantom LU reads found no live session in their slot and were skipped: they read nothing, take no time and are in no figure of their job`);
     for (const event of byCount.slice(nextByCount)) {
       notes.push(`session ${event.action} of slot ${event.slot} after ${event.trigger.afterHostIos} host I/Os never happened: the run completed ${completed}`);
+    }
+    // A trace's own notes count every request it has; a run that stopped before the last says how many it replayed.
+    for (const sink of sinks) {
+      const lengths = sink.group.sources.map((source) => source.lengthIos);
+      if (lengths.length === 0 || lengths.some((length) => length === undefined)) continue;
+      const lengthIos = (lengths as number[]).reduce((sum, length) => sum + length, 0);
+      if (sink.issuedIos >= lengthIos) continue;
+      const why = issued >= hostIoLimit ? `stop.hostIos ${hostIoLimit} reached` : `stop.runtime ${formatDurationNs(scenario.stop.runtimeNs ?? 0)} reached`;
+      notes.push(`${sink.group.name}: the run stopped (${why}) after ${sink.issuedIos} of the trace's ${lengthIos} reads and writes; the other ${lengthIos - sink.issuedIos} were not replayed`);
     }
     if (lastIssueNs < windowStartNs) {
       notes.push(

@@ -259,6 +259,7 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
     name: spec.name,
     loop,
     startDelayNs: 0,
+    lengthIos: ios.length,
     notes,
     summary,
     next(): NextIo | undefined {

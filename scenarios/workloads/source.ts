@@ -32,6 +32,8 @@ export interface WorkloadSource {
   readonly startDelayNs: number;
   /** No I/O is issued later than this long after the source starts. */
   readonly runtimeNs?: number;
+  /** A source that replays a fixed list (a trace): its length, so that the results can say how much of it a run that stopped first left out. */
+  readonly lengthIos?: number;
   /** The next I/O, or undefined when the source is exhausted. */
   next(): NextIo | undefined;
   /** Facts for the results: the address mapping applied, options ignored and why. */

@@ -231,6 +231,22 @@ describe("fixtures", () => {
       expect(results.notes.some((note) => /wrap|fits|address/i.test(note))).toBe(true);
     });
   });
+
+  it("a trace the run stops before its end: the notes say how many of its requests were replayed, not only how many it has", () => {
+    withTempDir((dir) => {
+      // wsrch-small spans 60 s of arrivals; a 1 s run replays the first 381 of its 24,783 requests.
+      const trace = JSON.stringify(join(fixtures, "traces", "mqsim-wsrch-small.trace"));
+      const workload = `{ kind: trace, name: wsrch, path: ${trace}, format: disksim, timing: honor, addressMapping: wrap }`;
+      const scenario = writeScenario(dir, workload, 10, 1_000_000);
+      writeFileSync(scenario, readFileSync(scenario, "utf8").replace("stop: { hostIos: 1000000 }", "stop: { runtime: 1s }"));
+      const result = cofwsim("run", scenario, "--out", join(dir, "out"));
+      expect(result.code, result.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { notes: string[]; engine: { hostReads: number; hostWrites: number } };
+      expect(results.engine.hostReads + results.engine.hostWrites).toBe(381);
+      expect(results.notes).toContain("wsrch: open loop at the trace's timestamps: 24783 arrivals over 60.06 s, counted from the first replayed request (trace time 11.41 ms)");
+      expect(results.notes).toContain("wsrch: the run stopped (stop.runtime 1.000 s reached) after 381 of the trace's 24783 reads and writes; the other 24402 were not replayed");
+    });
+  });
 });
 
 describe("bad input", () => {
