@@ -6,6 +6,25 @@ export interface NotUtf8 {
   readonly column: number;
   /** That byte, or undefined when the file ends inside a sequence. */
   readonly byte: number | undefined;
+  /** The compression the file's first bytes announce ("gzip"), when they do: the text to read is inside it. */
+  readonly compression?: string;
+}
+
+/**
+ * Magic numbers of the compressors traces are shipped with (SNIA publishes
+ * the MSR Cambridge traces as .csv.gz): such a file is not text, and saying
+ * which it is tells the user what to do rather than which byte is wrong.
+ */
+const COMPRESSION_MAGIC: ReadonlyArray<{ readonly name: string; readonly magic: readonly number[] }> = [
+  { name: "gzip", magic: [0x1f, 0x8b] },
+  { name: "bzip2", magic: [0x42, 0x5a, 0x68] },
+  { name: "xz", magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { name: "zstd", magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: "zip", magic: [0x50, 0x4b, 0x03, 0x04] },
+];
+
+function compressionOf(bytes: Uint8Array): string | undefined {
+  return COMPRESSION_MAGIC.find(({ magic }) => magic.every((byte, i) => bytes[i] === byte))?.name;
 }
 
 const FATAL = new TextDecoder("utf-8", { fatal: true });
@@ -21,7 +40,8 @@ export function readUtf8File(path: string): { readonly text: string } | { readon
   try {
     return { text: FATAL.decode(bytes) };
   } catch {
-    return { notUtf8: firstInvalidSequence(bytes) };
+    const compression = compressionOf(bytes);
+    return { notUtf8: compression === undefined ? firstInvalidSequence(bytes) : { ...firstInvalidSequence(bytes), compression } };
   }
 }
 
@@ -55,7 +75,8 @@ function sequenceLength(bytes: Uint8Array, i: number): number {
   return length;
 }
 
-/** "byte 0xe9": what the reader found where the text stops being UTF-8. */
+/** "byte 0xe9": what the reader found where the text stops being UTF-8, and the compression behind it if that is what it is. */
 export function foundNotUtf8(at: NotUtf8): string {
-  return at.byte === undefined ? "the file ending inside a character" : `byte 0x${at.byte.toString(16).padStart(2, "0")}`;
+  const found = at.byte === undefined ? "the file ending inside a character" : `byte 0x${at.byte.toString(16).padStart(2, "0")}`;
+  return at.compression === undefined ? found : `${found}; the file is ${at.compression}-compressed: decompress it first`;
 }

@@ -2,15 +2,17 @@
  * Input files must be UTF-8: Node's own "utf8" reading would turn a byte
  * that is not into U+FFFD and go on, changing a name or a path silently.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { FioImportError } from "../../scenarios/fio/fio-import-error.js";
 import { readFioJobFile } from "../../scenarios/fio/read-job-file.js";
 import { loadScenarioFile } from "../../scenarios/schema/load.js";
 import { readUtf8File } from "../../scenarios/text-file.js";
 import { TraceSourceError, traceSource } from "../../scenarios/traces/index.js";
+import { FIXTURES } from "./traces/samples.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cofwsim-utf8-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,5 +54,17 @@ describe("input files that are not UTF-8 are refused, with file, line and column
     const spec = { kind: "trace", name: "t", path, format: "disksim", timing: "honor", iodepth: 1, addressMapping: "wrap" } as const;
     expect(() => traceSource(spec, { capacityBytes: 1 << 30, sectorSizeBytes: 512 })).toThrow(TraceSourceError);
     expect(() => traceSource(spec, { capacityBytes: 1 << 30, sectorSizeBytes: 512 })).toThrow(/bad\.trace:2:13: not UTF-8 text \(byte 0xa0\)/);
+  });
+
+  it("a compressed trace says which compression, rather than only which byte (SNIA ships the MSR traces as .csv.gz)", () => {
+    const text = readFileSync(join(FIXTURES, "mqsim-tpcc-small.trace"));
+    for (const [name, bytes, found] of [
+      ["tpcc.trace.gz", gzipSync(text), "byte 0x8b; the file is gzip-compressed: decompress it first"],
+      ["tpcc.trace.zst", Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), text]), "byte 0xb5; the file is zstd-compressed: decompress it first"],
+    ] as const) {
+      const path = file(name, [...bytes]);
+      const spec = { kind: "trace", name: "t", path, format: "disksim", timing: "honor", iodepth: 1, addressMapping: "wrap" } as const;
+      expect(() => traceSource(spec, { capacityBytes: 1 << 30, sectorSizeBytes: 512 })).toThrow(`trace t: ${path}:1:2: not UTF-8 text (${found}); expected a text trace in UTF-8 (or ASCII)`);
+    }
   });
 });
