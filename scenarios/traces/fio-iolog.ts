@@ -63,13 +63,13 @@ export function parseFioIologDetailed(text: string, fileName: string): ParsedTra
       else if (action !== "add" && !fileIndex.has(fileName_ as string)) problems.add(lineNumber, raw, `an "add" of ${fileName_} before its "${action}"`);
       continue;
     }
-    if (fields.length !== 5 || action === undefined || !IO_ACTIONS.has(action)) {
-      problems.add(lineNumber, raw, "`timestamp filename add|open|close` or `timestamp filename read|write|sync|datasync|trim offset length`");
-      continue;
-    }
-    // fio itself ignores (with an error) a wait in a v3 log: timestamps replace it.
+    // fio itself ignores (with an error) a wait in a v3 log, whatever follows the word: timestamps replace it.
     if (action === "wait") {
       waits++;
+      continue;
+    }
+    if (fields.length !== 5 || action === undefined || !IO_ACTIONS.has(action)) {
+      problems.add(lineNumber, raw, "`timestamp filename add|open|close` or `timestamp filename read|write|sync|datasync|trim offset length`");
       continue;
     }
     // fio logs a job's sync_file_range calls (io_ddir_name) but its own replay refuses them as a bad action and goes on.
