@@ -63,19 +63,22 @@ export class TraceParseError extends Error {
     readonly fileName: string,
     readonly problems: readonly TraceLineProblem[],
     readonly badLineCount: number,
+    /** A last line for the user: the format the file looks like, when it is not the one it was read as. */
+    readonly hint?: string,
   ) {
-    super(describeProblems(format, fileName, problems, badLineCount));
+    super(describeProblems(format, fileName, problems, badLineCount, hint));
     this.name = new.target.name;
   }
 }
 
-function describeProblems(format: TraceFormat, fileName: string, problems: readonly TraceLineProblem[], badLineCount: number): string {
+function describeProblems(format: TraceFormat, fileName: string, problems: readonly TraceLineProblem[], badLineCount: number, hint: string | undefined): string {
   const lines = [`${fileName}: ${badLineCount} malformed line${badLineCount === 1 ? "" : "s"} for a ${format} trace`];
   for (const p of problems) {
     const shown = p.text.length > 120 ? `${p.text.slice(0, 117)}...` : p.text;
     lines.push(`  ${p.fileName}:${p.lineNumber}: expected ${p.expected}; got ${JSON.stringify(shown)}`);
   }
   if (badLineCount > problems.length) lines.push(`  (${badLineCount - problems.length} more not listed)`);
+  if (hint !== undefined) lines.push(`  ${hint}`);
   return lines.join("\n");
 }
 

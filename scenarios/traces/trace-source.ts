@@ -13,7 +13,8 @@ import { basename } from "node:path";
 import type { TraceFormat, TraceSpec, TraceTimeUnit } from "../model.js";
 import type { HostIo, LoopSpec, NextIo, WorkloadSource } from "../workloads/source.js";
 import { parseBlkparseDetailed } from "./blkparse.js";
-import { formatBytes, formatDeviceList, formatDurationNs, type ParsedTrace, type TraceRequest } from "./common.js";
+import { TraceParseError, formatBytes, formatDeviceList, formatDurationNs, type ParsedTrace, type TraceRequest } from "./common.js";
+import { detectTraceFormat } from "./detect.js";
 import { parseDisksimDetailed } from "./disksim.js";
 import { parseFioIologDetailed } from "./fio-iolog.js";
 import { parseMsrCambridgeDetailed } from "./msr-cambridge.js";
@@ -76,6 +77,22 @@ export function parseTraceDetailed(format: TraceFormat, text: string, fileName: 
   }
 }
 
+/**
+ * Parses as `spec.format` says. A file in another format fails on nearly every
+ * line, and twenty of them do not say why: the format its first record reads
+ * as does.
+ */
+function parseNamingTheFormat(spec: TraceSpec, text: string): ParsedTrace {
+  try {
+    return parseTraceDetailed(spec.format, text, spec.path, spec.timeUnit);
+  } catch (error) {
+    if (!(error instanceof TraceParseError)) throw error;
+    const detected = detectTraceFormat(text);
+    if (detected === undefined || detected === spec.format) throw error;
+    throw new TraceParseError(error.format, error.fileName, error.problems, error.badLineCount, `${basename(spec.path)} reads as a ${detected} trace from its first record: did you mean format: ${detected}?`);
+  }
+}
+
 /** Reads `spec.path` and builds the source; see traceSourceFromText. */
 export function traceSource(spec: TraceSpec, source: SourceLuGeometry): TraceWorkloadSource {
   let read: ReturnType<typeof readUtf8File>;
@@ -109,7 +126,7 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   // Whole sectors only: a partial last sector cannot be addressed by a sector-aligned I/O.
   const capacity = Math.floor(source.capacityBytes / sector) * sector;
 
-  const parsed = parseTraceDetailed(spec.format, text, path, spec.timeUnit);
+  const parsed = parseNamingTheFormat(spec, text);
   // The file name only: results must not depend on where the checkout lives.
   const notes: string[] = [`${spec.format} trace ${basename(path)}: ${parsed.requests.length} requests parsed`, ...parsed.notes];
   const label = (device: number): string => parsed.deviceNames.get(device) ?? String(device);

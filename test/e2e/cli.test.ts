@@ -232,6 +232,19 @@ describe("fixtures", () => {
     });
   });
 
+  it.each([
+    ["mqsim-tpcc-small.trace", "msr-cambridge", "disksim"],
+    ["fio-t0038.iolog", "disksim", "fio-iolog"],
+  ])("trace %s read as %s is refused naming the format it reads as (exit 2)", (name, format, detected) => {
+    withTempDir((dir) => {
+      const workload = `{ kind: trace, name: replay, path: ${JSON.stringify(join(fixtures, "traces", name))}, format: ${format}, addressMapping: wrap }`;
+      const result = cofwsim("validate", writeScenario(dir, workload, 10, 1000));
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`${join(fixtures, "traces", name)}:1: expected`);
+      expect(result.stderr).toContain(`  ${name} reads as a ${detected} trace from its first record: did you mean format: ${detected}?\n`);
+    });
+  });
+
   it("a trace the run stops before its end: the notes say how many of its requests were replayed, not only how many it has", () => {
     withTempDir((dir) => {
       // wsrch-small spans 60 s of arrivals; a 1 s run replays the first 381 of its 24,783 requests.
