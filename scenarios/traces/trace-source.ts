@@ -11,6 +11,7 @@
 import { foundNotUtf8, readUtf8File } from "../text-file.js";
 import { basename } from "node:path";
 import type { TraceFormat, TraceSpec, TraceTimeUnit } from "../model.js";
+import { TRACE_DEFAULTS } from "../schema/defaults.js";
 import type { HostIo, LoopSpec, NextIo, WorkloadSource } from "../workloads/source.js";
 import { parseBlkparseDetailed } from "./blkparse.js";
 import { TraceParseError, formatBytes, formatDeviceList, formatDurationNs, type ParsedTrace, type TraceRequest } from "./common.js";
@@ -242,6 +243,8 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   if (spec.timing === "honor") {
     loop = { kind: "open" };
     notes.push(`open loop at the trace's timestamps: ${placed.length} arrivals over ${formatDurationNs(spanNs)}, counted from the first replayed request (trace time ${formatDurationNs(firstTimeNs)})`);
+    // fio's own replay caps a timed iolog at the job's iodepth, so a user may well expect this one to count: say it does not.
+    if (spec.iodepth !== TRACE_DEFAULTS.iodepth) notes.push(`iodepth ${spec.iodepth} not used: at its timestamps each request starts at its time however many are in flight (timing: ignore replays at an iodepth)`);
   } else {
     loop = { kind: "closed", iodepth: spec.iodepth, thinktimeNs: 0, thinktimeBlocks: 1 };
     notes.push(`trace timestamps ignored: closed loop at iodepth ${spec.iodepth}, no think time`);

@@ -245,6 +245,19 @@ describe("fixtures", () => {
     });
   });
 
+  it("an iodepth given to a trace replayed at its timestamps is said not to be used, where fio's own replay would cap the queue with it", () => {
+    withTempDir((dir) => {
+      const trace = JSON.stringify(join(fixtures, "traces", "mqsim-tpcc-small.trace"));
+      const honor = cofwsim("validate", writeScenario(dir, `{ kind: trace, name: tpcc, path: ${trace}, format: disksim, addressMapping: wrap, iodepth: 32 }`, 10, 1000));
+      expect(honor.code, honor.stderr).toBe(0);
+      expect(honor.stdout).toContain("note: tpcc: iodepth 32 not used: at its timestamps each request starts at its time however many are in flight (timing: ignore replays at an iodepth)");
+      const ignore = cofwsim("validate", writeScenario(dir, `{ kind: trace, name: tpcc, path: ${trace}, format: disksim, addressMapping: wrap, iodepth: 32, timing: ignore }`, 10, 1000));
+      expect(ignore.code, ignore.stderr).toBe(0);
+      expect(ignore.stdout).toContain("note: tpcc: trace timestamps ignored: closed loop at iodepth 32, no think time");
+      expect(ignore.stdout).not.toContain("not used");
+    });
+  });
+
   it("a trace the run stops before its end: the notes say how many of its requests were replayed, not only how many it has", () => {
     withTempDir((dir) => {
       // wsrch-small spans 60 s of arrivals; a 1 s run replays the first 381 of its 24,783 requests.
