@@ -109,12 +109,42 @@ export function traceSource(spec: TraceSpec, source: SourceLuGeometry): TraceWor
   return traceSourceFromText(spec, read.text, source);
 }
 
-interface Placed {
-  readonly kind: "read" | "write";
-  offsetBytes: number;
-  readonly lengthBytes: number;
-  readonly timeNs: number;
-  readonly line: number;
+/**
+ * The reads and writes to replay, one column per field. Typed arrays rather
+ * than an object per request: a real trace holds millions of requests (MSR
+ * Cambridge's prxy_0, 12.5M), and objects for each, kept for the whole run,
+ * took the JavaScript heap past its limit where these columns take ~33 bytes
+ * a request outside it.
+ */
+class PlacedRequests {
+  count = 0;
+  readonly isRead: Uint8Array;
+  readonly offsetBytes: Float64Array;
+  readonly lengthBytes: Float64Array;
+  readonly timeNs: Float64Array;
+  /** 1-based line in the trace file. */
+  readonly line: Uint32Array;
+
+  constructor(capacity: number) {
+    this.isRead = new Uint8Array(capacity);
+    this.offsetBytes = new Float64Array(capacity);
+    this.lengthBytes = new Float64Array(capacity);
+    this.timeNs = new Float64Array(capacity);
+    this.line = new Uint32Array(capacity);
+  }
+
+  push(kind: "read" | "write", offsetBytes: number, lengthBytes: number, timeNs: number, line: number): void {
+    const i = this.count++;
+    this.isRead[i] = kind === "read" ? 1 : 0;
+    this.offsetBytes[i] = offsetBytes;
+    this.lengthBytes[i] = lengthBytes;
+    this.timeNs[i] = timeNs;
+    this.line[i] = line;
+  }
+
+  endBytes(i: number): number {
+    return this.offsetBytes[i]! + this.lengthBytes[i]!;
+  }
 }
 
 /** The whole pipeline on text already in memory (`spec.path` names it in messages). */
@@ -130,7 +160,9 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   const parsed = parseNamingTheFormat(spec, text);
   // The file name only: results must not depend on where the checkout lives.
   const notes: string[] = [`${spec.format} trace ${basename(path)}: ${parsed.requests.length} requests parsed`, ...parsed.notes];
-  const label = (device: number): string => parsed.deviceNames.get(device) ?? String(device);
+  // Read through its own variable: a closure over `parsed` would keep every parsed request alive for the whole run.
+  const deviceNames = parsed.deviceNames;
+  const label = (device: number): string => deviceNames.get(device) ?? String(device);
 
   // ---- device ------------------------------------------------------------------
   const devices = [...new Set(parsed.requests.map((r) => r.device))].sort((a, b) => a - b);
@@ -174,7 +206,8 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
 
   // ---- kinds, zero lengths, maxRequests, sector alignment ------------------------
   const limit = spec.maxRequests ?? Number.POSITIVE_INFINITY;
-  const placed: Placed[] = [];
+  const parsedRequests = parsed.requests.length;
+  const placed = new PlacedRequests(requests.length);
   let flushes = 0;
   let trims = 0;
   let fuaWrites = 0;
@@ -185,7 +218,7 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   for (const r of requests) {
     if (r.kind === "flush" || r.kind === "trim") {
       // Past the cut-off they would not have been replayed anyway, so they are not counted.
-      if (placed.length < limit) {
+      if (placed.count < limit) {
         if (r.kind === "flush") flushes++;
         else trims++;
       }
@@ -195,7 +228,7 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
       zeroLength++;
       continue;
     }
-    if (placed.length >= limit) {
+    if (placed.count >= limit) {
       cut++;
       continue;
     }
@@ -205,27 +238,27 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
     if (start !== r.offsetBytes || end !== r.offsetBytes + r.lengthBytes) sectorAdjusted++;
     if (end - start > capacity) tooLong.push(r);
     if (r.fua === true) fuaWrites++;
-    placed.push({ kind: r.kind, offsetBytes: start, lengthBytes: end - start, timeNs: r.timeNs, line: r.line });
+    placed.push(r.kind, start, end - start, r.timeNs, r.line);
   }
   if (tooLong.length > 0) {
     const where = tooLong.slice(0, 5).map((r) => `${path}:${r.line} (${formatBytes(r.lengthBytes)})`);
     throw new TraceSourceError(`trace ${spec.name}: ${tooLong.length} requests are longer than the ${formatBytes(capacity)} Source LU: ${where.join(", ")}`);
   }
-  if (placed.length === 0) {
+  if (placed.count === 0) {
     throw new TraceSourceError(`trace ${spec.name}: no read or write requests to replay in ${path}${spec.device === undefined ? "" : ` for device ${label(spec.device)}`}`);
   }
   if (spec.maxRequests !== undefined) {
     notes.push(
       cut > 0
-        ? `maxRequests ${spec.maxRequests}: replayed the first ${placed.length} reads and writes by time, ${cut} more left out`
-        : `maxRequests ${spec.maxRequests} not reached: the trace has ${placed.length} reads and writes to replay`,
+        ? `maxRequests ${spec.maxRequests}: replayed the first ${placed.count} reads and writes by time, ${cut} more left out`
+        : `maxRequests ${spec.maxRequests} not reached: the trace has ${placed.count} reads and writes to replay`,
     );
   }
   if (zeroLength > 0) notes.push(`${zeroLength} zero-length reads or writes dropped`);
   notes.push(
     sectorAdjusted > 0
-      ? `${sectorAdjusted} of ${placed.length} requests not aligned to the ${sector}-byte sector: start rounded down and end rounded up`
-      : `all ${placed.length} requests aligned to the ${sector}-byte sector`,
+      ? `${sectorAdjusted} of ${placed.count} requests not aligned to the ${sector}-byte sector: start rounded down and end rounded up`
+      : `all ${placed.count} requests aligned to the ${sector}-byte sector`,
   );
   if (flushes > 0) notes.push(`${flushes} flush requests (fio sync/datasync, blkparse F) not replayed: a workload source issues only reads and writes; host flushes come from the scenario's flushes setting`);
   if (trims > 0) notes.push(`${trims} trim/discard requests not replayed: the engine has no discard`);
@@ -233,16 +266,16 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
 
   // ---- address mapping -------------------------------------------------------------
   let maxAddress = 0;
-  for (const p of placed) maxAddress = Math.max(maxAddress, p.offsetBytes + p.lengthBytes);
+  for (let i = 0; i < placed.count; i++) maxAddress = Math.max(maxAddress, placed.endBytes(i));
   const moved = mapAddresses(spec, placed, capacity, sector, maxAddress, notes);
 
   // ---- timing ---------------------------------------------------------------------
-  const firstTimeNs = (placed[0] as Placed).timeNs;
-  const spanNs = (placed[placed.length - 1] as Placed).timeNs - firstTimeNs;
+  const firstTimeNs = placed.timeNs[0]!;
+  const spanNs = placed.timeNs[placed.count - 1]! - firstTimeNs;
   let loop: LoopSpec;
   if (spec.timing === "honor") {
     loop = { kind: "open" };
-    notes.push(`open loop at the trace's timestamps: ${placed.length} arrivals over ${formatDurationNs(spanNs)}, counted from the first replayed request (trace time ${formatDurationNs(firstTimeNs)})`);
+    notes.push(`open loop at the trace's timestamps: ${placed.count} arrivals over ${formatDurationNs(spanNs)}, counted from the first replayed request (trace time ${formatDurationNs(firstTimeNs)})`);
     // fio's own replay caps a timed iolog at the job's iodepth, so a user may well expect this one to count: say it does not.
     if (spec.iodepth !== TRACE_DEFAULTS.iodepth) notes.push(`iodepth ${spec.iodepth} not used: at its timestamps each request starts at its time however many are in flight (timing: ignore replays at an iodepth)`);
   } else {
@@ -250,19 +283,15 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
     notes.push(`trace timestamps ignored: closed loop at iodepth ${spec.iodepth}, no think time`);
   }
 
-  const ios: NextIo[] = placed.map((p) => {
-    const io: HostIo = { kind: p.kind, offsetBytes: p.offsetBytes, lengthBytes: p.lengthBytes };
-    return { io, arrivalNs: spec.timing === "honor" ? p.timeNs - firstTimeNs : 0 };
-  });
   let reads = 0;
-  for (const p of placed) if (p.kind === "read") reads++;
+  for (let i = 0; i < placed.count; i++) reads += placed.isRead[i]!;
 
   const summary: TraceReplaySummary = {
     format: spec.format,
-    parsedRequests: parsed.requests.length,
+    parsedRequests,
     devices,
     replayedReads: reads,
-    replayedWrites: placed.length - reads,
+    replayedWrites: placed.count - reads,
     flushesNotReplayed: flushes,
     trimsNotReplayed: trims,
     zeroLengthDropped: zeroLength,
@@ -274,22 +303,27 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
     spanNs,
   };
 
+  const honor = spec.timing === "honor";
   let nextIndex = 0;
   return {
     name: spec.name,
     loop,
     startDelayNs: 0,
-    lengthIos: ios.length,
+    lengthIos: placed.count,
     notes,
     summary,
+    // Made as the run asks for them, not all up front: see PlacedRequests.
     next(): NextIo | undefined {
-      return ios[nextIndex++];
+      if (nextIndex >= placed.count) return undefined;
+      const i = nextIndex++;
+      const io: HostIo = { kind: placed.isRead[i] === 1 ? "read" : "write", offsetBytes: placed.offsetBytes[i]!, lengthBytes: placed.lengthBytes[i]! };
+      return { io, arrivalNs: honor ? placed.timeNs[i]! - firstTimeNs : 0 };
     },
   };
 }
 
 /** Fits `placed` inside [0, capacity) as spec.addressMapping says, in place; returns how many moved. */
-function mapAddresses(spec: TraceSpec, placed: Placed[], capacity: number, sector: number, maxAddress: number, notes: string[]): number {
+function mapAddresses(spec: TraceSpec, placed: PlacedRequests, capacity: number, sector: number, maxAddress: number, notes: string[]): number {
   const lu = `${formatBytes(capacity)} Source LU`;
   if (maxAddress <= capacity) {
     // Scaling only ever shrinks: spreading a small trace over a big LU would change its locality for no reason.
@@ -298,43 +332,50 @@ function mapAddresses(spec: TraceSpec, placed: Placed[], capacity: number, secto
   }
   switch (spec.addressMapping) {
     case "reject": {
-      const outside = placed.filter((p) => p.offsetBytes + p.lengthBytes > capacity);
-      const where = outside.slice(0, 5).map((p) => `${spec.path}:${p.line} (ends at ${formatBytes(p.offsetBytes + p.lengthBytes)})`);
+      let outside = 0;
+      const where: string[] = [];
+      for (let i = 0; i < placed.count; i++) {
+        if (placed.endBytes(i) <= capacity) continue;
+        if (outside++ < 5) where.push(`${spec.path}:${placed.line[i]} (ends at ${formatBytes(placed.endBytes(i))})`);
+      }
       throw new TraceSourceError(
-        `trace ${spec.name}: addressMapping "reject": ${outside.length} of ${placed.length} requests end beyond the ${lu} (addresses up to ${formatBytes(maxAddress)}): ${where.join(", ")}`,
+        `trace ${spec.name}: addressMapping "reject": ${outside} of ${placed.count} requests end beyond the ${lu} (addresses up to ${formatBytes(maxAddress)}): ${where.join(", ")}`,
       );
     }
     case "wrap": {
       let moved = 0;
       let shifted = 0;
-      for (const p of placed) {
-        let offset = p.offsetBytes % capacity;
+      for (let i = 0; i < placed.count; i++) {
+        const offsetBytes = placed.offsetBytes[i]!;
+        const lengthBytes = placed.lengthBytes[i]!;
+        let offset = offsetBytes % capacity;
         // Capacity and length are whole sectors, so the shifted offset stays aligned.
-        if (offset + p.lengthBytes > capacity) {
-          offset = capacity - p.lengthBytes;
+        if (offset + lengthBytes > capacity) {
+          offset = capacity - lengthBytes;
           shifted++;
         }
-        if (offset !== p.offsetBytes) moved++;
-        p.offsetBytes = offset;
+        if (offset !== offsetBytes) moved++;
+        placed.offsetBytes[i] = offset;
       }
       notes.push(
-        `addresses up to ${formatBytes(maxAddress)} wrapped onto a ${lu} (offset modulo the LU size; ${shifted} requests that would cross the end shifted back to fit); ${moved} of ${placed.length} requests moved`,
+        `addresses up to ${formatBytes(maxAddress)} wrapped onto a ${lu} (offset modulo the LU size; ${shifted} requests that would cross the end shifted back to fit); ${moved} of ${placed.count} requests moved`,
       );
       return moved;
     }
     case "scale": {
       const factor = capacity / maxAddress;
       let moved = 0;
-      for (const p of placed) {
+      for (let i = 0; i < placed.count; i++) {
+        const offsetBytes = placed.offsetBytes[i]!;
         // Offsets scale, lengths stay (the trace's request sizes are part of the workload);
         // the clamp keeps a request near the top from running past the end.
-        const scaled = Math.floor((p.offsetBytes * factor) / sector) * sector;
-        const offset = Math.min(scaled, capacity - p.lengthBytes);
-        if (offset !== p.offsetBytes) moved++;
-        p.offsetBytes = offset;
+        const scaled = Math.floor((offsetBytes * factor) / sector) * sector;
+        const offset = Math.min(scaled, capacity - placed.lengthBytes[i]!);
+        if (offset !== offsetBytes) moved++;
+        placed.offsetBytes[i] = offset;
       }
       notes.push(
-        `addresses up to ${formatBytes(maxAddress)} scaled by ${factor.toPrecision(4)} onto a ${lu} (offsets × ${formatBytes(capacity)} / ${formatBytes(maxAddress)}, rounded down to the ${sector}-byte sector; sizes kept); ${moved} of ${placed.length} requests moved`,
+        `addresses up to ${formatBytes(maxAddress)} scaled by ${factor.toPrecision(4)} onto a ${lu} (offsets × ${formatBytes(capacity)} / ${formatBytes(maxAddress)}, rounded down to the ${sector}-byte sector; sizes kept); ${moved} of ${placed.count} requests moved`,
       );
       return moved;
     }

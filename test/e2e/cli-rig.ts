@@ -15,8 +15,13 @@ export function cofwsim(...args: string[]) {
 
 /** As cofwsim, run in the working directory `cwd`. */
 export function cofwsimIn(cwd: string, ...args: string[]) {
+  return cofwsimWithNodeFlags([], cwd, ...args);
+}
+
+/** As cofwsimIn, with flags for node itself (`--max-old-space-size=300`), which the command's relaunch keeps. */
+export function cofwsimWithNodeFlags(nodeFlags: readonly string[], cwd: string, ...args: string[]) {
   // A hung command fails its test (status null) rather than hanging the suite: spawnSync blocks vitest's own timeout.
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd, timeout: 300_000, killSignal: "SIGKILL" });
+  const result = spawnSync(process.execPath, [...nodeFlags, cli, ...args], { encoding: "utf8", cwd, timeout: 300_000, killSignal: "SIGKILL" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
