@@ -165,7 +165,9 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   const label = (device: number): string => deviceNames.get(device) ?? String(device);
 
   // ---- device ------------------------------------------------------------------
-  const devices = [...new Set(parsed.requests.map((r) => r.device))].sort((a, b) => a - b);
+  const deviceSet = new Set<number>();
+  for (const r of parsed.requests) deviceSet.add(r.device);
+  const devices = [...deviceSet].sort((a, b) => a - b);
   const deviceList = formatDeviceList(devices, parsed.deviceNames);
   let requests: readonly TraceRequest[] = parsed.requests;
   if (spec.device !== undefined) {
