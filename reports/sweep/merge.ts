@@ -23,8 +23,8 @@ function difference(a: SweepIdentity, b: SweepIdentity): string | undefined {
   if (a.seed !== b.seed) return `seed ${a.seed} vs ${b.seed}`;
   const seedA = seedOf(a.set), seedB = seedOf(b.set);
   // The seeds agree (checked above), so one of the sweeps was given the scenario's own seed with --seed: told as
-  // such, not as a --set list the user never wrote. The two are refused all the same: --seed is part of what a
-  // sweep's content hash covers, as it is for `cofwsim run`.
+  // such, not as a --set list the user never wrote. The two are refused all the same: a sweep's identity records
+  // its --seed in `set` (its content hash leaves out a --seed that restates the scenario's seed, as `cofwsim run`'s does).
   if (seedA !== seedB) return `--seed ${seedA ?? "not given"} vs ${seedB ?? "not given"} (the same seed, ${a.seed}, but a sweep's manifest records its --seed: give every shard the same --seed, or none)`;
   if (JSON.stringify(a.set) !== JSON.stringify(b.set)) return `--set ${JSON.stringify(a.set)} vs ${JSON.stringify(b.set)}`;
   const vary = (identity: SweepIdentity) => identity.vary.map((axis) => `${axis.path}=${axis.values.join(",")}`).join(" ");

@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
+import { parseDocument } from "yaml";
 import type { Scenario } from "../model.js";
+import { SCENARIO_DEFAULTS } from "./defaults.js";
 import { loadScenarioFile, loadScenarioText } from "./load.js";
+import { applyOverrides, seedOf } from "./overrides.js";
+import { scenarioFileSchema } from "./scenario-schema.js";
 
 /**
  * The identity of a scenario as results manifests record it: sha256 of the
@@ -15,7 +19,7 @@ import { loadScenarioFile, loadScenarioText } from "./load.js";
  * baseline matches results.json of the same run.
  */
 export function scenarioContentHash(fileBytes: Uint8Array, overrides: readonly string[], scenario: Scenario): string {
-  const hash = createHash("sha256").update(fileBytes).update(JSON.stringify(overrides));
+  const hash = createHash("sha256").update(fileBytes).update(JSON.stringify(hashedOverrides(fileBytes, overrides)));
   for (const path of referencedFiles(scenario)) {
     let bytes: Buffer;
     try {
@@ -28,6 +32,35 @@ export function scenarioContentHash(fileBytes: Uint8Array, overrides: readonly s
     hash.update(`\n${bytes.length}\n`).update(bytes);
   }
   return hash.digest("hex");
+}
+
+/**
+ * The overrides as the hash covers them. `--seed 1` on a file that says
+ * `seed: 1` (or says none: the default is 1) runs exactly what no --seed
+ * runs, so it must hash the same, or the gate refuses the run as another
+ * scenario; --seed's entry is left out then. A seed that changes the run
+ * stays in, so such runs hash as they always did.
+ */
+function hashedOverrides(fileBytes: Uint8Array, overrides: readonly string[]): readonly string[] {
+  const seed = seedOf(overrides);
+  if (seed === undefined) return overrides;
+  const others = overrides.slice(0, -1);
+  return seedWithout(fileBytes, others) === seed ? others : overrides;
+}
+
+/** The seed the file and the other overrides give, as the loader reads it; undefined when they give no valid one. */
+function seedWithout(fileBytes: Uint8Array, overrides: readonly string[]): string | undefined {
+  const document = parseDocument(new TextDecoder().decode(fileBytes), { uniqueKeys: false });
+  if (document.errors.length > 0 || applyOverrides(document, overrides, new WeakMap()).length > 0) return undefined;
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+  const written = typeof value === "object" && value !== null ? (value as { seed?: unknown }).seed : undefined;
+  const parsed = scenarioFileSchema.shape.seed.safeParse(written);
+  return parsed.success ? (parsed.data ?? SCENARIO_DEFAULTS.seed) : undefined;
 }
 
 /** The files a scenario's workloads read (traces, fio job files), in workload order; paths as loaded (absolute). */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedOverride } from "../../../scenarios/schema/overrides.js";
 import { loadScenarioWithHash } from "../../../scenarios/schema/scenario-hash.js";
 
 const shipped = (name: string) => fileURLToPath(new URL(`../../../scenarios/${name}`, import.meta.url));
@@ -57,5 +58,22 @@ stop: { hostIos: 100 }
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
+  });
+
+  it("leaves out a --seed that restates the scenario's own seed (the same run), and keeps one that changes it", () => {
+    const path = shipped("quickstart.yaml"); // seed: 1
+    const plain = loadScenarioWithHash(path, []).contentHash;
+    expect(loadScenarioWithHash(path, seedOverride("1")).contentHash).toBe(plain);
+    // The seed --seed would replace is the one the --set overrides before it leave.
+    expect(loadScenarioWithHash(path, ["stop.hostIos=2000", ...seedOverride("1")]).contentHash).toBe(loadScenarioWithHash(path, ["stop.hostIos=2000"]).contentHash);
+    expect(loadScenarioWithHash(path, ["seed=7", ...seedOverride("1")]).contentHash).not.toBe(loadScenarioWithHash(path, ["seed=7"]).contentHash);
+    // Another seed is another run, hashed as before.
+    const expected = createHash("sha256").update(readFileSync(path)).update(JSON.stringify(seedOverride("2"))).digest("hex");
+    expect(loadScenarioWithHash(path, seedOverride("2")).contentHash).toBe(expected);
+    // A file with no seed runs with the default, 1.
+    const unseeded = join(dir, "unseeded.yaml");
+    writeFileSync(unseeded, readFileSync(path, "utf8").replace(/^seed: 1\n/m, "").replace("$schema: ./schema.json\n", ""));
+    expect(loadScenarioWithHash(unseeded, []).scenario.seed).toBe("1");
+    expect(loadScenarioWithHash(unseeded, seedOverride("1")).contentHash).toBe(loadScenarioWithHash(unseeded, []).contentHash);
   });
 });
