@@ -49,7 +49,9 @@ export function registerRun(program: Command): void {
       );
       bar.stop();
       const wallSeconds = Number(process.hrtime.bigint() - wallStartNs) / 1e9;
-      const hostIos = results.jobs.reduce((sum, job) => sum + job.read.total_ios + job.write.total_ios, 0);
+      // Every host I/O the run processed, warm-up and drain included, as the wall time covers the whole run (the
+      // jobs' total_ios count only the measurement window's: a long warm-up made this figure 0).
+      const hostIos = results.engine.hostWrites + results.engine.hostReads + results.engine.phantomReads;
       const wall: WallFigures = {
         wallSeconds,
         events: kernel.eventCount,

@@ -77,6 +77,22 @@ describe("cofwsim run", () => {
     });
   });
 
+  it("host I/Os per wall second counts every host I/O of the run, as its wall time does, not only the measured window's", () => {
+    withTempDir((dir) => {
+      const scenario = writeScenario(dir, "{ kind: job, name: w, rw: randwrite, bs: 4k, iodepth: 4 }", 0, 500);
+      // A warm-up longer than the run: the window is empty, the run is not.
+      writeFileSync(scenario, `${readFileSync(scenario, "utf8")}measurement: { warmup: 10s }\n`);
+      const out = join(dir, "out");
+      const result = cofwsim("run", scenario, "--out", out);
+      expect(result.code, result.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { jobs: Array<{ write: { total_ios: number } }>; engine: { hostWrites: number }; wall: { wallSeconds: number; hostIosPerWallSecond: number } };
+      expect(results.jobs[0]?.write.total_ios).toBe(0);
+      expect(results.engine.hostWrites).toBe(500);
+      expect(results.wall.hostIosPerWallSecond).toBe(Math.round(500 / results.wall.wallSeconds));
+      expect(result.stdout).toContain(`${results.wall.hostIosPerWallSecond} host I/Os per wall second`);
+    });
+  });
+
   it("exits 1 when the run found a problem", () => {
     withTempDir((dir) => {
       const result = cofwsim("run", "--set", "sessions[1].action=stop", "--set", "sessions[1].slot=5", "--set", "sessions[1].afterHostIos=100", "--set", "stop.hostIos=3000", "--out", dir);
