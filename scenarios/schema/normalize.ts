@@ -24,6 +24,7 @@ import type {
   LatencyModelSpec,
   Scenario,
   ScriptSpec,
+  SessionAction,
   SessionEvent,
   TraceSpec,
   TraceTimeUnit,
@@ -464,6 +465,32 @@ function session(sink: ProblemSink, index: number, file: SessionFile): SessionEv
   return { trigger: first?.[1] ?? { atNs: 0 }, action: file.action, slot: file.slot };
 }
 
+/** True when trigger `a` certainly fires after `b`: a time and a host I/O count cannot be ordered before the run. */
+function certainlyAfter(a: Trigger, b: Trigger): boolean {
+  if ("atNs" in a && "atNs" in b) return a.atNs > b.atNs;
+  if ("afterHostIos" in a && "afterHostIos" in b) return a.afterHostIos > b.afterHostIos;
+  return false;
+}
+
+/**
+ * A stop or rollback of a slot that no session can be live in yet fails in
+ * the run (a problem, exit 1, found only after the whole run): refused here
+ * instead, so that validate refuses it. Only the certain cases: no start or
+ * replace of the slot in the schedule or in a script, or every one of them
+ * triggered later in the same unit.
+ */
+function sessionsStartedBeforeUse(sink: ProblemSink, workloads: ScenarioFile["workloads"], events: readonly SessionEvent[]): void {
+  const starts = (action: SessionAction) => action === "start" || action === "replace";
+  const scripted = new Set(workloads.flatMap((workload) => (workload.kind === "script" ? workload.ops.flatMap((op) => (op.kind === "session" && starts(op.action) ? [op.slot] : [])) : [])));
+  events.forEach((event, index) => {
+    if ((event.action !== "stop" && event.action !== "rollback") || scripted.has(event.slot)) return;
+    const startIndexes = events.flatMap((other, otherIndex) => (other.slot === event.slot && starts(other.action) ? [otherIndex] : []));
+    if (startIndexes.some((otherIndex) => !certainlyAfter(events[otherIndex]!.trigger, event.trigger))) return;
+    const found = startIndexes.length === 0 ? `no "start" or "replace" of slot ${event.slot} in sessions or a script` : `a start of slot ${event.slot} only later (${startIndexes.map((otherIndex) => `sessions[${otherIndex}]`).join(", ")})`;
+    sink.add(["sessions", index, "action"], `"${event.action}" of slot ${event.slot} comes before any session is started in it, so it would fail`, `a "start" or "replace" of slot ${event.slot} triggered before it`, found);
+  });
+}
+
 function flushes(sink: ProblemSink, file: ScenarioFile["flushes"]): FlushSpec {
   const everyNs = either(sink, ["flushes"], ["every", file?.every], ["everyNs", file?.everyNs]);
   if (everyNs !== undefined && everyNs < MIN_FLUSH_INTERVAL_NS) {
@@ -571,6 +598,7 @@ export function normalizeSections(parsed: ParsedSections, context: SchemaContext
   const stopSpec = parsed.stop && warmupNs !== undefined && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
   const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, context);
   const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
+  if (sessions && parsed.workloads) sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
   const flushSpec = parsed.flushes && flushes(sink, parsed.flushes.value);
   const report = parsed.report && stopSpec && reportSpec(sink, parsed.report.value, stopSpec.runtimeNs);
   const { name, description, seed } = parsed;

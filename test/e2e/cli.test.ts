@@ -95,9 +95,10 @@ describe("cofwsim run", () => {
 
   it("exits 1 when the run found a problem", () => {
     withTempDir((dir) => {
-      const result = cofwsim("run", "--set", "sessions[1].action=stop", "--set", "sessions[1].slot=5", "--set", "sessions[1].afterHostIos=100", "--set", "stop.hostIos=3000", "--out", dir);
+      // A second start on the slot the quickstart's first start took: refused in the run (slot 0 is live by then).
+      const result = cofwsim("run", "--set", "sessions[1].slot=0", "--set", "sessions[1].afterHostIos=2500", "--set", "stop.hostIos=3000", "--out", dir);
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/PROBLEM: session stop of slot 5/);
+      expect(result.stdout).toMatch(/PROBLEM: session start of slot 0 at \d+ ns refused: slot 0 holds a live session/);
     });
   });
 });

@@ -75,7 +75,7 @@ describe("run charts", () => {
     const svg = await renderSvg(RUN_CHARTS.find((chart) => chart.name === "throughput")!.build(input)!);
     expect(svg).toContain("start slot 0");
     expect(svg).toContain("rollback slot 0");
-    expect(svg).toContain("stop slot 5 (failed)");
+    expect(svg).toContain("start slot 0 (failed)");
     expect(svg).not.toContain(HOSTILE_JOB_NAME);
     expect(svg).toContain("o&lt;l&gt;t&amp;p");
   });

@@ -12,8 +12,8 @@ export const HOSTILE_JOB_NAME = `o<l>t&p "x" | *y*`;
 
 /**
  * The quickstart cut to 3,000 host I/Os (a fraction of a second), with a
- * second job, and session operations of three kinds: a start, a stop of an
- * empty slot that fails (a problem), and a rollback. The writer's name needs
+ * second job, and session operations: a start, a rollback, and a start on
+ * the live slot that is refused (a problem). The writer's name needs
  * escaping everywhere it appears.
  */
 export const FIXTURE_OVERRIDES: readonly string[] = [
@@ -24,8 +24,8 @@ export const FIXTURE_OVERRIDES: readonly string[] = [
   "sessions[1].action=rollback",
   "sessions[1].slot=0",
   "sessions[2].afterHostIos=2500",
-  "sessions[2].action=stop",
-  "sessions[2].slot=5",
+  "sessions[2].action=start",
+  "sessions[2].slot=0",
 ];
 
 /** Fixed, so report bytes can be compared; real runs measure these. */

@@ -133,7 +133,7 @@ describe("report.html", () => {
 
   it("shows the session timeline, notes and problems", () => {
     expect(html).toContain(`<td>rollback</td><td class="num">0</td>`);
-    expect(html).toContain("cannot stop slot 5: no live session in it");
+    expect(html).toContain("slot 0 holds a live session; a start takes a free slot");
     expect(html).toContain(`<p class="problems" id="problems-banner">This run found 1 problem and exits 1`);
     for (const note of input.results.notes) expect(html).toContain(note.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;"));
   });

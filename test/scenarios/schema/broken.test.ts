@@ -88,6 +88,11 @@ const CASES: Record<string, readonly Want[]> = {
     { line: 8, column: 31, path: "sessions[0].action", message: "not an allowed value", found: '"strat"' },
     { line: 9, column: 24, path: "measurement.warmup", message: "the warm-up covers the whole run, so nothing would be measured", found: "10000000000 ns" },
   ],
+  "rollback-before-start.yaml": [
+    { line: 10, column: 34, path: "sessions[1].action", message: '"rollback" of slot 0 comes before any session is started in it, so it would fail', expected: 'a "start" or "replace" of slot 0 triggered before it', found: 'no "start" or "replace" of slot 0 in sessions or a script' },
+  ],
+  // Both triggers are times, so their order is known before the run.
+  "stop-before-start.yaml": [{ line: 10, column: 25, path: "sessions[1].action", message: '"stop" of slot 2 comes before any session is started in it, so it would fail', found: "a start of slot 2 only later (sessions[0])" }],
   "two-triggers.yaml": [{ line: 8, column: 30, path: "sessions[0].afterHostIos", message: '"at" and "afterHostIos" are two triggers', found: '"at" and "afterHostIos"' }],
 };
 
