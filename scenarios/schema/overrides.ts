@@ -7,11 +7,13 @@
  * `engine.chunkSize=256KiB` sets a string, `stop.hostIos=1000` a number, and
  * `sessions[0]={at: 5ms, action: start, slot: 0}` an object. Missing objects
  * on the way are created, and index n of a list of n entries appends one.
+ * A path through a YAML alias changes the alias's own copy of the anchored
+ * node, never the anchor (nor the other aliases of it).
  *
  * Problems are located in the argument: file OVERRIDE_FILE, line = which
  * --set (1 = the first), column = position in that argument.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { formatPath, OVERRIDE_FILE, ScenarioError, type ScenarioProblem } from "./problems.js";
 import { describeValue } from "./units.js";
 import { findPair, type OverrideOrigins } from "./yaml-positions.js";
@@ -120,6 +122,27 @@ function kindOf(node: unknown): string {
 }
 
 /**
+ * What a path through an alias leads to, made the alias's own: `cache: *disk`
+ * becomes a copy of the anchored node, so that an override under it changes
+ * the cache, not the anchored source as well. The copy carries no anchors, so
+ * later aliases still mean what they meant. Anything else is returned as is.
+ */
+function ownCopy(node: unknown, document: Document, put: (copy: unknown) => void): unknown {
+  if (!isAlias(node)) return node;
+  const target = node.resolve(document);
+  // An alias to nothing is left for the loader to report.
+  if (target === undefined) return node;
+  const copy = target.clone() as typeof target;
+  visit(copy, {
+    Node(_key, inner) {
+      delete inner.anchor;
+    },
+  });
+  put(copy);
+  return copy;
+}
+
+/**
  * Applies one override to the document. `line` is its number among the
  * overrides (1-based), used to locate problems and the nodes it creates.
  */
@@ -140,7 +163,6 @@ export function applyOverride(document: Document, text: string, line: number, or
   if (document.contents === null || document.contents === undefined) document.contents = new YAMLMap();
   let node: unknown = document.contents;
   for (const [index, segment] of segments.entries()) {
-    if (isAlias(node)) node = node.resolve(document);
     const last = index === segments.length - 1;
     const following = segments[index + 1];
     const here = formatPath(segments.slice(0, index).map((s) => s.key));
@@ -167,7 +189,10 @@ export function applyOverride(document: Document, text: string, line: number, or
       } else if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
         pair.value = create();
       }
-      node = pair.value;
+      const holder = pair;
+      node = ownCopy(pair.value, document, (copy) => {
+        holder.value = copy;
+      });
     } else {
       if (!isSeq(node)) {
         return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, not a list, so it has no entry [${segment.key}]`, "a path through objects and lists of the scenario", kindOf(node))];
@@ -177,7 +202,10 @@ export function applyOverride(document: Document, text: string, line: number, or
       }
       if (segment.key === node.items.length) node.items.push(child ?? create());
       else if (last) node.items[segment.key] = value;
-      node = node.items[segment.key];
+      const list = node, position = segment.key;
+      node = ownCopy(list.items[position], document, (copy) => {
+        list.items[position] = copy;
+      });
     }
   }
   return [];

@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import type { Scenario } from "../../../scenarios/model.js";
-import { loadScenarioFile, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
+import { loadScenarioFile, loadScenarioText, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
 import { parseOverride } from "../../../scenarios/schema/overrides.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,6 +50,35 @@ describe("--set overrides that apply", () => {
   test("a whole object can be replaced, and quoted keys reach keys that are not plain words", () => {
     const scenario = withOverrides('devices.cache={model: empirical, capacity: 256MiB, percentilesNs: {"50": 1000}}', 'devices.cache.percentilesNs["99.9"]=5000');
     expect(scenario.devices.cache).toMatchObject({ model: "empirical", readPercentilesNs: { "50.000000": 1000, "99.900000": 5000 } });
+  });
+});
+
+describe("--set through a YAML alias", () => {
+  // The Cache LU written as the same device as the Source LU: `cache: *disk`, and the same for the workloads.
+  const aliased = [
+    "devices:",
+    "  source: &disk { model: fixed, capacity: 1GiB, latency: 80us, bandwidth: 500MB/s }",
+    "  cache: *disk",
+    "workloads:",
+    "  - &job { kind: job, name: a, rw: randwrite, bs: 4k }",
+    "  - *job",
+    "stop: { hostIos: 100 }",
+    "",
+  ].join("\n");
+  const load = (...overrides: string[]) => loadScenarioText(aliased, { fileName: join(here, "aliased.yaml"), overrides });
+
+  test("changes the aliased place only, not the anchored one it was a copy of", () => {
+    const scenario = load("devices.cache.capacity=512MiB", "workloads[1].name=b");
+    expect(scenario.devices.cache.capacityBytes).toBe(512 * 2 ** 20);
+    expect(scenario.devices.source.capacityBytes).toBe(2 ** 30);
+    expect(scenario.workloads.map((workload) => ("name" in workload ? workload.name : undefined))).toEqual(["a", "b"]);
+  });
+
+  test("keeps every other field of the copy as the anchor has it", () => {
+    const { source, cache } = load("devices.cache.latency=1ms", "workloads[1].name=b").devices;
+    expect(source).toMatchObject({ latencyNs: 80_000 });
+    expect(cache).toMatchObject({ latencyNs: 1_000_000 });
+    expect({ ...cache, latencyNs: 80_000 }).toEqual(source);
   });
 });
 
