@@ -461,7 +461,9 @@ function session(sink: ProblemSink, index: number, file: SessionFile): SessionEv
   const expected = 'one trigger: at (a time such as "10ms"), atNs, or afterHostIos';
   const [first, second] = given;
   if (first === undefined) sink.add([...at, "at"], "missing trigger", expected, "none");
-  if (first !== undefined && second !== undefined) sink.add([...at, second[0]], `"${first[0]}" and "${second[0]}" are two triggers`, expected, given.map(([key]) => `"${key}"`).join(" and "));
+  // A --set of one trigger adds it beside the file's; replacing the whole entry is how to change which it has.
+  const replaceHint = `; to change an entry's trigger with --set, give the whole entry: --set 'sessions[${index}]={at: <time>, action: ${file.action}, slot: ${file.slot}}'`;
+  if (first !== undefined && second !== undefined) sink.add([...at, second[0]], `"${first[0]}" and "${second[0]}" are two triggers`, `${expected}${replaceHint}`, given.map(([key]) => `"${key}"`).join(" and "));
   return { trigger: first?.[1] ?? { atNs: 0 }, action: file.action, slot: file.slot };
 }
 

@@ -53,6 +53,21 @@ describe("--set overrides that apply", () => {
   });
 });
 
+describe("--set of a session's trigger", () => {
+  test("beside the file's other trigger is two triggers, and the problem says to give the whole entry", () => {
+    let problems: readonly ScenarioProblem[] = [];
+    try {
+      withOverrides("sessions[0]={afterHostIos: 10, action: start, slot: 0}", "sessions[0].at=5ms");
+    } catch (error) {
+      if (error instanceof ScenarioError) problems = error.problems;
+    }
+    expect(problems.map((problem) => problem.message)).toEqual(['"at" and "afterHostIos" are two triggers']);
+    expect(problems[0]?.expected).toContain("give the whole entry: --set 'sessions[0]={at: <time>, action: start, slot: 0}'");
+    // As the problem says: the whole entry replaces the old one, trigger and all.
+    expect(withOverrides("sessions[0]={afterHostIos: 10, action: start, slot: 0}", "sessions[0]={at: 5ms, action: start, slot: 0}").sessions).toEqual([{ trigger: { atNs: 5_000_000 }, action: "start", slot: 0 }]);
+  });
+});
+
 describe("--set through a YAML alias", () => {
   // The Cache LU written as the same device as the Source LU: `cache: *disk`, and the same for the workloads.
   const aliased = [
