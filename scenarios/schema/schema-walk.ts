@@ -90,6 +90,9 @@ export function expectationAt(root: z.ZodType, rootValue: unknown, path: KeyPath
   if (proper instanceof z.ZodObject) return `an object with keys ${Object.keys(proper.shape as Record<string, unknown>).join(", ")}`;
   if (proper instanceof z.ZodDiscriminatedUnion) {
     const discriminator = proper._zod.def.discriminator;
+    // A discriminator that may be left out (devices' `shared`) is not what the object needs: its default form's keys are.
+    const plain = (proper.options as readonly z.ZodType[]).find((option) => option instanceof z.ZodObject && ((option.shape as Record<string, z.ZodType>)[discriminator]?.safeParse(undefined).success ?? false));
+    if (plain instanceof z.ZodObject) return `an object with keys ${Object.keys(plain.shape as Record<string, unknown>).join(", ")}`;
     const values = [...(proper._zod.propValues[discriminator] ?? [])].filter((value) => value !== undefined);
     return `an object with ${discriminator}: ${values.map((value) => JSON.stringify(value)).join(", ")}`;
   }

@@ -29,6 +29,8 @@ const CASES: Record<string, readonly Want[]> = {
   ],
   // A missing key is located at its parent object: here the document itself.
   "missing-stop.yaml": [{ line: 1, column: 1, path: "stop", message: "nothing stops the run", expected: "only a scenario whose workloads are all scripts may leave them out", found: "neither" }],
+  // Not "an object with shared: ...": shared may be left out, source and cache may not.
+  "missing-devices.yaml": [{ line: 2, column: 1, path: "devices", message: 'missing required key "devices"', expected: "an object with keys shared, source, cache", found: "nothing" }],
   "script-op.yaml": [
     { line: 9, column: 9, path: "workloads[0].ops[1]", message: 'unknown script operation "wirte" (did you mean "write"?)', expected: '"write <offset> <length>"', found: '"wirte 4k 4k"' },
     { line: 10, column: 9, path: "workloads[0].ops[2]", message: '"start" needs a session slot', expected: "a slot from 0 to 7", found: '"start 9"' },
