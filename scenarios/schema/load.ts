@@ -205,6 +205,20 @@ function expectedTypes(issues: readonly Issue[]): string[] {
   return issues.flatMap((issue) => (issue.code === "invalid_type" ? [TYPE_WORDS[issue.expected] ?? issue.expected] : issue.code === "invalid_union" ? issue.errors.flatMap((branch: readonly Issue[]) => expectedTypes(branch)) : []));
 }
 
+/**
+ * The nearest object above `path` that has `key`, as a path ("" for the
+ * scenario itself): a key indented one level too far lands in the object
+ * before it (`stop:` under `measurement:`), where it is unknown.
+ */
+function ownerAbove(root: unknown, path: KeyPath, key: string): string | undefined {
+  for (let length = path.length - 1; length >= 0; length--) {
+    const above = path.slice(0, length);
+    if (typeof above[above.length - 1] === "number") continue;
+    if (allowedKeysAt(scenarioFileSchema, root, above).includes(key)) return formatPath(above);
+  }
+  return undefined;
+}
+
 /** Our problems for one zod issue; `prefix` is where a union branch's issues are relative to. */
 function issueProblems(issue: Issue, prefix: KeyPath, root: unknown, positions: DocumentPositions): ScenarioProblem[] {
   const path = [...prefix, ...toKeyPath(issue.path)];
@@ -220,10 +234,11 @@ function issueProblems(issue: Issue, prefix: KeyPath, root: unknown, positions: 
       return issue.keys.map((key) => {
         const keyPath = [...path, key];
         const suggestion = suggestKey(key, allowed);
+        const owner = suggestion === undefined ? ownerAbove(root, path, key) : undefined;
         return {
           ...at("key", keyPath),
           path: formatPath(keyPath),
-          message: "unknown key",
+          message: owner === undefined ? "unknown key" : `unknown key here: "${key}" is a key of ${owner === "" ? "the scenario itself" : owner} (written one level too deep?)`,
           expected: `one of the keys ${allowed.join(", ")}`,
           found: JSON.stringify(key),
           ...(suggestion === undefined ? {} : { suggestion }),

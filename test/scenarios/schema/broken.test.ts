@@ -28,6 +28,11 @@ const CASES: Record<string, readonly Want[]> = {
     { line: 7, column: 17, path: "engine.commitPolicy", message: "not an allowed value", expected: 'one of "write-through", "group-commit", "dirty-region-log"', found: '"write-back"' },
   ],
   // A missing key is located at its parent object: here the document itself.
+  // A key that belongs one level up says so, rather than only listing measurement's keys.
+  "indented-too-far.yaml": [
+    { line: 2, column: 1, path: "stop", message: "nothing stops the run" },
+    { line: 10, column: 3, path: "measurement.stop", message: 'unknown key here: "stop" is a key of the scenario itself (written one level too deep?)', expected: "one of the keys warmup, warmupNs", found: '"stop"' },
+  ],
   "missing-stop.yaml": [{ line: 1, column: 1, path: "stop", message: "nothing stops the run", expected: "only a scenario whose workloads are all scripts may leave them out", found: "neither" }],
   // Not "an object with shared: ...": shared may be left out, source and cache may not.
   "missing-devices.yaml": [{ line: 2, column: 1, path: "devices", message: 'missing required key "devices"', expected: "an object with keys shared, source, cache", found: "nothing" }],
