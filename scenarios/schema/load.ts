@@ -67,7 +67,9 @@ export function loadScenarioText(text: string, options: LoadTextOptions): Scenar
   const { fileName } = options;
   const lineCounter = new LineCounter();
   // uniqueKeys off: duplicates are reported below with the key's path and both lines, which YAML's own error lacks.
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // merge on: `<<: *anchor` (YAML 1.1's merge key, which YAML 1.2 readers commonly keep) is how a file says "the
+  // same device, but..."; without it the merged keys vanished and the object was refused for lacking them.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   const origins: OverrideOrigins = new WeakMap();
   const positions = new DocumentPositions(document, lineCounter, fileName, origins);
   const problems: ScenarioProblem[] = document.errors.map((error) => syntaxProblem(error, text, positions));

@@ -50,7 +50,7 @@ function hashedOverrides(fileBytes: Uint8Array, overrides: readonly string[]): r
 
 /** The seed the file and the other overrides give, as the loader reads it; undefined when they give no valid one. */
 function seedWithout(fileBytes: Uint8Array, overrides: readonly string[]): string | undefined {
-  const document = parseDocument(new TextDecoder().decode(fileBytes), { uniqueKeys: false });
+  const document = parseDocument(new TextDecoder().decode(fileBytes), { uniqueKeys: false, merge: true });
   if (document.errors.length > 0 || applyOverrides(document, overrides, new WeakMap()).length > 0) return undefined;
   let value: unknown;
   try {

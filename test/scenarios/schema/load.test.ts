@@ -179,6 +179,21 @@ describe("a full scenario", () => {
     expect(loadScenarioFile(join(fixtures, "full.json"))).toEqual(FULL);
   });
 
+  test("a merge key (<<: *anchor) brings the anchored keys in, and the keys written beside it win", () => {
+    const text = [
+      "devices:",
+      "  source: &disk { model: fixed, capacity: 1GiB, latency: 80us, bandwidth: 500MB/s }",
+      "  cache: { <<: *disk, capacity: 512MiB }",
+      "workloads:",
+      "  - { kind: job, rw: randwrite }",
+      "stop: { hostIos: 100 }",
+      "",
+    ].join("\n");
+    const { source, cache } = loadScenarioText(text, { fileName: join(here, "merge.yaml") }).devices;
+    expect(cache).toEqual({ ...source, capacityBytes: 512 * MiB });
+    expect(source.capacityBytes).toBe(GiB);
+  });
+
   test("a relative file path works too: trace paths resolve against the scenario's directory, not the working directory", () => {
     const relativePath = join("test", "scenarios", "schema", "fixtures", "full.yaml");
     const fromRepositoryRoot = resolve(here, "..", "..", "..");
