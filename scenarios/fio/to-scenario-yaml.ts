@@ -16,10 +16,15 @@ const DEFAULT_STOP_RUNTIME_NS = 60_000_000_000;
 const DEFAULT_BLOCK_BYTES = 4096;
 const COMMENT_WIDTH_CHARS = 100;
 
-/** Placeholders: a functional run on ideal devices until the user describes the real ones. */
+/**
+ * Placeholders until the user describes the real devices: the quickstart's
+ * fixed model. Not "instant": there every I/O completes at the time it was
+ * issued, so a closed-loop job never moves simulated time forward and a
+ * time-based job (fio's time_based with a runtime) never reaches its end.
+ */
 const DEFAULT_DEVICES = {
-  source: { model: "instant", capacity: "64GiB" },
-  cache: { model: "instant", capacity: "16GiB" },
+  source: { model: "fixed", capacity: "64GiB", latency: "80us", bandwidth: "500MB/s", parallelism: 8 },
+  cache: { model: "fixed", capacity: "16GiB", latency: "80us", bandwidth: "500MB/s", parallelism: 8 },
 };
 const DEFAULT_ENGINE = { chunkSize: "64KiB", regionSize: "64KiB", commitPolicy: "write-through" };
 

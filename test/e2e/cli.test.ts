@@ -189,10 +189,19 @@ describe("large traces", () => {
 describe("fixtures", () => {
   const jobs = readdirSync(join(fixtures, "fio-jobs")).sort();
 
-  it.each(jobs)("fio job %s imports", (name) => {
+  it.each(jobs)("fio job %s imports, and the printed scenario runs", (name) => {
     const result = cofwsim("import", join(fixtures, "fio-jobs", name));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/kind: job/);
+    withTempDir((dir) => {
+      // On the placeholder devices as printed; a short stop, since the files ask for up to 900 s. Instant devices never ended a time-based job.
+      const scenario = join(dir, "imported.yaml");
+      writeFileSync(scenario, result.stdout);
+      const run = cofwsim("run", scenario, "--set", "stop.runtime=5ms", "--out", join(dir, "out"));
+      expect(run.code, run.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { jobs: Array<{ read: { total_ios: number }; write: { total_ios: number } }> };
+      expect(results.jobs.reduce((sum, job) => sum + job.read.total_ios + job.write.total_ios, 0)).toBeGreaterThan(0);
+    });
   });
 
   it("import of a job file that cannot be read (missing, a directory) exits 2 with the file and the reason, no stack trace", () => {

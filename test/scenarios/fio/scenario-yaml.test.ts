@@ -38,7 +38,10 @@ describe("fioImportToScenarioYaml", () => {
   });
 
   it("writes the default devices, engine and a stop at the end of the last timed job", () => {
-    expect(body.devices).toEqual({ source: { model: "instant", capacity: "64GiB" }, cache: { model: "instant", capacity: "16GiB" } });
+    expect(body.devices).toEqual({
+      source: { model: "fixed", capacity: "64GiB", latency: "80us", bandwidth: "500MB/s", parallelism: 8 },
+      cache: { model: "fixed", capacity: "16GiB", latency: "80us", bandwidth: "500MB/s", parallelism: 8 },
+    });
     expect(body.engine).toEqual({ chunkSize: "64KiB", regionSize: "64KiB", commitPolicy: "write-through" });
     expect(body.stop).toEqual({ runtime: "130s" }); // the reader starts at 10s and runs 2m
     expect(body.name).toBe("mixed");
