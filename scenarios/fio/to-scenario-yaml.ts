@@ -47,10 +47,14 @@ function scenarioName(fileName: string): string {
   return stem === "" ? base : stem;
 }
 
-/** The end of the last job that has a runtime, else the default. */
+/**
+ * The end of the last job: a job with a runtime ends after it, one without
+ * (it stops after its size) is given the default from its own start, so that
+ * a job sequenced after a timed one (stonewall) is not stopped before it
+ * issues anything.
+ */
 function stopRuntimeNs(jobs: readonly JobSpec[]): number {
-  const ends = jobs.filter((job) => job.runtimeNs !== undefined).map((job) => job.startDelayNs + (job.runtimeNs ?? 0));
-  return ends.length === 0 ? DEFAULT_STOP_RUNTIME_NS : Math.max(...ends);
+  return Math.max(...jobs.map((job) => job.startDelayNs + (job.runtimeNs ?? DEFAULT_STOP_RUNTIME_NS)));
 }
 
 function header(imported: FioImport, fileName: string): string {

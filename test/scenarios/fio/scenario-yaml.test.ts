@@ -70,6 +70,12 @@ describe("fioImportToScenarioYaml", () => {
     expect(convert(lines("[job]", "rw=randread", "size=1g")).body.stop).toEqual({ runtime: "60s" });
   });
 
+  it("gives a job without a runtime 60s from its own start, so a job that waits for a timed one still runs", () => {
+    // The stonewalled job starts at 2s and stops after its size: a stop at 2s would end the run before its first I/O.
+    const { body: sequenced } = convert(lines("[global]", "rw=write", "size=1m", "[timed]", "time_based", "runtime=2s", "[after]", "stonewall"));
+    expect(sequenced.stop).toEqual({ runtime: "62s" });
+  });
+
   it("writes rate_iops with its process, number_ios, and bssplit shared by both directions as a list", () => {
     const { body: rated } = convert(lines("[job]", "rw=randrw", "bssplit=4k/25:16k/75", "rate_iops=2000", "rate_process=poisson", "number_ios=50000"));
     expect(rated.workloads).toEqual([
