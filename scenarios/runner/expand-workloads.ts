@@ -40,6 +40,8 @@ export function prepareWorkloads(scenario: Scenario, rng: Rng, source: { capacit
     else {
       const imported = importFioJobFile(readFioJobFile(workload.path), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });
       for (const ignored of imported.ignored) notes.push(`${basename(workload.path)}:${ignored.line}: ${ignored.option} ignored: ${ignored.reason}`);
+      // How the jobs were read (a depth cut to 1 for a synchronous engine, a percentage resolved, number_ios derived from size...): what cofwsim import prints in its header.
+      for (const note of imported.notes) notes.push(`${basename(workload.path)}: ${note}`);
       if (imported.warmupNs !== undefined) notes.push(`${basename(workload.path)}: ramp_time is not applied; the scenario's measurement.warmup sets the measured window`);
       imported.jobs.forEach(addJob);
     }

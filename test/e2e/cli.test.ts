@@ -232,6 +232,25 @@ describe("fixtures", () => {
     });
   });
 
+  it("a referenced fio job file's import notes (how its jobs were read) are in the results and in validate's output", () => {
+    withTempDir((dir) => {
+      const jobFile = join(dir, "sync.fio");
+      writeFileSync(jobFile, "[sync]\nioengine=psync\niodepth=16\nrw=randwrite\nsize=50%\n");
+      const scenario = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(jobFile)} }`, 10, 100);
+      const expected = [
+        "sync.fio: sync: ioengine=psync is synchronous, so fio keeps one I/O in flight whatever iodepth says",
+        "sync.fio: sync: size=50% of the 16GiB Source LU is 8GiB",
+      ];
+      const run = cofwsim("run", scenario, "--out", join(dir, "out"));
+      expect(run.code, run.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { notes: string[] };
+      for (const text of expected) expect(results.notes.some((note) => note.startsWith(text)), text).toBe(true);
+      const validate = cofwsim("validate", scenario);
+      expect(validate.code, validate.stderr).toBe(0);
+      for (const text of expected) expect(validate.stdout).toContain(`note: ${text}`);
+    });
+  });
+
   it("a referenced fio job file whose clones keep too many I/Os in flight is refused by validate and before the run, naming the job (exit 2)", () => {
     withTempDir((dir) => {
       // Each value is within its limit; 4,096 clones of 512 are 2,097,152 I/Os in flight.
