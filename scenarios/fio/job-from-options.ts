@@ -195,7 +195,8 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     if (entry === undefined || size === undefined) return undefined;
     if (size.kind === "bytes") return size.bytes;
     if (capacity === undefined) {
-      problem(entry, "a percentage of the Source LU needs its capacity; give the import the Source LU's capacity, or give a size in bytes");
+      // Only `cofwsim import` reads a job file without a Source LU; a scenario's fio workload always has one.
+      problem(entry, "a percentage of the Source LU needs its capacity, which cofwsim import is not given: reference this job file from a scenario (a workload { kind: fio, path: ... }), where it is read against devices.source.capacity, or give a size in bytes");
       return undefined;
     }
     const bytes = Math.ceil((capacity * size.percent) / 100 / alignBytes) * alignBytes;

@@ -219,6 +219,22 @@ describe("fixtures", () => {
     });
   });
 
+  it("import of a job file with a percentage size says how to give the Source LU's capacity, which the command has no option for", () => {
+    withTempDir((dir) => {
+      const jobFile = join(dir, "half.fio");
+      writeFileSync(jobFile, "[half]\nrw=randwrite\nsize=50%\n");
+      const imported = cofwsim("import", jobFile);
+      expect(imported.code).toBe(2);
+      expect(imported.stderr).toContain("half.fio:3: size=50%: a percentage of the Source LU needs its capacity, which cofwsim import is not given: reference this job file from a scenario");
+      // What it says to do works: the same file as a scenario's workload.
+      const scenario = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(jobFile)} }`, 10, 100);
+      const run = cofwsim("run", scenario, "--out", join(dir, "out"));
+      expect(run.code, run.stderr).toBe(0);
+      const results = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")) as { notes: string[] };
+      expect(results.notes.some((note) => note.includes("size=50% of the 16GiB Source LU is 8GiB"))).toBe(true);
+    });
+  });
+
   it("a scenario can reference a fio job file directly; its ignored options are stated in the results", () => {
     withTempDir((dir) => {
       const scenario = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-rand-RW.fio"))} }`, 100, 4000);
