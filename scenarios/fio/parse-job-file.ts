@@ -8,7 +8,8 @@
  *   in fio, which cuts at the first of either; so `bs=4k ; small blocks` is
  *   `bs=4k`, and a line that starts with one is a comment.
  * - `[name]` starts a section. A section whose name begins with "global" is a
- *   global section (fio compares the first six characters); it sets defaults
+ *   global section (fio compares the first six characters, case and all:
+ *   [Global] is a job named Global); it sets defaults
  *   for the job sections below it, and there may be several.
  * - `name=value` sets an option; `name` alone is an option without a value
  *   (`time_based`, `norandommap`). Options before the first section are an
@@ -91,7 +92,7 @@ export function readFioJobFile(text: string, fileName: string): { readonly file:
         current = "broken";
         return;
       }
-      current = { name, line, isGlobal: name.toLowerCase().startsWith("global"), options: [] };
+      current = { name, line, isGlobal: name.startsWith("global"), options: [] };
       sections.push(current);
       return;
     }

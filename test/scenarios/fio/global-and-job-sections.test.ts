@@ -44,6 +44,14 @@ describe("[global] and job sections", () => {
     ]);
   });
 
+  it("takes [Global] for a job, as fio does (it compares \"global\" case and all): its options are not defaults", () => {
+    const { jobs } = importFioJobFile("[Global]\nrw=randwrite\n[a]\n", "x.fio");
+    expect(jobs.map((job) => [job.name, job.rw])).toEqual([
+      ["Global", "randwrite"],
+      ["a", "read"],
+    ]);
+  });
+
   it("applies a later [global] only to the jobs below it, on top of the earlier one", () => {
     const text = ["[global]", "rw=read", "bs=8k", "[a]", "[global]", "bs=16k", "[b]", ""].join("\n");
     const { jobs } = importFioJobFile(text, "x.fio");
