@@ -10,6 +10,8 @@ export interface FioProblem {
   readonly fileName: string;
   /** 1-based line number in the job file. */
   readonly line: number;
+  /** 1-based column of what the problem is about (an option's value, else its name; a section header's '['), when it is one place on the line. */
+  readonly column?: number;
   readonly message: string;
 }
 
@@ -29,18 +31,18 @@ export class FioImportError extends Error {
 }
 
 export function formatFioProblem(problem: FioProblem): string {
-  return `${problem.fileName}:${problem.line}: ${problem.message}`;
+  return `${problem.fileName}:${problem.line}${problem.column === undefined ? "" : `:${problem.column}`}: ${problem.message}`;
 }
 
-/** By line, then text; a [global] option shared by several jobs is reported once. */
+/** By line, column, then text; a [global] option shared by several jobs is reported once. */
 function sortProblems(problems: readonly FioProblem[]): FioProblem[] {
   const seen = new Set<string>();
   const unique: FioProblem[] = [];
   for (const problem of problems) {
-    const key = `${problem.line}\u0000${problem.message}`;
+    const key = `${problem.line}\u0000${problem.column ?? 0}\u0000${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     unique.push(problem);
   }
-  return unique.sort((a, b) => a.line - b.line || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return unique.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }

@@ -69,8 +69,8 @@ export function importFioJobFile(text: string, fileName: string, options: FioImp
   const problems: FioProblem[] = [...syntaxProblems];
   const ignored: FioIgnoredOption[] = [];
   const notes: string[] = [];
-  const problem = (line: number, message: string): void => {
-    problems.push({ fileName, line, message });
+  const problem = (line: number, message: string, column?: number): void => {
+    problems.push({ fileName, line, message, ...(column === undefined ? {} : { column }) });
   };
 
   const globals = new Map<string, OptionEntry>();
@@ -82,10 +82,10 @@ export function importFioJobFile(text: string, fileName: string, options: FioImp
       const canonical = canonicalFioOption(option.name);
       if (canonical === undefined) {
         const close = suggestFioOption(option.name);
-        problem(option.line, `unknown fio option "${option.name}"${close === undefined ? "" : `; did you mean ${close}?`}`);
+        problem(option.line, `unknown fio option "${option.name}"${close === undefined ? "" : `; did you mean ${close}?`}`, option.column);
         continue;
       }
-      own.set(canonical, { written: option.name, canonical, value: option.value, line: option.line });
+      own.set(canonical, { written: option.name, canonical, value: option.value, line: option.line, column: option.valueColumn ?? option.column });
     }
     if (section.isGlobal) {
       for (const [canonical, entry] of own) globals.set(canonical, entry);
@@ -116,7 +116,7 @@ export function importFioJobFile(text: string, fileName: string, options: FioImp
 }
 
 /** Turns stonewall and wait_for into start delays; each job's specs, in file order. */
-function sequenceJobs(jobs: readonly ImportedJob[], problem: (line: number, message: string) => void, notes: string[]): JobSpec[] {
+function sequenceJobs(jobs: readonly ImportedJob[], problem: (line: number, message: string, column?: number) => void, notes: string[]): JobSpec[] {
   const ends: Array<{ readonly name: string; readonly endNs: number | undefined }> = [];
   const specs: JobSpec[] = [];
   let groupStartNs = 0;
@@ -126,7 +126,7 @@ function sequenceJobs(jobs: readonly ImportedJob[], problem: (line: number, mess
     if (stonewall !== undefined && ends.length > 0) {
       const open = ends.find((end) => end.endNs === undefined);
       if (open !== undefined) {
-        problem(stonewall.line, `${stonewall.written}: waits for job "${open.name}" to end, but its end is not fixed (only time_based jobs with a runtime have a known end); give the earlier jobs time_based and runtime, or a startdelay here`);
+        problem(stonewall.line, `${stonewall.written}: waits for job "${open.name}" to end, but its end is not fixed (only time_based jobs with a runtime have a known end); give the earlier jobs time_based and runtime, or a startdelay here`, stonewall.column);
       } else {
         groupStartNs = Math.max(...ends.map((end) => end.endNs ?? 0));
         startNs = groupStartNs;
@@ -135,8 +135,8 @@ function sequenceJobs(jobs: readonly ImportedJob[], problem: (line: number, mess
     const waitFor = job.built.waitFor;
     if (waitFor !== undefined) {
       const waitee = ends.find((end) => end.name === waitFor.jobName);
-      if (waitee === undefined) problem(waitFor.entry.line, `wait_for=${waitFor.jobName}: no earlier job has that name (fio allows waiting only for a job defined above)`);
-      else if (waitee.endNs === undefined) problem(waitFor.entry.line, `wait_for=${waitFor.jobName}: that job's end is not fixed (only time_based jobs with a runtime have a known end)`);
+      if (waitee === undefined) problem(waitFor.entry.line, `wait_for=${waitFor.jobName}: no earlier job has that name (fio allows waiting only for a job defined above)`, waitFor.entry.column);
+      else if (waitee.endNs === undefined) problem(waitFor.entry.line, `wait_for=${waitFor.jobName}: that job's end is not fixed (only time_based jobs with a runtime have a known end)`, waitFor.entry.column);
       else startNs = Math.max(startNs, waitee.endNs);
     }
     if (startNs > 0) notes.push(`${job.name}: starts at ${formatDuration(startNs)}, when the jobs it waits for (stonewall/wait_for) end`);

@@ -36,7 +36,7 @@ import { formatBytes, formatDuration } from "./units.js";
 export type { OptionEntry } from "./job-option-readers.js";
 
 export interface JobSink {
-  problem(line: number, message: string): void;
+  problem(line: number, message: string, column?: number): void;
   ignore(entry: OptionEntry, reason: string): void;
   note(message: string): void;
 }
@@ -66,7 +66,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
   let failed = false;
   const problem: ReportProblem = (entry, message) => {
     failed = true;
-    sink.problem(entry.line, `${entry.written}${entry.value === undefined ? "" : `=${entry.value}`}: ${message}`);
+    sink.problem(entry.line, `${entry.written}${entry.value === undefined ? "" : `=${entry.value}`}: ${message}`, entry.column);
   };
   const note = (message: string): void => sink.note(`${jobName}: ${message}`);
   const get = (canonical: string): OptionEntry | undefined => options.get(canonical);

@@ -15,6 +15,8 @@ export interface OptionEntry {
   readonly canonical: string;
   readonly value: string | undefined;
   readonly line: number;
+  /** 1-based column of the value (else of the name): where a problem with the option points. */
+  readonly column?: number;
 }
 
 export type Direction = "read" | "write";

@@ -28,6 +28,9 @@ export interface FioOptionLine {
   /** The text after '=', trimmed; undefined when the line has no '='. */
   readonly value: string | undefined;
   readonly line: number;
+  /** 1-based column where the name starts, and where the value starts (when it has one that is not empty). */
+  readonly column: number;
+  readonly valueColumn?: number;
 }
 
 export interface FioSection {
@@ -68,8 +71,8 @@ export function parseFioJobFile(text: string, fileName: string): FioJobFile {
  */
 export function readFioJobFile(text: string, fileName: string): { readonly file: FioJobFile; readonly problems: readonly FioProblem[] } {
   const problems: FioProblem[] = [];
-  const fail = (line: number, message: string): void => {
-    problems.push({ fileName, line, message });
+  const fail = (line: number, message: string, column?: number): void => {
+    problems.push({ fileName, line, message, ...(column === undefined ? {} : { column }) });
   };
   const sections: OpenSection[] = [];
   // "broken" after a header that did not parse: its options are skipped, the header was reported.
@@ -79,16 +82,18 @@ export function readFioJobFile(text: string, fileName: string): { readonly file:
     const line = index + 1;
     const content = stripComment(rawLine).trim();
     if (content === "") return;
+    // Where the trimmed content starts on the line, 1-based: every column below is relative to it.
+    const column = rawLine.length - rawLine.trimStart().length + 1;
 
     if (content.startsWith("[")) {
       if (!content.endsWith("]")) {
-        fail(line, `section header "${content}": expected ']' at the end of the line, as in [job-name]`);
+        fail(line, `section header "${content}": expected ']' at the end of the line, as in [job-name]`, column);
         current = "broken";
         return;
       }
       const name = content.slice(1, -1).trim();
       if (name === "") {
-        fail(line, "empty section header []: expected a job name or global inside the brackets");
+        fail(line, "empty section header []: expected a job name or global inside the brackets", column);
         current = "broken";
         return;
       }
@@ -98,39 +103,41 @@ export function readFioJobFile(text: string, fileName: string): { readonly file:
     }
 
     if (/^include\s/.test(content) || content === "include") {
-      fail(line, `"${content}": include directives are not supported; the importer reads one file, so copy the included options into this one`);
+      fail(line, `"${content}": include directives are not supported; the importer reads one file, so copy the included options into this one`, column);
       return;
     }
 
     const equals = content.indexOf("=");
     const name = (equals < 0 ? content : content.slice(0, equals)).trim();
     const value = equals < 0 ? undefined : content.slice(equals + 1).trim();
+    const afterEquals = equals < 0 ? "" : content.slice(equals + 1);
+    const valueColumn = value === undefined || value === "" ? undefined : column + equals + 1 + (afterEquals.length - afterEquals.trimStart().length);
     if (name === "") {
-      fail(line, `"${content}": expected an option name before '=', as in bs=4k`);
+      fail(line, `"${content}": expected an option name before '=', as in bs=4k`, column);
       return;
     }
     if (!OPTION_NAME.test(name)) {
-      fail(line, `"${content}": expected an option as name=value or a bare name such as time_based; "${name}" is not an option name`);
+      fail(line, `"${content}": expected an option as name=value or a bare name such as time_based; "${name}" is not an option name`, column);
       return;
     }
     if (current === "broken") return;
     if (current === undefined) {
-      fail(line, `option "${name}" outside of any section: fio requires options inside a [global] or [job-name] section`);
+      fail(line, `option "${name}" outside of any section: fio requires options inside a [global] or [job-name] section`, column);
       return;
     }
     if (value !== undefined) {
       const variable = ENVIRONMENT_VARIABLE.exec(value);
       if (variable !== null) {
-        fail(line, `${name}=${value}: fio substitutes \${${variable[1] ?? ""}} from the environment of the machine it runs on; write the value itself so the import does not depend on that environment`);
+        fail(line, `${name}=${value}: fio substitutes \${${variable[1] ?? ""}} from the environment of the machine it runs on; write the value itself so the import does not depend on that environment`, valueColumn);
         return;
       }
       const keyword = FIO_KEYWORD.exec(value);
       if (keyword !== null) {
-        fail(line, `${name}=${value}: $${keyword[1] ?? ""} is the value of the machine fio runs on; write the value itself`);
+        fail(line, `${name}=${value}: $${keyword[1] ?? ""} is the value of the machine fio runs on; write the value itself`, valueColumn);
         return;
       }
     }
-    current.options.push({ name, value, line });
+    current.options.push({ name, value, line, column, ...(valueColumn === undefined ? {} : { valueColumn }) });
   });
 
   return { file: { fileName, sections }, problems };

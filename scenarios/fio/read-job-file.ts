@@ -12,7 +12,7 @@ export function readFioJobFile(file: string): string {
   }
   if ("notUtf8" in read) {
     const { line, column } = read.notUtf8;
-    throw new FioImportError(file, [{ fileName: file, line, message: `not UTF-8 text at column ${column} (${foundNotUtf8(read.notUtf8)}); expected a fio job file in UTF-8 (or ASCII)` }]);
+    throw new FioImportError(file, [{ fileName: file, line, column, message: `not UTF-8 text (${foundNotUtf8(read.notUtf8)}); expected a fio job file in UTF-8 (or ASCII)` }]);
   }
   return read.text;
 }

@@ -225,7 +225,7 @@ describe("fixtures", () => {
       writeFileSync(jobFile, "[half]\nrw=randwrite\nsize=50%\n");
       const imported = cofwsim("import", jobFile);
       expect(imported.code).toBe(2);
-      expect(imported.stderr).toContain("half.fio:3: size=50%: a percentage of the Source LU needs its capacity, which cofwsim import is not given: reference this job file from a scenario");
+      expect(imported.stderr).toContain("half.fio:3:6: size=50%: a percentage of the Source LU needs its capacity, which cofwsim import is not given: reference this job file from a scenario");
       // What it says to do works: the same file as a scenario's workload.
       const scenario = writeScenario(dir, `{ kind: fio, path: ${JSON.stringify(jobFile)} }`, 10, 100);
       const run = cofwsim("run", scenario, "--out", join(dir, "out"));
@@ -289,7 +289,7 @@ describe("fixtures", () => {
       // An MSR Cambridge trace whose second line has six fields.
       writeFileSync(traceFile, "128166372003061629,wdev,0,Write,4096,4096,1\n128166372003061630,wdev,0,Write,8192,4096\n");
       const refused = [
-        { workload: `{ kind: fio, path: ${JSON.stringify(jobFile)} }`, message: "deep.fio:5: iodepth=70000: expected a whole number from 1 to 65536" },
+        { workload: `{ kind: fio, path: ${JSON.stringify(jobFile)} }`, message: "deep.fio:5:9: iodepth=70000: expected a whole number from 1 to 65536" },
         { workload: `{ kind: trace, name: t, path: ${JSON.stringify(traceFile)}, format: msr-cambridge }`, message: `${traceFile}:2: expected 7 comma-separated fields` },
       ];
       for (const { workload, message } of refused) {

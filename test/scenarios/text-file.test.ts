@@ -46,7 +46,7 @@ describe("input files that are not UTF-8 are refused, with file, line and column
   it("a fio job file", () => {
     const path = file("bad.fio", "[job]\nrw=randread\n; caf", [0xe9], "\n");
     expect(() => readFioJobFile(path)).toThrow(FioImportError);
-    expect(() => readFioJobFile(path)).toThrow(/bad\.fio:3: not UTF-8 text at column 6 \(byte 0xe9\)/);
+    expect(() => readFioJobFile(path)).toThrow(/bad\.fio:3:6: not UTF-8 text \(byte 0xe9\)/);
   });
 
   it("a trace", () => {

@@ -191,8 +191,8 @@ describe("latency-profile.fio", () => {
     expect(error).toBeInstanceOf(FioImportError);
     const problems = (error as FioImportError).problems;
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ fileName: "latency-profile.fio", line: 14 });
+    expect(problems[0]).toMatchObject({ fileName: "latency-profile.fio", line: 14, column: 16 });
     expect(problems[0]?.message).toContain("searches for the deepest queue between 1 and iodepth=128");
-    expect((error as FioImportError).message).toContain("latency-profile.fio:14: latency_target=500000");
+    expect((error as FioImportError).message).toContain("latency-profile.fio:14:16: latency_target=500000");
   });
 });

@@ -10,19 +10,19 @@ import { parseFioJobFile } from "../../../scenarios/fio/parse-job-file.js";
 const KiB = 1024;
 
 describe("parseFioJobFile", () => {
-  it("keeps sections, options and their line numbers; comments and blank lines are skipped", () => {
+  it("keeps sections, options and their lines and columns; comments and blank lines are skipped", () => {
     const text = ["; leading comment", "# another", "[global]", "  bs = 4k  ; trailing comment", "", "[job one]", "time_based", "rw=randread # why", "filename=/dev/sdb"].join("\r\n");
     const file = parseFioJobFile(text, "x.fio");
     expect(file.sections).toEqual([
-      { name: "global", line: 3, isGlobal: true, options: [{ name: "bs", value: "4k", line: 4 }] },
+      { name: "global", line: 3, isGlobal: true, options: [{ name: "bs", value: "4k", line: 4, column: 3, valueColumn: 8 }] },
       {
         name: "job one",
         line: 6,
         isGlobal: false,
         options: [
-          { name: "time_based", value: undefined, line: 7 },
-          { name: "rw", value: "randread", line: 8 },
-          { name: "filename", value: "/dev/sdb", line: 9 },
+          { name: "time_based", value: undefined, line: 7, column: 1 },
+          { name: "rw", value: "randread", line: 8, column: 1, valueColumn: 4 },
+          { name: "filename", value: "/dev/sdb", line: 9, column: 1, valueColumn: 10 },
         ],
       },
     ]);
@@ -30,7 +30,7 @@ describe("parseFioJobFile", () => {
 
   it("cuts a line at its first ';' or '#', as fio does, even inside a value", () => {
     const file = parseFioJobFile("[job]\nfilename=/dev/disk#1\n", "x.fio");
-    expect(file.sections[0]?.options[0]).toEqual({ name: "filename", value: "/dev/disk", line: 2 });
+    expect(file.sections[0]?.options[0]).toEqual({ name: "filename", value: "/dev/disk", line: 2, column: 1, valueColumn: 10 });
   });
 });
 

@@ -87,8 +87,8 @@ describe("malformed job files", () => {
     expect(importError.problems.map((problem) => problem.line)).toEqual([3, 6, 7, 10, 11]);
     const lines = importError.message.split("\n");
     expect(lines[0]).toBe("cannot import fio job file many.fio (5 problems):");
-    expect(lines[1]).toBe('  many.fio:3: unknown fio option "iodepht"; did you mean iodepth?');
-    expect(lines[2]).toMatch(/^ {2}many\.fio:6: rw=trim: the simulator has no trim/);
+    expect(lines[1]).toBe('  many.fio:3:1: unknown fio option "iodepht"; did you mean iodepth?');
+    expect(lines[2]).toMatch(/^ {2}many\.fio:6:4: rw=trim: the simulator has no trim/);
   });
 
   it("reports syntax problems together with option problems", () => {
@@ -104,6 +104,16 @@ describe("malformed job files", () => {
 
   it("is a typed error that callers can tell from others", () => {
     expect(() => importFioJobFile("[job]\nrw=trim\n", "t.fio")).toThrow(FioImportError);
-    expect(() => importFioJobFile("[job]\nrw=trim\n", "t.fio")).toThrow(/t\.fio:2: rw=trim/);
+    expect(() => importFioJobFile("[job]\nrw=trim\n", "t.fio")).toThrow(/t\.fio:2:4: rw=trim/);
+  });
+
+  it("gives the column of the value a problem is about, or of the option or header when the value is not the problem", () => {
+    const problems = problemsOf("[global]\n\t bs =  4q\n  iodepht=4\n[job\nrw=read\n[ok]\n");
+    expect(problems.map((problem) => [problem.line, problem.column])).toEqual([
+      [2, 9],
+      [3, 3],
+      [4, 1],
+    ]);
+    expect(() => importFioJobFile("[job]\n  rw = randreed\n", "c.fio")).toThrow(/c\.fio:2:8: rw=randreed: expected read/);
   });
 });
