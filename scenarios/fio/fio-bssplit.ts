@@ -2,7 +2,9 @@
  * fio's bssplit (HOWTO "Block size"): `size/percent:size/percent...`, with
  * comma-separated lists for reads, writes and trims like bs. A percentage
  * left blank (`4k/50:1k/:32k/`) gets an equal share of what the others leave
- * of 100, as in fio. fio lets percentages that add to less than 100 through
+ * of 100, as in fio; so does a percentage of 0, which fio's parser (options.c,
+ * split_parse_ddir: atoi, then 0 means "not given") cannot tell from a blank
+ * one: `4k/0:8k/` is 4k and 8k at 50% each in fio, not 8k alone. fio lets percentages that add to less than 100 through
  * and then gives the remainder to the last size it tries; the import refuses
  * that instead, because the resulting mix is not what the file says.
  */
@@ -30,7 +32,9 @@ function parseDirection(text: string, kbBase: KbBase): BlockSizeWeight[] {
     const sizeBytes = parseFioBytes(sizeText, kbBase);
     if (percentText === "") return { sizeBytes, percent: undefined };
     if (!/^\d+(\.\d+)?$/.test(percentText)) throw new FioValueError(`"${entry}": "${percentText}" is not a percentage; expected size/percent, ${example}`);
-    return { sizeBytes, percent: Number(percentText) };
+    // fio reads the whole part, and takes 0 for "not given" (see above).
+    const percent = Number(percentText);
+    return { sizeBytes, percent: percent < 1 ? undefined : percent };
   });
   const given = parsed.reduce((sum, entry) => sum + (entry.percent ?? 0), 0);
   const missing = parsed.filter((entry) => entry.percent === undefined).length;

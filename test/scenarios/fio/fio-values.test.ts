@@ -80,6 +80,22 @@ describe("booleans and per-direction lists", () => {
   });
 });
 
+describe("bssplit through the importer", () => {
+  it("shares what the other percentages leave among blank ones and 0% ones alike, as fio's parser does", () => {
+    const split = (value: string) => importFioJobFile(`[job]\nrw=randread\nbssplit=${value}\n`, "x.fio").jobs[0]?.blockSizeSplit.read;
+    expect(split("4k/0:8k/")).toEqual([
+      { sizeBytes: 4 * KiB, percent: 50 },
+      { sizeBytes: 8 * KiB, percent: 50 },
+    ]);
+    expect(split("4k/0:8k/60")).toEqual([
+      { sizeBytes: 4 * KiB, percent: 40 },
+      { sizeBytes: 8 * KiB, percent: 60 },
+    ]);
+    // Nothing left for the 0% size: it is not drawn.
+    expect(split("4k/0:8k/100")).toEqual([{ sizeBytes: 8 * KiB, percent: 100 }]);
+  });
+});
+
 describe("units through the importer", () => {
   it("maps bs per direction, runtime, thinktime, startdelay, offset and size to bytes and nanoseconds", () => {
     const text = ["[job]", "rw=rw", "bs=4k,64k", "offset=1m", "size=256m", "thinktime=1500", "startdelay=2", "time_based", "runtime=1m", ""].join("\n");
