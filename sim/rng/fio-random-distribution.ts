@@ -9,7 +9,9 @@
  *
  * center is in [0, 1] and maps linearly onto the range. As in fio, a zoned
  * entry may leave out either number ("60/10:40/"): the missing ones share
- * what is left of 100 equally.
+ * what is left of 100 equally. A size of 0 is a size left out, as fio's
+ * parser reads it (options.c, split_parse_ddir: atoi, then 0 means "not
+ * given"): "60/10:40/0" puts 40% of the accesses in the other 90%.
  *
  * Not supported (rejected with a message): zoned_abs (absolute sizes need the
  * block size, which this layer does not know) and per-direction lists
@@ -121,7 +123,8 @@ function parseZones(parser: ParseFailure, rest: string | undefined): OffsetZone[
       }
       const value = parser.number(`zone ${i + 1} ${label}`, raw, "a percentage in [0, 100]");
       if (!(value >= 0 && value <= 100)) parser.fail(`zone ${i + 1} ${label} ${value} is out of range`, "a percentage in [0, 100]");
-      list.push(value);
+      // fio reads a size's whole part and takes 0 for "not given" (see above); an access percentage of 0 is 0.
+      list.push(list === size && value < 1 ? undefined : value);
     }
   });
   const accessFilled = fillMissing(parser, access, "access");

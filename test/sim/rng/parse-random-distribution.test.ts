@@ -39,6 +39,23 @@ describe("parseRandomDistribution (fio's random_distribution values)", () => {
     });
   });
 
+  it("reads a zone size of 0 as left out, as fio's parser does (an access percentage of 0 stays 0)", () => {
+    expect(parseRandomDistribution("zoned:60/10:40/0")).toEqual({
+      kind: "zoned",
+      zones: [
+        { accessPercent: 60, sizePercent: 10 },
+        { accessPercent: 40, sizePercent: 90 },
+      ],
+    });
+    expect(parseRandomDistribution("zoned:0/20:100/80")).toEqual({
+      kind: "zoned",
+      zones: [
+        { accessPercent: 0, sizePercent: 20 },
+        { accessPercent: 100, sizePercent: 80 },
+      ],
+    });
+  });
+
   it("accepts zipf theta = 1, which fio refuses but the sampler handles", () => {
     expect(parseRandomDistribution("zipf:1")).toEqual({ kind: "zipf", theta: 1 });
   });
