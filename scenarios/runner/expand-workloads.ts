@@ -1,7 +1,7 @@
 import { readFioJobFile } from "../fio/read-job-file.js";
 import { basename } from "node:path";
 import type { Rng } from "../../sim/rng/streams.js";
-import type { JobSpec, Scenario, ScriptSpec, TraceSpec } from "../model.js";
+import type { DeviceSpec, JobSpec, Scenario, ScriptSpec, TraceSpec } from "../model.js";
 import { importFioJobFile } from "../fio/import-job-file.js";
 import { traceSource } from "../traces/trace-source.js";
 import { jobSources } from "../workloads/job-source.js";
@@ -32,7 +32,10 @@ export function prepareWorkloads(scenario: Scenario, rng: Rng, source: { capacit
     groups.push(group);
     inFlight.push({ name: spec.name, ios: closedLoopIosInFlight(spec) });
   };
-  const addJob = (job: JobSpec) => add(job, { name: job.name, sources: jobSources(job, rng, source), ...(job.phantomSlot === undefined ? {} : { phantomSlot: job.phantomSlot }) });
+  const addJob = (job: JobSpec) => {
+    refuseTimelessJob(scenario, job);
+    add(job, { name: job.name, sources: jobSources(job, rng, source), ...(job.phantomSlot === undefined ? {} : { phantomSlot: job.phantomSlot }) });
+  };
   for (const workload of scenario.workloads) {
     if (workload.kind === "job") addJob(workload);
     else if (workload.kind === "trace") add(workload, { name: workload.name, sources: [traceSource(workload, source)] });
@@ -58,4 +61,27 @@ export function prepareWorkloads(scenario: Scenario, rng: Rng, source: { capacit
   }
   for (const group of groups) for (const workloadSource of group.sources) notes.push(...workloadSource.notes.map((note) => `${workloadSource.name}: ${note}`));
   return { groups, notes };
+}
+
+/** Every request to it completes at the time it was submitted. */
+function takesNoTime(device: DeviceSpec): boolean {
+  return device.model === "instant" || (device.model === "stripe" && device.members.every(takesNoTime));
+}
+
+/**
+ * A closed-loop job whose I/Os all complete at once issues its next I/O at
+ * the same simulated time, forever: a runtime (its own or the scenario's
+ * stop) is never reached and the run hangs. Such a job needs something that
+ * ends it by count (number_ios, stop.hostIos), a pause (thinktime) or a
+ * device that takes time. Only when both LUs take no time: with a Cache LU
+ * that does, copies on first write move time forward and a large Source LU
+ * may never run out of chunks to copy before the runtime.
+ */
+function refuseTimelessJob(scenario: Scenario, job: JobSpec): void {
+  const { source, cache, shared } = scenario.devices;
+  if (scenario.stop.hostIos !== undefined || !takesNoTime(source) || !(shared || takesNoTime(cache))) return;
+  if (job.rateIops !== undefined || job.runtimeNs === undefined || job.thinktimeNs > 0 || job.numberIos !== undefined) return;
+  throw new RangeError(
+    `job "${job.name}": on instant devices every I/O completes when it is issued, so this closed-loop job with a runtime never moves simulated time forward and the run would never end; expected a device model that takes time (fixed, flash...), number_ios on the job, a thinktime, or stop.hostIos`,
+  );
 }

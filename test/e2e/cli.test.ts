@@ -267,6 +267,30 @@ describe("fixtures", () => {
     });
   });
 
+  it("a closed-loop job with a runtime on instant devices, which would never move simulated time, is refused by validate and run (exit 2) rather than hanging", () => {
+    withTempDir((dir) => {
+      for (const [workload, job] of [
+        ["{ kind: job, name: w, rw: randwrite, bs: 4k, iodepth: 4, runtime: 1ms }", "w"],
+        [`{ kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-seq-read.fio"))} }`, "fio-seq-reads"],
+      ] as const) {
+        const scenario = join(dir, "instant.yaml");
+        writeFileSync(
+          scenario,
+          ["devices:", "  source: { model: instant, capacity: 16GiB }", "  cache: { model: instant, capacity: 4GiB }", "workloads:", `  - ${workload}`, "stop: { runtime: 1ms }", ""].join("\n"),
+        );
+        const expected = `job "${job}": on instant devices every I/O completes when it is issued`;
+        for (const args of [["validate", scenario], ["run", scenario, "--out", join(dir, "out")]]) {
+          const result = cofwsim(...args);
+          expect(result.code, `${args[0]!}: ${result.stderr}`).toBe(2);
+          expect(result.stderr).toContain(expected);
+        }
+        // Bounded by a count, the same run ends.
+        const bounded = cofwsim("run", scenario, "--set", "stop.hostIos=500", "--out", join(dir, "bounded"));
+        expect(bounded.code, bounded.stderr).toBe(0);
+      }
+    });
+  });
+
   it("a referenced fio job file whose clones keep too many I/Os in flight is refused by validate and before the run, naming the job (exit 2)", () => {
     withTempDir((dir) => {
       // Each value is within its limit; 4,096 clones of 512 are 2,097,152 I/Os in flight.
