@@ -502,14 +502,14 @@ function flushes(sink: ProblemSink, file: ScenarioFile["flushes"]): FlushSpec {
   return { ...(everyNs === undefined ? {} : { everyNs }), ...(file?.everyHostWrites === undefined ? {} : { everyHostWrites: file.everyHostWrites }) };
 }
 
-function stop(sink: ProblemSink, file: ScenarioFile["stop"] = {}, warmupNs: number, warmupKey: string, onlyScripts: boolean): Scenario["stop"] {
+function stop(sink: ProblemSink, file: ScenarioFile["stop"] = {}, warmupNs: number | undefined, warmupKey: string, onlyScripts: boolean): Scenario["stop"] {
   const runtimeNs = either(sink, ["stop"], ["runtime", file.runtime], ["runtimeNs", file.runtimeNs]);
   if (runtimeNs === undefined && file.hostIos === undefined && !onlyScripts) {
     sink.add(["stop"], "nothing stops the run", "runtime (or runtimeNs) and/or hostIos (only a scenario whose workloads are all scripts may leave them out)", "neither");
   }
   if (runtimeNs !== undefined) {
     nonZero(sink, ["stop", file.runtime === undefined ? "runtimeNs" : "runtime"], runtimeNs);
-    if (warmupNs >= runtimeNs && runtimeNs > 0) {
+    if (warmupNs !== undefined && warmupNs >= runtimeNs && runtimeNs > 0) {
       sink.add(["measurement", warmupKey], "the warm-up covers the whole run, so nothing would be measured", `less than stop.runtime (${runtimeNs} ns)`, `${warmupNs} ns`);
     }
   }
@@ -597,7 +597,8 @@ export function normalizeSections(parsed: ParsedSections, context: SchemaContext
   const measurement = parsed.measurement?.value;
   const warmupNs = parsed.measurement && (either(sink, ["measurement"], ["warmup", measurement?.warmup], ["warmupNs", measurement?.warmupNs]) ?? SCENARIO_DEFAULTS.warmupNs);
   const onlyScripts = parsed.workloads?.value.every((workload) => workload.kind === "script");
-  const stopSpec = parsed.stop && warmupNs !== undefined && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
+  // A measurement section with problems of its own leaves only the warm-up comparison out.
+  const stopSpec = parsed.stop && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
   const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, context);
   const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
   if (sessions && parsed.workloads) sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
