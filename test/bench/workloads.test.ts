@@ -6,8 +6,19 @@ import { coveredRewrites, engineRig, firstWrites } from "../../bench/engine-work
 import { runMemoryWorkload, MEMORY_RUN_DEFAULTS } from "../../bench/memory-workload.js";
 import { figureLine, met, summaryTable, type Figure } from "../../bench/figures.js";
 import { COMMIT_POLICY_NAMES } from "../../engine/index.js";
+import { disksimText } from "../../bench/trace-bench.js";
+import { parseDisksim } from "../../scenarios/traces/disksim.js";
 
 describe("bench workloads", () => {
+  it("the trace figures' DiskSim text is the number of requests asked for, one read in three, in time order, inside 48 GiB", () => {
+    const requests = parseDisksim(disksimText(3000), "bench.trace");
+    expect(requests).toHaveLength(3000);
+    expect(requests.filter((r) => r.kind === "read")).toHaveLength(1000);
+    expect(requests.every((r, i) => i === 0 || r.timeNs > requests[i - 1]!.timeNs)).toBe(true);
+    expect(Math.max(...requests.map((r) => r.offsetBytes + r.lengthBytes))).toBeLessThanOrEqual(48 * 2 ** 30);
+    expect(disksimText(3000)).toBe(disksimText(3000));
+  });
+
   it("the LCG is deterministic and its delays stay in [1, 1024]", () => {
     const a = new Lcg(42);
     const b = new Lcg(42);
