@@ -113,7 +113,8 @@ export function splitLines(text: string): string[] {
 }
 
 const UNSIGNED_INTEGER = /^[0-9]+$/;
-const UNSIGNED_DECIMAL = /^[0-9]+(\.[0-9]*)?$/;
+// With an exponent: DiskSim reads its times with scanf's %lf, and traces written through %g carry "2.14748e+09".
+const UNSIGNED_DECIMAL = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 
 /** A non-negative integer token, or undefined: Number() alone would accept "", "0x10" and "1e3". */
 export function parseUnsigned(token: string | undefined): number | undefined {
@@ -122,7 +123,7 @@ export function parseUnsigned(token: string | undefined): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** A non-negative decimal token ("12", "12.5"), or undefined. */
+/** A non-negative decimal token ("12", "12.5", ".5", "2.14748e+09"), or undefined. */
 export function parseUnsignedDecimal(token: string | undefined): number | undefined {
   if (token === undefined || !UNSIGNED_DECIMAL.test(token)) return undefined;
   const value = Number(token);

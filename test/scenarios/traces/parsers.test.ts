@@ -59,6 +59,12 @@ describe("DiskSim / MQSim ASCII", () => {
     ]);
   });
 
+  it("reads times in exponent notation and without a leading digit, as DiskSim's %lf does", () => {
+    const requests = parseDisksim(["2.14748e+09 0 8 8 1", "2.5E3 0 8 8 0", ".5 0 8 8 0"].join("\n"), "exp.trace", "ms");
+    expect(requests.map((r) => r.timeNs)).toEqual([2.14748e15, 2_500_000_000, 500_000]);
+    expect(parseError(() => parseDisksim("1e 0 8 8 1", "bad.trace")).problems.map((p) => p.lineNumber)).toEqual([1]);
+  });
+
   it("reads flags as hexadecimal, as DiskSim's %x does: bit 0 says read", () => {
     const parsed = parseDisksimDetailed(["1 0 8 8 0x1", "2 0 8 8 1a", "3 0 8 8 0X3", "4 0 8 8 10", "5 0 8 8 0"].join("\n"), "hex.trace");
     expect(parsed.requests.map((r) => r.kind)).toEqual(["read", "write", "read", "write", "write"]);
