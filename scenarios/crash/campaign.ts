@@ -104,11 +104,33 @@ export interface RecoveryCrashCounts extends CheckedStateCounts {
   readonly recoveries: number;
 }
 
-/** What the checked states of one kind (the run's, or the recoveries') came to. */
-class OutcomeTally {
+/** The crash states of one kind (the run's, or the recoveries'): what was generated, which were checked, what the checks found. */
+class StateTally {
+  generated = 0;
+  checked = 0;
   refused = 0;
   reclaimedChunks = 0;
   readonly byInvariant = new Map<number, number>();
+  /** Pairs of images seen (the count the report gives as unique images). */
+  private readonly images = new Set<string>();
+  /** Images with their verdict context (see StateChecker.verdictContext): each checked once. */
+  private readonly checkedKeys = new Set<string>();
+
+  /**
+   * Counts a state generated with these images; true (and counted as
+   * checked) the first time they come with this verdict context: the same
+   * images are judged against what the oracle expects at the state's point,
+   * so they are checked again where that differs.
+   */
+  generate(imageKey: string, verdictContext: string): boolean {
+    this.generated++;
+    this.images.add(imageKey);
+    const key = `${imageKey}/${verdictContext}`;
+    if (this.checkedKeys.has(key)) return false;
+    this.checkedKeys.add(key);
+    this.checked++;
+    return true;
+  }
 
   /** Counts an outcome; for a finding, returns how many of its invariant this tally has now. */
   add(outcome: CheckOutcome): number {
@@ -122,8 +144,15 @@ class OutcomeTally {
     return 0;
   }
 
-  findingsByInvariant(): Record<string, number> {
-    return Object.fromEntries([...this.byInvariant].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
+  counts(): CheckedStateCounts {
+    return {
+      statesGenerated: this.generated,
+      uniqueImages: this.images.size,
+      statesChecked: this.checked,
+      refusedOutsideFaultModel: this.refused,
+      chunksReclaimed: this.reclaimedChunks,
+      findingsByInvariant: Object.fromEntries([...this.byInvariant].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
+    };
   }
 }
 
@@ -138,17 +167,12 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   const recording = recordRun(scenario, meta, options.parts);
   const checker = new StateChecker(recording, new CrashOracle(recording), options.parts);
   const rng = Rng.root(scenario.seed).stream("crash");
-  /** Pairs of images seen (the count the report gives as unique images). */
-  const imagesSeen = new Set<string>();
-  /** Images with their verdict context (see StateChecker.verdictContext): each checked once. */
-  const seen = new Set<string>();
-  const runTally = new OutcomeTally();
-  const recoveryTally = new OutcomeTally();
+  const runTally = new StateTally();
+  /** Recovery images are keyed apart from the run's (see recoveryImageKey). */
+  const recoveryTally = new StateTally();
   /** Findings kept per invariant, of both kinds (at most FINDINGS_KEPT_PER_INVARIANT). */
   const keptByInvariant = new Map<number, number>();
   const findings: CrashFinding[] = [];
-  let statesGenerated = 0;
-  let statesChecked = 0;
   let stoppedBy: CrashSummary["stoppedBy"] = "complete";
   const firstPoint = recording.firstPoint;
   const pointCount = recording.points.length - firstPoint;
@@ -157,41 +181,25 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
 
   const recoveryRng = Rng.root(scenario.seed).stream("recovery-crash");
   let recoveries = 0;
-  let recoveryGenerated = 0;
-  let recoveryChecked = 0;
   /** Whether another state may be generated (budget and time cover the recovery's states too). */
   const mayGoOn = (): boolean => {
     if (stoppedBy === "found") return false;
-    if (statesGenerated + recoveryGenerated >= budget) {
+    if (runTally.generated + recoveryTally.generated >= budget) {
       stoppedBy = "budget";
       return false;
     }
     // Not before the first state is checked: a campaign that checked nothing would say "no invariant broke" of nothing.
-    if (options.timeLimitMs !== undefined && statesChecked > 0 && options.nowMs() - startedMs > options.timeLimitMs) {
+    if (options.timeLimitMs !== undefined && runTally.checked > 0 && options.nowMs() - startedMs > options.timeLimitMs) {
       stoppedBy = "time";
       return false;
     }
     return true;
   };
-  /** True the first time this key of a pair of images is seen. */
-  const unseen = (set: Set<string>, key: string): boolean => {
-    if (set.has(key)) return false;
-    set.add(key);
-    return true;
-  };
-  /** Recovery images are keyed apart from the run's (see recoveryImageKey). */
-  const recoverySeen = new Set<string>();
-  const recoveryImagesSeen = new Set<string>();
   const consider = (state: CrashStateSpec): boolean => {
     if (!mayGoOn()) return false;
-    statesGenerated++;
     visited.add(state.point);
     const images = checker.images(state);
-    const imageKey = `${images.source.contentHash()}/${images.cache.contentHash()}`;
-    imagesSeen.add(imageKey);
-    // The same images are judged against what the oracle expects at this point: checked again where that differs.
-    if (!unseen(seen, `${imageKey}/${checker.verdictContext(state)}`)) return true;
-    statesChecked++;
+    if (!runTally.generate(`${images.source.contentHash()}/${images.cache.contentHash()}`, checker.verdictContext(state))) return true;
     // Recorded before the check, which writes into the images it is handed: they are built once.
     const recovery = options.recoveryCrashes === true ? recordRecovery(recording, state, images, options.parts) : undefined;
     const outcome = checker.check(state, images);
@@ -202,13 +210,9 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     recoveries++;
     for (const state of recoveryStates(recovery, options, recoveryRng)) {
       if (!mayGoOn()) return false;
-      recoveryGenerated++;
       const recoveryImagesOfState = recoveryImages(recovery, state);
-      const imageKey = recoveryImageKey(recoveryImagesOfState);
-      recoveryImagesSeen.add(imageKey);
-      // Judged at the run's crash point (no host operation happens during a mount), so keyed with its context too.
-      if (!unseen(recoverySeen, `${imageKey}/${checker.verdictContext(base)}`)) continue;
-      recoveryChecked++;
+      // Judged at the run's crash point (no host operation happens during a mount), so keyed with its context.
+      if (!recoveryTally.generate(recoveryImageKey(recoveryImagesOfState), checker.verdictContext(base))) continue;
       record(base, checker.check(base, recoveryImagesOfState), state);
     }
     return true;
@@ -247,7 +251,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
 
   /** How far a sampled campaign is towards whichever of its budget and time limit stops it first. */
   const sampleProgress = (): number => {
-    const byStates = Number.isFinite(budget) ? statesGenerated / budget : 0;
+    const byStates = Number.isFinite(budget) ? runTally.generated / budget : 0;
     const byTime = options.timeLimitMs === undefined ? 0 : (options.nowMs() - startedMs) / options.timeLimitMs;
     return Math.min(1, Math.max(byStates, byTime));
   };
@@ -255,14 +259,14 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   if (options.mode === "exhaustive") {
     outer: for (let point = firstPoint; point < recording.points.length; point++) {
       for (const state of statesAt(recording, point, options, rng)) if (!consider(state)) break outer;
-      if ((point - firstPoint) % progressEvery === 0) options.onProgress?.((point - firstPoint + 1) / pointCount, statesChecked);
+      if ((point - firstPoint) % progressEvery === 0) options.onProgress?.((point - firstPoint + 1) / pointCount, runTally.checked);
     }
   } else {
     while (consider(sampleStateAt(recording, firstPoint + Math.floor(rng.next() * pointCount), rng))) {
-      if (statesGenerated % 50 === 0) options.onProgress?.(sampleProgress(), statesChecked);
+      if (runTally.generated % 50 === 0) options.onProgress?.(sampleProgress(), runTally.checked);
     }
   }
-  options.onProgress?.(1, statesChecked);
+  options.onProgress?.(1, runTally.checked);
   const wallMs = options.nowMs() - startedMs;
   const host = recording.host;
   const summary: CrashSummary = {
@@ -270,25 +274,9 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     stoppedBy,
     crashPoints: pointCount,
     crashPointsVisited: visited.size,
-    statesGenerated,
-    uniqueImages: imagesSeen.size,
-    statesChecked,
-    refusedOutsideFaultModel: runTally.refused,
-    chunksReclaimed: runTally.reclaimedChunks,
-    findingsByInvariant: runTally.findingsByInvariant(),
+    ...runTally.counts(),
     findings,
-    recoveryCrashes:
-      options.recoveryCrashes === true
-        ? {
-            recoveries,
-            statesGenerated: recoveryGenerated,
-            uniqueImages: recoveryImagesSeen.size,
-            statesChecked: recoveryChecked,
-            refusedOutsideFaultModel: recoveryTally.refused,
-            chunksReclaimed: recoveryTally.reclaimedChunks,
-            findingsByInvariant: recoveryTally.findingsByInvariant(),
-          }
-        : null,
+    recoveryCrashes: options.recoveryCrashes === true ? { recoveries, ...recoveryTally.counts() } : null,
     run: {
       hostWrites: host.writes.length,
       hostFlushes: host.flushes.length,
@@ -297,7 +285,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       cacheDeviceWrites: recording.cache.log().writes.length,
     },
     // Every check counts, the recovery's crash states' too.
-    wall: { wallMs, statesCheckedPerSecond: wallMs > 0 ? ((statesChecked + recoveryChecked) * 1000) / wallMs : 0 },
+    wall: { wallMs, statesCheckedPerSecond: wallMs > 0 ? ((runTally.checked + recoveryTally.checked) * 1000) / wallMs : 0 },
   };
   return { summary, recording };
 }

@@ -273,7 +273,6 @@ export class StateChecker {
   }
 }
 
-
 /**
  * Every crash point at which a check's expectation may change: each check
  * compares a point against session operations' submission and
