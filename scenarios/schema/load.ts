@@ -41,6 +41,19 @@ export interface LoadTextOptions extends LoadOptions {
 /** YAML's limit on alias expansion, kept: a scenario has no use for a billion laughs. */
 const MAX_ALIAS_COUNT = 100;
 
+/** A scenario's text as YAML, read as every reader of scenario files must read it (the loader, the content hash). */
+export function parseScenarioYaml(text: string, lineCounter?: LineCounter): Document {
+  // uniqueKeys off: duplicates are reported below with the key's path and both lines, which YAML's own error lacks.
+  // merge on: `<<: *anchor` (YAML 1.1's merge key, which YAML 1.2 readers commonly keep) is how a file says "the
+  // same device, but..."; without it the merged keys vanished and the object was refused for lacking them.
+  return parseDocument(text, { ...(lineCounter === undefined ? {} : { lineCounter }), prettyErrors: false, uniqueKeys: false, merge: true });
+}
+
+/** The document as plain values, aliases expanded up to MAX_ALIAS_COUNT; throws for an alias that cannot be. */
+export function scenarioValue(document: Document): unknown {
+  return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
 function pathKind(path: string): "file" | "directory" | "missing" | "other" {
   const stats = statSync(path, { throwIfNoEntry: false });
   return stats === undefined ? "missing" : stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "other";
@@ -66,10 +79,7 @@ export function loadScenarioFile(path: string, options: LoadOptions = {}): Scena
 export function loadScenarioText(text: string, options: LoadTextOptions): Scenario {
   const { fileName } = options;
   const lineCounter = new LineCounter();
-  // uniqueKeys off: duplicates are reported below with the key's path and both lines, which YAML's own error lacks.
-  // merge on: `<<: *anchor` (YAML 1.1's merge key, which YAML 1.2 readers commonly keep) is how a file says "the
-  // same device, but..."; without it the merged keys vanished and the object was refused for lacking them.
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  const document = parseScenarioYaml(text, lineCounter);
   const origins: OverrideOrigins = new WeakMap();
   const positions = new DocumentPositions(document, lineCounter, fileName, origins);
   const problems: ScenarioProblem[] = document.errors.map((error) => syntaxProblem(error, text, positions));
@@ -81,7 +91,7 @@ export function loadScenarioText(text: string, options: LoadTextOptions): Scenar
 
   let value: unknown;
   try {
-    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    value = scenarioValue(document);
   } catch (error) {
     // Unresolvable or too many aliases: YAML throws instead of reporting an error.
     problems.push({ file: fileName, line: 1, column: 1, path: "", message: error instanceof Error ? error.message : String(error), expected: "aliases that refer to earlier anchors", found: "an unusable alias" });

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
-import { parseDocument } from "yaml";
 import type { Scenario } from "../model.js";
 import { SCENARIO_DEFAULTS } from "./defaults.js";
-import { loadScenarioFile, loadScenarioText } from "./load.js";
+import { loadScenarioFile, loadScenarioText, parseScenarioYaml, scenarioValue } from "./load.js";
 import { applyOverrides, seedOf } from "./overrides.js";
 import { scenarioFileSchema } from "./scenario-schema.js";
 
@@ -50,11 +49,11 @@ function hashedOverrides(fileBytes: Uint8Array, overrides: readonly string[]): r
 
 /** The seed the file and the other overrides give, as the loader reads it; undefined when they give no valid one. */
 function seedWithout(fileBytes: Uint8Array, overrides: readonly string[]): string | undefined {
-  const document = parseDocument(new TextDecoder().decode(fileBytes), { uniqueKeys: false, merge: true });
+  const document = parseScenarioYaml(new TextDecoder().decode(fileBytes));
   if (document.errors.length > 0 || applyOverrides(document, overrides, new WeakMap()).length > 0) return undefined;
   let value: unknown;
   try {
-    value = document.toJS({ maxAliasCount: 100 });
+    value = scenarioValue(document);
   } catch {
     return undefined;
   }
