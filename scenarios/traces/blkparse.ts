@@ -60,8 +60,14 @@ export function blkparseDevice(major: number, minor: number): number {
  * into one request, or the first part of a run split into several (the rest
  * stays for the next D, which starts where this one ended).
  */
+/** A run of remapped sectors waiting for its D: where it ends, and the device it came from. */
+interface RemappedRun {
+  readonly endSector: number;
+  readonly from: number;
+}
+
 class RemappedRuns {
-  private readonly byStart = new Map<number, Array<{ readonly endSector: number; readonly from: number }>>();
+  private readonly byStart = new Map<number, RemappedRun[]>();
 
   add(startSector: number, sectors: number, from: number): void {
     if (sectors === 0) return;
@@ -82,8 +88,8 @@ class RemappedRuns {
     }
     let from: number | undefined;
     for (const start of starts) {
-      const queue = this.byStart.get(start) as Array<{ readonly endSector: number; readonly from: number }>;
-      const run = queue.shift() as { readonly endSector: number; readonly from: number };
+      const queue = this.byStart.get(start)!;
+      const run = queue.shift()!;
       if (queue.length === 0) this.byStart.delete(start);
       from ??= run.from;
       if (run.endSector > endSector) this.push(endSector, run);
@@ -91,7 +97,7 @@ class RemappedRuns {
     return from;
   }
 
-  private push(startSector: number, run: { readonly endSector: number; readonly from: number }): void {
+  private push(startSector: number, run: RemappedRun): void {
     const queue = this.byStart.get(startSector);
     if (queue === undefined) this.byStart.set(startSector, [run]);
     else queue.push(run);
