@@ -1,13 +1,13 @@
 /** From this length on, isAllZero reads an aligned buffer a word at a time. */
 const WORDS_FROM_BYTES = 4096;
 
-function wordsAllZero(words: Int32Array): boolean {
-  const length = words.length;
-  let i = 0;
-  for (const whole = length - (length % 8); i < whole; i += 8) {
+/** Whether words [from, to) are zero: for callers that hold an aligned buffer and test pieces of it (a region's map sectors). */
+export function wordsAllZero(words: Int32Array, from = 0, to = words.length): boolean {
+  let i = from;
+  for (const whole = to - ((to - from) % 8); i < whole; i += 8) {
     if ((words[i]! | words[i + 1]! | words[i + 2]! | words[i + 3]! | words[i + 4]! | words[i + 5]! | words[i + 6]! | words[i + 7]!) !== 0) return false;
   }
-  for (; i < length; i++) if (words[i] !== 0) return false;
+  for (; i < to; i++) if (words[i] !== 0) return false;
   return true;
 }
 

@@ -85,6 +85,23 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
     expect(report.fatal.map((f) => f.code)).toEqual(["record-corrupt"]);
   });
 
+  it("one stray byte anywhere in a blank map sector of a clean region: the sector is corrupt, not blank", () => {
+    // The scan passes over blank sectors a word at a time before decoding anything; a byte at either end of a sector,
+    // or of a word, must still reach the decoder.
+    for (const at of [0, 1, 3, 4, 255, 508, 511]) {
+      const { rig, layout } = oneCopyUnmounted(16 * KiB);
+      const sector = layout.mapFirstSector + 2;
+      const stray = new Uint8Array(512);
+      stray[at] = 0x5a;
+      rig.run(write(rig.cache, sector * 512, Payload.bytes(stray), true));
+      const error = mountError(rig);
+      expect(error.reason).toBe("corrupt-metadata");
+      expect(error.message).toBe(`mount refused: map sector ${sector} of clean region 0 unreadable (bad-magic)`);
+      const report = rig.run(fsck(rig.source, rig.cache));
+      expect(report.fatal.map((f) => f.code)).toEqual(["map-sector-corrupt"]);
+    }
+  });
+
   it("a Cache LU with a finding per sector: the message names the first ten and counts the rest; the error keeps them all", () => {
     const { rig, layout } = oneCopyUnmounted(16 * KiB);
     // The region's first map sector copied over its next 20: each a well-formed sector in the wrong place.
