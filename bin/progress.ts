@@ -1,8 +1,15 @@
 import { SingleBar } from "cli-progress";
 
+export interface ProgressBar {
+  update(fraction: number, payload?: Record<string, unknown>): void;
+  stop(): void;
+  /** Writes a message to stderr on a line of its own (terminal or not); a bar shown before it starts again below it. */
+  warn(text: string): void;
+}
+
 /** A progress bar on stderr, only on a terminal, and only once the work has taken a second. */
-export function progressBar(format: string): { update: (fraction: number, payload?: Record<string, unknown>) => void; stop: () => void } {
-  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined };
+export function progressBar(format: string): ProgressBar {
+  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined, warn: (text) => process.stderr.write(text) };
   const startNs = process.hrtime.bigint();
   let bar: SingleBar | undefined;
   return {
@@ -15,5 +22,10 @@ export function progressBar(format: string): { update: (fraction: number, payloa
       bar.update(Math.round(fraction * 100), payload);
     },
     stop: () => bar?.stop(),
+    warn: (text) => {
+      bar?.stop();
+      bar = undefined;
+      process.stderr.write(text);
+    },
   };
 }

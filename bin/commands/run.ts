@@ -12,11 +12,21 @@ import { formatRunSummary } from "../run-summary.js";
 import { VERSION } from "../version.js";
 import { progressBar } from "../progress.js";
 import { checkOutputDirectory } from "../output-dir.js";
+import { formatDurationNs } from "../../scenarios/traces/common.js";
 
 interface RunOptions {
   readonly seed?: string;
   readonly out?: string;
   readonly set: string[];
+}
+
+/** Why a run may never end: its time stands still, and only a runtime stops it. */
+export function timeStandingStillWarning(atNs: number, hostIos: number): string {
+  return (
+    `cofwsim: warning: simulated time has stood still at ${formatDurationNs(atNs)} for ${hostIos.toLocaleString("en-US")} host I/Os in a row, and only stop.runtime ends this run. ` +
+    "A closed-loop job whose I/Os complete on devices that take no time (model: instant) never reaches it. " +
+    "If the run does not move on, interrupt it (Ctrl-C) and give the devices a model that takes time, or the job number_ios or a thinktime, or the run stop.hostIos.\n"
+  );
 }
 
 export function registerRun(program: Command): void {
@@ -45,6 +55,8 @@ export function registerRun(program: Command): void {
             peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
             bar.update(fraction);
           },
+          // On stderr whether or not it is a terminal: a run that may never end should say why wherever it runs.
+          onTimeStandingStill: (atNs, hostIos) => bar.warn(timeStandingStillWarning(atNs, hostIos)),
         },
       );
       bar.stop();

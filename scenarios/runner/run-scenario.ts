@@ -38,7 +38,18 @@ export interface RunHooks {
    * tests compare runs with and without.
    */
   readonly readAheadIos?: number;
+  /**
+   * Called once each time simulated time has stood still for `timeStandingStillIos` host I/Os in a row (by default
+   * TIME_STANDING_STILL_IOS) in a run that only a runtime stops: a closed-loop job on devices that take no time issues
+   * I/O after I/O at one instant and never reaches the runtime. Only a warning: such a run may still move on (a copy
+   * to a Cache LU that takes time), and the results do not depend on it.
+   */
+  readonly onTimeStandingStill?: (atNs: number, hostIos: number) => void;
+  readonly timeStandingStillIos?: number;
 }
+
+/** A million host I/Os at one simulated instant: a few seconds of wall time. */
+export const TIME_STANDING_STILL_IOS = 1_000_000;
 
 /** Enough I/Os that their lookups' cache misses overlap, few enough that what they bring in is still cached when the I/Os run. */
 export const READ_AHEAD_IOS = 16;
@@ -328,12 +339,18 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     };
     /** Runs that stop after a number of host I/Os report progress every `progressEveryIos` I/Os issued (set before the run). */
     let progressEveryIos = 0;
+    /** Host I/Os issued since simulated time last moved; a run that a number of host I/Os stops always ends. */
+    let sameInstantIos = 0;
+    const standingStillIos = Number.isFinite(hostIoLimit) ? Number.POSITIVE_INFINITY : (hooks.timeStandingStillIos ?? TIME_STANDING_STILL_IOS);
     let nextProgressIos = Number.POSITIVE_INFINITY;
     /** Counts an I/O of `sink`'s group as issued now. */
     const admit = (sink: GroupSink) => {
       issued++;
       sink.issuedIos++;
-      lastIssueNs = kernel.nowNs;
+      const nowNs = kernel.nowNs;
+      if (nowNs !== lastIssueNs) sameInstantIos = 0;
+      else if (++sameInstantIos === standingStillIos) hooks.onTimeStandingStill?.(nowNs - readyNs, sameInstantIos);
+      lastIssueNs = nowNs;
       if (issued >= nextProgressIos) {
         hooks.onProgress?.(Number.isFinite(hostIoLimit) ? issued / hostIoLimit : 0);
         nextProgressIos += progressEveryIos;

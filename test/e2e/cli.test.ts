@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cofwsim, cofwsimIn, cofwsimWithNodeFlags, fixtures, root, withTempDir } from "./cli-rig.js";
+import { cli, cofwsim, cofwsimIn, cofwsimWithNodeFlags, fixtures, root, withTempDir } from "./cli-rig.js";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -290,6 +291,44 @@ describe("fixtures", () => {
       }
     });
   });
+
+  it("a run that only a runtime stops, whose simulated time stands still once every chunk is copied, says so on stderr while it runs (not a terminal)", async () => {
+    await withTempDir(async (dir) => {
+      // An instant Source LU beside a Cache LU that takes time: nothing static refuses it, as it moves while it copies.
+      // Without the warning the child is killed by its timeout, before the test's, and the test fails.
+      const scenario = join(dir, "still.yaml");
+      writeFileSync(
+        scenario,
+        [
+          "devices:",
+          "  source: { model: instant, capacity: 4MiB }",
+          "  cache: { model: fixed, capacity: 1GiB, latency: 50us, bandwidth: 400MB/s }",
+          "sessions:",
+          "  - { at: 0ms, action: start, slot: 0 }",
+          "workloads:",
+          "  - { kind: job, name: w, rw: randwrite, bs: 4k, iodepth: 4, runtime: 1s }",
+          "stop: { runtime: 1s }",
+          "",
+        ].join("\n"),
+      );
+      const child = spawn(process.execPath, [cli, "run", scenario, "--out", join(dir, "out")], { stdio: ["ignore", "pipe", "pipe"], timeout: 100_000, killSignal: "SIGKILL" });
+      let stderr = "";
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stderr.setEncoding("utf8");
+          child.stderr.on("data", (text: string) => {
+            stderr += text;
+            if (stderr.includes("\n")) resolve();
+          });
+          child.on("exit", (code) => reject(new Error(`cofwsim exited (${code}) without a warning: ${stderr}`)));
+        });
+      } finally {
+        child.kill("SIGKILL");
+      }
+      expect(stderr).toMatch(/^cofwsim: warning: simulated time has stood still at [\d.]+ ms for 1,000,000 host I\/Os in a row, and only stop\.runtime ends this run\. /);
+      expect(stderr).toContain("interrupt it (Ctrl-C)");
+    });
+  }, 120_000);
 
   it("a referenced fio job file whose clones keep too many I/Os in flight is refused by validate and before the run, naming the job (exit 2)", () => {
     withTempDir((dir) => {

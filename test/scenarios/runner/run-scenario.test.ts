@@ -367,3 +367,40 @@ describe("runScenario", () => {
     expect(shared.devices.cache).toMatch(/same device/);
   });
 });
+
+describe("a run whose simulated time stands still", () => {
+  const instant = { model: "instant" as const, sectorSizeBytes: 512, queueDepth: 32, writeCache: false };
+  /** A Source LU that takes no time beside a Cache LU that does: once every chunk is copied, nothing moves time again. */
+  const standingStill = (stop: Scenario["stop"]) =>
+    scenario({
+      devices: { ...scenario({}).devices, source: { ...instant, capacityBytes: 4 * MiB } },
+      workloads: [job({ name: "writer", runtimeNs: 1e9 })],
+      sessions: [{ trigger: { atNs: 0 }, action: "start", slot: 0 }],
+      stop,
+    });
+
+  it("is told once, with the instant and the count, when only a runtime stops it", () => {
+    const told: [number, number][] = [];
+    // The hook ends the run the only way such a run can end; a real user interrupts it.
+    const hooks = {
+      timeStandingStillIos: 5000,
+      onTimeStandingStill: (atNs: number, hostIos: number) => {
+        told.push([atNs, hostIos]);
+        throw new Error("interrupted");
+      },
+    };
+    expect(() => runScenario(standingStill({ runtimeNs: 1e9 }), meta, hooks)).toThrow(/interrupted/);
+    expect(told).toHaveLength(1);
+    const [atNs, hostIos] = told[0]!;
+    expect(hostIos).toBe(5000);
+    // All 64 chunks were copied to the Cache LU first, which took time.
+    expect(atNs).toBeGreaterThan(0);
+  });
+
+  it("is not told when a number of host I/Os stops it, however still time stands", () => {
+    const told: number[] = [];
+    const { results } = runScenario(standingStill({ hostIos: 40_000 }), meta, { timeStandingStillIos: 5000, onTimeStandingStill: (atNs) => told.push(atNs) });
+    expect(told).toEqual([]);
+    expect(results.engine.hostWrites).toBe(40_000);
+  });
+});
