@@ -1,6 +1,7 @@
 import type { TraceSpec } from "../scenarios/model.js";
 import { TRACE_DEFAULTS } from "../scenarios/schema/defaults.js";
-import { parseDisksim } from "../scenarios/traces/disksim.js";
+import { parseText } from "../scenarios/traces/common.js";
+import { DisksimParser } from "../scenarios/traces/disksim.js";
 import { traceSourceFromText } from "../scenarios/traces/trace-source.js";
 import type { Figure } from "./figures.js";
 import { sampleRate, timeOnce, type SampleOptions } from "./sampling.js";
@@ -33,7 +34,7 @@ export function disksimText(requests: number): string {
  */
 export function* traceFigures(): Generator<Figure> {
   const sampledText = disksimText(SAMPLED_REQUESTS);
-  const sampled = sampleRate("trace parse", SAMPLED_REQUESTS, () => parseDisksim(sampledText, "bench.trace"), SAMPLING);
+  const sampled = sampleRate("trace parse", SAMPLED_REQUESTS, () => parseText(new DisksimParser("bench.trace"), sampledText), SAMPLING);
   yield {
     id: "trace.disksimParse.sampled",
     label: "trace: DiskSim requests parsed/s",

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 
 /** Where a file stops being UTF-8: the first byte that does not begin or continue a sequence (1-based line and column). */
 export interface NotUtf8 {
@@ -43,6 +43,98 @@ export function readUtf8File(path: string): { readonly text: string } | { readon
     const compression = compressionOf(bytes);
     return { notUtf8: compression === undefined ? firstInvalidSequence(bytes) : { ...firstInvalidSequence(bytes), compression } };
   }
+}
+
+/** Bytes read at a time by readUtf8Lines: a few milliseconds of parsing, and a string that dies young. */
+const PIECE_BYTES = 8 * 2 ** 20;
+const NEWLINE = 0x0a;
+
+/** A line of a file being read: false from the callback stops feeding lines (the rest is still checked for UTF-8). */
+export type LineCallback = (line: string, lineNumber: number) => boolean;
+
+/**
+ * Feeds `onLine` a file's lines (1-based, without "\n" or a "\r" before it,
+ * as splitLines gives them, the text after the last "\n" included even when
+ * empty) reading it a piece at a time, so that a trace of gigabytes never
+ * sits in memory whole (V8 cannot even hold a string past ~512 MiB). Returns
+ * where the file stops being UTF-8, if it does, as readUtf8File would; the
+ * lines before that point have been fed by then. `onProgress` is told the
+ * bytes read so far after each piece, and once more at the end. Read errors are thrown as fs throws them.
+ */
+export function readUtf8Lines(path: string, onLine: LineCallback, onProgress?: (bytesRead: number, totalBytes: number) => void): NotUtf8 | undefined {
+  const fd = openSync(path, "r");
+  try {
+    const totalBytes = fstatSync(fd).size;
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    let buffer = Buffer.allocUnsafe(PIECE_BYTES);
+    let held = 0;
+    let bytesRead = 0;
+    let lineNumber = 1;
+    let feeding = true;
+    let first: Uint8Array | undefined;
+    for (;;) {
+      if (held === buffer.length) {
+        // A line longer than the buffer: make room for the rest of it.
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, held);
+        buffer = bigger;
+      }
+      const n = readSync(fd, buffer, held, buffer.length - held, null);
+      bytesRead += n;
+      held += n;
+      first ??= Uint8Array.from(buffer.subarray(0, Math.min(held, 8)));
+      const atEnd = n === 0;
+      // Cut after the last newline, which never falls inside a UTF-8 sequence: each piece decodes on its own.
+      const end = atEnd ? held : buffer.lastIndexOf(NEWLINE, held - 1) + 1;
+      if (end === 0 && !atEnd) continue;
+      const piece = buffer.subarray(0, end);
+      let text: string;
+      try {
+        text = decoder.decode(piece, { stream: !atEnd });
+      } catch {
+        const at = firstInvalidSequence(piece);
+        const notUtf8 = { ...at, line: at.line + lineNumber - 1 };
+        const compression = compressionOf(first);
+        return compression === undefined ? notUtf8 : { ...notUtf8, compression };
+      }
+      let start = 0;
+      for (;;) {
+        const newline = text.indexOf("\n", start);
+        if (newline < 0) break;
+        if (feeding) feeding = onLine(withoutReturn(text.slice(start, newline)), lineNumber);
+        lineNumber++;
+        start = newline + 1;
+      }
+      if (atEnd) {
+        if (feeding) onLine(withoutReturn(text.slice(start)), lineNumber);
+        onProgress?.(bytesRead, totalBytes);
+        return undefined;
+      }
+      buffer.copy(buffer, 0, end, held);
+      held -= end;
+      onProgress?.(bytesRead, totalBytes);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The lines of text already in memory, fed as readUtf8Lines feeds a file's. */
+export function forEachLine(text: string, onLine: LineCallback): void {
+  let start = 0;
+  let lineNumber = 1;
+  for (;;) {
+    const newline = text.indexOf("\n", start);
+    if (newline < 0) break;
+    if (!onLine(withoutReturn(text.slice(start, newline)), lineNumber++)) return;
+    start = newline + 1;
+  }
+  onLine(withoutReturn(text.slice(start)), lineNumber);
+}
+
+/** "\r\n" files (MSR traces come from Windows) read like "\n" ones. */
+function withoutReturn(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
 }
 
 /** The first byte that does not begin or continue a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF). */

@@ -30,7 +30,18 @@
  * blkparse ends with per-CPU and total statistics ("CPU0 (8,0):",
  * "Total (8,0):", ...); parsing stops at the first such line.
  */
-import { LineProblems, TRACE_SECTOR_BYTES, parseUnsigned, splitLines, type ParsedTrace, type TraceRequest } from "./common.js";
+import {
+  LineProblems,
+  TRACE_SECTOR_BYTES,
+  materialize,
+  parseText,
+  parseUnsigned,
+  type ParsedTrace,
+  type ParsedTraceColumns,
+  type TraceLineParser,
+  type TraceRequest,
+} from "./common.js";
+import { TraceColumns } from "./trace-columns.js";
 
 /** blktrace records the kernel's dev_t, whose minor number has 20 bits (MINORBITS). */
 const MINOR_BITS_FACTOR = 2 ** 20;
@@ -108,40 +119,42 @@ export function parseBlkparse(text: string, fileName: string): TraceRequest[] {
   return parseBlkparseDetailed(text, fileName).requests;
 }
 
-interface Candidate {
-  readonly event: "Q" | "D";
-  readonly request: TraceRequest;
+export function parseBlkparseDetailed(text: string, fileName: string): ParsedTrace {
+  return materialize(parseText(new BlkparseParser(fileName), text));
 }
 
-export function parseBlkparseDetailed(text: string, fileName: string): ParsedTrace {
-  const problems = new LineProblems("blkparse", fileName);
-  const lines = splitLines(text);
-  const candidates: Candidate[] = [];
-  const devicesWithIssue = new Set<number>();
-  const deviceNames = new Map<number, string>();
-  let passthrough = 0;
-  let noData = 0;
-  let summaryLine: number | undefined;
+export class BlkparseParser implements TraceLineParser {
+  private readonly problems: LineProblems;
+  /** Q and D events both, D ones marked: which of a device's are replayed is known only at the end. */
+  private readonly columns = new TraceColumns();
+  private readonly devicesWithIssue = new Set<number>();
+  private readonly deviceNames = new Map<number, string>();
+  private passthrough = 0;
+  private noData = 0;
+  private summaryLine: number | undefined;
   // Per device, sector and length: requeues whose next D is a reissue, and remaps not yet met by their Q.
-  const requeued = new Map<string, number>();
-  let reissues = 0;
-  const remappedQ = new Map<string, number[]>();
+  private readonly requeued = new Map<string, number>();
+  private reissues = 0;
+  private readonly remappedQ = new Map<string, number[]>();
   // Per device, the sector runs remapped there and not yet issued (D): the scheduler merges them into larger requests
   // and splits them into smaller ones, so a D is matched by the sectors it covers, not by its own sector and length.
-  const remappedD = new Map<number, RemappedRuns>();
+  private readonly remappedD = new Map<number, RemappedRuns>();
 
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
-    if (raw.trim() === "") continue;
-    const lineNumber = i + 1;
+  constructor(fileName: string) {
+    this.problems = new LineProblems("blkparse", fileName);
+  }
+
+  line(raw: string, lineNumber: number): boolean {
+    if (raw.trim() === "") return true;
     if (SUMMARY_START.test(raw)) {
-      summaryLine = lineNumber;
-      break;
+      this.summaryLine = lineNumber;
+      return false;
     }
+    const problems = this.problems;
     const m = BLKPARSE_EVENT_LINE.exec(raw);
     if (m === null) {
       problems.add(lineNumber, raw, EXPECTED_EVENT);
-      continue;
+      return true;
     }
     const action = m[8] as string;
     const major = Number(m[1]);
@@ -150,28 +163,28 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
     if (action === "R" || action === "A") {
       const remap = action === "A" ? REMAP_PAYLOAD.exec(m[10] ?? "") : null;
       const data = action === "R" ? DATA_PAYLOAD.exec(m[10] ?? "") : remap;
-      if (data === null) continue;
+      if (data === null) return true;
       const key = `${device} ${data[1]} ${data[2]}`;
-      if (action === "R") requeued.set(key, (requeued.get(key) ?? 0) + 1);
+      if (action === "R") this.requeued.set(key, (this.requeued.get(key) ?? 0) + 1);
       else if (remap !== null) {
         const from = blkparseDevice(Number(remap[3]), Number(remap[4]));
-        const queue = remappedQ.get(key);
-        if (queue === undefined) remappedQ.set(key, [from]);
+        const queue = this.remappedQ.get(key);
+        if (queue === undefined) this.remappedQ.set(key, [from]);
         else queue.push(from);
-        let runs = remappedD.get(device);
-        if (runs === undefined) remappedD.set(device, (runs = new RemappedRuns()));
+        let runs = this.remappedD.get(device);
+        if (runs === undefined) this.remappedD.set(device, (runs = new RemappedRuns()));
         runs.add(Number(remap[1]), Number(remap[2]), from);
       }
-      continue;
+      return true;
     }
-    if (action !== "Q" && action !== "D") continue;
+    if (action !== "Q" && action !== "D") return true;
 
     const timeNs = Number(m[5]) * NS_PER_SECOND + Number(m[6]);
     const rwbs = RWBS.exec(m[9] as string);
     const payload = m[10] ?? "";
     if (rwbs === null) {
       problems.add(lineNumber, raw, "RWBS flags of the form [F]{D|W|R|N}[F][A][S][M]");
-      continue;
+      return true;
     }
     const [, preflush, operation, fua] = rwbs;
     let sectors = 0;
@@ -182,58 +195,58 @@ export function parseBlkparseDetailed(text: string, fileName: string): ParsedTra
       sectors = parseUnsigned(data[2]) ?? Number.NaN;
     } else if (PASSTHROUGH_PAYLOAD.test(payload)) {
       // Commands sent around the block layer: no sector to replay.
-      passthrough++;
-      continue;
+      this.passthrough++;
+      return true;
     } else if (!NO_DATA_PAYLOAD.test(payload)) {
       problems.add(lineNumber, raw, `"sector + sectors [process]" or "[process]" after ${action} ${m[9]}`);
-      continue;
+      return true;
     }
     if (!Number.isSafeInteger(startSector * TRACE_SECTOR_BYTES) || !Number.isFinite(sectors)) {
       problems.add(lineNumber, raw, "a sector number and count that fit in a safe integer");
-      continue;
+      return true;
     }
 
-    deviceNames.set(device, `${major},${minor}`);
-    const event = action;
+    this.deviceNames.set(device, `${major},${minor}`);
+    const issued = action === "D";
     const key = `${device} ${startSector} ${sectors}`;
-    if (event === "D" && (requeued.get(key) ?? 0) > 0) {
-      requeued.set(key, (requeued.get(key) ?? 0) - 1);
-      reissues++;
-      continue;
+    if (issued && (this.requeued.get(key) ?? 0) > 0) {
+      this.requeued.set(key, (this.requeued.get(key) ?? 0) - 1);
+      this.reissues++;
+      return true;
     }
-    const remappedFrom = event === "Q" ? remappedQ.get(key)?.shift() : remappedD.get(device)?.take(startSector, sectors);
-    const fromAbove = remappedFrom === undefined ? {} : { remappedFrom };
-    const before = candidates.length;
-    if (preflush === "F") candidates.push({ event, request: { timeNs, device, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: lineNumber, ...fromAbove } });
+    const remappedFrom = issued ? this.remappedD.get(device)?.take(startSector, sectors) : this.remappedQ.get(key)?.shift();
+    const columns = this.columns;
+    const before = columns.count;
+    if (preflush === "F") columns.push(timeNs, device, "flush", 0, 0, lineNumber, false, remappedFrom, issued);
     if (operation === "N") {
-      if (preflush !== "F") noData++;
+      if (preflush !== "F") this.noData++;
     } else if (operation === "D") {
-      candidates.push({ event, request: { timeNs, device, kind: "trim", offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber, ...fromAbove } });
+      columns.push(timeNs, device, "trim", startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber, false, remappedFrom, issued);
     } else if (sectors > 0 || preflush !== "F") {
       // A preflush on an empty write is how the kernel sends a bare flush: that is the flush above, not a zero-length write.
       const kind = operation === "W" ? "write" : "read";
-      const request: TraceRequest =
-        kind === "write" && fua === "F"
-          ? { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, fua: true, line: lineNumber, ...fromAbove }
-          : { timeNs, device, kind, offsetBytes: startSector * TRACE_SECTOR_BYTES, lengthBytes: sectors * TRACE_SECTOR_BYTES, line: lineNumber, ...fromAbove };
-      candidates.push({ event, request });
+      columns.push(timeNs, device, kind, startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber, kind === "write" && fua === "F", remappedFrom, issued);
     }
-    if (event === "D" && candidates.length > before) devicesWithIssue.add(device);
+    if (issued && columns.count > before) this.devicesWithIssue.add(device);
+    return true;
   }
-  problems.throwIfAny();
 
-  const requests = candidates.filter((c) => (c.event === "D") === devicesWithIssue.has(c.request.device)).map((c) => c.request);
+  finish(): ParsedTraceColumns {
+    this.problems.throwIfAny();
+    const { columns, devicesWithIssue, deviceNames } = this;
+    columns.retain((i) => columns.marked(i) === devicesWithIssue.has(columns.device(i)));
 
-  const notes: string[] = [];
-  const devices = [...deviceNames.keys()].sort((a, b) => a - b);
-  const issued = devices.filter((d) => devicesWithIssue.has(d)).map((d) => deviceNames.get(d));
-  const queued = devices.filter((d) => !devicesWithIssue.has(d)).map((d) => deviceNames.get(d));
-  if (issued.length > 0) notes.push(`blkparse: replayed D (issued) events of ${issued.join(", ")}: what the device was sent, after merging`);
-  if (queued.length > 0) notes.push(`blkparse: replayed Q (queued) events of ${queued.join(", ")}, which have no D events`);
-  notes.push("blkparse: times are seconds.nanoseconds since the trace started; sectors are 512 bytes; events other than Q and D ignored (but R and A: a requeued request's reissue, an I/O passed down a device stack)");
-  if (passthrough > 0) notes.push(`${passthrough} passthrough (packet command) Q/D events skipped: they have no sector`);
-  if (noData > 0) notes.push(`${noData} Q/D events without data or flush (RWBS N) skipped`);
-  if (reissues > 0) notes.push(`${reissues} D events were reissues of requeued (R) requests: each replayed once, at its first D`);
-  if (summaryLine !== undefined) notes.push(`blkparse statistics from line ${summaryLine} on ignored`);
-  return { format: "blkparse", requests, notes, deviceNames };
+    const notes: string[] = [];
+    const devices = [...deviceNames.keys()].sort((a, b) => a - b);
+    const issued = devices.filter((d) => devicesWithIssue.has(d)).map((d) => deviceNames.get(d));
+    const queued = devices.filter((d) => !devicesWithIssue.has(d)).map((d) => deviceNames.get(d));
+    if (issued.length > 0) notes.push(`blkparse: replayed D (issued) events of ${issued.join(", ")}: what the device was sent, after merging`);
+    if (queued.length > 0) notes.push(`blkparse: replayed Q (queued) events of ${queued.join(", ")}, which have no D events`);
+    notes.push("blkparse: times are seconds.nanoseconds since the trace started; sectors are 512 bytes; events other than Q and D ignored (but R and A: a requeued request's reissue, an I/O passed down a device stack)");
+    if (this.passthrough > 0) notes.push(`${this.passthrough} passthrough (packet command) Q/D events skipped: they have no sector`);
+    if (this.noData > 0) notes.push(`${this.noData} Q/D events without data or flush (RWBS N) skipped`);
+    if (this.reissues > 0) notes.push(`${this.reissues} D events were reissues of requeued (R) requests: each replayed once, at its first D`);
+    if (this.summaryLine !== undefined) notes.push(`blkparse statistics from line ${this.summaryLine} on ignored`);
+    return { format: "blkparse", columns, notes, deviceNames };
+  }
 }

@@ -5,6 +5,8 @@
  * Source LU is trace-source.ts's job, so a parser never needs the scenario.
  */
 import type { TraceFormat } from "../model.js";
+import { forEachLine } from "../text-file.js";
+import type { TraceColumns } from "./trace-columns.js";
 
 /**
  * "flush" is a cache flush with no data (fio sync/datasync, blkparse F);
@@ -102,14 +104,34 @@ export class LineProblems {
   }
 }
 
-/** Lines without their terminators; "\r\n" files (MSR traces come from Windows) read like "\n" ones. */
-export function splitLines(text: string): string[] {
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.endsWith("\r")) lines[i] = line.slice(0, -1);
-  }
-  return lines;
+/** A parser's result as columns, before anything materializes objects: what the trace source works on. */
+export interface ParsedTraceColumns {
+  readonly format: TraceFormat;
+  readonly columns: TraceColumns;
+  readonly notes: string[];
+  readonly deviceNames: ReadonlyMap<number, string>;
+}
+
+/**
+ * A parser fed one line at a time (readUtf8Lines or forEachLine), so that a
+ * trace is never split into an array of lines: `line` gets each line with its
+ * 1-based number and returns false once it wants no more; `finish` throws
+ * the TraceParseError of every bad line, or gives the requests.
+ */
+export interface TraceLineParser {
+  line(text: string, lineNumber: number): boolean;
+  finish(): ParsedTraceColumns;
+}
+
+/** A parse of text already in memory. */
+export function parseText(parser: TraceLineParser, text: string): ParsedTraceColumns {
+  forEachLine(text, (line, lineNumber) => parser.line(line, lineNumber));
+  return parser.finish();
+}
+
+/** The requests as objects, for callers that want them so (tests, a small trace's inspection). */
+export function materialize(parsed: ParsedTraceColumns): ParsedTrace {
+  return { format: parsed.format, requests: parsed.columns.toRequests(), notes: parsed.notes, deviceNames: parsed.deviceNames };
 }
 
 const UNSIGNED_INTEGER = /^[0-9]+$/;

@@ -12,7 +12,19 @@
  * workload's `timeUnit` reads the others (ms for an original DiskSim trace).
  */
 import { TRACE_TIME_UNITS_NS, type TraceTimeUnit } from "../model.js";
-import { LineProblems, TRACE_SECTOR_BYTES, parseUnsigned, parseUnsignedDecimal, splitLines, type ParsedTrace, type TraceRequest } from "./common.js";
+import {
+  LineProblems,
+  TRACE_SECTOR_BYTES,
+  materialize,
+  parseText,
+  parseUnsigned,
+  parseUnsignedDecimal,
+  type ParsedTrace,
+  type ParsedTraceColumns,
+  type TraceLineParser,
+  type TraceRequest,
+} from "./common.js";
+import { TraceColumns } from "./trace-columns.js";
 
 const EXPECTED_FIELDS = "5 whitespace-separated numbers: arrival_time device block_number size_in_sectors flags(hexadecimal, bit 0: 1 = read, 0 = write)";
 
@@ -28,20 +40,30 @@ export function parseDisksim(text: string, fileName: string, timeUnit: TraceTime
 }
 
 export function parseDisksimDetailed(text: string, fileName: string, timeUnit: TraceTimeUnit = "ns"): ParsedTrace {
-  const timeUnitNs = TRACE_TIME_UNITS_NS[timeUnit];
-  const problems = new LineProblems("disksim", fileName);
-  const lines = splitLines(text);
-  const requests: TraceRequest[] = [];
-  let otherFlagBits = 0;
+  return materialize(parseText(new DisksimParser(fileName, timeUnit), text));
+}
 
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
+export class DisksimParser implements TraceLineParser {
+  private readonly timeUnitNs: number;
+  private readonly problems: LineProblems;
+  private readonly columns = new TraceColumns();
+  private otherFlagBits = 0;
+
+  constructor(
+    fileName: string,
+    private readonly timeUnit: TraceTimeUnit = "ns",
+  ) {
+    this.timeUnitNs = TRACE_TIME_UNITS_NS[timeUnit];
+    this.problems = new LineProblems("disksim", fileName);
+  }
+
+  line(raw: string, lineNumber: number): boolean {
     const line = raw.trim();
-    if (line === "") continue;
+    if (line === "") return true;
     const fields = line.split(/\s+/);
     if (fields.length !== 5) {
-      problems.add(i + 1, raw, `${EXPECTED_FIELDS} (found ${fields.length} fields)`);
-      continue;
+      this.problems.add(lineNumber, raw, `${EXPECTED_FIELDS} (found ${fields.length} fields)`);
+      return true;
     }
     const time = parseUnsignedDecimal(fields[0]);
     const device = parseUnsigned(fields[1]);
@@ -49,25 +71,22 @@ export function parseDisksimDetailed(text: string, fileName: string, timeUnit: T
     const sectors = parseUnsigned(fields[3]);
     const flags = parseHexFlags(fields[4]);
     if (time === undefined || device === undefined || block === undefined || sectors === undefined || flags === undefined) {
-      problems.add(i + 1, raw, EXPECTED_FIELDS);
-      continue;
+      this.problems.add(lineNumber, raw, EXPECTED_FIELDS);
+      return true;
     }
-    if (flags > 1) otherFlagBits++;
-    requests.push({
-      // Rounded: a millisecond trace with fractional times must still give integer ns.
-      timeNs: Math.round(time * timeUnitNs),
-      device,
-      kind: (flags & 1) === 1 ? "read" : "write",
-      offsetBytes: block * TRACE_SECTOR_BYTES,
-      lengthBytes: sectors * TRACE_SECTOR_BYTES,
-      line: i + 1,
-    });
+    if (flags > 1) this.otherFlagBits++;
+    // Rounded: a millisecond trace with fractional times must still give integer ns.
+    this.columns.push(Math.round(time * this.timeUnitNs), device, (flags & 1) === 1 ? "read" : "write", block * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber);
+    return true;
   }
-  problems.throwIfAny();
 
-  const unit = timeUnit === "ns" ? "ns (MQSim's convention; an original DiskSim trace is in ms: timeUnit: ms)" : timeUnit === "ms" ? "ms (DiskSim's convention)" : timeUnit;
-  const notes = [`DiskSim ASCII: arrival times read as ${unit}; sizes and block numbers in ${TRACE_SECTOR_BYTES}-byte sectors`];
-  // MQSim's own reader differs here: it takes "0" as a write and any other flags field as a read.
-  if (otherFlagBits > 0) notes.push(`${otherFlagBits} requests had flag bits besides bit 0 (read/write); they were ignored, so an even value is a write as DiskSim reads it (MQSim would read any value but 0 as a read)`);
-  return { format: "disksim", requests, notes, deviceNames: new Map() };
+  finish(): ParsedTraceColumns {
+    this.problems.throwIfAny();
+    const timeUnit = this.timeUnit;
+    const unit = timeUnit === "ns" ? "ns (MQSim's convention; an original DiskSim trace is in ms: timeUnit: ms)" : timeUnit === "ms" ? "ms (DiskSim's convention)" : timeUnit;
+    const notes = [`DiskSim ASCII: arrival times read as ${unit}; sizes and block numbers in ${TRACE_SECTOR_BYTES}-byte sectors`];
+    // MQSim's own reader differs here: it takes "0" as a write and any other flags field as a read.
+    if (this.otherFlagBits > 0) notes.push(`${this.otherFlagBits} requests had flag bits besides bit 0 (read/write); they were ignored, so an even value is a write as DiskSim reads it (MQSim would read any value but 0 as a read)`);
+    return { format: "disksim", columns: this.columns, notes, deviceNames: new Map() };
+  }
 }

@@ -14,7 +14,8 @@
  * Version 2 has no timestamps at all, so nothing here could honour its timing;
  * it is refused with a message rather than replayed as one burst.
  */
-import { LineProblems, parseUnsigned, splitLines, type ParsedTrace, type TraceRequest } from "./common.js";
+import { LineProblems, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
+import { TraceColumns } from "./trace-columns.js";
 
 export const FIO_IOLOG_V3_HEADER = "fio version 3 iolog";
 const FIO_IOLOG_V2_HEADER = "fio version 2 iolog";
@@ -28,78 +29,86 @@ export function parseFioIolog(text: string, fileName: string): TraceRequest[] {
 }
 
 export function parseFioIologDetailed(text: string, fileName: string): ParsedTrace {
-  const problems = new LineProblems("fio-iolog", fileName);
-  const lines = splitLines(text);
-  const header = (lines[0] ?? "").trim();
-  if (header !== FIO_IOLOG_V3_HEADER) {
-    const expected =
-      header === FIO_IOLOG_V2_HEADER
-        ? `"${FIO_IOLOG_V3_HEADER}" (a version 2 iolog has no timestamps to replay; record it again with fio >= 3.31 write_iolog)`
-        : `the header "${FIO_IOLOG_V3_HEADER}"`;
-    problems.add(1, lines[0] ?? "", expected);
-    problems.throwIfAny();
+  return materialize(parseText(new FioIologParser(fileName), text));
+}
+
+export class FioIologParser implements TraceLineParser {
+  private readonly problems: LineProblems;
+  private readonly columns = new TraceColumns();
+  // fio numbers files in the order they are added (its fileno): that index is the device.
+  private readonly fileIndex = new Map<string, number>();
+  private waits = 0;
+  private syncFileRanges = 0;
+
+  constructor(fileName: string) {
+    this.problems = new LineProblems("fio-iolog", fileName);
   }
 
-  // fio numbers files in the order they are added (its fileno): that index is the device.
-  const fileIndex = new Map<string, number>();
-  const requests: TraceRequest[] = [];
-  let waits = 0;
-  let syncFileRanges = 0;
-
-  for (let i = 1; i < lines.length; i++) {
-    const raw = lines[i] as string;
+  line(raw: string, lineNumber: number): boolean {
+    if (lineNumber === 1) {
+      const header = raw.trim();
+      if (header === FIO_IOLOG_V3_HEADER) return true;
+      const expected =
+        header === FIO_IOLOG_V2_HEADER
+          ? `"${FIO_IOLOG_V3_HEADER}" (a version 2 iolog has no timestamps to replay; record it again with fio >= 3.31 write_iolog)`
+          : `the header "${FIO_IOLOG_V3_HEADER}"`;
+      this.problems.add(1, raw, expected);
+      // Nothing after a wrong header is read as this format.
+      return false;
+    }
     const line = raw.trim();
-    if (line === "") continue;
-    const lineNumber = i + 1;
+    if (line === "") return true;
+    const problems = this.problems;
+    const fileIndex = this.fileIndex;
     const fields = line.split(/\s+/);
     const [timeField, fileName_, action] = fields;
     const time = parseUnsigned(timeField);
     if (time === undefined) {
       problems.add(lineNumber, raw, "a timestamp in µs (unsigned integer) first");
-      continue;
+      return true;
     }
     if (fields.length === 3 && action !== undefined && FILE_ACTIONS.has(action)) {
       if (action === "add" && !fileIndex.has(fileName_ as string)) fileIndex.set(fileName_ as string, fileIndex.size);
       else if (action !== "add" && !fileIndex.has(fileName_ as string)) problems.add(lineNumber, raw, `an "add" of ${fileName_} before its "${action}"`);
-      continue;
+      return true;
     }
     // fio itself ignores (with an error) a wait in a v3 log, whatever follows the word: timestamps replace it.
     if (action === "wait") {
-      waits++;
-      continue;
+      this.waits++;
+      return true;
     }
     if (fields.length !== 5 || action === undefined || !IO_ACTIONS.has(action)) {
       problems.add(lineNumber, raw, "`timestamp filename add|open|close` or `timestamp filename read|write|sync|datasync|trim offset length`");
-      continue;
+      return true;
     }
     // fio logs a job's sync_file_range calls (io_ddir_name) but its own replay refuses them as a bad action and goes on.
     if (action === "sync_file_range") {
-      syncFileRanges++;
-      continue;
+      this.syncFileRanges++;
+      return true;
     }
     const device = fileIndex.get(fileName_ as string);
     const offsetBytes = parseUnsigned(fields[3]);
     const lengthBytes = parseUnsigned(fields[4]);
     if (device === undefined) {
       problems.add(lineNumber, raw, `an "add" of ${fileName_} before I/O on it`);
-      continue;
+      return true;
     }
     if (offsetBytes === undefined || lengthBytes === undefined) {
       problems.add(lineNumber, raw, "offset and length in bytes (unsigned integers)");
-      continue;
+      return true;
     }
     const timeNs = time * NS_PER_FIO_TICK;
-    if (action === "sync" || action === "datasync") {
-      requests.push({ timeNs, device, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: lineNumber });
-    } else {
-      requests.push({ timeNs, device, kind: action as "read" | "write" | "trim", offsetBytes, lengthBytes, line: lineNumber });
-    }
+    if (action === "sync" || action === "datasync") this.columns.push(timeNs, device, "flush", 0, 0, lineNumber);
+    else this.columns.push(timeNs, device, action as "read" | "write" | "trim", offsetBytes, lengthBytes, lineNumber);
+    return true;
   }
-  problems.throwIfAny();
 
-  const notes = ["fio iolog v3: timestamps read as µs since the start of the run (fio writes them with utime_since_now)"];
-  if (waits > 0) notes.push(`${waits} "wait" lines ignored, as fio does in a version 3 iolog`);
-  if (syncFileRanges > 0) notes.push(`${syncFileRanges} "sync_file_range" lines not replayed, as fio's own replay skips them`);
-  const deviceNames = new Map([...fileIndex].map(([name, index]) => [index, name] as const));
-  return { format: "fio-iolog", requests, notes, deviceNames };
+  finish(): ParsedTraceColumns {
+    this.problems.throwIfAny();
+    const notes = ["fio iolog v3: timestamps read as µs since the start of the run (fio writes them with utime_since_now)"];
+    if (this.waits > 0) notes.push(`${this.waits} "wait" lines ignored, as fio does in a version 3 iolog`);
+    if (this.syncFileRanges > 0) notes.push(`${this.syncFileRanges} "sync_file_range" lines not replayed, as fio's own replay skips them`);
+    const deviceNames = new Map([...this.fileIndex].map(([name, index]) => [index, name] as const));
+    return { format: "fio-iolog", columns: this.columns, notes, deviceNames };
+  }
 }

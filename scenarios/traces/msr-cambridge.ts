@@ -16,7 +16,8 @@
  * timeNs is "ns since the file's first record" (negative if a later record
  * predates it; the trace source sorts).
  */
-import { LineProblems, parseUnsigned, splitLines, type ParsedTrace, type TraceRequest } from "./common.js";
+import { LineProblems, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
+import { TraceColumns } from "./trace-columns.js";
 
 const NS_PER_FILETIME_TICK = 100;
 /** The low digit group: 1e9 ticks, so each group stays well inside 2^53 and their difference is exact. */
@@ -38,23 +39,28 @@ function splitTicks(token: string): { high: number; low: number } | undefined {
 }
 
 export function parseMsrCambridgeDetailed(text: string, fileName: string): ParsedTrace {
-  const problems = new LineProblems("msr-cambridge", fileName);
-  const lines = splitLines(text);
-  const requests: TraceRequest[] = [];
-  const hostnames = new Set<string>();
-  let origin: { high: number; low: number } | undefined;
-  let sawDataLine = false;
+  return materialize(parseText(new MsrCambridgeParser(fileName), text));
+}
 
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
-    if (raw.trim() === "") continue;
-    const lineNumber = i + 1;
-    if (!sawDataLine && /^\s*timestamp\s*,/i.test(raw)) continue;
-    sawDataLine = true;
+export class MsrCambridgeParser implements TraceLineParser {
+  private readonly problems: LineProblems;
+  private readonly columns = new TraceColumns();
+  private readonly hostnames = new Set<string>();
+  private origin: { high: number; low: number } | undefined;
+  private sawDataLine = false;
+
+  constructor(fileName: string) {
+    this.problems = new LineProblems("msr-cambridge", fileName);
+  }
+
+  line(raw: string, lineNumber: number): boolean {
+    if (raw.trim() === "") return true;
+    if (!this.sawDataLine && /^\s*timestamp\s*,/i.test(raw)) return true;
+    this.sawDataLine = true;
     const fields = raw.split(",").map((f) => f.trim());
     if (fields.length !== 7) {
-      problems.add(lineNumber, raw, `${EXPECTED_FIELDS} (found ${fields.length})`);
-      continue;
+      this.problems.add(lineNumber, raw, `${EXPECTED_FIELDS} (found ${fields.length})`);
+      return true;
     }
     const [timeField, hostname, diskField, typeField, offsetField, sizeField, responseField] = fields as [string, string, string, string, string, string, string];
     const ticks = splitTicks(timeField);
@@ -64,19 +70,22 @@ export function parseMsrCambridgeDetailed(text: string, fileName: string): Parse
     const lengthBytes = parseUnsigned(sizeField);
     const responseTicks = parseUnsigned(responseField);
     if (ticks === undefined || hostname === "" || device === undefined || (type !== "read" && type !== "write") || offsetBytes === undefined || lengthBytes === undefined || responseTicks === undefined) {
-      problems.add(lineNumber, raw, EXPECTED_FIELDS);
-      continue;
+      this.problems.add(lineNumber, raw, EXPECTED_FIELDS);
+      return true;
     }
-    origin ??= ticks;
-    hostnames.add(hostname);
-    const relativeTicks = (ticks.high - origin.high) * LOW_GROUP + (ticks.low - origin.low);
-    requests.push({ timeNs: relativeTicks * NS_PER_FILETIME_TICK, device, kind: type, offsetBytes, lengthBytes, line: lineNumber });
+    this.origin ??= ticks;
+    this.hostnames.add(hostname);
+    const relativeTicks = (ticks.high - this.origin.high) * LOW_GROUP + (ticks.low - this.origin.low);
+    this.columns.push(relativeTicks * NS_PER_FILETIME_TICK, device, type, offsetBytes, lengthBytes, lineNumber);
+    return true;
   }
-  problems.throwIfAny();
 
-  const notes = [
-    "MSR Cambridge: timestamps are Windows FILETIME (100 ns ticks), taken relative to the first record; offsets and sizes in bytes; ResponseTime (a measured result) not used",
-  ];
-  if (hostnames.size > 0) notes.push(`hosts in the trace: ${[...hostnames].sort().join(", ")} (devices are DiskNumber, whatever the host)`);
-  return { format: "msr-cambridge", requests, notes, deviceNames: new Map() };
+  finish(): ParsedTraceColumns {
+    this.problems.throwIfAny();
+    const notes = [
+      "MSR Cambridge: timestamps are Windows FILETIME (100 ns ticks), taken relative to the first record; offsets and sizes in bytes; ResponseTime (a measured result) not used",
+    ];
+    if (this.hostnames.size > 0) notes.push(`hosts in the trace: ${[...this.hostnames].sort().join(", ")} (devices are DiskNumber, whatever the host)`);
+    return { format: "msr-cambridge", columns: this.columns, notes, deviceNames: new Map() };
+  }
 }

@@ -8,17 +8,29 @@
  * writes (host flushes come from the scenario's `flushes` setting), so they
  * are counted in the notes and in `summary` instead of being lost silently.
  */
-import { foundNotUtf8, readUtf8File } from "../text-file.js";
+import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
+import { forEachLine, foundNotUtf8, readUtf8Lines, type NotUtf8 } from "../text-file.js";
 import type { TraceFormat, TraceSpec, TraceTimeUnit } from "../model.js";
 import { TRACE_DEFAULTS } from "../schema/defaults.js";
 import type { HostIo, LoopSpec, NextIo, WorkloadSource } from "../workloads/source.js";
-import { parseBlkparseDetailed } from "./blkparse.js";
-import { TraceParseError, formatBytes, formatDeviceList, formatDurationNs, type ParsedTrace, type TraceRequest } from "./common.js";
+import { BlkparseParser } from "./blkparse.js";
+import {
+  TraceParseError,
+  formatBytes,
+  formatDeviceList,
+  formatDurationNs,
+  materialize,
+  parseText,
+  type ParsedTrace,
+  type ParsedTraceColumns,
+  type TraceLineParser,
+} from "./common.js";
 import { detectTraceFormat } from "./detect.js";
-import { parseDisksimDetailed } from "./disksim.js";
-import { parseFioIologDetailed } from "./fio-iolog.js";
-import { parseMsrCambridgeDetailed } from "./msr-cambridge.js";
+import { DisksimParser } from "./disksim.js";
+import { FioIologParser } from "./fio-iolog.js";
+import { MsrCambridgeParser } from "./msr-cambridge.js";
+import type { TraceColumns } from "./trace-columns.js";
 
 /** The part of the Source LU a trace needs to know. */
 export interface SourceLuGeometry {
@@ -64,121 +76,131 @@ export interface TraceWorkloadSource extends WorkloadSource {
   readonly summary: TraceReplaySummary;
 }
 
-/** Dispatches to the format's parser. */
-export function parseTraceDetailed(format: TraceFormat, text: string, fileName: string, timeUnit: TraceTimeUnit = "ns"): ParsedTrace {
+/** A line parser for the format. */
+export function traceLineParser(format: TraceFormat, fileName: string, timeUnit: TraceTimeUnit = "ns"): TraceLineParser {
   switch (format) {
     case "fio-iolog":
-      return parseFioIologDetailed(text, fileName);
+      return new FioIologParser(fileName);
     case "disksim":
-      return parseDisksimDetailed(text, fileName, timeUnit);
+      return new DisksimParser(fileName, timeUnit);
     case "msr-cambridge":
-      return parseMsrCambridgeDetailed(text, fileName);
+      return new MsrCambridgeParser(fileName);
     case "blkparse":
-      return parseBlkparseDetailed(text, fileName);
+      return new BlkparseParser(fileName);
   }
+}
+
+/** Dispatches to the format's parser. */
+export function parseTraceDetailed(format: TraceFormat, text: string, fileName: string, timeUnit: TraceTimeUnit = "ns"): ParsedTrace {
+  return materialize(parseText(traceLineParser(format, fileName, timeUnit), text));
 }
 
 /**
  * Parses as `spec.format` says. A file in another format fails on nearly every
  * line, and twenty of them do not say why: the format its first record reads
- * as does.
+ * as does (`head` gives the text it starts with, only then).
  */
-function parseNamingTheFormat(spec: TraceSpec, text: string): ParsedTrace {
+function parseNamingTheFormat(spec: TraceSpec, feed: (parser: TraceLineParser) => void, head: () => string): ParsedTraceColumns {
   try {
-    return parseTraceDetailed(spec.format, text, spec.path, spec.timeUnit);
+    const parser = traceLineParser(spec.format, spec.path, spec.timeUnit);
+    feed(parser);
+    return parser.finish();
   } catch (error) {
     if (!(error instanceof TraceParseError)) throw error;
-    const detected = detectTraceFormat(text);
+    const detected = detectTraceFormat(head());
     if (detected === undefined || detected === spec.format) throw error;
     throw new TraceParseError(error.format, error.fileName, error.problems, error.badLineCount, `${basename(spec.path)} reads as a ${detected} trace from its first record: did you mean format: ${detected}?`);
   }
 }
 
-/** Reads `spec.path` and builds the source; see traceSourceFromText. */
-export function traceSource(spec: TraceSpec, source: SourceLuGeometry): TraceWorkloadSource {
-  let read: ReturnType<typeof readUtf8File>;
-  try {
-    read = readUtf8File(spec.path);
-  } catch (error) {
-    throw new TraceSourceError(`trace ${spec.name}: cannot read ${spec.path}: ${(error as Error).message}`);
-  }
-  if ("notUtf8" in read) {
-    const { line, column } = read.notUtf8;
-    throw new TraceSourceError(`trace ${spec.name}: ${spec.path}:${line}:${column}: not UTF-8 text (${foundNotUtf8(read.notUtf8)}); expected a text trace in UTF-8 (or ASCII)`);
-  }
-  return traceSourceFromText(spec, read.text, source);
+/** How far the reading of a trace file has got, for a progress bar. */
+export type TraceReadProgress = (bytesRead: number, totalBytes: number) => void;
+
+/** Reads `spec.path` a piece at a time and builds the source; see traceSourceFromColumns. */
+export function traceSource(spec: TraceSpec, source: SourceLuGeometry, onProgress?: TraceReadProgress): TraceWorkloadSource {
+  const cannotRead = (error: unknown) => new TraceSourceError(`trace ${spec.name}: cannot read ${spec.path}: ${(error as Error).message}`);
+  checkGeometry(spec, source);
+  let notUtf8: NotUtf8 | undefined;
+  const parsed = parseNamingTheFormat(
+    spec,
+    (parser) => {
+      try {
+        notUtf8 = readUtf8Lines(spec.path, (line, lineNumber) => parser.line(line, lineNumber), onProgress);
+      } catch (error) {
+        throw cannotRead(error);
+      }
+      // Before the parser's own problems: a file that is not text is that, whatever its lines look like.
+      if (notUtf8 !== undefined) {
+        const { line, column } = notUtf8;
+        throw new TraceSourceError(`trace ${spec.name}: ${spec.path}:${line}:${column}: not UTF-8 text (${foundNotUtf8(notUtf8)}); expected a text trace in UTF-8 (or ASCII)`);
+      }
+    },
+    () => readHead(spec.path),
+  );
+  return traceSourceFromColumns(spec, parsed, source);
 }
 
-/**
- * The reads and writes to replay, one column per field. Typed arrays rather
- * than an object per request: a real trace holds millions of requests (MSR
- * Cambridge's prxy_0, 12.5M), and objects for each, kept for the whole run,
- * took the JavaScript heap past its limit where these columns take ~33 bytes
- * a request outside it.
- */
-class PlacedRequests {
-  count = 0;
-  readonly isRead: Uint8Array;
-  readonly offsetBytes: Float64Array;
-  readonly lengthBytes: Float64Array;
-  readonly timeNs: Float64Array;
-  /** 1-based line in the trace file. */
-  readonly line: Uint32Array;
-
-  constructor(capacity: number) {
-    this.isRead = new Uint8Array(capacity);
-    this.offsetBytes = new Float64Array(capacity);
-    this.lengthBytes = new Float64Array(capacity);
-    this.timeNs = new Float64Array(capacity);
-    this.line = new Uint32Array(capacity);
-  }
-
-  push(kind: "read" | "write", offsetBytes: number, lengthBytes: number, timeNs: number, line: number): void {
-    const i = this.count++;
-    this.isRead[i] = kind === "read" ? 1 : 0;
-    this.offsetBytes[i] = offsetBytes;
-    this.lengthBytes[i] = lengthBytes;
-    this.timeNs[i] = timeNs;
-    this.line[i] = line;
-  }
-
-  endBytes(i: number): number {
-    return this.offsetBytes[i]! + this.lengthBytes[i]!;
+/** The first characters of a file, enough for detectTraceFormat (it looks at 64K characters; a character is up to 4 bytes). */
+function readHead(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    const bytes = Buffer.alloc(4 * 64 * 1024);
+    const n = readSync(fd, bytes, 0, bytes.length, 0);
+    return new TextDecoder().decode(bytes.subarray(0, n), { stream: true });
+  } finally {
+    closeSync(fd);
   }
 }
 
 /** The whole pipeline on text already in memory (`spec.path` names it in messages). */
 export function traceSourceFromText(spec: TraceSpec, text: string, source: SourceLuGeometry): TraceWorkloadSource {
-  const path = spec.path;
+  checkGeometry(spec, source);
+  const parsed = parseNamingTheFormat(spec, (parser) => forEachLine(text, (line, lineNumber) => parser.line(line, lineNumber)), () => text);
+  return traceSourceFromColumns(spec, parsed, source);
+}
+
+function checkGeometry(spec: TraceSpec, source: SourceLuGeometry): void {
   const sector = source.sectorSizeBytes;
   if (!Number.isSafeInteger(sector) || sector <= 0 || !Number.isSafeInteger(source.capacityBytes) || source.capacityBytes < sector) {
     throw new TraceSourceError(`trace ${spec.name}: Source LU of ${source.capacityBytes} bytes with ${sector}-byte sectors cannot hold a request`);
   }
+}
+
+/**
+ * From the parser's columns to the requests to replay, in the same columns:
+ * the device asked for, time order, reads and writes only, sector-aligned,
+ * fitted onto the Source LU. Typed columns rather than an object per request:
+ * a real trace holds millions of requests (MSR Cambridge's prxy_0, 12.5M),
+ * kept for the whole run; the I/O for each is made only as the run asks.
+ */
+function traceSourceFromColumns(spec: TraceSpec, parsed: ParsedTraceColumns, source: SourceLuGeometry): TraceWorkloadSource {
+  const path = spec.path;
+  const sector = source.sectorSizeBytes;
   // Whole sectors only: a partial last sector cannot be addressed by a sector-aligned I/O.
   const capacity = Math.floor(source.capacityBytes / sector) * sector;
+  const columns = parsed.columns;
+  const parsedRequests = columns.count;
 
-  const parsed = parseNamingTheFormat(spec, text);
   // The file name only: results must not depend on where the checkout lives.
-  const notes: string[] = [`${spec.format} trace ${basename(path)}: ${parsed.requests.length} requests parsed`, ...parsed.notes];
-  // Read through its own variable: a closure over `parsed` would keep every parsed request alive for the whole run.
+  const notes: string[] = [`${spec.format} trace ${basename(path)}: ${parsedRequests} requests parsed`, ...parsed.notes];
   const deviceNames = parsed.deviceNames;
   const label = (device: number): string => deviceNames.get(device) ?? String(device);
 
   // ---- device ------------------------------------------------------------------
-  const deviceSet = new Set<number>();
-  for (const r of parsed.requests) deviceSet.add(r.device);
-  const devices = [...deviceSet].sort((a, b) => a - b);
-  const deviceList = formatDeviceList(devices, parsed.deviceNames);
-  let requests: readonly TraceRequest[] = parsed.requests;
+  const present = new Uint8Array(columns.deviceNumbers.length);
+  for (let i = 0; i < columns.count; i++) present[columns.deviceIndex.get(i)] = 1;
+  const devices = columns.deviceNumbers.filter((_, index) => present[index] === 1).sort((a, b) => a - b);
+  const deviceList = formatDeviceList(devices, deviceNames);
   if (spec.device !== undefined) {
     const wanted = spec.device;
     if (!devices.includes(wanted)) {
       // blkparse's devices are named major,minor but chosen by dev_t: say which number picks which.
-      const numbers = parsed.deviceNames.size > 0 ? ` (device: ${devices.map((d) => `${d} for ${label(d)}`).join(", ")})` : "";
+      const numbers = deviceNames.size > 0 ? ` (device: ${devices.map((d) => `${d} for ${label(d)}`).join(", ")})` : "";
       throw new TraceSourceError(`trace ${spec.name}: device ${wanted} does not occur in ${path}; its devices are ${deviceList}${numbers}`);
     }
-    requests = requests.filter((r) => r.device === wanted);
-    notes.push(`device ${label(wanted)} only: ${requests.length} of ${parsed.requests.length} requests (the trace has devices ${deviceList})`);
+    const wantedIndex = columns.deviceNumbers.indexOf(wanted);
+    columns.retain((i) => columns.deviceIndex.get(i) === wantedIndex);
+    notes.push(`device ${label(wanted)} only: ${columns.count} of ${parsedRequests} requests (the trace has devices ${deviceList})`);
   } else if (devices.length > 1) {
     notes.push(`all ${devices.length} devices (${deviceList}) replayed onto the one Source LU, their address ranges overlaid`);
   } else if (devices.length === 1) {
@@ -186,65 +208,88 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   }
 
   // ---- one I/O seen at two levels of a device stack (blkparse remaps) ---------------
-  const replayedDevices = new Set(requests.map((r) => r.device));
-  const seenAbove = requests.filter((r) => r.remappedFrom !== undefined && replayedDevices.has(r.remappedFrom));
-  if (seenAbove.length > 0) {
-    requests = requests.filter((r) => r.remappedFrom === undefined || !replayedDevices.has(r.remappedFrom));
-    const below = [...new Set(seenAbove.map((r) => label(r.device)))].join(", ");
-    const above = [...new Set(seenAbove.map((r) => label(r.remappedFrom as number)))].join(", ");
-    notes.push(`${seenAbove.length} requests of ${below} left out: remapped there from ${above}, whose own events are replayed (a device stack traced at both levels)`);
+  if (columns.remappedFromIndex !== undefined) {
+    const replayedDevices = new Set<number>();
+    for (let i = 0; i < columns.count; i++) replayedDevices.add(columns.device(i));
+    const seenAbove = (i: number): boolean => {
+      const from = columns.remappedFrom(i);
+      return from !== undefined && replayedDevices.has(from);
+    };
+    const below = new Set<string>();
+    const above = new Set<string>();
+    let seen = 0;
+    for (let i = 0; i < columns.count; i++) {
+      if (!seenAbove(i)) continue;
+      seen++;
+      below.add(label(columns.device(i)));
+      above.add(label(columns.remappedFrom(i)!));
+    }
+    if (seen > 0) {
+      columns.retain((i) => !seenAbove(i));
+      notes.push(`${seen} requests of ${[...below].join(", ")} left out: remapped there from ${[...above].join(", ")}, whose own events are replayed (a device stack traced at both levels)`);
+    }
   }
 
   // ---- time order ----------------------------------------------------------------
   let outOfOrder = 0;
-  for (let i = 1; i < requests.length; i++) {
-    if ((requests[i] as TraceRequest).timeNs < (requests[i - 1] as TraceRequest).timeNs) outOfOrder++;
+  for (let i = 1; i < columns.count; i++) {
+    if (columns.timeNs.get(i) < columns.timeNs.get(i - 1)) outOfOrder++;
   }
   if (outOfOrder > 0) {
-    // Array.prototype.sort is stable, so requests with equal times keep the trace's order.
-    requests = [...requests].sort((a, b) => a.timeNs - b.timeNs);
+    // Ties broken by position, so requests with equal times keep the trace's order (a stable sort).
+    const order = new Uint32Array(columns.count);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => columns.timeNs.get(a) - columns.timeNs.get(b) || a - b);
+    columns.reorder(order);
     notes.push(`${outOfOrder} requests were earlier than the one before them: sorted by time (stable)`);
   }
 
   // ---- kinds, zero lengths, maxRequests, sector alignment ------------------------
+  // In place: each read or write kept moves down to the next free entry, its offset and length aligned.
   const limit = spec.maxRequests ?? Number.POSITIVE_INFINITY;
-  const parsedRequests = parsed.requests.length;
-  const placed = new PlacedRequests(requests.length);
+  let placedCount = 0;
   let flushes = 0;
   let trims = 0;
   let fuaWrites = 0;
   let zeroLength = 0;
   let cut = 0;
   let sectorAdjusted = 0;
-  const tooLong: TraceRequest[] = [];
-  for (const r of requests) {
-    if (r.kind === "flush" || r.kind === "trim") {
+  let tooLong = 0;
+  const tooLongShown: string[] = [];
+  columns.retain((i) => {
+    const kind = columns.kind(i);
+    if (kind === "flush" || kind === "trim") {
       // Past the cut-off they would not have been replayed anyway, so they are not counted.
-      if (placed.count < limit) {
-        if (r.kind === "flush") flushes++;
+      if (placedCount < limit) {
+        if (kind === "flush") flushes++;
         else trims++;
       }
-      continue;
+      return false;
     }
-    if (r.lengthBytes === 0) {
+    const offsetBytes = columns.offsetBytes.get(i);
+    const lengthBytes = columns.lengthBytes.get(i);
+    if (lengthBytes === 0) {
       zeroLength++;
-      continue;
+      return false;
     }
-    if (placed.count >= limit) {
+    if (placedCount >= limit) {
       cut++;
-      continue;
+      return false;
     }
     // Cover every byte the trace touched: start rounded down, end rounded up.
-    const start = Math.floor(r.offsetBytes / sector) * sector;
-    const end = Math.ceil((r.offsetBytes + r.lengthBytes) / sector) * sector;
-    if (start !== r.offsetBytes || end !== r.offsetBytes + r.lengthBytes) sectorAdjusted++;
-    if (end - start > capacity) tooLong.push(r);
-    if (r.fua === true) fuaWrites++;
-    placed.push(r.kind, start, end - start, r.timeNs, r.line);
-  }
-  if (tooLong.length > 0) {
-    const where = tooLong.slice(0, 5).map((r) => `${path}:${r.line} (${formatBytes(r.lengthBytes)})`);
-    throw new TraceSourceError(`trace ${spec.name}: ${tooLong.length} requests are longer than the ${formatBytes(capacity)} Source LU: ${where.join(", ")}`);
+    const start = Math.floor(offsetBytes / sector) * sector;
+    const end = Math.ceil((offsetBytes + lengthBytes) / sector) * sector;
+    if (start !== offsetBytes || end !== offsetBytes + lengthBytes) sectorAdjusted++;
+    if (end - start > capacity && tooLong++ < 5) tooLongShown.push(`${path}:${columns.line.get(i)} (${formatBytes(lengthBytes)})`);
+    if (columns.fua(i)) fuaWrites++;
+    columns.offsetBytes.set(i, start);
+    columns.lengthBytes.set(i, end - start);
+    placedCount++;
+    return true;
+  });
+  const placed = columns;
+  if (tooLong > 0) {
+    throw new TraceSourceError(`trace ${spec.name}: ${tooLong} requests are longer than the ${formatBytes(capacity)} Source LU: ${tooLongShown.join(", ")}`);
   }
   if (placed.count === 0) {
     throw new TraceSourceError(`trace ${spec.name}: no read or write requests to replay in ${path}${spec.device === undefined ? "" : ` for device ${label(spec.device)}`}`);
@@ -268,12 +313,12 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
 
   // ---- address mapping -------------------------------------------------------------
   let maxAddress = 0;
-  for (let i = 0; i < placed.count; i++) maxAddress = Math.max(maxAddress, placed.endBytes(i));
+  for (let i = 0; i < placed.count; i++) maxAddress = Math.max(maxAddress, endBytes(placed, i));
   const moved = mapAddresses(spec, placed, capacity, sector, maxAddress, notes);
 
   // ---- timing ---------------------------------------------------------------------
-  const firstTimeNs = placed.timeNs[0]!;
-  const spanNs = placed.timeNs[placed.count - 1]! - firstTimeNs;
+  const firstTimeNs = placed.timeNs.get(0);
+  const spanNs = placed.timeNs.get(placed.count - 1) - firstTimeNs;
   let loop: LoopSpec;
   if (spec.timing === "honor") {
     loop = { kind: "open" };
@@ -286,7 +331,7 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   }
 
   let reads = 0;
-  for (let i = 0; i < placed.count; i++) reads += placed.isRead[i]!;
+  for (let i = 0; i < placed.count; i++) if (placed.isRead(i)) reads++;
 
   const summary: TraceReplaySummary = {
     format: spec.format,
@@ -306,26 +351,31 @@ export function traceSourceFromText(spec: TraceSpec, text: string, source: Sourc
   };
 
   const honor = spec.timing === "honor";
+  const count = placed.count;
   let nextIndex = 0;
   return {
     name: spec.name,
     loop,
     startDelayNs: 0,
-    lengthIos: placed.count,
+    lengthIos: count,
     notes,
     summary,
-    // Made as the run asks for them, not all up front: see PlacedRequests.
+    // Made as the run asks for them, not all up front: an object per request for the whole run is what the columns avoid.
     next(): NextIo | undefined {
-      if (nextIndex >= placed.count) return undefined;
+      if (nextIndex >= count) return undefined;
       const i = nextIndex++;
-      const io: HostIo = { kind: placed.isRead[i] === 1 ? "read" : "write", offsetBytes: placed.offsetBytes[i]!, lengthBytes: placed.lengthBytes[i]! };
-      return { io, arrivalNs: honor ? placed.timeNs[i]! - firstTimeNs : 0 };
+      const io: HostIo = { kind: placed.isRead(i) ? "read" : "write", offsetBytes: placed.offsetBytes.get(i), lengthBytes: placed.lengthBytes.get(i) };
+      return { io, arrivalNs: honor ? placed.timeNs.get(i) - firstTimeNs : 0 };
     },
   };
 }
 
+function endBytes(placed: TraceColumns, i: number): number {
+  return placed.offsetBytes.get(i) + placed.lengthBytes.get(i);
+}
+
 /** Fits `placed` inside [0, capacity) as spec.addressMapping says, in place; returns how many moved. */
-function mapAddresses(spec: TraceSpec, placed: PlacedRequests, capacity: number, sector: number, maxAddress: number, notes: string[]): number {
+function mapAddresses(spec: TraceSpec, placed: TraceColumns, capacity: number, sector: number, maxAddress: number, notes: string[]): number {
   const lu = `${formatBytes(capacity)} Source LU`;
   if (maxAddress <= capacity) {
     // Scaling only ever shrinks: spreading a small trace over a big LU would change its locality for no reason.
@@ -337,8 +387,8 @@ function mapAddresses(spec: TraceSpec, placed: PlacedRequests, capacity: number,
       let outside = 0;
       const where: string[] = [];
       for (let i = 0; i < placed.count; i++) {
-        if (placed.endBytes(i) <= capacity) continue;
-        if (outside++ < 5) where.push(`${spec.path}:${placed.line[i]} (ends at ${formatBytes(placed.endBytes(i))})`);
+        if (endBytes(placed, i) <= capacity) continue;
+        if (outside++ < 5) where.push(`${spec.path}:${placed.line.get(i)} (ends at ${formatBytes(endBytes(placed, i))})`);
       }
       throw new TraceSourceError(
         `trace ${spec.name}: addressMapping "reject": ${outside} of ${placed.count} requests end beyond the ${lu} (addresses up to ${formatBytes(maxAddress)}): ${where.join(", ")}`,
@@ -348,8 +398,8 @@ function mapAddresses(spec: TraceSpec, placed: PlacedRequests, capacity: number,
       let moved = 0;
       let shifted = 0;
       for (let i = 0; i < placed.count; i++) {
-        const offsetBytes = placed.offsetBytes[i]!;
-        const lengthBytes = placed.lengthBytes[i]!;
+        const offsetBytes = placed.offsetBytes.get(i);
+        const lengthBytes = placed.lengthBytes.get(i);
         let offset = offsetBytes % capacity;
         // Capacity and length are whole sectors, so the shifted offset stays aligned.
         if (offset + lengthBytes > capacity) {
@@ -357,7 +407,7 @@ function mapAddresses(spec: TraceSpec, placed: PlacedRequests, capacity: number,
           shifted++;
         }
         if (offset !== offsetBytes) moved++;
-        placed.offsetBytes[i] = offset;
+        placed.offsetBytes.set(i, offset);
       }
       notes.push(
         `addresses up to ${formatBytes(maxAddress)} wrapped onto a ${lu} (offset modulo the LU size; ${shifted} requests that would cross the end shifted back to fit); ${moved} of ${placed.count} requests moved`,
@@ -368,13 +418,13 @@ function mapAddresses(spec: TraceSpec, placed: PlacedRequests, capacity: number,
       const factor = capacity / maxAddress;
       let moved = 0;
       for (let i = 0; i < placed.count; i++) {
-        const offsetBytes = placed.offsetBytes[i]!;
+        const offsetBytes = placed.offsetBytes.get(i);
         // Offsets scale, lengths stay (the trace's request sizes are part of the workload);
         // the clamp keeps a request near the top from running past the end.
         const scaled = Math.floor((offsetBytes * factor) / sector) * sector;
-        const offset = Math.min(scaled, capacity - placed.lengthBytes[i]!);
+        const offset = Math.min(scaled, capacity - placed.lengthBytes.get(i));
         if (offset !== offsetBytes) moved++;
-        placed.offsetBytes[i] = offset;
+        placed.offsetBytes.set(i, offset);
       }
       notes.push(
         `addresses up to ${formatBytes(maxAddress)} scaled by ${factor.toPrecision(4)} onto a ${lu} (offsets × ${formatBytes(capacity)} / ${formatBytes(maxAddress)}, rounded down to the ${sector}-byte sector; sizes kept); ${moved} of ${placed.count} requests moved`,

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FioImportError } from "../../scenarios/fio/fio-import-error.js";
 import { readFioJobFile } from "../../scenarios/fio/read-job-file.js";
 import { loadScenarioFile } from "../../scenarios/schema/load.js";
-import { readUtf8File } from "../../scenarios/text-file.js";
+import { readUtf8File, readUtf8Lines } from "../../scenarios/text-file.js";
 import { TraceSourceError, traceSource } from "../../scenarios/traces/index.js";
 import { FIXTURES } from "./traces/samples.js";
 
@@ -34,6 +34,50 @@ describe("readUtf8File", () => {
     expect(readUtf8File(file("overlong.txt", "a", [0xc0, 0x80]))).toEqual({ notUtf8: { line: 1, column: 2, byte: 0xc0 } });
     expect(readUtf8File(file("surrogate.txt", [0xed, 0xa0, 0x80]))).toEqual({ notUtf8: { line: 1, column: 1, byte: 0xed } });
     expect(readUtf8File(file("cut.txt", "ab", [0xe2, 0x9c]))).toEqual({ notUtf8: { line: 1, column: 3, byte: 0xe2 } });
+  });
+});
+
+describe("readUtf8Lines", () => {
+  // Past the 8 MiB it reads at a time, with a line longer than that: the pieces must not show in the lines.
+  const long = "x".repeat(9 * 2 ** 20);
+  const shortLines = Array.from({ length: 2000 }, (_, i) => `${i} 0 ${i * 8} 8 ${i % 2}\r`);
+  const text = `${shortLines.join("\n")}\n${long}\nnaïve µs\n\n${"y".repeat(7 * 2 ** 20)}\n${shortLines.join("\n")}\nlast`;
+
+  function lines(path: string): { lines: string[]; notUtf8: ReturnType<typeof readUtf8Lines>; progress: number[] } {
+    const seen: string[] = [];
+    const progress: number[] = [];
+    const notUtf8 = readUtf8Lines(
+      path,
+      (line, lineNumber) => {
+        // A number out of step shows as a line out of place.
+        seen[lineNumber - 1] = line;
+        return true;
+      },
+      (bytesRead) => progress.push(bytesRead),
+    );
+    return { lines: seen, notUtf8, progress };
+  }
+
+  it("feeds the lines split gives, without their \\r, a piece of the file at a time, telling how far it has read", () => {
+    const path = file("pieces.trace", text);
+    const read = lines(path);
+    expect(read.notUtf8).toBeUndefined();
+    expect(read.lines).toEqual(text.split("\n").map((line) => line.replace(/\r$/, "")));
+    expect(read.progress.length).toBeGreaterThan(1);
+    expect(read.progress).toEqual([...read.progress].sort((a, b) => a - b));
+    expect(read.progress.at(-1)).toBeLessThanOrEqual(Buffer.byteLength(text));
+    // A last newline leaves an empty last line, as split does; an empty file is one empty line.
+    expect(lines(file("newline.trace", "a\n")).lines).toEqual(["a", ""]);
+    expect(lines(file("empty.trace", "")).lines).toEqual([""]);
+  });
+
+  it("finds a byte that is not UTF-8 in a later piece at its line and column, and stops feeding lines once told to", () => {
+    const path = file("late.trace", text, "\nab", [0xe9], "\n");
+    const lineCount = text.split("\n").length;
+    expect(lines(path).notUtf8).toEqual({ line: lineCount + 1, column: 3, byte: 0xe9 });
+    let fed = 0;
+    expect(readUtf8Lines(path, () => ++fed < 10)).toEqual({ line: lineCount + 1, column: 3, byte: 0xe9 });
+    expect(fed).toBe(10);
   });
 });
 
