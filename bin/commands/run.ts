@@ -10,7 +10,7 @@ import { DEFAULT_SCENARIO, scenarioPathFor } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { formatRunSummary } from "../run-summary.js";
 import { VERSION } from "../version.js";
-import { progressBar } from "../progress.js";
+import { progressBar, traceReadProgress } from "../progress.js";
 import { checkOutputDirectory } from "../output-dir.js";
 import { formatDurationNs } from "../../scenarios/traces/common.js";
 
@@ -45,21 +45,30 @@ export function registerRun(program: Command): void {
       const outDir = checkOutputDirectory(options.out ?? join("out", scenario.name));
       process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);
       const bar = progressBar("simulating [{bar}] {percentage}% | eta {eta}s");
+      const traces = traceReadProgress();
       const wallStartNs = process.hrtime.bigint();
       let peakRssBytes = process.memoryUsage().rss;
-      const { results, timeSeries, kernel } = runScenario(
-        scenario,
-        { cofwsimVersion: VERSION, fileName: basename(path), contentHash },
-        {
-          onProgress: (fraction) => {
-            peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
-            bar.update(fraction);
+      let output: ReturnType<typeof runScenario>;
+      try {
+        output = runScenario(
+          scenario,
+          { cofwsimVersion: VERSION, fileName: basename(path), contentHash },
+          {
+            onTraceRead: traces.onTraceRead,
+            onProgress: (fraction) => {
+              peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+              bar.update(fraction);
+            },
+            // On stderr whether or not it is a terminal: a run that may never end should say why wherever it runs.
+            onTimeStandingStill: (atNs, hostIos) => bar.warn(timeStandingStillWarning(atNs, hostIos)),
           },
-          // On stderr whether or not it is a terminal: a run that may never end should say why wherever it runs.
-          onTimeStandingStill: (atNs, hostIos) => bar.warn(timeStandingStillWarning(atNs, hostIos)),
-        },
-      );
-      bar.stop();
+        );
+      } finally {
+        // Also when a trace is refused: its message must not land on a bar's line.
+        traces.stop();
+        bar.stop();
+      }
+      const { results, timeSeries, kernel } = output;
       const wallSeconds = Number(process.hrtime.bigint() - wallStartNs) / 1e9;
       // Every host I/O the run processed, warm-up and drain included, as the wall time covers the whole run (the
       // jobs' total_ios count only the measurement window's: a long warm-up made this figure 0).

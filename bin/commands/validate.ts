@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { loadScenarioFile } from "../../scenarios/schema/load.js";
 import { checkWorkloads } from "../../scenarios/runner/check-workloads.js";
 import { scenarioPathFor } from "../paths.js";
+import { traceReadProgress } from "../progress.js";
 
 export function registerValidate(program: Command): void {
   program
@@ -12,7 +13,14 @@ export function registerValidate(program: Command): void {
     .action((file: string, options: { set: string[] }) => {
       const scenario = loadScenarioFile(scenarioPathFor(file), { overrides: options.set });
       // Referenced job files and traces are read as the run reads them: validate must refuse what run would.
-      const check = checkWorkloads(scenario);
+      const traces = traceReadProgress();
+      let check: ReturnType<typeof checkWorkloads>;
+      try {
+        check = checkWorkloads(scenario, traces.onTraceRead);
+      } finally {
+        // Also when the trace is refused: its message must not land on the bar's line.
+        traces.stop();
+      }
       const workloads = scenario.workloads.map((w) => (w.kind === "fio" ? `fio file ${w.path}` : `${w.kind} ${w.name}`)).join(", ");
       const lines = [`${file}: valid. ${scenario.name}: ${scenario.description}`, `  seed ${scenario.seed}; ${scenario.engine.commitPolicy}, ${scenario.engine.chunkSizeBytes} B chunks; workloads: ${workloads}`];
       if (scenario.workloads.some((w) => w.kind === "fio")) lines.push(`  results per workload: ${check.groupNames.join(", ")}`);

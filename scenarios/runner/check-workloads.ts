@@ -2,7 +2,7 @@ import { Kernel } from "../../sim/kernel.js";
 import { Rng } from "../../sim/rng/streams.js";
 import type { Scenario } from "../model.js";
 import { buildDevices } from "./build-devices.js";
-import { prepareWorkloads } from "./expand-workloads.js";
+import { prepareWorkloads, type TraceReadListener } from "./expand-workloads.js";
 
 /** What a run would make of a scenario's workloads, found without running it. */
 export interface WorkloadCheck {
@@ -21,10 +21,10 @@ export interface WorkloadCheck {
  * size and sector, and building them is the one way to know those exactly as
  * the run does (a shared disk or a stripe changes them).
  */
-export function checkWorkloads(scenario: Scenario): WorkloadCheck {
+export function checkWorkloads(scenario: Scenario, onTraceRead?: TraceReadListener): WorkloadCheck {
   const kernel = new Kernel(scenario.seed);
   const rng = Rng.root(scenario.seed);
   const devices = buildDevices(scenario.devices, kernel, rng, { recordLog: false });
-  const { groups, notes } = prepareWorkloads(scenario, rng, devices.source);
+  const { groups, notes } = prepareWorkloads(scenario, rng, devices.source, onTraceRead);
   return { groupNames: groups.map((group) => group.name), notes };
 }

@@ -23,7 +23,15 @@ export interface WorkloadGroup {
  * and returns them with every note about them for the results: what the
  * import ignored, and each source's own notes.
  */
-export function prepareWorkloads(scenario: Scenario, rng: Rng, source: { capacityBytes: number; sectorSizeBytes: number }): { groups: WorkloadGroup[]; notes: string[] } {
+/** How far the reading of a trace file has got (for a progress bar: a trace of millions of requests takes seconds). */
+export type TraceReadListener = (workloadName: string, bytesRead: number, totalBytes: number) => void;
+
+export function prepareWorkloads(
+  scenario: Scenario,
+  rng: Rng,
+  source: { capacityBytes: number; sectorSizeBytes: number },
+  onTraceRead?: TraceReadListener,
+): { groups: WorkloadGroup[]; notes: string[] } {
   const notes: string[] = [];
   const groups: WorkloadGroup[] = [];
   /** Host I/Os each group keeps in flight: the scenario's own workloads were counted when it was checked, fio job files are only read here. */
@@ -38,7 +46,10 @@ export function prepareWorkloads(scenario: Scenario, rng: Rng, source: { capacit
   };
   for (const workload of scenario.workloads) {
     if (workload.kind === "job") addJob(workload);
-    else if (workload.kind === "trace") add(workload, { name: workload.name, sources: [traceSource(workload, source)] });
+    else if (workload.kind === "trace") {
+      const onProgress = onTraceRead === undefined ? undefined : (bytesRead: number, totalBytes: number) => onTraceRead(workload.name, bytesRead, totalBytes);
+      add(workload, { name: workload.name, sources: [traceSource(workload, source, onProgress)] });
+    }
     else if (workload.kind === "script") add(workload, { name: workload.name, sources: [], script: workload });
     else {
       const imported = importFioJobFile(readFioJobFile(workload.path), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });

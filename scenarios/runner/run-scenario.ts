@@ -10,7 +10,7 @@ import type { HostIo, WorkloadSource } from "../workloads/source.js";
 import { LookaheadSource } from "./lookahead-source.js";
 import { buildDevices, type BuiltDevices } from "./build-devices.js";
 import type { HostEventSink } from "./host-events.js";
-import { prepareWorkloads, type WorkloadGroup } from "./expand-workloads.js";
+import { prepareWorkloads, type TraceReadListener, type WorkloadGroup } from "./expand-workloads.js";
 import { OpStats } from "./op-stats.js";
 import type { RunResults, SessionRecord } from "./results.js";
 import { TimeSeriesRecorder, type SeriesKey, type TimeSeries } from "./time-series.js";
@@ -22,6 +22,8 @@ const SKIPPED = Symbol("skipped phantom read");
 export interface RunHooks {
   /** Called now and then with the fraction of the run done (0..1). */
   readonly onProgress?: (fraction: number) => void;
+  /** Told how far each trace file's reading has got, before the run starts. */
+  readonly onTraceRead?: TraceReadListener;
   /** Sees the kernel before the run starts (trace hashing in tests). */
   readonly observe?: (kernel: Kernel) => void;
   /** Sees the devices once built (crash campaigns read their write logs). */
@@ -125,7 +127,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const runCounters = () => countersSince(cofw.counters, formatCounters);
   const windowStartNs = readyNs + scenario.measurement.warmupNs;
 
-  const prepared = prepareWorkloads(scenario, rng, devices.source);
+  const prepared = prepareWorkloads(scenario, rng, devices.source, hooks.onTraceRead);
   const groups: WorkloadGroup[] = prepared.groups;
   notes.push(...prepared.notes);
   /** Per workload group, everything its I/Os record into, resolved once rather than looked up per I/O. */
