@@ -110,6 +110,8 @@ export interface ParsedTraceColumns {
   readonly columns: TraceColumns;
   readonly notes: string[];
   readonly deviceNames: ReadonlyMap<number, string>;
+  /** Set when the file has no times to honour (a fio version 2 iolog): the header that says so, on line 1. */
+  readonly untimed?: string;
 }
 
 /**

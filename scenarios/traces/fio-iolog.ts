@@ -11,14 +11,23 @@
  * compared with utime_since_now(), both microseconds. (t0038.iolog agrees:
  * fio's null engine writing 4 KiB every 1-3 units is µs, not ms.)
  *
- * Version 2 has no timestamps at all, so nothing here could honour its timing;
- * it is refused with a message rather than replayed as one burst.
+ * Version 2 (fio >= 1.17, "Trace file format v2") has no timestamps:
+ *
+ *   fio version 2 iolog
+ *   filename add|open|close
+ *   filename read|write|sync|datasync|trim|wait offset length
+ *
+ * fio replays it as fast as its iodepth allows, stalling only at a "wait"
+ * (whose offset the HOWTO calls µs since the previous wait, and fio's
+ * read_iolog_get compares with ms since the job began). That is
+ * `timing: ignore` here: its waits are counted, not replayed, and
+ * `timing: honor` is refused by the trace source (see ParsedTraceColumns.untimed).
  */
 import { LineProblems, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
 import { TraceColumns } from "./trace-columns.js";
 
 export const FIO_IOLOG_V3_HEADER = "fio version 3 iolog";
-const FIO_IOLOG_V2_HEADER = "fio version 2 iolog";
+export const FIO_IOLOG_V2_HEADER = "fio version 2 iolog";
 const NS_PER_FIO_TICK = 1000;
 
 const FILE_ACTIONS = new Set(["add", "open", "close"]);
@@ -39,6 +48,7 @@ export class FioIologParser implements TraceLineParser {
   private readonly fileIndex = new Map<string, number>();
   private waits = 0;
   private syncFileRanges = 0;
+  private version: 2 | 3 = 3;
 
   constructor(fileName: string) {
     this.problems = new LineProblems("fio-iolog", fileName);
@@ -48,11 +58,11 @@ export class FioIologParser implements TraceLineParser {
     if (lineNumber === 1) {
       const header = raw.trim();
       if (header === FIO_IOLOG_V3_HEADER) return true;
-      const expected =
-        header === FIO_IOLOG_V2_HEADER
-          ? `"${FIO_IOLOG_V3_HEADER}" (a version 2 iolog has no timestamps to replay; record it again with fio >= 3.31 write_iolog)`
-          : `the header "${FIO_IOLOG_V3_HEADER}"`;
-      this.problems.add(1, raw, expected);
+      if (header === FIO_IOLOG_V2_HEADER) {
+        this.version = 2;
+        return true;
+      }
+      this.problems.add(1, raw, `the header "${FIO_IOLOG_V3_HEADER}" (or "${FIO_IOLOG_V2_HEADER}")`);
       // Nothing after a wrong header is read as this format.
       return false;
     }
@@ -61,24 +71,30 @@ export class FioIologParser implements TraceLineParser {
     const problems = this.problems;
     const fileIndex = this.fileIndex;
     const fields = line.split(/\s+/);
-    const [timeField, fileName_, action] = fields;
-    const time = parseUnsigned(timeField);
+    const v2 = this.version === 2;
+    // v2 lines are v3's without the timestamp: read as at time 0, which timing: ignore does not look at.
+    const time = v2 ? 0 : parseUnsigned(fields.shift());
+    const [fileName_, action] = fields;
     if (time === undefined) {
       problems.add(lineNumber, raw, "a timestamp in µs (unsigned integer) first");
       return true;
     }
-    if (fields.length === 3 && action !== undefined && FILE_ACTIONS.has(action)) {
+    if (fields.length === 2 && action !== undefined && FILE_ACTIONS.has(action)) {
       if (action === "add" && !fileIndex.has(fileName_ as string)) fileIndex.set(fileName_ as string, fileIndex.size);
       else if (action !== "add" && !fileIndex.has(fileName_ as string)) problems.add(lineNumber, raw, `an "add" of ${fileName_} before its "${action}"`);
       return true;
     }
     // fio itself ignores (with an error) a wait in a v3 log, whatever follows the word: timestamps replace it.
-    if (action === "wait") {
+    if (action === "wait" && !v2) {
       this.waits++;
       return true;
     }
-    if (fields.length !== 5 || action === undefined || !IO_ACTIONS.has(action)) {
-      problems.add(lineNumber, raw, "`timestamp filename add|open|close` or `timestamp filename read|write|sync|datasync|trim offset length`");
+    if (fields.length !== 4 || action === undefined || !IO_ACTIONS.has(action)) {
+      problems.add(
+        lineNumber,
+        raw,
+        v2 ? "`filename add|open|close` or `filename read|write|sync|datasync|trim|wait offset length`" : "`timestamp filename add|open|close` or `timestamp filename read|write|sync|datasync|trim offset length`",
+      );
       return true;
     }
     // fio logs a job's sync_file_range calls (io_ddir_name) but its own replay refuses them as a bad action and goes on.
@@ -87,14 +103,19 @@ export class FioIologParser implements TraceLineParser {
       return true;
     }
     const device = fileIndex.get(fileName_ as string);
-    const offsetBytes = parseUnsigned(fields[3]);
-    const lengthBytes = parseUnsigned(fields[4]);
+    const offsetBytes = parseUnsigned(fields[2]);
+    const lengthBytes = parseUnsigned(fields[3]);
     if (device === undefined) {
       problems.add(lineNumber, raw, `an "add" of ${fileName_} before I/O on it`);
       return true;
     }
     if (offsetBytes === undefined || lengthBytes === undefined) {
       problems.add(lineNumber, raw, "offset and length in bytes (unsigned integers)");
+      return true;
+    }
+    if (action === "wait") {
+      // v2 (v3's were skipped above): a stall, its offset the time; nothing to replay with timing ignored.
+      this.waits++;
       return true;
     }
     const timeNs = time * NS_PER_FIO_TICK;
@@ -105,10 +126,14 @@ export class FioIologParser implements TraceLineParser {
 
   finish(): ParsedTraceColumns {
     this.problems.throwIfAny();
-    const notes = ["fio iolog v3: timestamps read as µs since the start of the run (fio writes them with utime_since_now)"];
-    if (this.waits > 0) notes.push(`${this.waits} "wait" lines ignored, as fio does in a version 3 iolog`);
+    const notes =
+      this.version === 3
+        ? ["fio iolog v3: timestamps read as µs since the start of the run (fio writes them with utime_since_now)"]
+        : ["fio iolog v2: no timestamps; replayed in the log's order at the trace's iodepth, as fio replays it"];
+    if (this.waits > 0 && this.version === 3) notes.push(`${this.waits} "wait" lines ignored, as fio does in a version 3 iolog`);
+    if (this.waits > 0 && this.version === 2) notes.push(`${this.waits} "wait" lines not replayed: a version 2 iolog is replayed with its timing ignored`);
     if (this.syncFileRanges > 0) notes.push(`${this.syncFileRanges} "sync_file_range" lines not replayed, as fio's own replay skips them`);
     const deviceNames = new Map([...this.fileIndex].map(([name, index]) => [index, name] as const));
-    return { format: "fio-iolog", columns: this.columns, notes, deviceNames };
+    return { format: "fio-iolog", columns: this.columns, notes, deviceNames, ...(this.version === 2 ? { untimed: FIO_IOLOG_V2_HEADER } : {}) };
   }
 }

@@ -180,6 +180,12 @@ function traceSourceFromColumns(spec: TraceSpec, parsed: ParsedTraceColumns, sou
   const capacity = Math.floor(source.capacityBytes / sector) * sector;
   const columns = parsed.columns;
   const parsedRequests = columns.count;
+  if (parsed.untimed !== undefined && spec.timing === "honor") {
+    // fio replays such a log as fast as its iodepth allows, which is timing: ignore.
+    throw new TraceSourceError(
+      `trace ${spec.name}: ${path}:1:1: "${parsed.untimed}" has no timestamps, so timing: honor (the default) has no times to keep; expected timing: ignore, which replays it at the trace's iodepth as fio does`,
+    );
+  }
 
   // The file name only: results must not depend on where the checkout lives.
   const notes: string[] = [`${spec.format} trace ${basename(path)}: ${parsedRequests} requests parsed`, ...parsed.notes];

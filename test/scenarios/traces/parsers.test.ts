@@ -142,10 +142,38 @@ describe("fio iolog v3", () => {
     expect(parsed.notes.join("\n")).toContain('2 "wait" lines ignored');
   });
 
-  it("refuses a missing header and explains why version 2 is refused", () => {
+  it("refuses a missing header, naming both versions it reads", () => {
     expect(parseError(() => parseFioIolog("0 /dev/null add\n", "x.iolog")).problems[0]).toMatchObject({ lineNumber: 1, expected: expect.stringContaining("fio version 3 iolog") });
-    const v2 = parseError(() => parseFioIolog("fio version 2 iolog\n/dev/null add\n", "v2.iolog"));
-    expect(v2.problems[0]?.expected).toContain("no timestamps");
+    expect(parseError(() => parseFioIolog("", "empty.iolog")).problems[0]?.expected).toContain('"fio version 2 iolog"');
+  });
+
+  it("reads a version 2 iolog as fio does: no timestamps (every request at 0), files by add order, waits counted", () => {
+    const text = [
+      "fio version 2 iolog",
+      "/dev/sdb add",
+      "/dev/sdc add",
+      "/dev/sdb open",
+      "/dev/sdb write 0 4096",
+      "/dev/sdb wait 5000 0",
+      "/dev/sdc read 4096 8192",
+      "/dev/sdb sync 0 0",
+      "/dev/sdc trim 0 65536",
+      "/dev/sdb close",
+      "",
+    ].join("\n");
+    const parsed = parseFioIologDetailed(text, "v2.iolog");
+    expect(parsed.requests).toEqual([
+      { timeNs: 0, device: 0, kind: "write", offsetBytes: 0, lengthBytes: 4096, line: 5 },
+      { timeNs: 0, device: 1, kind: "read", offsetBytes: 4096, lengthBytes: 8192, line: 7 },
+      { timeNs: 0, device: 0, kind: "flush", offsetBytes: 0, lengthBytes: 0, line: 8 },
+      { timeNs: 0, device: 1, kind: "trim", offsetBytes: 0, lengthBytes: 65536, line: 9 },
+    ]);
+    expect(parsed.deviceNames).toEqual(new Map([[0, "/dev/sdb"], [1, "/dev/sdc"]]));
+    expect(parsed.notes.join("\n")).toContain("fio iolog v2: no timestamps");
+    expect(parsed.notes.join("\n")).toContain('1 "wait" lines not replayed');
+    // A v3 line (with its timestamp) in a v2 log has a field too many.
+    const mixed = parseError(() => parseFioIolog("fio version 2 iolog\n/dev/sdb add\n10 /dev/sdb write 0 4096\n", "mixed.iolog"));
+    expect(mixed.problems).toMatchObject([{ lineNumber: 3, expected: expect.stringContaining("`filename read|write|sync|datasync|trim|wait offset length`") }]);
   });
 
   it("reports bad actions, fields and files with line numbers", () => {

@@ -193,6 +193,26 @@ describe("timing", () => {
   });
 });
 
+describe("fio version 2 iologs", () => {
+  const text = ["fio version 2 iolog", "/dev/sdb add", "/dev/sdb open", "/dev/sdb write 0 4096", "/dev/sdb wait 1000 0", "/dev/sdb read 8192 4096", "/dev/sdb close", ""].join("\n");
+
+  it("replay with timing: ignore, in the log's order at the trace's iodepth, as fio replays them", () => {
+    const source = traceSourceFromText(spec({ path: "v2.iolog", format: "fio-iolog", timing: "ignore" }), text, lu(MiB));
+    expect(drain(source).map((n) => [n.io.kind, n.io.offsetBytes, n.arrivalNs])).toEqual([
+      ["write", 0, 0],
+      ["read", 8192, 0],
+    ]);
+    expect(source.loop).toEqual({ kind: "closed", iodepth: 8, thinktimeNs: 0, thinktimeBlocks: 1 });
+  });
+
+  it("are refused with timing: honor, which has no times to keep in them, telling the user to ignore timing", () => {
+    expect(() => traceSourceFromText(spec({ path: "v2.iolog", format: "fio-iolog" }), text, lu(MiB))).toThrow(TraceSourceError);
+    expect(() => traceSourceFromText(spec({ path: "v2.iolog", format: "fio-iolog" }), text, lu(MiB))).toThrow(
+      /v2\.iolog:1:1: "fio version 2 iolog" has no timestamps, so timing: honor \(the default\) has no times to keep; expected timing: ignore/,
+    );
+  });
+});
+
 describe("flushes, FUA and other formats", () => {
   it("counts fio sync/datasync as flushes not replayed", () => {
     const text = ["fio version 3 iolog", "0 /dev/sdb add", "1 /dev/sdb open", "10 /dev/sdb write 0 4096", "20 /dev/sdb sync 0 0", "30 /dev/sdb write 4096 4096", "40 /dev/sdb datasync 0 0", ""].join("\n");
