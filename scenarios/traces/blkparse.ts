@@ -15,7 +15,14 @@
  * RWBS (fill_rwbs): [F]{D|W|R|N}[F][A][S][M]: a leading F is a preflush,
  * D discard, W write, R read, N no data, an F after the operation is FUA,
  * A read-ahead, S sync, M metadata. A preflush becomes a "flush" request
- * before the data request, if any; FUA is kept as a flag. Sectors are 512
+ * before the data request, if any; FUA is kept as a flag. blktrace's
+ * zoned-device support (blkparse_fmt.c, 2025; the kernel's blk_fill_rwbs
+ * prints the same) adds two- and three-letter operations: ZA zone append,
+ * ZR zone reset, ZRA reset all, ZF finish, ZO open, ZC close; kernels that
+ * trace a secure erase print DE. A zone append writes data (at the zone's
+ * write pointer, chosen by the device: its event names the zone's start) and
+ * is replayed as a write there; the other zone operations move no data and
+ * are counted, not replayed; a secure erase is a discard. Sectors are 512
  * bytes; time is seconds.nanoseconds since the trace started.
  *
  * A request the driver gave back (R, requeued) is issued again: its second
@@ -53,7 +60,9 @@ const DATA_PAYLOAD = /^(\d+) \+ (\d+)(?: \(\s*\d+\))? \[.*\]$/;
 const NO_DATA_PAYLOAD = /^(?:\(\s*\d+\) )?\[.*\]$/;
 /** SCSI/NVMe passthrough ("packet command"): a byte count and a CDB dump, no sector. */
 const PASSTHROUGH_PAYLOAD = /^\d+ (?:\(.*\) )?\[.*\]$/;
-const RWBS = /^(F?)([DWRN])(F?)([ABSME]*)$/;
+// Longest first: "ZRA" is a reset-all, not a reset with read-ahead.
+const RWBS = /^(F?)(ZRA|ZA|ZR|ZF|ZO|ZC|DE|[DWRN])(F?)([ABSME]*)$/;
+const ZONE_MANAGEMENT = new Set(["ZR", "ZRA", "ZF", "ZO", "ZC"]);
 /** An A (remap) event's payload: where the I/O is on this device, and the device and sector it came from. */
 const REMAP_PAYLOAD = /^(\d+) \+ (\d+) <- \((\d+),(\d+)\) (\d+)$/;
 
@@ -131,6 +140,9 @@ export class BlkparseParser implements TraceLineParser {
   private readonly deviceNames = new Map<number, string>();
   private passthrough = 0;
   private noData = 0;
+  /** Q/D events of zone operations that move no data, by RWBS operation. */
+  private readonly zoneManagement = new Map<string, number>();
+  private zoneAppends = 0;
   private summaryLine: number | undefined;
   // Per device, sector and length: requeues whose next D is a reissue, and remaps not yet met by their Q.
   private readonly requeued = new Map<string, number>();
@@ -183,7 +195,7 @@ export class BlkparseParser implements TraceLineParser {
     const rwbs = RWBS.exec(m[9] as string);
     const payload = m[10] ?? "";
     if (rwbs === null) {
-      problems.add(lineNumber, raw, "RWBS flags of the form [F]{D|W|R|N}[F][A][S][M]");
+      problems.add(lineNumber, raw, "RWBS flags of the form [F]{D|W|R|N|ZA|ZR|ZRA|ZF|ZO|ZC|DE}[F][A][S][M]");
       return true;
     }
     const [, preflush, operation, fua] = rwbs;
@@ -220,11 +232,14 @@ export class BlkparseParser implements TraceLineParser {
     if (preflush === "F") columns.push(timeNs, device, "flush", 0, 0, lineNumber, false, remappedFrom, issued);
     if (operation === "N") {
       if (preflush !== "F") this.noData++;
-    } else if (operation === "D") {
+    } else if (ZONE_MANAGEMENT.has(operation as string)) {
+      this.zoneManagement.set(operation as string, (this.zoneManagement.get(operation as string) ?? 0) + 1);
+    } else if (operation === "D" || operation === "DE") {
       columns.push(timeNs, device, "trim", startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber, false, remappedFrom, issued);
     } else if (sectors > 0 || preflush !== "F") {
       // A preflush on an empty write is how the kernel sends a bare flush: that is the flush above, not a zero-length write.
-      const kind = operation === "W" ? "write" : "read";
+      if (operation === "ZA") this.zoneAppends++;
+      const kind = operation === "W" || operation === "ZA" ? "write" : "read";
       columns.push(timeNs, device, kind, startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber, kind === "write" && fua === "F", remappedFrom, issued);
     }
     if (issued && columns.count > before) this.devicesWithIssue.add(device);
@@ -245,6 +260,12 @@ export class BlkparseParser implements TraceLineParser {
     notes.push("blkparse: times are seconds.nanoseconds since the trace started; sectors are 512 bytes; events other than Q and D ignored (but R and A: a requeued request's reissue, an I/O passed down a device stack)");
     if (this.passthrough > 0) notes.push(`${this.passthrough} passthrough (packet command) Q/D events skipped: they have no sector`);
     if (this.noData > 0) notes.push(`${this.noData} Q/D events without data or flush (RWBS N) skipped`);
+    if (this.zoneManagement.size > 0) {
+      const counts = [...this.zoneManagement].map(([operation, count]) => `${count} ${operation}`).join(", ");
+      const total = [...this.zoneManagement.values()].reduce((sum, count) => sum + count, 0);
+      notes.push(`${total} Q/D events of zone management (${counts}; ZR reset, ZRA reset all, ZF finish, ZO open, ZC close) skipped: they move no data`);
+    }
+    if (this.zoneAppends > 0) notes.push(`${this.zoneAppends} zone append (ZA) Q/D events replayed as writes at the sector they name, the zone's start (the device chose where in the zone the data went)`);
     if (this.reissues > 0) notes.push(`${this.reissues} D events were reissues of requeued (R) requests: each replayed once, at its first D`);
     if (this.summaryLine !== undefined) notes.push(`blkparse statistics from line ${this.summaryLine} on ignored`);
     return { format: "blkparse", columns, notes, deviceNames };

@@ -317,6 +317,31 @@ describe("blkparse text", () => {
     ]);
   });
 
+  it("reads the zone operations of blkparse's zoned-device RWBS: ZA replayed as a write, ZR/ZRA/ZF/ZO/ZC counted and skipped, DE a discard", () => {
+    const text = [
+      "259,0    3        1     0.000000000  4100  D  ZA 524288 + 8 [f2fs]",
+      "259,0    3        2     0.000010000  4100  D ZAF 1048576 + 16 [f2fs]",
+      "259,0    3        3     0.000020000  4100  D  ZR 524288 + 0 [f2fs]",
+      "259,0    3        4     0.000030000  4100  D ZRA 0 + 0 [blkzone]",
+      "259,0    3        5     0.000040000  4100  D  ZF 1048576 + 0 [f2fs]",
+      "259,0    3        6     0.000050000  4100  D  ZO 1572864 + 0 [f2fs]",
+      "259,0    3        7     0.000060000  4100  D  ZC 1572864 + 0 [f2fs]",
+      "259,0    3        8     0.000070000  4100  D  DE 2048 + 8 [blkdiscard]",
+      "259,0    3        9     0.000080000  4100  D  WS 8 + 8 [dd]",
+    ].join("\n");
+    const parsed = parseBlkparseDetailed(text, "zns.txt");
+    const device = blkparseDevice(259, 0);
+    expect(parsed.requests).toEqual([
+      { timeNs: 0, device, kind: "write", offsetBytes: 524_288 * 512, lengthBytes: 4096, line: 1 },
+      { timeNs: 10_000, device, kind: "write", offsetBytes: 1_048_576 * 512, lengthBytes: 8192, fua: true, line: 2 },
+      { timeNs: 70_000, device, kind: "trim", offsetBytes: 2048 * 512, lengthBytes: 4096, line: 8 },
+      { timeNs: 80_000, device, kind: "write", offsetBytes: 8 * 512, lengthBytes: 4096, line: 9 },
+    ]);
+    const notes = parsed.notes.join("\n");
+    expect(notes).toContain("5 Q/D events of zone management (1 ZR, 1 ZRA, 1 ZF, 1 ZO, 1 ZC; ");
+    expect(notes).toContain("2 zone append (ZA) Q/D events replayed as writes");
+  });
+
   it("reports lines that are not blkparse events", () => {
     const text = [
       "  8,0    1        1     0.000000000  1021  Q   W 4096 + 8 [dd]",
