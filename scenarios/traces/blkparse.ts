@@ -40,6 +40,8 @@
 import {
   LineProblems,
   TRACE_SECTOR_BYTES,
+  columnOfField,
+  fieldColumns,
   materialize,
   parseText,
   parseUnsigned,
@@ -65,6 +67,19 @@ const RWBS = /^(F?)(ZRA|ZA|ZR|ZF|ZO|ZC|DE|[DWRN])(F?)([ABSME]*)$/;
 const ZONE_MANAGEMENT = new Set(["ZR", "ZRA", "ZF", "ZO", "ZC"]);
 /** An A (remap) event's payload: where the I/O is on this device, and the device and sector it came from. */
 const REMAP_PAYLOAD = /^(\d+) \+ (\d+) <- \((\d+),(\d+)\) (\d+)$/;
+
+/** An event line's fields before its payload, in order: a line that is not an event is pointed at the first that does not fit. */
+const EVENT_FIELDS: readonly RegExp[] = [/^\d+,\d+$/, /^\d+$/, /^\d+$/, /^\d+\.\d{9}$/, /^\d+$/, /^\S+$/, /^\S+$/];
+const RWBS_FIELD = 6;
+const PAYLOAD_FIELD = 7;
+
+/** The column of the first field of a line that is not a blkparse event which does not read as that field (past the end when one is missing). */
+function eventProblemColumn(raw: string): number {
+  const columns = fieldColumns(raw);
+  const fields = raw.trim().split(/\s+/);
+  const bad = EVENT_FIELDS.findIndex((pattern, i) => !pattern.test(fields[i] ?? ""));
+  return columnOfField(columns, bad < 0 ? 0 : bad, raw);
+}
 
 const EXPECTED_EVENT = "a blkparse event `major,minor cpu sequence seconds.nanoseconds(9 digits) pid action RWBS ...`";
 
@@ -165,7 +180,7 @@ export class BlkparseParser implements TraceLineParser {
     const problems = this.problems;
     const m = BLKPARSE_EVENT_LINE.exec(raw);
     if (m === null) {
-      problems.add(lineNumber, raw, EXPECTED_EVENT);
+      problems.add(lineNumber, eventProblemColumn(raw), raw, EXPECTED_EVENT);
       return true;
     }
     const action = m[8] as string;
@@ -195,7 +210,7 @@ export class BlkparseParser implements TraceLineParser {
     const rwbs = RWBS.exec(m[9] as string);
     const payload = m[10] ?? "";
     if (rwbs === null) {
-      problems.add(lineNumber, raw, "RWBS flags of the form [F]{D|W|R|N|ZA|ZR|ZRA|ZF|ZO|ZC|DE}[F][A][S][M]");
+      problems.add(lineNumber, columnOfField(fieldColumns(raw), RWBS_FIELD, raw), raw, "RWBS flags of the form [F]{D|W|R|N|ZA|ZR|ZRA|ZF|ZO|ZC|DE}[F][A][S][M]");
       return true;
     }
     const [, preflush, operation, fua] = rwbs;
@@ -210,11 +225,11 @@ export class BlkparseParser implements TraceLineParser {
       this.passthrough++;
       return true;
     } else if (!NO_DATA_PAYLOAD.test(payload)) {
-      problems.add(lineNumber, raw, `"sector + sectors [process]" or "[process]" after ${action} ${m[9]}`);
+      problems.add(lineNumber, columnOfField(fieldColumns(raw), PAYLOAD_FIELD, raw), raw, `"sector + sectors [process]" or "[process]" after ${action} ${m[9]}`);
       return true;
     }
     if (!Number.isSafeInteger(startSector * TRACE_SECTOR_BYTES) || !Number.isFinite(sectors)) {
-      problems.add(lineNumber, raw, "a sector number and count that fit in a safe integer");
+      problems.add(lineNumber, columnOfField(fieldColumns(raw), PAYLOAD_FIELD, raw), raw, "a sector number and count that fit in a safe integer");
       return true;
     }
 

@@ -53,12 +53,14 @@ export const MAX_LISTED_PROBLEMS = 20;
 export interface TraceLineProblem {
   readonly fileName: string;
   readonly lineNumber: number;
+  /** 1-based column of the offending field (just past the line's end when a field is missing). */
+  readonly column: number;
   readonly text: string;
   /** What the parser expected to find there. */
   readonly expected: string;
 }
 
-/** A trace file that does not follow its format: every bad line (up to MAX_LISTED_PROBLEMS) with file:line. */
+/** A trace file that does not follow its format: every bad line (up to MAX_LISTED_PROBLEMS) with file:line:column. */
 export class TraceParseError extends Error {
   constructor(
     readonly format: TraceFormat,
@@ -77,7 +79,7 @@ function describeProblems(format: TraceFormat, fileName: string, problems: reado
   const lines = [`${fileName}: ${badLineCount} malformed line${badLineCount === 1 ? "" : "s"} for a ${format} trace`];
   for (const p of problems) {
     const shown = p.text.length > 120 ? `${p.text.slice(0, 117)}...` : p.text;
-    lines.push(`  ${p.fileName}:${p.lineNumber}: expected ${p.expected}; got ${JSON.stringify(shown)}`);
+    lines.push(`  ${p.fileName}:${p.lineNumber}:${p.column}: expected ${p.expected}; got ${JSON.stringify(shown)}`);
   }
   if (badLineCount > problems.length) lines.push(`  (${badLineCount - problems.length} more not listed)`);
   if (hint !== undefined) lines.push(`  ${hint}`);
@@ -94,9 +96,9 @@ export class LineProblems {
     private readonly fileName: string,
   ) {}
 
-  add(lineNumber: number, text: string, expected: string): void {
+  add(lineNumber: number, column: number, text: string, expected: string): void {
     this.count++;
-    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push({ fileName: this.fileName, lineNumber, text, expected });
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push({ fileName: this.fileName, lineNumber, column, text, expected });
   }
 
   throwIfAny(): void {
@@ -134,6 +136,33 @@ export function parseText(parser: TraceLineParser, text: string): ParsedTraceCol
 /** The requests as objects, for callers that want them so (tests, a small trace's inspection). */
 export function materialize(parsed: ParsedTraceColumns): ParsedTrace {
   return { format: parsed.format, requests: parsed.columns.toRequests(), notes: parsed.notes, deviceNames: parsed.deviceNames };
+}
+
+/**
+ * The 1-based column where each field of `line` starts: fields separated by
+ * whitespace, or by `separator` (a CSV's comma; a field's column is then its
+ * first character that is not a space, as the parsers trim fields).
+ */
+export function fieldColumns(line: string, separator?: string): number[] {
+  const columns: number[] = [];
+  if (separator === undefined) {
+    for (const match of line.matchAll(/\S+/g)) columns.push(match.index + 1);
+    return columns;
+  }
+  let start = 0;
+  for (;;) {
+    let first = start;
+    while (line[first] === " " || line[first] === "\t") first++;
+    const end = line.indexOf(separator, start);
+    columns.push((end < 0 || first <= end ? first : start) + 1);
+    if (end < 0) return columns;
+    start = end + separator.length;
+  }
+}
+
+/** The column of field `index` in `columns`, or just past the line's end when the line has fewer fields. */
+export function columnOfField(columns: readonly number[], index: number, line: string): number {
+  return columns[index] ?? line.trimEnd().length + 1;
 }
 
 const UNSIGNED_INTEGER = /^[0-9]+$/;

@@ -15,6 +15,8 @@ import { TRACE_TIME_UNITS_NS, type TraceTimeUnit } from "../model.js";
 import {
   LineProblems,
   TRACE_SECTOR_BYTES,
+  columnOfField,
+  fieldColumns,
   materialize,
   parseText,
   parseUnsigned,
@@ -62,7 +64,8 @@ export class DisksimParser implements TraceLineParser {
     if (line === "") return true;
     const fields = line.split(/\s+/);
     if (fields.length !== 5) {
-      this.problems.add(lineNumber, raw, `${EXPECTED_FIELDS} (found ${fields.length} fields)`);
+      // At the first field too many, or just past the last when one is missing.
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw), 5, raw), raw, `${EXPECTED_FIELDS} (found ${fields.length} fields)`);
       return true;
     }
     const time = parseUnsignedDecimal(fields[0]);
@@ -70,13 +73,14 @@ export class DisksimParser implements TraceLineParser {
     const block = parseUnsigned(fields[2]);
     const sectors = parseUnsigned(fields[3]);
     const flags = parseHexFlags(fields[4]);
-    if (time === undefined || device === undefined || block === undefined || sectors === undefined || flags === undefined) {
-      this.problems.add(lineNumber, raw, EXPECTED_FIELDS);
+    const values = [time, device, block, sectors, flags];
+    if (values.includes(undefined)) {
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw), values.indexOf(undefined), raw), raw, EXPECTED_FIELDS);
       return true;
     }
-    if (flags > 1) this.otherFlagBits++;
+    if (flags! > 1) this.otherFlagBits++;
     // Rounded: a millisecond trace with fractional times must still give integer ns.
-    this.columns.push(Math.round(time * this.timeUnitNs), device, (flags & 1) === 1 ? "read" : "write", block * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber);
+    this.columns.push(Math.round(time! * this.timeUnitNs), device!, (flags! & 1) === 1 ? "read" : "write", block! * TRACE_SECTOR_BYTES, sectors! * TRACE_SECTOR_BYTES, lineNumber);
     return true;
   }
 

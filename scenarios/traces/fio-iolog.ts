@@ -23,7 +23,7 @@
  * `timing: ignore` here: its waits are counted, not replayed, and
  * `timing: honor` is refused by the trace source (see ParsedTraceColumns.untimed).
  */
-import { LineProblems, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
+import { LineProblems, columnOfField, fieldColumns, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
 import { TraceColumns } from "./trace-columns.js";
 
 export const FIO_IOLOG_V3_HEADER = "fio version 3 iolog";
@@ -62,7 +62,7 @@ export class FioIologParser implements TraceLineParser {
         this.version = 2;
         return true;
       }
-      this.problems.add(1, raw, `the header "${FIO_IOLOG_V3_HEADER}" (or "${FIO_IOLOG_V2_HEADER}")`);
+      this.problems.add(1, 1, raw, `the header "${FIO_IOLOG_V3_HEADER}" (or "${FIO_IOLOG_V2_HEADER}")`);
       // Nothing after a wrong header is read as this format.
       return false;
     }
@@ -75,13 +75,15 @@ export class FioIologParser implements TraceLineParser {
     // v2 lines are v3's without the timestamp: read as at time 0, which timing: ignore does not look at.
     const time = v2 ? 0 : parseUnsigned(fields.shift());
     const [fileName_, action] = fields;
+    // Where field i (after the timestamp) starts on the line, for a problem's column: found only when there is one.
+    const column = (i: number): number => columnOfField(fieldColumns(raw), v2 ? i : i + 1, raw);
     if (time === undefined) {
-      problems.add(lineNumber, raw, "a timestamp in µs (unsigned integer) first");
+      problems.add(lineNumber, columnOfField(fieldColumns(raw), 0, raw), raw, "a timestamp in µs (unsigned integer) first");
       return true;
     }
     if (fields.length === 2 && action !== undefined && FILE_ACTIONS.has(action)) {
       if (action === "add" && !fileIndex.has(fileName_ as string)) fileIndex.set(fileName_ as string, fileIndex.size);
-      else if (action !== "add" && !fileIndex.has(fileName_ as string)) problems.add(lineNumber, raw, `an "add" of ${fileName_} before its "${action}"`);
+      else if (action !== "add" && !fileIndex.has(fileName_ as string)) problems.add(lineNumber, column(0), raw, `an "add" of ${fileName_} before its "${action}"`);
       return true;
     }
     // fio itself ignores (with an error) a wait in a v3 log, whatever follows the word: timestamps replace it.
@@ -90,8 +92,10 @@ export class FioIologParser implements TraceLineParser {
       return true;
     }
     if (fields.length !== 4 || action === undefined || !IO_ACTIONS.has(action)) {
+      // At an action it does not know, else at the field too many (or just past the last when one is missing).
       problems.add(
         lineNumber,
+        column(action === undefined || !IO_ACTIONS.has(action) ? 1 : 4),
         raw,
         v2 ? "`filename add|open|close` or `filename read|write|sync|datasync|trim|wait offset length`" : "`timestamp filename add|open|close` or `timestamp filename read|write|sync|datasync|trim offset length`",
       );
@@ -106,11 +110,11 @@ export class FioIologParser implements TraceLineParser {
     const offsetBytes = parseUnsigned(fields[2]);
     const lengthBytes = parseUnsigned(fields[3]);
     if (device === undefined) {
-      problems.add(lineNumber, raw, `an "add" of ${fileName_} before I/O on it`);
+      problems.add(lineNumber, column(0), raw, `an "add" of ${fileName_} before I/O on it`);
       return true;
     }
     if (offsetBytes === undefined || lengthBytes === undefined) {
-      problems.add(lineNumber, raw, "offset and length in bytes (unsigned integers)");
+      problems.add(lineNumber, column(offsetBytes === undefined ? 2 : 3), raw, "offset and length in bytes (unsigned integers)");
       return true;
     }
     if (action === "wait") {

@@ -16,7 +16,7 @@
  * timeNs is "ns since the file's first record" (negative if a later record
  * predates it; the trace source sorts).
  */
-import { LineProblems, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
+import { LineProblems, columnOfField, fieldColumns, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
 import { TraceColumns } from "./trace-columns.js";
 
 const NS_PER_FILETIME_TICK = 100;
@@ -59,7 +59,7 @@ export class MsrCambridgeParser implements TraceLineParser {
     this.sawDataLine = true;
     const fields = raw.split(",").map((f) => f.trim());
     if (fields.length !== 7) {
-      this.problems.add(lineNumber, raw, `${EXPECTED_FIELDS} (found ${fields.length})`);
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), 7, raw), raw, `${EXPECTED_FIELDS} (found ${fields.length})`);
       return true;
     }
     const [timeField, hostname, diskField, typeField, offsetField, sizeField, responseField] = fields as [string, string, string, string, string, string, string];
@@ -69,8 +69,9 @@ export class MsrCambridgeParser implements TraceLineParser {
     const offsetBytes = parseUnsigned(offsetField);
     const lengthBytes = parseUnsigned(sizeField);
     const responseTicks = parseUnsigned(responseField);
-    if (ticks === undefined || hostname === "" || device === undefined || (type !== "read" && type !== "write") || offsetBytes === undefined || lengthBytes === undefined || responseTicks === undefined) {
-      this.problems.add(lineNumber, raw, EXPECTED_FIELDS);
+    const good = [ticks !== undefined, hostname !== "", device !== undefined, type === "read" || type === "write", offsetBytes !== undefined, lengthBytes !== undefined, responseTicks !== undefined];
+    if (ticks === undefined || device === undefined || (type !== "read" && type !== "write") || offsetBytes === undefined || lengthBytes === undefined || good.includes(false)) {
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), good.indexOf(false), raw), raw, EXPECTED_FIELDS);
       return true;
     }
     this.origin ??= ticks;

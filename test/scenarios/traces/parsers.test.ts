@@ -72,16 +72,46 @@ describe("DiskSim / MQSim ASCII", () => {
     expect(parsed.notes.join("\n")).toContain("3 requests had flag bits besides bit 0 (read/write); they were ignored, so an even value is a write as DiskSim reads it (MQSim would read any value but 0 as a read)");
   });
 
-  it("lists every malformed line with file:line and what was expected", () => {
-    const text = ["100 0 8 8 1", "200 0 8 8", "", "abc 0 8 8 1", "300 -1 8 8 0", "400 0 8 8 0xg", "500 0 16 8 0"].join("\n");
+  it("lists every malformed line with file:line:column, at the offending field, and what was expected", () => {
+    const text = ["100 0 8 8 1", "200 0 8 8", "", "abc 0 8 8 1", "300 -1 8 8 0", "400 0 8 8 0xg", "500 0 16 8 0", "  600 0 24 8 0 7"].join("\n");
     const error = parseError(() => parseDisksim(text, "bad.trace"));
     expect(error.format).toBe("disksim");
-    expect(error.problems.map((p) => p.lineNumber)).toEqual([2, 4, 5, 6]);
-    expect(error.badLineCount).toBe(4);
+    expect(error.problems.map((p) => p.lineNumber)).toEqual([2, 4, 5, 6, 8]);
+    // A missing field just past the line's end; a bad one where it starts; a field too many where it starts.
+    expect(error.problems.map((p) => p.column)).toEqual([10, 1, 5, 11, 16]);
+    expect(error.badLineCount).toBe(5);
     expect(error.problems[0]?.expected).toMatch(/5 whitespace-separated numbers.*found 4 fields/);
-    expect(error.message).toContain("bad.trace:2: expected");
-    expect(error.message).toContain("bad.trace:6:");
+    expect(error.message).toContain("bad.trace:2:10: expected");
+    expect(error.message).toContain("bad.trace:6:11:");
     expect(error.message).not.toContain("bad.trace:7:");
+  });
+
+  it("gives the column of the offending field in the other formats too", () => {
+    const columns = (parse: () => unknown) => parseError(parse).problems.map((p) => [p.lineNumber, p.column]);
+    // MSR: a field too few (past the end), a bad Type (trimmed: where its text starts), a bad Size.
+    const msr = ["128166372003061629,wdev,0,Write,4096,4096", "128166372003061630,wdev,0, Erase,8192,4096,1", "128166372003061631,wdev,0,Read,0,4k,1"].join("\n");
+    expect(columns(() => parseMsrCambridge(msr, "m.csv"))).toEqual([
+      [1, 42],
+      [2, 28],
+      [3, 34],
+    ]);
+    // fio: a bad timestamp, an unknown action, a file never added, a bad length, a v2 log's field too many.
+    const fio = ["fio version 3 iolog", "0 f add", "x f read 0 4096", "1 f erase 0 4096", "2 g read 0 4096", "3 f read 0 4k"].join("\n");
+    expect(columns(() => parseFioIolog(fio, "f.iolog"))).toEqual([
+      [3, 1],
+      [4, 5],
+      [5, 3],
+      [6, 12],
+    ]);
+    expect(columns(() => parseFioIolog("fio version 2 iolog\nf add\nf write 0 4096 9\n", "v2.iolog"))).toEqual([[3, 16]]);
+    expect(columns(() => parseFioIolog("fio version 9 iolog\n", "v9.iolog"))).toEqual([[1, 1]]);
+    // blkparse: a time without 9 digits, an RWBS it does not know, a payload that is neither data nor a process.
+    const blk = ["  8,0    1        1     0.00001  1021  Q   W 4096 + 8 [dd]", "  8,0    1        2     0.000020000  1021  Q   X 4112 + 8 [dd]", "  8,0    1        3     0.000030000  1021  D   W 4112 - 8 [dd]"].join("\n");
+    expect(columns(() => parseBlkparse(blk, "b.txt"))).toEqual([
+      [1, 25],
+      [2, 48],
+      [3, 50],
+    ]);
   });
 
   it(`lists at most ${MAX_LISTED_PROBLEMS} bad lines and counts the rest`, () => {
