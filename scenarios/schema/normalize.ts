@@ -47,6 +47,9 @@ import {
 import { formatScriptOp } from "./script-ops.js";
 import { issuedDirections } from "../workloads/job-directions.js";
 import { formatDuration } from "./units.js";
+import { PERCENTILE_KEY_PATTERN } from "./editor-patterns.js";
+
+const PERCENTILE_KEY = new RegExp(PERCENTILE_KEY_PATTERN);
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
 import { SCENARIO_SECTIONS, type DeviceFile, type DevicesFile, type EngineFile, type JobFile, type ScenarioFile, type SchemaContext, type ScriptFile, type SessionFile, type TraceFile } from "./scenario-schema.js";
 
@@ -84,7 +87,8 @@ function percentileTable(sink: ProblemSink, at: readonly PathKey[], table: Reado
     .sort((a, b) => a.percentile - b.percentile);
   if (entries.length === 0) sink.add(at, "the latency table is empty", "at least one percentile", "an empty object");
   for (const { key, percentile, latencyNs } of entries) {
-    if (key.trim() === "" || !Number.isFinite(percentile) || percentile < 0 || percentile > 100) {
+    // The pattern the JSON Schema gives editors: a plain decimal up to 100 (not "1e1" or "0x10", which Number() reads too).
+    if (!PERCENTILE_KEY.test(key)) {
       sink.add([...at, key], "not a percentile", "a percentile from 0 to 100, such as 99 or \"99.900000\"", JSON.stringify(key));
       continue;
     }

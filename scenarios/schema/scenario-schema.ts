@@ -20,7 +20,7 @@
 import { z } from "zod";
 import { COMMIT_POLICY_NAMES, SESSION_SLOTS, type CommitPolicyName } from "../../engine/index.js";
 import { TRACE_TIME_UNITS_NS, type TraceTimeUnit } from "../model.js";
-import { MAX_IODEPTH, MAX_NUMJOBS } from "../limits.js";
+import { MAX_IODEPTH, MAX_NUMJOBS, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
 import {
   DEVICE_DEFAULTS,
   EMPIRICAL_MODEL_DEFAULTS,
@@ -35,7 +35,24 @@ import {
   TRACE_DEFAULTS,
 } from "./defaults.js";
 import { fillAndCheckPercents, parseBlockSizePair, parseBlockSizeSplit, parseRatePair, parseScenarioRandomDistribution, type BlockSizeSplit } from "./fio-values.js";
-import { parseScriptOp, SCRIPT_OP_EXPECTED, SCRIPT_OP_PATTERN } from "./script-ops.js";
+import { parseScriptOp, SCRIPT_OP_EXPECTED } from "./script-ops.js";
+import {
+  BLOCK_SIZE_PAIR_PATTERN,
+  BLOCK_SIZE_SPLIT_PATTERN,
+  exactSizePattern,
+  PERCENTILE_KEY_PATTERN,
+  POSITIVE_SIZE_PATTERN,
+  POSITIVE_TIME_NS_PATTERN,
+  POSITIVE_TIME_PATTERN,
+  RANDOM_DISTRIBUTION_PATTERN,
+  RATE_IOPS_PAIR_PATTERN,
+  RATE_PATTERN,
+  SCRIPT_OP_PATTERN,
+  SEED_PATTERN,
+  SIZE_PATTERN,
+  TIME_NS_PATTERN,
+  TIME_PATTERN,
+} from "./editor-patterns.js";
 import {
   describeValue,
   formatDuration,
@@ -43,11 +60,8 @@ import {
   parseDurationNs,
   parseRateBytesPerSec,
   parseSizeBytes,
-  RATE_PATTERN,
   SIZE_EXPECTED,
-  SIZE_PATTERN,
   TIME_EXPECTED,
-  TIME_PATTERN,
   UnitError,
 } from "./units.js";
 
@@ -68,13 +82,29 @@ function report(ctx: Ctx, error: UnitError, missing = false): void {
   ctx.addIssue({ code: "custom", message: error.problem, params: { expected: error.expected, found: error.found, missing } satisfies ProblemParams });
 }
 
-/** JSON Schema keywords a value schema advertises to editors (zod cannot derive them from a transform). */
+/**
+ * JSON Schema keywords a value schema advertises to editors (zod cannot derive
+ * them from a transform): as much of what the parser and its checks refuse as
+ * JSON Schema can say (editor-patterns.ts), so that an editor does not call a
+ * value fine that validate refuses.
+ */
 interface EditorHints {
-  readonly type: string | readonly string[];
+  readonly type?: string | readonly string[];
   readonly pattern?: string;
   readonly minimum?: number;
   readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly enum?: readonly number[];
+  readonly anyOf?: readonly EditorHints[];
 }
+
+/** JSON Schema for "each of these settings is required, in one of its spellings" (normalize's required(either(...))). */
+function requiredSettings(...settings: ReadonlyArray<readonly string[]>) {
+  return { allOf: settings.map((spellings) => ({ anyOf: spellings.map((key) => ({ required: [key] })) })) };
+}
+
+/** The unit suffixes of a setting's second spelling (capacity, capacityBytes): json-schema.ts allows one of the two, as normalize's either() does. */
+export const ALIAS_SUFFIXES = ["Bytes", "Ns", "BytesPerSec"] as const;
 
 /**
  * A value read by our own parser: wrong types and bad units get the same
@@ -102,23 +132,32 @@ type ParsedValue<T> = ReturnType<typeof parsedValue<T>>;
 
 type SizeCheck = (bytes: number, found: string) => void;
 
-const sizeValue = (check?: SizeCheck) =>
+/** A check on a size beyond its syntax, and how the JSON Schema says it. */
+interface SizeRule {
+  readonly check: SizeCheck;
+  readonly hints: EditorHints;
+}
+
+const sizeValue = (rule?: SizeRule) =>
   parsedValue(
     (value) => {
       const bytes = parseSizeBytes(value);
-      check?.(bytes, describeValue(value));
+      rule?.check(bytes, describeValue(value));
       return bytes;
     },
-    { type: ["integer", "string"], pattern: SIZE_PATTERN, minimum: 0 },
+    rule?.hints ?? { type: ["integer", "string"], pattern: SIZE_PATTERN, minimum: 0 },
   );
 
-const timeNsValue = () =>
-  parsedValue((value) => parseDurationNs(value, { bareNumbers: "ns" }), { type: ["integer", "string"], pattern: TIME_PATTERN, minimum: 0 });
+/** The least a time may be, in nanoseconds: 1 refuses zero, and a pattern can say no more than that for a time with a unit. */
+type MinimumNs = number | undefined;
 
-const timeValue = (hint: string) =>
-  parsedValue((value) => parseDurationNs(value, { bareNumbers: "reject", bareNumberHint: hint }), { type: "string", pattern: TIME_PATTERN });
+const timeNsValue = (minimumNs: MinimumNs = undefined) =>
+  parsedValue((value) => parseDurationNs(value, { bareNumbers: "ns" }), { type: ["integer", "string"], pattern: minimumNs === undefined ? TIME_NS_PATTERN : POSITIVE_TIME_NS_PATTERN, minimum: minimumNs ?? 0 });
 
-const rateValue = () => parsedValue(parseRateBytesPerSec, { type: ["number", "string"], pattern: RATE_PATTERN });
+const timeValue = (hint: string, minimumNs: MinimumNs = undefined) =>
+  parsedValue((value) => parseDurationNs(value, { bareNumbers: "reject", bareNumberHint: hint }), { type: "string", pattern: minimumNs === undefined ? TIME_PATTERN : POSITIVE_TIME_PATTERN });
+
+const rateValue = () => parsedValue(parseRateBytesPerSec, { type: ["integer", "string"], pattern: RATE_PATTERN, minimum: 1 });
 
 function integerValue(min: number, max: number = Number.MAX_SAFE_INTEGER) {
   const expected = max === Number.MAX_SAFE_INTEGER ? (min === 1 ? "a positive integer" : `an integer >= ${min}`) : `an integer from ${min} to ${max}`;
@@ -140,7 +179,7 @@ const positiveNumberValue = () =>
       if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new UnitError("not a positive number", "a number greater than 0", describeValue(value));
       return value;
     },
-    { type: "number", minimum: 0 },
+    { type: "number", exclusiveMinimum: 0 },
   );
 
 // ---- keys with and without their unit suffix --------------------------------------
@@ -152,24 +191,24 @@ function defaultText(text: string | undefined): string {
 }
 
 /** `key` (a size, units allowed, a bare number is bytes) and `keyBytes`, the model's name. Give at most one. */
-function sizeKeys<K extends string>(key: K, about: string, options: { check?: SizeCheck; default?: string } = {}): Aliased<K, "Bytes", ParsedValue<number>> {
+function sizeKeys<K extends string>(key: K, about: string, options: { rule?: SizeRule; default?: string } = {}): Aliased<K, "Bytes", ParsedValue<number>> {
   return {
-    [key]: sizeValue(options.check)
+    [key]: sizeValue(options.rule)
       .optional()
       .describe(`${about} Written as ${SIZE_EXPECTED}; a bare number is bytes. Same as ${key}Bytes.${defaultText(options.default)}`),
-    [`${key}Bytes`]: sizeValue(options.check)
+    [`${key}Bytes`]: sizeValue(options.rule)
       .optional()
       .describe(`${about} In bytes (units accepted). Same as ${key}.${defaultText(options.default)}`),
   } as Aliased<K, "Bytes", ParsedValue<number>>;
 }
 
 /** `key` (a time that must carry a unit) and `keyNs` (a bare number is nanoseconds). Give at most one. */
-function timeKeys<K extends string>(key: K, about: string, options: { default?: string } = {}): Aliased<K, "Ns", ParsedValue<number>> {
+function timeKeys<K extends string>(key: K, about: string, options: { default?: string; minimumNs?: number } = {}): Aliased<K, "Ns", ParsedValue<number>> {
   return {
-    [key]: timeValue(`use ${key}Ns for nanoseconds`)
+    [key]: timeValue(`use ${key}Ns for nanoseconds`, options.minimumNs)
       .optional()
       .describe(`${about} Written as ${TIME_EXPECTED}. Same as ${key}Ns.${defaultText(options.default)}`),
-    [`${key}Ns`]: timeNsValue()
+    [`${key}Ns`]: timeNsValue(options.minimumNs)
       .optional()
       .describe(`${about} In nanoseconds (a time with a unit is accepted too). Same as ${key}.${defaultText(options.default)}`),
   } as Aliased<K, "Ns", ParsedValue<number>>;
@@ -192,17 +231,28 @@ function rateKeys<K extends string>(key: K, about: string, options: { default?: 
 
 const SECTOR_SIZES: readonly number[] = [512, 4096];
 
-const sectorCheck: SizeCheck = (bytes, found) => {
-  if (!SECTOR_SIZES.includes(bytes)) throw new UnitError("unsupported sector size", "512 or 4096", found);
+/** A size of one of `values` bytes: an integer from the list, or a string that is one of them in some unit. */
+function exactSizeHints(values: readonly number[]): EditorHints {
+  return { type: ["integer", "string"], anyOf: [{ type: "integer", enum: values }, { type: "string", pattern: exactSizePattern(values) }] };
+}
+
+const SECTOR_SIZE: SizeRule = {
+  check: (bytes, found) => {
+    if (!SECTOR_SIZES.includes(bytes)) throw new UnitError("unsupported sector size", "512 or 4096", found);
+  },
+  hints: exactSizeHints(SECTOR_SIZES),
 };
 
-const positiveSize: SizeCheck = (bytes, found) => {
-  if (bytes <= 0) throw new UnitError("must be greater than zero", SIZE_EXPECTED, found);
+const POSITIVE_SIZE: SizeRule = {
+  check: (bytes, found) => {
+    if (bytes <= 0) throw new UnitError("must be greater than zero", SIZE_EXPECTED, found);
+  },
+  hints: { type: ["integer", "string"], pattern: POSITIVE_SIZE_PATTERN, minimum: 1 },
 };
 
 const deviceCommonShape = {
-  ...sizeKeys("capacity", "Size of the device. Required, except for a stripe, whose capacity follows from its members.", { check: positiveSize }),
-  ...sizeKeys("sectorSize", "Logical block size: 512 or 4096 bytes. A stripe takes its members'.", { check: sectorCheck, default: String(DEVICE_DEFAULTS.sectorSizeBytes) }),
+  ...sizeKeys("capacity", "Size of the device. Required, except for a stripe, whose capacity follows from its members.", { rule: POSITIVE_SIZE }),
+  ...sizeKeys("sectorSize", "Logical block size: 512 or 4096 bytes. A stripe takes its members'.", { rule: SECTOR_SIZE, default: String(DEVICE_DEFAULTS.sectorSizeBytes) }),
   queueDepth: integerValue(1)
     .optional()
     .describe(`Commands the device accepts at once; more wait in the host queue. A stripe's is its members' sum. Default ${DEVICE_DEFAULTS.queueDepth}.`),
@@ -214,10 +264,14 @@ const deviceCommonShape = {
 
 const modelKey = <M extends string>(model: M, about: string) => z.literal(model).describe(`Latency model: ${model}. ${about}`);
 
-const instantDevice = z.strictObject({
-  model: modelKey("instant", "Every request completes at once; for functional runs."),
-  ...deviceCommonShape,
-});
+const CAPACITY = ["capacity", "capacityBytes"];
+
+const instantDevice = z
+  .strictObject({
+    model: modelKey("instant", "Every request completes at once; for functional runs."),
+    ...deviceCommonShape,
+  })
+  .meta(requiredSettings(CAPACITY));
 
 const fixedDevice = z.strictObject({
   model: modelKey("fixed", "latency + size / bandwidth per request, `parallelism` requests at a time, FIFO."),
@@ -228,16 +282,16 @@ const fixedDevice = z.strictObject({
   ...rateKeys("bandwidth", "Transfer rate (required)."),
   parallelism: integerValue(1).optional().describe(`Requests in service at once. Default ${FIXED_MODEL_DEFAULTS.parallelism}.`),
   ...timeKeys("flushLatency", "Time a flush holds a server.", { default: formatDuration(FIXED_MODEL_DEFAULTS.flushLatencyNs) }),
-});
+}).meta(requiredSettings(CAPACITY, ["bandwidth", "bandwidthBytesPerSec"]));
 
 const exponentialDevice = z.strictObject({
   model: modelKey("exponential", "Service time = minService + Exp(meanService), size-blind: the queueing-theory device."),
   ...deviceCommonShape,
-  ...timeKeys("meanService", "Mean of the exponential part of the service time (required)."),
+  ...timeKeys("meanService", "Mean of the exponential part of the service time (required, above 0).", { minimumNs: 1 }),
   ...timeKeys("minService", "A floor added to every draw (command overhead).", { default: formatDuration(EXPONENTIAL_MODEL_DEFAULTS.minServiceNs) }),
   parallelism: integerValue(1).optional().describe(`Servers. Default ${EXPONENTIAL_MODEL_DEFAULTS.parallelism}.`),
   ...timeKeys("flush", "Time a flush holds a server.", { default: formatDuration(EXPONENTIAL_MODEL_DEFAULTS.flushNs) }),
-});
+}).meta(requiredSettings(CAPACITY, ["meanService", "meanServiceNs"]));
 
 const rotatingDevice = z.strictObject({
   model: modelKey("rotating", "A single-actuator disk: seek by distance, rotational delay, media transfer."),
@@ -252,24 +306,27 @@ const rotatingDevice = z.strictObject({
     .optional()
     .describe(`Which queued request the arm serves next. Default ${ROTATING_MODEL_DEFAULTS.scheduler}.`),
   ...timeKeys("flush", "Time a flush takes (the model has no cache to write back).", { default: formatDuration(ROTATING_MODEL_DEFAULTS.flushNs) }),
-});
+}).meta(requiredSettings(CAPACITY));
 
 const flashDevice = z.strictObject({
   model: modelKey("flash", "Channels x dies parallelism with page read/program times."),
   ...deviceCommonShape,
   channels: integerValue(1).optional().describe(`Independent buses to the flash packages. Default ${FLASH_MODEL_DEFAULTS.channels}.`),
   diesPerChannel: integerValue(1).optional().describe(`Dies sharing one channel. Default ${FLASH_MODEL_DEFAULTS.diesPerChannel}.`),
-  ...sizeKeys("pageSize", "Flash page size.", { check: positiveSize, default: formatSize(FLASH_MODEL_DEFAULTS.pageSizeBytes) }),
+  ...sizeKeys("pageSize", "Flash page size.", { rule: POSITIVE_SIZE, default: formatSize(FLASH_MODEL_DEFAULTS.pageSizeBytes) }),
   ...timeKeys("pageRead", "Array read into the page register (tR).", { default: formatDuration(FLASH_MODEL_DEFAULTS.pageReadNs) }),
   ...timeKeys("pageProgram", "Page program (tPROG).", { default: formatDuration(FLASH_MODEL_DEFAULTS.pageProgramNs) }),
   ...rateKeys("channelBandwidth", "Data rate of one channel.", { default: `${FLASH_MODEL_DEFAULTS.channelBandwidthBytesPerSec} bytes/s (800 MB/s decimal)` }),
   ...timeKeys("flush", "Time a flush takes.", { default: formatDuration(FLASH_MODEL_DEFAULTS.flushNs) }),
-});
+}).meta(requiredSettings(CAPACITY));
 
 const PERCENTILE_KEY_EXPECTED = 'percentile keys from 0 to 100, such as "99.000000" (fio JSON clat_ns.percentile)';
 
 /** A percentile -> latency table; keys are checked (and put in fio's "%f" form) by the normalizer. */
-const percentileTable = (ns: boolean) => z.record(z.string(), ns ? timeNsValue() : timeValue("use the ...PercentilesNs form for nanoseconds"));
+const percentileTable = (ns: boolean) =>
+  z
+    .record(z.string(), ns ? timeNsValue() : timeValue("use the ...PercentilesNs form for nanoseconds"))
+    .meta({ minProperties: 1, propertyNames: { type: "string", pattern: PERCENTILE_KEY_PATTERN } });
 
 function percentileKeys<K extends string>(key: K, about: string) {
   return {
@@ -290,6 +347,12 @@ const empiricalDevice = z.strictObject({
   ...percentileKeys("writePercentiles", "Latency table for writes."),
   parallelism: integerValue(1).optional().describe(`Requests in service at once. Default ${EMPIRICAL_MODEL_DEFAULTS.parallelism}.`),
   ...timeKeys("flush", "Time a flush holds a server.", { default: formatDuration(EMPIRICAL_MODEL_DEFAULTS.flushNs) }),
+}).meta({
+  allOf: [
+    ...requiredSettings(CAPACITY).allOf,
+    // One table for both directions, or one for each.
+    { anyOf: [{ required: ["percentiles"] }, { required: ["percentilesNs"] }, requiredSettings(["readPercentiles", "readPercentilesNs"], ["writePercentiles", "writePercentilesNs"])] },
+  ],
 });
 
 const leafDeviceOptions = [instantDevice, fixedDevice, exponentialDevice, rotatingDevice, flashDevice, empiricalDevice] as const;
@@ -298,8 +361,8 @@ type LeafDeviceFile = z.output<(typeof leafDeviceOptions)[number]>;
 const stripeBase = z.strictObject({
   model: modelKey("stripe", "RAID-0 over `members`; capacity, sector size, queue depth and write cache follow from them (if given, they must agree)."),
   ...deviceCommonShape,
-  ...sizeKeys("stripeUnit", "RAID-0 chunk: a positive multiple of the members' sector size (required).", { check: positiveSize }),
-});
+  ...sizeKeys("stripeUnit", "RAID-0 chunk: a positive multiple of the members' sector size (required).", { rule: POSITIVE_SIZE }),
+}).meta(requiredSettings(["stripeUnit", "stripeUnitBytes"]));
 
 export type StripeDeviceFile = z.output<typeof stripeBase> & { readonly members: readonly DeviceFile[] };
 export type DeviceFile = LeafDeviceFile | StripeDeviceFile;
@@ -319,7 +382,8 @@ const deviceUnion = z
   .meta({ id: "device", description: `A modeled block device; \`model\` is one of ${DEVICE_MODELS.join(", ")}.` });
 
 const sharedCache = z
-  .strictObject({ ...sizeKeys("capacity", "Size of the Cache LU, the last bytes of the shared device (required).", { check: positiveSize }) })
+  .strictObject({ ...sizeKeys("capacity", "Size of the Cache LU, the last bytes of the shared device (required).", { rule: POSITIVE_SIZE }) })
+  .meta(requiredSettings(CAPACITY))
   .describe("With shared: true, the Cache LU is the end of the source device; only its size is given.");
 
 const devicesSchema = z
@@ -339,11 +403,17 @@ const devicesSchema = z
 
 // ---- engine -------------------------------------------------------------------------
 
-const chunkSizeCheck: SizeCheck = (bytes, found) => {
-  const powerOfTwo = bytes > 0 && (bytes & (bytes - 1)) === 0;
-  if (!powerOfTwo || bytes < 4 * KiB || bytes > MiB) {
-    throw new UnitError(powerOfTwo ? "chunk size out of range" : "chunk size is not a power of two", "a power of two from 4KiB to 1MiB (4096 to 1048576 bytes)", found);
-  }
+/** Powers of two from 4KiB to 1MiB. */
+const CHUNK_SIZES = Array.from({ length: Math.log2(MiB / (4 * KiB)) + 1 }, (_, index) => 4 * KiB * 2 ** index);
+
+const CHUNK_SIZE: SizeRule = {
+  check: (bytes, found) => {
+    const powerOfTwo = bytes > 0 && (bytes & (bytes - 1)) === 0;
+    if (!powerOfTwo || bytes < 4 * KiB || bytes > MiB) {
+      throw new UnitError(powerOfTwo ? "chunk size out of range" : "chunk size is not a power of two", "a power of two from 4KiB to 1MiB (4096 to 1048576 bytes)", found);
+    }
+  },
+  hints: exactSizeHints(CHUNK_SIZES),
 };
 
 // z.enum wants a non-empty tuple; the engine's list is typed as an array of names.
@@ -351,9 +421,9 @@ const commitPolicies = z.enum(COMMIT_POLICY_NAMES as readonly [CommitPolicyName,
 
 const engineSchema = z
   .strictObject({
-    ...sizeKeys("chunkSize", "Copy-on-first-write granularity: a power of two from 4KiB to 1MiB.", { check: chunkSizeCheck, default: formatSize(ENGINE_DEFAULTS.chunkSizeBytes) }),
-    ...sizeKeys("regionSize", "Size of one chunk-map region on the Cache LU: a multiple of the cache's sector size.", { check: positiveSize, default: formatSize(ENGINE_DEFAULTS.regionSizeBytes) }),
-    ...sizeKeys("metadataBlock", "Size of one metadata block (512 or 4096), by default the Cache LU's sector size. A block larger than the device's sector is not written atomically: crash campaigns then tear it.", { check: sectorCheck }),
+    ...sizeKeys("chunkSize", "Copy-on-first-write granularity: a power of two from 4KiB to 1MiB.", { rule: CHUNK_SIZE, default: formatSize(ENGINE_DEFAULTS.chunkSizeBytes) }),
+    ...sizeKeys("regionSize", "Size of one chunk-map region on the Cache LU: a multiple of the cache's sector size.", { rule: POSITIVE_SIZE, default: formatSize(ENGINE_DEFAULTS.regionSizeBytes) }),
+    ...sizeKeys("metadataBlock", "Size of one metadata block (512 or 4096), by default the Cache LU's sector size. A block larger than the device's sector is not written atomically: crash campaigns then tear it.", { rule: SECTOR_SIZE }),
     commitPolicy: commitPolicies
       .optional()
       .describe(`When metadata reaches disk: ${COMMIT_POLICY_NAMES.join(", ")}. Default ${ENGINE_DEFAULTS.commitPolicy}.`),
@@ -365,17 +435,20 @@ const engineSchema = z
 /** fio's rw values the simulator runs; "readwrite" is fio's other name for "rw". */
 const RW_VALUES = ["read", "write", "randread", "randwrite", "rw", "readwrite", "randrw"] as const;
 
-const fioTime = (option: string, fioUnit: string) => timeValue(`fio reads a bare ${option} as ${fioUnit}; write the unit`);
+const fioTime = (option: string, fioUnit: string, minimumNs: MinimumNs = undefined) => timeValue(`fio reads a bare ${option} as ${fioUnit}; write the unit`, minimumNs);
 
 const bssplitEntry = z.strictObject({
-  bs: sizeValue(positiveSize).describe("Block size of this entry."),
+  bs: sizeValue(POSITIVE_SIZE).describe("Block size of this entry."),
   percent: z.number().min(0).max(100).describe("Share of the I/Os, in percent."),
 });
 
 const bssplitValue = z
   .union([
     // z.string() rather than our own parser, so a list is a plain type mismatch here and the union reports the list branch's problems.
-    z.string().transform((value, ctx): BlockSizeSplit => {
+    z
+      .string()
+      .meta({ pattern: BLOCK_SIZE_SPLIT_PATTERN })
+      .transform((value, ctx): BlockSizeSplit => {
       try {
         return parseBlockSizeSplit(value);
       } catch (error) {
@@ -414,11 +487,11 @@ const jobSchema = z
       .enum(RW_VALUES)
       .optional()
       .describe(`fio rw: ${RW_VALUES.join(", ")}. Default ${JOB_DEFAULTS.rw}.`),
-    bs: parsedValue(parseBlockSizePair, { type: ["integer", "string"] })
+    bs: parsedValue(parseBlockSizePair, { type: ["integer", "string"], pattern: BLOCK_SIZE_PAIR_PATTERN, minimum: 1 })
       .optional()
       .describe(`fio bs: block size, or "read,write" such as "4k,64k" (an empty side keeps the default). Default ${formatSize(JOB_DEFAULTS.blockSizeBytes)}.`),
     bssplit: bssplitValue,
-    blockalign: sizeValue(positiveSize).optional().describe("fio blockalign: random offsets are multiples of this. Default: the block size."),
+    blockalign: sizeValue(POSITIVE_SIZE).optional().describe("fio blockalign: random offsets are multiples of this. Default: the block size."),
     iodepth: integerValue(1, MAX_IODEPTH).optional().describe(`fio iodepth: I/Os kept in flight per job clone (closed loop). Default ${JOB_DEFAULTS.iodepth}.`),
     numjobs: integerValue(1, MAX_NUMJOBS).optional().describe(`fio numjobs: clones of this job, at most fio's own ${MAX_NUMJOBS}. Default ${JOB_DEFAULTS.numjobs}.`),
     size: sizeValue().optional().describe(`fio size: length of the region the job works on; 0 means to the end of the Source LU. Default ${JOB_DEFAULTS.sizeBytes}.`),
@@ -430,7 +503,7 @@ const jobSchema = z
         if (typeof value !== "string") throw new UnitError("not a distribution", 'a string such as "zipf:1.2"', describeValue(value));
         return parseScenarioRandomDistribution(value);
       },
-      { type: "string" },
+      { type: "string", pattern: RANDOM_DISTRIBUTION_PATTERN },
     )
       .optional()
       .describe(`fio random_distribution: "random", "zipf:theta", "pareto:h", "normal:dev[:center]" or "zoned:access/size:...". Default ${JOB_DEFAULTS.randomDistribution.kind}.`),
@@ -438,7 +511,7 @@ const jobSchema = z
       .boolean()
       .optional()
       .describe("fio norandommap: random offsets drawn independently (a block may repeat before others are touched) instead of each block once per pass. Default false."),
-    rate_iops: parsedValue(parseRatePair, { type: ["integer", "string"] })
+    rate_iops: parsedValue(parseRatePair, { type: ["integer", "string"], pattern: RATE_IOPS_PAIR_PATTERN, minimum: 1 })
       .optional()
       .describe(
         'fio rate_iops: open-loop arrivals per clone, in I/Os per second for each direction, as fio: on rw/randrw, 1000 is 1000 reads and 1000 writes a second, and "700,300" rates reads and writes apart. Default: closed loop.',
@@ -448,7 +521,7 @@ const jobSchema = z
       .optional()
       .describe(`fio rate_process: evenly spaced (linear) or Poisson arrivals. Default ${JOB_DEFAULTS.rateProcess}.`),
     number_ios: integerValue(1).optional().describe("fio number_ios: stop each clone after this many I/Os."),
-    runtime: fioTime("runtime", "seconds")
+    runtime: fioTime("runtime", "seconds", 1)
       .optional()
       .describe(
         `fio runtime with time_based=1: the job runs this much simulated time, size bounding only its region (sequential I/O wraps, random passes restart), as fio's time_based; without a runtime the job ends after size bytes. Written as ${TIME_EXPECTED}.`,
@@ -464,6 +537,8 @@ const jobSchema = z
       .describe(`Not fio: the job reads the Phantom LU of the session in this slot (0 to ${SESSION_SLOTS - 1}) instead of the Source LU, as a backup reading a snapshot would; rw must then be read or randread.`),
     startdelay: fioTime("startdelay", "seconds").optional().describe(`fio startdelay: start this long after the run starts. Written as ${TIME_EXPECTED}. Default ${formatDuration(JOB_DEFAULTS.startDelayNs)}.`),
   })
+  // A Phantom LU is read only (normalize.ts); rw's default is read.
+  .meta({ anyOf: [{ not: { required: ["phantomSlot"] } }, { properties: { rw: { enum: ["read", "randread"] } } }] })
   .describe("A synthetic job; keys are fio's option names.");
 
 export const TRACE_FORMATS = ["fio-iolog", "disksim", "msr-cambridge", "blkparse"] as const;
@@ -490,6 +565,8 @@ const traceSchema = z
       .optional()
       .describe("DiskSim ASCII only: the unit of its arrival times. Default ns, as the traces MQSim ships; DiskSim's own traces are in ms."),
   })
+  // timeUnit is DiskSim's only (normalize.ts).
+  .meta({ anyOf: [{ not: { required: ["timeUnit"] } }, { properties: { format: { const: "disksim" } } }] })
   .describe("Trace replay.");
 
 const fioFileSchema = z
@@ -524,11 +601,12 @@ const sessionSchema = z
     action: z.enum(["start", "stop", "replace", "rollback"]).describe('What happens to the session in `slot`: "start" takes a free slot (refused, a problem, on a live session), "replace" ends the live session and starts a new one, "stop" ends it, "rollback" restores the Source LU to its point in time.'),
     slot: integerValue(0, SESSION_SLOTS - 1).describe(`Session slot, 0 to ${SESSION_SLOTS - 1}.`),
   })
+  .meta({ oneOf: [{ required: ["at"] }, { required: ["atNs"] }, { required: ["afterHostIos"] }] })
   .describe("A scheduled session event.");
 
 const flushesSchema = z
   .strictObject({
-    ...timeKeys("every", "The host flushes every this long (at least 1us). Flushes do not pile up: a tick that finds the previous one still in flight waits for it, and the next flush goes at the first tick after it completes."),
+    ...timeKeys("every", "The host flushes every this long (at least 1us). Flushes do not pile up: a tick that finds the previous one still in flight waits for it, and the next flush goes at the first tick after it completes.", { minimumNs: MIN_FLUSH_INTERVAL_NS }),
     everyHostWrites: integerValue(1).optional().describe("The host flushes after every this many host writes."),
   })
   .describe("Host flushes; none when both are absent (the default).");
@@ -541,13 +619,13 @@ const measurementSchema = z
 
 const reportSchema = z
   .strictObject({
-    ...timeKeys("bucket", "Time-series bucket size for the CSVs and charts. Default: 1 ms, doubled as needed to keep at most 400 buckets."),
+    ...timeKeys("bucket", "Time-series bucket size for the CSVs and charts. Default: 1 ms, doubled as needed to keep at most 400 buckets.", { minimumNs: 1 }),
   })
   .describe("Report settings.");
 
 const stopSchema = z
   .strictObject({
-    ...timeKeys("runtime", "Stop after this much simulated time."),
+    ...timeKeys("runtime", "Stop after this much simulated time.", { minimumNs: 1 }),
     hostIos: integerValue(1).optional().describe("Stop once the host has completed this many I/Os."),
   })
   .describe("When the run stops: give runtime and/or hostIos (the first reached wins); may be left out when every workload is a script, which ends with its last operation.");
@@ -558,7 +636,7 @@ const seedValue = parsedValue(
     if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
     throw new UnitError("not a seed", "a non-empty string or a non-negative integer", describeValue(value));
   },
-  { type: ["string", "integer"] },
+  { type: ["string", "integer"], pattern: SEED_PATTERN, minimum: 0 },
 );
 
 /** The file as written (input) and as read with units converted (output); defaults and aliases are not resolved yet. */
@@ -587,6 +665,11 @@ export const scenarioFileSchema = z
     stop: stopSchema.optional(),
   })
   .meta({
+    // Something stops the run, unless every workload is a script (normalize.ts).
+    anyOf: [
+      { required: ["stop"], properties: { stop: { anyOf: [{ required: ["runtime"] }, { required: ["runtimeNs"] }, { required: ["hostIos"] }] } } },
+      { properties: { workloads: { items: { properties: { kind: { const: "script" } } } } } },
+    ],
     title: "cofwsim scenario",
     description: "A cofwsim scenario: devices, engine settings, workloads, a session schedule and when to stop. Sizes take units (64KiB), times need one (10ms) unless the key ends in Ns.",
   });

@@ -16,8 +16,6 @@ import { suggestKey } from "./problems.js";
 import { describeValue, formatSize, parseSizeBytes, UnitError } from "./units.js";
 
 export const SCRIPT_OP_EXPECTED = `"write <offset> <length>", "read <offset> <length>", "flush", or "start|stop|replace|rollback <slot 0-${SESSION_SLOTS - 1}>"`;
-/** For editors: the shape of an operation (sizes as SIZE_PATTERN allows, without spaces inside). */
-export const SCRIPT_OP_PATTERN = "^\\s*((read|write)\\s+\\S+\\s+\\S+|flush|(start|stop|replace|rollback)\\s+\\d+)\\s*$";
 const SESSION_ACTIONS: readonly SessionAction[] = ["start", "stop", "replace", "rollback"];
 
 export function parseScriptOp(value: unknown): ScriptOp {

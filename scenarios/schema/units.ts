@@ -67,11 +67,6 @@ const TIME_UNITS: ReadonlyMap<string, bigint> = new Map([
   ["d", 86_400_000_000_000n],
 ]);
 
-/** For JSON Schema: what a size string looks like (editors flag anything else). */
-export const SIZE_PATTERN = "^\\s*(\\d+(\\.\\d*)?|\\.\\d+)\\s*([kKmMgGtTpP]([iI]?[bB])?|[bB])?\\s*$";
-export const TIME_PATTERN = "^\\s*(\\d+(\\.\\d*)?|\\.\\d+)\\s*([nN][sS]|[uUµμ][sS]|[mM][sS]|[sS]|[mM]|[mM][iI][nN]|[hH]|[dD])\\s*$";
-export const RATE_PATTERN = "^\\s*(\\d+(\\.\\d*)?|\\.\\d+)\\s*([kKmMgGtTpP]([iI]?[bB])?|[bB])?\\s*/\\s*([sS]|[sS][eE][cC])\\s*$";
-
 const NUMBER_THEN_UNIT = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)\s*([^\s\d.][^\s]*)?$/;
 
 export function describeValue(value: unknown): string {
@@ -129,7 +124,7 @@ export function parseSizeBytes(value: unknown): number {
   if (decimal === undefined) throw new UnitError("not a size", SIZE_EXPECTED, found);
   const multiplier = SIZE_UNITS.get(decimal.unit);
   if (multiplier === undefined) throw new UnitError(`unknown size unit "${decimal.unit}"`, SIZE_EXPECTED, found);
-  if (decimal.negative && decimal.digits !== 0n) throw new UnitError("a size must not be negative", SIZE_EXPECTED, found);
+  if (decimal.negative) throw new UnitError("a size must not be negative", SIZE_EXPECTED, found);
   const bytes = exactProduct(decimal, multiplier);
   if (bytes === undefined) throw new UnitError("not a whole number of bytes", SIZE_EXPECTED, found);
   return toSafeNumber(bytes, "the size", SIZE_EXPECTED, found);
@@ -159,7 +154,7 @@ export function parseDurationNs(value: unknown, options: DurationOptions): numbe
   if (decimal.unit === "" && options.bareNumbers === "reject") throw new UnitError(bareProblem, TIME_EXPECTED, found);
   const multiplier = decimal.unit === "" ? 1n : TIME_UNITS.get(decimal.unit);
   if (multiplier === undefined) throw new UnitError(`unknown time unit "${decimal.unit}"`, TIME_EXPECTED, found);
-  if (decimal.negative && decimal.digits !== 0n) throw new UnitError("a time must not be negative", TIME_EXPECTED, found);
+  if (decimal.negative) throw new UnitError("a time must not be negative", TIME_EXPECTED, found);
   const ns = exactProduct(decimal, multiplier);
   if (ns === undefined) throw new UnitError("not a whole number of nanoseconds", TIME_EXPECTED, found);
   return toSafeNumber(ns, "the time", TIME_EXPECTED, found);
