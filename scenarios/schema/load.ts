@@ -1,6 +1,6 @@
 /**
  * Loads a scenario file (YAML, or JSON, which YAML reads too, so both get line
- * and column numbers) into the normalized Scenario of scenarios/model.ts, or
+ * and column numbers; a .json file must also be strict JSON) into the normalized Scenario of scenarios/model.ts, or
  * throws one ScenarioError that lists every problem found: YAML syntax errors,
  * duplicate keys, malformed --set overrides, and everything the schema
  * rejects, each located in the file (or in the --set argument it came from).
@@ -17,6 +17,7 @@ import { normalizeSections, sectionsOf, type ParsedSections } from "./normalize.
 import { SCENARIO_SECTIONS, scenarioFileSchema, type ProblemParams, type SchemaContext } from "./scenario-schema.js";
 import { allowedKeysAt, expectationAt } from "./schema-walk.js";
 import { describeValue } from "./units.js";
+import { jsonSyntaxError, type JsonSyntaxError } from "./json-syntax.js";
 import { DocumentPositions, type KeyPath, type OverrideOrigins } from "./yaml-positions.js";
 
 export { ScenarioError, type ScenarioProblem } from "./problems.js";
@@ -82,11 +83,13 @@ export function loadScenarioText(text: string, options: LoadTextOptions): Scenar
   const document = parseScenarioYaml(text, lineCounter);
   const origins: OverrideOrigins = new WeakMap();
   const positions = new DocumentPositions(document, lineCounter, fileName, origins);
-  const problems: ScenarioProblem[] = document.errors.map((error) => syntaxProblem(error, text, positions));
+  // YAML takes what JSON refuses (trailing commas, comments...): a .json file is held to JSON, as other tools read it.
+  const jsonError = extname(fileName).toLowerCase() === ".json" ? jsonSyntaxError(text) : undefined;
+  const problems: ScenarioProblem[] = jsonError === undefined ? document.errors.map((error) => syntaxProblem(error, text, positions)) : [jsonSyntaxProblem(jsonError, text, positions)];
 
   problems.push(...applyOverrides(document, options.overrides ?? [], origins));
   // A document with syntax errors is a guess at what was meant; validating it would report the guess.
-  if (document.errors.length > 0) throw new ScenarioError(problems);
+  if (document.errors.length > 0 || jsonError !== undefined) throw new ScenarioError(problems);
   problems.push(...duplicateKeys(document, positions));
 
   let value: unknown;
@@ -137,16 +140,19 @@ function parsedSections(value: unknown): ParsedSections {
 
 // ---- YAML-level problems ---------------------------------------------------------------
 
+/** What the file holds from `offset` to the end of that line, for a syntax error's "found". */
+function foundAt(text: string, offset: number): string {
+  const rest = text.slice(offset).split("\n")[0]?.trim() ?? "";
+  return rest === "" ? (offset >= text.length ? "the end of the file" : "the end of the line") : JSON.stringify(rest.length > 40 ? `${rest.slice(0, 37)}...` : rest);
+}
+
 function syntaxProblem(error: YAMLError, text: string, positions: DocumentPositions): ScenarioProblem {
   const offset = error.pos[0];
-  const rest = text.slice(offset).split("\n")[0]?.trim() ?? "";
-  return {
-    ...positions.atOffset(offset),
-    path: "",
-    message: `YAML syntax error: ${error.message}`,
-    expected: "well-formed YAML (or JSON)",
-    found: rest === "" ? (offset >= text.length ? "the end of the file" : "the end of the line") : JSON.stringify(rest.length > 40 ? `${rest.slice(0, 37)}...` : rest),
-  };
+  return { ...positions.atOffset(offset), path: "", message: `YAML syntax error: ${error.message}`, expected: "well-formed YAML (or JSON)", found: foundAt(text, offset) };
+}
+
+function jsonSyntaxProblem(error: JsonSyntaxError, text: string, positions: DocumentPositions): ScenarioProblem {
+  return { ...positions.atOffset(error.offset), path: "", message: `JSON syntax error: ${error.problem}`, expected: `${error.expected} (a .json scenario is read as JSON; YAML is for .yaml files)`, found: foundAt(text, error.offset) };
 }
 
 /** Every key given twice in one object, located at the second; YAML readers disagree on which one wins, so none does. */

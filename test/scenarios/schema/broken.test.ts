@@ -50,6 +50,8 @@ const CASES: Record<string, readonly Want[]> = {
   "duplicate-key.yaml": [{ line: 9, column: 5, path: "workloads[0].iodepth", message: "duplicate key", found: '"iodepth" again (first at line 7)' }],
   "random-distribution.yaml": [{ line: 8, column: 26, path: "workloads[0].random_distribution", message: 'unknown distribution "gauss"', expected: '"zipf:theta[:center]"', found: '"gauss:5"' }],
   // JSON goes through the YAML parser, so it gets positions too.
+  // YAML reads it, other JSON tools do not: a .json scenario is held to JSON, at the comma.
+  "trailing-comma.json": [{ line: 8, column: 55, path: "", message: 'JSON syntax error: a trailing comma before "]"', expected: "a .json scenario is read as JSON", found: '","' }],
   "bssplit-sum.json": [{ line: 8, column: 52, path: "workloads[0].bssplit", message: "the percentages add to 90, not 100", expected: "percentages adding to 100", found: '"4k/10:64k/50:32k/30"' }],
   "trace-missing.yaml": [
     {

@@ -56,6 +56,7 @@ describe("the exported JSON Schema on whole files", () => {
     "script-beyond-source.yaml": "a script's addresses against the Source LU's capacity",
     "stop-before-start.yaml": "the order of the session schedule",
     "too-many-in-flight.yaml": "the sum of every workload's I/Os in flight",
+    "trailing-comma.json": "JSON syntax that YAML reads, which the parsed value no longer shows",
     "trace-directory.yaml": "what is at a path",
     "trace-missing.yaml": "what is at a path",
     "yaml-syntax.yaml": "YAML syntax",
