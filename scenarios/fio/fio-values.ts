@@ -12,10 +12,7 @@
  * fio's HOWTO and its parser disagree on ki/mi/gi without the b, so those are
  * refused rather than guessed.
  *
- * Times: an integer and an optional unit d, h, m (minutes), s or sec, ms or
- * msec, us or usec, case-insensitive; a bare number is in the option's own
- * default unit (seconds for runtime, microseconds for thinktime). Results are
- * integer nanoseconds.
+ * Times: see parseFioTimeNs. Results are integer nanoseconds.
  */
 export class FioValueError extends Error {
   constructor(message: string) {
@@ -35,13 +32,11 @@ const SIZE_EXAMPLES = "an integer with an optional unit, e.g. 4096, 4k, 256K, 10
 const NS_PER_US = 1_000;
 const NS_PER_MS = 1_000_000;
 const NS_PER_S = 1_000_000_000;
+/** The units fio's get_mult_time knows by their whole (lowercased) name; "us..." and "ms..." it knows by their first two letters. */
 const TIME_UNITS_NS: Readonly<Record<string, number>> = {
   us: NS_PER_US,
-  usec: NS_PER_US,
   ms: NS_PER_MS,
-  msec: NS_PER_MS,
   s: NS_PER_S,
-  sec: NS_PER_S,
   m: 60 * NS_PER_S,
   h: 3_600 * NS_PER_S,
   d: 86_400 * NS_PER_S,
@@ -118,18 +113,35 @@ function checkedProduct(number: number, multiplier: number, text: string): numbe
   return value;
 }
 
-/** A time in integer nanoseconds; a bare number is in `bareUnit`. */
+/**
+ * A time in integer nanoseconds, read as fio's parser reads a time option
+ * (parse.c: str_to_decimal, get_mult_time): an integer, then letters in any
+ * case for the unit. fio knows a unit starting "us" (us, usec, usecs) as
+ * microseconds, one starting "ms" (ms, msec, msecs) as milliseconds, and
+ * exactly s, m (minutes), h and d; no unit is the option's default `bareUnit`
+ * (seconds for runtime, microseconds for thinktime). fio takes any other
+ * letters ("sec", "min", "ns") for microseconds, and after a number followed
+ * by anything else ("1.5s", "10 ms") it drops the rest and uses the default
+ * unit. Those the import refuses, saying how fio would read them, as it
+ * refuses other values whose fio reading is not what the file says.
+ */
 export function parseFioTimeNs(text: string, bareUnit: "s" | "us"): number {
   const trimmed = text.trim();
   refuseExpression(trimmed);
-  const match = /^(\d+)([a-z]*)$/i.exec(trimmed);
-  const expected = `an integer with an optional unit us, ms, s, m (minutes), h or d, e.g. 30s or 500ms; without a unit, ${bareUnit === "s" ? "seconds" : "microseconds"}`;
+  const match = /^(\d+)(.*)$/s.exec(trimmed);
+  const expected = `an integer with an optional unit us (or usec), ms (or msec), s, m (minutes), h or d, e.g. 30s or 500ms; without a unit, ${bareUnit === "s" ? "seconds" : "microseconds"}`;
   if (match === null) throw new FioValueError(`"${text}" is not a time; expected ${expected}`);
   const number = parseInteger(match[1] ?? "", trimmed);
-  const unit = (match[2] ?? "").toLowerCase();
-  const unitNs = unit === "" ? TIME_UNITS_NS[bareUnit] : TIME_UNITS_NS[unit];
-  if (unitNs === undefined) throw new FioValueError(`"${text}": unknown time unit "${unit}"; expected ${expected}`);
-  return checkedProduct(number, unitNs, text);
+  const rest = match[2] ?? "";
+  const unit = rest.toLowerCase();
+  if (rest !== "" && !/^[a-z]/.test(unit)) {
+    throw new FioValueError(`"${trimmed}": fio would read this as ${number}${bareUnit} (its parser stops at "${rest[0]}" and takes the option's default unit); expected ${expected}`);
+  }
+  const known = unit === "" ? bareUnit : unit.startsWith("us") ? "us" : unit.startsWith("ms") ? "ms" : unit in TIME_UNITS_NS ? unit : undefined;
+  if (known === undefined) {
+    throw new FioValueError(`"${trimmed}": unknown time unit "${rest}", which fio would read as microseconds (${number}us); expected ${expected}`);
+  }
+  return checkedProduct(number, TIME_UNITS_NS[known]!, text);
 }
 
 /** fio booleans: 1/0 (and true/false, yes/no, on/off); an option written without a value is true. */

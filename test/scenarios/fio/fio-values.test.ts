@@ -55,11 +55,28 @@ describe("times", () => {
     expect(parseFioTimeNs("5ms", "us")).toBe(5 * MS_NS);
     expect(parseFioTimeNs("5msec", "us")).toBe(5 * MS_NS);
     expect(parseFioTimeNs("30s", "us")).toBe(30 * S_NS);
-    expect(parseFioTimeNs("30sec", "us")).toBe(30 * S_NS);
     expect(parseFioTimeNs("10m", "s")).toBe(600 * S_NS);
     expect(parseFioTimeNs("10M", "s")).toBe(600 * S_NS);
     expect(parseFioTimeNs("2h", "s")).toBe(7200 * S_NS);
     expect(parseFioTimeNs("1d", "s")).toBe(86_400 * S_NS);
+  });
+
+  // parse.c, get_mult_time: strncmp("us", c, 2), strncmp("ms", c, 2), then strcmp for s, m, h, d; anything else multiplies by 1 (microseconds).
+  it("reads any unit that starts with us or ms, as fio compares only those two letters", () => {
+    expect(parseFioTimeNs("10usecs", "s")).toBe(10 * US_NS);
+    expect(parseFioTimeNs("10USEC", "s")).toBe(10 * US_NS);
+    expect(parseFioTimeNs("5msecs", "s")).toBe(5 * MS_NS);
+    expect(parseFioTimeNs("5MSec", "s")).toBe(5 * MS_NS);
+  });
+
+  it("refuses letters fio reads as microseconds (sec, min, ns), and a number fio cuts short, saying what fio would run", () => {
+    // Not 30 seconds: fio knows "s" only by itself, and runs runtime=30sec for 30 microseconds.
+    expect(() => parseFioTimeNs("30sec", "s")).toThrow('"30sec": unknown time unit "sec", which fio would read as microseconds (30us)');
+    expect(() => parseFioTimeNs("2min", "s")).toThrow(/fio would read as microseconds \(2us\)/);
+    expect(() => parseFioTimeNs("100ns", "us")).toThrow(/fio would read as microseconds \(100us\)/);
+    expect(() => parseFioTimeNs("1.5s", "s")).toThrow('"1.5s": fio would read this as 1s (its parser stops at "." and takes the option\'s default unit)');
+    expect(() => parseFioTimeNs("10 ms", "s")).toThrow(/fio would read this as 10s/);
+    expect(() => parseFioTimeNs("ms", "s")).toThrow(/is not a time/);
   });
 });
 
