@@ -10,8 +10,9 @@ export function registerImport(program: Command): void {
     .description("print the cofwsim scenario equivalent to a fio job file (ignored options listed with reasons)")
     .argument("<file>", "fio job file")
     .action((file: string) => {
-      const imported = importFioJobFile(readFioJobFile(file), basename(file));
+      // Problems name the file as the user gave it, as scenario problems do: a base name alone does not say which of several jobs/x.fio.
+      const imported = importFioJobFile(readFioJobFile(file), file);
       process.stdout.write(fioImportToScenarioYaml(imported, basename(file)));
-      for (const ignored of imported.ignored) process.stderr.write(`${basename(file)}:${ignored.line}: ignored ${ignored.option} (job ${ignored.job}): ${ignored.reason}\n`);
+      for (const ignored of imported.ignored) process.stderr.write(`${file}:${ignored.line}: ignored ${ignored.option} (job ${ignored.job}): ${ignored.reason}\n`);
     });
 }

@@ -52,7 +52,9 @@ export function prepareWorkloads(
     }
     else if (workload.kind === "script") add(workload, { name: workload.name, sources: [], script: workload });
     else {
-      const imported = importFioJobFile(readFioJobFile(workload.path), basename(workload.path), { sourceCapacityBytes: source.capacityBytes });
+      // Problems name the file as resolved against the scenario's directory, as a missing trace does; the notes, which go
+      // into results.json, keep its base name, so that results do not depend on where the checkout is.
+      const imported = importFioJobFile(readFioJobFile(workload.path), workload.path, { sourceCapacityBytes: source.capacityBytes });
       for (const ignored of imported.ignored) notes.push(`${basename(workload.path)}:${ignored.line}: ${ignored.option} ignored: ${ignored.reason}`);
       // How the jobs were read (a depth cut to 1 for a synchronous engine, a percentage resolved, number_ios derived from size...): what cofwsim import prints in its header.
       for (const note of imported.notes) notes.push(`${basename(workload.path)}: ${note}`);

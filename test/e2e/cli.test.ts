@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cli, cofwsim, cofwsimIn, cofwsimWithNodeFlags, fixtures, root, withTempDir } from "./cli-rig.js";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** A small scenario around one workload (a YAML flow mapping): a session starts after `sessionAfterIos`, the run stops at `hostIos`. */
 function writeScenario(dir: string, workload: string, sessionAfterIos: number, hostIos: number): string {
@@ -220,6 +220,21 @@ describe("fixtures", () => {
         expect(result.stderr, file).not.toMatch(/\n\s+at /);
         expect(result.stdout, file).toBe("");
       }
+    });
+  });
+
+  it("a job file's problems name it by the path the user gave (import) or as resolved against the scenario (run), not its base name alone", () => {
+    withTempDir((dir) => {
+      mkdirSync(join(dir, "jobs"));
+      writeFileSync(join(dir, "jobs", "bad.fio"), "[job]\nrw=randtrim\n");
+      const imported = cofwsimIn(dir, "import", join("jobs", "bad.fio"));
+      expect(imported.code).toBe(2);
+      expect(imported.stderr).toContain(`cannot import fio job file ${join("jobs", "bad.fio")} (1 problem)`);
+      expect(imported.stderr).toContain(`  ${join("jobs", "bad.fio")}:2:4: rw=randtrim:`);
+      const scenario = writeScenario(dir, "{ kind: fio, path: jobs/bad.fio }", 10, 100);
+      const run = cofwsimIn(dir, "run", "scenario.yaml", "--out", join(dir, "out"));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`  ${join(dirname(scenario), "jobs", "bad.fio")}:2:4: rw=randtrim:`);
     });
   });
 
