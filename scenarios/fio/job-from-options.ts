@@ -120,7 +120,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
   const directions: readonly Direction[] = mixed ? ["read", "write"] : rw === "read" || rw === "randread" ? ["read"] : ["write"];
 
   // ---- block sizes ----
-  const split = read("bssplit", (value) => parseBssplit(value, kbBase)) ?? { read: [], write: [] };
+  const split = read("bssplit", (value) => parseBssplit(value, kbBase, (message) => note(`bssplit=${value}: ${message}`))) ?? { read: [], write: [] };
   const bsEntry = get("bs");
   const bsUnused = bsEntry !== undefined && directions.every((direction) => split[direction].length > 0);
   const blockSizeBytes: Record<Direction, number> = { read: DEFAULT_BLOCK_BYTES, write: DEFAULT_BLOCK_BYTES };

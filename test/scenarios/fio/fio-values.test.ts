@@ -111,6 +111,23 @@ describe("bssplit through the importer", () => {
     // Nothing left for the 0% size: it is not drawn.
     expect(split("4k/0:8k/100")).toEqual([{ sizeBytes: 8 * KiB, percent: 100 }]);
   });
+
+  // options.c, split_parse_ddir: perc = atoi(perc_str), so a decimal percentage loses its fraction.
+  it("reads a decimal percentage's whole part, as fio's atoi does, and says so in the notes", () => {
+    const imported = importFioJobFile("[job]\nrw=randrw\nbssplit=4k/33.3:8k/66.9:16k/\n", "x.fio");
+    expect(imported.jobs[0]?.blockSizeSplit.read).toEqual([
+      { sizeBytes: 4 * KiB, percent: 33 },
+      { sizeBytes: 8 * KiB, percent: 66 },
+      { sizeBytes: 16 * KiB, percent: 1 },
+    ]);
+    expect(imported.jobs[0]?.blockSizeSplit.write).toEqual(imported.jobs[0]?.blockSizeSplit.read);
+    expect(imported.notes).toEqual(expect.arrayContaining(["job: bssplit=4k/33.3:8k/66.9:16k/: fio reads only the whole part of a percentage (atoi): 4k/33.3 is 33%, 8k/66.9 is 66%, as imported"]));
+    expect(imported.notes.filter((note) => note.includes("atoi"))).toHaveLength(1);
+    // Decimals that add to 100 as written may not once fio has cut them: refused, saying why.
+    expect(() => importFioJobFile("[job]\nbssplit=4k/33.3:8k/33.3:16k/33.4\n", "x.fio")).toThrow(
+      '"4k/33.3:8k/33.3:16k/33.4": the percentages add to 99 (fio reads only a percentage\'s whole part: 4k/33.3 is 33%, 8k/33.3 is 33%, 16k/33.4 is 33%); expected 100',
+    );
+  });
 });
 
 describe("units through the importer", () => {
