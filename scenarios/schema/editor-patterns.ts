@@ -39,6 +39,72 @@ export const POSITIVE_TIME_NS_PATTERN = nonZero(TIME_NS_PATTERN);
 /** A rate is never zero (parseRateBytesPerSec). */
 export const RATE_PATTERN = nonZero(`^\\s*${NUMBER}\\s*${SIZE_UNIT}?\\s*/\\s*([sS]|[sS][eE][cC])\\s*$`);
 
+/** Each time unit's spelling (as TIME_UNIT has them) and nanoseconds. */
+const TIME_UNITS_NS: ReadonlyArray<readonly [string, bigint]> = [
+  ["[nN][sS]", 1n],
+  ["[uUµμΜ][sS]", 1_000n],
+  ["[mM][sS]", 1_000_000n],
+  ["[sS]", 1_000_000_000n],
+  ["([mM]|[mM][iI][nN])", 60_000_000_000n],
+  ["[hH]", 3_600_000_000_000n],
+  ["[dD]", 86_400_000_000_000n],
+];
+
+/**
+ * A time of at least `minimumNs` in any unit ("1us", "0.001ms", "1000ns"),
+ * the unit optional (nanoseconds) when `bareNs`. In a unit that does not
+ * divide the minimum into a finite decimal (1us is 0.0000000166...m), the
+ * bound is the next decimal with as many places as a whole number of
+ * nanoseconds can have in that unit: what lies between is not a whole number
+ * of nanoseconds, which the loader refuses anyway.
+ */
+export function atLeastTimePattern(minimumNs: number, bareNs: boolean): string {
+  const alternatives = TIME_UNITS_NS.map(([unit, ns]) => `${decimalAtLeast(BigInt(minimumNs), ns)}\\s*${bareNs && ns === 1n ? `(${unit})?` : unit}`);
+  return `^\\s*\\+?(${alternatives.join("|")})\\s*$`;
+}
+
+/** A decimal number (units.ts's forms) at least numerator / denominator, rounded up to the places a multiple of 1 / denominator written as a decimal has. */
+function decimalAtLeast(numerator: bigint, denominator: bigint): string {
+  const places = Math.max(multiplicity(denominator, 2n), multiplicity(denominator, 5n));
+  const scaled = (numerator * 10n ** BigInt(places) + denominator - 1n) / denominator;
+  const digits = scaled.toString().padStart(places + 1, "0");
+  const whole = digits.slice(0, digits.length - places).replace(/^0+/, "");
+  const fraction = digits.slice(digits.length - places).replace(/0+$/, "");
+  const anyFraction = "(\\.\\d*)?";
+  // A larger whole part, whatever follows; or the same whole part and a fraction at least the bound's.
+  const sameWhole = fraction === "" ? `${whole}${anyFraction}` : `${whole}\\.${fractionAtLeast(fraction)}`;
+  return `0*(${integerAbove(whole)}${anyFraction}|${sameWhole})`;
+}
+
+function multiplicity(value: bigint, prime: bigint): number {
+  let count = 0;
+  while (value % prime === 0n) {
+    value /= prime;
+    count++;
+  }
+  return count;
+}
+
+/** Digit strings without leading zeros greater than `digits` (no leading zeros; "" is zero). */
+function integerAbove(digits: string): string {
+  const alternatives = [`[1-9]\\d{${digits.length},}`];
+  for (let i = 0; i < digits.length; i++) {
+    const digit = Number(digits[i]);
+    if (digit < 9) alternatives.push(`${digits.slice(0, i)}[${digit + 1}-9]\\d{${digits.length - i - 1}}`);
+  }
+  return `(${alternatives.join("|")})`;
+}
+
+/** Fraction digits (after the point) whose value is at least that of `digits`. */
+function fractionAtLeast(digits: string): string {
+  const alternatives = [`${digits}\\d*`];
+  for (let i = 0; i < digits.length; i++) {
+    const digit = Number(digits[i]);
+    if (digit < 9) alternatives.push(`${digits.slice(0, i)}[${digit + 1}-9]\\d*`);
+  }
+  return `(${alternatives.join("|")})`;
+}
+
 /** A size of exactly one of `values` bytes, in any unit that writes it exactly: 512 is "512", "0.5k" or "0.00048828125MiB". */
 export function exactSizePattern(values: readonly number[]): string {
   const units: ReadonlyArray<readonly [number, string]> = [

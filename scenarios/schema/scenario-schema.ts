@@ -37,6 +37,7 @@ import {
 import { fillAndCheckPercents, parseBlockSizePair, parseBlockSizeSplit, parseRatePair, parseScenarioRandomDistribution, type BlockSizeSplit } from "./fio-values.js";
 import { parseScriptOp, SCRIPT_OP_EXPECTED } from "./script-ops.js";
 import {
+  atLeastTimePattern,
   BLOCK_SIZE_PAIR_PATTERN,
   BLOCK_SIZE_SPLIT_PATTERN,
   exactSizePattern,
@@ -148,14 +149,20 @@ const sizeValue = (rule?: SizeRule) =>
     rule?.hints ?? { type: ["integer", "string"], pattern: SIZE_PATTERN, minimum: 0 },
   );
 
-/** The least a time may be, in nanoseconds: 1 refuses zero, and a pattern can say no more than that for a time with a unit. */
+/** The least a time may be, in nanoseconds, where normalize.ts has a bound: 1 refuses zero. */
 type MinimumNs = number | undefined;
 
+function timePattern(minimumNs: MinimumNs, bareNs: boolean): string {
+  if (minimumNs === undefined) return bareNs ? TIME_NS_PATTERN : TIME_PATTERN;
+  if (minimumNs === 1) return bareNs ? POSITIVE_TIME_NS_PATTERN : POSITIVE_TIME_PATTERN;
+  return atLeastTimePattern(minimumNs, bareNs);
+}
+
 const timeNsValue = (minimumNs: MinimumNs = undefined) =>
-  parsedValue((value) => parseDurationNs(value, { bareNumbers: "ns" }), { type: ["integer", "string"], pattern: minimumNs === undefined ? TIME_NS_PATTERN : POSITIVE_TIME_NS_PATTERN, minimum: minimumNs ?? 0 });
+  parsedValue((value) => parseDurationNs(value, { bareNumbers: "ns" }), { type: ["integer", "string"], pattern: timePattern(minimumNs, true), minimum: minimumNs ?? 0 });
 
 const timeValue = (hint: string, minimumNs: MinimumNs = undefined) =>
-  parsedValue((value) => parseDurationNs(value, { bareNumbers: "reject", bareNumberHint: hint }), { type: "string", pattern: minimumNs === undefined ? TIME_PATTERN : POSITIVE_TIME_PATTERN });
+  parsedValue((value) => parseDurationNs(value, { bareNumbers: "reject", bareNumberHint: hint }), { type: "string", pattern: timePattern(minimumNs, false) });
 
 const rateValue = () => parsedValue(parseRateBytesPerSec, { type: ["integer", "string"], pattern: RATE_PATTERN, minimum: 1 });
 

@@ -50,7 +50,6 @@ describe("the exported JSON Schema on whole files", () => {
     "bssplit-sum.json": "percentages that must add to 100",
     "cache-too-small.yaml": "the engine's layout of the Cache LU",
     "duplicate-key.yaml": "a key given twice, which the parsed value no longer shows",
-    "flush-too-often.yaml": "at least 1us in any unit: the pattern says only non-zero",
     "job-beyond-source.yaml": "a job's region against the Source LU's capacity",
     "rollback-before-start.yaml": "the order of the session schedule",
     "script-beyond-source.yaml": "a script's addresses against the Source LU's capacity",
@@ -162,6 +161,18 @@ const CASES: Readonly<Record<string, ValueCase>> = {
     place: (doc, value) => (doc.stop = { runtimeNs: value }),
     patternAt: ["properties", "stop", "properties", "runtimeNs", "pattern"],
     tokens: [...NUMBERS, ...TIME_UNITS, ...SPACES],
+  },
+  "a time of at least 1us (flushes.every)": {
+    path: "flushes.every",
+    place: (doc, value) => (doc.flushes = { every: value }),
+    patternAt: ["properties", "flushes", "properties", "every", "pattern"],
+    tokens: ["0", "1", "9", "999", "1000", ".", ".001", "0.0000000166", "0.0000000167", "0.000001", "ns", "us", "ms", "s", "m", "h", "x", " "],
+  },
+  "a time in ns of at least 1us (flushes.everyNs)": {
+    path: "flushes.everyNs",
+    place: (doc, value) => (doc.flushes = { everyNs: value }),
+    patternAt: ["properties", "flushes", "properties", "everyNs", "pattern"],
+    tokens: ["0", "1", "9", "999", "1000", "00", ".", ".001", "0.0000000167", "0.000001", ...TIME_UNITS, ...SPACES],
   },
   "a rate (bandwidth)": {
     path: "devices.source.bandwidth",
