@@ -48,10 +48,10 @@ import { formatScriptOp } from "./script-ops.js";
 import { issuedDirections } from "../workloads/job-directions.js";
 import { formatDuration } from "./units.js";
 import { PERCENTILE_KEY_PATTERN } from "./editor-patterns.js";
-
-const PERCENTILE_KEY = new RegExp(PERCENTILE_KEY_PATTERN);
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
 import { SCENARIO_SECTIONS, type DeviceFile, type DevicesFile, type EngineFile, type JobFile, type ScenarioFile, type SchemaContext, type ScriptFile, type SessionFile, type TraceFile } from "./scenario-schema.js";
+
+const PERCENTILE_KEY = new RegExp(PERCENTILE_KEY_PATTERN);
 
 export type PathKey = string | number;
 
