@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { findingTotals, runCampaign, replayState, stateBudget, type CrashMode } from "../../scenarios/crash/campaign.js";
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
@@ -90,7 +90,7 @@ export function registerCrash(program: Command): void {
     .action(async (file: string | undefined, options: CrashOptions) => {
       const path = file === undefined ? DEFAULT_CRASH_SCENARIO : scenarioPathFor(file);
       const overrides = [...options.set, ...seedOverride(options.seed)];
-      const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
+      const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };
       // A replay writes nothing; a campaign refuses a bad --out before it starts.
       const outDir = options.replay === undefined ? checkOutputDirectory(options.out ?? join("out", "crash", scenario.name)) : "";
@@ -131,7 +131,6 @@ export function registerCrash(program: Command): void {
       bar.stop();
       const { wall, ...deterministic } = summary;
       mkdirSync(outDir, { recursive: true });
-      const scenarioText = readFileSync(path, "utf8");
       let shrunkScenarios: ShrunkScenarioEntry[] = [];
       const shrinkStarted = performance.now();
       if (summary.findings.length > 0 && options.shrinkWorkload) {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
 import { seedOverride } from "../../scenarios/schema/overrides.js";
@@ -40,8 +40,7 @@ export function registerRun(program: Command): void {
     .action(async (file: string, options: RunOptions) => {
       const path = scenarioPathFor(file);
       const overrides = [...options.set, ...seedOverride(options.seed)];
-      const { scenario, contentHash } = loadScenarioWithHash(path, overrides);
-      const scenarioBytes = readFileSync(path);
+      const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
       const outDir = checkOutputDirectory(options.out ?? join("out", scenario.name));
       process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);
       const bar = progressBar("simulating [{bar}] {percentage}% | eta {eta}s");
@@ -85,7 +84,7 @@ export function registerRun(program: Command): void {
       const resultsPath = join(outDir, "results.json");
       // `wall` is the only part that differs between two runs of the same scenario, seed and version.
       writeFileSync(resultsPath, `${JSON.stringify({ ...results, wall }, null, 2)}\n`);
-      await writeRunReport(outDir, { results, timeSeries, scenarioText: scenarioBytes.toString("utf8"), wall, overrides });
+      await writeRunReport(outDir, { results, timeSeries, scenarioText, wall, overrides });
       process.stdout.write(formatRunSummary(results, wall));
       process.stdout.write(`results: ${resultsPath}\n`);
       process.stdout.write(`report:  ${join(outDir, "report.html")}\n`);

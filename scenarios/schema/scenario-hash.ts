@@ -72,6 +72,8 @@ export interface LoadedScenario {
   /** The file's name without its directory: results must not depend on where the checkout is. */
   readonly fileName: string;
   readonly contentHash: string;
+  /** The file's text as it was parsed and hashed: a report that quotes the scenario quotes these bytes, not a second reading. */
+  readonly text: string;
 }
 
 /** Loads a scenario with overrides and hashes the very bytes that were parsed (throws ScenarioError). */
@@ -84,6 +86,7 @@ export function loadScenarioWithHash(path: string, overrides: readonly string[])
     loadScenarioFile(path, { overrides });
     throw error;
   }
-  const scenario = loadScenarioText(bytes.toString("utf8"), { overrides, fileName: path, baseDirectory: dirname(resolve(path)) });
-  return { scenario, fileName: basename(path), contentHash: scenarioContentHash(bytes, overrides, scenario) };
+  const text = bytes.toString("utf8");
+  const scenario = loadScenarioText(text, { overrides, fileName: path, baseDirectory: dirname(resolve(path)) });
+  return { scenario, fileName: basename(path), contentHash: scenarioContentHash(bytes, overrides, scenario), text };
 }
