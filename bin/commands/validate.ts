@@ -22,7 +22,7 @@ export function registerValidate(program: Command): void {
         traces.stop();
       }
       const workloads = scenario.workloads.map((w) => (w.kind === "fio" ? `fio file ${w.path}` : `${w.kind} ${w.name}`)).join(", ");
-      const lines = [`${file}: valid. ${scenario.name}: ${scenario.description}`, `  seed ${scenario.seed}; ${scenario.engine.commitPolicy}, ${scenario.engine.chunkSizeBytes} B chunks; workloads: ${workloads}`];
+      const lines = [`${file}: valid. ${scenario.name}${scenario.description === "" ? "" : `: ${scenario.description}`}`, `  seed ${scenario.seed}; ${scenario.engine.commitPolicy}, ${scenario.engine.chunkSizeBytes} B chunks; workloads: ${workloads}`];
       if (scenario.workloads.some((w) => w.kind === "fio")) lines.push(`  results per workload: ${check.groupNames.join(", ")}`);
       for (const note of check.notes) lines.push(`  note: ${note}`);
       process.stdout.write(`${lines.join("\n")}\n`);

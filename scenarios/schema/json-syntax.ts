@@ -25,7 +25,8 @@ const ESCAPE = /\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 
 /** The first place `text` is not one JSON value, or undefined when it is. */
 export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
-  let at = 0;
+  // RFC 8259 lets a reader ignore a byte order mark, which editors on Windows write; the YAML reader does too.
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const fail = (problem: string, expected: string, offset = at): never => {
     throw new Failure({ offset, problem, expected });
   };

@@ -310,6 +310,17 @@ describe("fixtures", () => {
     });
   });
 
+  it("a .json scenario saved with a byte order mark (as Windows editors write it) validates, and says so without an empty description", () => {
+    withTempDir((dir) => {
+      const scenario = join(dir, "bom.json");
+      const json = '{"devices": {"source": {"model": "instant", "capacity": "1GiB"}, "cache": {"model": "instant", "capacity": "1GiB"}}, "workloads": [{"kind": "job", "rw": "randwrite"}], "stop": {"hostIos": 100}}\n';
+      writeFileSync(scenario, `\uFEFF${json}`);
+      const result = cofwsim("validate", scenario);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.split("\n")[0]).toBe(`${scenario}: valid. bom`);
+    });
+  });
+
   it("a run that only a runtime stops, whose simulated time stands still once every chunk is copied, says so on stderr while it runs (not a terminal)", async () => {
     await withTempDir(async (dir) => {
       // An instant Source LU beside a Cache LU that takes time: nothing static refuses it, as it moves while it copies.

@@ -37,6 +37,30 @@ describe("strict JSON syntax for .json scenarios", () => {
     );
   });
 
+  test("refuses exactly what JSON.parse refuses, on JSON texts with a character inserted, removed or replaced", () => {
+    const slips = [",", "}", "]", "{", "[", ":", '"', "'", "/", "#", "0", "1", "-", "+", ".", "e", "E", " ", "\n", "\r", "\t", "\\", "u", "x", "t", "n", "\u0001", "\u00a0"];
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(undefined, 1), fc.nat(), fc.constantFrom("insert", "remove", "replace"), fc.constantFrom(...slips), (value, indent, at, how, slip) => {
+        const json = JSON.stringify(value, null, indent);
+        const i = at % (json.length + 1);
+        const text = how === "insert" ? json.slice(0, i) + slip + json.slice(i) : how === "remove" ? json.slice(0, i) + json.slice(i + 1) : json.slice(0, i) + slip + json.slice(i + 1);
+        let parses = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          parses = false;
+        }
+        expect(jsonSyntaxError(text) === undefined, text).toBe(parses);
+      }),
+      { numRuns: 3000, seed: 20261205 },
+    );
+  });
+
+  test("a byte order mark before the value is allowed, as RFC 8259 lets a reader ignore it (editors on Windows write one)", () => {
+    expect(jsonSyntaxError('\uFEFF{"a": 1}')).toBeUndefined();
+    expect(jsonSyntaxError('{"a": \uFEFF1}')).toMatchObject({ offset: 6 });
+  });
+
   test("a .json scenario is held to JSON with file:line:column; the same text named .yaml is YAML", () => {
     const text = '{\n  "devices": { "source": { "model": "instant", "capacity": "1GiB" }, "cache": { "model": "instant", "capacity": "1GiB" } },\n  "workloads": [{ "kind": "job" }],\n  "stop": { "hostIos": 10, },\n}\n';
     const refusal = (() => {
