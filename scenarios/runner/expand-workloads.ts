@@ -18,14 +18,14 @@ export interface WorkloadGroup {
   readonly script?: ScriptSpec;
 }
 
+/** How far the reading of a trace file has got (for a progress bar: a trace of millions of requests takes seconds). */
+export type TraceReadListener = (workloadName: string, bytesRead: number, totalBytes: number) => void;
+
 /**
  * Turns the scenario's workloads into sources, fio job files imported here,
  * and returns them with every note about them for the results: what the
  * import ignored, and each source's own notes.
  */
-/** How far the reading of a trace file has got (for a progress bar: a trace of millions of requests takes seconds). */
-export type TraceReadListener = (workloadName: string, bytesRead: number, totalBytes: number) => void;
-
 export function prepareWorkloads(
   scenario: Scenario,
   rng: Rng,

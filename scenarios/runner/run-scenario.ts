@@ -47,6 +47,7 @@ export interface RunHooks {
    * to a Cache LU that takes time), and the results do not depend on it.
    */
   readonly onTimeStandingStill?: (atNs: number, hostIos: number) => void;
+  /** The count onTimeStandingStill waits for; tests give a small one. */
   readonly timeStandingStillIos?: number;
 }
 
