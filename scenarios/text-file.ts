@@ -54,7 +54,7 @@ export type LineCallback = (line: string, lineNumber: number) => boolean;
 
 /**
  * Feeds `onLine` a file's lines (1-based, without "\n" or a "\r" before it,
- * as splitLines gives them, the text after the last "\n" included even when
+ * as forEachLine gives them, the text after the last "\n" included even when
  * empty) reading it a piece at a time, so that a trace of gigabytes never
  * sits in memory whole (V8 cannot even hold a string past ~512 MiB). Returns
  * where the file stops being UTF-8, if it does, as readUtf8File would; the

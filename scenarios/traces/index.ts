@@ -5,4 +5,4 @@ export { parseDisksim, parseDisksimDetailed } from "./disksim.js";
 export { parseMsrCambridge, parseMsrCambridgeDetailed } from "./msr-cambridge.js";
 export { parseBlkparse, parseBlkparseDetailed, blkparseDevice } from "./blkparse.js";
 export { detectTraceFormat } from "./detect.js";
-export { traceSource, traceSourceFromText, parseTraceDetailed, TraceSourceError, type SourceLuGeometry, type TraceReplaySummary, type TraceWorkloadSource } from "./trace-source.js";
+export { traceSource, traceSourceFromText, TraceSourceError, type SourceLuGeometry, type TraceReplaySummary, type TraceWorkloadSource } from "./trace-source.js";
