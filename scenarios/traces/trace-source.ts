@@ -20,9 +20,6 @@ import {
   formatBytes,
   formatDeviceList,
   formatDurationNs,
-  materialize,
-  parseText,
-  type ParsedTrace,
   type ParsedTraceColumns,
   type TraceLineParser,
 } from "./common.js";
@@ -90,11 +87,6 @@ export function traceLineParser(format: TraceFormat, fileName: string, timeUnit:
   }
 }
 
-/** Dispatches to the format's parser. */
-export function parseTraceDetailed(format: TraceFormat, text: string, fileName: string, timeUnit: TraceTimeUnit = "ns"): ParsedTrace {
-  return materialize(parseText(traceLineParser(format, fileName, timeUnit), text));
-}
-
 /**
  * Parses as `spec.format` says. A file in another format fails on nearly every
  * line, and twenty of them do not say why: the format its first record reads
@@ -118,7 +110,6 @@ export type TraceReadProgress = (bytesRead: number, totalBytes: number) => void;
 
 /** Reads `spec.path` a piece at a time and builds the source; see traceSourceFromColumns. */
 export function traceSource(spec: TraceSpec, source: SourceLuGeometry, onProgress?: TraceReadProgress): TraceWorkloadSource {
-  const cannotRead = (error: unknown) => new TraceSourceError(`trace ${spec.name}: cannot read ${spec.path}: ${(error as Error).message}`);
   checkGeometry(spec, source);
   let notUtf8: NotUtf8 | undefined;
   const parsed = parseNamingTheFormat(
@@ -127,7 +118,9 @@ export function traceSource(spec: TraceSpec, source: SourceLuGeometry, onProgres
       try {
         notUtf8 = readUtf8Lines(spec.path, (line, lineNumber) => parser.line(line, lineNumber), onProgress);
       } catch (error) {
-        throw cannotRead(error);
+        // The file system's own errors (they carry a code); what the parser or the progress bar throws passes as it is.
+        if (error instanceof Error && "code" in error) throw new TraceSourceError(`trace ${spec.name}: cannot read ${spec.path}: ${error.message}`);
+        throw error;
       }
       // Before the parser's own problems: a file that is not text is that, whatever its lines look like.
       if (notUtf8 !== undefined) {

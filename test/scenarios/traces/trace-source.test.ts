@@ -274,6 +274,14 @@ describe("flushes, FUA and other formats", () => {
     expect(() => traceSource(spec({ path: "/nonexistent/x.trace", format: "disksim" }), lu(MiB))).toThrow(/cannot read \/nonexistent\/x.trace/);
   });
 
+  it("calls only the file system's errors 'cannot read': one from the progress listener passes as it is", () => {
+    const broken = new Error("the progress bar broke");
+    const failing = () => {
+      throw broken;
+    };
+    expect(() => traceSource(spec({ path: WSRCH, format: "disksim" }), lu(32 * GiB), failing)).toThrow(broken);
+  });
+
   it("refuses a request longer than the whole Source LU", () => {
     expect(() => traceSourceFromText(spec({ path: "l.trace", format: "disksim" }), disksim([[0, 0, 0, 4096, 0]]), lu(MiB))).toThrow(/1 requests are longer than the 1 MiB Source LU: l.trace:1/);
   });
