@@ -21,7 +21,7 @@ interface RunOptions {
 }
 
 /** Why a run may never end: its time stands still, and only a runtime stops it. */
-export function timeStandingStillWarning(atNs: number, hostIos: number): string {
+function timeStandingStillWarning(atNs: number, hostIos: number): string {
   return (
     `cofwsim: warning: simulated time has stood still at ${formatDurationNs(atNs)} for ${hostIos.toLocaleString("en-US")} host I/Os in a row, and only stop.runtime ends this run. ` +
     "A closed-loop job whose I/Os complete on devices that take no time (model: instant) never reaches it. " +

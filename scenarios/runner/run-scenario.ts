@@ -52,7 +52,7 @@ export interface RunHooks {
 }
 
 /** A million host I/Os at one simulated instant: a few seconds of wall time. */
-export const TIME_STANDING_STILL_IOS = 1_000_000;
+const TIME_STANDING_STILL_IOS = 1_000_000;
 
 /** Enough I/Os that their lookups' cache misses overlap, few enough that what they bring in is still cached when the I/Os run. */
 export const READ_AHEAD_IOS = 16;
