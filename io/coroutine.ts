@@ -3,6 +3,7 @@ import type { Payload } from "./payload.js";
 import type { Latch } from "./latch.js";
 import type { Signal } from "./signal.js";
 import type { Machine } from "./machine.js";
+import { SleepCoroutine } from "./sleep-coroutine.js";
 
 /**
  * The yield protocol. Engine operations and simulated activities are
@@ -70,8 +71,9 @@ export function* flush(device: BlockDevice): Coroutine {
   yield { kind: "io", device, op: "flush" };
 }
 
-export function* sleep(durationNs: number): Coroutine {
-  yield { kind: "sleep", durationNs };
+/** Resumes after `durationNs`: `yield* sleep(d)`, or run as a task or a child of `all`. */
+export function sleep(durationNs: number): Coroutine {
+  return new SleepCoroutine(durationNs);
 }
 
 /** The step of `waitFor`, for hot paths that yield it themselves (no generator around it); the caller is resumed with the signal's value. */

@@ -46,6 +46,39 @@ describe("Kernel event ordering", () => {
     );
   });
 
+  it("resumes sleeping processes in (time, scheduling order), as a list-based oracle does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.nat(4), { maxLength: 12 }), { minLength: 1, maxLength: 8 }), (sleepsByProcess) => {
+        const kernel = new Kernel("prop-processes");
+        const ran: string[] = [];
+        sleepsByProcess.forEach((sleeps, process) => {
+          kernel.spawn(
+            (function* () {
+              for (let i = 0; i < sleeps.length; i++) {
+                yield* sleep(sleeps[i]!);
+                ran.push(`${kernel.nowNs}:${process}.${i}`);
+              }
+            })(),
+            `p${process}`,
+          );
+        });
+        kernel.runUntilIdle();
+        // The oracle: pending wake-ups in a list, the earliest (time, sequence) first; a spawn is a wake-up at 0.
+        const expected: string[] = [];
+        let sequence = 0;
+        const pending = sleepsByProcess.map((_, process) => ({ timeNs: 0, sequence: sequence++, process, next: 0 }));
+        while (pending.length > 0) {
+          pending.sort((a, b) => a.timeNs - b.timeNs || a.sequence - b.sequence);
+          const wake = pending.shift()!;
+          if (wake.next > 0) expected.push(`${wake.timeNs}:${wake.process}.${wake.next - 1}`);
+          const sleeps = sleepsByProcess[wake.process]!;
+          if (wake.next < sleeps.length) pending.push({ timeNs: wake.timeNs + sleeps[wake.next]!, sequence: sequence++, process: wake.process, next: wake.next + 1 });
+        }
+        expect(ran).toEqual(expected);
+      }),
+    );
+  });
+
   it("cancels events", () => {
     const kernel = new Kernel("1");
     const order: number[] = [];
