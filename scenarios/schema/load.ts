@@ -8,7 +8,7 @@
 import { statSync } from "node:fs";
 import { foundNotUtf8, readUtf8File } from "../text-file.js";
 import { basename, dirname, extname, resolve } from "node:path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type YAMLError } from "yaml";
 import type { z } from "zod";
 import type { Scenario } from "../model.js";
 import { applyOverrides } from "./overrides.js";
@@ -43,11 +43,11 @@ export interface LoadTextOptions extends LoadOptions {
 const MAX_ALIAS_COUNT = 100;
 
 /** A scenario's text as YAML, read as every reader of scenario files must read it (the loader, the content hash). */
-export function parseScenarioYaml(text: string, lineCounter?: LineCounter): Document {
+export function parseScenarioYaml(text: string): Document {
   // uniqueKeys off: duplicates are reported below with the key's path and both lines, which YAML's own error lacks.
   // merge on: `<<: *anchor` (YAML 1.1's merge key, which YAML 1.2 readers commonly keep) is how a file says "the
   // same device, but..."; without it the merged keys vanished and the object was refused for lacking them.
-  return parseDocument(text, { ...(lineCounter === undefined ? {} : { lineCounter }), prettyErrors: false, uniqueKeys: false, merge: true });
+  return parseDocument(text, { prettyErrors: false, uniqueKeys: false, merge: true });
 }
 
 /** The document as plain values, aliases expanded up to MAX_ALIAS_COUNT; throws for an alias that cannot be. */
@@ -79,10 +79,9 @@ export function loadScenarioFile(path: string, options: LoadOptions = {}): Scena
 /** Validates scenario text; `fileName` is used in messages and for the default name and base directory. */
 export function loadScenarioText(text: string, options: LoadTextOptions): Scenario {
   const { fileName } = options;
-  const lineCounter = new LineCounter();
-  const document = parseScenarioYaml(text, lineCounter);
+  const document = parseScenarioYaml(text);
   const origins: OverrideOrigins = new WeakMap();
-  const positions = new DocumentPositions(document, lineCounter, fileName, origins);
+  const positions = new DocumentPositions(document, text, fileName, origins);
   // YAML takes what JSON refuses (trailing commas, comments...): a .json file is held to JSON, as other tools read it.
   const jsonError = extname(fileName).toLowerCase() === ".json" ? jsonSyntaxError(text) : undefined;
   const problems: ScenarioProblem[] = jsonError === undefined ? document.errors.map((error) => syntaxProblem(error, text, positions)) : [jsonSyntaxProblem(jsonError, text, positions)];

@@ -4,7 +4,7 @@
  * overrides carry no range in the file; they are registered as `origins` and
  * located in their override argument instead.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Pair } from "yaml";
 import { OVERRIDE_FILE } from "./problems.js";
 
 export interface SourcePosition {
@@ -26,13 +26,30 @@ export function findPair(map: { readonly items: ReadonlyArray<Pair<unknown, unkn
   });
 }
 
+/**
+ * Where each line of `text` starts, counted from the text itself. The parser's
+ * own lineCounter misses the line breaks inside a multi-line scalar it meets
+ * where no value may start (a line moved above `devices:` runs into the next
+ * one), and every error after that was placed on an earlier line, past its end.
+ */
+function lineStarts(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
+  return lines;
+}
+
 export class DocumentPositions {
+  private readonly lineCounter: LineCounter;
+
   constructor(
     private readonly document: Document,
-    private readonly lineCounter: LineCounter,
+    text: string,
     private readonly fileName: string,
     private readonly origins: OverrideOrigins,
-  ) {}
+  ) {
+    this.lineCounter = lineStarts(text);
+  }
 
   /** Where `offset` (into the file's text) is. */
   atOffset(offset: number): SourcePosition {

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { computeLayout } from "../../../engine/index.js";
 import type { DeviceSpec, JobSpec, Scenario } from "../../../scenarios/model.js";
-import { loadScenarioFile, loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
+import { loadScenarioFile, loadScenarioText, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures");
@@ -404,5 +404,21 @@ describe("errors", () => {
 
   test("a top-level list is the wrong type", () => {
     expect(() => loadScenarioText("- 1\n", { fileName: "list.yaml" })).toThrow("list.yaml:1:1: wrong type; expected an object (key: value pairs), found a list of 1");
+  });
+
+  test("syntax errors after a line that runs into the next one are placed on their own lines", () => {
+    // After the indented first line ends the document, "./schema.json\n  cache" is read as one two-line scalar outside
+    // it; the parser did not count that line break, and the ":" after cache was reported at 2:31, past line 2's end.
+    const text = "  seed: 1\n$schema: ./schema.json\n  cache: { model: flash }\n";
+    let problems: readonly ScenarioProblem[] = [];
+    try {
+      loadScenarioText(text, { fileName: "moved.yaml" });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems = error.problems;
+    }
+    const lines = text.split("\n");
+    for (const { line, column } of problems) expect(column, `${line}:${column}`).toBeLessThanOrEqual((lines[line - 1] ?? "").length + 1);
+    expect(problems).toContainEqual(expect.objectContaining({ line: 3, column: 8, found: '": { model: flash }"' }));
   });
 });
