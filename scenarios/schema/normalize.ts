@@ -295,7 +295,8 @@ function engine(sink: ProblemSink, file: EngineFile | undefined, devicesSpec: De
 
 // ---- workloads ----------------------------------------------------------------------
 
-function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: string, sourceBytes: number, sectorBytes: number): JobSpec {
+/** `sourceBytes` is undefined when the devices have problems of their own: the Source LU's size is then unknown, and nothing is checked against it. */
+function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: string, sourceBytes: number | undefined, sectorBytes: number): JobSpec {
   const split = file.bssplit ?? { read: [], write: [] };
   const blockSizeBytes = { read: file.bs?.read ?? JOB_DEFAULTS.blockSizeBytes, write: file.bs?.write ?? JOB_DEFAULTS.blockSizeBytes };
   const offsetBytes = file.offset ?? JOB_DEFAULTS.offsetBytes;
@@ -306,12 +307,12 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
 
   aligned("offset", offsetBytes, "the offset");
   aligned("size", sizeBytes, "the size");
-  if (offsetBytes >= sourceBytes) {
+  if (sourceBytes !== undefined && offsetBytes >= sourceBytes) {
     sink.add([...at, "offset"], "the offset is beyond the Source LU", `less than the Source LU's ${bytes(sourceBytes)}`, bytes(offsetBytes));
-  } else if (offsetBytes + sizeBytes > sourceBytes) {
+  } else if (sourceBytes !== undefined && offsetBytes + sizeBytes > sourceBytes) {
     sink.add([...at, "size"], "offset + size reaches beyond the Source LU", `at most ${bytes(sourceBytes - offsetBytes)} from offset ${offsetBytes}`, bytes(sizeBytes));
   }
-  const regionBytes = sizeBytes === 0 ? sourceBytes - offsetBytes : sizeBytes;
+  const regionBytes = sizeBytes !== 0 ? sizeBytes : sourceBytes === undefined ? 0 : sourceBytes - offsetBytes;
   const blockSizes: Array<[PathKey[], number]> = file.bssplit === undefined ? [[[...at, "bs"], blockSizeBytes.read], [[...at, "bs"], blockSizeBytes.write]] : [...split.read, ...split.write].map((entry) => [[...at, "bssplit"], entry.sizeBytes]);
   for (const [path, size] of blockSizes) {
     if (size === 0 || size % sectorBytes !== 0) {
@@ -418,8 +419,10 @@ function timeUnitFor(sink: ProblemSink, path: readonly PathKey[], format: TraceF
   return unit;
 }
 
-function workloads(sink: ProblemSink, file: ScenarioFile["workloads"], devicesSpec: DevicesSpec, context: SchemaContext): WorkloadSpec[] {
-  const sourceBytes = sourceLuBytes(devicesSpec);
+function workloads(sink: ProblemSink, file: ScenarioFile["workloads"], devicesSpec: DevicesSpec, devicesSound: boolean, context: SchemaContext): WorkloadSpec[] {
+  // Devices with problems of their own give a Source LU of no size, or a negative one (a shared device's Cache LU
+  // bigger than the device): every job would be told it lies beyond that, which is not the job's problem.
+  const sourceBytes = devicesSound ? sourceLuBytes(devicesSpec) : undefined;
   const sectorBytes = devicesSpec.source.sectorSizeBytes;
   const firstByName = new Map<string, number>();
   let inFlight = 0;
@@ -443,13 +446,13 @@ function workloads(sink: ProblemSink, file: ScenarioFile["workloads"], devicesSp
 }
 
 /** A script's reads and writes must be sector-aligned and inside the Source LU: a script is exact, so nothing is moved. */
-function script(sink: ProblemSink, at: readonly PathKey[], file: ScriptFile, name: string, sourceBytes: number, sectorBytes: number): ScriptSpec {
+function script(sink: ProblemSink, at: readonly PathKey[], file: ScriptFile, name: string, sourceBytes: number | undefined, sectorBytes: number): ScriptSpec {
   file.ops.forEach((op, index) => {
     if (op.kind !== "read" && op.kind !== "write") return;
     const found = formatScriptOp(op);
     const path = [...at, "ops", index];
     if (op.offsetBytes % sectorBytes !== 0 || op.lengthBytes % sectorBytes !== 0) sink.add(path, `${op.kind} is not sector-aligned`, `offset and length multiples of the Source LU's ${sectorBytes}-byte sector`, found);
-    else if (op.offsetBytes + op.lengthBytes > sourceBytes) sink.add(path, `${op.kind} ends beyond the Source LU`, `an end at most the Source LU's ${sourceBytes} bytes`, found);
+    else if (sourceBytes !== undefined && op.offsetBytes + op.lengthBytes > sourceBytes) sink.add(path, `${op.kind} ends beyond the Source LU`, `an end at most the Source LU's ${sourceBytes} bytes`, found);
   });
   return { kind: "script", name, iodepth: file.iodepth ?? SCRIPT_DEFAULTS.iodepth, ops: file.ops };
 }
@@ -594,7 +597,8 @@ export function sectionsOf(file: ScenarioFile): ParsedSections {
  */
 export function normalizeSections(parsed: ParsedSections, context: SchemaContext, sink: ProblemSink): Scenario | undefined {
   const counted = countingSink(sink);
-  const devicesSpec = parsed.devices && devices(counted, parsed.devices.value);
+  const devicesCounted = countingSink(counted);
+  const devicesSpec = parsed.devices && devices(devicesCounted, parsed.devices.value);
   const engineSpec = devicesSpec && parsed.engine && engine(counted, parsed.engine.value, devicesSpec);
   // The layout needs sound devices and engine settings to be worth checking.
   if (parsed.devices && devicesSpec && engineSpec && counted.count === 0 && context.checkLayout !== false) layoutFits(sink, parsed.devices.value, devicesSpec, engineSpec);
@@ -603,7 +607,7 @@ export function normalizeSections(parsed: ParsedSections, context: SchemaContext
   const onlyScripts = parsed.workloads?.value.every((workload) => workload.kind === "script");
   // A measurement section with problems of its own leaves only the warm-up comparison out.
   const stopSpec = parsed.stop && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
-  const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, context);
+  const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, devicesCounted.count === 0, context);
   const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
   if (sessions && parsed.workloads) sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
   const flushSpec = parsed.flushes && flushes(sink, parsed.flushes.value);

@@ -292,6 +292,19 @@ describe("device models", () => {
     const text = ["devices:", "  shared: true", "  source: { model: instant, capacity: 4GiB }", "  cache: { capacity: 1GiB }", "workloads: [ { kind: job, offset: 3GiB } ]", "stop: { runtime: 1s }"].join("\n");
     expect(() => load(text)).toThrow(/workloads\[0\]\.offset: the offset is beyond the Source LU/);
   });
+
+  test("devices that leave no Source LU are the one problem: the jobs are not also told they lie beyond it", () => {
+    // A shared device's Source LU was the device less the Cache LU, here negative: "expected less than the Source LU's
+    // -3221225472 bytes, found 0 bytes". A stripe whose members hold no stripe unit left a Source LU of 0 bytes.
+    const shared = ["devices:", "  shared: true", "  source: { model: instant, capacity: 1GiB }", "  cache: { capacity: 4GiB }", "workloads: [ { kind: job }, { kind: script, ops: [write 0 4k] } ]", "stop: { runtime: 1s }"].join("\n");
+    const stripe = scenarioText({ source: "{ model: stripe, stripeUnit: 1MiB, members: [ { model: instant, capacity: 512KiB }, { model: instant, capacity: 512KiB } ] }", job: "{ kind: job, offset: 4k }" });
+    for (const [text, only] of [
+      [shared, /^\S+:4:\d+: devices\.cache\.capacity: the Cache LU leaves no room for the Source LU on the shared device; .*$/],
+      [stripe, /^\S+:2:\d+: devices\.source\.members: the smallest member holds no whole stripe unit; .*$/],
+    ] as const) {
+      expect(() => load(text)).toThrow(only);
+    }
+  });
   test("a device whose model cannot be built from its settings is refused at the device, with the model's reason", () => {
     // Each value is valid; the default seek times cannot be fitted to the 262 cylinders of a 1 GiB disk.
     expect(() => load(scenarioText({ source: "{ model: rotating, capacity: 1GiB }" }))).toThrow(
