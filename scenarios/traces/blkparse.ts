@@ -39,7 +39,9 @@
  */
 import {
   LineProblems,
+  SAFE_TIME_EXPECTED,
   TRACE_SECTOR_BYTES,
+  isSafeRange,
   columnOfField,
   fieldColumns,
   materialize,
@@ -70,6 +72,7 @@ const REMAP_PAYLOAD = /^(\d+) \+ (\d+) <- \((\d+),(\d+)\) (\d+)$/;
 
 /** An event line's fields before its payload, in order: a line that is not an event is pointed at the first that does not fit. */
 const EVENT_FIELDS: readonly RegExp[] = [/^\d+,\d+$/, /^\d+$/, /^\d+$/, /^\d+\.\d{9}$/, /^\d+$/, /^\S+$/, /^\S+$/];
+const TIME_FIELD = 3;
 const RWBS_FIELD = 6;
 const PAYLOAD_FIELD = 7;
 
@@ -207,6 +210,10 @@ export class BlkparseParser implements TraceLineParser {
     if (action !== "Q" && action !== "D") return true;
 
     const timeNs = Number(m[5]) * NS_PER_SECOND + Number(m[6]);
+    if (!Number.isSafeInteger(timeNs)) {
+      problems.add(lineNumber, columnOfField(fieldColumns(raw), TIME_FIELD, raw), raw, SAFE_TIME_EXPECTED);
+      return true;
+    }
     const rwbs = RWBS.exec(m[9] as string);
     const payload = m[10] ?? "";
     if (rwbs === null) {
@@ -228,7 +235,7 @@ export class BlkparseParser implements TraceLineParser {
       problems.add(lineNumber, columnOfField(fieldColumns(raw), PAYLOAD_FIELD, raw), raw, `"sector + sectors [process]" or "[process]" after ${action} ${m[9]}`);
       return true;
     }
-    if (!Number.isSafeInteger(startSector * TRACE_SECTOR_BYTES) || !Number.isFinite(sectors)) {
+    if (!isSafeRange(startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES)) {
       problems.add(lineNumber, columnOfField(fieldColumns(raw), PAYLOAD_FIELD, raw), raw, "a sector number and count that fit in a safe integer");
       return true;
     }

@@ -165,6 +165,20 @@ export function columnOfField(columns: readonly number[], index: number, line: s
   return columns[index] ?? line.trimEnd().length + 1;
 }
 
+/**
+ * Times in ns and byte addresses must be safe integers: past 2^53 a double no
+ * longer holds every integer, and a time or an end address there is rounded
+ * without a word (a 4 KiB write near 2^62 bytes came out 4.5 KiB long, and a
+ * time in ms times 10^6 became Infinity).
+ */
+export const SAFE_TIME_EXPECTED = `a time of at most ${Number.MAX_SAFE_INTEGER} ns (about 104 days) from the trace's origin`;
+export const SAFE_RANGE_EXPECTED = `an offset and length whose end is at most ${Number.MAX_SAFE_INTEGER} bytes (8 PiB)`;
+
+/** Whether `offsetBytes + lengthBytes`, and both of them, are safe integers. */
+export function isSafeRange(offsetBytes: number, lengthBytes: number): boolean {
+  return Number.isSafeInteger(offsetBytes) && Number.isSafeInteger(lengthBytes) && Number.isSafeInteger(offsetBytes + lengthBytes);
+}
+
 const UNSIGNED_INTEGER = /^[0-9]+$/;
 // With an exponent: DiskSim reads its times with scanf's %lf, and traces written through %g carry "2.14748e+09".
 const UNSIGNED_DECIMAL = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/;

@@ -14,7 +14,10 @@
 import { TRACE_TIME_UNITS_NS, type TraceTimeUnit } from "../model.js";
 import {
   LineProblems,
+  SAFE_RANGE_EXPECTED,
+  SAFE_TIME_EXPECTED,
   TRACE_SECTOR_BYTES,
+  isSafeRange,
   columnOfField,
   fieldColumns,
   materialize,
@@ -78,9 +81,20 @@ export class DisksimParser implements TraceLineParser {
       this.problems.add(lineNumber, columnOfField(fieldColumns(raw), values.indexOf(undefined), raw), raw, EXPECTED_FIELDS);
       return true;
     }
-    if (flags! > 1) this.otherFlagBits++;
     // Rounded: a millisecond trace with fractional times must still give integer ns.
-    this.columns.push(Math.round(time! * this.timeUnitNs), device!, (flags! & 1) === 1 ? "read" : "write", block! * TRACE_SECTOR_BYTES, sectors! * TRACE_SECTOR_BYTES, lineNumber);
+    const timeNs = Math.round(time! * this.timeUnitNs);
+    const offsetBytes = block! * TRACE_SECTOR_BYTES;
+    const lengthBytes = sectors! * TRACE_SECTOR_BYTES;
+    if (!Number.isSafeInteger(timeNs)) {
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw), 0, raw), raw, SAFE_TIME_EXPECTED);
+      return true;
+    }
+    if (!isSafeRange(offsetBytes, lengthBytes)) {
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw), 2, raw), raw, SAFE_RANGE_EXPECTED);
+      return true;
+    }
+    if (flags! > 1) this.otherFlagBits++;
+    this.columns.push(timeNs, device!, (flags! & 1) === 1 ? "read" : "write", offsetBytes, lengthBytes, lineNumber);
     return true;
   }
 

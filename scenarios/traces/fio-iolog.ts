@@ -23,7 +23,7 @@
  * `timing: ignore` here: its waits are counted, not replayed, and
  * `timing: honor` is refused by the trace source (see ParsedTraceColumns.untimed).
  */
-import { LineProblems, columnOfField, fieldColumns, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
+import { LineProblems, SAFE_RANGE_EXPECTED, SAFE_TIME_EXPECTED, columnOfField, isSafeRange, fieldColumns, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
 import { TraceColumns } from "./trace-columns.js";
 
 export const FIO_IOLOG_V3_HEADER = "fio version 3 iolog";
@@ -123,6 +123,14 @@ export class FioIologParser implements TraceLineParser {
       return true;
     }
     const timeNs = time * NS_PER_FIO_TICK;
+    if (!Number.isSafeInteger(timeNs)) {
+      problems.add(lineNumber, columnOfField(fieldColumns(raw), 0, raw), raw, SAFE_TIME_EXPECTED);
+      return true;
+    }
+    if (!isSafeRange(offsetBytes, lengthBytes)) {
+      problems.add(lineNumber, column(2), raw, SAFE_RANGE_EXPECTED);
+      return true;
+    }
     if (action === "sync" || action === "datasync") this.columns.push(timeNs, device, "flush", 0, 0, lineNumber);
     else this.columns.push(timeNs, device, action as "read" | "write" | "trim", offsetBytes, lengthBytes, lineNumber);
     return true;

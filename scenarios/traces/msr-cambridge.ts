@@ -16,7 +16,7 @@
  * timeNs is "ns since the file's first record" (negative if a later record
  * predates it; the trace source sorts).
  */
-import { LineProblems, columnOfField, fieldColumns, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
+import { LineProblems, SAFE_RANGE_EXPECTED, SAFE_TIME_EXPECTED, columnOfField, isSafeRange, fieldColumns, materialize, parseText, parseUnsigned, type ParsedTrace, type ParsedTraceColumns, type TraceLineParser, type TraceRequest } from "./common.js";
 import { TraceColumns } from "./trace-columns.js";
 
 const NS_PER_FILETIME_TICK = 100;
@@ -74,10 +74,21 @@ export class MsrCambridgeParser implements TraceLineParser {
       this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), good.indexOf(false), raw), raw, EXPECTED_FIELDS);
       return true;
     }
-    this.origin ??= ticks;
+    const origin = this.origin ?? ticks;
+    const relativeTicks = (ticks.high - origin.high) * LOW_GROUP + (ticks.low - origin.low);
+    const timeNs = relativeTicks * NS_PER_FILETIME_TICK;
+    // Relative to the first record, so a time before it is negative: its size is what must fit.
+    if (!Number.isSafeInteger(timeNs)) {
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), 0, raw), raw, SAFE_TIME_EXPECTED);
+      return true;
+    }
+    if (!isSafeRange(offsetBytes, lengthBytes)) {
+      this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), 4, raw), raw, SAFE_RANGE_EXPECTED);
+      return true;
+    }
+    this.origin = origin;
     this.hostnames.add(hostname);
-    const relativeTicks = (ticks.high - this.origin.high) * LOW_GROUP + (ticks.low - this.origin.low);
-    this.columns.push(relativeTicks * NS_PER_FILETIME_TICK, device, type, offsetBytes, lengthBytes, lineNumber);
+    this.columns.push(timeNs, device, type, offsetBytes, lengthBytes, lineNumber);
     return true;
   }
 

@@ -385,3 +385,22 @@ describe("blkparse text", () => {
     expect(error.problems[2]?.expected).toContain("RWBS");
   });
 });
+
+describe("times and addresses past 2^53", () => {
+  // Beyond Number.MAX_SAFE_INTEGER a double skips integers: these were rounded silently (a 4 KiB write at sector 2^53-1
+  // came out 4.5 KiB long once wrapped; a time of 1.7e308 ms became Infinity ns).
+  it.each([
+    ["disksim in ms, a time that overflows", () => parseDisksim("0 0 0 8 0\n1.7e308 0 0 8 0\n", "big.trace", "ms"), 2, 1, "a time of at most 9007199254740991 ns"],
+    ["disksim, a time of 10^26 ns", () => parseDisksim("99999999999999999999999999 0 0 8 0\n", "big.trace"), 1, 1, "a time of at most"],
+    ["disksim, a block whose byte address is past 2^53", () => parseDisksim("0 0 9007199254740991 8 0\n", "big.trace"), 1, 5, "whose end is at most 9007199254740991 bytes"],
+    ["fio iolog, a time past 2^53 ns", () => parseFioIolog("fio version 3 iolog\n0 f add\n9007199254740991 f write 0 4096\n", "big.iolog"), 3, 1, "a time of at most"],
+    ["fio iolog, an end past 2^53 bytes", () => parseFioIolog("fio version 3 iolog\n0 f add\n1 f write 9007199254740991 4096\n", "big.iolog"), 3, 11, "whose end is at most"],
+    ["MSR, a timestamp 10^20 ticks after the first", () => parseMsrCambridge("0,hm,0,Read,0,4096,1\n99999999999999999999,hm,0,Read,0,4096,1\n", "big.csv"), 2, 1, "a time of at most"],
+    ["MSR, an end past 2^53 bytes", () => parseMsrCambridge("0,hm,0,Read,9007199254740991,4096,1\n", "big.csv"), 1, 13, "whose end is at most"],
+    ["blkparse, a time past 2^53 ns", () => parseBlkparse("  8,0    1        7 99999999999.000009137  1021  D   W 0 + 8 [dd]\n", "big.blktrace"), 1, 21, "a time of at most"],
+  ])("%s is refused at its field", (_what, parse, lineNumber, column, expected) => {
+    const [problem] = parseError(parse).problems;
+    expect(problem).toMatchObject({ lineNumber, column });
+    expect(problem?.expected).toContain(expected);
+  });
+});
