@@ -170,11 +170,13 @@ class NormalOffsets implements OffsetDistribution {
     sum = Math.floor((sum + GAUSS_ITERATIONS - 1) / GAUSS_ITERATIONS);
     if (this.jitterItems > 0) {
       let jitter = Math.floor(this.jitterItems * rng.next()) - Math.floor(this.jitterItems / 2);
-      while (jitter + sum >= n) jitter = Math.trunc(jitter / 2);
+      // An average of n (the 12 draws sum to more than 12 (n - 1): common on a small range) stays past the end
+      // whatever the jitter is halved to, and fio's loop never ends there: it takes no jitter and wraps below.
+      while (jitter + sum >= n && jitter !== 0) jitter = Math.trunc(jitter / 2);
       while (jitter + sum < 0) jitter = Math.trunc(jitter / 2);
       sum += jitter;
     }
-    // The average reaches n only when all 12 draws do; fio's final modulo takes it to 0.
+    // The average reaches n when the 12 draws sum to more than 12 (n - 1); fio's final modulo takes it to 0.
     return this.place(sum % n);
   }
 }

@@ -57,4 +57,14 @@ describe("normal offset distribution (fio's gauss)", () => {
     }
     expect(sampleMany({ kind: "normal", deviationPercent: 50 }, 1, 100).every((v) => v === 0)).toBe(true);
   });
+
+  it("ends on a small range: an average that reaches the end of it takes no jitter and wraps to 0, rather than halving a jitter of 0 forever", () => {
+    // Twelve draws from [0, 2] round up to an average of 2 more often than not: this sampled forever before (a
+    // scenario's normal:20 job over two 64 KiB blocks hung its run).
+    for (const itemCount of [2, 3, 8]) {
+      const values = sampleMany({ kind: "normal", deviationPercent: 20, scatter: false }, itemCount, 2_000);
+      expect(values.every((v) => Number.isInteger(v) && v >= 0 && v < itemCount)).toBe(true);
+      expect(values.some((v) => v === 0)).toBe(true);
+    }
+  });
 });
