@@ -46,6 +46,7 @@ import {
 } from "./defaults.js";
 import { formatScriptOp } from "./script-ops.js";
 import { issuedDirections } from "../workloads/job-directions.js";
+import { jobSources } from "../workloads/job-source.js";
 import { formatDuration } from "./units.js";
 import { PERCENTILE_KEY_PATTERN } from "./editor-patterns.js";
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
@@ -295,8 +296,38 @@ function engine(sink: ProblemSink, file: EngineFile | undefined, devicesSpec: De
 
 // ---- workloads ----------------------------------------------------------------------
 
-/** `sourceBytes` is undefined when the devices have problems of their own: the Source LU's size is then unknown, and nothing is checked against it. */
+/**
+ * A job whose settings are sound key by key and together, planned as the run
+ * will plan it, so that validate refuses what the run would (a zoned
+ * random_distribution with a zone that covers no block of a small region).
+ * `sourceBytes` is undefined when the devices have problems of their own: the
+ * Source LU's size is then unknown, and nothing is checked against it or
+ * planned over it.
+ */
 function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: string, sourceBytes: number | undefined, sectorBytes: number): JobSpec {
+  const counted = countingSink(sink);
+  const spec = jobSpec(counted, at, file, name, sourceBytes, sectorBytes);
+  if (counted.count > 0 || sourceBytes === undefined) return spec;
+  try {
+    jobSources(spec, Rng.root("validate"), { capacityBytes: sourceBytes, sectorSizeBytes: sectorBytes });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const prefix = `job "${name}": `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    const distributionPrefix = "random_distribution: ";
+    const distribution = message.startsWith(distributionPrefix);
+    const regionBytes = spec.sizeBytes === 0 ? sourceBytes - spec.offsetBytes : spec.sizeBytes;
+    sink.add(
+      distribution ? [...at, "random_distribution"] : at,
+      distribution ? message.slice(distributionPrefix.length) : message,
+      distribution ? "a random_distribution that fits the job's region (a larger size, or zones with a larger sizePercent)" : "job settings from which the run can plan the job",
+      distribution ? `a region of ${bytes(regionBytes)}` : "these settings",
+    );
+  }
+  return spec;
+}
+
+function jobSpec(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: string, sourceBytes: number | undefined, sectorBytes: number): JobSpec {
   const split = file.bssplit ?? { read: [], write: [] };
   const blockSizeBytes = { read: file.bs?.read ?? JOB_DEFAULTS.blockSizeBytes, write: file.bs?.write ?? JOB_DEFAULTS.blockSizeBytes };
   const offsetBytes = file.offset ?? JOB_DEFAULTS.offsetBytes;

@@ -380,6 +380,16 @@ describe("jobs", () => {
     expect(() => load(scenarioText({ job: "{ kind: job, rw: randrw, rate_iops: 0 }" }))).toThrow(/rate_iops: not a positive integer/);
   });
 
+  test("a random_distribution the job's region cannot hold is refused at its line, not found failing when the run plans the job", () => {
+    // Found by test/scenarios/runner/random-scenarios.test.ts: a zoned distribution over a region of one 128 KiB block
+    // passed validate, and the run failed with a RangeError before its first I/O.
+    const job = "{ kind: job, rw: randread, bs: 128k, size: 128k, random_distribution: \"zoned:60/10:30/20:10/70\" }";
+    expect(() => load(scenarioText({ job }))).toThrow(
+      /inline\.yaml:5:75: workloads\[0\]\.random_distribution: makeOffsetDistribution \(zoned\): zones\[0\] \(accessPercent 60, sizePercent 10\) covers no item of a 1-item range.*; expected a random_distribution that fits the job's region \(a larger size, or zones with a larger sizePercent\), found a region of 131072 bytes/,
+    );
+    expect(firstJob(load(scenarioText({ job: job.replace("size: 128k", "size: 1280k") }))).randomDistribution.kind).toBe("zoned");
+  });
+
   test("report.bucket may not make more than 10,000 buckets over stop.runtime", () => {
     const text = (bucket: string) => scenarioText({}).replace("stop: { hostIos: 1000 }", `stop: { runtime: 1s }\nreport: { bucket: ${bucket} }`);
     expect(load(text("100us")).report).toEqual({ bucketNs: 100_000 });
