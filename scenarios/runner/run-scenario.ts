@@ -158,6 +158,13 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     let lastActivityNs = readyNs;
     let nextStamp = FIRST_HOST_STAMP;
     let phantomSkipped = 0;
+    /** Fired, and replaced, whenever a session operation ends or the engine ends sessions: what can make a Phantom LU readable. */
+    let sessionsChanged = new Signal();
+    const sessionsChangedNow = () => {
+      const fired = sessionsChanged;
+      sessionsChanged = new Signal();
+      fired.fire();
+    };
     const stopped = () => issued >= hostIoLimit || kernel.nowNs >= stopAtNs;
     /** Workers and arrival processes still issuing I/O. */
     let running = 0;
@@ -191,6 +198,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         record.error = error.message;
         problems.push(`session ${action} of slot ${slot} at ${record.requestedAtNs} ns failed: ${error.message}`);
       }
+      sessionsChangedNow();
     };
     // An operation at a time after the run stopped does not happen (said in the notes), as one whose host I/O count
     // the run never reaches.
@@ -215,6 +223,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       return () => {
         for (const record of records) record.doneAtNs = kernel.nowNs - readyNs;
         lastActivityNs = Math.max(lastActivityNs, kernel.nowNs);
+        sessionsChangedNow();
       };
     };
     // Those after 0 host I/Os happen at time 0, before the first completes.
@@ -359,6 +368,22 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         nextProgressIos += progressEveryIos;
       }
     };
+    /**
+     * Waits until a session operation ends (or the engine ends sessions), or until `untilNs` or the run's runtime,
+     * whichever comes first.
+     */
+    const untilSessionsChange = function* (untilNs: number): Coroutine {
+      const endNs = Math.min(untilNs, stopAtNs);
+      if (endNs <= kernel.nowNs) return;
+      const wake = new Signal();
+      const timer = kernel.schedule(endNs - kernel.nowNs, () => wake.fire());
+      sessionsChanged.subscribe(() => {
+        if (wake.fired) return;
+        kernel.cancel(timer);
+        wake.fire();
+      });
+      yield* waitFor(wake);
+    };
     /** One of a closed-loop source's `iodepth` workers: issue, wait for completion, repeat. */
     const closedLoopWorker = function* (sink: GroupSink, source: WorkloadSource): Coroutine {
       yield* sleep(source.startDelayNs);
@@ -371,6 +396,9 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         const issueNs = kernel.nowNs;
         const outcome: unknown = yield startIo(sink.group, next.io);
         finishIo(sink, next.io, issueNs, outcome);
+        // A skipped Phantom LU read takes no time: a time-based job would issue the next at the same instant, and the
+        // next, and never reach its runtime (nor let anything else run). It waits for a session to change instead.
+        if (outcome === SKIPPED && source.runtimeNs !== undefined) yield* untilSessionsChange(startNs + source.runtimeNs);
       }
       running--;
     };

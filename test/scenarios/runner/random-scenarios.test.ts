@@ -1,0 +1,446 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { stringify } from "yaml";
+import { COMMIT_POLICY_NAMES } from "../../../engine/index.js";
+import type { JobSpec, Scenario } from "../../../scenarios/model.js";
+import { runScenario, type RunOutput } from "../../../scenarios/runner/run-scenario.js";
+import type { HostEventSink } from "../../../scenarios/runner/host-events.js";
+import type { FioDirection } from "../../../scenarios/runner/op-stats.js";
+import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
+
+/**
+ * Random valid scenarios, written as scenario text and run end to end as
+ * `cofwsim run` runs them: devices (fixed, rotating, flash; shared or not),
+ * geometry, commit policy, one to three fio-style jobs, a session schedule,
+ * host flushes, a warm-up and a stop. Each run must finish (a scenario the
+ * loader accepts must not fail at run time), be deterministic, and keep its
+ * books: per-job bytes against I/O counts, engine counters against what the
+ * host submitted, copies against what could have caused them. The runner
+ * itself asserts the engine's consistency after the run and after a recovery
+ * mount; a failure there throws, and so fails the property.
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const FILE_NAME = "random.yaml";
+/** Far more events than a run of at most a few thousand host I/Os takes. */
+const MAX_EVENTS = Number(process.env.RANDOM_SCENARIO_MAX_EVENTS ?? 2_000_000);
+const META = { cofwsimVersion: "test", fileName: FILE_NAME, contentHash: "random" };
+
+// ---- the generator: raw draws, then a builder that makes them one valid scenario ----------
+
+const SIZE_TEXT: Readonly<Record<number, string>> = { 512: "512", [4 * KiB]: "4k", [8 * KiB]: "8k", [16 * KiB]: "16k", [64 * KiB]: "64k", [128 * KiB]: "128k" };
+const BLOCK_SIZES = [512, 4 * KiB, 8 * KiB, 16 * KiB, 64 * KiB, 128 * KiB];
+const RW = ["read", "write", "randread", "randwrite", "rw", "readwrite", "randrw"] as const;
+const DISTRIBUTIONS = ["random", "zipf:1.2", "pareto:0.3", "normal:20", "normal:10:0.3", "zoned:60/10:30/20:10/70"];
+
+const deviceArb = fc.oneof(
+  fc.record({
+    model: fc.constant("fixed" as const),
+    latencyUs: fc.integer({ min: 0, max: 300 }),
+    bandwidthMBs: fc.constantFrom(50, 200, 1000),
+    parallelism: fc.integer({ min: 1, max: 8 }),
+  }),
+  fc.record({
+    model: fc.constant("rotating" as const),
+    rpm: fc.constantFrom(5400, 7200, 15000),
+    scheduler: fc.constantFrom("fifo", "scan", "look"),
+    sectorsPerTrack: fc.constantFrom(16, 64, 256),
+    heads: fc.integer({ min: 1, max: 2 }),
+  }),
+  fc.record({
+    model: fc.constant("flash" as const),
+    channels: fc.integer({ min: 1, max: 8 }),
+    diesPerChannel: fc.integer({ min: 1, max: 4 }),
+  }),
+);
+
+const deviceCommonArb = fc.record({ queueDepth: fc.integer({ min: 1, max: 64 }), writeCache: fc.boolean() });
+
+const jobArb = fc.record({
+  rw: fc.constantFrom(...RW),
+  bsMode: fc.constantFrom("default", "bs", "pair", "split", "splitPair"),
+  bs: fc.constantFrom(...BLOCK_SIZES),
+  bs2: fc.constantFrom(...BLOCK_SIZES),
+  splitPercent: fc.integer({ min: 0, max: 100 }),
+  iodepth: fc.integer({ min: 1, max: 16 }),
+  numjobs: fc.integer({ min: 1, max: 3 }),
+  rwmixread: fc.option(fc.integer({ min: 0, max: 100 })),
+  distribution: fc.constantFrom(...DISTRIBUTIONS),
+  norandommap: fc.boolean(),
+  rate: fc.option(fc.record({ iops: fc.integer({ min: 100, max: 50_000 }), process: fc.constantFrom("linear", "poisson") }), { freq: 3 }),
+  thinktime: fc.option(fc.record({ us: fc.integer({ min: 1, max: 2000 }), blocks: fc.option(fc.integer({ min: 1, max: 8 })) }), { freq: 3 }),
+  numberIos: fc.option(fc.integer({ min: 1, max: 1000 })),
+  runtimeMs: fc.option(fc.integer({ min: 1, max: 20 }), { freq: 4 }),
+  startdelayUs: fc.option(fc.integer({ min: 1, max: 3000 }), { freq: 4 }),
+  offsetFraction: fc.option(fc.integer({ min: 0, max: 99 })),
+  sizeSectors: fc.option(fc.integer({ min: 1, max: 1 << 16 })),
+  phantomSlot: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 5 }),
+});
+
+const triggerArb = fc.oneof(fc.record({ atUs: fc.integer({ min: 0, max: 30_000 }) }), fc.record({ afterHostIos: fc.integer({ min: 0, max: 2500 }) }));
+
+const sessionArb = fc.record({ trigger: triggerArb, action: fc.constantFrom("start", "start", "stop", "replace", "rollback"), slot: fc.integer({ min: 0, max: 3 }) });
+
+const rawArb = fc.record({
+  seed: fc.integer({ min: 0, max: 1_000_000 }),
+  sector: fc.constantFrom(512, 4096),
+  shared: fc.boolean(),
+  sourceLuMiB: fc.constantFrom(4, 16, 64, 256, 1024, 4096),
+  cacheMiB: fc.constantFrom(2, 4, 16, 64, 512, 2048),
+  source: deviceArb,
+  sourceCommon: deviceCommonArb,
+  cache: deviceArb,
+  cacheCommon: deviceCommonArb,
+  chunkKiB: fc.constantFrom(4, 8, 16, 64, 256, 1024),
+  regionKiB: fc.constantFrom(4, 8, 64, 256, 1024),
+  metadataBlock: fc.option(fc.constantFrom(512, 4096), { freq: 4 }),
+  commitPolicy: fc.constantFrom(...COMMIT_POLICY_NAMES),
+  jobs: fc.array(jobArb, { minLength: 1, maxLength: 3 }),
+  sessions: fc.array(sessionArb, { maxLength: 6 }),
+  flushEveryUs: fc.option(fc.integer({ min: 200, max: 5000 })),
+  flushEveryWrites: fc.option(fc.integer({ min: 1, max: 300 })),
+  warmupUs: fc.option(fc.integer({ min: 1, max: 3000 })),
+  stopHostIos: fc.option(fc.integer({ min: 50, max: 2500 }), { freq: 8 }),
+  stopRuntimeMs: fc.option(fc.integer({ min: 1, max: 10 })),
+});
+
+type Raw = typeof rawArb extends fc.Arbitrary<infer T> ? T : never;
+type RawDevice = Raw["source"];
+type RawJob = Raw["jobs"][number];
+
+function deviceText(device: RawDevice, common: Raw["sourceCommon"], capacityBytes: number, sector: number): Record<string, unknown> {
+  const base = { capacity: capacityBytes, sectorSize: sector, queueDepth: common.queueDepth, writeCache: common.writeCache };
+  switch (device.model) {
+    case "fixed":
+      return { model: "fixed", ...base, latency: `${device.latencyUs}us`, bandwidth: `${device.bandwidthMBs}MB/s`, parallelism: device.parallelism };
+    case "rotating":
+      return { model: "rotating", ...base, rpm: device.rpm, scheduler: device.scheduler, sectorsPerTrack: device.sectorsPerTrack, heads: device.heads };
+    case "flash":
+      return { model: "flash", ...base, channels: device.channels, diesPerChannel: device.diesPerChannel };
+  }
+}
+
+function jobText(job: RawJob, index: number, sector: number, sourceLuBytes: number): Record<string, unknown> {
+  const size = (bytes: number) => SIZE_TEXT[Math.max(bytes, sector)] ?? String(Math.max(bytes, sector));
+  const rw = job.phantomSlot !== null ? (job.rw.startsWith("rand") ? "randread" : "read") : job.rw;
+  const text: Record<string, unknown> = { kind: "job", name: `job${index}`, rw, iodepth: job.iodepth, numjobs: job.numjobs };
+  const small = Math.min(job.bs, job.bs2);
+  const large = Math.max(job.bs, job.bs2);
+  if (job.bsMode === "bs") text.bs = size(job.bs);
+  else if (job.bsMode === "pair") text.bs = `${size(job.bs)},${size(job.bs2)}`;
+  else if (job.bsMode === "split") text.bssplit = small === large ? `${size(small)}/100` : `${size(small)}/${job.splitPercent}:${size(large)}/${100 - job.splitPercent}`;
+  else if (job.bsMode === "splitPair") text.bssplit = `${size(job.bs)}/100,${size(small)}/${job.splitPercent}:${size(large)}/${100 - job.splitPercent}`;
+  if (job.rwmixread !== null) text.rwmixread = job.rwmixread;
+  if (job.distribution !== "random") text.random_distribution = job.distribution;
+  if (job.norandommap) text.norandommap = true;
+  if (job.rate !== null) {
+    text.rate_iops = job.rate.iops;
+    text.rate_process = job.rate.process;
+  }
+  if (job.thinktime !== null) {
+    text.thinktime = `${job.thinktime.us}us`;
+    if (job.thinktime.blocks !== null) text.thinktime_blocks = job.thinktime.blocks;
+  }
+  if (job.numberIos !== null) text.number_ios = job.numberIos;
+  if (job.runtimeMs !== null) text.runtime = `${job.runtimeMs}ms`;
+  if (job.startdelayUs !== null) text.startdelay = `${job.startdelayUs}us`;
+  // A region inside the Source LU that holds the largest block: offset on a MiB, size in sectors.
+  const offsetBytes = job.offsetFraction === null ? 0 : Math.floor(((sourceLuBytes / MiB) * job.offsetFraction) / 100) * MiB;
+  if (offsetBytes > 0) text.offset = offsetBytes;
+  if (job.sizeSectors !== null) {
+    const room = sourceLuBytes - offsetBytes;
+    text.size = Math.min(room, Math.max(128 * KiB, job.sizeSectors * sector));
+  }
+  if (job.phantomSlot !== null) text.phantomSlot = job.phantomSlot;
+  return text;
+}
+
+type RawTrigger = Raw["sessions"][number]["trigger"];
+
+/** As the loader orders triggers: a time and a host I/O count cannot be. */
+function certainlyAfter(a: RawTrigger, b: RawTrigger): boolean {
+  if ("atUs" in a && "atUs" in b) return a.atUs > b.atUs;
+  if ("afterHostIos" in a && "afterHostIos" in b) return a.afterHostIos > b.afterHostIos;
+  return false;
+}
+
+/** The scenario text, as a user would write it (units as strings, fio's syntaxes). */
+function scenarioText(raw: Raw): string {
+  const sector = raw.sector;
+  const sourceLuBytes = raw.sourceLuMiB * MiB;
+  const cacheBytes = raw.cacheMiB * MiB;
+  const devices = raw.shared
+    ? { shared: true, source: deviceText(raw.source, raw.sourceCommon, sourceLuBytes + cacheBytes, sector), cache: { capacity: `${raw.cacheMiB}MiB` } }
+    : { source: deviceText(raw.source, raw.sourceCommon, sourceLuBytes, sector), cache: deviceText(raw.cache, raw.cacheCommon, cacheBytes, sector) };
+  const engine: Record<string, unknown> = { chunkSize: `${raw.chunkKiB}KiB`, regionSize: `${raw.regionKiB}KiB`, commitPolicy: raw.commitPolicy };
+  if (raw.metadataBlock !== null && raw.metadataBlock >= sector) engine.metadataBlock = raw.metadataBlock;
+  const sessions = raw.sessions.map((event) => ({ ...("atUs" in event.trigger ? { at: `${event.trigger.atUs}us` } : { afterHostIos: event.trigger.afterHostIos }), action: event.action, slot: event.slot }));
+  // A stop or rollback of a slot nothing starts is refused by the loader: start such slots at time 0.
+  // A stop or rollback that every start of its slot certainly comes after (the same unit, later) is refused too.
+  for (const slot of new Set(raw.sessions.map((event) => event.slot))) {
+    const ofSlot = raw.sessions.filter((event) => event.slot === slot);
+    const starts = ofSlot.filter((event) => event.action === "start" || event.action === "replace");
+    const uses = ofSlot.filter((event) => event.action === "stop" || event.action === "rollback");
+    if (uses.some((use) => starts.every((start) => certainlyAfter(start.trigger, use.trigger)))) sessions.unshift({ afterHostIos: 0, action: "start", slot });
+  }
+  const stop: Record<string, unknown> = {};
+  if (raw.stopHostIos !== null || raw.stopRuntimeMs === null) stop.hostIos = raw.stopHostIos ?? 500;
+  if (raw.stopRuntimeMs !== null) stop.runtime = `${raw.stopRuntimeMs}ms`;
+  const warmupUs = raw.warmupUs === null ? null : raw.stopRuntimeMs === null ? raw.warmupUs : Math.min(raw.warmupUs, raw.stopRuntimeMs * 500);
+  const file: Record<string, unknown> = {
+    name: "random",
+    seed: raw.seed,
+    devices,
+    engine,
+    workloads: raw.jobs.map((job, index) => jobText(job, index, sector, sourceLuBytes)),
+    ...(sessions.length === 0 ? {} : { sessions }),
+    ...(raw.flushEveryUs === null && raw.flushEveryWrites === null
+      ? {}
+      : { flushes: { ...(raw.flushEveryUs === null ? {} : { every: `${raw.flushEveryUs}us` }), ...(raw.flushEveryWrites === null ? {} : { everyHostWrites: raw.flushEveryWrites }) } }),
+    ...(warmupUs === null ? {} : { measurement: { warmup: `${warmupUs}us` } }),
+    stop,
+  };
+  return stringify(file);
+}
+
+// ---- the properties -------------------------------------------------------------------
+
+/** Every host write the runner submitted and every one acknowledged, as a crash oracle would see them. */
+class HostLog implements HostEventSink {
+  readonly writes: Array<{ offsetBytes: number; lengthBytes: number }> = [];
+  writesAcked = 0;
+  flushesSubmitted = 0;
+  flushesAcked = 0;
+  formattedCount = 0;
+  private nextId = 0;
+  formatted(): void {
+    this.formattedCount++;
+  }
+  writeSubmitted(offsetBytes: number, lengthBytes: number): number {
+    this.writes.push({ offsetBytes, lengthBytes });
+    return this.nextId++;
+  }
+  writeAcked(): void {
+    this.writesAcked++;
+  }
+  flushSubmitted(): number {
+    this.flushesSubmitted++;
+    return this.nextId++;
+  }
+  flushAcked(): void {
+    this.flushesAcked++;
+  }
+  sessionSubmitted(): number {
+    return this.nextId++;
+  }
+  sessionAcked(): void {}
+}
+
+/** The block sizes a direction of a job may issue (the largest bounds each I/O; the end of its region may shorten one). */
+function blockSizes(job: JobSpec, direction: "read" | "write"): number[] {
+  const split = job.blockSizeSplit[direction];
+  return split.length > 0 ? split.map((entry) => entry.sizeBytes) : [job.blockSizeBytes[direction]];
+}
+
+function regionBytes(scenario: Scenario, job: JobSpec): number {
+  const { source, cache, shared } = scenario.devices;
+  const lu = shared ? source.capacityBytes - cache.capacityBytes : source.capacityBytes;
+  return job.sizeBytes === 0 ? lu - job.offsetBytes : job.sizeBytes;
+}
+
+function checkDirection(scenario: Scenario, job: JobSpec, direction: "read" | "write", figures: FioDirection, windowNs: number): void {
+  const where = `${job.name} ${direction}`;
+  const sector = scenario.devices.source.sectorSizeBytes;
+  for (const [key, value] of Object.entries({ io_bytes: figures.io_bytes, bw_bytes: figures.bw_bytes, iops: figures.iops, total_ios: figures.total_ios, runtime: figures.runtime })) {
+    expect(Number.isFinite(value) && value >= 0, `${where} ${key} = ${value}`).toBe(true);
+  }
+  expect(figures.clat_ns.N, `${where}: latencies are of the I/Os counted`).toBe(figures.total_ios);
+  expect(figures.lat_ns).toEqual(figures.clat_ns);
+  expect(figures.io_bytes % sector, `${where}: io_bytes in whole sectors`).toBe(0);
+  const sizes = blockSizes(job, direction);
+  const largest = Math.max(...sizes);
+  expect(figures.io_bytes, `${where}: io_bytes at most total_ios x the largest block`).toBeLessThanOrEqual(figures.total_ios * largest);
+  expect(figures.io_bytes, `${where}: io_bytes at least a sector per I/O`).toBeGreaterThanOrEqual(figures.total_ios * sector);
+  // One block size that tiles the region: no I/O is shortened at its end, so the bytes are exact.
+  if (sizes.length === 1 && regionBytes(scenario, job) % largest === 0) expect(figures.io_bytes, `${where}: io_bytes = total_ios x bs`).toBe(figures.total_ios * largest);
+  if (figures.total_ios === 0) {
+    expect(figures.io_bytes).toBe(0);
+    expect(figures.runtime).toBe(0);
+    return;
+  }
+  expect(figures.clat_ns.min).toBeLessThanOrEqual(figures.clat_ns.max);
+  expect(figures.clat_ns.mean).toBeGreaterThanOrEqual(figures.clat_ns.min - 0.001);
+  expect(figures.clat_ns.mean).toBeLessThanOrEqual(figures.clat_ns.max + 0.001);
+  expect(figures.runtime).toBe(Math.round(windowNs / 1e3) / 1e3);
+  if (windowNs > 0) {
+    expect(figures.iops).toBeCloseTo(figures.total_ios / (windowNs / 1e9), 2);
+    expect(Math.abs(figures.bw_bytes - figures.io_bytes / (windowNs / 1e9))).toBeLessThanOrEqual(0.5);
+  } else {
+    expect(figures.iops).toBe(0);
+    expect(figures.bw_bytes).toBe(0);
+  }
+}
+
+/** What may go wrong in a run of a valid scenario: a schedule that starts a live slot, or stops or rolls back one no session is live in. */
+const EXPECTED_PROBLEM = /^session (start of slot \d+ at \d+ ns refused: slot \d+ holds a live session|(stop|rollback) of slot \d+ at \d+ ns failed: .*no live session)/;
+
+function checkRun(scenario: Scenario, output: RunOutput, log: HostLog): void {
+  const { results } = output;
+  const engine = results.engine;
+  const jobs = scenario.workloads as JobSpec[];
+  const windowNs = results.window.endNs - results.window.startNs;
+  expect(windowNs).toBeGreaterThanOrEqual(0);
+  expect(results.jobs.map((job) => job.jobname)).toEqual(jobs.map((job) => job.name));
+  jobs.forEach((job, index) => {
+    checkDirection(scenario, job, "read", results.jobs[index]!.read, windowNs);
+    checkDirection(scenario, job, "write", results.jobs[index]!.write, windowNs);
+    if (job.rw === "read" || job.rw === "randread") expect(results.jobs[index]!.write.total_ios).toBe(0);
+    if (job.rw === "write" || job.rw === "randwrite") expect(results.jobs[index]!.read.total_ios).toBe(0);
+  });
+  for (const problem of results.problems) expect(problem).toMatch(EXPECTED_PROBLEM);
+
+  // Host writes: every one submitted was acknowledged, and the engine counted each once with its bytes.
+  const submittedBytes = log.writes.reduce((sum, write) => sum + write.lengthBytes, 0);
+  expect(log.formattedCount).toBe(1);
+  expect(log.writesAcked).toBe(log.writes.length);
+  expect(engine.hostWrites).toBe(log.writes.length);
+  expect(engine.hostBytesWritten).toBe(submittedBytes);
+  const sum = (pick: (index: number) => number) => jobs.reduce((total, _, index) => total + pick(index), 0);
+  const writeIos = sum((index) => results.jobs[index]!.write.total_ios);
+  expect(writeIos, "jobs' writes in the window <= the engine's host writes").toBeLessThanOrEqual(engine.hostWrites);
+  expect(sum((index) => results.jobs[index]!.write.io_bytes)).toBeLessThanOrEqual(engine.hostBytesWritten);
+  const phantomJob = (index: number) => jobs[index]!.phantomSlot !== undefined;
+  expect(sum((index) => (phantomJob(index) ? 0 : results.jobs[index]!.read.total_ios))).toBeLessThanOrEqual(engine.hostReads);
+  expect(sum((index) => (phantomJob(index) ? results.jobs[index]!.read.total_ios : 0))).toBeLessThanOrEqual(engine.phantomReads);
+  if (scenario.stop.hostIos !== undefined) expect(engine.hostWrites + engine.hostReads + engine.phantomReads).toBeLessThanOrEqual(scenario.stop.hostIos);
+  if (!jobs.some((_, index) => phantomJob(index))) expect(engine.phantomReads).toBe(0);
+
+  // Flushes: each one the host asked for completed and was counted; with only everyHostWrites, exactly one per that many writes.
+  expect(log.flushesAcked).toBe(log.flushesSubmitted);
+  expect(engine.hostFlushes).toBe(log.flushesSubmitted);
+  const { everyNs, everyHostWrites } = scenario.flushes;
+  if (everyNs === undefined) expect(engine.hostFlushes).toBe(everyHostWrites === undefined ? 0 : Math.floor(engine.hostWrites / everyHostWrites));
+
+  // Sessions: the timeline agrees with the counters, and sequence numbers are never reused.
+  const started = results.sessions.filter((record) => (record.action === "start" || record.action === "replace") && record.error === undefined);
+  expect(started.every((record) => record.sequence !== undefined && record.doneAtNs !== undefined)).toBe(true);
+  expect(engine.sessionsStarted).toBe(started.length);
+  expect(new Set(started.map((record) => record.sequence)).size).toBe(started.length);
+  expect(engine.sessionsTerminated).toBe(results.sessions.filter((record) => record.action === "terminate").length);
+  expect(engine.sessionsTerminated).toBeLessThanOrEqual(engine.sessionsStarted);
+
+  // Copies: none without a session; at most one per session start for each chunk a host write touched, plus one per
+  // chunk a rollback wrote back; every chunk in use was allocated by a copy and fits the Cache LU.
+  const chunkBytes = scenario.engine.chunkSizeBytes;
+  const writesPerChunk = new Map<number, number>();
+  for (const write of log.writes) {
+    for (let chunk = Math.floor(write.offsetBytes / chunkBytes); chunk <= Math.floor((write.offsetBytes + write.lengthBytes - 1) / chunkBytes); chunk++) {
+      writesPerChunk.set(chunk, (writesPerChunk.get(chunk) ?? 0) + 1);
+    }
+  }
+  let copyBound = engine.rollbackChunks;
+  for (const writes of writesPerChunk.values()) copyBound += Math.min(writes, engine.sessionsStarted);
+  expect(engine.cofwCopies, "copies <= chunk writes that could need one").toBeLessThanOrEqual(copyBound);
+  if (engine.sessionsStarted === 0) expect(engine.cofwCopies + engine.rollbackChunks + engine.cacheChunksUsed).toBe(0);
+  // Source LU sizes here are whole MiB, so every chunk is whole.
+  expect(engine.bytesCopied).toBe(engine.cofwCopies * chunkBytes);
+  expect(engine.cacheChunksUsed).toBeLessThanOrEqual(engine.cacheChunksTotal);
+  expect(engine.cacheChunksUsed).toBeLessThanOrEqual(engine.cofwCopies);
+  expect(engine.copiesPerHostWrite).toBe(engine.hostWrites === 0 ? 0 : Math.round((engine.cofwCopies / engine.hostWrites) * 1e6) / 1e6);
+  expect(engine.deviceBytesWritten).toBeGreaterThanOrEqual(engine.hostBytesWritten + engine.bytesCopied + engine.metadataBytesWritten);
+  for (const [key, value] of Object.entries(engine)) if (typeof value === "number") expect(Number.isFinite(value) && value >= 0, `engine.${key} = ${value}`).toBe(true);
+
+  // The engine's time series stays inside the Cache LU and ends with the run's figures.
+  for (const row of output.timeSeries.engine) {
+    for (const [key, value] of Object.entries(row)) if (typeof value === "number") expect(Number.isFinite(value) && value >= 0, `engine series ${key} = ${value}`).toBe(true);
+  }
+}
+
+/** Runs one scenario text through the loader and the runner twice; a refusal must be a located ScenarioError. */
+function runText(text: string): "refused" | "ran" {
+  let scenario: Scenario;
+  try {
+    scenario = loadScenarioText(text, { fileName: FILE_NAME });
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    for (const problem of error.problems) {
+      expect(problem.file).toBe(FILE_NAME);
+      expect(problem.line).toBeGreaterThanOrEqual(1);
+      expect(problem.column).toBeGreaterThanOrEqual(1);
+      expect(problem.expected).not.toBe("");
+      expect(problem.found).not.toBe("");
+    }
+    return "refused";
+  }
+  // A run that never ends fails here, after a budget of events far above what these small runs take.
+  const first = runScenario(scenario, META, {
+    observe: (kernel) => {
+      kernel.onEvent = (timeNs) => {
+        if (kernel.eventCount > MAX_EVENTS) throw new Error(`the run took more than ${MAX_EVENTS} events (simulated time ${timeNs} ns)`);
+      };
+    },
+  });
+  const log = new HostLog();
+  // The second run reads no I/O ahead and records host events: neither may change a result.
+  const second = runScenario(scenario, META, { hostEvents: log, readAheadIos: 0 });
+  expect(JSON.stringify(second.results)).toBe(JSON.stringify(first.results));
+  expect(JSON.stringify(second.timeSeries)).toBe(JSON.stringify(first.timeSeries));
+  checkRun(scenario, second, log);
+  return "ran";
+}
+
+describe("random valid scenarios, run end to end", () => {
+  it("finish, are deterministic and keep their books", () => {
+    let ran = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(rawArb, (raw) => {
+        const text = scenarioText(raw);
+        try {
+          if (runText(text) === "ran") ran++;
+          else refused++;
+        } catch (error) {
+          throw new Error(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n--- scenario ---\n${text}`, { cause: error });
+        }
+      }),
+      { numRuns: Number(process.env.RANDOM_SCENARIO_RUNS ?? 40), ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
+    );
+    // Most drawn scenarios must be valid, or the property says little.
+    expect(ran).toBeGreaterThan(refused);
+  }, 180_000);
+});
+
+/** A scenario as text, loaded and run; a run whose simulated time stands still for 10,000 host I/Os fails at once. */
+function runYaml(text: string): RunOutput {
+  const scenario = loadScenarioText(text, { fileName: FILE_NAME });
+  return runScenario(scenario, META, {
+    timeStandingStillIos: 10_000,
+    onTimeStandingStill: (atNs, ios) => {
+      throw new Error(`simulated time stood still at ${atNs} ns for ${ios} host I/Os`);
+    },
+  });
+}
+
+describe("counterexamples the property found, pinned", () => {
+  it("a time-based job reading a Phantom LU before its session starts waits for it, rather than spinning at one instant forever", () => {
+    const { results } = runYaml(`
+devices:
+  source: { model: fixed, capacity: 64MiB, latency: 100us, bandwidth: 500MB/s }
+  cache: { model: fixed, capacity: 16MiB, latency: 100us, bandwidth: 500MB/s }
+workloads:
+  - { kind: job, name: backup, rw: read, bs: 64k, iodepth: 2, runtime: 5ms, phantomSlot: 0 }
+  - { kind: job, name: host, rw: randwrite, bs: 4k, iodepth: 2 }
+sessions:
+  - { at: 1ms, action: start, slot: 0 }
+  - { at: 3ms, action: stop, slot: 0 }
+stop: { runtime: 6ms }
+`);
+    const backup = results.jobs[0]!.read;
+    expect(backup.total_ios).toBeGreaterThan(0);
+    expect(results.engine.phantomReads).toBeGreaterThanOrEqual(backup.total_ios);
+    // Its first read (before the start) and the first after the stop, for each of its two workers.
+    expect(results.notes).toContain("4 Phantom LU reads found no live session in their slot and were skipped: they read nothing, take no time and are in no figure of their job");
+    expect(results.problems).toEqual([]);
+  });
+});
