@@ -404,11 +404,11 @@ describe("random valid scenarios, run end to end", () => {
           throw new Error(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n--- scenario ---\n${text}`, { cause: error });
         }
       }),
-      { numRuns: Number(process.env.RANDOM_SCENARIO_RUNS ?? 40), ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
+      { numRuns: Number(process.env.RANDOM_SCENARIO_RUNS ?? 60), ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
     );
     // Most drawn scenarios must be valid, or the property says little.
     expect(ran).toBeGreaterThan(refused);
-  }, 180_000);
+  }, 120_000);
 });
 
 /** A scenario as text, loaded and run; a run whose simulated time stands still for 10,000 host I/Os fails at once. */
