@@ -126,14 +126,29 @@ export class Kernel {
   }
 
   /**
-   * The time of the earliest queued event, or undefined when there is none.
-   * Cancelled events still count until the loop drops them, so it may be
-   * early, never late: a process whose wake-ups would find nothing changed
-   * until then (the run's time-series sampler) may skip ahead to it.
+   * The time of the earliest live event, or undefined when there is none: a
+   * process whose wake-ups would find nothing changed until then (the run's
+   * time-series sampler) may skip ahead to it, and stop when there is none.
+   * Cancelled events at the front of the queues are dropped first, as the
+   * loop would drop them unrun: counted, a cancelled timer (a worker's that
+   * woke early) kept the sampler, and so the run, going until its time.
+   * Cancelled events further back cannot be earlier than the front's.
    */
   get nextEventNs(): number | undefined {
-    const due = this.nowLane.peek();
-    const queued = this.queue.peek();
+    const nowLane = this.nowLane;
+    const queue = this.queue;
+    let due = nowLane.peek();
+    while (due !== undefined && !due.live) {
+      nowLane.shift();
+      due.queued = false;
+      due = nowLane.peek();
+    }
+    let queued = queue.peek();
+    while (queued !== undefined && !queued.live) {
+      queue.pop();
+      queued.queued = false;
+      queued = queue.peek();
+    }
     if (due === undefined) return queued?.timeNs;
     return queued === undefined ? due.timeNs : Math.min(due.timeNs, queued.timeNs);
   }

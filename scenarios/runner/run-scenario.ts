@@ -158,7 +158,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     let lastActivityNs = readyNs;
     let nextStamp = FIRST_HOST_STAMP;
     let phantomSkipped = 0;
-    /** Fired, and replaced, whenever a session operation ends or the engine ends sessions: what can make a Phantom LU readable. */
+    /** Fired, and replaced, whenever a session operation ends or the engine ends sessions (what can make a Phantom LU readable), and when the run stops on stop.hostIos. */
     let sessionsChanged = new Signal();
     const sessionsChangedNow = () => {
       const fired = sessionsChanged;
@@ -357,7 +357,9 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     let nextProgressIos = Number.POSITIVE_INFINITY;
     /** Counts an I/O of `sink`'s group as issued now. */
     const admit = (sink: GroupSink) => {
-      issued++;
+      // The run stops here: a worker waiting for a Phantom LU to become readable (untilSessionsChange) ends now, not
+      // at its own runtime, which would stretch the run's simulated time past its last I/O.
+      if (++issued === hostIoLimit) sessionsChangedNow();
       sink.issuedIos++;
       const nowNs = kernel.nowNs;
       if (nowNs !== lastIssueNs) sameInstantIos = 0;
@@ -369,7 +371,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
     };
     /**
-     * Waits until a session operation ends (or the engine ends sessions), or until `untilNs` or the run's runtime,
+     * Waits until a session operation ends (or the engine ends sessions, or the run stops on stop.hostIos), or until `untilNs` or the run's runtime,
      * whichever comes first.
      */
     const untilSessionsChange = function* (untilNs: number): Coroutine {

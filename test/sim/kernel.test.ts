@@ -90,15 +90,32 @@ describe("Kernel event ordering", () => {
     expect(kernel.eventCount).toBe(1);
   });
 
-  it("tells the time of the earliest queued event, due now or later, cancelled ones included", () => {
+  it("tells the time of the earliest live event, due now or later, cancelled ones left out", () => {
     const kernel = new Kernel("1");
     expect(kernel.nextEventNs).toBeUndefined();
     const late = kernel.schedule(50, () => {});
+    const later = kernel.schedule(55, () => {});
     kernel.schedule(70, () => {});
     expect(kernel.nextEventNs).toBe(50);
     kernel.cancel(late);
-    // Still queued until the loop drops it: early, never late.
-    expect(kernel.nextEventNs).toBe(50);
+    kernel.cancel(later);
+    expect(kernel.nextEventNs).toBe(70);
+    // A cancelled event left the queue: it may be scheduled again, and runs once.
+    const ran: number[] = [];
+    const again = new (class extends KernelEvent {
+      run(): void {
+        ran.push(kernel.nowNs);
+      }
+    })();
+    kernel.scheduleEvent(again, 40);
+    expect(kernel.nextEventNs).toBe(40);
+    kernel.cancel(again);
+    expect(kernel.nextEventNs).toBe(70);
+    kernel.scheduleEvent(again, 45);
+    expect(kernel.nextEventNs).toBe(45);
+    const onlyCancelled = new Kernel("2");
+    onlyCancelled.cancel(onlyCancelled.schedule(0, () => {}));
+    expect(onlyCancelled.nextEventNs).toBeUndefined();
     const seen: Array<number | undefined> = [];
     kernel.schedule(60, () => {
       kernel.schedule(0, () => seen.push(kernel.nextEventNs));
@@ -107,6 +124,7 @@ describe("Kernel event ordering", () => {
     kernel.runUntilIdle();
     // At 60 ns: the event due now (in the lane) comes first; then the one at 70 ns.
     expect(seen).toEqual([60, 70]);
+    expect(ran).toEqual([45]);
     expect(kernel.nextEventNs).toBeUndefined();
   });
 

@@ -443,4 +443,23 @@ stop: { runtime: 6ms }
     expect(results.notes).toContain("4 Phantom LU reads found no live session in their slot and were skipped: they read nothing, take no time and are in no figure of their job");
     expect(results.problems).toEqual([]);
   });
+
+  it("a worker so waiting ends when stop.hostIos stops the run, rather than holding the run open until its own runtime", () => {
+    const { results, kernel } = runYaml(`
+devices:
+  source: { model: fixed, capacity: 64MiB, latency: 100us, bandwidth: 500MB/s }
+  cache: { model: fixed, capacity: 16MiB, latency: 100us, bandwidth: 500MB/s }
+workloads:
+  - { kind: job, name: backup, rw: read, bs: 64k, iodepth: 2, runtime: 10s, phantomSlot: 0 }
+  - { kind: job, name: host, rw: randwrite, bs: 4k, iodepth: 2 }
+sessions:
+  - { afterHostIos: 400, action: start, slot: 0 }
+stop: { hostIos: 300 }
+`);
+    expect(results.jobs[1]!.write.total_ios).toBeGreaterThan(0);
+    expect(results.jobs[0]!.read.total_ios).toBe(0);
+    // 300 host writes of 4 KiB at 100 us take well under 0.1 s; the backup's runtime is 10 s.
+    expect(kernel.nowNs).toBeLessThan(100_000_000);
+    expect(results.problems).toEqual([]);
+  });
 });
