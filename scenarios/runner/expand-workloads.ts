@@ -1,7 +1,8 @@
 import { readFioJobFile } from "../fio/read-job-file.js";
 import { basename } from "node:path";
 import type { Rng } from "../../sim/rng/streams.js";
-import type { DeviceSpec, JobSpec, Scenario, ScriptSpec, TraceSpec } from "../model.js";
+import type { JobSpec, Scenario, ScriptSpec, TraceSpec } from "../model.js";
+import { isTimelessJob, TIMELESS_JOB_EXPECTED, TIMELESS_JOB_PROBLEM } from "../workloads/timeless-job.js";
 import { importFioJobFile } from "../fio/import-job-file.js";
 import { traceSource } from "../traces/trace-source.js";
 import { jobSources } from "../workloads/job-source.js";
@@ -76,25 +77,7 @@ export function prepareWorkloads(
   return { groups, notes };
 }
 
-/** Every request to it completes at the time it was submitted. */
-function takesNoTime(device: DeviceSpec): boolean {
-  return device.model === "instant" || (device.model === "stripe" && device.members.every(takesNoTime));
-}
-
-/**
- * A closed-loop job whose I/Os all complete at once issues its next I/O at
- * the same simulated time, forever: a runtime (its own or the scenario's
- * stop) is never reached and the run hangs. Such a job needs something that
- * ends it by count (number_ios, stop.hostIos), a pause (thinktime) or a
- * device that takes time. Only when both LUs take no time: with a Cache LU
- * that does, copies on first write move time forward and a large Source LU
- * may never run out of chunks to copy before the runtime.
- */
+/** See isTimelessJob: the scenario's own jobs were refused by the loader, those of fio job files are refused here. */
 function refuseTimelessJob(scenario: Scenario, job: JobSpec): void {
-  const { source, cache, shared } = scenario.devices;
-  if (scenario.stop.hostIos !== undefined || !takesNoTime(source) || !(shared || takesNoTime(cache))) return;
-  if (job.rateIops !== undefined || job.runtimeNs === undefined || job.thinktimeNs > 0 || job.numberIos !== undefined) return;
-  throw new RangeError(
-    `job "${job.name}": on instant devices every I/O completes when it is issued, so this closed-loop job with a runtime never moves simulated time forward and the run would never end; expected a device model that takes time (fixed, flash...), number_ios on the job, a thinktime, or stop.hostIos`,
-  );
+  if (isTimelessJob(scenario.devices, scenario.stop, job)) throw new RangeError(`job "${job.name}": ${TIMELESS_JOB_PROBLEM}; expected ${TIMELESS_JOB_EXPECTED}`);
 }

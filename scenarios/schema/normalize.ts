@@ -47,6 +47,7 @@ import {
 import { formatScriptOp } from "./script-ops.js";
 import { issuedDirections } from "../workloads/job-directions.js";
 import { jobSources } from "../workloads/job-source.js";
+import { isTimelessJob, TIMELESS_JOB_EXPECTED, TIMELESS_JOB_PROBLEM } from "../workloads/timeless-job.js";
 import { formatDuration } from "./units.js";
 import { PERCENTILE_KEY_PATTERN } from "./editor-patterns.js";
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
@@ -476,6 +477,13 @@ function workloads(sink: ProblemSink, file: ScenarioFile["workloads"], devicesSp
   });
 }
 
+/** The scenario's jobs that would never move simulated time (see isTimelessJob), at their runtime. */
+function timelessJobs(sink: ProblemSink, devicesSpec: DevicesSpec, stopSpec: Scenario["stop"], workloadSpecs: readonly WorkloadSpec[]): void {
+  workloadSpecs.forEach((spec, index) => {
+    if (spec.kind === "job" && isTimelessJob(devicesSpec, stopSpec, spec)) sink.add(["workloads", index, "runtime"], `job "${spec.name}": ${TIMELESS_JOB_PROBLEM}`, TIMELESS_JOB_EXPECTED, formatDuration(spec.runtimeNs ?? 0));
+  });
+}
+
 /** A script's reads and writes must be sector-aligned and inside the Source LU: a script is exact, so nothing is moved. */
 function script(sink: ProblemSink, at: readonly PathKey[], file: ScriptFile, name: string, sourceBytes: number | undefined, sectorBytes: number): ScriptSpec {
   file.ops.forEach((op, index) => {
@@ -639,6 +647,7 @@ export function normalizeSections(parsed: ParsedSections, context: SchemaContext
   // A measurement section with problems of its own leaves only the warm-up comparison out.
   const stopSpec = parsed.stop && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
   const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, devicesCounted.count === 0, context);
+  if (devicesSpec && stopSpec && workloadSpecs) timelessJobs(sink, devicesSpec, stopSpec, workloadSpecs);
   const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
   if (sessions && parsed.workloads) sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
   const flushSpec = parsed.flushes && flushes(sink, parsed.flushes.value);

@@ -288,16 +288,17 @@ describe("fixtures", () => {
 
   it("a closed-loop job with a runtime on instant devices, which would never move simulated time, is refused by validate and run (exit 2) rather than hanging", () => {
     withTempDir((dir) => {
-      for (const [workload, job] of [
-        ["{ kind: job, name: w, rw: randwrite, bs: 4k, iodepth: 4, runtime: 1ms }", "w"],
-        [`{ kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-seq-read.fio"))} }`, "fio-seq-reads"],
+      // The scenario's own job is refused by the loader, at its runtime's value (line 5, column 71); a fio job file's by the run, which reads it.
+      for (const [workload, job, place] of [
+        ["{ kind: job, name: w, rw: randwrite, bs: 4k, iodepth: 4, runtime: 1ms }", "w", "instant.yaml:5:71: workloads[0].runtime: "],
+        [`{ kind: fio, path: ${JSON.stringify(join(fixtures, "fio-jobs", "fio-seq-read.fio"))} }`, "fio-seq-reads", ""],
       ] as const) {
         const scenario = join(dir, "instant.yaml");
         writeFileSync(
           scenario,
           ["devices:", "  source: { model: instant, capacity: 16GiB }", "  cache: { model: instant, capacity: 4GiB }", "workloads:", `  - ${workload}`, "stop: { runtime: 1ms }", ""].join("\n"),
         );
-        const expected = `job "${job}": on instant devices every I/O completes when it is issued`;
+        const expected = `${place}job "${job}": on instant devices every I/O completes when it is issued`;
         for (const args of [["validate", scenario], ["run", scenario, "--out", join(dir, "out")]]) {
           const result = cofwsim(...args);
           expect(result.code, `${args[0]!}: ${result.stderr}`).toBe(2);
