@@ -8,6 +8,7 @@ import { registerRun } from "./commands/run.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, EXIT_PROBLEM, describeError, isBadInput } from "./exit-codes.js";
+import { explainUsage, noCommandMessage, refuseMisreadOptions, registerHelp, UsageError } from "./usage.js";
 import { VERSION } from "./version.js";
 
 // A reader that stops early (`cofwsim list | head -1`) closes the pipe: that ends the output, it is not a failure.
@@ -21,8 +22,8 @@ const program = new Command()
   .name("cofwsim")
   .description("Deterministic simulator and benchmark harness for a copy-on-first-write snapshot engine")
   .version(VERSION)
-  .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  // commander's own error line is replaced by explainUsage's, which says what was expected.
+  .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
 registerRun(program);
 registerValidate(program);
 registerImport(program);
@@ -31,16 +32,28 @@ registerSweep(program);
 registerMerge(program);
 registerGate(program);
 registerCrash(program);
-for (const command of program.commands) command.exitOverride();
+registerHelp(program);
+for (const command of [program, ...program.commands]) {
+  refuseMisreadOptions(command);
+  command.exitOverride((error) => {
+    // Help and version are not errors; they end the parse as commander's exits do.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") throw error;
+    throw explainUsage(command, error);
+  });
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   const { code, exitCode } = error as { code?: string; exitCode?: number };
   // Help asked for exits 0; help shown because no command was given (commander's exit code 1) is bad usage.
-  if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") process.exit(exitCode === 0 ? 0 : EXIT_BAD_INPUT);
-  if (typeof code === "string" && code.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-  process.stderr.write(`cofwsim: ${describeError(error)}\n`);
+  if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") {
+    if (exitCode === 0) process.exit(0);
+    process.stderr.write(`${noCommandMessage(program)}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  // A usage error names the command it was given to ("cofwsim run: ...").
+  process.stderr.write(error instanceof UsageError ? `${error.message}\n` : `cofwsim: ${describeError(error)}\n`);
   if (isBadInput(error)) process.exit(EXIT_BAD_INPUT);
   if (error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
   process.exit(EXIT_PROBLEM);

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,3 +42,19 @@ export function withTempDir<T>(body: (dir: string) => T): T {
   return result;
 }
 
+
+/**
+ * As cofwsimWithNodeFlags, without blocking: many short commands (bad usage refused in a moment) then share the
+ * machine's cores. The same 300 s limit applies.
+ */
+export function cofwsimAsync(nodeFlags: readonly string[], cwd: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags, cli, ...args], { cwd, timeout: 300_000, killSignal: "SIGKILL" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SEMI_SPACE_FLAG, SEMI_SPACE_MIB } from "../../bin/heap-flags.js";
+import { cofwsimAsync } from "./cli-rig.js";
+
+/**
+ * Bad usage of every command, as a user would make it: each case exits 2
+ * with a message on stderr that names the culprit and says what was expected,
+ * with no stack trace or internal error text, and announces nothing on stdout
+ * (where import prints a scenario). The cases are run in a scratch directory
+ * holding the files below; the runs that would start are kept tiny.
+ */
+interface UsageCase {
+  readonly args: readonly string[];
+  /** Text that names the culprit: the argument, option, file (and line:column) or value at fault. */
+  readonly culprit: string;
+}
+
+/** What must never reach the user: a stack frame, a JavaScript error, a value printed as JavaScript sees it. */
+const INTERNAL = [/\n\s+at .+:\d+:\d+/, /TypeError|ReferenceError|SyntaxError/, /Cannot read properties/, /\bundefined\b/, /\bNaN\b/, /\[object Object\]/];
+
+const TINY = ["--set", "stop.hostIos=50"];
+const VARY = ["--vary", "engine.chunkSize=16KiB,64KiB"];
+
+const cases: Record<string, UsageCase> = {
+  // The program itself.
+  "an unknown command": { args: ["frobnicate"], culprit: "unknown command 'frobnicate'" },
+  "an unknown command a typo away from one": { args: ["rn"], culprit: "unknown command 'rn' (Did you mean run?)" },
+  "help for an unknown command": { args: ["help", "frobnicate"], culprit: "unknown command 'frobnicate'" },
+  "help for two commands": { args: ["help", "run", "validate"], culprit: 'the extra "validate"' },
+  "an unknown option of the program": { args: ["--frobnicate"], culprit: "unknown option '--frobnicate'" },
+  // Arguments and options of the commands, as commander reads them.
+  "run with two scenarios": { args: ["run", "a.yaml", "b.yaml"], culprit: 'the extra "b.yaml"' },
+  "run with an unknown option": { args: ["run", "--frobnicate"], culprit: "unknown option '--frobnicate'" },
+  "run with a misspelt option": { args: ["run", "--sed", "1"], culprit: "unknown option '--sed' (Did you mean one of --seed, --set?)" },
+  "run with --seed and no value": { args: ["run", "--seed"], culprit: "'--seed <seed>' argument missing" },
+  "run with --seed twice": { args: ["run", "--seed", "1", "--seed", "2", ...TINY], culprit: "'--seed <seed>' is given twice" },
+  "run with --out twice": { args: ["run", "--out", "a", "--out", "b", ...TINY], culprit: "'--out <dir>' is given twice" },
+  "run with --seed's value left out before --out": { args: ["run", "--seed", "--out", "x", ...TINY], culprit: "'--seed <seed>' is followed by the option --out" },
+  "run with --set's value left out before --seed": { args: ["run", "--set", "--seed=3"], culprit: "'--set <path=value>' is followed by the option --seed=3" },
+  "validate without a scenario": { args: ["validate"], culprit: "missing required argument 'scenario'" },
+  "validate with an unknown option": { args: ["validate", "quickstart", "--out", "x"], culprit: "unknown option '--out'" },
+  "import without a file": { args: ["import"], culprit: "missing required argument 'file'" },
+  "import with two files": { args: ["import", "a.fio", "b.fio"], culprit: 'the extra "b.fio"' },
+  "list with an argument": { args: ["list", "quickstart"], culprit: 'the extra "quickstart"' },
+  "sweep without a scenario": { args: ["sweep"], culprit: "missing required argument 'scenario'" },
+  "sweep with --vary and no value": { args: ["sweep", "quickstart", "--vary"], culprit: "'--vary <path=v1,v2,...>' argument missing" },
+  "sweep with --jobs twice": { args: ["sweep", "quickstart", ...VARY, "--jobs", "1", "--jobs", "2"], culprit: "'--jobs <n>' is given twice" },
+  "sweep with --jobs 0": { args: ["sweep", "quickstart", ...VARY, "--jobs", "0"], culprit: "'--jobs <n>' argument '0' is invalid" },
+  "merge without a directory": { args: ["merge"], culprit: "missing required argument 'dir'" },
+  "gate without --baseline": { args: ["gate"], culprit: "required option '--baseline <file>' not specified" },
+  "gate with --baseline twice": { args: ["gate", "--baseline", "a.json", "--baseline", "b.json"], culprit: "'--baseline <file>' is given twice" },
+  "crash with --budget twice": { args: ["crash", "--mode", "sample", "--budget", "5", "--budget", "6"], culprit: "'--budget <states>' is given twice" },
+  "crash with --replay's value left out before --out": { args: ["crash", "--replay", "--out", "x"], culprit: "'--replay <state-id>' is followed by the option --out" },
+  "crash with --mode's value left out before --budget": { args: ["crash", "--mode", "--budget", "5"], culprit: "'--mode <mode>' is followed by the option --budget" },
+};
+
+/** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */
+const COMMANDS = ["run", "validate", "import", "list", "sweep", "merge", "gate", "crash", "help"];
+
+/**
+ * The heap flags the command would relaunch itself with: given at once, it runs in one Node process rather than
+ * two, which halves the cost of each of these short commands. Every command line is run before the tests, a few
+ * at a time: one after another they took 50 s on a loaded machine.
+ */
+const NODE_FLAGS = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_MIB}`];
+const AT_ONCE = 4;
+
+type Result = Awaited<ReturnType<typeof cofwsimAsync>>;
+const results = new Map<string, Result>();
+let dir: string;
+
+async function runAll(commandLines: readonly (readonly string[])[]): Promise<void> {
+  const queue = [...commandLines];
+  const worker = async () => {
+    for (let args = queue.shift(); args !== undefined; args = queue.shift()) results.set(args.join("\0"), await cofwsimAsync(NODE_FLAGS, dir, ...args));
+  };
+  await Promise.all(Array.from({ length: AT_ONCE }, worker));
+}
+
+function resultOf(args: readonly string[]): Result {
+  const result = results.get(args.join("\0"));
+  if (result === undefined) throw new Error(`not run: ${args.join(" ")}`);
+  return result;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "cofwsim-usage-"));
+  mkdirSync(join(dir, "a-directory"));
+  writeFileSync(join(dir, "empty.yaml"), "");
+  writeFileSync(join(dir, "file"), "a regular file\n");
+  writeFileSync(join(dir, "binary.json"), Buffer.from([0x7b, 0x0a, 0x22, 0xff, 0xfe, 0x00, 0x01]));
+  writeFileSync(join(dir, "not-json.json"), '{\n  "format": "cofwsim-gate-baseline/1",\n  oops\n}\n');
+  await runAll([...Object.values(cases).map((c) => c.args), [], ["help"], ["help", "crash"], ...COMMANDS.map((command) => [command, "--help"])]);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The entries of a help text's Options: and Arguments: sections, one line each (a wrapped description's further lines left out). */
+function helpEntries(help: string): string[] {
+  const entries: string[] = [];
+  let inSection = false;
+  for (const line of help.split("\n")) {
+    if (line === "Options:" || line === "Arguments:") inSection = true;
+    else if (line === "" || !line.startsWith(" ")) inSection = false;
+    else if (inSection && /^ {2}\S/.test(line)) entries.push(line);
+  }
+  return entries;
+}
+
+describe("bad usage of every command", () => {
+  it.each(Object.entries(cases))("%s: exit 2, the culprit and what was expected, nothing internal", (_name, { args, culprit }) => {
+    const result = resultOf(args);
+    const said = `cofwsim ${args.join(" ")}\n${result.stderr}`;
+    expect(result.code, said).toBe(2);
+    expect(result.stderr, said).toContain(culprit);
+    expect(result.stderr, said).toMatch(/expected/i);
+    for (const internal of INTERNAL) expect(result.stderr, said).not.toMatch(internal);
+    expect(result.stdout, said).toBe("");
+  });
+
+  it("cofwsim alone shows the help on stderr and says a command was expected (exit 2)", () => {
+    const result = resultOf([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Usage: cofwsim/);
+    expect(result.stderr).toContain("cofwsim: no command given; expected one of the commands run, validate, import, list, sweep, merge, gate, crash, help");
+  });
+
+  it("help describes every command, and every option and argument of each (exit 0, on stdout)", () => {
+    const general = resultOf(["help"]);
+    expect(general.code).toBe(0);
+    for (const command of COMMANDS) expect(general.stdout).toMatch(new RegExp(`\\n  ${command}\\b[^\\n]* {2,}\\w`));
+    for (const command of COMMANDS) {
+      for (const args of [[command, "--help"], ...(command === "crash" ? [["help", command]] : [])]) {
+        const result = resultOf(args);
+        expect(result.code, args.join(" ")).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`^Usage: cofwsim ${command} `));
+        const entries = helpEntries(result.stdout);
+        expect(entries.length, args.join(" ")).toBeGreaterThan(0);
+        // Flags or argument name, then at least two blanks, then its description.
+        for (const entry of entries) expect(entry, `${args.join(" ")}: ${entry}`).toMatch(/^ {2}\S.*\S {2,}\S/);
+      }
+    }
+  });
+});
