@@ -37,6 +37,10 @@ export function shippedScenarioNames(): string[] {
  * A name a typo away from a shipped one is refused with the one it resembles.
  */
 export function scenarioPathFor(argument: string): string {
+  // resolve("") is the working directory, which the loader would then say it cannot read as a file.
+  if (argument.trim() === "") {
+    throw new ScenarioError([{ file: "<scenario>", line: 1, column: 1, path: "", message: "an empty path", expected: "a scenario file or a shipped scenario's name (cofwsim list)", found: JSON.stringify(argument) }]);
+  }
   const path = resolve(argument);
   if (existsSync(path) || !SHIPPED_NAME.test(argument)) return path;
   const name = argument.endsWith(".yaml") ? argument.slice(0, -".yaml".length) : argument;

@@ -113,6 +113,16 @@ export function registerHelp(program: Command): void {
     });
 }
 
+/**
+ * Refuses an empty path given for a file or directory to read: resolved, it
+ * would be the working directory, and the refusal would name that instead of
+ * what was typed (`cofwsim merge ""` looked for ./sweep.json).
+ */
+export function nonEmptyPath(value: string, what: string, expected: string): string {
+  if (value.trim() === "") throw new UsageError(`cofwsim: ${what} is an empty path; expected ${expected}, found ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** Why the program alone (no command) is bad usage: said after its help, which commander writes to stderr. */
 export function noCommandMessage(program: Command): string {
   return `cofwsim: no command given; expected one of the commands ${commandNames(program)} (cofwsim help <command>)`;

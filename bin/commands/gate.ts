@@ -8,6 +8,7 @@ import { runGate, type WallRequest } from "../../reports/gate/run-gate.js";
 import { scenarioPathFor, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
+import { nonEmptyPath } from "../usage.js";
 
 interface GateOptions {
   readonly baseline: string;
@@ -39,7 +40,6 @@ function parseNumber(flag: string, text: string, valid: (value: number) => boole
  * scenario runs (as --out is checked), rather than after all of them.
  */
 function checkBaselineWritable(path: string): void {
-  if (path.trim() === "") throw new GateInputError("--baseline must name a file, got an empty path");
   const absolute = resolve(path);
   try {
     // The directory first: a file standing where one of its directories should be makes stat of the path fail.
@@ -97,6 +97,7 @@ export function registerGate(program: Command): void {
     .option("--wall-threshold <percent>", `a wall-clock regression needs the 95% interval of now/baseline wholly below 1 - this/100 (default ${DEFAULT_WALL_THRESHOLD_PERCENT})`)
     .option("--gate-wall", "fail on a wall-clock regression too (implies --wall; by default wall-clock figures are only reported)")
     .action((files: string[], options: GateOptions) => {
+      nonEmptyPath(options.baseline, "--baseline", "a baseline JSON file");
       const scenarioPaths = files.length > 0 ? files.map((file) => scenarioPathFor(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
       const wall = wallRequest(options);
       const outDir = checkOutputDirectory(options.out);

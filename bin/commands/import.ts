@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { importFioJobFile } from "../../scenarios/fio/import-job-file.js";
 import { readFioJobFile } from "../../scenarios/fio/read-job-file.js";
 import { fioImportToScenarioYaml } from "../../scenarios/fio/to-scenario-yaml.js";
+import { nonEmptyPath } from "../usage.js";
 
 export function registerImport(program: Command): void {
   program
@@ -11,7 +12,7 @@ export function registerImport(program: Command): void {
     .argument("<file>", "fio job file")
     .action((file: string) => {
       // Problems name the file as the user gave it, as scenario problems do: a base name alone does not say which of several jobs/x.fio.
-      const imported = importFioJobFile(readFioJobFile(file), file);
+      const imported = importFioJobFile(readFioJobFile(nonEmptyPath(file, "the job file", "a fio job file")), file);
       process.stdout.write(fioImportToScenarioYaml(imported, basename(file)));
       for (const ignored of imported.ignored) process.stderr.write(`${file}:${ignored.line}: ignored ${ignored.option} (job ${ignored.job}): ${ignored.reason}\n`);
     });

@@ -6,6 +6,7 @@ import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js"
 import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { checkOutputDirectory, OutputDirectoryError } from "../output-dir.js";
+import { nonEmptyPath } from "../usage.js";
 
 export function registerMerge(program: Command): void {
   program
@@ -18,7 +19,7 @@ export function registerMerge(program: Command): void {
       "\nExample:\n  cofwsim sweep s.yaml --vary engine.chunkSize=16KiB,64KiB --shard 1/2 --out a\n  cofwsim sweep s.yaml --vary engine.chunkSize=16KiB,64KiB --shard 2/2 --out b\n  cofwsim merge a b --out merged\n\nRefused (exit 2): outputs of different sweeps (scenario, its content, seed, --set, --vary, cofwsim version), a point in two outputs, a point in none.",
     )
     .action(async (dirs: string[], options: { out?: string }) => {
-        const parts = dirs.map((dir) => ({ source: dir, result: readSweepFile(join(resolve(dir), "sweep.json")) }));
+        const parts = dirs.map((dir) => ({ source: dir, result: readSweepFile(join(resolve(nonEmptyPath(dir, "a shard's output directory", "the output directory of a cofwsim sweep")), "sweep.json")) }));
         const merged = mergeSweeps(parts);
         const outDir = checkOutputDirectory(options.out ?? join("out", `sweep-${merged.identity.scenario.name}`));
         // Writing over a shard's own sweep.json would lose it: a second merge of the same shards would then fail.

@@ -55,6 +55,13 @@ const cases: Record<string, UsageCase> = {
   "crash with --budget twice": { args: ["crash", "--mode", "sample", "--budget", "5", "--budget", "6"], culprit: "'--budget <states>' is given twice" },
   "crash with --replay's value left out before --out": { args: ["crash", "--replay", "--out", "x"], culprit: "'--replay <state-id>' is followed by the option --out" },
   "crash with --mode's value left out before --budget": { args: ["crash", "--mode", "--budget", "5"], culprit: "'--mode <mode>' is followed by the option --budget" },
+  // Paths to read given empty: resolved, they were the working directory, and the refusal named it.
+  "run with an empty scenario path": { args: ["run", ""], culprit: '<scenario>:1:1: an empty path' },
+  "validate with an empty scenario path": { args: ["validate", " "], culprit: '<scenario>:1:1: an empty path' },
+  "crash with an empty scenario path": { args: ["crash", ""], culprit: '<scenario>:1:1: an empty path' },
+  "import with an empty path": { args: ["import", ""], culprit: 'the job file is an empty path' },
+  "merge with an empty directory": { args: ["merge", ""], culprit: "a shard's output directory is an empty path" },
+  "gate with an empty --baseline": { args: ["gate", "--baseline", "", "quickstart", ...TINY], culprit: "--baseline is an empty path" },
 };
 
 /** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */

@@ -284,7 +284,7 @@ describe("cofwsim gate", () => {
     for (const [path, message] of [
       [join(blocked, "baseline.json"), /cannot write the baseline .*blocked.*is not a directory/],
       [dir, /cannot write the baseline .*: it is a directory; expected a JSON file to write/],
-      ["", /--baseline must name a file, got an empty path/],
+      ["", /--baseline is an empty path; expected a baseline JSON file/],
     ] as const) {
       const result = cofwsim("gate", "--baseline", path, "--update-baseline", "--out", join(dir, "out"), scenario);
       expect(result.code, path).toBe(2);
