@@ -15,6 +15,7 @@ import { progressBar } from "../progress.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
 import { replayCommands } from "./crash-replay.js";
+import { UsageError } from "../usage.js";
 
 export const DEFAULT_CRASH_SCENARIO = join(SHIPPED_SCENARIOS_DIR, "crash-write-through.yaml");
 
@@ -32,10 +33,13 @@ interface CrashOptions {
   readonly recoveryCrashes: boolean;
 }
 
-/** A decimal whole number of at least `least` (Number() alone would take "", "0x10" and "1e3"). */
-const wholeNumber = (name: string, least: number) => (value: string) => {
+/**
+ * A decimal whole number of at least `least` (Number() alone would take "", "0x10" and "1e3"). commander's message
+ * names the option and the value ("option '--budget <states>' argument '0' is invalid."); this says what was expected.
+ */
+const wholeNumber = (least: number) => (value: string) => {
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < least) throw new InvalidArgumentError(`${name} must be a whole number >= ${least}, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < least) throw new InvalidArgumentError(`expected a whole number of at least ${least}${Number.isSafeInteger(n) || !/^\s*\d+\s*$/.test(value) ? "" : ` and at most ${Number.MAX_SAFE_INTEGER}`}`);
   return n;
 };
 
@@ -47,8 +51,8 @@ const wholeNumber = (name: string, least: number) => (value: string) => {
 export const MAX_BOUND = 16;
 
 function boundOption(value: string): number {
-  const bound = wholeNumber("--bound", 0)(value);
-  if (bound > MAX_BOUND) throw new InvalidArgumentError(`--bound must be at most ${MAX_BOUND} (2^${MAX_BOUND} subsets of a crash point's pending writes; beyond it use --subsets to sample them), got ${bound}`);
+  const bound = wholeNumber(0)(value);
+  if (bound > MAX_BOUND) throw new InvalidArgumentError(`expected at most ${MAX_BOUND} (2^${MAX_BOUND} subsets of a crash point's pending writes; beyond it use --subsets to sample them)`);
   return bound;
 }
 
@@ -59,7 +63,7 @@ function parseTimeMs(value: string): number {
   } catch (error) {
     throw new InvalidArgumentError(`--time: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (ns <= 0) throw new InvalidArgumentError(`--time must be longer than 0, got "${value}"`);
+  if (ns <= 0) throw new InvalidArgumentError("expected a time longer than 0");
   return ns / 1e6;
 }
 
@@ -68,26 +72,42 @@ function budgetOrNull(states: number): number | null {
   return Number.isFinite(states) ? states : null;
 }
 
+/** The options of a campaign, which a replay of one state does not use. */
+const CAMPAIGN_ONLY = ["mode", "budget", "time", "bound", "subsets", "out", "recoveryCrashes", "shrinkWorkload"];
+
+/** A replay rebuilds one state from its id and writes nothing: a campaign's option beside it would be ignored without a word. */
+function refuseReplayIgnoring(command: Command): void {
+  const given = command.options.filter((option) => CAMPAIGN_ONLY.includes(option.attributeName()) && command.getOptionValueSource(option.attributeName()) === "cli");
+  if (given.length === 0) return;
+  const flags = given.map((option) => option.long ?? option.flags).join(", ");
+  throw new UsageError(
+    `cofwsim crash: --replay rebuilds one crash state from its id and writes nothing, so ${flags} would be ignored; expected --replay with only the scenario, --seed and --set of the campaign that found the state, found ${flags}`,
+  );
+}
+
 export function registerCrash(program: Command): void {
   program
     .command("crash")
     .description("crash campaign: record a run, crash it at every device-event boundary (or sampled ones), recover each crash image and check DESIGN.md's invariants; writes crash.json and report.html, exits 1 if an invariant broke")
     .argument("[scenario]", "scenario file (YAML or JSON), or a shipped scenario's name (cofwsim list); default: scenarios/crash-write-through.yaml")
     .option("--mode <mode>", "exhaustive: every crash point, every subset of pending writes up to --bound, then --subsets sampled, and torn variants; sample: random crash states within --budget/--time", (value: string) => {
-      if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError(`--mode must be exhaustive or sample, got "${value}"`);
+      if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError("expected exhaustive or sample");
       return value;
     }, "exhaustive")
-    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000, or none when --time is given)", wholeNumber("--budget", 1))
+    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000, or none when --time is given)", wholeNumber(1))
     .option("--time <duration>", "stop after this much wall time, e.g. 60s, once at least one state is checked (the states checked then depend on the machine)", parseTimeMs)
     .option("--bound <n>", `pending writes up to which every subset is tried (at most ${MAX_BOUND})`, boundOption, 6)
-    .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", wholeNumber("--subsets", 0), 16)
+    .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", wholeNumber(0), 16)
     .option("--seed <seed>", "root seed (overrides the scenario's)")
     .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.commitPolicy=group-commit (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .option("--replay <state-id>", "rebuild one crash state from its id (as printed in a finding; p57.s3/p4.c2 for a crash during recovery) and print what its check finds")
     .option("--recovery-crashes", "also crash every successful recovery at each boundary of its own writes (subsets of its pending writes) and check the second recovery; several times the states")
     .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
-    .action(async (file: string | undefined, options: CrashOptions) => {
+    .action(async (file: string | undefined, options: CrashOptions, command: Command) => {
+      if (options.replay !== undefined) refuseReplayIgnoring(command);
+      // A malformed id is refused before the scenario is read or anything is announced.
+      const replayed = options.replay === undefined ? undefined : parseCrashId(options.replay);
       const path = file === undefined ? DEFAULT_CRASH_SCENARIO : scenarioPathFor(file);
       const overrides = [...options.set, ...seedOverride(options.seed)];
       const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
@@ -96,9 +116,8 @@ export function registerCrash(program: Command): void {
       const outDir = options.replay === undefined ? checkOutputDirectory(options.out ?? join("out", "crash", scenario.name)) : "";
       process.stdout.write(`cofwsim ${VERSION} crash: ${scenario.name}, seed ${scenario.seed}\n`);
 
-      if (options.replay !== undefined) {
-        const state = parseCrashId(options.replay);
-        const { outcome } = replayState(scenario, meta, state);
+      if (options.replay !== undefined && replayed !== undefined) {
+        const { outcome } = replayState(scenario, meta, replayed);
         if (outcome.kind === "finding") {
           process.stdout.write(`state ${options.replay}: invariant ${outcome.invariant} (${INVARIANT_TITLES[outcome.invariant] ?? "?"}) broke, check ${outcome.check}:\n  ${outcome.message}\n`);
           process.exitCode = EXIT_PROBLEM;

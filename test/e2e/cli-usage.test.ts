@@ -62,6 +62,15 @@ const cases: Record<string, UsageCase> = {
   "import with an empty path": { args: ["import", ""], culprit: 'the job file is an empty path' },
   "merge with an empty directory": { args: ["merge", ""], culprit: "a shard's output directory is an empty path" },
   "gate with an empty --baseline": { args: ["gate", "--baseline", "", "quickstart", ...TINY], culprit: "--baseline is an empty path" },
+  // crash: its own parsers say what they expected; a replay takes no campaign option, which it would ignore.
+  "crash with --budget 0": { args: ["crash", "--budget", "0"], culprit: "'--budget <states>' argument '0' is invalid" },
+  "crash with a --budget past 2^53": { args: ["crash", "--budget", "99999999999999999999"], culprit: "argument '99999999999999999999' is invalid" },
+  "crash with --mode of neither kind": { args: ["crash", "--mode", "random"], culprit: "'--mode <mode>' argument 'random' is invalid" },
+  "crash with --time 0s": { args: ["crash", "--time", "0s"], culprit: "'--time <duration>' argument '0s' is invalid" },
+  "crash with --bound 17": { args: ["crash", "--bound", "17"], culprit: "'--bound <n>' argument '17' is invalid" },
+  "crash with a malformed --replay id": { args: ["crash", "--replay", "p1.q"], culprit: 'crash state id "p1.q"' },
+  "crash --replay with --out and --bound": { args: ["crash", "--replay", "p12", "--out", "x", "--bound", "3"], culprit: "--bound, --out would be ignored" },
+  "crash --replay with --recovery-crashes": { args: ["crash", "--replay", "p12", "--recovery-crashes"], culprit: "--recovery-crashes would be ignored" },
 };
 
 /** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */
