@@ -5,12 +5,13 @@
  * as pretty JSON with a fixed key order (fields in a fixed order, maps sorted)
  * so that regenerating it after a change shows a small diff of what changed.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DIRECTIONS, sortKeys, type Direction, type MetricValues } from "./metrics.js";
 import { GateInputError } from "./errors.js";
+import { readJsonFile } from "../json-file.js";
 
 export const BASELINE_FORMAT = "cofwsim-gate-baseline/1";
 
@@ -142,14 +143,9 @@ function duplicateKeys(text: string): string[] {
 /** Reads a baseline file, or undefined when there is none; throws GateInputError when it is unreadable or malformed. */
 export function readBaseline(path: string): Baseline | undefined {
   if (!existsSync(path)) return undefined;
-  let json: unknown;
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new GateInputError(`cannot read the baseline ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const read = readJsonFile(path, "a gate baseline (cofwsim gate --update-baseline writes one)");
+  if ("problem" in read) throw new GateInputError(`cannot read the baseline: ${read.problem}`);
+  const { json, text } = read;
   const duplicates = duplicateKeys(text);
   if (duplicates.length > 0) {
     throw new GateInputError(`${path} gives a key twice in one object; only one of the two would be read, so say which you mean:\n${duplicates.map((place) => `  ${path}:${place} is given again here`).join("\n")}`);

@@ -6,7 +6,7 @@
  * why a sweep run with any --jobs, or merged from shards, writes the same
  * bytes. readSweepDocument() is the way back, for `cofwsim merge`.
  */
-import { readFileSync } from "node:fs";
+import { parseJsonText, readJsonFile } from "../json-file.js";
 import { z } from "zod";
 import { SweepError } from "./errors.js";
 import { METRIC_COLUMNS, type HeadlineMetrics } from "./metrics.js";
@@ -150,12 +150,15 @@ function cell(row: FlatRow, column: string, where: string): string | number | nu
 
 /** Reads one output's sweep.json (`source` names it in messages) back into a SweepResult. */
 export function readSweepDocument(text: string, source: string): SweepResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SweepError(`${source}: not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const read = parseJsonText(text, source, SWEEP_JSON);
+  if ("problem" in read) throw new SweepError(read.problem);
+  return sweepResult(read.json, source);
+}
+
+/** What merge reads, as its messages say it. */
+const SWEEP_JSON = "the sweep.json of a cofwsim sweep's output directory";
+
+function sweepResult(json: unknown, source: string): SweepResult {
   const parsed = documentSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -196,11 +199,7 @@ export function readSweepDocument(text: string, source: string): SweepResult {
 }
 
 export function readSweepFile(path: string): SweepResult {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new SweepError(`cannot read ${path} (${error instanceof Error ? error.message : String(error)}); expected the output directory of a cofwsim sweep`);
-  }
-  return readSweepDocument(text, path);
+  const read = readJsonFile(path, SWEEP_JSON);
+  if ("problem" in read) throw new SweepError(read.problem);
+  return sweepResult(read.json, path);
 }

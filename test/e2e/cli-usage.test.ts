@@ -71,6 +71,12 @@ const cases: Record<string, UsageCase> = {
   "crash with a malformed --replay id": { args: ["crash", "--replay", "p1.q"], culprit: 'crash state id "p1.q"' },
   "crash --replay with --out and --bound": { args: ["crash", "--replay", "p12", "--out", "x", "--bound", "3"], culprit: "--bound, --out would be ignored" },
   "crash --replay with --recovery-crashes": { args: ["crash", "--replay", "p12", "--recovery-crashes"], culprit: "--recovery-crashes would be ignored" },
+  // JSON files read back: located where they stop being JSON or UTF-8, not JSON.parse's "position 1" or a dump of the bytes.
+  "gate with a --baseline that is not JSON": { args: ["gate", "--baseline", "not-json.json", "quickstart", ...TINY], culprit: "not-json.json:3:3: not JSON" },
+  "gate with an empty --baseline file": { args: ["gate", "--baseline", "empty.yaml", "quickstart", ...TINY], culprit: "empty.yaml:1:1: not JSON" },
+  "gate with a --baseline that is not text": { args: ["gate", "--baseline", "binary.json", "quickstart", ...TINY], culprit: "binary.json:2:2: not UTF-8 text" },
+  "gate with a directory as --baseline": { args: ["gate", "--baseline", "a-directory", "quickstart", ...TINY], culprit: "cannot read a-directory (it is a directory)" },
+  "merge of a shard whose sweep.json is not JSON": { args: ["merge", "broken-shard"], culprit: "broken-shard/sweep.json:2:15: not JSON" },
 };
 
 /** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */
@@ -108,6 +114,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, "empty.yaml"), "");
   writeFileSync(join(dir, "file"), "a regular file\n");
   writeFileSync(join(dir, "binary.json"), Buffer.from([0x7b, 0x0a, 0x22, 0xff, 0xfe, 0x00, 0x01]));
+  mkdirSync(join(dir, "broken-shard"));
+  writeFileSync(join(dir, "broken-shard", "sweep.json"), '{\n  "manifest": ,\n}\n');
   writeFileSync(join(dir, "not-json.json"), '{\n  "format": "cofwsim-gate-baseline/1",\n  oops\n}\n');
   await runAll([...Object.values(cases).map((c) => c.args), [], ["help"], ["help", "crash"], ...COMMANDS.map((command) => [command, "--help"])]);
 }, 120_000);

@@ -43,7 +43,7 @@ describe("sweep.json", () => {
   });
 
   it("refuses what is not a sweep output", () => {
-    expect(() => readSweepDocument("{", "x")).toThrow(/x: not JSON/);
+    expect(() => readSweepDocument("{", "x")).toThrow(/x:1:2: not JSON, as the sweep.json of a cofwsim sweep.s output directory must be: the end of the file .*; expected/);
     expect(() => readSweepDocument("{}", "x")).toThrow(/x: not a cofwsim sweep output/);
   });
 });
