@@ -220,13 +220,30 @@ export function applyOverrides(document: Document, overrides: readonly string[],
 const SEED_OPTION = "<--seed>";
 
 /**
+ * What reads as a number other than a plain non-negative integer: a sign, a
+ * fraction, an exponent, a base prefix, leading zeros. In a scenario file
+ * YAML reads these as numbers, and `seed: -1` or `seed: 1.5` is refused;
+ * --seed takes its value as a string, and took "-1" as a seed named "-1".
+ */
+const NUMBER_NOT_A_SEED = /^([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|0[xXoObB][0-9a-fA-F]+)$/;
+const PLAIN_INTEGER = /^(0|[1-9]\d*)$/;
+
+/**
  * The --seed option of run, sweep and crash as the override it is applied
- * as. An empty seed is refused here, naming --seed: as an override it was
- * refused as a --set the user never gave.
+ * as. A seed that is empty, has blanks around it (" 1" would be another seed
+ * than "1") or reads as a number other than a non-negative integer (or past 2^53) is
+ * refused here, naming --seed: as an override it was refused as a --set the
+ * user never gave, or not at all.
  */
 export function seedOverride(seed: string | undefined): string[] {
   if (seed === undefined) return [];
-  if (seed.trim() === "") throw new ScenarioError([{ file: SEED_OPTION, line: 1, column: 1, path: "seed", message: "not a seed", expected: "a non-empty string or a non-negative integer", found: JSON.stringify(seed) }]);
+  const refuse = (message: string): never => {
+    throw new ScenarioError([{ file: SEED_OPTION, line: 1, column: 1, path: "seed", message, expected: "a non-empty string or a non-negative integer", found: JSON.stringify(seed) }]);
+  };
+  if (seed.trim() === "") refuse("not a seed");
+  if (seed.trim() !== seed) refuse("blanks around the seed (it would be another seed than the one without them)");
+  if (NUMBER_NOT_A_SEED.test(seed) && !PLAIN_INTEGER.test(seed)) refuse("a number that is not a non-negative integer written plainly (a scenario file refuses it as a seed)");
+  if (PLAIN_INTEGER.test(seed) && !Number.isSafeInteger(Number(seed))) refuse(`an integer past ${Number.MAX_SAFE_INTEGER} (a scenario file reads it rounded, and refuses it as a seed)`);
   return [`${SEED_OVERRIDE_PREFIX}${JSON.stringify(seed)}`];
 }
 

@@ -77,6 +77,12 @@ const cases: Record<string, UsageCase> = {
   "gate with a --baseline that is not text": { args: ["gate", "--baseline", "binary.json", "quickstart", ...TINY], culprit: "binary.json:2:2: not UTF-8 text" },
   "gate with a directory as --baseline": { args: ["gate", "--baseline", "a-directory", "quickstart", ...TINY], culprit: "cannot read a-directory (it is a directory)" },
   "merge of a shard whose sweep.json is not JSON": { args: ["merge", "broken-shard"], culprit: "broken-shard/sweep.json:2:15: not JSON" },
+  // --seed as a scenario file's seed is read: "-1" was taken as a seed named "-1", where seed: -1 is refused.
+  "run with a negative --seed": { args: ["run", "--seed", "-1", ...TINY], culprit: '<--seed>:1:1: seed: a number that is not a non-negative integer' },
+  "sweep with a fractional --seed": { args: ["sweep", "quickstart", ...VARY, "--seed", "1.5"], culprit: '<--seed>:1:1: seed: a number that is not a non-negative integer' },
+  "crash with a --seed in hexadecimal": { args: ["crash", "--seed", "0x10"], culprit: '<--seed>:1:1: seed: a number that is not a non-negative integer' },
+  "run with a --seed past 2^53": { args: ["run", "--seed", "99999999999999999999", ...TINY], culprit: "<--seed>:1:1: seed: an integer past 9007199254740991" },
+  "run with blanks around the --seed": { args: ["run", "--seed", " 7", ...TINY], culprit: "<--seed>:1:1: seed: blanks around the seed" },
 };
 
 /** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */
