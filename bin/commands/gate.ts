@@ -31,7 +31,7 @@ const WARMUP_ITERATIONS = 2;
 function parseNumber(flag: string, text: string, valid: (value: number) => boolean, expected: string): number {
   // Decimal only: Number() would also take "0x10", "1e9" and "Infinity".
   const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(value) || !valid(value)) throw new GateInputError(`${flag} must be ${expected}, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || !valid(value)) throw new GateInputError(`${flag}: expected ${expected}, found ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -55,8 +55,8 @@ function checkBaselineWritable(path: string): void {
 function wallRequest(options: GateOptions): WallRequest | undefined {
   const measure = options.wall === true || options.gateWall === true;
   if (!measure) {
-    if (options.samples !== undefined) throw new GateInputError("--samples applies to wall-clock figures: add --wall");
-    if (options.wallThreshold !== undefined) throw new GateInputError("--wall-threshold applies to wall-clock figures: add --wall");
+    if (options.samples !== undefined) throw new GateInputError("--samples applies to wall-clock figures only; expected --wall or --gate-wall beside it, found --samples alone");
+    if (options.wallThreshold !== undefined) throw new GateInputError("--wall-threshold applies to wall-clock figures only; expected --wall or --gate-wall beside it, found --wall-threshold alone");
     return undefined;
   }
   return {

@@ -50,12 +50,12 @@ export function mergeSweeps(parts: readonly NamedSweep[]): SweepResult {
       const point = points[row.point];
       if (point === undefined || point.id !== row.point_id) throw new SweepError(`${part.source}: point ${row.point} (${row.point_id}) is not a point of this sweep`);
       const earlier = byIndex.get(row.point);
-      if (earlier !== undefined) throw new SweepError(`point ${row.point_id} is in both ${earlier.source} and ${part.source}; each point must come from one shard (the same shard given twice?)`);
+      if (earlier !== undefined) throw new SweepError(`point ${row.point_id} is in both ${earlier.source} and ${part.source}; expected each point from one shard (the same shard given twice?)`);
       byIndex.set(row.point, { row, source: part.source });
     }
   }
   const missing = points.filter((point) => !byIndex.has(point.index)).map((point) => point.id);
-  if (missing.length > 0) throw new SweepError(`${missing.length} of ${points.length} points are in none of the outputs (a shard missing?): ${listPointIds(missing)}`);
+  if (missing.length > 0) throw new SweepError(`${missing.length} of ${points.length} points are in none of the outputs (a shard missing?); expected every point of the sweep in one of them, found none for ${listPointIds(missing)}`);
   return {
     identity: first.result.identity,
     pointCount: points.length,

@@ -65,7 +65,7 @@ export function parseVary(text: string): VaryAxis {
   if (values.some((value) => value === "")) throw new SweepError(`--vary ${JSON.stringify(text)}: an empty value; expected comma-separated values, such as ${path}=16KiB,64KiB`);
   const seen = new Set<string>();
   for (const value of values) {
-    if (seen.has(value)) throw new SweepError(`--vary ${path}: the value ${JSON.stringify(value)} is given twice; each value once (two equal points would only repeat a run)`);
+    if (seen.has(value)) throw new SweepError(`--vary ${path}: the value ${JSON.stringify(value)} is given twice; expected each value once (two equal points would only repeat a run)`);
     seen.add(value);
   }
   return { path, values };
@@ -73,11 +73,11 @@ export function parseVary(text: string): VaryAxis {
 
 /** Parses every --vary, refusing none at all and a path varied twice. */
 export function parseVaryList(texts: readonly string[]): VaryAxis[] {
-  if (texts.length === 0) throw new SweepError("nothing to sweep: give at least one --vary path=v1,v2,..., such as --vary engine.chunkSize=16KiB,64KiB,256KiB");
+  if (texts.length === 0) throw new SweepError("nothing to sweep; expected at least one --vary path=v1,v2,..., such as --vary engine.chunkSize=16KiB,64KiB,256KiB, found none");
   const axes = texts.map(parseVary);
   const paths = new Set<string>();
   for (const axis of axes) {
-    if (paths.has(axis.path)) throw new SweepError(`--vary ${axis.path} is given twice; list all its values in one --vary`);
+    if (paths.has(axis.path)) throw new SweepError(`--vary ${axis.path} is given twice; expected all its values in one --vary`);
     paths.add(axis.path);
   }
   const count = pointCount(axes);

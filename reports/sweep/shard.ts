@@ -19,10 +19,10 @@ export function parseShard(text: string): Shard {
   if (match === null) throw new SweepError(`--shard ${JSON.stringify(text)}: expected i/n with whole numbers, such as 1/4 (the first of four shards)`);
   const index = Number(match[1]);
   const count = Number(match[2]);
-  if (count < 1) throw new SweepError(`--shard ${text}: the number of shards must be at least 1`);
+  if (count < 1) throw new SweepError(`--shard ${text}: no shards; expected at least 1 as the number of shards (i/n with n >= 1), found ${count}`);
   // No sweep has more points (and beyond 2^53 the count would not even be stored exactly).
-  if (count > MAX_POINTS) throw new SweepError(`--shard ${text}: the number of shards must be at most ${MAX_POINTS.toLocaleString("en-US")}, the most points a sweep may have`);
-  if (index < 1 || index > count) throw new SweepError(`--shard ${text}: the shard number must be from 1 to ${count} (shards are numbered from 1)`);
+  if (count > MAX_POINTS) throw new SweepError(`--shard ${text}: too many shards; expected the number of shards to be at most ${MAX_POINTS.toLocaleString("en-US")}, the most points a sweep may have, found ${count}`);
+  if (index < 1 || index > count) throw new SweepError(`--shard ${text}: no such shard; expected the shard number to be from 1 to ${count} (shards are numbered from 1), found ${index}`);
   return { index, count };
 }
 

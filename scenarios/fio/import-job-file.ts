@@ -103,7 +103,7 @@ export function importFioJobFile(text: string, fileName: string, options: FioImp
     const built = jobFromOptions(name, effective, sink, { sourceCapacityBytes: options.sourceCapacityBytes, latencyTarget: options.latencyTarget ?? "fixed-iodepth" });
     if (built !== undefined) jobs.push({ name, sectionLine: section.line, built });
   }
-  if (jobSections === 0 && syntaxProblems.length === 0) problem(parsed.sections.at(-1)?.line ?? 1, "no job sections: fio would run nothing; add a [job-name] section below the [global] one");
+  if (jobSections === 0 && syntaxProblems.length === 0) problem(parsed.sections.at(-1)?.line ?? 1, "no job sections: fio would run nothing; expected a [job-name] section below the [global] one");
 
   const specs = sequenceJobs(jobs, problem, notes);
   uniqueNames(specs, notes);

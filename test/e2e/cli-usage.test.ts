@@ -83,6 +83,15 @@ const cases: Record<string, UsageCase> = {
   "crash with a --seed in hexadecimal": { args: ["crash", "--seed", "0x10"], culprit: '<--seed>:1:1: seed: a number that is not a non-negative integer' },
   "run with a --seed past 2^53": { args: ["run", "--seed", "99999999999999999999", ...TINY], culprit: "<--seed>:1:1: seed: an integer past 9007199254740991" },
   "run with blanks around the --seed": { args: ["run", "--seed", " 7", ...TINY], culprit: "<--seed>:1:1: seed: blanks around the seed" },
+  // Refusals that said what was wrong, or what to do, but not what was expected and found.
+  "sweep without --vary": { args: ["sweep", "quickstart", ...TINY], culprit: "nothing to sweep" },
+  "sweep with a value given twice": { args: ["sweep", "quickstart", "--vary", "engine.chunkSize=16KiB,16KiB"], culprit: '--vary engine.chunkSize: the value "16KiB" is given twice' },
+  "sweep with a path varied twice": { args: ["sweep", "quickstart", ...VARY, "--vary", "engine.chunkSize=256KiB"], culprit: "--vary engine.chunkSize is given twice" },
+  "sweep with shard 0 of 2": { args: ["sweep", "quickstart", ...VARY, "--shard", "0/2"], culprit: "--shard 0/2: no such shard" },
+  "sweep with no shards": { args: ["sweep", "quickstart", ...VARY, "--shard", "1/0"], culprit: "--shard 1/0: no shards" },
+  "gate with --samples and no --wall": { args: ["gate", "--baseline", "b.json", "--samples", "3"], culprit: "--samples applies to wall-clock figures only" },
+  "gate with --wall-threshold 100": { args: ["gate", "--baseline", "b.json", "--wall", "--wall-threshold", "100"], culprit: '--wall-threshold: expected a percentage between 0 and 100, found "100"' },
+  "import of a file with no job section": { args: ["import", "empty.yaml"], culprit: "empty.yaml:1: no job sections" },
 };
 
 /** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */

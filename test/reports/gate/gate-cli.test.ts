@@ -259,11 +259,11 @@ describe("cofwsim gate", () => {
     expect(readFileSync(baselinePath, "utf8")).toBe(twice);
 
     writeFileSync(baselinePath, pristine);
-    expect(gate("--samples", "5").stderr).toMatch(/--samples applies to wall-clock figures: add --wall/);
+    expect(gate("--samples", "5").stderr).toMatch(/--samples applies to wall-clock figures only; expected --wall or --gate-wall beside it/);
     for (const value of ["1", "1e9", "0x10", "1001", ""]) {
       const samples = gate("--wall", "--samples", value);
       expect(samples.code, value).toBe(2);
-      expect(samples.stderr, value).toMatch(/--samples must be an integer from 2 \(a standard error needs two samples\) to 1000/);
+      expect(samples.stderr, value).toMatch(/--samples: expected an integer from 2 \(a standard error needs two samples\) to 1000, found /);
     }
     expect(cofwsim("gate", scenario).code).toBe(2); // --baseline is required
   });

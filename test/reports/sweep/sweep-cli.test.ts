@@ -208,7 +208,7 @@ describe("cofwsim sweep", () => {
     expect(noVary.stderr).toMatch(/at least one --vary/);
     const shard = cofwsim("sweep", scenario, ...SWEEP, "--shard", "3/2", "--out", out("bad"));
     expect(shard.code).toBe(2);
-    expect(shard.stderr).toMatch(/--shard 3\/2: the shard number must be from 1 to 2/);
+    expect(shard.stderr).toMatch(/--shard 3\/2: no such shard; expected the shard number to be from 1 to 2/);
     const value = cofwsim("sweep", scenario, "--vary", "engine.chunkSize=16KiB,lots", "--out", out("bad"));
     expect(value.code).toBe(2);
     expect(value.stderr).toMatch(/--vary engine.chunkSize: the value "lots" does not make a valid scenario/);
@@ -220,7 +220,7 @@ describe("cofwsim sweep", () => {
     expect(equal.stderr).toMatch(/--vary engine.chunkSize: the values "16KiB" and "16384" make the same scenario/);
     const huge = cofwsim("sweep", scenario, ...SWEEP, "--shard", "1/99999999999999999999", "--out", out("bad"));
     expect(huge.code).toBe(2);
-    expect(huge.stderr).toMatch(/the number of shards must be at most 100,000/);
+    expect(huge.stderr).toMatch(/expected the number of shards to be at most 100,000/);
     expect(readdirSync(dir)).not.toContain("bad");
   });
 
