@@ -5,7 +5,7 @@ import { findingTotals, runCampaign, replayState, stateBudget, type CrashMode } 
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
-import { seedOverride } from "../../scenarios/schema/overrides.js";
+import { refuseOverwrittenOverrides, seedOverride } from "../../scenarios/schema/overrides.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
 import { writeRunReport } from "../../reports/run-report.js";
 import { renderCrashSection, INVARIANT_TITLES } from "../../reports/crash/crash-section.js";
@@ -109,6 +109,7 @@ export function registerCrash(program: Command): void {
       // A malformed id is refused before the scenario is read or anything is announced.
       const replayed = options.replay === undefined ? undefined : parseCrashId(options.replay);
       const path = file === undefined ? DEFAULT_CRASH_SCENARIO : scenarioPathFor(file);
+      refuseOverwrittenOverrides(options.set);
       const overrides = [...options.set, ...seedOverride(options.seed)];
       const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };

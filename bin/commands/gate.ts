@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { GateInputError } from "../../reports/gate/errors.js";
+import { refuseOverwrittenOverrides } from "../../scenarios/schema/overrides.js";
 import { GATE_SCENARIO_FILES } from "../../reports/gate/gate-set.js";
 import { formatGateText, removeGateOutputs, writeGateOutputs, writeGateRefusal } from "../../reports/gate/render.js";
 import { runGate, type WallRequest } from "../../reports/gate/run-gate.js";
@@ -98,6 +99,7 @@ export function registerGate(program: Command): void {
     .option("--gate-wall", "fail on a wall-clock regression too (implies --wall; by default wall-clock figures are only reported)")
     .action((files: string[], options: GateOptions) => {
       nonEmptyPath(options.baseline, "--baseline", "a baseline JSON file");
+      refuseOverwrittenOverrides(options.set);
       const scenarioPaths = files.length > 0 ? files.map((file) => scenarioPathFor(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
       const wall = wallRequest(options);
       const outDir = checkOutputDirectory(options.out);

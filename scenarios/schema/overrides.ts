@@ -211,6 +211,37 @@ export function applyOverride(document: Document, text: string, line: number, or
   return [];
 }
 
+/** The path an override sets, as formatPath writes it, or undefined when it does not parse (applying it says why). */
+export function overridePath(text: string): string | undefined {
+  const parsed = parseOverride(text);
+  return parsed instanceof OverrideProblem ? undefined : formatPath(parsed.segments.map((segment) => segment.key));
+}
+
+/** Whether setting `later` replaces what setting `earlier` did: the same path, or one that holds it. */
+export function overwrites(later: string, earlier: string): boolean {
+  return later === earlier || earlier.startsWith(`${later}.`) || earlier.startsWith(`${later}[`);
+}
+
+/**
+ * The user's --set overrides that would drop an earlier one without a word:
+ * applied in order, `--set stop.hostIos=1 --set stop.hostIos=2` ran 2, and
+ * `--set stop.hostIos=1 --set 'stop={runtime: 1s}'` lost the host I/Os. One
+ * below an earlier one's path (`--set 'stop={...}' --set stop.hostIos=2`)
+ * refines it and is kept. Throws ScenarioError at the later --set.
+ */
+export function refuseOverwrittenOverrides(overrides: readonly string[]): void {
+  const paths = overrides.map(overridePath);
+  const problems: ScenarioProblem[] = [];
+  paths.forEach((path, index) => {
+    if (path === undefined) return;
+    const earlier = paths.findIndex((other, j) => j < index && other !== undefined && overwrites(path, other));
+    if (earlier < 0) return;
+    const what = paths[earlier] === path ? "the same path" : `${paths[earlier]!}, below this path`;
+    problems.push({ file: OVERRIDE_FILE, line: index + 1, column: 1, path, message: `--set ${earlier + 1} already sets ${what}, and this --set would drop its value`, expected: "each path in one --set", found: JSON.stringify(overrides[index]) });
+  });
+  if (problems.length > 0) throw new ScenarioError(problems);
+}
+
 /** Applies the overrides in order (a later one wins over an earlier one), returning every problem. */
 export function applyOverrides(document: Document, overrides: readonly string[], origins: OverrideOrigins): ScenarioProblem[] {
   return overrides.flatMap((text, index) => applyOverride(document, text, index + 1, origins).map((problem) => problem.toProblem(index + 1)));

@@ -92,6 +92,10 @@ const cases: Record<string, UsageCase> = {
   "gate with --samples and no --wall": { args: ["gate", "--baseline", "b.json", "--samples", "3"], culprit: "--samples applies to wall-clock figures only" },
   "gate with --wall-threshold 100": { args: ["gate", "--baseline", "b.json", "--wall", "--wall-threshold", "100"], culprit: '--wall-threshold: expected a percentage between 0 and 100, found "100"' },
   "import of a file with no job section": { args: ["import", "empty.yaml"], culprit: "empty.yaml:1: no job sections" },
+  // A --set whose value a later one drops: applied in order, the last won without a word.
+  "validate with one path set twice": { args: ["validate", "quickstart", "--set", "stop.hostIos=1", "--set", "stop.hostIos=2"], culprit: "<--set>:2:1: stop.hostIos: --set 1 already sets the same path" },
+  "run with a --set replaced by one above it": { args: ["run", "--set", "stop.hostIos=1", "--set", "stop={runtime: 1ms}"], culprit: "<--set>:2:1: stop: --set 1 already sets stop.hostIos" },
+  "sweep with a --set on a varied path": { args: ["sweep", "quickstart", ...VARY, "--set", "engine.chunkSize=4KiB"], culprit: "--vary engine.chunkSize: --set 1" },
 };
 
 /** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */
