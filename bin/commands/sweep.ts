@@ -23,7 +23,8 @@ const collect = (value: string, all: string[]) => [...all, value];
 
 function parseJobs(text: string): number {
   const jobs = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || jobs < 1) throw new InvalidArgumentError("expected a whole number of worker threads, at least 1");
+  // Past 2^53 the number read is not the one written ("99999999999999999999" was taken as 1e20 threads).
+  if (!/^\s*\d+\s*$/.test(text) || jobs < 1 || !Number.isSafeInteger(jobs)) throw new InvalidArgumentError(`expected a whole number of worker threads, at least 1 and at most ${Number.MAX_SAFE_INTEGER}`);
   return jobs;
 }
 

@@ -49,6 +49,7 @@ const cases: Record<string, UsageCase> = {
   "sweep with --vary and no value": { args: ["sweep", "quickstart", "--vary"], culprit: "'--vary <path=v1,v2,...>' argument missing" },
   "sweep with --jobs twice": { args: ["sweep", "quickstart", ...VARY, "--jobs", "1", "--jobs", "2"], culprit: "'--jobs <n>' is given twice" },
   "sweep with --jobs 0": { args: ["sweep", "quickstart", ...VARY, "--jobs", "0"], culprit: "'--jobs <n>' argument '0' is invalid" },
+  "sweep with --jobs past 2^53": { args: ["sweep", "quickstart", ...VARY, "--jobs", "99999999999999999999"], culprit: "'--jobs <n>' argument '99999999999999999999' is invalid" },
   "merge without a directory": { args: ["merge"], culprit: "missing required argument 'dir'" },
   "gate without --baseline": { args: ["gate"], culprit: "required option '--baseline <file>' not specified" },
   "gate with --baseline twice": { args: ["gate", "--baseline", "a.json", "--baseline", "b.json"], culprit: "'--baseline <file>' is given twice" },
@@ -96,6 +97,18 @@ const cases: Record<string, UsageCase> = {
   "validate with one path set twice": { args: ["validate", "quickstart", "--set", "stop.hostIos=1", "--set", "stop.hostIos=2"], culprit: "<--set>:2:1: stop.hostIos: --set 1 already sets the same path" },
   "run with a --set replaced by one above it": { args: ["run", "--set", "stop.hostIos=1", "--set", "stop={runtime: 1ms}"], culprit: "<--set>:2:1: stop: --set 1 already sets stop.hostIos" },
   "sweep with a --set on a varied path": { args: ["sweep", "quickstart", ...VARY, "--set", "engine.chunkSize=4KiB"], culprit: "--vary engine.chunkSize: --set 1" },
+  // Files of the wrong kind, missing, or not files: refused at the file (and line:column), as they already were.
+  "validate a trace": { args: ["validate", "trace.iolog"], culprit: "trace.iolog:1:1: wrong type" },
+  "validate a fio job file": { args: ["validate", "job.fio"], culprit: "job.fio:2:1: YAML syntax error" },
+  "validate an empty file": { args: ["validate", "empty.yaml"], culprit: "empty.yaml:1:1: the scenario is empty" },
+  "validate a file that is not text": { args: ["validate", "binary.json"], culprit: "binary.json:2:2: not UTF-8 text" },
+  "run a directory": { args: ["run", "a-directory"], culprit: "a-directory:1:1: cannot read the scenario file" },
+  "sweep a missing scenario": { args: ["sweep", "missing.yaml", ...VARY], culprit: "missing.yaml:1:1: cannot read the scenario file" },
+  "import a scenario": { args: ["import", "scenario.yaml"], culprit: 'scenario.yaml:1:1: "name: x"' },
+  "import a directory": { args: ["import", "a-directory"], culprit: "a-directory:1: cannot read the job file (it is a directory)" },
+  "merge a directory without sweep.json": { args: ["merge", "a-directory"], culprit: "a-directory/sweep.json (ENOENT" },
+  "run with --out under a regular file": { args: ["run", ...TINY, "--out", "file/out"], culprit: "cannot write the outputs to" },
+  "crash with --out under /proc": { args: ["crash", "--out", "/proc/cofwsim-usage/out"], culprit: "cannot write the outputs to /proc/cofwsim-usage/out" },
 };
 
 /** The commands whose help must describe them fully (`<command> --help`; `help <command>` shows the same text). */
@@ -133,6 +146,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, "empty.yaml"), "");
   writeFileSync(join(dir, "file"), "a regular file\n");
   writeFileSync(join(dir, "binary.json"), Buffer.from([0x7b, 0x0a, 0x22, 0xff, 0xfe, 0x00, 0x01]));
+  writeFileSync(join(dir, "trace.iolog"), "fio version 3 iolog\n0 /dev/sda add\n");
+  writeFileSync(join(dir, "job.fio"), "[job]\nrw=randwrite\nbs=4k\n");
+  writeFileSync(join(dir, "scenario.yaml"), "name: x\n");
   mkdirSync(join(dir, "broken-shard"));
   writeFileSync(join(dir, "broken-shard", "sweep.json"), '{\n  "manifest": ,\n}\n');
   writeFileSync(join(dir, "not-json.json"), '{\n  "format": "cofwsim-gate-baseline/1",\n  oops\n}\n');
