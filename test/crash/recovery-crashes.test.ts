@@ -16,7 +16,7 @@ describe("crashes during recovery", () => {
     expect(recovery.recoveries).toBeGreaterThan(1000);
     expect(recovery.statesChecked).toBeGreaterThan(summary.statesChecked);
     expect(recovery.statesGenerated).toBeGreaterThan(recovery.statesChecked);
-  });
+  }, 180_000); // an exhaustive campaign with recovery crashes: 30 s alone, 55 s beside the other test files
 
   it("catch a repair that clears a region's modified bit too early, in recoveries from crashes anywhere in the run", () => {
     const parts = { repair: MODIFIED_BIT_CLEARED_BEFORE_REBUILD };
