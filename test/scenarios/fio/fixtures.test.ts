@@ -3,6 +3,7 @@
  * with the values fio gives them, and its scenario text loads back to the
  * same jobs.
  */
+import { fileURLToPath } from "node:url";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { fioImportToScenarioYaml } from "../../../scenarios/fio/to-scenario-yaml
 import type { JobSpec } from "../../../scenarios/model.js";
 import { loadScenarioText } from "../../../scenarios/schema/load.js";
 
-const FIXTURES = "/work/shared/fixtures/fio-jobs";
+const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/fio-jobs", import.meta.url));
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;

@@ -13,9 +13,10 @@ import { FioImportError } from "../../../scenarios/fio/fio-import-error.js";
 import { importFioJobFile, type FioImportOptions } from "../../../scenarios/fio/import-job-file.js";
 import { fioImportToScenarioYaml } from "../../../scenarios/fio/to-scenario-yaml.js";
 import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
+import { applyTextEdit, textEdit, type TextEdit } from "../text-edits.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FIO_JOBS = "/work/shared/fixtures/fio-jobs";
+const FIO_JOBS = fileURLToPath(new URL("../../../../shared/fixtures/fio-jobs", import.meta.url));
 
 const SOURCES = [...readdirSync(FIO_JOBS).map((name) => join(FIO_JOBS, name)), join(here, "..", "schema", "fixtures", "traces", "backup.fio")]
   .filter((path) => path.endsWith(".fio"))
@@ -25,17 +26,10 @@ const OPTIONS = ["bs", "bssplit", "rw", "rwmixread", "rwmixwrite", "size", "offs
 const VALUES = ["4k:8k", "0", "-1", "1%", "zipf:", "zipf:0", "zipf:1.2", "pareto:1.5", "pareto:0", "normal:", "normal:50", "zoned:50/50:", "zoned:50/50:50/50", "zoned_abs:50/1G:50/1G", "10/", "1.5", "4k,", ",4k", ",", "4k,8k,16k", "18446744073709551616", "9007199254740993", "1e400", "", "100%", "101%", "4k/50:8k/", "4k/50:8k/60", "/", ":", "1-", "-", "0x10", "1t", "1p", "1e", "10ms", "1us", "0s", "999999999999d", "randrw:4", "randread", "read,write", "1:2:3", "\u00e9", "4k-8k", "8k-4k", "4k:", "5%-", "file1"];
 const SLIPS = ["=", "[", "]", " ", "\t", "\n", ";", "#", ",", ":", "%", "$", "{", "}", "-", "0", "k", "\u0000", "\r", "\u00a0"];
 
-type Edit =
-  | { readonly kind: "insert" | "replace"; readonly at: number; readonly slip: string }
-  | { readonly kind: "delete" | "delete-line" | "duplicate-line" | "crlf" | "bom"; readonly at: number }
-  | { readonly kind: "swap-lines"; readonly at: number; readonly other: number }
-  | { readonly kind: "value"; readonly at: number; readonly value: string }
-  | { readonly kind: "option"; readonly at: number; readonly option: string; readonly value: string };
+type Edit = TextEdit | { readonly kind: "value"; readonly at: number; readonly value: string } | { readonly kind: "option"; readonly at: number; readonly option: string; readonly value: string };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom("insert" as const, "replace" as const), at: fc.nat(), slip: fc.constantFrom(...SLIPS) }),
-  fc.record({ kind: fc.constantFrom("delete" as const, "delete-line" as const, "duplicate-line" as const, "crlf" as const, "bom" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("swap-lines" as const), at: fc.nat(), other: fc.nat() }),
+  textEdit(SLIPS),
   fc.record({ kind: fc.constant("value" as const), at: fc.nat(), value: fc.constantFrom(...VALUES) }),
   fc.record({ kind: fc.constant("option" as const), at: fc.nat(), option: fc.constantFrom(...OPTIONS), value: fc.constantFrom(...VALUES) }),
   fc.record({ kind: fc.constant("option" as const), at: fc.nat(), option: fc.constantFrom(...OPTIONS), value: fc.constantFrom(...VALUES) }),
@@ -43,50 +37,22 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 
 function applyEdit(text: string, e: Edit): string {
   const lines = text.split("\n");
-  switch (e.kind) {
-    case "insert": {
-      const i = e.at % (text.length + 1);
-      return text.slice(0, i) + e.slip + text.slice(i);
-    }
-    case "replace":
-    case "delete": {
-      const i = e.at % Math.max(1, text.length);
-      return text.slice(0, i) + (e.kind === "replace" ? e.slip : "") + text.slice(i + 1);
-    }
-    case "crlf":
-      return text.replace(/\r?\n/g, "\r\n");
-    case "bom":
-      return `\ufeff${text}`;
-    case "delete-line":
-      lines.splice(e.at % lines.length, 1);
-      return lines.join("\n");
-    case "duplicate-line": {
-      const i = e.at % lines.length;
-      lines.splice(i, 0, lines[i] ?? "");
-      return lines.join("\n");
-    }
-    case "swap-lines": {
-      const i = e.at % lines.length;
-      const j = e.other % lines.length;
-      [lines[i], lines[j]] = [lines[j] ?? "", lines[i] ?? ""];
-      return lines.join("\n");
-    }
-    case "value": {
-      // The value of one `option=value` line.
-      const options = lines.flatMap((line, index) => (/^\s*[A-Za-z_]\w*\s*=/.test(line) ? [index] : []));
-      const index = options[e.at % Math.max(1, options.length)];
-      if (index === undefined) return text;
-      lines[index] = (lines[index] ?? "").replace(/=.*$/, `=${e.value}`);
-      return lines.join("\n");
-    }
-    case "option": {
-      // A new option line anywhere after the first section header, so it lands in [global] or a job.
-      const first = lines.findIndex((line) => line.trim().startsWith("["));
-      const index = first + 1 + (e.at % Math.max(1, lines.length - first));
-      lines.splice(index, 0, `${e.option}=${e.value}`);
-      return lines.join("\n");
-    }
+  if (e.kind === "value") {
+    // The value of one `option=value` line.
+    const options = lines.flatMap((line, index) => (/^\s*[A-Za-z_]\w*\s*=/.test(line) ? [index] : []));
+    const index = options[e.at % Math.max(1, options.length)];
+    if (index === undefined) return text;
+    lines[index] = (lines[index] ?? "").replace(/=.*$/, `=${e.value}`);
+    return lines.join("\n");
   }
+  if (e.kind === "option") {
+    // A new option line anywhere after the first section header, so it lands in [global] or a job.
+    const first = lines.findIndex((line) => line.trim().startsWith("["));
+    const index = first + 1 + (e.at % Math.max(1, lines.length - first));
+    lines.splice(index, 0, `${e.option}=${e.value}`);
+    return lines.join("\n");
+  }
+  return applyTextEdit(text, e);
 }
 
 /** Imports (and writes the scenario, as `cofwsim import` does) or refuses with problems on lines of the file; anything else fails the test. */

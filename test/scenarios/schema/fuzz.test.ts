@@ -17,6 +17,7 @@ import { FioImportError } from "../../../scenarios/fio/fio-import-error.js";
 import type { Scenario } from "../../../scenarios/model.js";
 import { checkWorkloads } from "../../../scenarios/runner/check-workloads.js";
 import { TraceParseError, TraceSourceError } from "../../../scenarios/traces/index.js";
+import { applyTextEdit, textEdit, type TextEdit } from "../text-edits.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shipped = join(here, "..", "..", "..", "scenarios");
@@ -37,18 +38,10 @@ const TRICKY = ["", "-1", "0", "1e400", "NaN", "0x10", "4k", "64KiB", "10ms", "1
 const numberish = fc.string({ unit: fc.constantFrom(..."0123456789.eE+-xkKMGTiBbsmnuµ% /:,"), maxLength: 10 });
 const SLIPS = [":", "-", " ", "\t", "\n", "#", "[", "]", "{", "}", ",", '"', "'", "&", "*", "!", "|", ">", "%", "@", "`", "0", "9", "a", "\u0000", "\u00a0", "\r"];
 
-type Edit =
-  | { readonly kind: "insert" | "replace"; readonly at: number; readonly slip: string }
-  | { readonly kind: "delete"; readonly at: number }
-  | { readonly kind: "delete-line" | "duplicate-line" | "crlf" | "bom"; readonly at: number }
-  | { readonly kind: "swap-lines"; readonly at: number; readonly other: number }
-  | { readonly kind: "scalar"; readonly at: number; readonly value: string };
+type Edit = TextEdit | { readonly kind: "scalar"; readonly at: number; readonly value: string };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom("insert" as const, "replace" as const), at: fc.nat(), slip: fc.constantFrom(...SLIPS) }),
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constantFrom("delete-line" as const, "duplicate-line" as const, "crlf" as const, "bom" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("swap-lines" as const), at: fc.nat(), other: fc.nat() }),
+  textEdit(SLIPS),
   fc.record({ kind: fc.constant("scalar" as const), at: fc.nat(), value: fc.constantFrom(...TRICKY) }),
   fc.record({ kind: fc.constant("scalar" as const), at: fc.nat(), value: numberish }),
 );
@@ -57,46 +50,14 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 const SCALAR = /(:[ \t]+|-[ \t]+)([^,{}[\]\n#]*[^,{}[\]\n# \t])/g;
 
 function applyEdit(text: string, e: Edit): string {
-  const lines = text.split("\n");
-  switch (e.kind) {
-    case "insert": {
-      const i = e.at % (text.length + 1);
-      return text.slice(0, i) + e.slip + text.slice(i);
-    }
-    case "replace": {
-      const i = e.at % Math.max(1, text.length);
-      return text.slice(0, i) + e.slip + text.slice(i + 1);
-    }
-    case "delete": {
-      const i = e.at % Math.max(1, text.length);
-      return text.slice(0, i) + text.slice(i + 1);
-    }
-    case "crlf":
-      return text.replace(/\r?\n/g, "\r\n");
-    case "bom":
-      return `\ufeff${text}`;
-    case "delete-line":
-      lines.splice(e.at % lines.length, 1);
-      return lines.join("\n");
-    case "duplicate-line": {
-      const i = e.at % lines.length;
-      lines.splice(i, 0, lines[i] ?? "");
-      return lines.join("\n");
-    }
-    case "swap-lines": {
-      const i = e.at % lines.length;
-      const j = e.other % lines.length;
-      [lines[i], lines[j]] = [lines[j] ?? "", lines[i] ?? ""];
-      return lines.join("\n");
-    }
-    case "scalar": {
-      const matches = [...text.matchAll(SCALAR)];
-      const match = matches[e.at % Math.max(1, matches.length)];
-      if (match === undefined) return text;
-      const start = (match.index ?? 0) + (match[1] ?? "").length;
-      return text.slice(0, start) + e.value + text.slice(start + (match[2] ?? "").length);
-    }
+  if (e.kind === "scalar") {
+    const matches = [...text.matchAll(SCALAR)];
+    const match = matches[e.at % Math.max(1, matches.length)];
+    if (match === undefined) return text;
+    const start = (match.index ?? 0) + (match[1] ?? "").length;
+    return text.slice(0, start) + e.value + text.slice(start + (match[2] ?? "").length);
   }
+  return applyTextEdit(text, e);
 }
 
 const KEYS = ["engine", "chunkSize", "workloads", "0", "1", "bs", "iodepth", "devices", "source", "cache", "capacity", "stop", "hostIos", "sessions", "seed", "name", "measurement", "nope", "x", "", "[0]", '["a.b"]', "99", "-1"];
