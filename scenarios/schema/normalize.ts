@@ -46,7 +46,7 @@ import {
 } from "./defaults.js";
 import { formatScriptOp } from "./script-ops.js";
 import { issuedDirections } from "../workloads/job-directions.js";
-import { jobSources } from "../workloads/job-source.js";
+import { JobPlanError, jobSources } from "../workloads/job-source.js";
 import { isTimelessJob, TIMELESS_JOB_EXPECTED, TIMELESS_JOB_PROBLEM } from "../workloads/timeless-job.js";
 import { formatDuration } from "./units.js";
 import { PERCENTILE_KEY_PATTERN } from "./editor-patterns.js";
@@ -312,18 +312,11 @@ function job(sink: ProblemSink, at: readonly PathKey[], file: JobFile, name: str
   try {
     jobSources(spec, Rng.root("validate"), { capacityBytes: sourceBytes, sectorSizeBytes: sectorBytes });
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    const prefix = `job "${name}": `;
-    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    const distributionPrefix = "random_distribution: ";
-    const distribution = message.startsWith(distributionPrefix);
+    if (!(error instanceof JobPlanError)) throw error;
     const regionBytes = spec.sizeBytes === 0 ? sourceBytes - spec.offsetBytes : spec.sizeBytes;
-    sink.add(
-      distribution ? [...at, "random_distribution"] : at,
-      distribution ? message.slice(distributionPrefix.length) : message,
-      distribution ? "a random_distribution that fits the job's region (a larger size, or zones with a larger sizePercent)" : "job settings from which the run can plan the job",
-      distribution ? `a region of ${bytes(regionBytes)}` : "these settings",
-    );
+    if (error.setting === "random_distribution") {
+      sink.add([...at, "random_distribution"], error.detail, "a random_distribution that fits the job's region (a larger size, or zones with a larger sizePercent)", `a region of ${bytes(regionBytes)}`);
+    } else sink.add(at, error.detail, "job settings from which the run can plan the job", "these settings");
   }
   return spec;
 }

@@ -148,10 +148,26 @@ interface JobPlan {
   readonly notes: readonly string[];
 }
 
+/**
+ * A job the run cannot plan over its Source LU. `setting` names the job's
+ * setting at fault when there is one, so the loader can place the problem at
+ * that key of the file; the message stays as the run has always said it.
+ */
+export class JobPlanError extends RangeError {
+  constructor(
+    readonly jobName: string,
+    readonly detail: string,
+    readonly setting?: "random_distribution",
+  ) {
+    super(`job "${jobName}": ${setting === undefined ? "" : `${setting}: `}${detail}`);
+    this.name = "JobPlanError";
+  }
+}
+
 function planJob(spec: JobSpec, target: JobTarget): JobPlan {
   const name = spec.name;
   const fail = (message: string): never => {
-    throw new RangeError(`job "${name}": ${message}`);
+    throw new JobPlanError(name, message);
   };
   const requireInteger = (label: string, value: number, min: number): void => {
     if (!Number.isSafeInteger(value) || value < min) fail(`${label} must be an integer >= ${min}, got ${String(value)}`);
@@ -258,7 +274,7 @@ function planJob(spec: JobSpec, target: JobTarget): JobPlan {
         try {
           return { ...d, distribution: makeOffsetDistribution(distributionSpec, d.positionCount) };
         } catch (error) {
-          return fail(`random_distribution: ${error instanceof Error ? error.message : String(error)}`);
+          throw new JobPlanError(name, error instanceof Error ? error.message : String(error), "random_distribution");
         }
       };
       if (read !== undefined) read = withDistribution(read);
