@@ -1,4 +1,4 @@
-import type { Command, CommanderError, Option } from "commander";
+import { InvalidArgumentError, type Command, type CommanderError, type Option } from "commander";
 import type { EventEmitter } from "node:events";
 import { suggestKey } from "../scenarios/schema/problems.js";
 
@@ -126,4 +126,20 @@ export function nonEmptyPath(value: string, what: string, expected: string): str
 /** Why the program alone (no command) is bad usage: said after its help, which commander writes to stderr. */
 export function noCommandMessage(program: Command): string {
   return `cofwsim: no command given; expected one of the commands ${commandNames(program)} (cofwsim help <command>)`;
+}
+
+/**
+ * An option's parser for a decimal whole number of at least `least`: Number()
+ * alone would take "", "0x10" and "1e3", and past 2^53 the number read is not
+ * the one written ("99999999999999999999" was taken as 1e20 worker threads).
+ * commander's message names the option and the value ("option '--budget
+ * <states>' argument '0' is invalid."); this says what was expected.
+ */
+export function wholeNumberOption(least: number): (value: string) => number {
+  return (value) => {
+    const digits = /^\s*\d+\s*$/.test(value);
+    const n = digits ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < least) throw new InvalidArgumentError(`expected a whole number of at least ${least}${digits && !Number.isSafeInteger(n) ? ` and at most ${Number.MAX_SAFE_INTEGER}` : ""}`);
+    return n;
+  };
 }

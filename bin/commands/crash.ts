@@ -5,7 +5,7 @@ import { findingTotals, runCampaign, replayState, stateBudget, type CrashMode } 
 import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
-import { refuseOverwrittenOverrides, seedOverride } from "../../scenarios/schema/overrides.js";
+import { commandOverrides } from "../../scenarios/schema/overrides.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
 import { writeRunReport } from "../../reports/run-report.js";
 import { renderCrashSection, INVARIANT_TITLES } from "../../reports/crash/crash-section.js";
@@ -15,7 +15,7 @@ import { progressBar } from "../progress.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
 import { replayCommands } from "./crash-replay.js";
-import { UsageError } from "../usage.js";
+import { UsageError, wholeNumberOption } from "../usage.js";
 
 export const DEFAULT_CRASH_SCENARIO = join(SHIPPED_SCENARIOS_DIR, "crash-write-through.yaml");
 
@@ -34,16 +34,6 @@ interface CrashOptions {
 }
 
 /**
- * A decimal whole number of at least `least` (Number() alone would take "", "0x10" and "1e3"). commander's message
- * names the option and the value ("option '--budget <states>' argument '0' is invalid."); this says what was expected.
- */
-const wholeNumber = (least: number) => (value: string) => {
-  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < least) throw new InvalidArgumentError(`expected a whole number of at least ${least}${Number.isSafeInteger(n) || !/^\s*\d+\s*$/.test(value) ? "" : ` and at most ${Number.MAX_SAFE_INTEGER}`}`);
-  return n;
-};
-
-/**
  * The largest --bound: 2^16 = 65,536 subsets of one crash point already take
  * about a minute to check; beyond it a campaign would run for days, and
  * --subsets samples a crash point with more pending writes instead.
@@ -51,7 +41,7 @@ const wholeNumber = (least: number) => (value: string) => {
 export const MAX_BOUND = 16;
 
 function boundOption(value: string): number {
-  const bound = wholeNumber(0)(value);
+  const bound = wholeNumberOption(0)(value);
   if (bound > MAX_BOUND) throw new InvalidArgumentError(`expected at most ${MAX_BOUND} (2^${MAX_BOUND} subsets of a crash point's pending writes; beyond it use --subsets to sample them)`);
   return bound;
 }
@@ -94,10 +84,10 @@ export function registerCrash(program: Command): void {
       if (value !== "exhaustive" && value !== "sample") throw new InvalidArgumentError("expected exhaustive or sample");
       return value;
     }, "exhaustive")
-    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000, or none when --time is given)", wholeNumber(1))
+    .option("--budget <states>", "stop after this many crash states (sample mode default: 1000, or none when --time is given)", wholeNumberOption(1))
     .option("--time <duration>", "stop after this much wall time, e.g. 60s, once at least one state is checked (the states checked then depend on the machine)", parseTimeMs)
     .option("--bound <n>", `pending writes up to which every subset is tried (at most ${MAX_BOUND})`, boundOption, 6)
-    .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", wholeNumber(0), 16)
+    .option("--subsets <n>", "random subsets tried at a crash point beyond the bound", wholeNumberOption(0), 16)
     .option("--seed <seed>", "root seed (overrides the scenario's)")
     .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.commitPolicy=group-commit (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
@@ -109,8 +99,7 @@ export function registerCrash(program: Command): void {
       // A malformed id is refused before the scenario is read or anything is announced.
       const replayed = options.replay === undefined ? undefined : parseCrashId(options.replay);
       const path = file === undefined ? DEFAULT_CRASH_SCENARIO : scenarioPathFor(file);
-      refuseOverwrittenOverrides(options.set);
-      const overrides = [...options.set, ...seedOverride(options.seed)];
+      const overrides = commandOverrides(options.set, options.seed);
       const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };
       // A replay writes nothing; a campaign refuses a bad --out before it starts.

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
-import { refuseOverwrittenOverrides, seedOverride } from "../../scenarios/schema/overrides.js";
+import { commandOverrides } from "../../scenarios/schema/overrides.js";
 import { runScenario } from "../../scenarios/runner/run-scenario.js";
 import type { WallFigures } from "../../scenarios/runner/results.js";
 import { writeRunReport } from "../../reports/run-report.js";
@@ -39,8 +39,7 @@ export function registerRun(program: Command): void {
     .option("--set <path=value>", "override a field, e.g. --set engine.chunkSize=256KiB (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .action(async (file: string, options: RunOptions) => {
       const path = scenarioPathFor(file);
-      refuseOverwrittenOverrides(options.set);
-      const overrides = [...options.set, ...seedOverride(options.seed)];
+      const overrides = commandOverrides(options.set, options.seed);
       const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
       const outDir = checkOutputDirectory(options.out ?? join("out", scenario.name));
       process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { join } from "node:path";
 import { SingleBar } from "cli-progress";
 import { defaultJobs } from "../../reports/sweep/run-points.js";
@@ -6,6 +6,7 @@ import { executeSweep, prepareSweep } from "../../reports/sweep/run-sweep.js";
 import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js";
 import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
+import { wholeNumberOption } from "../usage.js";
 import { checkOutputDirectory } from "../output-dir.js";
 import { VERSION } from "../version.js";
 import { scenarioPathFor } from "../paths.js";
@@ -20,13 +21,6 @@ interface SweepOptions {
 }
 
 const collect = (value: string, all: string[]) => [...all, value];
-
-function parseJobs(text: string): number {
-  const jobs = Number(text);
-  // Past 2^53 the number read is not the one written ("99999999999999999999" was taken as 1e20 threads).
-  if (!/^\s*\d+\s*$/.test(text) || jobs < 1 || !Number.isSafeInteger(jobs)) throw new InvalidArgumentError(`expected a whole number of worker threads, at least 1 and at most ${Number.MAX_SAFE_INTEGER}`);
-  return jobs;
-}
 
 /** A points-done bar on stderr, only on a terminal (stdout stays clean for logs and CI). */
 function progressBar(total: number): { update: (done: number) => void; stop: () => void } {
@@ -46,7 +40,7 @@ export function registerSweep(program: Command): void {
     .option("--vary <path=v1,v2,...>", "vary a field over values (as --set values), e.g. --vary engine.chunkSize=16KiB,64KiB,256KiB (repeatable; the first varies slowest)", collect, [] as string[])
     .option("--set <path=value>", "override a field for every point, e.g. --set stop.hostIos=5000 (repeatable)", collect, [] as string[])
     .option("--seed <seed>", "root seed (overrides the scenario's)")
-    .option("--jobs <n>", `worker threads (default: one per CPU, here ${defaultJobs()})`, parseJobs)
+    .option("--jobs <n>", `worker threads (default: one per CPU, here ${defaultJobs()})`, wholeNumberOption(1))
     .option("--shard <i/n>", "run only shard i of n (points whose index mod n is i-1); combine the shards' outputs with cofwsim merge")
     .option("--out <dir>", "output directory (default: out/sweep-<scenario name>, or out/sweep-<scenario name>-shard-<i>-of-<n>)")
     .addHelpText(

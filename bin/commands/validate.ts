@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadScenarioFile } from "../../scenarios/schema/load.js";
-import { refuseOverwrittenOverrides } from "../../scenarios/schema/overrides.js";
+import { commandOverrides } from "../../scenarios/schema/overrides.js";
 import { checkWorkloads } from "../../scenarios/runner/check-workloads.js";
 import { scenarioPathFor } from "../paths.js";
 import { traceReadProgress } from "../progress.js";
@@ -12,8 +12,7 @@ export function registerValidate(program: Command): void {
     .argument("<scenario>", "scenario file (YAML or JSON), or a shipped scenario's name (cofwsim list)")
     .option("--set <path=value>", "override a field before validating (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .action((file: string, options: { set: string[] }) => {
-      refuseOverwrittenOverrides(options.set);
-      const scenario = loadScenarioFile(scenarioPathFor(file), { overrides: options.set });
+      const scenario = loadScenarioFile(scenarioPathFor(file), { overrides: commandOverrides(options.set, undefined) });
       // Referenced job files and traces are read as the run reads them: validate must refuse what run would.
       const traces = traceReadProgress();
       let check: ReturnType<typeof checkWorkloads>;

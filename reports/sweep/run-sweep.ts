@@ -16,7 +16,7 @@ import { parseShard, selectShard, type Shard } from "./shard.js";
 import { FIXED_COLUMNS, type PointRow, type SweepIdentity, type SweepResult } from "./sweep-document.js";
 import type { PointOutcome, PointTask } from "./sweep-worker.js";
 import { scenarioContentHash } from "../../scenarios/schema/scenario-hash.js";
-import { overridePath, overwrites, refuseOverwrittenOverrides, seedOverride } from "../../scenarios/schema/overrides.js";
+import { commandOverrides, overridePath, overwrites } from "../../scenarios/schema/overrides.js";
 
 export interface SweepRequest {
   readonly scenarioPath: string;
@@ -53,14 +53,13 @@ export function prepareSweep(request: SweepRequest): PreparedSweep {
     if (FIXED_COLUMNS.includes(axis.path)) throw new SweepError(`--vary ${axis.path}: that name is one of the sweep's own columns; it cannot be a scenario path`);
   }
   const shard = request.shard === undefined ? undefined : parseShard(request.shard);
-  refuseOverwrittenOverrides(request.set ?? []);
   // A point's overrides are the --set ones, then its --vary values: a --set on a varied path would be dropped at every point.
   for (const [index, text] of (request.set ?? []).entries()) {
     const path = overridePath(text);
     const axis = path === undefined ? undefined : axes.find((a) => overwrites(a.path, path));
     if (axis !== undefined) throw new SweepError(`--vary ${axis.path}: --set ${index + 1} (${JSON.stringify(text)}) sets a path it varies, and every point would drop its value; expected the path in --vary or in --set, not both`);
   }
-  const set = [...(request.set ?? []), ...seedOverride(request.seed)];
+  const set = commandOverrides(request.set ?? [], request.seed);
   // The scenario must load as is (with --set) before its variations are worth checking; its geometry need not fit
   // the engine, since the points may all change it (a varied Cache LU size).
   const scenario = loadScenarioFile(scenarioPath, { overrides: set, checkLayout: false });

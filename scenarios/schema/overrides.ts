@@ -242,6 +242,15 @@ export function refuseOverwrittenOverrides(overrides: readonly string[]): void {
   if (problems.length > 0) throw new ScenarioError(problems);
 }
 
+/**
+ * The overrides a command applies: its --set ones, refused when a later one
+ * would drop an earlier one (see refuseOverwrittenOverrides), then --seed's.
+ */
+export function commandOverrides(set: readonly string[], seed: string | undefined): string[] {
+  refuseOverwrittenOverrides(set);
+  return [...set, ...seedOverride(seed)];
+}
+
 /** Applies the overrides in order (a later one wins over an earlier one), returning every problem. */
 export function applyOverrides(document: Document, overrides: readonly string[], origins: OverrideOrigins): ScenarioProblem[] {
   return overrides.flatMap((text, index) => applyOverride(document, text, index + 1, origins).map((problem) => problem.toProblem(index + 1)));
