@@ -12,6 +12,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import type { TraceFormat, TraceSpec } from "../../../scenarios/model.js";
 import { detectTraceFormat, parseBlkparseDetailed, parseDisksimDetailed, parseFioIologDetailed, parseMsrCambridgeDetailed, TraceParseError, TraceSourceError, traceSource, traceSourceFromText, type ParsedTrace } from "../../../scenarios/traces/index.js";
 import { BLKPARSE_SAMPLE, FIO_T0038, MSR_SAMPLE, TPCC, WSRCH } from "./samples.js";
+import { applyTextEdit, textEdit, type TextEdit } from "../text-edits.js";
 
 const head = (path: string): string => readFileSync(path, "utf8").split("\n").slice(0, 200).join("\n");
 
@@ -37,16 +38,14 @@ const WORDS = ["read", "write", "Read", "WRITE", "trim", "sync", "wait", "add", 
 const SLIPS = [" ", "\t", ",", "\n", "\r", "\r\n", "-", "+", ".", "0", "9", "e", ":", "(", ")", "[", "]", "\u00a0", "\ufeff", "\ud800", "é"];
 
 type Edit =
-  | { readonly kind: "insert" | "replace"; readonly at: number; readonly slip: string }
-  | { readonly kind: "delete" | "delete-line" | "duplicate-line" | "truncate" | "empty-line" | "drop-field" | "crlf"; readonly at: number }
-  | { readonly kind: "swap-lines"; readonly at: number; readonly other: number }
+  | TextEdit
+  | { readonly kind: "truncate" | "empty-line" | "drop-field"; readonly at: number }
   | { readonly kind: "field"; readonly at: number; readonly field: number; readonly value: string }
   | { readonly kind: "extra-field"; readonly at: number; readonly value: string };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom("insert" as const, "replace" as const), at: fc.nat(), slip: fc.constantFrom(...SLIPS) }),
-  fc.record({ kind: fc.constantFrom("delete" as const, "delete-line" as const, "duplicate-line" as const, "truncate" as const, "empty-line" as const, "drop-field" as const, "crlf" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("swap-lines" as const), at: fc.nat(), other: fc.nat() }),
+  textEdit(SLIPS),
+  fc.record({ kind: fc.constantFrom("truncate" as const, "empty-line" as const, "drop-field" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("field" as const), at: fc.nat(), field: fc.nat(), value: fc.constantFrom(...NUMBERS, ...WORDS) }),
   fc.record({ kind: fc.constant("field" as const), at: fc.nat(), field: fc.nat(), value: fc.constantFrom(...NUMBERS) }),
   fc.record({ kind: fc.constant("extra-field" as const), at: fc.nat(), value: fc.constantFrom(...NUMBERS, ...WORDS) }),
@@ -60,47 +59,25 @@ function splitFields(line: string): { readonly fields: string[]; readonly separa
 function applyEdit(text: string, e: Edit): string {
   const lines = text.split("\n");
   const i = e.at % lines.length;
-  const line = lines[i] ?? "";
   switch (e.kind) {
-    case "insert": {
-      const at = e.at % (text.length + 1);
-      return text.slice(0, at) + e.slip + text.slice(at);
-    }
-    case "replace":
-    case "delete": {
-      const at = e.at % Math.max(1, text.length);
-      return text.slice(0, at) + (e.kind === "replace" ? e.slip : "") + text.slice(at + 1);
-    }
     case "truncate":
       return text.slice(0, e.at % (text.length + 1));
-    case "crlf":
-      return text.replace(/\r?\n/g, "\r\n");
-    case "delete-line":
-      lines.splice(i, 1);
-      break;
-    case "duplicate-line":
-      lines.splice(i, 0, line);
-      break;
     case "empty-line":
       lines.splice(i, 0, e.at % 2 === 0 ? "" : "   ");
-      break;
-    case "swap-lines": {
-      const j = e.other % lines.length;
-      [lines[i], lines[j]] = [lines[j] ?? "", line];
-      break;
-    }
+      return lines.join("\n");
     case "drop-field":
     case "field":
     case "extra-field": {
-      const { fields, separator } = splitFields(line);
+      const { fields, separator } = splitFields(lines[i] ?? "");
       if (e.kind === "field") fields[e.field % Math.max(1, fields.length)] = e.value;
       else if (e.kind === "extra-field") fields.push(e.value);
       else fields.splice(e.at % Math.max(1, fields.length), 1);
       lines[i] = fields.join(separator);
-      break;
+      return lines.join("\n");
     }
+    default:
+      return applyTextEdit(text, e);
   }
-  return lines.join("\n");
 }
 
 const SPEC_VARIANTS = fc.record({
