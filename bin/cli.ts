@@ -7,7 +7,7 @@ import { registerMerge } from "./commands/merge.js";
 import { registerRun } from "./commands/run.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerValidate } from "./commands/validate.js";
-import { EXIT_BAD_INPUT, EXIT_PROBLEM, describeError, isBadInput } from "./exit-codes.js";
+import { EXIT_BAD_INPUT, EXIT_PROBLEM } from "./exit-codes.js";
 import { explainUsage, noCommandMessage, refuseMisreadOptions, registerHelp, UsageError } from "./usage.js";
 import { VERSION } from "./version.js";
 
@@ -53,7 +53,13 @@ try {
     process.exit(EXIT_BAD_INPUT);
   }
   // A usage error names the command it was given to ("cofwsim run: ...").
-  process.stderr.write(error instanceof UsageError ? `${error.message}\n` : `cofwsim: ${describeError(error)}\n`);
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  // Loaded only now: it names every typed error, and so loads the modules that define them.
+  const { describeError, isBadInput } = await import("./error-report.js");
+  process.stderr.write(`cofwsim: ${describeError(error)}\n`);
   if (isBadInput(error)) process.exit(EXIT_BAD_INPUT);
   if (error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
   process.exit(EXIT_PROBLEM);

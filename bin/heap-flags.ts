@@ -49,6 +49,22 @@ export function hasHeapFlags(execArgv: readonly string[], nodeOptions: string | 
   return execArgv.some((arg) => arg.startsWith(SEMI_SPACE_FLAG)) || (nodeOptions ?? "").split(/\s+/).some((arg) => arg.startsWith(SEMI_SPACE_FLAG));
 }
 
+/** The commands that simulate, and so are worth a second Node process with the heap flags. */
+const SIMULATING_COMMANDS: ReadonlySet<string> = new Set(["run", "sweep", "gate", "crash"]);
+
+/**
+ * Whether the command line `args` (without node and the script) names a
+ * command that simulates. The others (validate, import, list, merge, help,
+ * --version) take well under a second, which a relaunch, a second Node
+ * starting, would lengthen by a fifth of a second. The command is the first
+ * argument that is not an option: the program's own options (--help,
+ * --version) take no value.
+ */
+export function simulates(args: readonly string[]): boolean {
+  const command = args.find((arg) => !arg.startsWith("-"));
+  return command !== undefined && SIMULATING_COMMANDS.has(command);
+}
+
 /** Tells a relaunched process its launcher's pid, so that it can end when the launcher is gone (see watchLauncher). */
 const LAUNCHER_PID_VARIABLE = "COFWSIM_LAUNCHER_PID";
 

@@ -1,14 +1,9 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { findingTotals, runCampaign, replayState, stateBudget, type CrashMode } from "../../scenarios/crash/campaign.js";
-import { writeShrunkScenarios, type ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
-import { parseCrashId } from "../../scenarios/crash/recovery-crash.js";
-import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
-import { commandOverrides } from "../../scenarios/schema/overrides.js";
+import type { CrashMode } from "../../scenarios/crash/campaign.js";
+import type { ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
-import { writeRunReport } from "../../reports/run-report.js";
-import { renderCrashSection, INVARIANT_TITLES } from "../../reports/crash/crash-section.js";
 import { scenarioPathFor, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { progressBar } from "../progress.js";
@@ -96,6 +91,17 @@ export function registerCrash(program: Command): void {
     .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
     .action(async (file: string | undefined, options: CrashOptions, command: Command) => {
       if (options.replay !== undefined) refuseReplayIgnoring(command);
+      // Loaded when the command runs, not with the command line (see bin/cli.ts).
+      const [{ findingTotals, runCampaign, replayState, stateBudget }, { writeShrunkScenarios }, { parseCrashId }, { loadScenarioWithHash }, { commandOverrides }, { writeRunReport }, { renderCrashSection, INVARIANT_TITLES }] =
+        await Promise.all([
+          import("../../scenarios/crash/campaign.js"),
+          import("../../scenarios/crash/shrunk-file.js"),
+          import("../../scenarios/crash/recovery-crash.js"),
+          import("../../scenarios/schema/scenario-hash.js"),
+          import("../../scenarios/schema/overrides.js"),
+          import("../../reports/run-report.js"),
+          import("../../reports/crash/crash-section.js"),
+        ]);
       // A malformed id is refused before the scenario is read or anything is announced.
       const replayed = options.replay === undefined ? undefined : parseCrashId(options.replay);
       const path = file === undefined ? DEFAULT_CRASH_SCENARIO : scenarioPathFor(file);

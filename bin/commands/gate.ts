@@ -2,10 +2,8 @@ import type { Command } from "commander";
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { GateInputError } from "../../reports/gate/errors.js";
-import { refuseOverwrittenOverrides } from "../../scenarios/schema/overrides.js";
 import { GATE_SCENARIO_FILES } from "../../reports/gate/gate-set.js";
-import { formatGateText, removeGateOutputs, writeGateOutputs, writeGateRefusal } from "../../reports/gate/render.js";
-import { runGate, type WallRequest } from "../../reports/gate/run-gate.js";
+import type { WallRequest } from "../../reports/gate/run-gate.js";
 import { scenarioPathFor, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
@@ -69,7 +67,7 @@ function wallRequest(options: GateOptions): WallRequest | undefined {
 }
 
 /** Runs the gate; when it refuses (bad input, a baseline that does not match), gate.md and gate.json say so before the error goes on. */
-function refusalWritten<T>(outDir: string, gate: () => T): T {
+function refusalWritten<T>(outDir: string, writeGateRefusal: (message: string, outDir: string) => void, gate: () => T): T {
   try {
     return gate();
   } catch (error) {
@@ -97,7 +95,13 @@ export function registerGate(program: Command): void {
     .option("--samples <n>", `timed runs per scenario for --wall (default ${DEFAULT_SAMPLES})`)
     .option("--wall-threshold <percent>", `a wall-clock regression needs the 95% interval of now/baseline wholly below 1 - this/100 (default ${DEFAULT_WALL_THRESHOLD_PERCENT})`)
     .option("--gate-wall", "fail on a wall-clock regression too (implies --wall; by default wall-clock figures are only reported)")
-    .action((files: string[], options: GateOptions) => {
+    .action(async (files: string[], options: GateOptions) => {
+      // Loaded when the command runs, not with the command line (see bin/cli.ts).
+      const [{ refuseOverwrittenOverrides }, { formatGateText, removeGateOutputs, writeGateOutputs, writeGateRefusal }, { runGate }] = await Promise.all([
+        import("../../scenarios/schema/overrides.js"),
+        import("../../reports/gate/render.js"),
+        import("../../reports/gate/run-gate.js"),
+      ]);
       nonEmptyPath(options.baseline, "--baseline", "a baseline JSON file");
       refuseOverwrittenOverrides(options.set);
       const scenarioPaths = files.length > 0 ? files.map((file) => scenarioPathFor(file)) : GATE_SCENARIO_FILES.map((name) => join(SHIPPED_SCENARIOS_DIR, name));
@@ -106,7 +110,7 @@ export function registerGate(program: Command): void {
       // An earlier run's gate.md must not stand beside this one's outcome, whatever that is.
       removeGateOutputs(outDir);
       if (options.updateBaseline === true) checkBaselineWritable(options.baseline);
-      const report = refusalWritten(outDir, () => runGate({
+      const report = refusalWritten(outDir, writeGateRefusal, () => runGate({
         baselinePath: options.baseline,
         scenarioPaths,
         overrides: options.set,

@@ -1,8 +1,5 @@
 import type { Command } from "commander";
 import { basename } from "node:path";
-import { importFioJobFile } from "../../scenarios/fio/import-job-file.js";
-import { readFioJobFile } from "../../scenarios/fio/read-job-file.js";
-import { fioImportToScenarioYaml } from "../../scenarios/fio/to-scenario-yaml.js";
 import { nonEmptyPath } from "../usage.js";
 
 export function registerImport(program: Command): void {
@@ -10,7 +7,13 @@ export function registerImport(program: Command): void {
     .command("import")
     .description("print the cofwsim scenario equivalent to a fio job file (ignored options listed with reasons)")
     .argument("<file>", "fio job file")
-    .action((file: string) => {
+    .action(async (file: string) => {
+      // Loaded when the command runs, not with the command line (see bin/cli.ts).
+      const [{ importFioJobFile }, { readFioJobFile }, { fioImportToScenarioYaml }] = await Promise.all([
+        import("../../scenarios/fio/import-job-file.js"),
+        import("../../scenarios/fio/read-job-file.js"),
+        import("../../scenarios/fio/to-scenario-yaml.js"),
+      ]);
       // Problems name the file as the user gave it, as scenario problems do: a base name alone does not say which of several jobs/x.fio.
       const imported = importFioJobFile(readFioJobFile(nonEmptyPath(file, "the job file", "a fio job file")), file);
       process.stdout.write(fioImportToScenarioYaml(imported, basename(file)));

@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { join } from "node:path";
-import { loadScenarioFile } from "../../scenarios/schema/load.js";
 import { shippedScenarioNames, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 
 export function registerList(program: Command): void {
   program
     .command("list")
     .description("list the shipped scenarios with a one-line description each")
-    .action(() => {
+    .action(async () => {
+      // Loaded when the command runs, not with the command line (see bin/cli.ts).
+      const { loadScenarioFile } = await import("../../scenarios/schema/load.js");
       for (const name of shippedScenarioNames()) {
         const scenario = loadScenarioFile(join(SHIPPED_SCENARIOS_DIR, `${name}.yaml`), { overrides: [] });
         // The file's name, which `cofwsim run <name>` takes (scenarioPathFor), even where the scenario calls itself otherwise.

@@ -1,9 +1,5 @@
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
-import { mergeSweeps } from "../../reports/sweep/merge.js";
-import { readSweepFile } from "../../reports/sweep/sweep-document.js";
-import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js";
-import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { checkOutputDirectory, OutputDirectoryError } from "../output-dir.js";
 import { nonEmptyPath } from "../usage.js";
@@ -19,6 +15,13 @@ export function registerMerge(program: Command): void {
       "\nExample:\n  cofwsim sweep s.yaml --vary engine.chunkSize=16KiB,64KiB --shard 1/2 --out a\n  cofwsim sweep s.yaml --vary engine.chunkSize=16KiB,64KiB --shard 2/2 --out b\n  cofwsim merge a b --out merged\n\nRefused (exit 2): outputs of different sweeps (scenario, its content, seed, --set, --vary, cofwsim version), a point in two outputs, a point in none.",
     )
     .action(async (dirs: string[], options: { out?: string }) => {
+        // Loaded when the command runs, not with the command line (see bin/cli.ts).
+        const [{ mergeSweeps }, { readSweepFile }, { formatSweepSummary, hasProblems }, { writeSweepOutputs }] = await Promise.all([
+          import("../../reports/sweep/merge.js"),
+          import("../../reports/sweep/sweep-document.js"),
+          import("../../reports/sweep/summary.js"),
+          import("../../reports/sweep/write-outputs.js"),
+        ]);
         const parts = dirs.map((dir) => ({ source: dir, result: readSweepFile(join(resolve(nonEmptyPath(dir, "a shard's output directory", "the output directory of a cofwsim sweep")), "sweep.json")) }));
         const merged = mergeSweeps(parts);
         const outDir = checkOutputDirectory(options.out ?? join("out", `sweep-${merged.identity.scenario.name}`));

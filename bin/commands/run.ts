@@ -1,11 +1,8 @@
 import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
-import { commandOverrides } from "../../scenarios/schema/overrides.js";
-import { runScenario } from "../../scenarios/runner/run-scenario.js";
+import type { RunOutput } from "../../scenarios/runner/run-scenario.js";
 import type { WallFigures } from "../../scenarios/runner/results.js";
-import { writeRunReport } from "../../reports/run-report.js";
 import { DEFAULT_SCENARIO, scenarioPathFor } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { formatRunSummary } from "../run-summary.js";
@@ -38,6 +35,13 @@ export function registerRun(program: Command): void {
     .option("--out <dir>", "output directory (default: out/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.chunkSize=256KiB (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .action(async (file: string, options: RunOptions) => {
+      // Loaded when the command runs, not with the command line (see bin/cli.ts).
+      const [{ loadScenarioWithHash }, { commandOverrides }, { runScenario }, { writeRunReport }] = await Promise.all([
+        import("../../scenarios/schema/scenario-hash.js"),
+        import("../../scenarios/schema/overrides.js"),
+        import("../../scenarios/runner/run-scenario.js"),
+        import("../../reports/run-report.js"),
+      ]);
       const path = scenarioPathFor(file);
       const overrides = commandOverrides(options.set, options.seed);
       const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
@@ -47,7 +51,7 @@ export function registerRun(program: Command): void {
       const traces = traceReadProgress();
       const wallStartNs = process.hrtime.bigint();
       let peakRssBytes = process.memoryUsage().rss;
-      let output: ReturnType<typeof runScenario>;
+      let output: RunOutput;
       try {
         output = runScenario(
           scenario,

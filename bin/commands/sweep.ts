@@ -1,10 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { SingleBar } from "cli-progress";
-import { defaultJobs } from "../../reports/sweep/run-points.js";
-import { executeSweep, prepareSweep } from "../../reports/sweep/run-sweep.js";
-import { formatSweepSummary, hasProblems } from "../../reports/sweep/summary.js";
-import { writeSweepOutputs } from "../../reports/sweep/write-outputs.js";
+import { defaultJobs } from "../../reports/sweep/default-jobs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { wholeNumberOption } from "../usage.js";
 import { checkOutputDirectory } from "../output-dir.js";
@@ -48,6 +45,12 @@ export function registerSweep(program: Command): void {
       "\nExample:\n  cofwsim sweep scenarios/quickstart.yaml --vary engine.chunkSize=16KiB,64KiB,256KiB --vary engine.regionSize=4KiB,16KiB,64KiB --jobs 2\n\nExit codes: 0 every point ran cleanly, 1 a point failed or its run found a problem (outputs are still written), 2 bad input.",
     )
     .action(async (file: string, options: SweepOptions) => {
+        // Loaded when the command runs, not with the command line (see bin/cli.ts).
+        const [{ executeSweep, prepareSweep }, { formatSweepSummary, hasProblems }, { writeSweepOutputs }] = await Promise.all([
+          import("../../reports/sweep/run-sweep.js"),
+          import("../../reports/sweep/summary.js"),
+          import("../../reports/sweep/write-outputs.js"),
+        ]);
         const prepared = prepareSweep({
           scenarioPath: scenarioPathFor(file),
           vary: options.vary,

@@ -1,7 +1,4 @@
 import type { Command } from "commander";
-import { loadScenarioFile } from "../../scenarios/schema/load.js";
-import { commandOverrides } from "../../scenarios/schema/overrides.js";
-import { checkWorkloads } from "../../scenarios/runner/check-workloads.js";
 import { scenarioPathFor } from "../paths.js";
 import { traceReadProgress } from "../progress.js";
 
@@ -11,7 +8,13 @@ export function registerValidate(program: Command): void {
     .description("check a scenario file and the fio job files and traces it references; prints every problem with file, line and column")
     .argument("<scenario>", "scenario file (YAML or JSON), or a shipped scenario's name (cofwsim list)")
     .option("--set <path=value>", "override a field before validating (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
-    .action((file: string, options: { set: string[] }) => {
+    .action(async (file: string, options: { set: string[] }) => {
+      // Loaded when the command runs, not with the command line (see bin/cli.ts).
+      const [{ loadScenarioFile }, { commandOverrides }, { checkWorkloads }] = await Promise.all([
+        import("../../scenarios/schema/load.js"),
+        import("../../scenarios/schema/overrides.js"),
+        import("../../scenarios/runner/check-workloads.js"),
+      ]);
       const scenario = loadScenarioFile(scenarioPathFor(file), { overrides: commandOverrides(options.set, undefined) });
       // Referenced job files and traces are read as the run reads them: validate must refuse what run would.
       const traces = traceReadProgress();

@@ -4,15 +4,10 @@
  * do not depend on the number of workers.
  */
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import Tinypool from "tinypool";
 import type { PointOutcome, PointTask } from "./sweep-worker.js";
 
-/** One worker per CPU: a point is single-threaded and CPU-bound. */
-export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
-}
 
 /**
  * The compiled worker beside this module; from the TypeScript sources (under

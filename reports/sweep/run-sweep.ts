@@ -11,7 +11,8 @@ import { loadScenarioFile, ScenarioError } from "../../scenarios/schema/load.js"
 import { SweepError } from "./errors.js";
 import { emptyMetrics } from "./metrics.js";
 import { parseVaryList, sweepPoints, type SweepPoint, type VaryAxis } from "./points.js";
-import { defaultJobs, runPoints } from "./run-points.js";
+import { defaultJobs } from "./default-jobs.js";
+import { runPoints } from "./run-points.js";
 import { parseShard, selectShard, type Shard } from "./shard.js";
 import { FIXED_COLUMNS, type PointRow, type SweepIdentity, type SweepResult } from "./sweep-document.js";
 import type { PointOutcome, PointTask } from "./sweep-worker.js";

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HEAP_FLAGS, HUGE_PAGES_TUNABLE, hasHeapFlags, withHugePages } from "../../bin/heap-flags.js";
+import { HEAP_FLAGS, HUGE_PAGES_TUNABLE, hasHeapFlags, simulates, withHugePages } from "../../bin/heap-flags.js";
 import { cli, root } from "../e2e/cli-rig.js";
 
 describe("the command line's launcher", () => {
@@ -12,6 +12,15 @@ describe("the command line's launcher", () => {
     expect(hasHeapFlags(["--enable-source-maps"], "--max-old-space-size=4096")).toBe(false);
     expect(hasHeapFlags([...HEAP_FLAGS], undefined)).toBe(true);
     expect(hasHeapFlags([], "--max-old-space-size=4096 --max-semi-space-size=8")).toBe(true);
+  });
+
+  it("relaunch only the commands that simulate", () => {
+    for (const command of ["run", "sweep", "gate", "crash"]) {
+      expect(simulates([command])).toBe(true);
+      expect(simulates([command, "--help"])).toBe(true);
+    }
+    expect(simulates([])).toBe(false);
+    for (const args of [["--version"], ["--help"], ["validate", "run"], ["import", "job.fio"], ["list"], ["merge", "a", "b"], ["help", "run"], ["runs"]]) expect(simulates(args)).toBe(false);
   });
 
   it("asks glibc for huge pages, keeping the user's other tunables and their own hugetlb choice", () => {
