@@ -9,6 +9,7 @@ import { TraceParseError, TraceSourceError } from "../scenarios/traces/index.js"
 import { SimulationError } from "../sim/errors.js";
 import { OutputDirectoryError } from "./output-dir.js";
 import { UsageError } from "./usage.js";
+import { BadValueError } from "../io/bad-value-error.js";
 
 /*
  * Which errors are the user's to fix, and how each is told. Apart from the
@@ -20,7 +21,7 @@ import { UsageError } from "./usage.js";
 /** Bad input the user can fix (a scenario, a job file, a trace, an impossible geometry). */
 export function isBadInput(error: unknown): boolean {
   const cause = error instanceof SimulationError ? error.cause : error;
-  return cause instanceof UsageError || cause instanceof OutputDirectoryError || cause instanceof ScenarioError || cause instanceof FioImportError || cause instanceof TraceParseError || cause instanceof TraceSourceError || cause instanceof EngineError || cause instanceof RangeError || cause instanceof GateInputError || cause instanceof SweepError || cause instanceof CrashScenarioError || cause instanceof StateIdError;
+  return cause instanceof UsageError || cause instanceof OutputDirectoryError || cause instanceof ScenarioError || cause instanceof FioImportError || cause instanceof TraceParseError || cause instanceof TraceSourceError || cause instanceof EngineError || cause instanceof BadValueError || cause instanceof GateInputError || cause instanceof SweepError || cause instanceof CrashScenarioError || cause instanceof StateIdError;
 }
 
 /** The message to print for an error: the typed cause's own message, with the seed when the simulation failed. */

@@ -1,4 +1,5 @@
 import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "./block-device.js";
+import { BadValueError } from "./bad-value-error.js";
 
 /**
  * A window [offsetBytes, offsetBytes + capacityBytes) of another device, seen
@@ -23,7 +24,7 @@ export class PartitionDevice implements BlockDevice {
     this.sectorSizeBytes = parent.sectorSizeBytes;
     this.queueDepth = parent.queueDepth;
     if (offsetBytes % parent.sectorSizeBytes !== 0 || capacityBytes % parent.sectorSizeBytes !== 0 || offsetBytes + capacityBytes > parent.capacityBytes) {
-      throw new RangeError(`partition ${name} [${offsetBytes}, +${capacityBytes}) does not fit sector-aligned in ${parent.name} (${parent.capacityBytes} bytes)`);
+      throw new BadValueError(`partition ${name} [${offsetBytes}, +${capacityBytes}) does not fit sector-aligned in ${parent.name} (${parent.capacityBytes} bytes)`);
     }
   }
 

@@ -13,6 +13,7 @@ import { FioImportError } from "../../scenarios/fio/fio-import-error.js";
 import { TraceParseError, TraceSourceError } from "../../scenarios/traces/index.js";
 import { SimulationError } from "../../sim/errors.js";
 import { headlineMetrics, type HeadlineMetrics } from "./metrics.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 export interface PointTask {
   readonly scenarioPath: string;
@@ -28,10 +29,10 @@ export type PointOutcome =
 /**
  * Refusals are findings about the point: the engine's (an impossible
  * geometry), the schema's for a combination of values that are each valid
- * alone (run-sweep.ts checks every value on its own first), and a RangeError,
+ * alone (run-sweep.ts checks every value on its own first), and a BadValueError,
  * the project's error for a value out of range that only the run finds (a
  * report.bucket too small for the run's length), as `cofwsim run` takes it
- * (bad input, bin/exit-codes.ts), and a trace or fio job file the point
+ * (bad input, bin/error-report.ts), and a trace or fio job file the point
  * cannot replay (a trace address past a Source LU the point made smaller).
  * Such a point is told in its problems cell;
  * the others still run. Anything else is a bug and fails the sweep. The
@@ -40,7 +41,7 @@ export type PointOutcome =
  */
 function refusal(error: unknown, scenarioPath: string): string | undefined {
   const cause = error instanceof SimulationError ? error.cause : error;
-  if (cause instanceof EngineError || cause instanceof RangeError) return `${cause.name}: ${cause.message}`;
+  if (cause instanceof EngineError || cause instanceof BadValueError) return `${cause.name}: ${cause.message}`;
   // Paths relative to the scenario's directory (the scenario's own is its file name): outputs must not depend on
   // where the checkout is. One line, for the CSV cell.
   const relative = (message: string) => message.split(`${dirname(scenarioPath)}${sep}`).join("").replace(/\n/g, "; ");

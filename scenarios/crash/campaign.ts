@@ -8,6 +8,7 @@ import { recordRun, type Recording } from "./record.js";
 import { formatRecoveryCrashId, recordRecovery, recoveryImageKey, recoveryImages, recoveryStates, type RecoveryCrashSpec, type RecoveryRecording } from "./recovery-crash.js";
 import { shrinkState } from "./shrink.js";
 import { formatStateId, type CrashStateSpec, type TearSpec } from "./state-id.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 export type CrashMode = "exhaustive" | "sample";
 
@@ -304,13 +305,13 @@ function checkSurvivorsPending(run: LoggedRun, state: CrashStateSpec, what: stri
   for (const device of ["source", "cache"] as const) {
     const ids = new Set(pending.filter((write) => write.device === device).map((write) => write.writeId));
     const stray = state[device].filter((id) => !ids.has(id));
-    if (stray.length > 0) throw new RangeError(`${device} writes ${stray.join(", ")} are not pending at ${what} crash point ${state.point} (pending there: ${[...ids].join(", ") || "none"})`);
+    if (stray.length > 0) throw new BadValueError(`${device} writes ${stray.join(", ")} are not pending at ${what} crash point ${state.point} (pending there: ${[...ids].join(", ") || "none"})`);
   }
   const tear = state.tear;
   if (tear === undefined) return;
   // Checked against the write before any image is built: the image would list every sector of the range to refuse it.
   const sectors = pending.find((write) => write.device === tear.device && write.writeId === tear.writeId)!.sectors;
-  if (tear.lastKept >= sectors) throw new RangeError(`the torn range ${tear.firstKept}-${tear.lastKept} of ${tear.device} write ${tear.writeId} goes past its ${sectors} sectors (0-${sectors - 1})`);
+  if (tear.lastKept >= sectors) throw new BadValueError(`the torn range ${tear.firstKept}-${tear.lastKept} of ${tear.device} write ${tear.writeId} goes past its ${sectors} sectors (0-${sectors - 1})`);
 }
 
 /** Rebuilds one crash state of a scenario from its id (a crash during recovery too) and checks it. */
@@ -318,15 +319,15 @@ export function replayState(scenario: Scenario, meta: RunMeta, spec: CrashStateS
   const recording = recordRun(scenario, meta, parts);
   const state = "base" in spec ? spec.base : spec;
   if (state.point < recording.firstPoint || state.point >= recording.points.length) {
-    throw new RangeError(`crash point ${state.point} is outside this run's crash points ${recording.firstPoint}..${recording.points.length - 1} (same scenario, seed and version?)`);
+    throw new BadValueError(`crash point ${state.point} is outside this run's crash points ${recording.firstPoint}..${recording.points.length - 1} (same scenario, seed and version?)`);
   }
   checkSurvivorsPending(recording, state, "the run's");
   const checker = new StateChecker(recording, new CrashOracle(recording), parts);
   if (!("base" in spec)) return { outcome: checker.check(state), recording };
   const recovery = recordRecovery(recording, state, checker.images(state), parts);
-  if (recovery === undefined) throw new RangeError(`the recovery from ${formatStateId(state)} fails, so it has no crash points of its own; replay ${formatStateId(state)} to see why`);
-  if (spec.recovery.point >= recovery.points.length) throw new RangeError(`recovery crash point ${spec.recovery.point} is outside this recovery's crash points 0..${recovery.points.length - 1}`);
-  if (spec.recovery.tear !== undefined) throw new RangeError("crashes during recovery are not torn (every write a mount makes is a metadata block)");
+  if (recovery === undefined) throw new BadValueError(`the recovery from ${formatStateId(state)} fails, so it has no crash points of its own; replay ${formatStateId(state)} to see why`);
+  if (spec.recovery.point >= recovery.points.length) throw new BadValueError(`recovery crash point ${spec.recovery.point} is outside this recovery's crash points 0..${recovery.points.length - 1}`);
+  if (spec.recovery.tear !== undefined) throw new BadValueError("crashes during recovery are not torn (every write a mount makes is a metadata block)");
   checkSurvivorsPending(recovery, spec.recovery, "the recovery's");
   return { outcome: checker.check(state, recoveryImages(recovery, spec.recovery)), recording };
 }

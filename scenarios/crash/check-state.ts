@@ -13,6 +13,7 @@ import { TokenBuffer, allows, describeToken, tokensInto, type Token } from "./to
 import { startsSession, type LoggedSessionOp } from "./host-log.js";
 import type { Recording } from "./record.js";
 import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 /** What checking one crash state found. */
 export type CheckOutcome =
@@ -98,7 +99,7 @@ export class StateChecker {
 
   images(state: CrashStateSpec): CrashImages {
     const point = this.recording.points[state.point];
-    if (point === undefined) throw new RangeError(`crash point ${state.point} does not exist (this run has ${this.recording.points.length})`);
+    if (point === undefined) throw new BadValueError(`crash point ${state.point} does not exist (this run has ${this.recording.points.length})`);
     const build = (role: DeviceRole, device: SimDevice, logPoint: number): CrashImage => {
       const tear = state.tear?.device === role ? state.tear : undefined;
       const keptSectors = tear === undefined ? [] : Array.from({ length: tear.lastKept - tear.firstKept + 1 }, (_, i) => tear.firstKept + i);

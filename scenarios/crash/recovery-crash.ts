@@ -27,6 +27,7 @@ import type { CrashImages } from "./check-state.js";
 import { statesAt, type EnumerateOptions } from "./enumerate.js";
 import { markCrashPoint, type CrashPoint, type Recording } from "./record.js";
 import { formatStateId, parseStateId, StateIdError, type CrashStateSpec } from "./state-id.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 /** A recorded mount: its devices' write logs and its crash points. */
 export interface RecoveryRecording {
@@ -79,7 +80,7 @@ export function* recoveryStates(recovery: RecoveryRecording, options: EnumerateO
 /** The images of one recovery crash state. */
 export function recoveryImages(recovery: RecoveryRecording, state: CrashStateSpec): CrashImages {
   const point = recovery.points[state.point];
-  if (point === undefined) throw new RangeError(`recovery crash point ${state.point} does not exist (this recovery has ${recovery.points.length})`);
+  if (point === undefined) throw new BadValueError(`recovery crash point ${state.point} does not exist (this recovery has ${recovery.points.length})`);
   return { source: new CrashImage(recovery.source, point.source, new Set(state.source), undefined), cache: new CrashImage(recovery.cache, point.cache, new Set(state.cache), undefined) };
 }
 

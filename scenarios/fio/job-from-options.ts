@@ -32,6 +32,7 @@ import { didYouMean } from "./suggest.js";
 import { issuedDirections } from "../workloads/job-directions.js";
 import { MAX_IODEPTH, MAX_NUMJOBS } from "../limits.js";
 import { formatBytes, formatDuration } from "./units.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 export type { OptionEntry } from "./job-option-readers.js";
 
@@ -80,7 +81,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     try {
       return parse(entry.value.trim());
     } catch (error) {
-      if (error instanceof FioValueError || error instanceof RangeError) {
+      if (error instanceof FioValueError || error instanceof BadValueError) {
         problem(entry, error.message);
         return undefined;
       }

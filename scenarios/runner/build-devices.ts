@@ -76,7 +76,7 @@ export function buildDevices(spec: DevicesSpec, kernel: Kernel, rng: Rng, option
   return { source: source.device, cache: cache.device, physical, descriptions: { source: source.description, cache: cache.description } };
 }
 
-/** A leaf device's service model; the model's constructor refuses settings it cannot build a device from (RangeError). */
+/** A leaf device's service model; the model's constructor refuses settings it cannot build a device from (BadValueError). */
 export function serviceModel(device: Exclude<DeviceSpec, { model: "stripe" }>, kernel: Kernel, rng: Rng): ServiceModel {
   switch (device.model) {
     case "instant":

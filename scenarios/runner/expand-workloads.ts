@@ -8,6 +8,7 @@ import { traceSource } from "../traces/trace-source.js";
 import { jobSources } from "../workloads/job-source.js";
 import type { WorkloadSource } from "../workloads/source.js";
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_HOST_IOS_IN_FLIGHT } from "../limits.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 /** One line of fio-shaped results: a job (its clones together) or a trace. */
 export interface WorkloadGroup {
@@ -66,11 +67,11 @@ export function prepareWorkloads(
   const total = inFlight.reduce((sum, group) => sum + group.ios, 0);
   if (total > MAX_HOST_IOS_IN_FLIGHT) {
     const largest = inFlight.filter((group) => group.ios > 0).sort((a, b) => b.ios - a.ios).slice(0, 3).map((group) => `${group.name}: ${group.ios}`);
-    throw new RangeError(`the workloads keep ${total} host I/Os in flight (${largest.join(", ")}); expected ${IN_FLIGHT_EXPECTED}`);
+    throw new BadValueError(`the workloads keep ${total} host I/Os in flight (${largest.join(", ")}); expected ${IN_FLIGHT_EXPECTED}`);
   }
   const names = new Set<string>();
   for (const group of groups) {
-    if (names.has(group.name)) throw new RangeError(`two workloads are named "${group.name}"; results are reported per name, so names must differ`);
+    if (names.has(group.name)) throw new BadValueError(`two workloads are named "${group.name}"; results are reported per name, so names must differ`);
     names.add(group.name);
   }
   for (const group of groups) for (const workloadSource of group.sources) notes.push(...workloadSource.notes.map((note) => `${workloadSource.name}: ${note}`));
@@ -79,5 +80,5 @@ export function prepareWorkloads(
 
 /** See isTimelessJob: the scenario's own jobs were refused by the loader, those of fio job files are refused here. */
 function refuseTimelessJob(scenario: Scenario, job: JobSpec): void {
-  if (isTimelessJob(scenario.devices, scenario.stop, job)) throw new RangeError(`job "${job.name}": ${TIMELESS_JOB_PROBLEM}; expected ${TIMELESS_JOB_EXPECTED}`);
+  if (isTimelessJob(scenario.devices, scenario.stop, job)) throw new BadValueError(`job "${job.name}": ${TIMELESS_JOB_PROBLEM}; expected ${TIMELESS_JOB_EXPECTED}`);
 }

@@ -1,6 +1,7 @@
 import type { EngineCounters } from "../../engine/index.js";
 import { LatencyHistogram } from "./latency-histogram.js";
 import { MAX_FIXED_BUCKETS } from "../limits.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 /**
  * Samples a run in simulated-time buckets. With no bucket size given, buckets
@@ -278,7 +279,7 @@ export class TimeSeriesRecorder {
 
   /**
    * A given bucket size may not make more than twice MAX_FIXED_BUCKETS
-   * buckets: bad input (RangeError), told as soon as the run passes them.
+   * buckets: bad input (BadValueError), told as soon as the run passes them.
    * Twice: `validate` holds stop.runtime to MAX_FIXED_BUCKETS, and a run goes
    * on past its runtime while the I/Os in flight drain and later session
    * operations come.
@@ -286,7 +287,7 @@ export class TimeSeriesRecorder {
   private checkFixedBuckets(index: number): void {
     const limit = 2 * MAX_FIXED_BUCKETS;
     if (!this.fixed || index < limit) return;
-    throw new RangeError(
+    throw new BadValueError(
       `report.bucket of ${this.bucketNs} ns makes more than ${limit.toLocaleString("en-US")} buckets: the run passed ${(index * this.bucketNs).toLocaleString("en-US")} ns of simulated time; give a larger report.bucket, or none (1 ms, doubled as needed to keep at most ${MAX_BUCKETS})`,
     );
   }

@@ -8,6 +8,7 @@
 import { parseRandomDistribution } from "../../sim/rng/fio-random-distribution.js";
 import type { RandomDistributionSpec } from "../model.js";
 import { describeValue, parseSizeBytes, SIZE_EXPECTED, UnitError } from "./units.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 export interface BlockSizeSplitEntry {
   readonly sizeBytes: number;
@@ -155,7 +156,7 @@ export function parseScenarioRandomDistribution(value: string): RandomDistributi
   try {
     spec = parseRandomDistribution(value);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
+    if (!(error instanceof BadValueError)) throw error;
     // sim/rng words its messages as "random_distribution "x": problem; expected ...".
     const text = error.message.replace(/^random_distribution "[^"]*": /, "");
     const split = text.indexOf("; expected ");

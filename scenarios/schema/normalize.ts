@@ -52,6 +52,7 @@ import { formatDuration } from "./units.js";
 import { PERCENTILE_KEY_PATTERN } from "./editor-patterns.js";
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
 import { SCENARIO_SECTIONS, type DeviceFile, type DevicesFile, type EngineFile, type JobFile, type ScenarioFile, type SchemaContext, type ScriptFile, type SessionFile, type TraceFile } from "./scenario-schema.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 const PERCENTILE_KEY = new RegExp(PERCENTILE_KEY_PATTERN);
 
@@ -231,7 +232,7 @@ function device(sink: ProblemSink, at: readonly PathKey[], file: DeviceFile): De
     try {
       serviceModel(spec, new Kernel("validate"), Rng.root("validate"));
     } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
+      if (!(error instanceof BadValueError)) throw error;
       sink.add(at, error.message, `settings from which the ${spec.model} model can build the device`, "these settings");
     }
   }

@@ -1,3 +1,5 @@
+import { BadValueError } from "../../io/bad-value-error.js";
+
 /**
  * Sizes, times and rates as people write them in scenario files.
  *
@@ -21,7 +23,7 @@
  */
 
 /** A value that cannot be read as the size, time or rate the field needs. */
-export class UnitError extends RangeError {
+export class UnitError extends BadValueError {
   override readonly name = "UnitError";
   constructor(
     /** What is wrong, e.g. `unknown unit "kilobytes"`. */

@@ -12,7 +12,7 @@
  *
  * Region. [offset, offset + size) of the Source LU, size 0 meaning to its end.
  * A region outside the LU, empty, or smaller than the smallest block of a
- * direction the job uses is rejected (RangeError naming the job).
+ * direction the job uses is rejected (BadValueError naming the job).
  *
  * Sizes. Offsets, sizes, block sizes and blockalign must be multiples of the
  * Source LU's sector size; a spec that is not is rejected rather than rounded.
@@ -82,6 +82,7 @@ import type { JobSpec, RandomDistributionSpec } from "../model.js";
 import { issuedDirections } from "./job-directions.js";
 import { JobRandomMap } from "./job-random-map.js";
 import type { HostIoKind, LoopSpec, NextIo, WorkloadSource } from "./source.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 /** The Source LU a job runs against. */
 export interface JobTarget {
@@ -153,7 +154,7 @@ interface JobPlan {
  * setting at fault when there is one, so the loader can place the problem at
  * that key of the file; the message stays as the run has always said it.
  */
-export class JobPlanError extends RangeError {
+export class JobPlanError extends BadValueError {
   constructor(
     readonly jobName: string,
     readonly detail: string,

@@ -1,6 +1,7 @@
 import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "../../io/block-device.js";
 import { concatPayloads, type Payload } from "../../io/payload.js";
 import type { Kernel } from "../kernel.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 export interface StripeOptions {
   /** Default "stripe". */
@@ -60,24 +61,24 @@ export class StripeDevice implements BlockDevice {
     this.name = options.name ?? "stripe";
     const children = options.children;
     const first = children[0];
-    if (first === undefined) throw new RangeError(`${this.name}: a stripe needs at least one child device`);
+    if (first === undefined) throw new BadValueError(`${this.name}: a stripe needs at least one child device`);
     this.sectorSizeBytes = first.sectorSizeBytes;
     for (const child of children) {
       if (child.sectorSizeBytes !== this.sectorSizeBytes) {
-        throw new RangeError(
+        throw new BadValueError(
           `${this.name}: children disagree on sector size (${first.name} has ${this.sectorSizeBytes} bytes, ${child.name} has ${child.sectorSizeBytes})`,
         );
       }
     }
     const unit = options.stripeUnitBytes;
     if (!Number.isSafeInteger(unit) || unit <= 0 || unit % this.sectorSizeBytes !== 0) {
-      throw new RangeError(`${this.name}: stripeUnitBytes must be a positive multiple of the ${this.sectorSizeBytes}-byte sector, got ${String(unit)}`);
+      throw new BadValueError(`${this.name}: stripeUnitBytes must be a positive multiple of the ${this.sectorSizeBytes}-byte sector, got ${String(unit)}`);
     }
     this.stripeUnitBytes = unit;
     const minChildBytes = Math.min(...children.map((child) => child.capacityBytes));
     const unitsPerChild = Math.floor(minChildBytes / unit);
     if (unitsPerChild === 0) {
-      throw new RangeError(`${this.name}: the smallest child (${minChildBytes} bytes) holds no whole ${unit}-byte stripe unit`);
+      throw new BadValueError(`${this.name}: the smallest child (${minChildBytes} bytes) holds no whole ${unit}-byte stripe unit`);
     }
     this.capacityBytes = children.length * unitsPerChild * unit;
     this.queueDepth = children.reduce((sum, child) => sum + child.queueDepth, 0);

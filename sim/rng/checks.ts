@@ -1,5 +1,7 @@
+import { BadValueError } from "../../io/bad-value-error.js";
+
 /**
- * Parameter checks shared by the distributions. Each throws a RangeError that
+ * Parameter checks shared by the distributions. Each throws a BadValueError that
  * names the function, the parameter, the value received and what was expected,
  * so a bad scenario file fails at load time with a message a user can act on
  * instead of producing NaN offsets deep inside a run.
@@ -10,7 +12,7 @@ function describe(value: unknown): string {
 }
 
 export function failRange(where: string, name: string, value: unknown, expected: string): never {
-  throw new RangeError(`${where}: ${name} must be ${expected}, got ${describe(value)}`);
+  throw new BadValueError(`${where}: ${name} must be ${expected}, got ${describe(value)}`);
 }
 
 export function requireFinite(where: string, name: string, value: number): void {

@@ -1,6 +1,7 @@
 import { failRange, requireFinite } from "./checks.js";
 import type { Rng } from "./streams.js";
 import { unit53 } from "./unit-interval.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 /** One row of a percentile table: `percentile` in [0, 100], `value` in the table's unit (fio: ns). */
 export interface PercentilePoint {
@@ -52,10 +53,10 @@ export class EmpiricalDistribution {
       const previous = rows[i - 1] as PercentilePoint;
       const current = rows[i] as PercentilePoint;
       if (current.percentile === previous.percentile) {
-        throw new RangeError(`${where}: percentile ${current.percentile} appears twice; each percentile must appear once`);
+        throw new BadValueError(`${where}: percentile ${current.percentile} appears twice; each percentile must appear once`);
       }
       if (current.value < previous.value) {
-        throw new RangeError(
+        throw new BadValueError(
           `${where}: table is not monotone: the ${previous.percentile}th percentile is ${previous.value} ` +
             `but the ${current.percentile}th is ${current.value}; values must not decrease as the percentile rises`,
         );
@@ -84,10 +85,10 @@ export class EmpiricalDistribution {
     const table: PercentilePoint[] = [];
     for (const [key, value] of Object.entries(map)) {
       if (!FIO_PERCENTILE_KEY.test(key)) {
-        throw new RangeError(`${where}: key "${key}" is not a percentile; expected a decimal number in [0, 100] such as "99.990000"`);
+        throw new BadValueError(`${where}: key "${key}" is not a percentile; expected a decimal number in [0, 100] such as "99.990000"`);
       }
       const percentile = Number(key);
-      if (percentile > 100) throw new RangeError(`${where}: key "${key}" is above 100; percentiles are in [0, 100]`);
+      if (percentile > 100) throw new BadValueError(`${where}: key "${key}" is above 100; percentiles are in [0, 100]`);
       requireFinite(where, `map["${key}"]`, value);
       table.push({ percentile, value });
     }

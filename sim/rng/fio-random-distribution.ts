@@ -21,6 +21,7 @@
  * accesses with a standard deviation of about 1/12 of the range.
  */
 import type { OffsetDistributionSpec, OffsetZone } from "./offset-distribution.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 const DEFAULT_ZIPF_THETA = 1.1;
 const DEFAULT_PARETO_H = 0.2;
@@ -31,7 +32,7 @@ class ParseFailure {
   constructor(readonly text: string) {}
 
   fail(problem: string, expected: string): never {
-    throw new RangeError(`random_distribution "${this.text}": ${problem}; expected ${expected}`);
+    throw new BadValueError(`random_distribution "${this.text}": ${problem}; expected ${expected}`);
   }
 
   number(field: string, raw: string, expected: string): number {
@@ -42,7 +43,7 @@ class ParseFailure {
 }
 
 export function parseRandomDistribution(text: string): OffsetDistributionSpec {
-  if (typeof text !== "string") throw new RangeError(`random_distribution: expected a string such as "zipf:1.2", got ${typeof text}`);
+  if (typeof text !== "string") throw new BadValueError(`random_distribution: expected a string such as "zipf:1.2", got ${typeof text}`);
   const parser = new ParseFailure(text);
   const trimmed = text.trim();
   const forms = '"random", "zipf:theta[:center]", "pareto:h[:center]", "normal:dev[:center]" or "zoned:access/size:..."';

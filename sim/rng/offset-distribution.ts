@@ -30,6 +30,7 @@ import { ParetoPositionSampler } from "./pareto.js";
 import { IndexScatter } from "./scatter.js";
 import type { Rng } from "./streams.js";
 import { ZipfRankSampler } from "./zipf.js";
+import { BadValueError } from "../../io/bad-value-error.js";
 
 export { parseRandomDistribution } from "./fio-random-distribution.js";
 
@@ -225,7 +226,7 @@ class ZonedOffsets implements OffsetDistribution {
       // 100% split ends exactly at itemCount despite decimal rounding.
       const end = isLast && Math.abs(sizeSum - 100) <= PERCENT_SUM_TOLERANCE ? itemCount : Math.min(itemCount, Math.floor((itemCount * sizeTotal) / 100));
       if (zone.accessPercent > 0 && end <= start) {
-        throw new RangeError(
+        throw new BadValueError(
           `${where}: zones[${i}] (accessPercent ${zone.accessPercent}, sizePercent ${zone.sizePercent}) covers no item of a ${itemCount}-item range; ` +
             `a zone that receives accesses needs at least one item (use a larger range or a larger sizePercent)`,
         );

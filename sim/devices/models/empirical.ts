@@ -4,6 +4,7 @@ import type { Rng } from "../../rng/streams.js";
 import type { ServiceModel, ServiceRequest } from "../service-model.js";
 import { FifoServers } from "./fifo-servers.js";
 import { formatNs, requireNonNegativeInteger, requirePositiveInteger } from "./options.js";
+import { BadValueError } from "../../../io/bad-value-error.js";
 
 /**
  * A latency table in ns, in any of three forms: a built distribution; a list
@@ -51,7 +52,7 @@ export class EmpiricalModel implements ServiceModel {
     const readTable = options.readLatencyNs ?? options.latencyNs;
     const writeTable = options.writeLatencyNs ?? options.latencyNs;
     if (readTable === undefined || writeTable === undefined) {
-      throw new RangeError(`${MODEL}: give latencyNs, or both readLatencyNs and writeLatencyNs`);
+      throw new BadValueError(`${MODEL}: give latencyNs, or both readLatencyNs and writeLatencyNs`);
     }
     this.read = toDistribution(readTable, options.readLatencyNs === undefined ? "latencyNs" : "readLatencyNs");
     this.write = readTable === writeTable ? this.read : toDistribution(writeTable, options.writeLatencyNs === undefined ? "latencyNs" : "writeLatencyNs");
@@ -81,6 +82,6 @@ function toDistribution(table: LatencyTableNs, optionName: string): EmpiricalDis
     if (Array.isArray(table)) return EmpiricalDistribution.fromPercentiles(table as ReadonlyArray<{ percentile: number; value: number }>);
     return EmpiricalDistribution.fromFioPercentileMap({ ...(table as Readonly<Record<string, number>>) });
   } catch (error) {
-    throw new RangeError(`${MODEL}: ${optionName} is not a usable latency table: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new BadValueError(`${MODEL}: ${optionName} is not a usable latency table: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

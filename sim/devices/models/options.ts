@@ -5,30 +5,32 @@
  * producing NaN times deep inside a run.
  */
 
+import { BadValueError } from "../../../io/bad-value-error.js";
+
 export function requirePositiveInteger(model: string, name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${model}: ${name} must be a positive integer, got ${String(value)}`);
+    throw new BadValueError(`${model}: ${name} must be a positive integer, got ${String(value)}`);
   }
   return value;
 }
 
 export function requireNonNegativeInteger(model: string, name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${model}: ${name} must be a non-negative integer, got ${String(value)}`);
+    throw new BadValueError(`${model}: ${name} must be a non-negative integer, got ${String(value)}`);
   }
   return value;
 }
 
 export function requirePositiveNumber(model: string, name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${model}: ${name} must be a positive finite number, got ${String(value)}`);
+    throw new BadValueError(`${model}: ${name} must be a positive finite number, got ${String(value)}`);
   }
   return value;
 }
 
 export function requireNonNegativeNumber(model: string, name: string, value: number): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${model}: ${name} must be a non-negative finite number, got ${String(value)}`);
+    throw new BadValueError(`${model}: ${name} must be a non-negative finite number, got ${String(value)}`);
   }
   return value;
 }

@@ -10,6 +10,7 @@ import {
   requirePositiveNumber,
   transferTimeNs,
 } from "./options.js";
+import { BadValueError } from "../../../io/bad-value-error.js";
 
 export type DiskScheduler = "fifo" | "scan" | "look";
 
@@ -135,7 +136,7 @@ export class RotatingDiskModel implements ServiceModel {
     this.sectorSizeBytes = requirePositiveInteger(MODEL, "sectorSizeBytes", options.sectorSizeBytes ?? 512);
     this.capacityBytes = requirePositiveInteger(MODEL, "capacityBytes", options.capacityBytes);
     if (this.capacityBytes % this.sectorSizeBytes !== 0) {
-      throw new RangeError(`${MODEL}: capacityBytes ${this.capacityBytes} is not a multiple of the ${this.sectorSizeBytes}-byte sector`);
+      throw new BadValueError(`${MODEL}: capacityBytes ${this.capacityBytes} is not a multiple of the ${this.sectorSizeBytes}-byte sector`);
     }
     this.sectorsPerTrack = resolveSectorsPerTrack(options, this.sectorSizeBytes);
     this.heads = requirePositiveInteger(MODEL, "heads", options.heads ?? 4);
@@ -143,7 +144,7 @@ export class RotatingDiskModel implements ServiceModel {
     const neededCylinders = Math.ceil(this.capacityBytes / bytesPerCylinder);
     this.cylinders = requirePositiveInteger(MODEL, "cylinders", options.cylinders ?? neededCylinders);
     if (this.cylinders < neededCylinders) {
-      throw new RangeError(
+      throw new BadValueError(
         `${MODEL}: ${this.cylinders} cylinders x ${this.heads} heads x ${this.sectorsPerTrack} sectors hold less than capacityBytes ${this.capacityBytes}; need at least ${neededCylinders} cylinders`,
       );
     }
@@ -157,13 +158,13 @@ export class RotatingDiskModel implements ServiceModel {
     this.seekCurve = resolveSeekCurve(options, this.cylinders - 1);
     const scheduler = options.scheduler ?? "fifo";
     if (scheduler !== "fifo" && scheduler !== "scan" && scheduler !== "look") {
-      throw new RangeError(`${MODEL}: scheduler must be "fifo", "scan" or "look", got ${String(scheduler)}`);
+      throw new BadValueError(`${MODEL}: scheduler must be "fifo", "scan" or "look", got ${String(scheduler)}`);
     }
     this.scheduler = scheduler;
     this.flushNs = requireNonNegativeInteger(MODEL, "flushNs", options.flushNs ?? 0);
     this.head = requireNonNegativeInteger(MODEL, "initialCylinder", options.initialCylinder ?? 0);
     if (this.head >= this.cylinders) {
-      throw new RangeError(`${MODEL}: initialCylinder ${this.head} is past the last cylinder ${this.cylinders - 1}`);
+      throw new BadValueError(`${MODEL}: initialCylinder ${this.head} is past the last cylinder ${this.cylinders - 1}`);
     }
     this.description =
       `rotating ${trimNumber(this.rpm)}rpm ${this.cylinders}cyl x${this.heads} x${this.sectorsPerTrack}sect, ` +
@@ -289,11 +290,11 @@ export class RotatingDiskModel implements ServiceModel {
 function resolveSectorsPerTrack(options: RotatingDiskOptions, sectorSizeBytes: number): number {
   if (options.bytesPerTrack !== undefined) {
     if (options.sectorsPerTrack !== undefined) {
-      throw new RangeError(`${MODEL}: give sectorsPerTrack or bytesPerTrack, not both`);
+      throw new BadValueError(`${MODEL}: give sectorsPerTrack or bytesPerTrack, not both`);
     }
     const bytesPerTrack = requirePositiveInteger(MODEL, "bytesPerTrack", options.bytesPerTrack);
     if (bytesPerTrack % sectorSizeBytes !== 0) {
-      throw new RangeError(`${MODEL}: bytesPerTrack ${bytesPerTrack} is not a multiple of the ${sectorSizeBytes}-byte sector`);
+      throw new BadValueError(`${MODEL}: bytesPerTrack ${bytesPerTrack} is not a multiple of the ${sectorSizeBytes}-byte sector`);
     }
     return bytesPerTrack / sectorSizeBytes;
   }
@@ -303,7 +304,7 @@ function resolveSectorsPerTrack(options: RotatingDiskOptions, sectorSizeBytes: n
 function resolveSeekCurve(options: RotatingDiskOptions, maxDistance: number): Required<SeekCurve> {
   if (options.seekCurve !== undefined) {
     if (options.trackToTrackSeekNs !== undefined || options.fullStrokeSeekNs !== undefined || options.seekThresholdCylinders !== undefined) {
-      throw new RangeError(`${MODEL}: give seekCurve or trackToTrackSeekNs/fullStrokeSeekNs/seekThresholdCylinders, not both`);
+      throw new BadValueError(`${MODEL}: give seekCurve or trackToTrackSeekNs/fullStrokeSeekNs/seekThresholdCylinders, not both`);
     }
     const curve = options.seekCurve;
     const shortBaseNs = requireNonNegativeNumber(MODEL, "seekCurve.shortBaseNs", curve.shortBaseNs);
@@ -313,7 +314,7 @@ function resolveSeekCurve(options: RotatingDiskOptions, maxDistance: number): Re
     const continuousBaseNs = shortBaseNs + shortNsPerSqrtCylinder * Math.sqrt(thresholdCylinders) - longNsPerCylinder * thresholdCylinders;
     const longBaseNs = curve.longBaseNs === undefined ? continuousBaseNs : requireNonNegativeNumber(MODEL, "seekCurve.longBaseNs", curve.longBaseNs);
     if (curve.longBaseNs === undefined && longBaseNs < 0) {
-      throw new RangeError(`${MODEL}: seekCurve's linear part would start below 0 ns; lower longNsPerCylinder or thresholdCylinders`);
+      throw new BadValueError(`${MODEL}: seekCurve's linear part would start below 0 ns; lower longNsPerCylinder or thresholdCylinders`);
     }
     return { shortBaseNs, shortNsPerSqrtCylinder, thresholdCylinders, longNsPerCylinder, longBaseNs };
   }
@@ -321,7 +322,7 @@ function resolveSeekCurve(options: RotatingDiskOptions, maxDistance: number): Re
   const trackToTrackNs = requirePositiveNumber(MODEL, "trackToTrackSeekNs", options.trackToTrackSeekNs ?? 800_000);
   const fullStrokeNs = requirePositiveNumber(MODEL, "fullStrokeSeekNs", options.fullStrokeSeekNs ?? 18_000_000);
   if (fullStrokeNs < trackToTrackNs) {
-    throw new RangeError(`${MODEL}: fullStrokeSeekNs ${fullStrokeNs} is shorter than trackToTrackSeekNs ${trackToTrackNs}`);
+    throw new BadValueError(`${MODEL}: fullStrokeSeekNs ${fullStrokeNs} is shorter than trackToTrackSeekNs ${trackToTrackNs}`);
   }
   if (maxDistance <= 1) {
     // One or two cylinders: the only seek there is is track to track.
@@ -329,7 +330,7 @@ function resolveSeekCurve(options: RotatingDiskOptions, maxDistance: number): Re
   }
   const threshold = requirePositiveNumber(MODEL, "seekThresholdCylinders", options.seekThresholdCylinders ?? Math.max(1, Math.round(maxDistance / 4)));
   if (threshold > maxDistance) {
-    throw new RangeError(`${MODEL}: seekThresholdCylinders ${threshold} is beyond the full stroke of ${maxDistance} cylinders`);
+    throw new BadValueError(`${MODEL}: seekThresholdCylinders ${threshold} is beyond the full stroke of ${maxDistance} cylinders`);
   }
   // Unknowns a, b (sqrt part) and c, e (linear part). Equal value and slope at
   // the threshold T give e = b / (2 sqrt T) and c = a + b sqrt(T) / 2; then
@@ -338,7 +339,7 @@ function resolveSeekCurve(options: RotatingDiskOptions, maxDistance: number): Re
   const b = (fullStrokeNs - trackToTrackNs) / (rootT / 2 + maxDistance / (2 * rootT) - 1);
   const a = trackToTrackNs - b;
   if (a < 0) {
-    throw new RangeError(
+    throw new BadValueError(
       `${MODEL}: no continuous seek curve goes from ${trackToTrackNs} ns at 1 cylinder to ${fullStrokeNs} ns at ${maxDistance} cylinders ` +
         `with the threshold at ${threshold} cylinders; raise trackToTrackSeekNs, lower fullStrokeSeekNs, move the threshold, or give seekCurve`,
     );

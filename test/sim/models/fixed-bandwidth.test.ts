@@ -3,6 +3,7 @@ import { Kernel } from "../../../sim/kernel.js";
 import { FixedBandwidthModel } from "../../../sim/devices/models/fixed-bandwidth.js";
 import { transferTimeNs } from "../../../sim/devices/models/options.js";
 import { Recorder, flush, read, write } from "./helpers.js";
+import { BadValueError } from "../../../io/bad-value-error.js";
 
 describe("FixedBandwidthModel", () => {
   it("completes at latency + ceil(bytes / bandwidth), one at a time by default", () => {
@@ -97,7 +98,7 @@ describe("FixedBandwidthModel", () => {
   it("rejects bad options with a RangeError naming the option", () => {
     const kernel = new Kernel("fixed");
     expect(() => new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: 0 })).toThrow(/bandwidthBytesPerSec/);
-    expect(() => new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: Number.NaN })).toThrow(RangeError);
+    expect(() => new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: Number.NaN })).toThrow(BadValueError);
     expect(() => new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: 1e9, parallelism: 0 })).toThrow(/parallelism/);
     expect(() => new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: 1e9, parallelism: 1.5 })).toThrow(/parallelism/);
     expect(() => new FixedBandwidthModel(kernel, { bandwidthBytesPerSec: 1e9, latencyNs: -1 })).toThrow(/latencyNs/);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exponential } from "../../../sim/rng/distributions.js";
 import { Rng } from "../../../sim/rng/streams.js";
 import { binomialTolerance, mean } from "./stats.js";
+import { BadValueError } from "../../../io/bad-value-error.js";
 
 describe("exponential", () => {
   it("has the requested mean and the memoryless tail P(X > mean) = 1/e", () => {
@@ -21,7 +22,7 @@ describe("exponential", () => {
   it("rejects a mean that is not positive and finite", () => {
     const rng = Rng.root(3);
     expect(() => exponential(rng, 0)).toThrow(/exponential: mean must be a finite number > 0, got 0/);
-    expect(() => exponential(rng, -5)).toThrow(RangeError);
-    expect(() => exponential(rng, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => exponential(rng, -5)).toThrow(BadValueError);
+    expect(() => exponential(rng, Number.POSITIVE_INFINITY)).toThrow(BadValueError);
   });
 });

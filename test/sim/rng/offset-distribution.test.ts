@@ -3,6 +3,7 @@ import { makeOffsetDistribution, type OffsetDistributionSpec } from "../../../si
 import { IndexScatter } from "../../../sim/rng/scatter.js";
 import { Rng } from "../../../sim/rng/streams.js";
 import { binomialTolerance, zipfPmf } from "./stats.js";
+import { BadValueError } from "../../../io/bad-value-error.js";
 
 const SPECS: OffsetDistributionSpec[] = [
   { kind: "random" },
@@ -83,8 +84,8 @@ describe("makeOffsetDistribution", () => {
 
   it("rejects bad item counts, unknown kinds and bad options with the parameter named", () => {
     expect(() => makeOffsetDistribution({ kind: "random" }, 0)).toThrow(/makeOffsetDistribution: itemCount must be an integer in \[1, 2\^53 - 1\], got 0/);
-    expect(() => makeOffsetDistribution({ kind: "random" }, 2 ** 53)).toThrow(RangeError);
-    expect(() => makeOffsetDistribution({ kind: "random" }, 10.5)).toThrow(RangeError);
+    expect(() => makeOffsetDistribution({ kind: "random" }, 2 ** 53)).toThrow(BadValueError);
+    expect(() => makeOffsetDistribution({ kind: "random" }, 10.5)).toThrow(BadValueError);
     expect(() => makeOffsetDistribution({ kind: "gauss" } as unknown as OffsetDistributionSpec, 10)).toThrow(/spec.kind must be one of/);
     expect(() => makeOffsetDistribution({ kind: "zipf", theta: 0 }, 10)).toThrow(/theta must be a finite number > 0/);
     expect(() => makeOffsetDistribution({ kind: "zipf", theta: 1.2, centerFraction: 1.5 }, 10)).toThrow(/centerFraction must be a number in \[0, 1\], got 1.5/);

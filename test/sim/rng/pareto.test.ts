@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ParetoPositionSampler } from "../../../sim/rng/pareto.js";
 import { Rng } from "../../../sim/rng/streams.js";
 import { binomialTolerance } from "./stats.js";
+import { BadValueError } from "../../../io/bad-value-error.js";
 
 /** fio's pareto law: P(position < x of the range) = x^(1/p), p = ln(h)/ln(1-h). */
 function fioShareBelow(h: number, x: number): number {
@@ -58,7 +59,7 @@ describe("ParetoPositionSampler (fio's pareto:h)", () => {
 
   it("rejects h outside (0, 1)", () => {
     expect(() => new ParetoPositionSampler(10, 0)).toThrow(/h must be a number in \(0, 1\) exclusive, as fio requires, got 0/);
-    expect(() => new ParetoPositionSampler(10, 1)).toThrow(RangeError);
-    expect(() => new ParetoPositionSampler(10, Number.NaN)).toThrow(RangeError);
+    expect(() => new ParetoPositionSampler(10, 1)).toThrow(BadValueError);
+    expect(() => new ParetoPositionSampler(10, Number.NaN)).toThrow(BadValueError);
   });
 });

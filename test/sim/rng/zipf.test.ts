@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../../../sim/rng/streams.js";
 import { ZipfRankSampler } from "../../../sim/rng/zipf.js";
 import { binomialTolerance, chiSquare, chiSquareCritical, generalizedHarmonic, zipfPmf } from "./stats.js";
+import { BadValueError } from "../../../io/bad-value-error.js";
 
 function rankCounts(sampler: ZipfRankSampler, rng: Rng, samples: number, ranks: number): Float64Array {
   const counts = new Float64Array(ranks);
@@ -73,9 +74,9 @@ describe("ZipfRankSampler", () => {
 
   it("rejects theta <= 0 and bad item counts", () => {
     expect(() => new ZipfRankSampler(10, 0)).toThrow(/theta must be a finite number > 0, got 0/);
-    expect(() => new ZipfRankSampler(10, -1)).toThrow(RangeError);
-    expect(() => new ZipfRankSampler(10, Number.NaN)).toThrow(RangeError);
+    expect(() => new ZipfRankSampler(10, -1)).toThrow(BadValueError);
+    expect(() => new ZipfRankSampler(10, Number.NaN)).toThrow(BadValueError);
     expect(() => new ZipfRankSampler(0, 1.2)).toThrow(/itemCount must be an integer in \[1, 2\^53 - 1\], got 0/);
-    expect(() => new ZipfRankSampler(2.5, 1.2)).toThrow(RangeError);
+    expect(() => new ZipfRankSampler(2.5, 1.2)).toThrow(BadValueError);
   });
 });
