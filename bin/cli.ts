@@ -58,9 +58,9 @@ try {
     process.exit(EXIT_BAD_INPUT);
   }
   // Loaded only now: it names every typed error, and so loads the modules that define them.
-  const { describeError, isBadInput } = await import("./error-report.js");
+  const { describeError, isBadInput, isExpectedFailure } = await import("./error-report.js");
   process.stderr.write(`cofwsim: ${describeError(error)}\n`);
   if (isBadInput(error)) process.exit(EXIT_BAD_INPUT);
-  if (error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+  if (!isExpectedFailure(error) && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
   process.exit(EXIT_PROBLEM);
 }

@@ -8,6 +8,7 @@ import { FioImportError } from "../scenarios/fio/fio-import-error.js";
 import { TraceParseError, TraceSourceError } from "../scenarios/traces/index.js";
 import { SimulationError } from "../sim/errors.js";
 import { OutputDirectoryError } from "./output-dir.js";
+import { OutputWriteError } from "./output-set.js";
 import { UsageError } from "./usage.js";
 import { BadValueError } from "../io/bad-value-error.js";
 
@@ -22,6 +23,11 @@ import { BadValueError } from "../io/bad-value-error.js";
 export function isBadInput(error: unknown): boolean {
   const cause = error instanceof SimulationError ? error.cause : error;
   return cause instanceof UsageError || cause instanceof OutputDirectoryError || cause instanceof ScenarioError || cause instanceof FioImportError || cause instanceof TraceParseError || cause instanceof TraceSourceError || cause instanceof EngineError || cause instanceof BadValueError || cause instanceof GateInputError || cause instanceof SweepError || cause instanceof CrashScenarioError || cause instanceof StateIdError;
+}
+
+/** A failure the command expects and explains in its message (bad input, outputs that could not be written): no stack trace. */
+export function isExpectedFailure(error: unknown): boolean {
+  return isBadInput(error) || error instanceof OutputWriteError;
 }
 
 /** The message to print for an error: the typed cause's own message, with the seed when the simulation failed. */

@@ -12,6 +12,9 @@ import type { TimeSeries } from "../scenarios/runner/time-series.js";
  */
 export type CsvCell = string | number;
 
+/** The CSV files of a run's report, one per table of runCsvTables. */
+export const RUN_CSV_FILES = { host: "host-timeseries.csv", engine: "engine-timeseries.csv", latencyCurves: "latency-curves.csv", sessions: "sessions.csv" } as const;
+
 export interface CsvTable {
   readonly fileName: string;
   readonly columns: readonly string[];
@@ -20,7 +23,7 @@ export interface CsvTable {
 
 export function hostSeriesTable(timeSeries: TimeSeries): CsvTable {
   return {
-    fileName: "host-timeseries.csv",
+    fileName: RUN_CSV_FILES.host,
     columns: ["time_ns", "bucket_ns", "job", "op", "ios", "iops", "bandwidth_bytes_per_sec", "latency_p50_ns", "latency_p99_ns", "latency_max_ns"],
     rows: timeSeries.host.map((row) => [row.timeNs, timeSeries.bucketNs, row.job, row.op, row.ios, row.iops, row.bandwidthBytesPerSec, row.latencyP50Ns, row.latencyP99Ns, row.latencyMaxNs]),
   };
@@ -28,7 +31,7 @@ export function hostSeriesTable(timeSeries: TimeSeries): CsvTable {
 
 export function engineSeriesTable(timeSeries: TimeSeries): CsvTable {
   return {
-    fileName: "engine-timeseries.csv",
+    fileName: RUN_CSV_FILES.engine,
     columns: [
       "time_ns",
       "bucket_ns",
@@ -60,7 +63,7 @@ export function engineSeriesTable(timeSeries: TimeSeries): CsvTable {
 
 export function latencyCurvesTable(timeSeries: TimeSeries): CsvTable {
   return {
-    fileName: "latency-curves.csv",
+    fileName: RUN_CSV_FILES.latencyCurves,
     columns: ["job", "op", "phase", "percentile", "latency_ns"],
     rows: timeSeries.latencyCurves.map((row) => [row.job, row.op, row.phase, row.percentile, row.latencyNs]),
   };
@@ -69,7 +72,7 @@ export function latencyCurvesTable(timeSeries: TimeSeries): CsvTable {
 /** Absent fields (a session operation that failed has no done time) are empty cells, not zeros. */
 export function sessionsTable(results: RunResults): CsvTable {
   return {
-    fileName: "sessions.csv",
+    fileName: RUN_CSV_FILES.sessions,
     columns: ["action", "slot", "requested_at_ns", "done_at_ns", "sequence", "error"],
     rows: results.sessions.map((session) => [session.action, session.slot, session.requestedAtNs, session.doneAtNs ?? "", session.sequence ?? "", session.error ?? ""]),
   };

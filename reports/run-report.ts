@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunResults } from "../scenarios/runner/results.js";
 import type { WallSection } from "./headline.js";
@@ -8,6 +8,7 @@ import { runCsvTables, toCsv } from "./csv.js";
 import { renderSvg } from "./render-svg.js";
 import { renderRunHtml, type RenderedChart, type RunHtmlInput } from "./run-html.js";
 import { renderRunMarkdown } from "./run-markdown.js";
+import { writeTextFile } from "./write-file.js";
 
 export interface RunReportInput {
   readonly results: RunResults;
@@ -32,7 +33,7 @@ export async function writeRunReport(dir: string, input: RunReportInput): Promis
   const written: string[] = [];
   const write = async (fileName: string, content: string) => {
     const path = join(dir, fileName);
-    await writeFile(path, content);
+    await writeTextFile(path, content);
     written.push(path);
   };
 

@@ -1,14 +1,15 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { CrashMode } from "../../scenarios/crash/campaign.js";
-import type { ShrunkScenarioEntry } from "../../scenarios/crash/shrunk-file.js";
+import type { ShrunkScenarioEntry, ShrunkScenarioFile } from "../../scenarios/crash/shrunk-file.js";
 import { parseDurationNs } from "../../scenarios/schema/units.js";
 import { scenarioPathFor, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { progressBar } from "../progress.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
+import { checkReplaceable, writeOutputSet } from "../output-set.js";
+import { writeTextFileSync } from "../../reports/write-file.js";
 import { replayCommands } from "./crash-replay.js";
 import { UsageError, wholeNumberOption } from "../usage.js";
 
@@ -92,7 +93,7 @@ export function registerCrash(program: Command): void {
     .action(async (file: string | undefined, options: CrashOptions, command: Command) => {
       if (options.replay !== undefined) refuseReplayIgnoring(command);
       // Loaded when the command runs, not with the command line (see bin/cli.ts).
-      const [{ findingTotals, runCampaign, replayState, stateBudget }, { writeShrunkScenarios }, { parseCrashId }, { loadScenarioWithHash }, { commandOverrides }, { writeRunReport }, { renderCrashSection, INVARIANT_TITLES }] =
+      const [{ findingTotals, runCampaign, replayState, stateBudget }, { shrinkScenarios }, { parseCrashId }, { loadScenarioWithHash }, { commandOverrides }, { writeRunReport }, { renderCrashSection, INVARIANT_TITLES }, { RUN_REPORT_FILES }] =
         await Promise.all([
           import("../../scenarios/crash/campaign.js"),
           import("../../scenarios/crash/shrunk-file.js"),
@@ -101,6 +102,7 @@ export function registerCrash(program: Command): void {
           import("../../scenarios/schema/overrides.js"),
           import("../../reports/run-report.js"),
           import("../../reports/crash/crash-section.js"),
+          import("../../reports/output-families.js"),
         ]);
       // A malformed id is refused before the scenario is read or anything is announced.
       const replayed = options.replay === undefined ? undefined : parseCrashId(options.replay);
@@ -110,6 +112,7 @@ export function registerCrash(program: Command): void {
       const meta = { cofwsimVersion: VERSION, fileName: basename(path), contentHash };
       // A replay writes nothing; a campaign refuses a bad --out before it starts.
       const outDir = options.replay === undefined ? checkOutputDirectory(options.out ?? join("out", "crash", scenario.name)) : "";
+      if (options.replay === undefined) checkReplaceable(outDir, RUN_REPORT_FILES);
       process.stdout.write(`cofwsim ${VERSION} crash: ${scenario.name}, seed ${scenario.seed}\n`);
 
       if (options.replay !== undefined && replayed !== undefined) {
@@ -145,12 +148,12 @@ export function registerCrash(program: Command): void {
       });
       bar.stop();
       const { wall, ...deterministic } = summary;
-      mkdirSync(outDir, { recursive: true });
       let shrunkScenarios: ShrunkScenarioEntry[] = [];
+      let shrunkFiles: ShrunkScenarioFile[] = [];
       const shrinkStarted = performance.now();
       if (summary.findings.length > 0 && options.shrinkWorkload) {
         const status = progressBar("shrinking the workload of invariant {invariant}: campaign {campaigns}, {kept} host operations kept");
-        shrunkScenarios = writeShrunkScenarios(outDir, recording, meta, summary, {
+        ({ entries: shrunkScenarios, files: shrunkFiles } = shrinkScenarios(recording, meta, summary, {
           originalText: scenarioText,
           originalFileName: basename(path),
           overrides,
@@ -161,7 +164,7 @@ export function registerCrash(program: Command): void {
           replayFor: replay.shrunk,
           onCampaign: (invariant, campaigns, kept) => status.update(0, { invariant, campaigns, kept }),
           nowMs: () => performance.now(),
-        });
+        }));
         status.stop();
       }
       const shrinkMs = performance.now() - shrinkStarted;
@@ -175,23 +178,26 @@ export function registerCrash(program: Command): void {
         wall: { ...wall, peakRssBytes, shrinkMs },
       };
       const crashPath = join(outDir, "crash.json");
-      writeFileSync(crashPath, `${JSON.stringify(crashJson, null, 2)}\n`);
       const wallSeconds = (performance.now() - started) / 1000;
-      await writeRunReport(outDir, {
-        results: recording.results,
-        timeSeries: recording.timeSeries,
-        scenarioText,
-        overrides,
-        wall: {
-          rows: [
-            ["wall time, all of it (s)", wallSeconds.toFixed(3)],
-            ["campaign: recording and checking (s)", (wall.wallMs / 1000).toFixed(3)],
-            ["crash states checked per wall second", String(Math.round(wall.statesCheckedPerSecond))],
-            ["workload shrinking (s)", (shrinkMs / 1000).toFixed(3)],
-            ["peak resident memory (MiB)", (peakRssBytes / 2 ** 20).toFixed(1)],
-          ],
-        },
-        extraSections: [renderCrashSection(summary, shrunkScenarios)],
+      await writeOutputSet(outDir, RUN_REPORT_FILES, async (dir) => {
+        for (const file of shrunkFiles) writeTextFileSync(join(dir, file.fileName), file.text);
+        writeTextFileSync(join(dir, "crash.json"), `${JSON.stringify(crashJson, null, 2)}\n`);
+        await writeRunReport(dir, {
+          results: recording.results,
+          timeSeries: recording.timeSeries,
+          scenarioText,
+          overrides,
+          wall: {
+            rows: [
+              ["wall time, all of it (s)", wallSeconds.toFixed(3)],
+              ["campaign: recording and checking (s)", (wall.wallMs / 1000).toFixed(3)],
+              ["crash states checked per wall second", String(Math.round(wall.statesCheckedPerSecond))],
+              ["workload shrinking (s)", (shrinkMs / 1000).toFixed(3)],
+              ["peak resident memory (MiB)", (peakRssBytes / 2 ** 20).toFixed(1)],
+            ],
+          },
+          extraSections: [renderCrashSection(summary, shrunkScenarios)],
+        });
       });
       const totals = findingTotals(summary);
       const recovery = summary.recoveryCrashes;

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { EXIT_PROBLEM } from "../exit-codes.js";
+import { checkReplaceable, writeOutputSet } from "../output-set.js";
 import { checkOutputDirectory, OutputDirectoryError } from "../output-dir.js";
 import { nonEmptyPath } from "../usage.js";
 
@@ -16,11 +17,12 @@ export function registerMerge(program: Command): void {
     )
     .action(async (dirs: string[], options: { out?: string }) => {
         // Loaded when the command runs, not with the command line (see bin/cli.ts).
-        const [{ mergeSweeps }, { readSweepFile }, { formatSweepSummary, hasProblems }, { writeSweepOutputs }] = await Promise.all([
+        const [{ mergeSweeps }, { readSweepFile }, { formatSweepSummary, hasProblems }, { writeSweepOutputs }, { SWEEP_FILES }] = await Promise.all([
           import("../../reports/sweep/merge.js"),
           import("../../reports/sweep/sweep-document.js"),
           import("../../reports/sweep/summary.js"),
           import("../../reports/sweep/write-outputs.js"),
+          import("../../reports/output-families.js"),
         ]);
         const parts = dirs.map((dir) => ({ source: dir, result: readSweepFile(join(resolve(nonEmptyPath(dir, "a shard's output directory", "the output directory of a cofwsim sweep")), "sweep.json")) }));
         const merged = mergeSweeps(parts);
@@ -28,8 +30,9 @@ export function registerMerge(program: Command): void {
         // Writing over a shard's own sweep.json would lose it: a second merge of the same shards would then fail.
         const input = dirs.find((dir) => resolve(dir) === outDir);
         if (input !== undefined) throw new OutputDirectoryError(`cannot write the merged sweep to ${outDir}: it is one of the shard outputs being merged (${input}); expected a directory of its own`);
+        checkReplaceable(outDir, SWEEP_FILES);
         process.stdout.write(`merged ${parts.length} outputs: ${merged.rows.length} points of ${merged.identity.scenario.name}, seed ${merged.identity.seed}\n`);
-        const { document } = await writeSweepOutputs(outDir, merged);
+        const { document } = await writeOutputSet(outDir, SWEEP_FILES, (dir) => writeSweepOutputs(dir, merged));
         process.stdout.write(formatSweepSummary(document, outDir));
         if (hasProblems(document)) process.exitCode = EXIT_PROBLEM;
     });

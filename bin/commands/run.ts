@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { RunOutput } from "../../scenarios/runner/run-scenario.js";
 import type { WallFigures } from "../../scenarios/runner/results.js";
@@ -9,6 +8,8 @@ import { formatRunSummary } from "../run-summary.js";
 import { VERSION } from "../version.js";
 import { progressBar, traceReadProgress } from "../progress.js";
 import { checkOutputDirectory } from "../output-dir.js";
+import { checkReplaceable, writeOutputSet } from "../output-set.js";
+import { writeTextFileSync } from "../../reports/write-file.js";
 import { formatDurationNs } from "../../scenarios/traces/common.js";
 
 interface RunOptions {
@@ -36,16 +37,18 @@ export function registerRun(program: Command): void {
     .option("--set <path=value>", "override a field, e.g. --set engine.chunkSize=256KiB (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
     .action(async (file: string, options: RunOptions) => {
       // Loaded when the command runs, not with the command line (see bin/cli.ts).
-      const [{ loadScenarioWithHash }, { commandOverrides }, { runScenario }, { writeRunReport }] = await Promise.all([
+      const [{ loadScenarioWithHash }, { commandOverrides }, { runScenario }, { writeRunReport }, { RUN_REPORT_FILES }] = await Promise.all([
         import("../../scenarios/schema/scenario-hash.js"),
         import("../../scenarios/schema/overrides.js"),
         import("../../scenarios/runner/run-scenario.js"),
         import("../../reports/run-report.js"),
+        import("../../reports/output-families.js"),
       ]);
       const path = scenarioPathFor(file);
       const overrides = commandOverrides(options.set, options.seed);
       const { scenario, contentHash, text: scenarioText } = loadScenarioWithHash(path, overrides);
       const outDir = checkOutputDirectory(options.out ?? join("out", scenario.name));
+      checkReplaceable(outDir, RUN_REPORT_FILES);
       process.stdout.write(`cofwsim ${VERSION}: ${scenario.name}, seed ${scenario.seed}\n`);
       const bar = progressBar("simulating [{bar}] {percentage}% | eta {eta}s");
       const traces = traceReadProgress();
@@ -84,11 +87,12 @@ export function registerRun(program: Command): void {
         peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss),
         hostIosPerWallSecond: Math.round(hostIos / wallSeconds),
       };
-      mkdirSync(outDir, { recursive: true });
+      await writeOutputSet(outDir, RUN_REPORT_FILES, async (dir) => {
+        // `wall` is the only part that differs between two runs of the same scenario, seed and version.
+        writeTextFileSync(join(dir, "results.json"), `${JSON.stringify({ ...results, wall }, null, 2)}\n`);
+        await writeRunReport(dir, { results, timeSeries, scenarioText, wall, overrides });
+      });
       const resultsPath = join(outDir, "results.json");
-      // `wall` is the only part that differs between two runs of the same scenario, seed and version.
-      writeFileSync(resultsPath, `${JSON.stringify({ ...results, wall }, null, 2)}\n`);
-      await writeRunReport(outDir, { results, timeSeries, scenarioText, wall, overrides });
       process.stdout.write(formatRunSummary(results, wall));
       process.stdout.write(`results: ${resultsPath}\n`);
       process.stdout.write(`report:  ${join(outDir, "report.html")}\n`);

@@ -4,6 +4,7 @@ import { SingleBar } from "cli-progress";
 import { defaultJobs } from "../../reports/sweep/default-jobs.js";
 import { EXIT_PROBLEM } from "../exit-codes.js";
 import { wholeNumberOption } from "../usage.js";
+import { checkReplaceable, writeOutputSet } from "../output-set.js";
 import { checkOutputDirectory } from "../output-dir.js";
 import { VERSION } from "../version.js";
 import { scenarioPathFor } from "../paths.js";
@@ -46,10 +47,11 @@ export function registerSweep(program: Command): void {
     )
     .action(async (file: string, options: SweepOptions) => {
         // Loaded when the command runs, not with the command line (see bin/cli.ts).
-        const [{ executeSweep, prepareSweep }, { formatSweepSummary, hasProblems }, { writeSweepOutputs }] = await Promise.all([
+        const [{ executeSweep, prepareSweep }, { formatSweepSummary, hasProblems }, { writeSweepOutputs }, { SWEEP_FILES }] = await Promise.all([
           import("../../reports/sweep/run-sweep.js"),
           import("../../reports/sweep/summary.js"),
           import("../../reports/sweep/write-outputs.js"),
+          import("../../reports/output-families.js"),
         ]);
         const prepared = prepareSweep({
           scenarioPath: scenarioPathFor(file),
@@ -63,6 +65,7 @@ export function registerSweep(program: Command): void {
         const shard = prepared.shard;
         const name = prepared.identity.scenario.name;
         const outDir = checkOutputDirectory(options.out ?? join("out", shard === undefined ? `sweep-${name}` : `sweep-${name}-shard-${shard.index}-of-${shard.count}`));
+        checkReplaceable(outDir, SWEEP_FILES);
         const share = shard === undefined ? "" : ` (shard ${shard.index}/${shard.count}: ${prepared.selected.length})`;
         process.stdout.write(`cofwsim ${VERSION}: sweep of ${name}, seed ${prepared.identity.seed}: ${prepared.points.length} points${share}, ${Math.min(jobs, Math.max(1, prepared.selected.length))} worker threads\n`);
         if (shard !== undefined && prepared.selected.length === 0) {
@@ -78,7 +81,7 @@ export function registerSweep(program: Command): void {
           bar.stop();
         }
         const wallSeconds = Number(process.hrtime.bigint() - wallStartNs) / 1e9;
-        const { document } = await writeSweepOutputs(outDir, result);
+        const { document } = await writeOutputSet(outDir, SWEEP_FILES, (dir) => writeSweepOutputs(dir, result));
         // Wall time goes to the terminal only: the files must not depend on the machine.
         process.stdout.write(`${prepared.selected.length} points in ${wallSeconds.toFixed(1)} s wall\n`);
         process.stdout.write(formatSweepSummary(document, outDir));

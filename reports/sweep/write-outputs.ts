@@ -4,7 +4,7 @@
  * sweep.html. `cofwsim sweep` and `cofwsim merge` both come through here, so
  * a merge of shards writes the same bytes as the unsharded sweep.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import * as vega from "vega";
@@ -13,6 +13,7 @@ import { sweepChartNames, sweepCharts } from "./charts.js";
 import { OBJECTIVES } from "./recommend.js";
 import { sweepDocument, type SweepDocument, type SweepResult } from "./sweep-document.js";
 import { sweepHtml, type RenderedChart } from "./sweep-html.js";
+import { writeTextFileSync } from "../write-file.js";
 
 export function sweepCsv(document: SweepDocument): string {
   return stringify(
@@ -48,7 +49,7 @@ export async function writeSweepOutputs(outDir: string, result: SweepResult): Pr
   const files: string[] = [];
   const write = (name: string, text: string) => {
     const path = join(outDir, name);
-    writeFileSync(path, text);
+    writeTextFileSync(path, text);
     files.push(path);
   };
   const document = sweepDocument(result);

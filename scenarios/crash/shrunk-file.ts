@@ -63,15 +63,22 @@ export interface ShrunkFilesContext extends Omit<ShrunkFileContext, "invariantTi
   readonly onCampaign?: (invariant: number, campaigns: number, opsKept: number) => void;
 }
 
+/** A shrunk scenario file to write: its name in the output directory and its text. */
+export interface ShrunkScenarioFile {
+  readonly fileName: string;
+  readonly text: string;
+}
+
 /**
- * Shrinks the workload of each invariant's first finding and writes the
- * result to DIR/shrunk-invariant-N.yaml.
+ * Shrinks the workload of each invariant's first finding into the text of a
+ * scenario file, named shrunk-invariant-N.yaml; nothing is written, so that a
+ * campaign's outputs are written together, all or nothing (bin/output-set.ts).
  */
-export function writeShrunkScenarios(outDir: string, recording: Recording, meta: RunMeta, summary: CrashSummary, context: ShrunkFilesContext): ShrunkScenarioEntry[] {
+export function shrinkScenarios(recording: Recording, meta: RunMeta, summary: CrashSummary, context: ShrunkFilesContext): { entries: ShrunkScenarioEntry[]; files: ShrunkScenarioFile[] } {
   const invariants = [...new Set(summary.findings.map((finding) => finding.invariant))].sort((a, b) => a - b);
-  return invariants.map((invariant): ShrunkScenarioEntry => {
+  const files: ShrunkScenarioFile[] = [];
+  const entries = invariants.map((invariant): ShrunkScenarioEntry => {
     const fileName = `shrunk-invariant-${invariant}.yaml`;
-    const path = join(outDir, fileName);
     let campaignsRun = 0;
     const shrunk = shrinkWorkload(recording, meta, invariant, {
       exhaustiveBound: context.exhaustiveBound,
@@ -90,7 +97,15 @@ export function writeShrunkScenarios(outDir: string, recording: Recording, meta:
       return { invariant, file: null, opsBefore, opsAfter: opsBefore, campaigns: campaignsRun, stateId: null, replay: null };
     }
     const state = shrunk.finding.shrunk ?? { id: shrunk.finding.id, replay: shrunk.finding.replay };
-    writeFileSync(path, shrunkScenarioText(shrunk, { ...context, invariantTitle: context.invariantTitles[invariant] ?? "?", replay: state.replay }));
+    files.push({ fileName, text: shrunkScenarioText(shrunk, { ...context, invariantTitle: context.invariantTitles[invariant] ?? "?", replay: state.replay }) });
     return { invariant, file: fileName, opsBefore: shrunk.opsBefore, opsAfter: shrunk.opsAfter, campaigns: shrunk.campaigns, stateId: state.id, replay: state.replay };
   });
+  return { entries, files };
+}
+
+/** As shrinkScenarios, writing each file to DIR/shrunk-invariant-N.yaml. */
+export function writeShrunkScenarios(outDir: string, recording: Recording, meta: RunMeta, summary: CrashSummary, context: ShrunkFilesContext): ShrunkScenarioEntry[] {
+  const { entries, files } = shrinkScenarios(recording, meta, summary, context);
+  for (const file of files) writeFileSync(join(outDir, file.fileName), file.text);
+  return entries;
 }

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, watch, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SEMI_SPACE_FLAG, SEMI_SPACE_MIB } from "../../bin/heap-flags.js";
+import { cli } from "./cli-rig.js";
+
+/**
+ * What a user of a storage tool counts on when output fails: nothing lost or
+ * mixed, and a clear message. The output directory of a run holds either the
+ * whole of its new set of files or the earlier set untouched; a signal ends
+ * the command with the signal's status and leaves no temporary file.
+ */
+
+/** Given at once, the command runs in one Node process rather than relaunching itself: half the cost of a spawn. */
+const NODE_FLAGS = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_MIB}`];
+const TINY = ["--set", "stop.hostIos=50"];
+/** What must never reach the user for an expected failure. */
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+interface Finished {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface SpawnOptions {
+  /** Flags for node itself; [] starts the command as a user would, through its relaunch with heap flags. */
+  readonly nodeFlags?: readonly string[];
+  /** Text for the command's standard input. */
+  readonly stdin?: string;
+  /** A file descriptor to take the command's standard output (/dev/full) instead of a pipe. */
+  readonly stdoutFd?: number;
+}
+
+function start(cwd: string, args: readonly string[], options: SpawnOptions = {}) {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? NODE_FLAGS), cli, ...args], {
+    cwd,
+    timeout: 120_000,
+    killSignal: "SIGKILL",
+    stdio: [options.stdin === undefined ? "ignore" : "pipe", options.stdoutFd ?? "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+  child.stderr!.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  const finished = new Promise<Finished>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, finished, stdout: () => stdout };
+}
+
+const run = (cwd: string, args: readonly string[], options?: SpawnOptions) => start(cwd, args, options).finished;
+
+/** Every file of a directory with its bytes, names sorted. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), "latin1")]));
+}
+
+const temporaries = (dir: string) => readdirSync(dir).filter((name) => name.startsWith(".cofwsim"));
+
+let scratch: string;
+/** A run's complete report set, made once; each test works on a copy. */
+let earlierSet: string;
+let firstRun: Finished;
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "cofwsim-output-"));
+  earlierSet = join(scratch, "earlier");
+  mkdirSync(earlierSet);
+  // Left by an earlier crash campaign in the same directory, and a file of the user's.
+  writeFileSync(join(earlierSet, "crash.json"), "{}\n");
+  writeFileSync(join(earlierSet, "shrunk-invariant-3.yaml"), "name: old\n");
+  writeFileSync(join(earlierSet, "notes.txt"), "mine\n");
+  firstRun = await run(scratch, ["run", ...TINY, "--out", earlierSet]);
+}, 60_000);
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A copy of the earlier set in a directory of its own. */
+function copyOfEarlierSet(name: string, parent = scratch): string {
+  const dir = join(parent, name);
+  cpSync(earlierSet, dir, { recursive: true });
+  return dir;
+}
+
+describe("a report set is replaced whole", () => {
+  it("a run replaces the directory's earlier report set: a campaign's crash.json and shrunk scenarios go, the user's files stay", () => {
+    expect(firstRun.code, firstRun.stderr).toBe(0);
+    const names = readdirSync(earlierSet);
+    expect(names).toContain("results.json");
+    expect(names).toContain("report.html");
+    expect(names).toContain("notes.txt");
+    expect(names).not.toContain("crash.json");
+    expect(names).not.toContain("shrunk-invariant-3.yaml");
+    expect(temporaries(earlierSet)).toEqual([]);
+  });
+
+  it("a file of the set that is a directory (results.json, sweep.json, crash.json) is refused before any work (exit 2), naming it", async () => {
+    const cases = [
+      { file: "results.json", args: ["run", ...TINY] },
+      { file: "sweep.json", args: ["sweep", "quickstart", ...TINY, "--vary", "engine.chunkSize=16KiB,64KiB"] },
+      { file: "crash.json", args: ["crash", "--mode", "sample", "--budget", "1"] },
+    ];
+    const outs = cases.map(({ file }) => {
+      const out = join(scratch, `taken-${file}`);
+      mkdirSync(join(out, file), { recursive: true });
+      writeFileSync(join(out, "notes.txt"), "mine\n");
+      return out;
+    });
+    const results = await Promise.all(cases.map(({ args }, i) => run(scratch, [...args, "--out", outs[i]!])));
+    cases.forEach(({ file, args }, i) => {
+      const result = results[i]!;
+      const said = `${args.join(" ")}: ${result.stderr}`;
+      expect(result.code, said).toBe(2);
+      expect(result.stderr, said).toContain(`${join(outs[i]!, file)} is a directory`);
+      expect(result.stderr, said).not.toMatch(STACK_FRAME);
+      // Refused before the run: nothing announced, nothing written.
+      expect(result.stdout, said).toBe("");
+      expect(readdirSync(outs[i]!).sort(), said).toEqual([file, "notes.txt"].sort());
+    });
+  });
+
+  it("a disk that fills while the new set is written leaves the earlier set as it was (exit 1, the file and the reason, no stack)", async (context) => {
+    const disk = join(scratch, "small-disk");
+    mkdirSync(disk);
+    // A file system of its own that can be filled: needs root and mount(2), which CI's machine has.
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk]).status !== 0) context.skip();
+    try {
+      const out = copyOfEarlierSet("out", disk);
+      const before = snapshot(out);
+      const free = statfsSync(disk);
+      writeFileSync(join(disk, "filler"), Buffer.alloc(Number(free.bavail * free.bsize)));
+      // A larger run than the earlier one: written in place, its files would not fit where the earlier ones were.
+      const result = await run(scratch, ["run", "--set", "stop.hostIos=2000", "--out", out]);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`cannot write ${out}/\\S+: no space left on device \\(ENOSPC\\); ${out} is left as it was`));
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(snapshot(out)).toEqual(before);
+      expect(temporaries(out)).toEqual([]);
+    } finally {
+      spawnSync("umount", [disk]);
+    }
+  });
+});
+
+describe("signals", () => {
+  it("SIGTERM while the outputs are written, sent to the command as kill(1) would: it dies of SIGTERM, the earlier set untouched, no temporary file", async () => {
+    const out = copyOfEarlierSet("signalled-while-writing");
+    const before = snapshot(out);
+    const command = start(scratch, ["run", "--set", "stop.hostIos=3000", "--out", out], { nodeFlags: [] });
+    // The simulation writes nothing: the first new name in the directory, but for the check that --out can hold new
+    // files (made and removed before the run), is the writing's start.
+    const watcher = watch(out, (_event, name) => {
+      if (name === null || name.startsWith(".cofwsim-probe-")) return;
+      watcher.close();
+      command.child.kill("SIGTERM");
+    });
+    const result = await command.finished;
+    watcher.close();
+    expect(result.signal, result.stderr).toBe("SIGTERM");
+    expect(temporaries(out)).toEqual([]);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it("SIGINT during the simulation ends the command at once with SIGINT's status, writing nothing", async () => {
+    const out = join(scratch, "signalled-while-simulating");
+    const command = start(scratch, ["run", "--set", "stop.hostIos=3000000", "--out", out], { nodeFlags: [] });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (!command.stdout().includes("seed")) return;
+        clearInterval(poll);
+        resolve();
+      }, 20);
+    });
+    const sentMs = performance.now();
+    command.child.kill("SIGINT");
+    const result = await command.finished;
+    expect(result.signal, result.stderr).toBe("SIGINT");
+    expect(performance.now() - sentMs).toBeLessThan(5_000);
+    expect(existsSync(out)).toBe(false);
+  });
+});
