@@ -8,13 +8,16 @@ import { registerRun } from "./commands/run.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, EXIT_PROBLEM } from "./exit-codes.js";
+import { osReason } from "../reports/write-file.js";
 import { explainUsage, noCommandMessage, refuseMisreadOptions, registerHelp, UsageError } from "./usage.js";
 import { VERSION } from "./version.js";
 
 // A reader that stops early (`cofwsim list | head -1`) closes the pipe: that ends the output, it is not a failure.
+// Any other failure (a full disk, `> /dev/full`) is an I/O failure, said without a stack trace.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-  process.exit(0);
+  if (error.code === "EPIPE") process.exit(0);
+  process.stderr.write(`cofwsim: cannot write to standard output: ${osReason(error)}\n`);
+  process.exit(EXIT_PROBLEM);
 });
 
 /** The command line itself; bin/cofwsim.ts starts it in a Node with the heap flags the simulator wants. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, watch, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEMI_SPACE_FLAG, SEMI_SPACE_MIB } from "../../bin/heap-flags.js";
@@ -185,5 +185,27 @@ describe("signals", () => {
     expect(result.signal, result.stderr).toBe("SIGINT");
     expect(performance.now() - sentMs).toBeLessThan(5_000);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe.runIf(existsSync("/dev/full"))("standard output on a full disk", () => {
+  it("list, import and run say they cannot write to standard output and why (exit 1), without a stack trace; run leaves its --out as it was", async () => {
+    writeFileSync(join(scratch, "job.fio"), "[job]\nrw=randwrite\nbs=4k\nsize=1g\n");
+    const out = copyOfEarlierSet("stdout-full");
+    const before = snapshot(out);
+    const full = openSync("/dev/full", "w");
+    let results: Finished[];
+    try {
+      results = await Promise.all([["list"], ["import", "job.fio"], ["run", ...TINY, "--set", "seed=2", "--out", out]].map((args) => run(scratch, args, { stdoutFd: full })));
+    } finally {
+      closeSync(full);
+    }
+    for (const result of results) {
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toBe("cofwsim: cannot write to standard output: no space left on device (ENOSPC)\n");
+    }
+    // The run's announcement failed: a run whose summary cannot be told writes nothing rather than half its outputs.
+    expect(temporaries(out)).toEqual([]);
+    expect(snapshot(out)).toEqual(before);
   });
 });
