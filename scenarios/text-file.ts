@@ -33,9 +33,10 @@ const FATAL = new TextDecoder("utf-8", { fatal: true });
  * A file's text, or where it is not UTF-8. Node's "utf8" reading turns a
  * byte that is not into U+FFFD without a word, so a Latin-1 name in a
  * scenario or a trace would be changed, not refused. Read errors (a missing
- * file, a directory) are thrown as readFileSync throws them.
+ * file, a directory) are thrown as readFileSync throws them. A number is a
+ * file descriptor, read to its end (0: standard input).
  */
-export function readUtf8File(path: string): { readonly text: string } | { readonly notUtf8: NotUtf8 } {
+export function readUtf8File(path: string | number): { readonly text: string } | { readonly notUtf8: NotUtf8 } {
   const bytes = readFileSync(path);
   try {
     return { text: FATAL.decode(bytes) };

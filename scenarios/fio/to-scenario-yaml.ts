@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import type { JobSpec, RandomDistributionSpec } from "../model.js";
 import type { FioIgnoredOption, FioImport } from "./import-job-file.js";
 import { formatBytes, formatDuration } from "./units.js";
+import { STDIN_FILE_NAME } from "./read-job-file.js";
 
 /** A run that no job bounds stops after this long (the scenario format needs a stop). */
 const DEFAULT_STOP_RUNTIME_NS = 60_000_000_000;
@@ -29,9 +30,11 @@ const DEFAULT_DEVICES = {
 const DEFAULT_ENGINE = { chunkSize: "64KiB", regionSize: "64KiB", commitPolicy: "write-through" };
 
 export function fioImportToScenarioYaml(imported: FioImport, fileName: string): string {
+  // Read from standard input, the job file has no name to give: without one, the scenario is named after the file it is saved to.
+  const fromStdin = fileName === STDIN_FILE_NAME;
   const body = {
-    name: scenarioName(fileName),
-    description: `Imported from the fio job file ${fileName}.`,
+    ...(fromStdin ? {} : { name: scenarioName(fileName) }),
+    description: fromStdin ? "Imported from a fio job file read from standard input." : `Imported from the fio job file ${fileName}.`,
     devices: DEFAULT_DEVICES,
     engine: DEFAULT_ENGINE,
     workloads: imported.jobs.map(jobToYaml),
@@ -58,7 +61,8 @@ function stopRuntimeNs(jobs: readonly JobSpec[]): number {
 }
 
 function header(imported: FioImport, fileName: string): string {
-  const lines = [`cofwsim scenario imported from the fio job file ${fileName} (cofwsim import).`, "devices, engine and stop are placeholders: describe the system to simulate there."];
+  const source = fileName === STDIN_FILE_NAME ? "a fio job file read from standard input" : `the fio job file ${fileName}`;
+  const lines = [`cofwsim scenario imported from ${source} (cofwsim import).`, "devices, engine and stop are placeholders: describe the system to simulate there."];
   const ignored = groupIgnored(imported.ignored);
   if (ignored.length > 0) {
     lines.push("", "fio options ignored (no meaning for the simulated block device, or reporting only):");

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SEMI_SPACE_FLAG, SEMI_SPACE_MIB } from "../../bin/heap-flags.js";
+import { cli } from "./cli-rig.js";
+
+/** fio job files as a user hands them over: on standard input (`import -`), or where a scenario is expected. */
+
+/** Given at once, the command runs in one Node process rather than relaunching itself: half the cost of a spawn. */
+const NODE_FLAGS = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_MIB}`];
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+function cofwsimWithInput(cwd: string, stdin: string | undefined, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...NODE_FLAGS, cli, ...args], { cwd, timeout: 60_000, killSignal: "SIGKILL", stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+    child.stderr!.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    if (stdin !== undefined) child.stdin!.end(stdin);
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const JOB = "[oltp]\nrw=randwrite\nbs=4k\nsize=1g\nioengine=libaio\n";
+const BROKEN_JOB = "[oltp]\nrw=randwrite\nbsx=4k\n";
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "cofwsim-job-files-"));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("cofwsim import -", () => {
+  it("reads the job file from standard input; its problems and ignored options are at <stdin>:line[:column]", async () => {
+    const [good, broken] = await Promise.all([cofwsimWithInput(dir, JOB, "import", "-"), cofwsimWithInput(dir, BROKEN_JOB, "import", "-")]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toContain("# cofwsim scenario imported from a fio job file read from standard input");
+    expect(good.stdout).toContain("rw: randwrite");
+    // No name of its own: the scenario takes the name of the file it is saved to.
+    expect(good.stdout).not.toMatch(/^name:/m);
+    expect(good.stderr).toMatch(/^<stdin>:5: ignored ioengine \(job oltp\)/);
+    expect(broken.code, broken.stderr).toBe(2);
+    expect(broken.stderr).toContain('<stdin>:3:1: unknown fio option "bsx"; did you mean bs?');
+    expect(broken.stderr).not.toMatch(STACK_FRAME);
+    expect(broken.stdout).toBe("");
+  });
+});
