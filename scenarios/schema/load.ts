@@ -18,6 +18,7 @@ import { SCENARIO_SECTIONS, scenarioFileSchema, type ProblemParams, type SchemaC
 import { allowedKeysAt, expectationAt } from "./schema-walk.js";
 import { describeValue } from "./units.js";
 import { jsonSyntaxError, type JsonSyntaxError } from "./json-syntax.js";
+import { withFioJobFileHint } from "./fio-job-hint.js";
 import { DocumentPositions, type KeyPath, type OverrideOrigins } from "./yaml-positions.js";
 
 export { ScenarioError, type ScenarioProblem } from "./problems.js";
@@ -78,6 +79,14 @@ export function loadScenarioFile(path: string, options: LoadOptions = {}): Scena
 
 /** Validates scenario text; `fileName` is used in messages and for the default name and base directory. */
 export function loadScenarioText(text: string, options: LoadTextOptions): Scenario {
+  try {
+    return validateScenarioText(text, options);
+  } catch (error) {
+    throw withFioJobFileHint(error, options.fileName, text);
+  }
+}
+
+function validateScenarioText(text: string, options: LoadTextOptions): Scenario {
   const { fileName } = options;
   const document = parseScenarioYaml(text);
   const origins: OverrideOrigins = new WeakMap();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEMI_SPACE_FLAG, SEMI_SPACE_MIB } from "../../bin/heap-flags.js";
@@ -32,6 +32,11 @@ let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "cofwsim-job-files-"));
+  writeFileSync(join(dir, "oltp.fio"), JOB);
+  // A job file by another name: known by what it holds.
+  writeFileSync(join(dir, "oltp.ini"), JOB);
+  // A job file that fio would read with the environment's $SIZE, which the importer refuses: known by its name alone.
+  writeFileSync(join(dir, "sized.fio"), "[sized]\nrw=randwrite\nsize=${SIZE}\n");
 });
 
 afterAll(() => {
@@ -51,5 +56,24 @@ describe("cofwsim import -", () => {
     expect(broken.stderr).toContain('<stdin>:3:1: unknown fio option "bsx"; did you mean bs?');
     expect(broken.stderr).not.toMatch(STACK_FRAME);
     expect(broken.stdout).toBe("");
+  });
+});
+
+describe("a fio job file given as a scenario", () => {
+  it("is refused (exit 2) with the way to run it: cofwsim import, or a scenario that names it; known by what it holds, or by its .fio name", async () => {
+    const results = await Promise.all([cofwsimWithInput(dir, undefined, "validate", "oltp.fio"), cofwsimWithInput(dir, undefined, "run", "oltp.ini"), cofwsimWithInput(dir, undefined, "validate", "sized.fio")]);
+    for (const [result, file, found] of [
+      [results[0]!, "oltp.fio", "the fio job section [oltp]"],
+      [results[1]!, "oltp.ini", "the fio job section [oltp]"],
+      [results[2]!, "sized.fio", "a file named .fio"],
+    ] as const) {
+      expect(result.code, result.stderr).toBe(2);
+      const path = join(dir, file);
+      expect(result.stderr).toContain(`${path}:1:1: a fio job file, not a scenario; expected a scenario (YAML or JSON): \`cofwsim import ${path}\` prints one that runs its jobs, or a scenario's workloads can name the job file as { kind: fio, path: ${file} }`);
+      expect(result.stderr).toContain(`, found ${found}\n`);
+      // The YAML problem is still told where it is.
+      expect(result.stderr).toContain(`${path}:2:1: YAML syntax error`);
+      expect(result.stdout).toBe("");
+    }
   });
 });
