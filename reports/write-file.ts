@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { writeFile } from "node:fs/promises";
 
 /**
@@ -38,6 +39,23 @@ export function writeTextFileSync(path: string, text: string): void {
   try {
     writeFileSync(path, text);
   } catch (error) {
+    throw new FileWriteError(path, osReason(error));
+  }
+}
+
+/**
+ * Replaces the file at `path` with `text` whole or not at all: written to a
+ * temporary file beside it, then renamed over it, so that a full disk or a
+ * crash midway leaves the earlier file as it was rather than cut short (a
+ * committed file such as the gate's baseline must never be half written).
+ */
+export function replaceTextFileSync(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.cofwsim-${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
     throw new FileWriteError(path, osReason(error));
   }
 }

@@ -5,13 +5,14 @@
  * as pretty JSON with a fixed key order (fields in a fixed order, maps sorted)
  * so that regenerating it after a change shows a small diff of what changed.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DIRECTIONS, sortKeys, type Direction, type MetricValues } from "./metrics.js";
 import { GateInputError } from "./errors.js";
 import { readJsonFile } from "../json-file.js";
+import { FileWriteError, osReason, replaceTextFileSync } from "../write-file.js";
 
 export const BASELINE_FORMAT = "cofwsim-gate-baseline/1";
 
@@ -206,9 +207,10 @@ export function formatBaseline(baseline: Baseline): string {
 export function writeBaseline(path: string, baseline: Baseline): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, formatBaseline(baseline));
+    replaceTextFileSync(path, formatBaseline(baseline));
   } catch (error) {
-    throw new GateInputError(`cannot write the baseline ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    const reason = error instanceof FileWriteError ? error.reason : osReason(error);
+    throw new GateInputError(`cannot write the baseline ${path}: ${reason}; the baseline file is left as it was`);
   }
 }
 

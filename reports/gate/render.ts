@@ -4,10 +4,11 @@
  * values are printed in full (only digit grouping): a regression in the third
  * decimal must not look like two equal numbers.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MetricComparison, Verdict } from "./compare.js";
 import { GateInputError } from "./errors.js";
+import { replaceTextFileSync } from "../write-file.js";
 import type { GateReport, ScenarioReport, WallFigureReport } from "./run-gate.js";
 
 const VERDICTS: readonly Verdict[] = ["same", "improvement", "REGRESSION", "new", "missing"];
@@ -198,8 +199,9 @@ function writeOutputs(outDir: string, markdown: string, json: string): { markdow
   const jsonPath = join(outDir, GATE_JSON);
   try {
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(markdownPath, markdown);
-    writeFileSync(jsonPath, json);
+    // Each whole or not at all; an earlier run's pair was removed before the gate ran (removeGateOutputs).
+    replaceTextFileSync(markdownPath, markdown);
+    replaceTextFileSync(jsonPath, json);
   } catch (error) {
     throw new GateInputError(`cannot write the gate's outputs to ${outDir}: ${error instanceof Error ? error.message : String(error)}`);
   }

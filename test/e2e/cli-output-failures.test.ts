@@ -4,7 +4,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEMI_SPACE_FLAG, SEMI_SPACE_MIB } from "../../bin/heap-flags.js";
-import { cli } from "./cli-rig.js";
+import { cli, root } from "./cli-rig.js";
 
 /**
  * What a user of a storage tool counts on when output fails: nothing lost or
@@ -83,6 +83,23 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/**
+ * Runs `body` with a small file system of its own mounted at a new directory, filled to the last block after
+ * `prepare` put its files there; skips the test where mount(2) is not allowed (CI's machine, as root, allows it).
+ */
+async function onFullDisk(context: { skip: () => void }, prepare: (disk: string) => void, body: (disk: string) => Promise<void>): Promise<void> {
+  const disk = mkdtempSync(join(scratch, "small-disk-"));
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk]).status !== 0) context.skip();
+  try {
+    prepare(disk);
+    const free = statfsSync(disk);
+    writeFileSync(join(disk, "filler"), Buffer.alloc(Number(free.bavail * free.bsize)));
+    await body(disk);
+  } finally {
+    spawnSync("umount", [disk]);
+  }
+}
+
 /** A copy of the earlier set in a directory of its own. */
 function copyOfEarlierSet(name: string, parent = scratch): string {
   const dir = join(parent, name);
@@ -128,25 +145,49 @@ describe("a report set is replaced whole", () => {
   });
 
   it("a disk that fills while the new set is written leaves the earlier set as it was (exit 1, the file and the reason, no stack)", async (context) => {
-    const disk = join(scratch, "small-disk");
-    mkdirSync(disk);
-    // A file system of its own that can be filled: needs root and mount(2), which CI's machine has.
-    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk]).status !== 0) context.skip();
-    try {
-      const out = copyOfEarlierSet("out", disk);
-      const before = snapshot(out);
-      const free = statfsSync(disk);
-      writeFileSync(join(disk, "filler"), Buffer.alloc(Number(free.bavail * free.bsize)));
-      // A larger run than the earlier one: written in place, its files would not fit where the earlier ones were.
-      const result = await run(scratch, ["run", "--set", "stop.hostIos=2000", "--out", out]);
-      expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`cannot write ${out}/\\S+: no space left on device \\(ENOSPC\\); ${out} is left as it was`));
-      expect(result.stderr).not.toMatch(STACK_FRAME);
-      expect(snapshot(out)).toEqual(before);
-      expect(temporaries(out)).toEqual([]);
-    } finally {
-      spawnSync("umount", [disk]);
-    }
+    let out = "";
+    let before: Record<string, string> = {};
+    await onFullDisk(
+      context,
+      (disk) => {
+        out = copyOfEarlierSet("out", disk);
+        before = snapshot(out);
+      },
+      async () => {
+        // A larger run than the earlier one: written in place, its files would not fit where the earlier ones were.
+        const result = await run(scratch, ["run", "--set", "stop.hostIos=2000", "--out", out]);
+        expect(result.code, result.stderr).toBe(1);
+        expect(result.stderr).toMatch(new RegExp(`cannot write ${out}/\\S+: no space left on device \\(ENOSPC\\); ${out} is left as it was`));
+        expect(result.stderr).not.toMatch(STACK_FRAME);
+        expect(snapshot(out)).toEqual(before);
+        expect(temporaries(out)).toEqual([]);
+      },
+    );
+  });
+
+  it("gate --update-baseline on a full disk leaves the baseline as it was, not cut short (exit 2, the file and the reason)", async (context) => {
+    // Eight scenarios: their baseline takes two blocks of the file system where the earlier one took one.
+    const scenarios = Array.from({ length: 8 }, (_, i) => {
+      const path = join(scratch, `gate-${i}.yaml`);
+      writeFileSync(path, readFileSync(join(root, "scenarios", "quickstart.yaml"), "utf8").replace(/^name: quickstart$/m, `name: gate-${i}`));
+      return path;
+    });
+    const earlier = '{ "format": "cofwsim-gate-baseline/1", "scenarios": {} }\n';
+    let baseline = "";
+    await onFullDisk(
+      context,
+      (disk) => {
+        baseline = join(disk, "baseline.json");
+        writeFileSync(baseline, earlier);
+      },
+      async (disk) => {
+        const result = await run(scratch, ["gate", ...scenarios, ...TINY, "--baseline", baseline, "--update-baseline", "--out", join(scratch, "gate-out")]);
+        expect(readFileSync(baseline, "utf8")).toBe(earlier);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stderr).toContain(`cannot write the baseline ${baseline}: no space left on device (ENOSPC); the baseline file is left as it was`);
+        expect(readdirSync(disk).sort()).toEqual(["baseline.json", "filler"]);
+      },
+    );
   });
 });
 
