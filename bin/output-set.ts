@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { OutputFamily } from "../reports/output-families.js";
 import { FileWriteError, osReason } from "../reports/write-file.js";
 import { OutputDirectoryError } from "./output-dir.js";
@@ -58,8 +58,12 @@ export function checkReplaceable(outDir: string, family: OutputFamily): void {
  */
 export async function writeOutputSet<T>(outDir: string, family: OutputFamily, write: (dir: string) => T | Promise<T>): Promise<T> {
   let staging: string | undefined;
+  // The first directory of --out's path that this command made, if any: a set that is not written leaves none behind.
+  let made: string | undefined;
+  let replaced = false;
   const removeStaging = () => {
     if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+    if (!replaced && made !== undefined) removeEmptyDirectories(outDir, made);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     removeStaging();
@@ -76,7 +80,7 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
   process.on("exit", removeStaging);
   try {
     try {
-      mkdirSync(outDir, { recursive: true });
+      made = mkdirSync(outDir, { recursive: true });
       staging = mkdtempSync(join(outDir, STAGING_PREFIX));
     } catch (error) {
       throw new OutputWriteError(`cannot write the outputs to ${outDir}: ${osReason(error)}`);
@@ -89,10 +93,23 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
       throw error;
     }
     replaceSet(outDir, staging, family);
+    replaced = true;
     return result;
   } finally {
     removeStaging();
     stopListening();
+  }
+}
+
+/** Removes `dir` and the directories above it up to `top`, each only while it is empty. */
+function removeEmptyDirectories(dir: string, top: string): void {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      rmdirSync(current);
+    } catch {
+      return;
+    }
+    if (current === top || dirname(current) === current) return;
   }
 }
 
