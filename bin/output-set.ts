@@ -61,23 +61,24 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
   // The first directory of --out's path that this command made, if any: a set that is not written leaves none behind.
   let made: string | undefined;
   let replaced = false;
-  const removeStaging = () => {
+  // Undoes what the writing did so far: the staging directory, and the directories made for --out once nothing goes there.
+  const abandon = () => {
     if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
     if (!replaced && made !== undefined) removeEmptyDirectories(outDir, made);
   };
   const onSignal = (signal: NodeJS.Signals) => {
-    removeStaging();
+    abandon();
     stopListening();
     process.kill(process.pid, signal);
   };
   const stopListening = () => {
-    process.off("exit", removeStaging);
+    process.off("exit", abandon);
     for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
   };
   // Before the staging directory is made: a signal that came between the two would end the process and leave it.
   for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
   // process.exit (a failed write to stdout, an error reported by the command line) runs no finally block.
-  process.on("exit", removeStaging);
+  process.on("exit", abandon);
   try {
     try {
       made = mkdirSync(outDir, { recursive: true });
@@ -96,7 +97,7 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
     replaced = true;
     return result;
   } finally {
-    removeStaging();
+    abandon();
     stopListening();
   }
 }
