@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, watch, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SEMI_SPACE_FLAG, SEMI_SPACE_MIB } from "../../bin/heap-flags.js";
@@ -16,6 +16,8 @@ import { cli, root } from "./cli-rig.js";
 /** Given at once, the command runs in one Node process rather than relaunching itself: half the cost of a spawn. */
 const NODE_FLAGS = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_MIB}`];
 const TINY = ["--set", "stop.hostIos=50"];
+/** The largest file a command may write in the tests of failed writes: less than a run's report.html. */
+const FILE_SIZE_LIMIT_KIB = 32;
 /** What must never reach the user for an expected failure. */
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
 
@@ -33,10 +35,18 @@ interface SpawnOptions {
   readonly stdin?: string;
   /** A file descriptor to take the command's standard output (/dev/full) instead of a pipe. */
   readonly stdoutFd?: number;
+  /**
+   * The largest file the command may write, in KiB (RLIMIT_FSIZE, set by bash's ulimit): a write past it fails
+   * with EFBIG, as a write to a full disk fails with ENOSPC, with no file system to mount and as any user (Node
+   * ignores the SIGXFSZ that comes with it, so the write fails rather than the process).
+   */
+  readonly fileSizeLimitKiB?: number;
 }
 
 function start(cwd: string, args: readonly string[], options: SpawnOptions = {}) {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? NODE_FLAGS), cli, ...args], {
+  const command = [process.execPath, ...(options.nodeFlags ?? NODE_FLAGS), cli, ...args];
+  const limited = options.fileSizeLimitKiB === undefined ? command : ["/bin/bash", "-c", `ulimit -f ${options.fileSizeLimitKiB} && exec "$@"`, "bash", ...command];
+  const child = spawn(limited[0]!, limited.slice(1), {
     cwd,
     timeout: 120_000,
     killSignal: "SIGKILL",
@@ -83,23 +93,6 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/**
- * Runs `body` with a small file system of its own mounted at a new directory, filled to the last block after
- * `prepare` put its files there; skips the test where mount(2) is not allowed (CI's machine, as root, allows it).
- */
-async function onFullDisk(context: { skip: () => void }, prepare: (disk: string) => void, body: (disk: string) => Promise<void>): Promise<void> {
-  const disk = mkdtempSync(join(scratch, "small-disk-"));
-  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk]).status !== 0) context.skip();
-  try {
-    prepare(disk);
-    const free = statfsSync(disk);
-    writeFileSync(join(disk, "filler"), Buffer.alloc(Number(free.bavail * free.bsize)));
-    await body(disk);
-  } finally {
-    spawnSync("umount", [disk]);
-  }
-}
-
 /** A copy of the earlier set in a directory of its own. */
 function copyOfEarlierSet(name: string, parent = scratch): string {
   const dir = join(parent, name);
@@ -144,50 +137,35 @@ describe("a report set is replaced whole", () => {
     });
   });
 
-  it("a disk that fills while the new set is written leaves the earlier set as it was (exit 1, the file and the reason, no stack)", async (context) => {
-    let out = "";
-    let before: Record<string, string> = {};
-    await onFullDisk(
-      context,
-      (disk) => {
-        out = copyOfEarlierSet("out", disk);
-        before = snapshot(out);
-      },
-      async () => {
-        // A larger run than the earlier one: written in place, its files would not fit where the earlier ones were.
-        const result = await run(scratch, ["run", "--set", "stop.hostIos=2000", "--out", out]);
-        expect(result.code, result.stderr).toBe(1);
-        expect(result.stderr).toMatch(new RegExp(`cannot write ${out}/\\S+: no space left on device \\(ENOSPC\\); ${out} is left as it was`));
-        expect(result.stderr).not.toMatch(STACK_FRAME);
-        expect(snapshot(out)).toEqual(before);
-        expect(temporaries(out)).toEqual([]);
-      },
-    );
+  it("a write that fails while the new set is written leaves the earlier set as it was (exit 1, the file and the reason, no stack)", async () => {
+    const out = copyOfEarlierSet("out");
+    const before = snapshot(out);
+    // The earlier set's report.html is larger than this: written in place, the new one would be cut short over it.
+    expect(statSync(join(out, "report.html")).size).toBeGreaterThan(FILE_SIZE_LIMIT_KIB * 1024);
+    const result = await run(scratch, ["run", "--set", "stop.hostIos=2000", "--out", out], { fileSizeLimitKiB: FILE_SIZE_LIMIT_KIB });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`cannot write ${out}/\\S+: file too large \\(EFBIG\\); ${out} is left as it was`));
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(snapshot(out)).toEqual(before);
+    expect(temporaries(out)).toEqual([]);
   });
 
-  it("gate --update-baseline on a full disk leaves the baseline as it was, not cut short (exit 2, the file and the reason)", async (context) => {
-    // Eight scenarios: their baseline takes two blocks of the file system where the earlier one took one.
+  it("gate --update-baseline that cannot write the whole baseline leaves it as it was, not cut short (exit 2, the file and the reason)", async () => {
+    // Eight scenarios: their baseline (~5.6 KiB) is larger than the command may write.
     const scenarios = Array.from({ length: 8 }, (_, i) => {
       const path = join(scratch, `gate-${i}.yaml`);
       writeFileSync(path, readFileSync(join(root, "scenarios", "quickstart.yaml"), "utf8").replace(/^name: quickstart$/m, `name: gate-${i}`));
       return path;
     });
     const earlier = '{ "format": "cofwsim-gate-baseline/1", "scenarios": {} }\n';
-    let baseline = "";
-    await onFullDisk(
-      context,
-      (disk) => {
-        baseline = join(disk, "baseline.json");
-        writeFileSync(baseline, earlier);
-      },
-      async (disk) => {
-        const result = await run(scratch, ["gate", ...scenarios, ...TINY, "--baseline", baseline, "--update-baseline", "--out", join(scratch, "gate-out")]);
-        expect(readFileSync(baseline, "utf8")).toBe(earlier);
-        expect(result.code, result.stderr).toBe(2);
-        expect(result.stderr).toContain(`cannot write the baseline ${baseline}: no space left on device (ENOSPC); the baseline file is left as it was`);
-        expect(readdirSync(disk).sort()).toEqual(["baseline.json", "filler"]);
-      },
-    );
+    const dir = mkdtempSync(join(scratch, "baseline-"));
+    const baseline = join(dir, "baseline.json");
+    writeFileSync(baseline, earlier);
+    const result = await run(scratch, ["gate", ...scenarios, ...TINY, "--baseline", baseline, "--update-baseline", "--out", join(scratch, "gate-out")], { fileSizeLimitKiB: 4 });
+    expect(readFileSync(baseline, "utf8")).toBe(earlier);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`cannot write the baseline ${baseline}: file too large (EFBIG); the baseline file is left as it was`);
+    expect(readdirSync(dir)).toEqual(["baseline.json"]);
   });
 });
 
