@@ -5,8 +5,6 @@
  * shrunk script. Replaying the state id against this file reproduces the
  * finding on its own, without the original scenario.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseDocument } from "yaml";
 import type { RunMeta } from "../runner/run-scenario.js";
 import { applyOverrides } from "../schema/overrides.js";
@@ -101,11 +99,4 @@ export function shrinkScenarios(recording: Recording, meta: RunMeta, summary: Cr
     return { invariant, file: fileName, opsBefore: shrunk.opsBefore, opsAfter: shrunk.opsAfter, campaigns: shrunk.campaigns, stateId: state.id, replay: state.replay };
   });
   return { entries, files };
-}
-
-/** As shrinkScenarios, writing each file to DIR/shrunk-invariant-N.yaml. */
-export function writeShrunkScenarios(outDir: string, recording: Recording, meta: RunMeta, summary: CrashSummary, context: ShrunkFilesContext): ShrunkScenarioEntry[] {
-  const { entries, files } = shrinkScenarios(recording, meta, summary, context);
-  for (const file of files) writeFileSync(join(outDir, file.fileName), file.text);
-  return entries;
 }

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { replayState, runCampaign } from "../../scenarios/crash/campaign.js";
 import { scriptOfRecording } from "../../scenarios/crash/shrink-workload.js";
-import { writeShrunkScenarios } from "../../scenarios/crash/shrunk-file.js";
+import { shrinkScenarios } from "../../scenarios/crash/shrunk-file.js";
 import { parseStateId } from "../../scenarios/crash/state-id.js";
 import { loadScenarioFile } from "../../scenarios/schema/load.js";
 import { INVARIANT_TITLES, renderCrashSection } from "../../reports/crash/crash-section.js";
@@ -32,7 +32,7 @@ describe.each(BROKEN_ENGINES.map((broken) => [broken.name, broken] as const))("w
     directory = outputs;
     const campaignsSeen: number[] = [];
     // What `cofwsim crash` does with a finding, for the invariant this engine breaks.
-    const entries = writeShrunkScenarios(outputs, recording, meta, { ...summary, findings: summary.findings.filter((f) => f.invariant === broken.expectedInvariant) }, {
+    const { entries, files } = shrinkScenarios(recording, meta, { ...summary, findings: summary.findings.filter((f) => f.invariant === broken.expectedInvariant) }, {
       originalText: readFileSync(path, "utf8"),
       originalFileName: broken.scenario,
       overrides: [],
@@ -44,6 +44,8 @@ describe.each(BROKEN_ENGINES.map((broken) => [broken.name, broken] as const))("w
       onCampaign: (invariant, campaigns) => campaignsSeen.push(invariant, campaigns),
       nowMs: () => 0,
     });
+    // The command writes them with the rest of its outputs (bin/output-set.ts).
+    for (const shrunk of files) writeFileSync(join(outputs, shrunk.fileName), shrunk.text);
     expect(entries.length).toBe(1);
     const entry = entries[0]!;
     if (entry.file === null || entry.stateId === null) throw new Error("the run rewritten as a script no longer broke the invariant");
