@@ -286,6 +286,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       }
       fireCountTriggers();
     };
+    /** The sink, when it wants host reads (a data oracle): the reads of a run without one take no extra generator. */
+    const recordReads = events?.readSubmitted === undefined || events.readDone === undefined ? undefined : events;
     /**
      * Starts a host I/O: the step to yield for it at once. A write is the
      * engine's hostWriteStep (its I/O itself when it goes straight through),
@@ -299,7 +301,15 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
         const payload = Payload.stamp(stamp, io.lengthBytes);
         return events === undefined ? cofw.hostWriteStep(io.offsetBytes, payload) : callStep(recordedWrite(events, io.offsetBytes, payload, stamp));
       }
-      return group.phantomSlot === undefined ? callStep(cofw.hostRead(io.offsetBytes, io.lengthBytes)) : callStep(phantomRead(group.phantomSlot, io));
+      const read = group.phantomSlot === undefined ? cofw.hostRead(io.offsetBytes, io.lengthBytes) : phantomRead(group.phantomSlot, io);
+      return recordReads === undefined ? callStep(read) : callStep(recordedRead(recordReads, group.phantomSlot, io, read));
+    };
+    const recordedRead = function* (sink: HostEventSink, phantomSlot: number | undefined, io: HostIo, read: Coroutine<unknown>): Coroutine<unknown> {
+      const target = phantomSlot === undefined ? ({ kind: "source" } as const) : ({ kind: "phantom", slot: phantomSlot } as const);
+      const id = sink.readSubmitted!(target, io.offsetBytes, io.lengthBytes);
+      const outcome: unknown = yield* read;
+      sink.readDone!(id, outcome === SKIPPED ? undefined : (outcome as Payload));
+      return outcome;
     };
     const recordedWrite = function* (sink: HostEventSink, offsetBytes: number, payload: Payload, stamp: number): Coroutine {
       const id = sink.writeSubmitted(offsetBytes, payload.lengthBytes, stamp);
@@ -307,10 +317,9 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       yield cofw.hostWriteStep(offsetBytes, payload);
       sink.writeAcked(id);
     };
-    const phantomRead = function* (slot: number, io: HostIo): Coroutine<typeof SKIPPED | undefined> {
+    const phantomRead = function* (slot: number, io: HostIo): Coroutine<typeof SKIPPED | Payload> {
       try {
-        yield* cofw.phantomRead(slot, io.offsetBytes, io.lengthBytes);
-        return undefined;
+        return yield* cofw.phantomRead(slot, io.offsetBytes, io.lengthBytes);
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;
         phantomSkipped++;

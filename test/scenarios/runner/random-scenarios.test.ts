@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { COMMIT_POLICY_NAMES } from "../../../engine/index.js";
 import type { JobSpec, Scenario } from "../../../scenarios/model.js";
 import { runScenario, type RunOutput } from "../../../scenarios/runner/run-scenario.js";
-import type { HostEventSink } from "../../../scenarios/runner/host-events.js";
+import { DataOracle } from "./data-oracle.js";
 import type { FioDirection } from "../../../scenarios/runner/op-stats.js";
 import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
 
@@ -17,7 +17,9 @@ import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.
  * books: per-job bytes against I/O counts, engine counters against what the
  * host submitted, copies against what could have caused them. The runner
  * itself asserts the engine's consistency after the run and after a recovery
- * mount; a failure there throws, and so fails the property.
+ * mount; a failure there throws, and so fails the property. Every host read
+ * is held to a data oracle (data-oracle.ts): the Source LU returns the last
+ * data written, a Phantom LU its session's point in time.
  */
 
 const KiB = 1024;
@@ -206,35 +208,27 @@ function scenarioText(raw: Raw): string {
 
 // ---- the properties -------------------------------------------------------------------
 
-/** Every host write the runner submitted and every one acknowledged, as a crash oracle would see them. */
-class HostLog implements HostEventSink {
-  readonly writes: Array<{ offsetBytes: number; lengthBytes: number }> = [];
+/** Every host write the runner submitted and every one acknowledged, as a crash oracle would see them, and what every host read returned. */
+class HostLog extends DataOracle {
   writesAcked = 0;
   flushesSubmitted = 0;
   flushesAcked = 0;
   formattedCount = 0;
-  private nextId = 0;
-  formatted(): void {
+  override formatted(): void {
     this.formattedCount++;
   }
-  writeSubmitted(offsetBytes: number, lengthBytes: number): number {
-    this.writes.push({ offsetBytes, lengthBytes });
-    return this.nextId++;
-  }
-  writeAcked(): void {
+  override writeAcked(id: number): void {
+    super.writeAcked(id);
     this.writesAcked++;
   }
-  flushSubmitted(): number {
+  override flushSubmitted(): number {
     this.flushesSubmitted++;
-    return this.nextId++;
+    return super.flushSubmitted();
   }
-  flushAcked(): void {
+  override flushAcked(): void {
+    super.flushAcked();
     this.flushesAcked++;
   }
-  sessionSubmitted(): number {
-    return this.nextId++;
-  }
-  sessionAcked(): void {}
 }
 
 /** The block sizes a direction of a job may issue (the largest bounds each I/O; the end of its region may shorten one). */
@@ -381,12 +375,14 @@ function runText(text: string): "refused" | "ran" {
       };
     },
   });
-  const log = new HostLog();
+  const log = new HostLog(scenario.devices.source.sectorSizeBytes);
   // The second run reads no I/O ahead and records host events: neither may change a result.
   const second = runScenario(scenario, META, { hostEvents: log, readAheadIos: 0 });
   expect(JSON.stringify(second.results)).toBe(JSON.stringify(first.results));
   expect(JSON.stringify(second.timeSeries)).toBe(JSON.stringify(first.timeSeries));
   checkRun(scenario, second, log);
+  const violation = log.firstViolation();
+  expect(violation, "host reads return the data the host wrote, and Phantom LU reads their session's point in time").toBeUndefined();
   return "ran";
 }
 
