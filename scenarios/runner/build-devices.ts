@@ -39,7 +39,12 @@ export function buildDevices(spec: DevicesSpec, kernel: Kernel, rng: Rng, option
   const build = (name: string, device: DeviceSpec, unwrittenStamp: number | undefined): { device: BlockDevice; description: string } => {
     if (device.model === "stripe") {
       const members = device.members.map((member, i) => build(`${name}.${i}`, member, unwrittenStamp));
-      const stripe = new StripeDevice(kernel, { name, children: members.map((m) => m.device), stripeUnitBytes: device.stripeUnitBytes });
+      const stripe = new StripeDevice(kernel, {
+        name,
+        children: members.map((m) => m.device),
+        stripeUnitBytes: device.stripeUnitBytes,
+        ...(unwrittenStamp === undefined ? {} : { unwrittenStamp }),
+      });
       return { device: stripe, description: `stripe of ${members.length} (${members.map((m) => m.description).join("; ")}), unit ${device.stripeUnitBytes} B` };
     }
     const model = serviceModel(device, kernel, rng.stream(`device/${name}`));

@@ -1,5 +1,5 @@
 import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "../../io/block-device.js";
-import { concatPayloads, type Payload } from "../../io/payload.js";
+import { concatPayloads, Payload, type Segment } from "../../io/payload.js";
 import type { Kernel } from "../kernel.js";
 import { BadValueError } from "../../io/bad-value-error.js";
 
@@ -9,6 +9,13 @@ export interface StripeOptions {
   readonly children: readonly BlockDevice[];
   /** RAID-0 chunk: a positive multiple of the children's sector size. */
   readonly stripeUnitBytes: number;
+  /**
+   * The stamp the children's never-written space holds (see SimDevice), at
+   * their own offsets; the stripe then shows it at the volume's offsets, so
+   * that every address of a fresh striped volume has its own content, as on
+   * one device (a Source LU's original contents).
+   */
+  readonly unwrittenStamp?: number;
 }
 
 /** One child's share of a request: one contiguous child range covering one or more stripe units. */
@@ -42,6 +49,13 @@ export interface StripePiece {
  * request while part of it may still reach a child. A flush goes to every
  * child. The stripe holds no queue of its own; `queueDepth` is the children's
  * sum, for information.
+ *
+ * With an unwritten stamp, content that is "never written" at one side's
+ * address (the stamp at that very offset) is shown as such at the other's:
+ * reads map child offsets to volume offsets and writes the reverse. Without
+ * it, volume addresses 0 and one stripe unit (child 0 and child 1 at offset 0)
+ * read the same original contents, and data the engine put at the wrong
+ * address could read as right.
  */
 export class StripeDevice implements BlockDevice {
   readonly name: string;
@@ -49,6 +63,7 @@ export class StripeDevice implements BlockDevice {
   readonly sectorSizeBytes: number;
   readonly queueDepth: number;
   readonly stripeUnitBytes: number;
+  readonly unwrittenStamp: number | undefined;
   /** The member devices, in stripe order, so a crash injector can reach each one's log. */
   readonly children: readonly BlockDevice[];
   /** prefetch()'s offsets, per child. */
@@ -75,6 +90,7 @@ export class StripeDevice implements BlockDevice {
       throw new BadValueError(`${this.name}: stripeUnitBytes must be a positive multiple of the ${this.sectorSizeBytes}-byte sector, got ${String(unit)}`);
     }
     this.stripeUnitBytes = unit;
+    this.unwrittenStamp = options.unwrittenStamp;
     const minChildBytes = Math.min(...children.map((child) => child.capacityBytes));
     const unitsPerChild = Math.floor(minChildBytes / unit);
     if (unitsPerChild === 0) {
@@ -137,7 +153,11 @@ export class StripeDevice implements BlockDevice {
             op: "write",
             offsetBytes: part.childOffsetBytes,
             fua,
-            payload: concatPayloads(part.pieces.map((piece) => payload.slice(piece.requestOffsetBytes, piece.lengthBytes))),
+            payload: concatPayloads(
+              part.pieces.map((piece) =>
+                swapUnwritten(payload.slice(piece.requestOffsetBytes, piece.lengthBytes), this.unwrittenStamp, request.offsetBytes + piece.requestOffsetBytes, part.childOffsetBytes + piece.partOffsetBytes),
+              ),
+            ),
           },
         })),
         () => undefined,
@@ -150,7 +170,7 @@ export class StripeDevice implements BlockDevice {
         child: this.children[part.child] as BlockDevice,
         request: { op: "read", offsetBytes: part.childOffsetBytes, lengthBytes: part.lengthBytes },
       })),
-      (results) => reassemble(this.name, parts, results),
+      (results) => reassemble(this.name, parts, results, this.unwrittenStamp, request.offsetBytes),
       onComplete,
     );
   }
@@ -204,7 +224,7 @@ interface Submission {
 }
 
 /** The host read's data: each piece cut from its child's data, in host address order. */
-function reassemble(name: string, parts: readonly StripePart[], results: readonly IoCompletion[]): Payload | DeviceError {
+function reassemble(name: string, parts: readonly StripePart[], results: readonly IoCompletion[], unwrittenStamp: number | undefined, requestOffsetBytes: number): Payload | DeviceError {
   const pieces: { requestOffsetBytes: number; data: Payload }[] = [];
   for (const [index, part] of parts.entries()) {
     const data = results[index];
@@ -212,8 +232,39 @@ function reassemble(name: string, parts: readonly StripePart[], results: readonl
       // A child breaking its contract must not turn into a silently short or misaligned read.
       return new DeviceError(name, `child ${part.child} returned ${data?.lengthBytes ?? "no"} bytes for a ${part.lengthBytes}-byte read`);
     }
-    for (const piece of part.pieces) pieces.push({ requestOffsetBytes: piece.requestOffsetBytes, data: data.slice(piece.partOffsetBytes, piece.lengthBytes) });
+    for (const piece of part.pieces) {
+      const childData = data.slice(piece.partOffsetBytes, piece.lengthBytes);
+      pieces.push({ requestOffsetBytes: piece.requestOffsetBytes, data: swapUnwritten(childData, unwrittenStamp, part.childOffsetBytes + piece.partOffsetBytes, requestOffsetBytes + piece.requestOffsetBytes) });
+    }
   }
   pieces.sort((a, b) => a.requestOffsetBytes - b.requestOffsetBytes);
   return concatPayloads(pieces.map((piece) => piece.data));
+}
+
+/**
+ * `data`, lying at `fromBytes` on one side and `toBytes` on the other: a run
+ * of the unwritten stamp that is never-written content at `fromBytes` (the
+ * stamp at its own offset) becomes never-written content at `toBytes`, and one
+ * at `toBytes`'s offsets becomes one at `fromBytes`'s. A swap, so that a write
+ * and the read of it give back any content unchanged, misplaced data included.
+ */
+export function swapUnwritten(data: Payload, unwrittenStamp: number | undefined, fromBytes: number, toBytes: number): Payload {
+  if (unwrittenStamp === undefined || fromBytes === toBytes) return data;
+  let changed = false;
+  let positionBytes = 0;
+  const segments = data.segments.map((segment): Segment => {
+    const at = positionBytes;
+    positionBytes += segment.lengthBytes;
+    if (segment.kind !== "stamp" || segment.stamp !== unwrittenStamp) return segment;
+    if (segment.stampOffsetBytes === fromBytes + at) {
+      changed = true;
+      return { ...segment, stampOffsetBytes: toBytes + at };
+    }
+    if (segment.stampOffsetBytes === toBytes + at) {
+      changed = true;
+      return { ...segment, stampOffsetBytes: fromBytes + at };
+    }
+    return segment;
+  });
+  return changed ? new Payload(segments) : data;
 }

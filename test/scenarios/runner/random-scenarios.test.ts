@@ -459,3 +459,29 @@ stop: { hostIos: 300 }
     expect(results.problems).toEqual([]);
   });
 });
+
+describe("data the property's oracle found wrong, pinned", () => {
+  it("a striped Source LU reads, where never written, the original contents of each address (not of its member's offset)", () => {
+    const scenario = loadScenarioText(
+      `
+devices:
+  source:
+    model: stripe
+    stripeUnit: 4KiB
+    members:
+      - { model: fixed, capacity: 2MiB, latency: 10us, bandwidth: 500MB/s }
+      - { model: fixed, capacity: 2MiB, latency: 10us, bandwidth: 500MB/s }
+  cache: { model: fixed, capacity: 2MiB, latency: 10us, bandwidth: 500MB/s }
+engine: { chunkSize: 4KiB, regionSize: 4KiB }
+workloads:
+  - { kind: job, name: reader, rw: read, bs: 4k, size: 64k }
+stop: { hostIos: 16 }
+`,
+      { fileName: FILE_NAME },
+    );
+    const log = new HostLog(scenario.devices.source.sectorSizeBytes);
+    runScenario(scenario, META, { hostEvents: log });
+    expect(log.readsWithData).toBe(16);
+    expect(log.firstViolation()).toBeUndefined();
+  });
+});

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { Kernel } from "../../../sim/kernel.js";
 import { Rng } from "../../../sim/rng/streams.js";
 import { StripeDevice } from "../../../sim/devices/stripe.js";
+import { SimDevice } from "../../../sim/devices/sim-device.js";
+import { InstantModel } from "../../../sim/devices/models/instant.js";
 import { DeviceError, requestProblem, type BlockDevice, type IoCompletion, type IoRequest } from "../../../io/block-device.js";
 import { Payload, concatPayloads } from "../../../io/payload.js";
 
@@ -267,5 +269,23 @@ describe("StripeDevice", () => {
     expect(() => new StripeDevice(kernel, { children: [small, big], stripeUnitBytes: UNIT })).toThrow(/sector size/);
     expect(() => new StripeDevice(kernel, { children: [small], stripeUnitBytes: 1000 })).toThrow(/stripeUnitBytes/);
     expect(() => new StripeDevice(kernel, { children: [small], stripeUnitBytes: 2 << 20 })).toThrow(/no whole/);
+  });
+  it("shows never-written space at the volume's addresses, and keeps it so through a write of it", () => {
+    const kernel = new Kernel("stripe");
+    const ORIGIN = 1;
+    const children = [0, 1].map(
+      (i) => new SimDevice({ name: `c${i}`, capacityBytes: 4 * UNIT, sectorSizeBytes: SECTOR, queueDepth: 4, kernel, model: new InstantModel(kernel), writeCache: false, unwrittenStamp: ORIGIN }),
+    );
+    const stripe = new StripeDevice(kernel, { children, stripeUnitBytes: UNIT, unwrittenStamp: ORIGIN });
+    const read = (offsetBytes: number, lengthBytes: number) => run<IoCompletion>(kernel, (finish) => stripe.submit({ op: "read", offsetBytes, lengthBytes }, (data) => finish(data)));
+    // Units 0..3 lie on c0, c1, c0, c1: each reads as the original contents of its own volume address.
+    expect(read(0, 4 * UNIT)!.normalized()).toEqual([{ kind: "stamp", stamp: ORIGIN, stampOffsetBytes: 0, lengthBytes: 4 * UNIT }]);
+    expect(read(UNIT, SECTOR)!.normalized()).toEqual([{ kind: "stamp", stamp: ORIGIN, stampOffsetBytes: UNIT, lengthBytes: SECTOR }]);
+    // A rollback writes a chunk's original contents back: stored as never written on the child, read back unchanged.
+    run(kernel, (finish) => stripe.submit({ op: "write", offsetBytes: UNIT, fua: false, payload: Payload.stamp(ORIGIN, UNIT, UNIT) }, () => finish(undefined)));
+    expect(read(UNIT, UNIT)!.normalized()).toEqual([{ kind: "stamp", stamp: ORIGIN, stampOffsetBytes: UNIT, lengthBytes: UNIT }]);
+    // Data put at the wrong address stays wrong: unit 2's original contents written at unit 1 read back as unit 2's.
+    run(kernel, (finish) => stripe.submit({ op: "write", offsetBytes: UNIT, fua: false, payload: Payload.stamp(ORIGIN, UNIT, 2 * UNIT) }, () => finish(undefined)));
+    expect(read(UNIT, UNIT)!.normalized()).toEqual([{ kind: "stamp", stamp: ORIGIN, stampOffsetBytes: 2 * UNIT, lengthBytes: UNIT }]);
   });
 });
