@@ -10,7 +10,8 @@ import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.
 
 /**
  * Random valid scenarios, written as scenario text and run end to end as
- * `cofwsim run` runs them: devices (fixed, rotating, flash; shared or not),
+ * `cofwsim run` runs them: devices (fixed, rotating, flash, instant,
+ * exponential, empirical, and stripes of them; shared or not),
  * geometry, commit policy, one to three fio-style jobs, a session schedule,
  * host flushes, a warm-up and a stop. Each run must finish (a scenario the
  * loader accepts must not fail at run time), be deterministic, and keep its
@@ -28,6 +29,9 @@ const FILE_NAME = "random.yaml";
 /** Far more events than a run of at most a few thousand host I/Os takes. */
 const MAX_EVENTS = Number(process.env.RANDOM_SCENARIO_MAX_EVENTS ?? 2_000_000);
 const META = { cofwsimVersion: "test", fileName: FILE_NAME, contentHash: "random" };
+const RUNS = Number(process.env.RANDOM_SCENARIO_RUNS ?? 60);
+/** About 40 ms a scenario here; a long hunt (RANDOM_SCENARIO_RUNS=5000) gets room in proportion. */
+const TIMEOUT_MS = Math.max(120_000, RUNS * 1_000);
 
 // ---- the generator: raw draws, then a builder that makes them one valid scenario ----------
 
@@ -36,28 +40,58 @@ const BLOCK_SIZES = [512, 4 * KiB, 8 * KiB, 16 * KiB, 64 * KiB, 128 * KiB];
 const RW = ["read", "write", "randread", "randwrite", "rw", "readwrite", "randrw"] as const;
 const DISTRIBUTIONS = ["random", "zipf:1.2", "pareto:0.3", "normal:20", "normal:10:0.3", "zoned:60/10:30/20:10/70"];
 
-const deviceArb = fc.oneof(
-  fc.record({
-    model: fc.constant("fixed" as const),
-    latencyUs: fc.integer({ min: 0, max: 300 }),
-    bandwidthMBs: fc.constantFrom(50, 200, 1000),
-    parallelism: fc.integer({ min: 1, max: 8 }),
-  }),
-  fc.record({
-    model: fc.constant("rotating" as const),
-    rpm: fc.constantFrom(5400, 7200, 15000),
-    scheduler: fc.constantFrom("fifo", "scan", "look"),
-    sectorsPerTrack: fc.constantFrom(16, 64, 256),
-    heads: fc.integer({ min: 1, max: 2 }),
-  }),
-  fc.record({
-    model: fc.constant("flash" as const),
-    channels: fc.integer({ min: 1, max: 8 }),
-    diesPerChannel: fc.integer({ min: 1, max: 4 }),
-  }),
+const PERCENTILES = ["1", "10", "50", "90", "99", "99.9", "99.990000", "100"];
+
+/** An empirical latency table: a few percentiles, their latencies usually rising with them (a table that falls is the loader's to judge). */
+const percentileTableArb = fc
+  .record({ keys: fc.subarray(PERCENTILES, { minLength: 1 }), latenciesUs: fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 8, maxLength: 8 }), sorted: fc.boolean() })
+  .map(({ keys, latenciesUs, sorted }) => {
+    const values = sorted ? [...latenciesUs].sort((a, b) => a - b) : latenciesUs;
+    return Object.fromEntries(keys.map((key, index) => [key, `${values[index]}us`]));
+  });
+
+const leafDeviceArb = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ model: fc.constant("fixed" as const), latencyUs: fc.integer({ min: 0, max: 300 }), bandwidthMBs: fc.constantFrom(50, 200, 1000), parallelism: fc.integer({ min: 1, max: 8 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      model: fc.constant("rotating" as const),
+      rpm: fc.constantFrom(5400, 7200, 15000),
+      scheduler: fc.constantFrom("fifo", "scan", "look"),
+      sectorsPerTrack: fc.constantFrom(16, 64, 256),
+      heads: fc.integer({ min: 1, max: 2 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ model: fc.constant("flash" as const), channels: fc.integer({ min: 1, max: 8 }), diesPerChannel: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ model: fc.constant("instant" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      model: fc.constant("exponential" as const),
+      meanServiceUs: fc.integer({ min: 1, max: 500 }),
+      minServiceUs: fc.option(fc.integer({ min: 0, max: 100 })),
+      parallelism: fc.integer({ min: 1, max: 8 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      model: fc.constant("empirical" as const),
+      tables: fc.oneof(fc.record({ both: percentileTableArb }), fc.record({ read: percentileTableArb, write: percentileTableArb })),
+      parallelism: fc.integer({ min: 1, max: 8 }),
+    }),
+  },
 );
 
 const deviceCommonArb = fc.record({ queueDepth: fc.integer({ min: 1, max: 64 }), writeCache: fc.boolean() });
+
+const leafWithCommonArb = fc.record({ leaf: leafDeviceArb, common: deviceCommonArb });
+
+/** A device: one leaf, or a RAID-0 stripe of a few (members sized so the stripe holds what the LU needs). */
+const deviceArb = fc.oneof(
+  { weight: 4, arbitrary: leafWithCommonArb },
+  { weight: 1, arbitrary: fc.record({ stripeUnitKiB: fc.constantFrom(4, 16, 64, 256, 1024), members: fc.array(leafWithCommonArb, { minLength: 1, maxLength: 4 }) }) },
+);
 
 const jobArb = fc.record({
   rw: fc.constantFrom(...RW),
@@ -91,9 +125,7 @@ const rawArb = fc.record({
   sourceLuMiB: fc.constantFrom(4, 16, 64, 256, 1024, 4096),
   cacheMiB: fc.constantFrom(2, 4, 16, 64, 512, 2048),
   source: deviceArb,
-  sourceCommon: deviceCommonArb,
   cache: deviceArb,
-  cacheCommon: deviceCommonArb,
   chunkKiB: fc.constantFrom(4, 8, 16, 64, 256, 1024),
   regionKiB: fc.constantFrom(4, 8, 64, 256, 1024),
   metadataBlock: fc.option(fc.constantFrom(512, 4096), { freq: 4 }),
@@ -109,18 +141,37 @@ const rawArb = fc.record({
 
 type Raw = typeof rawArb extends fc.Arbitrary<infer T> ? T : never;
 type RawDevice = Raw["source"];
+type RawLeaf = Extract<RawDevice, { leaf: unknown }>;
 type RawJob = Raw["jobs"][number];
 
-function deviceText(device: RawDevice, common: Raw["sourceCommon"], capacityBytes: number, sector: number): Record<string, unknown> {
+function leafText({ leaf, common }: RawLeaf, capacityBytes: number, sector: number): Record<string, unknown> {
   const base = { capacity: capacityBytes, sectorSize: sector, queueDepth: common.queueDepth, writeCache: common.writeCache };
-  switch (device.model) {
+  switch (leaf.model) {
     case "fixed":
-      return { model: "fixed", ...base, latency: `${device.latencyUs}us`, bandwidth: `${device.bandwidthMBs}MB/s`, parallelism: device.parallelism };
+      return { model: "fixed", ...base, latency: `${leaf.latencyUs}us`, bandwidth: `${leaf.bandwidthMBs}MB/s`, parallelism: leaf.parallelism };
     case "rotating":
-      return { model: "rotating", ...base, rpm: device.rpm, scheduler: device.scheduler, sectorsPerTrack: device.sectorsPerTrack, heads: device.heads };
+      return { model: "rotating", ...base, rpm: leaf.rpm, scheduler: leaf.scheduler, sectorsPerTrack: leaf.sectorsPerTrack, heads: leaf.heads };
     case "flash":
-      return { model: "flash", ...base, channels: device.channels, diesPerChannel: device.diesPerChannel };
+      return { model: "flash", ...base, channels: leaf.channels, diesPerChannel: leaf.diesPerChannel };
+    case "instant":
+      return { model: "instant", ...base };
+    case "exponential":
+      return { model: "exponential", ...base, meanService: `${leaf.meanServiceUs}us`, ...(leaf.minServiceUs === null ? {} : { minService: `${leaf.minServiceUs}us` }), parallelism: leaf.parallelism };
+    case "empirical":
+      return {
+        model: "empirical",
+        ...base,
+        ...("both" in leaf.tables ? { percentiles: leaf.tables.both } : { readPercentiles: leaf.tables.read, writePercentiles: leaf.tables.write }),
+        parallelism: leaf.parallelism,
+      };
   }
+}
+
+/** A device of at least `capacityBytes` (whole MiB): a stripe's members each hold a whole MiB share of it. */
+function deviceText(device: RawDevice, capacityBytes: number, sector: number): Record<string, unknown> {
+  if ("leaf" in device) return leafText(device, capacityBytes, sector);
+  const memberBytes = Math.ceil(capacityBytes / device.members.length / MiB) * MiB;
+  return { model: "stripe", stripeUnit: `${device.stripeUnitKiB}KiB`, members: device.members.map((member) => leafText(member, memberBytes, sector)) };
 }
 
 function jobText(job: RawJob, index: number, sector: number, sourceLuBytes: number): Record<string, unknown> {
@@ -173,8 +224,8 @@ function scenarioText(raw: Raw): string {
   const sourceLuBytes = raw.sourceLuMiB * MiB;
   const cacheBytes = raw.cacheMiB * MiB;
   const devices = raw.shared
-    ? { shared: true, source: deviceText(raw.source, raw.sourceCommon, sourceLuBytes + cacheBytes, sector), cache: { capacity: `${raw.cacheMiB}MiB` } }
-    : { source: deviceText(raw.source, raw.sourceCommon, sourceLuBytes, sector), cache: deviceText(raw.cache, raw.cacheCommon, cacheBytes, sector) };
+    ? { shared: true, source: deviceText(raw.source, sourceLuBytes + cacheBytes, sector), cache: { capacity: `${raw.cacheMiB}MiB` } }
+    : { source: deviceText(raw.source, sourceLuBytes, sector), cache: deviceText(raw.cache, cacheBytes, sector) };
   const engine: Record<string, unknown> = { chunkSize: `${raw.chunkKiB}KiB`, regionSize: `${raw.regionKiB}KiB`, commitPolicy: raw.commitPolicy };
   if (raw.metadataBlock !== null && raw.metadataBlock >= sector) engine.metadataBlock = raw.metadataBlock;
   const sessions = raw.sessions.map((event) => ({ ...("atUs" in event.trigger ? { at: `${event.trigger.atUs}us` } : { afterHostIos: event.trigger.afterHostIos }), action: event.action, slot: event.slot }));
@@ -400,11 +451,11 @@ describe("random valid scenarios, run end to end", () => {
           throw new Error(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n--- scenario ---\n${text}`, { cause: error });
         }
       }),
-      { numRuns: Number(process.env.RANDOM_SCENARIO_RUNS ?? 60), ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
+      { numRuns: RUNS, ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
     );
     // Most drawn scenarios must be valid, or the property says little.
     expect(ran).toBeGreaterThan(refused);
-  }, 120_000);
+  }, TIMEOUT_MS);
 });
 
 /** A scenario as text, loaded and run; a run whose simulated time stands still for 10,000 host I/Os fails at once. */
