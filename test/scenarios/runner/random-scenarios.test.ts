@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { COMMIT_POLICY_NAMES } from "../../../engine/index.js";
@@ -7,12 +10,19 @@ import { runScenario, type RunOutput } from "../../../scenarios/runner/run-scena
 import { DataOracle } from "./data-oracle.js";
 import type { FioDirection } from "../../../scenarios/runner/op-stats.js";
 import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
+import { extraWorkloadArb, extraWorkloadText } from "./random-workloads.js";
+import { importFioJobFile } from "../../../scenarios/fio/import-job-file.js";
+import { FioImportError } from "../../../scenarios/fio/fio-import-error.js";
+import { TraceParseError, TraceSourceError } from "../../../scenarios/traces/index.js";
+import { JobPlanError } from "../../../scenarios/workloads/job-source.js";
 
 /**
  * Random valid scenarios, written as scenario text and run end to end as
  * `cofwsim run` runs them: devices (fixed, rotating, flash, instant,
  * exponential, empirical, and stripes of them; shared or not),
- * geometry, commit policy, one to three fio-style jobs, a session schedule,
+ * geometry, commit policy, up to three fio-style jobs and up to two traces
+ * (each format, timestamps honoured or not, addresses wrapped, scaled or
+ * kept inside), fio job files or scripts (random-workloads.ts), a session schedule,
  * host flushes, a warm-up and a stop. Each run must finish (a scenario the
  * loader accepts must not fail at run time), be deterministic, and keep its
  * books: per-job bytes against I/O counts, engine counters against what the
@@ -44,7 +54,7 @@ const PERCENTILES = ["1", "10", "50", "90", "99", "99.9", "99.990000", "100"];
 
 /** An empirical latency table: a few percentiles, their latencies usually rising with them (a table that falls is the loader's to judge). */
 const percentileTableArb = fc
-  .record({ keys: fc.subarray(PERCENTILES, { minLength: 1 }), latenciesUs: fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 8, maxLength: 8 }), sorted: fc.boolean() })
+  .record({ keys: fc.subarray(PERCENTILES, { minLength: 1 }), latenciesUs: fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 8, maxLength: 8 }), sorted: fc.oneof({ weight: 7, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) })
   .map(({ keys, latenciesUs, sorted }) => {
     const values = sorted ? [...latenciesUs].sort((a, b) => a - b) : latenciesUs;
     return Object.fromEntries(keys.map((key, index) => [key, `${values[index]}us`]));
@@ -130,7 +140,11 @@ const rawArb = fc.record({
   regionKiB: fc.constantFrom(4, 8, 64, 256, 1024),
   metadataBlock: fc.option(fc.constantFrom(512, 4096), { freq: 4 }),
   commitPolicy: fc.constantFrom(...COMMIT_POLICY_NAMES),
-  jobs: fc.array(jobArb, { minLength: 1, maxLength: 3 }),
+  jobs: fc.array(jobArb, { maxLength: 3 }),
+  /** Traces, fio job files and scripts beside the jobs (at least one workload in all). */
+  extras: fc.array(extraWorkloadArb, { maxLength: 2 }),
+  /** With only scripts, the scenario may leave stop out (the run ends with them). */
+  omitStop: fc.boolean(),
   sessions: fc.array(sessionArb, { maxLength: 6 }),
   flushEveryUs: fc.option(fc.integer({ min: 200, max: 5000 })),
   flushEveryWrites: fc.option(fc.integer({ min: 1, max: 300 })),
@@ -219,7 +233,7 @@ function certainlyAfter(a: RawTrigger, b: RawTrigger): boolean {
 }
 
 /** The scenario text, as a user would write it (units as strings, fio's syntaxes). */
-function scenarioText(raw: Raw): string {
+function scenarioText(raw: Raw, files: { readonly directory: string; readonly prefix: string }): string {
   const sector = raw.sector;
   const sourceLuBytes = raw.sourceLuMiB * MiB;
   const cacheBytes = raw.cacheMiB * MiB;
@@ -237,6 +251,13 @@ function scenarioText(raw: Raw): string {
     const uses = ofSlot.filter((event) => event.action === "stop" || event.action === "rollback");
     if (uses.some((use) => starts.every((start) => certainlyAfter(start.trigger, use.trigger)))) sessions.unshift({ afterHostIos: 0, action: "start", slot });
   }
+  const jobs = raw.jobs.map((job, index) => jobText(job, index, sector, sourceLuBytes));
+  // Two fio files may name their jobs alike (the fixtures' "file1"), which the run refuses: one at most.
+  const extras = raw.extras.filter((extra, index) => extra.kind !== "fio" || raw.extras.findIndex((other) => other.kind === "fio") === index);
+  const context = { ...files, sourceLuBytes, sectorBytes: sector };
+  const workloads = [...jobs, ...extras.map((extra, index) => extraWorkloadText(extra, jobs.length + index, context))];
+  if (workloads.length === 0) workloads.push({ kind: "job", name: "job0", rw: "randrw" });
+  const onlyScripts = workloads.every((workload) => workload.kind === "script");
   const stop: Record<string, unknown> = {};
   if (raw.stopHostIos !== null || raw.stopRuntimeMs === null) stop.hostIos = raw.stopHostIos ?? 500;
   if (raw.stopRuntimeMs !== null) stop.runtime = `${raw.stopRuntimeMs}ms`;
@@ -246,13 +267,13 @@ function scenarioText(raw: Raw): string {
     seed: raw.seed,
     devices,
     engine,
-    workloads: raw.jobs.map((job, index) => jobText(job, index, sector, sourceLuBytes)),
+    workloads,
     ...(sessions.length === 0 ? {} : { sessions }),
     ...(raw.flushEveryUs === null && raw.flushEveryWrites === null
       ? {}
       : { flushes: { ...(raw.flushEveryUs === null ? {} : { every: `${raw.flushEveryUs}us` }), ...(raw.flushEveryWrites === null ? {} : { everyHostWrites: raw.flushEveryWrites }) } }),
     ...(warmupUs === null ? {} : { measurement: { warmup: `${warmupUs}us` } }),
-    stop,
+    ...(onlyScripts && raw.omitStop ? {} : { stop }),
   };
   return stringify(file);
 }
@@ -294,8 +315,24 @@ function regionBytes(scenario: Scenario, job: JobSpec): number {
   return job.sizeBytes === 0 ? lu - job.offsetBytes : job.sizeBytes;
 }
 
-function checkDirection(scenario: Scenario, job: JobSpec, direction: "read" | "write", figures: FioDirection, windowNs: number): void {
-  const where = `${job.name} ${direction}`;
+/** A line of the results: a job (the scenario's own or a fio job file's), or a trace or script with the largest I/O it may issue. */
+type Group = { readonly name: string; readonly job: JobSpec } | { readonly name: string; readonly largestIoBytes: number };
+
+/** The results' lines the scenario's workloads make, in order: a fio job file's jobs imported as the run imports them. */
+function groupsOf(scenario: Scenario): Group[] {
+  const sourceLuBytes = scenario.devices.shared ? scenario.devices.source.capacityBytes - scenario.devices.cache.capacityBytes : scenario.devices.source.capacityBytes;
+  const sector = scenario.devices.source.sectorSizeBytes;
+  return scenario.workloads.flatMap((workload): Group[] => {
+    if (workload.kind === "job") return [{ name: workload.name, job: workload }];
+    if (workload.kind === "fio") return importFioJobFile(readFileSync(workload.path, "utf8"), workload.path, { sourceCapacityBytes: sourceLuBytes }).jobs.map((job) => ({ name: job.name, job }));
+    if (workload.kind === "script") return [{ name: workload.name, largestIoBytes: Math.max(0, ...workload.ops.map((op) => ("lengthBytes" in op ? op.lengthBytes : 0))) }];
+    // A trace's requests are at most 256 sectors of 512 bytes here, each end rounded out to the LU's sector.
+    return [{ name: workload.name, largestIoBytes: 256 * 512 + 2 * sector }];
+  });
+}
+
+function checkDirection(scenario: Scenario, group: Group, direction: "read" | "write", figures: FioDirection, windowNs: number): void {
+  const where = `${group.name} ${direction}`;
   const sector = scenario.devices.source.sectorSizeBytes;
   for (const [key, value] of Object.entries({ io_bytes: figures.io_bytes, bw_bytes: figures.bw_bytes, iops: figures.iops, total_ios: figures.total_ios, runtime: figures.runtime })) {
     expect(Number.isFinite(value) && value >= 0, `${where} ${key} = ${value}`).toBe(true);
@@ -303,12 +340,12 @@ function checkDirection(scenario: Scenario, job: JobSpec, direction: "read" | "w
   expect(figures.clat_ns.N, `${where}: latencies are of the I/Os counted`).toBe(figures.total_ios);
   expect(figures.lat_ns).toEqual(figures.clat_ns);
   expect(figures.io_bytes % sector, `${where}: io_bytes in whole sectors`).toBe(0);
-  const sizes = blockSizes(job, direction);
+  const sizes = "job" in group ? blockSizes(group.job, direction) : [group.largestIoBytes];
   const largest = Math.max(...sizes);
   expect(figures.io_bytes, `${where}: io_bytes at most total_ios x the largest block`).toBeLessThanOrEqual(figures.total_ios * largest);
   expect(figures.io_bytes, `${where}: io_bytes at least a sector per I/O`).toBeGreaterThanOrEqual(figures.total_ios * sector);
   // One block size that tiles the region: no I/O is shortened at its end, so the bytes are exact.
-  if (sizes.length === 1 && regionBytes(scenario, job) % largest === 0) expect(figures.io_bytes, `${where}: io_bytes = total_ios x bs`).toBe(figures.total_ios * largest);
+  if ("job" in group && sizes.length === 1 && regionBytes(scenario, group.job) % largest === 0) expect(figures.io_bytes, `${where}: io_bytes = total_ios x bs`).toBe(figures.total_ios * largest);
   if (figures.total_ios === 0) {
     expect(figures.io_bytes).toBe(0);
     expect(figures.runtime).toBe(0);
@@ -333,15 +370,16 @@ const EXPECTED_PROBLEM = /^session (start of slot \d+ at \d+ ns refused: slot \d
 function checkRun(scenario: Scenario, output: RunOutput, log: HostLog): void {
   const { results } = output;
   const engine = results.engine;
-  const jobs = scenario.workloads as JobSpec[];
+  const groups = groupsOf(scenario);
   const windowNs = results.window.endNs - results.window.startNs;
   expect(windowNs).toBeGreaterThanOrEqual(0);
-  expect(results.jobs.map((job) => job.jobname)).toEqual(jobs.map((job) => job.name));
-  jobs.forEach((job, index) => {
-    checkDirection(scenario, job, "read", results.jobs[index]!.read, windowNs);
-    checkDirection(scenario, job, "write", results.jobs[index]!.write, windowNs);
-    if (job.rw === "read" || job.rw === "randread") expect(results.jobs[index]!.write.total_ios).toBe(0);
-    if (job.rw === "write" || job.rw === "randwrite") expect(results.jobs[index]!.read.total_ios).toBe(0);
+  expect(results.jobs.map((job) => job.jobname)).toEqual(groups.map((group) => group.name));
+  groups.forEach((group, index) => {
+    checkDirection(scenario, group, "read", results.jobs[index]!.read, windowNs);
+    checkDirection(scenario, group, "write", results.jobs[index]!.write, windowNs);
+    if (!("job" in group)) return;
+    if (group.job.rw === "read" || group.job.rw === "randread") expect(results.jobs[index]!.write.total_ios).toBe(0);
+    if (group.job.rw === "write" || group.job.rw === "randwrite") expect(results.jobs[index]!.read.total_ios).toBe(0);
   });
   for (const problem of results.problems) expect(problem).toMatch(EXPECTED_PROBLEM);
 
@@ -351,21 +389,27 @@ function checkRun(scenario: Scenario, output: RunOutput, log: HostLog): void {
   expect(log.writesAcked).toBe(log.writes.length);
   expect(engine.hostWrites).toBe(log.writes.length);
   expect(engine.hostBytesWritten).toBe(submittedBytes);
-  const sum = (pick: (index: number) => number) => jobs.reduce((total, _, index) => total + pick(index), 0);
+  const sum = (pick: (index: number) => number) => groups.reduce((total, _, index) => total + pick(index), 0);
   const writeIos = sum((index) => results.jobs[index]!.write.total_ios);
   expect(writeIos, "jobs' writes in the window <= the engine's host writes").toBeLessThanOrEqual(engine.hostWrites);
   expect(sum((index) => results.jobs[index]!.write.io_bytes)).toBeLessThanOrEqual(engine.hostBytesWritten);
-  const phantomJob = (index: number) => jobs[index]!.phantomSlot !== undefined;
+  const phantomJob = (index: number) => { const group = groups[index]!; return "job" in group && group.job.phantomSlot !== undefined; };
   expect(sum((index) => (phantomJob(index) ? 0 : results.jobs[index]!.read.total_ios))).toBeLessThanOrEqual(engine.hostReads);
   expect(sum((index) => (phantomJob(index) ? results.jobs[index]!.read.total_ios : 0))).toBeLessThanOrEqual(engine.phantomReads);
   if (scenario.stop.hostIos !== undefined) expect(engine.hostWrites + engine.hostReads + engine.phantomReads).toBeLessThanOrEqual(scenario.stop.hostIos);
-  if (!jobs.some((_, index) => phantomJob(index))) expect(engine.phantomReads).toBe(0);
+  if (!groups.some((_, index) => phantomJob(index))) expect(engine.phantomReads).toBe(0);
 
   // Flushes: each one the host asked for completed and was counted; with only everyHostWrites, exactly one per that many writes.
   expect(log.flushesAcked).toBe(log.flushesSubmitted);
   expect(engine.hostFlushes).toBe(log.flushesSubmitted);
   const { everyNs, everyHostWrites } = scenario.flushes;
-  if (everyNs === undefined) expect(engine.hostFlushes).toBe(everyHostWrites === undefined ? 0 : Math.floor(engine.hostWrites / everyHostWrites));
+  // Scripts flush too, at most once per flush they hold.
+  const scriptFlushes = scenario.workloads.reduce((total, workload) => total + (workload.kind === "script" ? workload.ops.filter((op) => op.kind === "flush").length : 0), 0);
+  const writeFlushes = everyHostWrites === undefined ? 0 : Math.floor(engine.hostWrites / everyHostWrites);
+  if (everyNs === undefined) {
+    expect(engine.hostFlushes).toBeGreaterThanOrEqual(writeFlushes);
+    expect(engine.hostFlushes).toBeLessThanOrEqual(writeFlushes + scriptFlushes);
+  }
 
   // Sessions: the timeline agrees with the counters, and sequence numbers are never reused.
   const started = results.sessions.filter((record) => (record.action === "start" || record.action === "replace") && record.error === undefined);
@@ -403,10 +447,10 @@ function checkRun(scenario: Scenario, output: RunOutput, log: HostLog): void {
 }
 
 /** Runs one scenario text through the loader and the runner twice; a refusal must be a located ScenarioError. */
-function runText(text: string): "refused" | "ran" {
+function runText(text: string): "refused" | "refused at run" | "ran" {
   let scenario: Scenario;
   try {
-    scenario = loadScenarioText(text, { fileName: FILE_NAME });
+    scenario = loadScenarioText(text, { fileName: FILE_NAME, baseDirectory: filesDirectory() });
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     for (const problem of error.problems) {
@@ -419,13 +463,23 @@ function runText(text: string): "refused" | "ran" {
     return "refused";
   }
   // A run that never ends fails here, after a budget of events far above what these small runs take.
-  const first = runScenario(scenario, META, {
-    observe: (kernel) => {
-      kernel.onEvent = (timeNs) => {
-        if (kernel.eventCount > MAX_EVENTS) throw new Error(`the run took more than ${MAX_EVENTS} events (simulated time ${timeNs} ns)`);
-      };
-    },
-  });
+  let first: RunOutput;
+  try {
+    first = runScenario(scenario, META, {
+      observe: (kernel) => {
+        kernel.onEvent = (timeNs) => {
+          if (kernel.eventCount > MAX_EVENTS) throw new Error(`the run took more than ${MAX_EVENTS} events (simulated time ${timeNs} ns)`);
+        };
+      },
+    });
+  } catch (error) {
+    // Trace and fio job files are read by the run, not the loader: what they hold may be refused then, with a typed error the CLI exits 2 on.
+    if (scenario.workloads.some((workload) => workload.kind === "trace" || workload.kind === "fio") && (error instanceof TraceSourceError || error instanceof TraceParseError || error instanceof FioImportError || error instanceof JobPlanError)) {
+      refusedAtRun.push(error.message);
+      return "refused at run";
+    }
+    throw error;
+  }
   const log = new HostLog(scenario.devices.source.sectorSizeBytes);
   // The second run reads no I/O ahead and records host events: neither may change a result.
   const second = runScenario(scenario, META, { hostEvents: log, readAheadIos: 0 });
@@ -437,13 +491,25 @@ function runText(text: string): "refused" | "ran" {
   return "ran";
 }
 
+/** Trace and fio job files the scenarios name, written per scenario; removed after the tests. */
+let directory: string | undefined;
+function filesDirectory(): string {
+  return (directory ??= mkdtempSync(join(tmpdir(), "cofwsim-random-")));
+}
+afterAll(() => {
+  if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+});
+/** What the runs refused (trace and fio file contents), for the message when too few scenarios ran. */
+const refusedAtRun: string[] = [];
+
 describe("random valid scenarios, run end to end", () => {
   it("finish, are deterministic and keep their books", () => {
     let ran = 0;
     let refused = 0;
+    let scenarios = 0;
     fc.assert(
       fc.property(rawArb, (raw) => {
-        const text = scenarioText(raw);
+        const text = scenarioText(raw, { directory: filesDirectory(), prefix: `s${scenarios++}` });
         try {
           if (runText(text) === "ran") ran++;
           else refused++;
@@ -454,7 +520,7 @@ describe("random valid scenarios, run end to end", () => {
       { numRuns: RUNS, ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
     );
     // Most drawn scenarios must be valid, or the property says little.
-    expect(ran).toBeGreaterThan(refused);
+    expect(ran, `refused at run: ${refusedAtRun.slice(0, 5).join(" | ")}`).toBeGreaterThan(refused);
   }, TIMEOUT_MS);
 });
 
