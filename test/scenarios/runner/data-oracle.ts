@@ -53,6 +53,7 @@ export class DataOracle implements HostEventSink {
   private readonly writesBySector = new Map<number, number[]>();
   private readonly phantomMemo = new Map<SessionOp, Map<number, readonly Token[]>>();
   private readonly computing = new Set<SessionOp>();
+  private readonly maxDoneBySector = new Map<number, Float64Array>();
 
   constructor(readonly sectorBytes: number) {}
 
@@ -94,7 +95,7 @@ export class DataOracle implements HostEventSink {
     read.data = data;
   }
 
-  /** Every read that returned data, checked; the first sector that holds what it may not is described, else undefined. */
+  /** Every read that returned data, checked (once the run is over); the first sector that holds what it may not is described, else undefined. */
   firstViolation(): string | undefined {
     for (const read of this.reads) {
       if (read.data === undefined) continue;
@@ -134,6 +135,42 @@ export class DataOracle implements HostEventSink {
     return [...(latest === undefined ? [] : [latest]), ...starts.filter((op) => op.done > span.submit && op.submit < span.done)];
   }
 
+  /**
+   * The host writes of `sector` that unreplacedWrites may keep for `span`,
+   * and the latest-submitted one done before it began (which replaces those
+   * done before its submission): a hot sector has thousands of writes, and
+   * asking about each of them for each read of it took minutes a scenario.
+   * Writes are listed in submission order; from the end of those submitted
+   * before the span ends, back to that settled write and on while an earlier
+   * write may still have been in flight when it was submitted.
+   */
+  private recentWrites(sector: number, span: Span): number[] {
+    const list = this.writesBySector.get(sector);
+    if (list === undefined) return [];
+    let maxDone = this.maxDoneBySector.get(sector);
+    if (maxDone === undefined || maxDone.length !== list.length) {
+      // Up to each write, the latest acknowledgement of it and those before it (every acknowledgement is in by now).
+      maxDone = new Float64Array(list.length);
+      list.forEach((index, i) => (maxDone![i] = Math.max(i === 0 ? -1 : maxDone![i - 1]!, this.writes[index]!.done)));
+      this.maxDoneBySector.set(sector, maxDone);
+    }
+    let end = 0;
+    for (let high = list.length; end < high; ) {
+      const middle = (end + high) >>> 1;
+      if (this.writes[list[middle]!]!.submit < span.done) end = middle + 1;
+      else high = middle;
+    }
+    const out: number[] = [];
+    let settledSubmit = Number.NEGATIVE_INFINITY;
+    for (let i = end - 1; i >= 0; i--) {
+      if (settledSubmit !== Number.NEGATIVE_INFINITY && maxDone[i]! < settledSubmit) break;
+      const write = this.writes[list[i]!]!;
+      out.push(list[i]!);
+      if (settledSubmit === Number.NEGATIVE_INFINITY && write.done < span.submit) settledSubmit = write.submit;
+    }
+    return out.reverse();
+  }
+
   /** The session's point in time: the Source LU as a read spanning its start would see it. */
   private allowedPhantom(start: SessionOp, sector: number): readonly Token[] {
     let bySector = this.phantomMemo.get(start);
@@ -155,7 +192,7 @@ export class DataOracle implements HostEventSink {
   /** What the Source LU's `sector` may hold to something spanning `span`: every writer not surely replaced before it began. */
   private allowedSource(sector: number, span: Span): readonly Token[] {
     const writers: Writer[] = [];
-    for (const index of this.writesBySector.get(sector) ?? []) writers.push({ span: this.writes[index]!, write: this.writes[index]! });
+    for (const index of this.recentWrites(sector, span)) writers.push({ span: this.writes[index]!, write: this.writes[index]! });
     for (const op of this.sessionOps) if (op.action === "rollback" && op.done !== NEVER) writers.push({ span: op, rollback: op });
     const spans = writers.map((writer) => ({ submitPoint: writer.span.submit, ackPoint: writer.span.done }));
     const candidates = spans.flatMap((writer, index) => (writer.submitPoint < span.done ? [index] : []));
