@@ -297,6 +297,9 @@ export class CofwEngine {
   private *phantomReadPiece(slot: number, sequence: number, sourceChunk: number, offsetBytes: number, lengthBytes: number): Coroutine<Payload> {
     for (let inProgress = this.copying.get(sourceChunk); inProgress !== undefined; inProgress = this.copying.get(sourceChunk)) {
       yield* waitFor(inProgress);
+      // The copy waited for may have found the Cache LU full and ended this session instead (a termination takes no
+      // gate): its data was never saved, and the host write that wanted the copy may already be changing the source.
+      if (this.sessions.activeSequence(slot) !== sequence) throw new EngineUsageError(`phantom read of slot ${slot}: its session ended (Cache LU full) while the read waited for a copy`);
     }
     const copy = this.map.copyFor(sourceChunk, slot, sequence);
     if (copy !== undefined) {

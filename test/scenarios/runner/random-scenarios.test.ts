@@ -517,4 +517,31 @@ stop: { hostIos: 16 }
     expect(log.readsWithData).toBe(16);
     expect(log.firstViolation()).toBeUndefined();
   });
+  it("a Phantom LU read waiting for a copy that the full Cache LU ends its session instead of reads no data written after the session started", () => {
+    // The writers fill the 2 MiB Cache LU while the backup reads slot 2: the copy the backup's read waits for finds no room,
+    // slot 2's session is terminated, and the host write goes on to the source before the read resumes.
+    const scenario = loadScenarioText(
+      `
+seed: 19
+devices:
+  source: { model: empirical, capacity: 4GiB, queueDepth: 54, percentiles: { "50": 2us, "90": 3us, "99.99": 10us }, parallelism: 2 }
+  cache: { model: flash, capacity: 2MiB, queueDepth: 52, writeCache: true, channels: 6, diesPerChannel: 4 }
+engine: { chunkSize: 256KiB, regionSize: 64KiB, commitPolicy: group-commit }
+workloads:
+  - { kind: job, name: job0, rw: read, bs: "64k,128k", iodepth: 9, random_distribution: "pareto:0.3", number_ios: 945, runtime: 19ms, startdelay: 7us, offset: 2018508800, size: 20686848, phantomSlot: 2 }
+  - { kind: job, name: fiojob0, rw: readwrite, bs: 8k, iodepth: 16, size: 3809m, number_ios: 84, runtime: 2ms, rwmixread: 12 }
+  - { kind: job, name: fiojob1, rw: randrw, bs: 512, iodepth: 10, size: 2252m, number_ios: 249, runtime: 10ms, rate_iops: 4419 }
+sessions:
+  - { afterHostIos: 0, action: start, slot: 2 }
+flushes: { every: 210us, everyHostWrites: 41 }
+stop: { runtime: 9ms }
+`,
+      { fileName: FILE_NAME },
+    );
+    const log = new HostLog(scenario.devices.source.sectorSizeBytes);
+    const { results } = runScenario(scenario, META, { hostEvents: log });
+    expect(results.sessions.map((record) => record.action)).toEqual(["start", "terminate"]);
+    expect(log.readsWithData).toBeGreaterThan(0);
+    expect(log.firstViolation()).toBeUndefined();
+  });
 });
