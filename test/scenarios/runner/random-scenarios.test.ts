@@ -433,7 +433,8 @@ describe("random valid scenarios, run end to end", () => {
           throw new Error(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n--- scenario ---\n${text}`, { cause: error });
         }
       }),
-      { numRuns: RUNS, ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
+      // RANDOM_SCENARIO_SHRINK=0: report the first failing scenario as drawn (each shrink step runs scenarios, and a long hunt's can take an hour).
+      { numRuns: RUNS, endOnFailure: process.env.RANDOM_SCENARIO_SHRINK === "0", ...(process.env.RANDOM_SCENARIO_SEED === undefined ? {} : { seed: Number(process.env.RANDOM_SCENARIO_SEED) }) },
     );
     // Most drawn scenarios must be valid, or the property says little.
     expect(ran, `refused at run: ${refusedAtRun.slice(0, 5).join(" | ")}`).toBeGreaterThan(refused);
