@@ -105,7 +105,9 @@ export class OpStats {
       total_ios: this.completedIos,
       // fio's runtime is whole ms and 0 for a direction with no I/O; here to the microsecond, so that iops and bw_bytes
       // are total_ios and io_bytes over it even for a short window.
-      runtime: this.completedIos === 0 ? 0 : round3(windowNs / 1e6),
+      // Whole microseconds first: round3 of the ms value rounded 8,092,500 ns (8092.5 us) down, to 8.092, as
+      // 8.0925 * 1000 is 8092.499999999999 in binary floating point.
+      runtime: this.completedIos === 0 ? 0 : Math.round(windowNs / 1e3) / 1e3,
       // The simulated host submits with no delay, so fio's slat is 0 and lat equals clat.
       clat_ns: latency,
       lat_ns: latency,
