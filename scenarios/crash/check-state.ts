@@ -40,10 +40,11 @@ export class StateChecker {
   private readonly dataAreaBytes: number;
   /**
    * The session starts (and replaces) of the run, in order, each with the
-   * first crash point from which a later operation on its slot is submitted:
-   * worked out once, not filtered out of the log on every crash state.
+   * stretches of crash points in which another operation on its slot may
+   * have taken effect after it (see supersedingStretches): worked out once,
+   * not filtered out of the log on every crash state.
    */
-  private readonly sessionStarts: Array<{ readonly op: LoggedSessionOp; readonly index: number; readonly supersededFrom: number }>;
+  private readonly sessionStarts: Array<{ readonly op: LoggedSessionOp; readonly index: number; readonly superseded: ReadonlyArray<readonly [from: number, until: number]> }>;
   /** The crash points, ascending, from which anything the checks expect may change (see expectationEpoch). */
   private readonly expectationChangePoints: readonly number[];
   /** The last chunk read's tokens (see chunkTokens). */
@@ -66,10 +67,7 @@ export class StateChecker {
     const ops = recording.host.sessionOps;
     this.sessionStarts = [];
     ops.forEach((op, index) => {
-      if (!startsSession(op)) return;
-      let supersededFrom = Number.POSITIVE_INFINITY;
-      for (let later = index + 1; later < ops.length; later++) if (ops[later]!.slot === op.slot) supersededFrom = Math.min(supersededFrom, ops[later]!.submitPoint);
-      this.sessionStarts.push({ op, index, supersededFrom });
+      if (startsSession(op)) this.sessionStarts.push({ op, index, superseded: supersedingStretches(ops, index) });
     });
     this.expectationChangePoints = expectationChangePoints(recording, oracle);
   }
@@ -195,9 +193,9 @@ export class StateChecker {
     const sessionOps = this.recording.host.sessionOps;
     const live = engine.sessionList();
     let knownSequences: Set<number> | undefined;
-    for (const { op, index, supersededFrom } of this.sessionStarts) {
-      // Submitted by the point, and no later operation on its slot is.
-      if (op.submitPoint > point || supersededFrom <= point) continue;
+    for (const { op, index, superseded } of this.sessionStarts) {
+      // Submitted by the point, and no operation on its slot may have taken effect after it by then.
+      if (op.submitPoint > point || superseded.some(([from, until]) => from <= point && point < until)) continue;
       const info = live[op.slot]!;
       const acked = op.ackPoint <= point;
       let present: boolean;
@@ -272,6 +270,29 @@ export class StateChecker {
     }
     return undefined;
   }
+}
+
+/**
+ * The crash points at which another operation on the slot of the start
+ * `ops[index]` may have taken effect after it, as [from, until) stretches.
+ * Operations on one slot need not take effect in the order they were
+ * submitted: one that waits for the engine's gate can be overtaken by one
+ * submitted later (two starts of a slot submitted together ran in the other
+ * order, and the checker, ordering by submission, reported the later-acked
+ * session as lost). So another operation counts from its submission, unless
+ * it was acknowledged before this start was submitted (it came first), and
+ * until the engine's sequence numbers say which came first: once both are
+ * acknowledged starts, the one with the smaller number did. Else for good.
+ */
+export function supersedingStretches(ops: readonly LoggedSessionOp[], index: number): Array<readonly [from: number, until: number]> {
+  const op = ops[index]!;
+  const stretches: Array<readonly [number, number]> = [];
+  ops.forEach((other, otherIndex) => {
+    if (otherIndex === index || other.slot !== op.slot || other.ackPoint < op.submitPoint) return;
+    const cameFirst = op.sequence !== undefined && other.sequence !== undefined && other.sequence < op.sequence;
+    stretches.push([other.submitPoint, cameFirst ? Math.max(op.ackPoint, other.ackPoint) : Number.POSITIVE_INFINITY]);
+  });
+  return stretches;
 }
 
 /**
