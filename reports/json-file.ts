@@ -1,5 +1,5 @@
 import { jsonSyntaxError } from "../scenarios/schema/json-syntax.js";
-import { foundNotUtf8, readUtf8File } from "../scenarios/text-file.js";
+import { foundNotUtf8, readFailure, readUtf8File } from "../scenarios/text-file.js";
 
 /**
  * A JSON file the commands read back (a gate baseline, a sweep's
@@ -14,8 +14,7 @@ export function readJsonFile(path: string, expected: string): { readonly json: u
   try {
     read = readUtf8File(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a directory" : error instanceof Error ? error.message : String(error);
-    return { problem: `cannot read ${path} (${reason}); expected ${expected}` };
+    return { problem: `cannot read ${path} (${readFailure(error)}); expected ${expected}` };
   }
   if ("notUtf8" in read) {
     const { line, column } = read.notUtf8;

@@ -46,6 +46,12 @@ export function readUtf8File(path: string | number): { readonly text: string } |
   }
 }
 
+/** Why readUtf8File could not read a file, for a message: "it is a directory", or the system's own words. */
+export function readFailure(error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code === "EISDIR") return "it is a directory";
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Bytes read at a time by readUtf8Lines: a few milliseconds of parsing, and a string that dies young. */
 const PIECE_BYTES = 8 * 2 ** 20;
 const NEWLINE = 0x0a;

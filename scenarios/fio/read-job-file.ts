@@ -1,4 +1,4 @@
-import { foundNotUtf8, readUtf8File } from "../text-file.js";
+import { foundNotUtf8, readFailure, readUtf8File } from "../text-file.js";
 import { FioImportError } from "./fio-import-error.js";
 
 /** The job file argument that means standard input, as in cat(1) and fio itself. */
@@ -22,8 +22,7 @@ export function readFioJobFile(argument: string): string {
   try {
     read = readUtf8File(argument === STDIN_ARGUMENT ? 0 : argument);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "EISDIR" ? "it is a directory" : error instanceof Error ? error.message : String(error);
-    throw new FioImportError(file, [{ fileName: file, line: 1, message: `cannot read the job file (${reason}); expected a readable fio job file` }]);
+    throw new FioImportError(file, [{ fileName: file, line: 1, message: `cannot read the job file (${readFailure(error)}); expected a readable fio job file` }]);
   }
   if ("notUtf8" in read) {
     const { line, column } = read.notUtf8;

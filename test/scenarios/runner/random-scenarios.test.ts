@@ -468,20 +468,30 @@ function runYaml(text: string): RunOutput {
   });
 }
 
-describe("counterexamples the property found, pinned", () => {
-  it("a time-based job reading a Phantom LU before its session starts waits for it, rather than spinning at one instant forever", () => {
-    const { results } = runYaml(`
+/** Two small fixed disks, a backup job reading slot 0's Phantom LU for `backupRuntime` and a host writing beside it; `rest` gives the sessions and the stop. */
+function backupBesideHost(backupRuntime: string, rest: string): string {
+  return `
 devices:
   source: { model: fixed, capacity: 64MiB, latency: 100us, bandwidth: 500MB/s }
   cache: { model: fixed, capacity: 16MiB, latency: 100us, bandwidth: 500MB/s }
 workloads:
-  - { kind: job, name: backup, rw: read, bs: 64k, iodepth: 2, runtime: 5ms, phantomSlot: 0 }
+  - { kind: job, name: backup, rw: read, bs: 64k, iodepth: 2, runtime: ${backupRuntime}, phantomSlot: 0 }
   - { kind: job, name: host, rw: randwrite, bs: 4k, iodepth: 2 }
-sessions:
+${rest}`;
+}
+
+describe("counterexamples the property found, pinned", () => {
+  it("a time-based job reading a Phantom LU before its session starts waits for it, rather than spinning at one instant forever", () => {
+    const { results } = runYaml(
+      backupBesideHost(
+        "5ms",
+        `sessions:
   - { at: 1ms, action: start, slot: 0 }
   - { at: 3ms, action: stop, slot: 0 }
 stop: { runtime: 6ms }
-`);
+`,
+      ),
+    );
     const backup = results.jobs[0]!.read;
     expect(backup.total_ios).toBeGreaterThan(0);
     expect(results.engine.phantomReads).toBeGreaterThanOrEqual(backup.total_ios);
@@ -491,17 +501,15 @@ stop: { runtime: 6ms }
   });
 
   it("a worker so waiting ends when stop.hostIos stops the run, rather than holding the run open until its own runtime", () => {
-    const { results, kernel } = runYaml(`
-devices:
-  source: { model: fixed, capacity: 64MiB, latency: 100us, bandwidth: 500MB/s }
-  cache: { model: fixed, capacity: 16MiB, latency: 100us, bandwidth: 500MB/s }
-workloads:
-  - { kind: job, name: backup, rw: read, bs: 64k, iodepth: 2, runtime: 10s, phantomSlot: 0 }
-  - { kind: job, name: host, rw: randwrite, bs: 4k, iodepth: 2 }
-sessions:
+    const { results, kernel } = runYaml(
+      backupBesideHost(
+        "10s",
+        `sessions:
   - { afterHostIos: 400, action: start, slot: 0 }
 stop: { hostIos: 300 }
-`);
+`,
+      ),
+    );
     expect(results.jobs[1]!.write.total_ios).toBeGreaterThan(0);
     expect(results.jobs[0]!.read.total_ios).toBe(0);
     // 300 host writes of 4 KiB at 100 us take well under 0.1 s; the backup's runtime is 10 s.
