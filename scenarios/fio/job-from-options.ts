@@ -147,6 +147,9 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     problem(entry, `a block size of ${bad} bytes is not a whole number of ${SECTOR_BYTES}-byte sectors; simulated I/O is sector-aligned${iecHint(entry, kbBase)}`);
   }
   const smallestBlockBytes = Math.min(...directions.map((direction) => (split[direction].length > 0 ? Math.min(...split[direction].map((weight) => weight.sizeBytes)) : blockSizeBytes[direction])));
+  // What percentages of the Source LU are rounded to: the smallest block, as fio does, or a sector when that block
+  // was refused above as 0 bytes (a region rounded to 0-byte blocks came out NaN bytes long).
+  const percentBlockBytes = smallestBlockBytes > 0 ? smallestBlockBytes : SECTOR_BYTES;
 
   // ---- blockalign: fio aligns random offsets only ----
   const blockAlignBytes = readBlockAlign(get("blockalign"), random, rw, directions, read, problem, sink, kbBase);
@@ -213,15 +216,15 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     const wholeBytes = Math.floor((capacity * size.percent) / 100);
     const pastOffsetBytes = Math.max(0, capacity - offsetBytes);
     const cutBytes = Math.min(wholeBytes, pastOffsetBytes);
-    const bytes = cutBytes - (cutBytes % smallestBlockBytes);
+    const bytes = cutBytes - (cutBytes % percentBlockBytes);
     if (bytes === 0) {
-      problem(entry, `${size.percent}% of the ${formatBytes(capacity)} Source LU${wholeBytes > pastOffsetBytes ? ` past offset ${formatBytes(offsetBytes)}` : ""} is less than one ${formatBytes(smallestBlockBytes)} block`);
+      problem(entry, `${size.percent}% of the ${formatBytes(capacity)} Source LU${wholeBytes > pastOffsetBytes ? ` past offset ${formatBytes(offsetBytes)}` : ""} is less than one ${formatBytes(percentBlockBytes)} block`);
       return undefined;
     }
     note(
       `${entry.written}=${size.percent}% of the ${formatBytes(capacity)} Source LU is ${formatBytes(bytes)}` +
         (wholeBytes > pastOffsetBytes ? `: cut to what lies past offset ${formatBytes(offsetBytes)}, as fio does` : "") +
-        (bytes !== cutBytes ? `, rounded down to whole ${formatBytes(smallestBlockBytes)} blocks as fio does` : ""),
+        (bytes !== cutBytes ? `, rounded down to whole ${formatBytes(percentBlockBytes)} blocks as fio does` : ""),
     );
     return bytes;
   };
@@ -236,7 +239,7 @@ export function jobFromOptions(jobName: string, options: ReadonlyMap<string, Opt
     sink.ignore(offsetAlignEntry, "only aligns offsets given as percentages, and this job gives none");
   }
   // fio aligns a percentage offset up to offset_align, by default to the smallest block size.
-  const percentAlignBytes = offsetAlign !== undefined && offsetAlign > 0 ? offsetAlign : smallestBlockBytes;
+  const percentAlignBytes = offsetAlign !== undefined && offsetAlign > 0 ? offsetAlign : percentBlockBytes;
   const offsetBytes = resolve(offsetEntry, offsetSize, percentAlignBytes) ?? 0;
   const incrementBytes = resolve(incrementEntry, incrementSize, percentAlignBytes) ?? 0;
   const sizeBytes = resolveSize(sizeEntry, read("size", (value) => parseFioSize(value, kbBase, true))) ?? 0;
