@@ -288,7 +288,8 @@ export function supersedingStretches(ops: readonly LoggedSessionOp[], index: num
   const op = ops[index]!;
   const stretches: Array<readonly [number, number]> = [];
   ops.forEach((other, otherIndex) => {
-    if (otherIndex === index || other.slot !== op.slot || other.ackPoint < op.submitPoint) return;
+    // A rollback restores the Source LU to the slot's session and leaves that session as it was.
+    if (otherIndex === index || other.slot !== op.slot || other.action === "rollback" || other.ackPoint < op.submitPoint) return;
     const cameFirst = op.sequence !== undefined && other.sequence !== undefined && other.sequence < op.sequence;
     stretches.push([other.submitPoint, cameFirst ? Math.max(op.ackPoint, other.ackPoint) : Number.POSITIVE_INFINITY]);
   });

@@ -7,18 +7,39 @@ interface SourceTimeline {
   readonly allowed: readonly Token[][];
 }
 
+/** When something that changes the Source LU was submitted and acknowledged (NEVER: not acknowledged). */
+interface WriterSpan {
+  readonly submitPoint: number;
+  readonly ackPoint: number;
+}
+
 /**
  * What the host may read after a crash, from the host's log alone (never
  * from the engine). A write is durable from the acknowledgement of the first
- * barrier (host flush, or session start, which flushes the Source LU)
- * submitted after the write was acknowledged.
+ * barrier (host flush, session start, or rollback: each flushes the Source
+ * LU) submitted after the write was acknowledged.
+ *
+ * A rollback is a write of every sector with its session's point in time,
+ * durable when acknowledged (it flushes the Source LU last); it takes the
+ * engine's gate alone, but a crash during it may find any of its chunk
+ * writes done or not, sector by sector, as for any write in flight.
  */
 export class CrashOracle {
   readonly sectorBytes: number;
   /** Per Source LU sector: indices into the host log's writes that touch it, in submission order. */
   private readonly writesBySector = new Map<number, number[]>();
-  /** Per host write: the crash point from which it is durable. */
+  /** The host writes, then the rollbacks: what changes the Source LU, indexed as the lists of writers below. */
+  private readonly writers: readonly WriterSpan[];
+  /** The rollbacks, writers from index host.writes.length on. */
+  private readonly rollbacks: readonly LoggedSessionOp[];
+  /** The rollbacks' writer indices: every sector's writers besides its own writes. */
+  private readonly rollbackWriters: readonly number[];
+  /** Per writer: the crash point from which it is durable. */
   private readonly durableAt: number[];
+  /** Session starts whose point in time is being worked out (see allowedPhantom). */
+  private readonly computingPhantoms = new Set<LoggedSessionOp>();
+  /** Those of them the work in progress came back to, and was cut short at. */
+  private blockedPhantoms = new Set<LoggedSessionOp>();
   readonly touchedChunks: number[];
   /** Sectors per chunk: touched chunk i's sectors are entries i * chunkSectors.. of the per-chunk-sector lists below. */
   readonly chunkSectors: number;
@@ -32,12 +53,18 @@ export class CrashOracle {
   constructor(readonly recording: Recording) {
     this.sectorBytes = recording.source.sectorSizeBytes;
     const host = recording.host;
-    const barriers = [...host.flushes, ...host.sessionOps.filter(startsSession)].sort((a, b) => a.submitPoint - b.submitPoint);
-    this.durableAt = host.writes.map((write) => {
-      let at = Number.POSITIVE_INFINITY;
-      for (const barrier of barriers) if (barrier.submitPoint >= write.ackPoint && barrier.ackPoint < at) at = barrier.ackPoint;
-      return at;
-    });
+    this.rollbacks = host.sessionOps.filter((op) => op.action === "rollback");
+    this.writers = [...host.writes, ...this.rollbacks];
+    this.rollbackWriters = this.rollbacks.map((_, i) => host.writes.length + i);
+    const barriers = [...host.flushes, ...host.sessionOps.filter((op) => startsSession(op) || op.action === "rollback")].sort((a, b) => a.submitPoint - b.submitPoint);
+    this.durableAt = [
+      ...host.writes.map((write) => {
+        let at = Number.POSITIVE_INFINITY;
+        for (const barrier of barriers) if (barrier.submitPoint >= write.ackPoint && barrier.ackPoint < at) at = barrier.ackPoint;
+        return at;
+      }),
+      ...this.rollbacks.map((rollback) => rollback.ackPoint),
+    ];
     const chunkBytes = recording.scenario.engine.chunkSizeBytes;
     const chunks = new Set<number>();
     host.writes.forEach((write, index) => {
@@ -127,6 +154,12 @@ export class CrashOracle {
     return writeToken(write.stamp, sector - write.offsetBytes / this.sectorBytes);
   }
 
+  /** The writers of a sector: its host writes in submission order, then every rollback. */
+  private writersOf(sector: number): readonly number[] {
+    const writes = this.writesBySector.get(sector) ?? [];
+    return this.rollbackWriters.length === 0 ? writes : [...writes, ...this.rollbackWriters];
+  }
+
   /**
    * Invariant 2: the last durable value or a later one. A write's value is
    * ruled out once a write to the same sector submitted after it was acknowledged is durable.
@@ -149,10 +182,9 @@ export class CrashOracle {
 
   /** allowedSource per interval between the points where its answer may change: allowed[k] holds from breakpoints[k - 1] (inclusive) up to breakpoints[k]. */
   private sourceTimeline(sector: number): SourceTimeline {
-    const writes = this.recording.host.writes;
     const changes = new Set<number>();
-    for (const i of this.writesBySector.get(sector) ?? []) {
-      changes.add(writes[i]!.submitPoint);
+    for (const i of this.writersOf(sector)) {
+      changes.add(this.writers[i]!.submitPoint);
       if (Number.isFinite(this.durableAt[i]!)) changes.add(this.durableAt[i]!);
     }
     const breakpoints = [...changes].sort((a, b) => a - b);
@@ -162,8 +194,7 @@ export class CrashOracle {
 
   /** allowedSource straight from its definition, every time (what the timeline is built from; tests compare the two). */
   allowedSourceUncached(sector: number, point: number): Token[] {
-    const writes = this.recording.host.writes;
-    const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint <= point);
+    const list = this.writersOf(sector).filter((i) => this.writers[i]!.submitPoint <= point);
     return this.allowedAmong(sector, list, (i) => this.durableAt[i]! <= point);
   }
 
@@ -173,12 +204,33 @@ export class CrashOracle {
    * contents while none is settled, and every candidate except those a
    * settled write submitted after their acknowledgement replaces.
    */
-  private allowedAmong(sector: number, candidates: readonly number[], settled: (write: number) => boolean): Token[] {
+  private allowedAmong(sector: number, candidates: readonly number[], settled: (writer: number) => boolean): Token[] {
     const writes = this.recording.host.writes;
-    const { anySettled, kept } = unreplacedWrites(writes, candidates, settled);
+    const { anySettled, kept } = unreplacedWrites(this.writers, candidates, settled);
     const allowed: Token[] = anySettled ? [] : [originToken(sector)];
-    for (const i of kept) allowed.push(this.tokenOf(writes[i]!, sector));
+    for (const i of kept) {
+      if (i < writes.length) {
+        allowed.push(this.tokenOf(writes[i]!, sector));
+        continue;
+      }
+      const rollback = this.rollbacks[i - writes.length]!;
+      for (const start of this.startsServing(rollback)) {
+        for (const token of this.allowedPhantom(start, sector)) if (!allowed.includes(token)) allowed.push(token);
+      }
+    }
     return allowed;
+  }
+
+  /**
+   * The session starts (and replaces) of a rollback's slot whose point in
+   * time it may restore: the latest acknowledged before it was submitted (by
+   * sequence number: crash points may not order two), and any acknowledged
+   * while it was in flight.
+   */
+  private startsServing(rollback: LoggedSessionOp): LoggedSessionOp[] {
+    const starts = this.recording.host.sessionOps.filter((op) => op.slot === rollback.slot && startsSession(op) && op.sequence !== undefined);
+    const latest = starts.filter((op) => op.ackPoint < rollback.submitPoint).reduce<LoggedSessionOp | undefined>((last, op) => (last === undefined || op.sequence! > last.sequence! ? op : last), undefined);
+    return [...(latest === undefined ? [] : [latest]), ...starts.filter((op) => op.ackPoint >= rollback.submitPoint && op.submitPoint <= rollback.ackPoint)];
   }
 
   /**
@@ -190,15 +242,34 @@ export class CrashOracle {
     // A session's point in time does not depend on the crash point: worked out once per sector, not once per crash state.
     let bySector = this.phantomCache.get(start);
     if (bySector === undefined) this.phantomCache.set(start, (bySector = new Map()));
-    let allowed = bySector.get(sector);
-    if (allowed === undefined) bySector.set(sector, (allowed = this.computeAllowedPhantom(start, sector)));
-    return allowed;
+    const cached = bySector.get(sector);
+    if (cached !== undefined) return cached;
+    // A rollback in flight across this start is a candidate writer of its point in time, and the session it may
+    // restore can have rollbacks in flight across its own start: working this out can come back to this start. That
+    // path is a rollback that took effect both before and after it, which cannot be, and adds nothing. An answer
+    // worked out while some other start's path was cut short may lack what that start adds: it is not kept.
+    if (this.computingPhantoms.has(start)) {
+      this.blockedPhantoms.add(start);
+      return [];
+    }
+    const outer = this.blockedPhantoms;
+    this.blockedPhantoms = new Set();
+    this.computingPhantoms.add(start);
+    try {
+      const allowed = this.computeAllowedPhantom(start, sector);
+      this.blockedPhantoms.delete(start);
+      if (this.blockedPhantoms.size === 0) bySector.set(sector, allowed);
+      return allowed;
+    } finally {
+      this.computingPhantoms.delete(start);
+      for (const blocked of this.blockedPhantoms) outer.add(blocked);
+      this.blockedPhantoms = outer;
+    }
   }
 
   private computeAllowedPhantom(start: LoggedSessionOp, sector: number): Token[] {
-    const writes = this.recording.host.writes;
-    const list = (this.writesBySector.get(sector) ?? []).filter((i) => writes[i]!.submitPoint < start.ackPoint);
-    return this.allowedAmong(sector, list, (i) => writes[i]!.ackPoint <= start.submitPoint);
+    const list = this.writersOf(sector).filter((i) => this.writers[i]!.submitPoint < start.ackPoint);
+    return this.allowedAmong(sector, list, (i) => this.writers[i]!.ackPoint <= start.submitPoint);
   }
 }
 

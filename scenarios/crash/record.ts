@@ -49,10 +49,6 @@ export class CrashScenarioError extends Error {
  */
 export function recordRun(scenario: Scenario, meta: RunMeta, parts: EngineParts | undefined): Recording {
   if (scenario.devices.shared) throw new CrashScenarioError("crash campaigns need the Source and Cache LU on separate devices; this scenario shares one (devices.shared)");
-  const scriptedRollback = scenario.workloads.some((workload) => workload.kind === "script" && workload.ops.some((op) => op.kind === "session" && op.action === "rollback"));
-  if (scriptedRollback || scenario.sessions.some((event) => event.action === "rollback")) {
-    throw new CrashScenarioError("crash campaigns do not model rollback yet (its oracle is not built): remove the rollbacks from the session schedule and scripts");
-  }
   let kernel: Kernel | undefined;
   let source: SimDevice | undefined;
   let cache: SimDevice | undefined;

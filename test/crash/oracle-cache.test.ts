@@ -5,7 +5,7 @@ import { recordRun } from "../../scenarios/crash/record.js";
 import { Rng } from "../../sim/rng/streams.js";
 import { CRASH_SCENARIOS, shippedScenario } from "./campaign-rig.js";
 
-describe.each(CRASH_SCENARIOS)("the crash oracle's cached answers on %s", (name) => {
+describe.each([...CRASH_SCENARIOS, "crash-rollback.yaml"])("the crash oracle's cached answers on %s", (name) => {
   const { scenario, meta } = shippedScenario(name);
   const recording = recordRun(scenario, meta, undefined);
 

@@ -41,4 +41,10 @@ describe("which start of a slot the crash checker holds to be its last", () => {
     // An operation never acknowledged (in flight at every crash point) counts from its submission on.
     expect(supersedingStretches([op("start", 0, 1, 2, 1), op("start", 0, 3, NEVER)], 0)).toEqual([[3, NEVER]]);
   });
+
+  it("a rollback of the slot leaves its session as it was: the session is still held to its point in time, during and after", () => {
+    const ops = [op("start", 0, 1, 2, 1), op("rollback", 0, 3, 9), op("rollback", 0, 10, NEVER)];
+    expect(supersedingStretches(ops, 0)).toEqual([]);
+    for (const point of [2, 3, 5, 9, 10, 100]) expect(checkedAt(ops, 0, point)).toBe(true);
+  });
 });

@@ -74,13 +74,24 @@ describe("cofwsim crash", () => {
   });
 
   it("refuses a scenario it cannot explore, saying why", () => {
+    const result = cofwsim("crash", "shared-disk");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/crash campaigns need the Source and Cache LU on separate devices; this scenario shares one \(devices\.shared\)/);
+  });
+
+  it("explores crashes during rollbacks, scheduled or scripted, and finds nothing on the engine as it is", () => {
     withTempDir((dir) => {
+      const shipped = cofwsim("crash", "crash-rollback", "--out", join(dir, "shipped"));
+      expect(shipped.code, shipped.stderr).toBe(0);
+      expect(shipped.stdout).toMatch(/no invariant broke/);
+      // The write-through campaign with its stop made a rollback: refused before rollbacks were modelled.
       const path = join(dir, "rollback.yaml");
       const text = readFileSync("scenarios/crash-write-through.yaml", "utf8").replace("action: stop, slot: 0", "action: rollback, slot: 0");
+      expect(text).toContain("action: rollback");
       writeFileSync(path, text);
-      const result = cofwsim("crash", path);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/do not model rollback yet/);
+      const result = cofwsim("crash", path, "--out", join(dir, "out"));
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/no invariant broke/);
     });
   });
 

@@ -3,21 +3,22 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { COMMIT_POLICY_NAMES } from "../../../engine/index.js";
 import { findingTotals, runCampaign } from "../../../scenarios/crash/campaign.js";
+import { NEVER } from "../../../scenarios/crash/host-log.js";
 import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
 import { leafText, leafWithCommonArb } from "./random-devices.js";
 import { extraWorkloadText, scriptArb } from "./random-workloads.js";
 
 /**
  * A small sampled crash campaign on random scenarios the campaigns take
- * (separate, unstriped devices; no rollback, whose oracle is not built): on
- * the engine as it is, the checker must find nothing. More with
+ * (separate, unstriped devices), rollbacks among their session operations:
+ * on the engine as it is, the checker must find nothing. More with
  * RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES; RANDOM_CRASH_SEED draws others.
  */
 
 const MiB = 1024 * 1024;
 const FILE_NAME = "random-crash.yaml";
 const META = { cofwsimVersion: "test", fileName: FILE_NAME, contentHash: "random-crash" };
-const RUNS = Number(process.env.RANDOM_CRASH_RUNS ?? 6);
+const RUNS = Number(process.env.RANDOM_CRASH_RUNS ?? 30);
 const STATES = Number(process.env.RANDOM_CRASH_STATES ?? 25);
 
 const rawArb = fc.record({
@@ -34,7 +35,7 @@ const rawArb = fc.record({
     scriptArb,
     fc.record({ kind: fc.constant("job" as const), rw: fc.constantFrom("randwrite", "randrw", "write"), bs: fc.constantFrom("4k", "16k", "64k"), iodepth: fc.integer({ min: 1, max: 4 }) }),
   ),
-  sessions: fc.array(fc.record({ afterHostIos: fc.integer({ min: 0, max: 40 }), action: fc.constantFrom("start", "stop", "replace"), slot: fc.integer({ min: 0, max: 2 }) }), { maxLength: 4 }),
+  sessions: fc.array(fc.record({ afterHostIos: fc.integer({ min: 0, max: 40 }), action: fc.constantFrom("start", "stop", "replace", "rollback"), slot: fc.integer({ min: 0, max: 2 }) }), { maxLength: 4 }),
   flushEveryWrites: fc.option(fc.integer({ min: 1, max: 20 })),
   stopHostIos: fc.integer({ min: 5, max: 60 }),
 });
@@ -45,11 +46,12 @@ function scenarioText(raw: Raw): string {
   const sourceLuBytes = raw.sourceLuMiB * MiB;
   const workload =
     raw.workload.kind === "script"
-      ? extraWorkloadText({ ...raw.workload, ops: raw.workload.ops.filter((op) => op.op !== "rollback") }, 0, { directory: "/nonexistent", prefix: "unused", sourceLuBytes, sectorBytes: raw.sector })
+      ? extraWorkloadText(raw.workload, 0, { directory: "/nonexistent", prefix: "unused", sourceLuBytes, sectorBytes: raw.sector })
       : { ...raw.workload, name: "job0" };
-  // A stop of a slot nothing starts is refused by the loader: such slots start first.
-  const starts = new Set(raw.sessions.filter((event) => event.action !== "stop").map((event) => event.slot));
-  const sessions = [...raw.sessions.filter((event) => event.action === "stop" && !starts.has(event.slot)).map((event) => ({ afterHostIos: 0, action: "start", slot: event.slot })), ...raw.sessions];
+  // A stop or rollback of a slot nothing starts is refused by the loader: such slots start first.
+  const starts = new Set(raw.sessions.filter((event) => event.action === "start" || event.action === "replace").map((event) => event.slot));
+  const unstarted = new Set(raw.sessions.filter((event) => !starts.has(event.slot)).map((event) => event.slot));
+  const sessions = [...[...unstarted].map((slot) => ({ afterHostIos: 0, action: "start", slot })), ...raw.sessions];
   return stringify({
     name: "random-crash",
     seed: raw.seed,
@@ -65,6 +67,7 @@ function scenarioText(raw: Raw): string {
 describe("random scenarios under a sampled crash campaign", () => {
   it("the checker finds no violation on the engine as it is", () => {
     let checked = 0;
+    let rollbacksAcknowledged = 0;
     fc.assert(
       fc.property(rawArb, (raw) => {
         const text = scenarioText(raw);
@@ -75,8 +78,9 @@ describe("random scenarios under a sampled crash campaign", () => {
           if (error instanceof ScenarioError) return;
           throw error;
         }
-        const { summary } = runCampaign(scenario, META, { mode: "sample", budgetStates: STATES, exhaustiveBound: 4, sampledSubsets: 4, replayCommand: (id) => `replay ${id}`, nowMs: () => 0, shrinkFindings: false });
+        const { summary, recording } = runCampaign(scenario, META, { mode: "sample", budgetStates: STATES, exhaustiveBound: 4, sampledSubsets: 4, replayCommand: (id) => `replay ${id}`, nowMs: () => 0, shrinkFindings: false });
         checked += summary.statesChecked;
+        rollbacksAcknowledged += recording.host.sessionOps.filter((op) => op.action === "rollback" && op.ackPoint !== NEVER).length;
         const first = summary.findings[0];
         expect(findingTotals(summary).total, first === undefined ? "" : `${first.id}: invariant ${first.invariant} ${first.check}: ${first.message}\n--- scenario ---\n${text}`).toBe(0);
       }),
@@ -85,7 +89,8 @@ describe("random scenarios under a sampled crash campaign", () => {
       // one slot that ran in the other order (test/crash/session-order.test.ts).
       { numRuns: RUNS, seed: Number(process.env.RANDOM_CRASH_SEED ?? 1) },
     );
-    // The campaigns checked something, or the property says nothing.
+    // The campaigns checked something, or the property says nothing; the default draw crashes rollbacks too.
     expect(checked).toBeGreaterThan(0);
+    if (process.env.RANDOM_CRASH_SEED === undefined && RUNS >= 30) expect(rollbacksAcknowledged).toBeGreaterThan(0);
   }, Math.max(60_000, RUNS * 10_000));
 });
