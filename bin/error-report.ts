@@ -11,6 +11,7 @@ import { OutputDirectoryError } from "./output-dir.js";
 import { OutputWriteError } from "./output-set.js";
 import { UsageError } from "./usage.js";
 import { BadValueError } from "../io/bad-value-error.js";
+import { FileWriteError } from "../reports/write-file.js";
 
 /*
  * Which errors are the user's to fix, and how each is told. Apart from the
@@ -27,7 +28,7 @@ export function isBadInput(error: unknown): boolean {
 
 /** A failure the command expects and explains in its message (bad input, outputs that could not be written): no stack trace. */
 export function isExpectedFailure(error: unknown): boolean {
-  return isBadInput(error) || error instanceof OutputWriteError;
+  return isBadInput(error) || error instanceof OutputWriteError || error instanceof FileWriteError;
 }
 
 /** The message to print for an error: the typed cause's own message, with the seed when the simulation failed. */

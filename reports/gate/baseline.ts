@@ -209,8 +209,9 @@ export function writeBaseline(path: string, baseline: Baseline): void {
     mkdirSync(dirname(path), { recursive: true });
     replaceTextFileSync(path, formatBaseline(baseline));
   } catch (error) {
+    // Not bad input (exit 2): a full disk or an I/O error is a failure of the command (exit 1), as for any output.
     const reason = error instanceof FileWriteError ? error.reason : osReason(error);
-    throw new GateInputError(`cannot write the baseline ${path}: ${reason}; the baseline file is left as it was`);
+    throw new FileWriteError(path, `${reason}; the baseline file is left as it was`);
   }
 }
 
