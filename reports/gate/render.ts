@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MetricComparison, Verdict } from "./compare.js";
 import { GateInputError } from "./errors.js";
-import { replaceTextFileSync } from "../write-file.js";
+import { FileWriteError, osReason, replaceTextFileSync } from "../write-file.js";
 import type { GateReport, ScenarioReport, WallFigureReport } from "./run-gate.js";
 
 const VERDICTS: readonly Verdict[] = ["same", "improvement", "REGRESSION", "new", "missing"];
@@ -203,7 +203,9 @@ function writeOutputs(outDir: string, markdown: string, json: string): { markdow
     replaceTextFileSync(markdownPath, markdown);
     replaceTextFileSync(jsonPath, json);
   } catch (error) {
-    throw new GateInputError(`cannot write the gate's outputs to ${outDir}: ${error instanceof Error ? error.message : String(error)}`);
+    // A full disk or an I/O error fails the command (exit 1), as for any output; it is not bad input (exit 2).
+    if (error instanceof FileWriteError) throw error;
+    throw new FileWriteError(outDir, osReason(error));
   }
   return { markdownPath, jsonPath };
 }

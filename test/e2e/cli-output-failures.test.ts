@@ -169,6 +169,19 @@ describe("a report set is replaced whole", () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(readdirSync(dir)).toEqual(["baseline.json"]);
   });
+  it("gate that cannot write its outputs exits 1 with the file and the reason, no stack: a full disk is not bad input", async () => {
+    const scenario = join(scratch, "gate-outputs.yaml");
+    writeFileSync(scenario, readFileSync(join(root, "scenarios", "quickstart.yaml"), "utf8").replace(/^name: quickstart$/m, "name: gate-outputs"));
+    const baseline = join(scratch, "gate-outputs-baseline.json");
+    const made = await run(scratch, ["gate", scenario, ...TINY, "--baseline", baseline, "--update-baseline", "--out", join(scratch, "gate-made")]);
+    expect(made.code, made.stderr).toBe(0);
+    const out = join(scratch, "gate-compared");
+    const result = await run(scratch, ["gate", scenario, ...TINY, "--baseline", baseline, "--out", out], { fileSizeLimitKiB: 1 });
+    expect(result.code, result.stderr).toBe(1);
+    // gate.md (under 1 KiB here) is written; gate.json is not.
+    expect(result.stderr).toContain(`cofwsim: cannot write ${join(out, "gate.json")}: file too large (EFBIG)`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
 });
 
 describe("signals", () => {
