@@ -45,7 +45,8 @@ export function checkOutputDirectory(dir: string): string {
   // made and removed at once says that the writers' files and directories can be made there.
   let probe: string | undefined;
   try {
-    probe = mkdtempSync(join(existing, ".cofwsim-probe-"));
+    // With the process's id, as the output sets' temporary names: a killed command's probe is removed by the next.
+    probe = mkdtempSync(join(existing, `.cofwsim-probe-${process.pid}-`));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     refuse(`${existing === path ? "it" : existing} cannot hold new files (${code})`);

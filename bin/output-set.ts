@@ -16,9 +16,15 @@ export class OutputWriteError extends Error {
   }
 }
 
-/** Where a set is written before it is put in place, and where the set it replaces waits until then. */
+/**
+ * Where a set is written before it is put in place, and where the set it
+ * replaces waits until then. Each name carries the writing process's id (see
+ * clearAbandoned).
+ */
 const STAGING_PREFIX = ".cofwsim-writing-";
 const PREVIOUS_PREFIX = ".cofwsim-previous-";
+/** A temporary name of this module's or of checkOutputDirectory's, and the id of the process that made it. */
+const TEMPORARY_NAME = /^\.cofwsim-(writing|previous|probe)-(\d+)-/;
 
 /** Signals that end a command (see bin/heap-flags.ts, which passes them on to this process). */
 const ENDING_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -82,7 +88,8 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
   try {
     try {
       made = mkdirSync(outDir, { recursive: true });
-      staging = mkdtempSync(join(outDir, STAGING_PREFIX));
+      clearAbandoned(outDir);
+      staging = mkdtempSync(join(outDir, `${STAGING_PREFIX}${process.pid}-`));
     } catch (error) {
       throw new OutputWriteError(`cannot write the outputs to ${outDir}: ${osReason(error)}`);
     }
@@ -99,6 +106,37 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
   } finally {
     abandon();
     stopListening();
+  }
+}
+
+/**
+ * Removes what a killed command (SIGKILL, a power cut) left in `outDir`:
+ * a set it was writing, and the empty directory of its check that the
+ * directory can hold new files. A set it had moved aside while putting a new
+ * one in place holds the earlier set's files, some of which may not be back:
+ * it is kept, and named on stderr. Only names whose process is gone are
+ * touched; another command writing to the same directory keeps its own.
+ */
+function clearAbandoned(outDir: string): void {
+  for (const name of readdirSync(outDir)) {
+    const match = TEMPORARY_NAME.exec(name);
+    if (match === null || !processGone(Number(match[2]))) continue;
+    const path = join(outDir, name);
+    if (match[1] === "previous") {
+      process.stderr.write(`cofwsim: ${path} holds files of an earlier set of outputs, left by a command (process ${match[2]}) that was killed while it put a new set in place; it is left for you to look at\n`);
+    } else {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Whether no process has the id `pid` (one that exists but is another user's counts as there). */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 
@@ -127,7 +165,7 @@ function replaceSet(outDir: string, staging: string, family: OutputFamily): void
     checkReplaceable(outDir, family);
     const fresh = readdirSync(staging);
     const previous = readdirSync(outDir).filter(family.owns);
-    aside = mkdtempSync(join(outDir, PREVIOUS_PREFIX));
+    aside = mkdtempSync(join(outDir, `${PREVIOUS_PREFIX}${process.pid}-`));
     for (const name of previous) move(join(outDir, name), join(aside, name));
     for (const name of fresh) move(join(staging, name), join(outDir, name));
   } catch (error) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,6 +110,24 @@ describe("a report set is replaced whole", () => {
     expect(names).not.toContain("crash.json");
     expect(names).not.toContain("shrunk-invariant-3.yaml");
     expect(temporaries(earlierSet)).toEqual([]);
+  });
+
+  it("a run removes what a killed command left in --out (its unfinished set, its probe), keeps another live command's, and names a set moved aside", async () => {
+    const out = copyOfEarlierSet("after-a-kill");
+    // An id no process has: a child's, once it has exited.
+    const gone = spawnSync("true").pid;
+    expect(gone).toBeGreaterThan(0);
+    const abandoned = [`.cofwsim-writing-${gone}-AbCdEf`, `.cofwsim-probe-${gone}-GhIjKl`];
+    const live = `.cofwsim-writing-${process.pid}-MnOpQr`;
+    const aside = `.cofwsim-previous-${gone}-StUvWx`;
+    for (const name of [...abandoned, live, aside]) mkdirSync(join(out, name));
+    writeFileSync(join(out, abandoned[0]!, "results.json"), "{ half a set");
+    writeFileSync(join(out, aside, "report.html"), "the earlier set's report\n");
+    const result = await run(scratch, ["run", ...TINY, "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(temporaries(out).sort()).toEqual([aside, live].sort());
+    expect(result.stderr).toContain(`${join(out, aside)} holds files of an earlier set of outputs, left by a command (process ${gone}) that was killed`);
+    expect(readFileSync(join(out, aside, "report.html"), "utf8")).toBe("the earlier set's report\n");
   });
 
   it("a file of the set that is a directory (results.json, sweep.json, crash.json) is refused before any work (exit 2), naming it", async () => {
