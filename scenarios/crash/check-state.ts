@@ -14,6 +14,7 @@ import { startsSession, type LoggedSessionOp } from "./host-log.js";
 import type { Recording } from "./record.js";
 import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
 import { BadValueError } from "../../io/bad-value-error.js";
+import { luCapacityBytes, luDevicesFrom, luOffsetOf, type LoggedDevices } from "./logged-devices.js";
 
 /** What checking one crash state found. */
 export type CheckOutcome =
@@ -22,9 +23,16 @@ export type CheckOutcome =
   | { readonly kind: "refused"; readonly reason: string }
   | { readonly kind: "finding"; readonly invariant: number; readonly check: string; readonly message: string };
 
+/** The images of a crash state's devices: on a shared disk, `cache` is `source`, the disk's one image. */
 export interface CrashImages {
   readonly source: CrashImage;
   readonly cache: CrashImage;
+}
+
+/** The images' contents, each built once (a shared disk's once), for luDevicesFrom; `take` hands them over, forgotten here. */
+export function imageStores(devices: LoggedDevices, images: CrashImages, take = false): { readonly source: ContentStore; readonly cache: ContentStore | undefined } {
+  const contents = (image: CrashImage) => (take ? image.take() : image.store());
+  return { source: contents(images.source), cache: devices.shared === undefined ? contents(images.cache) : undefined };
 }
 
 const CLEAN = { clean: true, fatal: [] } as const;
@@ -55,13 +63,13 @@ export class StateChecker {
     readonly oracle: CrashOracle,
     readonly parts: EngineParts | undefined,
   ) {
-    const { scenario, source, cache } = recording;
+    const { scenario, cache } = recording;
     this.layout = computeLayout({
       sectorSizeBytes: scenario.engine.metadataBlockBytes ?? cache.sectorSizeBytes,
       chunkSizeBytes: scenario.engine.chunkSizeBytes,
       regionSizeBytes: scenario.engine.regionSizeBytes,
-      sourceCapacityBytes: source.capacityBytes,
-      cacheCapacityBytes: cache.capacityBytes,
+      sourceCapacityBytes: luCapacityBytes(recording, "source"),
+      cacheCapacityBytes: luCapacityBytes(recording, "cache"),
     });
     this.dataAreaBytes = cofwChunkOffsetBytes(this.layout, 0);
     const ops = recording.host.sessionOps;
@@ -103,7 +111,8 @@ export class StateChecker {
       const keptSectors = tear === undefined ? [] : Array.from({ length: tear.lastKept - tear.firstKept + 1 }, (_, i) => tear.firstKept + i);
       return new CrashImage(device, logPoint, new Set(state[role]), tear === undefined ? undefined : { writeId: tear.writeId, keptSectors });
     };
-    return { source: build("source", this.recording.source, point.source), cache: build("cache", this.recording.cache, point.cache) };
+    const source = build("source", this.recording.source, point.source);
+    return { source, cache: this.recording.shared === undefined ? build("cache", this.recording.cache, point.cache) : source };
   }
 
   /**
@@ -114,8 +123,9 @@ export class StateChecker {
    */
   outsideFaultModel(state: CrashStateSpec): boolean {
     const tear = state.tear;
-    if (tear === undefined || tear.device !== "cache" || this.layout.geometry.sectorSizeBytes <= this.recording.cache.sectorSizeBytes) return false;
-    return this.recording.cache.log().write(tear.writeId).offsetBytes < this.dataAreaBytes;
+    if (tear === undefined || this.layout.geometry.sectorSizeBytes <= this.recording.cache.sectorSizeBytes) return false;
+    const landed = luOffsetOf(this.recording, tear.device, this.recording[tear.device].log().write(tear.writeId).offsetBytes);
+    return landed.lu === "cache" && landed.offsetBytes < this.dataAreaBytes;
   }
 
   /** Mounts the images with a fresh engine and holds the result to DESIGN.md's invariants. */
@@ -126,8 +136,7 @@ export class StateChecker {
     const device = (name: string, like: SimDevice, contents: ContentStore) =>
       new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: false, initialContents: contents, handOverInitialContents: true });
     // The mount writes into the images it is handed (no copies): taken, so the caller cannot see them changed.
-    const source = device("source", recording.source, images.source.take());
-    const cache = device("cache", recording.cache, images.cache.take());
+    const { source, cache } = luDevicesFrom(recording, imageStores(recording, images, true), kernel, device);
     const run = <T>(co: Coroutine<T>): T => {
       let out: { value: T } | undefined;
       kernel.spawn(co, "crash-check", (value) => (out = { value }));
@@ -179,7 +188,7 @@ export class StateChecker {
   private readChunk(engine: CofwEngine, chunk: number, slot: number | undefined): Coroutine<Payload> {
     const chunkBytes = this.layout.geometry.chunkSizeBytes;
     const offsetBytes = chunk * chunkBytes;
-    const lengthBytes = Math.min(chunkBytes, this.recording.source.capacityBytes - offsetBytes);
+    const lengthBytes = Math.min(chunkBytes, luCapacityBytes(this.recording, "source") - offsetBytes);
     return slot === undefined ? engine.hostRead(offsetBytes, lengthBytes) : engine.phantomRead(slot, offsetBytes, lengthBytes);
   }
 

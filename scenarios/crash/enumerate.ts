@@ -1,9 +1,10 @@
 import type { Rng } from "../../sim/rng/streams.js";
 import type { Recording } from "./record.js";
+import { loggedRoles } from "./logged-devices.js";
 import type { CrashStateSpec, DeviceRole } from "./state-id.js";
 
 /** What enumeration needs: two logged devices and crash points over them (a run's recording, or a recorded recovery). */
-export type LoggedRun = Pick<Recording, "points" | "source" | "cache">;
+export type LoggedRun = Pick<Recording, "points" | "source" | "cache" | "shared">;
 
 export interface PendingWrite {
   readonly device: DeviceRole;
@@ -18,13 +19,13 @@ export interface EnumerateOptions {
   readonly sampledSubsets: number;
 }
 
-/** The writes that may or may not have reached the media at a crash point: both devices, source first. */
+/** The writes that may or may not have reached the media at a crash point: each logged device's, source first. */
 export function pendingAt(recording: LoggedRun, point: number): PendingWrite[] {
   const at = recording.points[point]!;
   const pending: PendingWrite[] = [];
-  for (const [device, sim, logPoint] of [["source", recording.source, at.source], ["cache", recording.cache, at.cache]] as const) {
+  for (const [device, sim] of loggedRoles(recording)) {
     const log = sim.log();
-    for (const writeId of sim.crashStateAt(logPoint).pendingWriteIds) pending.push({ device, writeId, sectors: log.write(writeId).payload.lengthBytes / log.sectorSizeBytes });
+    for (const writeId of sim.crashStateAt(at[device]).pendingWriteIds) pending.push({ device, writeId, sectors: log.write(writeId).payload.lengthBytes / log.sectorSizeBytes });
   }
   return pending;
 }

@@ -5,6 +5,9 @@ import { runScenario, type EngineParts, type RunMeta } from "../runner/run-scena
 import type { RunResults } from "../runner/results.js";
 import type { TimeSeries } from "../runner/time-series.js";
 import { HostLog } from "./host-log.js";
+import type { LoggedDevices } from "./logged-devices.js";
+import { PartitionDevice } from "../../io/partition-device.js";
+import type { BuiltDevices } from "../runner/build-devices.js";
 
 /** A crash point: how many events each device's log held at that boundary. */
 export interface CrashPoint {
@@ -13,10 +16,8 @@ export interface CrashPoint {
 }
 
 /** One run with everything a crash campaign needs: device logs, crash points, the host's log. */
-export interface Recording {
+export interface Recording extends LoggedDevices {
   readonly scenario: Scenario;
-  readonly source: SimDevice;
-  readonly cache: SimDevice;
   readonly points: readonly CrashPoint[];
   /** Crash points before this one fall inside the format, which no host waited for. */
   readonly firstPoint: number;
@@ -48,12 +49,10 @@ export class CrashScenarioError extends Error {
  * event that changed neither log adds none).
  */
 export function recordRun(scenario: Scenario, meta: RunMeta, parts: EngineParts | undefined): Recording {
-  if (scenario.devices.shared) throw new CrashScenarioError("crash campaigns need the Source and Cache LU on separate devices; this scenario shares one (devices.shared)");
   let kernel: Kernel | undefined;
-  let source: SimDevice | undefined;
-  let cache: SimDevice | undefined;
+  let logged: LoggedDevices | undefined;
   const points: CrashPoint[] = [];
-  const mark = (): number => (source === undefined || cache === undefined ? 0 : markCrashPoint(points, source, cache));
+  const mark = (): number => (logged === undefined ? 0 : markCrashPoint(points, logged.source, logged.cache));
   const host = new HostLog(mark);
   const output = runScenario(scenario, meta, {
     recordDeviceLog: true,
@@ -64,16 +63,22 @@ export function recordRun(scenario: Scenario, meta: RunMeta, parts: EngineParts 
       k.onEvent = () => void mark();
     },
     observeDevices: (devices) => {
-      if (!(devices.source instanceof SimDevice) || !(devices.cache instanceof SimDevice)) {
-        throw new CrashScenarioError("crash campaigns need plain devices for the Source and Cache LU (a stripe has no single write log yet)");
-      }
-      source = devices.source;
-      cache = devices.cache;
+      logged = loggedDevicesOf(devices);
       mark();
     },
   });
   if (kernel !== undefined) kernel.onEvent = undefined;
   mark();
-  if (source === undefined || cache === undefined) throw new Error(`the run built no devices (seed ${scenario.seed})`);
-  return { scenario, source, cache, points, firstPoint: host.formattedAt, host, results: output.results, timeSeries: output.timeSeries };
+  if (logged === undefined) throw new Error(`the run built no devices (seed ${scenario.seed})`);
+  return { scenario, ...logged, points, firstPoint: host.formattedAt, host, results: output.results, timeSeries: output.timeSeries };
+}
+
+/** The logged devices under a run's Source and Cache LU: one plain device each, or one plain disk they share. */
+function loggedDevicesOf(devices: BuiltDevices): LoggedDevices {
+  const { source, cache } = devices;
+  if (source instanceof SimDevice && cache instanceof SimDevice) return { source, cache, shared: undefined };
+  if (source instanceof PartitionDevice && cache instanceof PartitionDevice && source.parent === cache.parent && source.parent instanceof SimDevice && source.offsetBytes === 0 && cache.offsetBytes === source.capacityBytes) {
+    return { source: source.parent, cache: source.parent, shared: { sourceBytes: source.capacityBytes, cacheBytes: cache.capacityBytes } };
+  }
+  throw new CrashScenarioError("crash campaigns need a plain device for each of the Source and Cache LU, or one plain disk both share (a stripe has no single write log yet)");
 }

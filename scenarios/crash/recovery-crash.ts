@@ -23,16 +23,15 @@ import { SimDevice } from "../../sim/devices/sim-device.js";
 import { Kernel } from "../../sim/kernel.js";
 import type { Rng } from "../../sim/rng/streams.js";
 import { mountOptionsFor, type EngineParts } from "../runner/run-scenario.js";
-import type { CrashImages } from "./check-state.js";
+import { imageStores, type CrashImages } from "./check-state.js";
+import { luDevicesFrom, type LoggedDevices } from "./logged-devices.js";
 import { statesAt, type EnumerateOptions } from "./enumerate.js";
 import { markCrashPoint, type CrashPoint, type Recording } from "./record.js";
 import { formatStateId, parseStateId, StateIdError, type CrashStateSpec } from "./state-id.js";
 import { BadValueError } from "../../io/bad-value-error.js";
 
 /** A recorded mount: its devices' write logs and its crash points. */
-export interface RecoveryRecording {
-  readonly source: SimDevice;
-  readonly cache: SimDevice;
+export interface RecoveryRecording extends LoggedDevices {
   readonly points: readonly CrashPoint[];
 }
 
@@ -49,15 +48,20 @@ export interface RecoveryCrashSpec {
 export function recordRecovery(recording: Recording, base: CrashStateSpec, images: CrashImages, parts: EngineParts | undefined): RecoveryRecording | undefined {
   const kernel = new Kernel(`${recording.scenario.seed}/recovery/${formatStateId(base)}`);
   // Volatile caches where the run's devices had them: what a mount leaves pending depends on it.
-  const device = (name: string, like: SimDevice, contents: ContentStore) =>
-    new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: like.writeCache, recordLog: true, initialContents: contents });
-  const source = device("source", recording.source, images.source.store());
-  const cache = device("cache", recording.cache, images.cache.store());
+  const made: SimDevice[] = [];
+  const device = (name: string, like: SimDevice, contents: ContentStore) => {
+    const sim = new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: like.writeCache, recordLog: true, initialContents: contents });
+    made.push(sim);
+    return sim;
+  };
+  const lus = luDevicesFrom(recording, imageStores(recording, images), kernel, device);
+  // One logged device per LU, or the one disk both share.
+  const logged: LoggedDevices = { source: made[0]!, cache: made[made.length - 1]!, shared: recording.shared };
   const points: CrashPoint[] = [];
-  markCrashPoint(points, source, cache);
-  kernel.onEvent = () => void markCrashPoint(points, source, cache);
+  markCrashPoint(points, logged.source, logged.cache);
+  kernel.onEvent = () => void markCrashPoint(points, logged.source, logged.cache);
   let mounted = false;
-  kernel.spawn(mountCacheLu(source, cache, mountOptionsFor(recording.scenario, parts)), "recovery", () => (mounted = true));
+  kernel.spawn(mountCacheLu(lus.source, lus.cache, mountOptionsFor(recording.scenario, parts)), "recovery", () => (mounted = true));
   try {
     kernel.runUntilIdle();
   } catch (error) {
@@ -66,8 +70,8 @@ export function recordRecovery(recording: Recording, base: CrashStateSpec, image
     throw error;
   }
   kernel.onEvent = undefined;
-  markCrashPoint(points, source, cache);
-  return mounted ? { source, cache, points } : undefined;
+  markCrashPoint(points, logged.source, logged.cache);
+  return mounted ? { ...logged, points } : undefined;
 }
 
 /** The recovery's crash states: at every crash point of the mount, the subsets of its pending writes (no tears, see above). */
@@ -81,7 +85,8 @@ export function* recoveryStates(recovery: RecoveryRecording, options: EnumerateO
 export function recoveryImages(recovery: RecoveryRecording, state: CrashStateSpec): CrashImages {
   const point = recovery.points[state.point];
   if (point === undefined) throw new BadValueError(`recovery crash point ${state.point} does not exist (this recovery has ${recovery.points.length})`);
-  return { source: new CrashImage(recovery.source, point.source, new Set(state.source), undefined), cache: new CrashImage(recovery.cache, point.cache, new Set(state.cache), undefined) };
+  const source = new CrashImage(recovery.source, point.source, new Set(state.source), undefined);
+  return { source, cache: recovery.shared === undefined ? new CrashImage(recovery.cache, point.cache, new Set(state.cache), undefined) : source };
 }
 
 /**

@@ -10,7 +10,8 @@ import { extraWorkloadText, scriptArb } from "./random-workloads.js";
 
 /**
  * A small sampled crash campaign on random scenarios the campaigns take
- * (separate, unstriped devices), rollbacks among their session operations:
+ * (unstriped devices, separate or one disk both LUs share), rollbacks among
+ * their session operations:
  * on the engine as it is, the checker must find nothing. More with
  * RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES; RANDOM_CRASH_SEED draws others.
  */
@@ -28,6 +29,7 @@ const rawArb = fc.record({
   cacheMiB: fc.constantFrom(2, 4, 16),
   source: leafWithCommonArb,
   cache: leafWithCommonArb,
+  sharedDisk: fc.boolean(),
   chunkKiB: fc.constantFrom(4, 16, 64),
   regionKiB: fc.constantFrom(4, 8, 64),
   commitPolicy: fc.constantFrom(...COMMIT_POLICY_NAMES),
@@ -55,7 +57,10 @@ function scenarioText(raw: Raw): string {
   return stringify({
     name: "random-crash",
     seed: raw.seed,
-    devices: { source: leafText(raw.source, sourceLuBytes, raw.sector), cache: leafText(raw.cache, raw.cacheMiB * MiB, raw.sector) },
+    devices: raw.sharedDisk
+      ? // One disk: the Source LU, then the Cache LU to its end.
+        { shared: true, source: leafText(raw.source, sourceLuBytes + raw.cacheMiB * MiB, raw.sector), cache: { capacity: `${raw.cacheMiB}MiB` } }
+      : { source: leafText(raw.source, sourceLuBytes, raw.sector), cache: leafText(raw.cache, raw.cacheMiB * MiB, raw.sector) },
     engine: { chunkSize: `${raw.chunkKiB}KiB`, regionSize: `${raw.regionKiB}KiB`, commitPolicy: raw.commitPolicy },
     workloads: [workload.kind === "script" && (workload.ops as string[]).length === 0 ? { ...workload, ops: ["write 0 4k"] } : workload],
     ...(sessions.length === 0 ? {} : { sessions }),
@@ -68,6 +73,7 @@ describe("random scenarios under a sampled crash campaign", () => {
   it("the checker finds no violation on the engine as it is", () => {
     let checked = 0;
     let rollbacksAcknowledged = 0;
+    let sharedDisks = 0;
     fc.assert(
       fc.property(rawArb, (raw) => {
         const text = scenarioText(raw);
@@ -80,6 +86,7 @@ describe("random scenarios under a sampled crash campaign", () => {
         }
         const { summary, recording } = runCampaign(scenario, META, { mode: "sample", budgetStates: STATES, exhaustiveBound: 4, sampledSubsets: 4, replayCommand: (id) => `replay ${id}`, nowMs: () => 0, shrinkFindings: false });
         checked += summary.statesChecked;
+        if (recording.shared !== undefined) sharedDisks++;
         rollbacksAcknowledged += recording.host.sessionOps.filter((op) => op.action === "rollback" && op.ackPoint !== NEVER).length;
         const first = summary.findings[0];
         expect(findingTotals(summary).total, first === undefined ? "" : `${first.id}: invariant ${first.invariant} ${first.check}: ${first.message}\n--- scenario ---\n${text}`).toBe(0);
@@ -89,8 +96,11 @@ describe("random scenarios under a sampled crash campaign", () => {
       // one slot that ran in the other order (test/crash/session-order.test.ts).
       { numRuns: RUNS, seed: Number(process.env.RANDOM_CRASH_SEED ?? 1) },
     );
-    // The campaigns checked something, or the property says nothing; the default draw crashes rollbacks too.
+    // The campaigns checked something, or the property says nothing; the default draw crashes rollbacks and shared disks too.
     expect(checked).toBeGreaterThan(0);
-    if (process.env.RANDOM_CRASH_SEED === undefined && RUNS >= 30) expect(rollbacksAcknowledged).toBeGreaterThan(0);
+    if (process.env.RANDOM_CRASH_SEED === undefined && RUNS >= 30) {
+      expect(rollbacksAcknowledged).toBeGreaterThan(0);
+      expect(sharedDisks).toBeGreaterThan(0);
+    }
   }, Math.max(60_000, RUNS * 10_000));
 });
