@@ -3,7 +3,7 @@ import type { Recording } from "./record.js";
 import { loggedRoles } from "./logged-devices.js";
 import type { CrashStateSpec, DeviceRole } from "./state-id.js";
 
-/** What enumeration needs: two logged devices and crash points over them (a run's recording, or a recorded recovery). */
+/** What enumeration needs: the logged devices and crash points over them (a run's recording, or a recorded recovery). */
 export type LoggedRun = Pick<Recording, "points" | "source" | "cache" | "shared">;
 
 export interface PendingWrite {

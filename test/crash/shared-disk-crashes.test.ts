@@ -3,7 +3,7 @@ import { COMMIT_POLICY_NAMES } from "../../engine/index.js";
 import { replayState, runCampaign, type CampaignOptions } from "../../scenarios/crash/campaign.js";
 import { pendingAt } from "../../scenarios/crash/enumerate.js";
 import { parseStateId } from "../../scenarios/crash/state-id.js";
-import { BROKEN_ENGINES } from "./broken-engines.js";
+import { BROKEN_ENGINES, MODIFIED_BIT_CLEARED_BEFORE_REBUILD } from "./broken-engines.js";
 import { shippedScenario } from "./campaign-rig.js";
 
 const SCENARIO = "crash-shared-disk.yaml";
@@ -44,6 +44,18 @@ describe(`crashes of one disk under both LUs (${SCENARIO})`, () => {
       expect(finding.surviving.cache).toEqual([]);
       expect(replayState(scenario, meta, parseStateId(finding.id), parts).outcome).toEqual({ kind: "finding", invariant: finding.invariant, check: finding.check, message: finding.message });
     });
+  });
+
+  it("crashes recoveries on the shared disk too: the engine's repair survives them, one that clears a region's modified bit too early does not", () => {
+    const { scenario, meta } = shippedScenario(SCENARIO, ["engine.commitPolicy=dirty-region-log"]);
+    const sampled: CampaignOptions = { ...EXHAUSTIVE, mode: "sample", budgetStates: 800, recoveryCrashes: true, shrinkFindings: false };
+    const correct = runCampaign(scenario, meta, sampled).summary;
+    expect(correct.findingsByInvariant).toEqual({});
+    expect(correct.recoveryCrashes!.recoveries).toBeGreaterThan(20);
+    expect(correct.recoveryCrashes!.findingsByInvariant).toEqual({});
+    expect(correct.recoveryCrashes!.statesChecked).toBeGreaterThan(correct.statesChecked);
+    const broken = runCampaign(scenario, meta, { ...sampled, parts: { repair: MODIFIED_BIT_CLEARED_BEFORE_REBUILD } }).summary;
+    expect(broken.recoveryCrashes!.findingsByInvariant["1"] ?? 0).toBeGreaterThan(0);
   });
 
   it("refuses a replay that lists Cache LU writes: the disk's writes are all listed after s", () => {
