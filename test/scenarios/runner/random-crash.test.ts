@@ -11,9 +11,9 @@ import { extraWorkloadText, scriptArb } from "./random-workloads.js";
 /**
  * A small sampled crash campaign on random scenarios the campaigns take
  * (unstriped devices, separate or one disk both LUs share), rollbacks among
- * their session operations:
- * on the engine as it is, the checker must find nothing. More with
- * RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES; RANDOM_CRASH_SEED draws others.
+ * their session operations: on the engine as it is, the checker must find
+ * nothing. More with RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES;
+ * RANDOM_CRASH_SEED draws others.
  */
 
 const MiB = 1024 * 1024;
