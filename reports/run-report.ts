@@ -1,4 +1,5 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunResults } from "../scenarios/runner/results.js";
 import type { WallSection } from "./headline.js";
@@ -29,7 +30,9 @@ export interface RunReportInput {
  * marked wall-clock sections is a function of the results alone.
  */
 export async function writeRunReport(dir: string, input: RunReportInput): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  // Synchronous: an asynchronous mkdir still in the thread pool when a command exits (a failed write to stdout, a
+  // signal) recreated the output set's staging directory after it had been removed, and left it in --out.
+  mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const write = async (fileName: string, content: string) => {
     const path = join(dir, fileName);
