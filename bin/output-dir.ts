@@ -1,6 +1,9 @@
 import { mkdtempSync, rmdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
+/** The directory checkOutputDirectory makes and removes at once, named with the process id (see bin/output-set.ts). */
+export const PROBE_PREFIX = ".cofwsim-probe-";
+
 /** An output directory that cannot be made or written: bad input (exit 2), told before any work is done. */
 export class OutputDirectoryError extends Error {
   constructor(message: string) {
@@ -46,7 +49,7 @@ export function checkOutputDirectory(dir: string): string {
   let probe: string | undefined;
   try {
     // With the process's id, as the output sets' temporary names: a killed command's probe is removed by the next.
-    probe = mkdtempSync(join(existing, `.cofwsim-probe-${process.pid}-`));
+    probe = mkdtempSync(join(existing, `${PROBE_PREFIX}${process.pid}-`));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     refuse(`${existing === path ? "it" : existing} cannot hold new files (${code})`);

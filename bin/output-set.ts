@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, 
 import { basename, dirname, join, relative } from "node:path";
 import type { OutputFamily } from "../reports/output-families.js";
 import { FileWriteError, osReason } from "../reports/write-file.js";
-import { OutputDirectoryError } from "./output-dir.js";
+import { OutputDirectoryError, PROBE_PREFIX } from "./output-dir.js";
 
 /**
  * The outputs could not be written or put in place (a full disk, an I/O
@@ -23,8 +23,8 @@ export class OutputWriteError extends Error {
  */
 const STAGING_PREFIX = ".cofwsim-writing-";
 const PREVIOUS_PREFIX = ".cofwsim-previous-";
-/** A temporary name of this module's or of checkOutputDirectory's, and the id of the process that made it. */
-const TEMPORARY_NAME = /^\.cofwsim-(writing|previous|probe)-(\d+)-/;
+/** The temporary names of this module and of checkOutputDirectory: each of these, then the id of the process that made it. */
+const TEMPORARY_PREFIXES = [STAGING_PREFIX, PREVIOUS_PREFIX, PROBE_PREFIX];
 
 /** Signals that end a command (see bin/heap-flags.ts, which passes them on to this process). */
 const ENDING_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -119,11 +119,12 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
  */
 function clearAbandoned(outDir: string): void {
   for (const name of readdirSync(outDir)) {
-    const match = TEMPORARY_NAME.exec(name);
-    if (match === null || !processGone(Number(match[2]))) continue;
+    const prefix = TEMPORARY_PREFIXES.find((temporary) => name.startsWith(temporary));
+    const pid = prefix === undefined ? undefined : /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
+    if (pid === undefined || !processGone(Number(pid))) continue;
     const path = join(outDir, name);
-    if (match[1] === "previous") {
-      process.stderr.write(`cofwsim: ${path} holds files of an earlier set of outputs, left by a command (process ${match[2]}) that was killed while it put a new set in place; it is left for you to look at\n`);
+    if (prefix === PREVIOUS_PREFIX) {
+      process.stderr.write(`cofwsim: ${path} holds files of an earlier set of outputs, left by a command (process ${pid}) that was killed while it put a new set in place; it is left for you to look at\n`);
     } else {
       rmSync(path, { recursive: true, force: true });
     }
