@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunResults } from "../scenarios/runner/results.js";
 import type { WallSection } from "./headline.js";
@@ -46,11 +45,9 @@ export async function writeRunReport(dir: string, input: RunReportInput): Promis
   const charts: RenderedChart[] = [];
   for (const chart of RUN_CHARTS) {
     const spec = chart.build({ results: input.results, timeSeries: input.timeSeries });
-    if (spec === undefined) {
-      // A chart this run has nothing to draw for: one left in the directory by an earlier run would look current.
-      for (const extension of [".vl.json", ".svg"]) await rm(join(dir, `${chart.name}${extension}`), { force: true });
-      continue;
-    }
+    // A chart this run has nothing to draw for is not written. One an earlier run left in --out is not for this
+    // writer to remove: the commands write through bin/output-set.ts, which replaces a run's whole set of files.
+    if (spec === undefined) continue;
     await write(`${chart.name}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
     const svg = await renderSvg(spec);
     await write(`${chart.name}.svg`, svg);

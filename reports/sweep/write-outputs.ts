@@ -4,12 +4,12 @@
  * sweep.html. `cofwsim sweep` and `cofwsim merge` both come through here, so
  * a merge of shards writes the same bytes as the unsharded sweep.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import * as vega from "vega";
 import { renderSvg } from "../render-svg.js";
-import { sweepChartNames, sweepCharts } from "./charts.js";
+import { sweepCharts } from "./charts.js";
 import { OBJECTIVES } from "./recommend.js";
 import { sweepDocument, type SweepDocument, type SweepResult } from "./sweep-document.js";
 import { sweepHtml, type RenderedChart } from "./sweep-html.js";
@@ -66,12 +66,7 @@ export async function writeSweepOutputs(outDir: string, result: SweepResult): Pr
     rendered.push({ name: chart.name, title: chart.title, svg });
   }
   write("sweep.html", sweepHtml(document, rendered));
-  // A directory reused from a sweep of another shape (heatmaps of two axes, then line charts of one) would keep the
-  // old charts beside the new, looking current. Only names a sweep's charts can have are removed.
-  const written = new Set(rendered.map((chart) => chart.name));
-  for (const name of sweepChartNames()) {
-    if (written.has(name)) continue;
-    for (const extension of [".vl.json", ".svg"]) rmSync(join(outDir, `${name}${extension}`), { force: true });
-  }
+  // Charts of an earlier sweep of another shape are not for this writer to remove: `sweep` and `merge` write through
+  // bin/output-set.ts, which replaces a sweep's whole set of files.
   return { document, files };
 }

@@ -6,6 +6,8 @@ import { RUN_CHARTS } from "../../reports/charts/index.js";
 import { formatInteger, formatRate, nsToMicros } from "../../reports/format.js";
 import { WALL_BEGIN_MARKER, WALL_END_MARKER } from "../../reports/run-html.js";
 import { writeRunReport, type RunReportInput } from "../../reports/run-report.js";
+import { RUN_REPORT_FILES } from "../../reports/output-families.js";
+import { writeOutputSet } from "../../bin/output-set.js";
 import { FIXED_WALL, HOSTILE_JOB_NAME, shortRun } from "./fixture.js";
 
 /** The only absolute URLs allowed in report.html: XML namespace names inside the inline SVG, which nothing fetches. */
@@ -45,15 +47,16 @@ describe("writeRunReport", () => {
     for (const chart of RUN_CHARTS) expect(JSON.parse(readFileSync(join(dir, `${chart.name}.vl.json`), "utf8"))).toEqual(chart.build(input));
   });
 
-  it("leaves no chart of an earlier run in the directory that this run has nothing to draw for", async () => {
+  it("written as the commands write it (an output set), leaves no chart of an earlier run in the directory that this run has nothing to draw for", async () => {
     const reused = mkdtempSync(join(tmpdir(), "cofwsim-report-"));
+    const writeSet = (report: RunReportInput) => writeOutputSet(reused, RUN_REPORT_FILES, (into) => writeRunReport(into, report));
     try {
-      await writeRunReport(reused, input);
+      await writeSet(input);
       // A run with no host I/O draws no throughput or latency chart.
       const idle = { ...input, timeSeries: { ...input.timeSeries, host: [], latencyCurves: [] } };
       const drawn = RUN_CHARTS.filter((chart) => chart.build(idle) !== undefined).map((chart) => chart.name);
       expect(drawn.length).toBeLessThan(RUN_CHARTS.length);
-      await writeRunReport(reused, idle);
+      await writeSet(idle);
       for (const chart of RUN_CHARTS) {
         for (const extension of [".vl.json", ".svg"]) expect(existsSync(join(reused, `${chart.name}${extension}`)), `${chart.name}${extension}`).toBe(drawn.includes(chart.name));
       }
