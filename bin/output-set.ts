@@ -69,7 +69,7 @@ export async function writeOutputSet<T>(outDir: string, family: OutputFamily, wr
   let replaced = false;
   // Undoes what the writing did so far: the staging directory, and the directories made for --out once nothing goes there.
   const abandon = () => {
-    if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+    if (staging !== undefined) removeStaging(staging);
     if (!replaced && made !== undefined) removeEmptyDirectories(outDir, made);
   };
   const onSignal = (signal: NodeJS.Signals) => {
@@ -138,6 +138,24 @@ function processGone(pid: number): boolean {
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Removes a staging directory. At an exit or a signal mid-set, a write still
+ * in Node's thread pool can add a file after rmSync has listed the directory,
+ * which then fails ENOTEMPTY (rmSync's own retries list it only once). The
+ * writers have one write in flight at a time, so the next attempt finds the
+ * file and removes it.
+ */
+function removeStaging(staging: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(staging, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOTEMPTY" || attempt === 3) throw error;
+    }
   }
 }
 

@@ -196,8 +196,9 @@ describe("a report set is replaced whole", () => {
     const out = join(scratch, "gate-compared");
     const result = await run(scratch, ["gate", scenario, ...TINY, "--baseline", baseline, "--out", out], { fileSizeLimitKiB: 1 });
     expect(result.code, result.stderr).toBe(1);
-    // gate.md (under 1 KiB here) is written; gate.json is not.
+    // gate.md fits in 1 KiB here, gate.json does not: the pair is one output set, so neither is left.
     expect(result.stderr).toContain(`cofwsim: cannot write ${join(out, "gate.json")}: file too large (EFBIG)`);
+    expect(existsSync(join(out, "gate.md"))).toBe(false);
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
@@ -249,7 +250,9 @@ describe.runIf(existsSync("/dev/full"))("standard output on a full disk", () => 
     let results: Finished[];
     // Four runs: a report writer's asynchronous mkdir, still in flight at the exit, once recreated the removed staging
     // directory in about one run in five.
-    const runs = [0, 1, 2, 3].map((i) => ["run", ...TINY, "--set", "seed=2", "--out", i === 0 ? out : join(made, `run-${i}`)]);
+    // Each in a new directory of its own: commands that make the same new directory each leave it to the other.
+    const extraMade = [1, 2, 3].map((i) => `${made}-${i}`);
+    const runs = [out, ...extraMade.map((dir) => join(dir, "run"))].map((runOut) => ["run", ...TINY, "--set", "seed=2", "--out", runOut]);
     try {
       results = await Promise.all([["list"], ["import", "job.fio"], ...runs].map((args) => run(scratch, args, { stdoutFd: full })));
     } finally {
@@ -262,5 +265,6 @@ describe.runIf(existsSync("/dev/full"))("standard output on a full disk", () => 
     // The run's announcement failed: a run whose summary cannot be told writes nothing rather than half its outputs,
     // and removes the directories it made for them.
     expect(existsSync(made)).toBe(false);
+    for (const dir of extraMade) expect(existsSync(dir), dir).toBe(false);
   });
 });
