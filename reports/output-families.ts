@@ -9,6 +9,7 @@
 import { RUN_CHARTS } from "./charts/index.js";
 import { RUN_CSV_FILES } from "./csv.js";
 import { sweepChartNames } from "./sweep/charts.js";
+import { GATE_JSON, GATE_MARKDOWN } from "./gate/render.js";
 
 export interface OutputFamily {
   /** What the set is, for messages: "a run's report". */
@@ -33,3 +34,6 @@ export const RUN_REPORT_FILES = namedFiles(
 
 /** `cofwsim sweep` and `cofwsim merge`. */
 export const SWEEP_FILES = namedFiles("a sweep's outputs", ["sweep.csv", "sweep.json", "recommendations.csv", "sweep.html", ...sweepChartNames().flatMap((name) => CHART_EXTENSIONS.map((extension) => `${name}${extension}`))]);
+
+/** `cofwsim gate`: its summary and report, or the refusal in their place. */
+export const GATE_FILES = namedFiles("a gate's outputs", [GATE_MARKDOWN, GATE_JSON]);

@@ -7,6 +7,7 @@ import type { WallRequest } from "../../reports/gate/run-gate.js";
 import { scenarioPathFor, SHIPPED_SCENARIOS_DIR } from "../paths.js";
 import { VERSION } from "../version.js";
 import { checkOutputDirectory } from "../output-dir.js";
+import { writeOutputSet } from "../output-set.js";
 import { nonEmptyPath } from "../usage.js";
 
 interface GateOptions {
@@ -67,13 +68,13 @@ function wallRequest(options: GateOptions): WallRequest | undefined {
 }
 
 /** Runs the gate; when it refuses (bad input, a baseline that does not match), gate.md and gate.json say so before the error goes on. */
-function refusalWritten<T>(outDir: string, writeGateRefusal: (message: string, outDir: string) => void, gate: () => T): T {
+async function refusalWritten<T>(writeRefusal: (message: string) => Promise<void>, gate: () => T): Promise<T> {
   try {
     return gate();
   } catch (error) {
     if (error instanceof GateInputError) {
       try {
-        writeGateRefusal(error.message, outDir);
+        await writeRefusal(error.message);
       } catch {
         // The refusal's own message matters more than the files that would repeat it: it goes on below.
       }
@@ -97,10 +98,11 @@ export function registerGate(program: Command): void {
     .option("--gate-wall", "fail on a wall-clock regression too (implies --wall; by default wall-clock figures are only reported)")
     .action(async (files: string[], options: GateOptions) => {
       // Loaded when the command runs, not with the command line (see bin/cli.ts).
-      const [{ refuseOverwrittenOverrides }, { formatGateText, removeGateOutputs, writeGateOutputs, writeGateRefusal }, { runGate }] = await Promise.all([
+      const [{ refuseOverwrittenOverrides }, { formatGateText, GATE_JSON, GATE_MARKDOWN, removeGateOutputs, writeGateOutputs, writeGateRefusal }, { runGate }, { GATE_FILES }] = await Promise.all([
         import("../../scenarios/schema/overrides.js"),
         import("../../reports/gate/render.js"),
         import("../../reports/gate/run-gate.js"),
+        import("../../reports/output-families.js"),
       ]);
       nonEmptyPath(options.baseline, "--baseline", "a baseline JSON file");
       refuseOverwrittenOverrides(options.set);
@@ -110,7 +112,7 @@ export function registerGate(program: Command): void {
       // An earlier run's gate.md must not stand beside this one's outcome, whatever that is.
       removeGateOutputs(outDir);
       if (options.updateBaseline === true) checkBaselineWritable(options.baseline);
-      const report = refusalWritten(outDir, writeGateRefusal, () => runGate({
+      const report = await refusalWritten((message) => writeOutputSet(outDir, GATE_FILES, (dir) => writeGateRefusal(message, dir)), () => runGate({
         baselinePath: options.baseline,
         scenarioPaths,
         overrides: options.set,
@@ -121,8 +123,8 @@ export function registerGate(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       }));
       process.stdout.write(formatGateText(report));
-      const { markdownPath, jsonPath } = writeGateOutputs(report, outDir);
-      process.stdout.write(`summary: ${markdownPath}\nreport: ${jsonPath}\n`);
+      await writeOutputSet(outDir, GATE_FILES, (dir) => writeGateOutputs(report, dir));
+      process.stdout.write(`summary: ${join(outDir, GATE_MARKDOWN)}\nreport: ${join(outDir, GATE_JSON)}\n`);
       if (report.mode === "update-baseline") process.stdout.write(`baseline written: ${options.baseline}\n`);
       process.exitCode = report.exitCode;
     });

@@ -4,11 +4,11 @@
  * values are printed in full (only digit grouping): a regression in the third
  * decimal must not look like two equal numbers.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { MetricComparison, Verdict } from "./compare.js";
 import { GateInputError } from "./errors.js";
-import { FileWriteError, osReason, replaceTextFileSync } from "../write-file.js";
+import { writeTextFileSync } from "../write-file.js";
 import type { GateReport, ScenarioReport, WallFigureReport } from "./run-gate.js";
 
 const VERDICTS: readonly Verdict[] = ["same", "improvement", "REGRESSION", "new", "missing"];
@@ -179,8 +179,8 @@ export function formatGateJson(report: GateReport): string {
   return `${JSON.stringify({ format: "cofwsim-gate-report/1", ...report }, null, 2)}\n`;
 }
 
-const GATE_MARKDOWN = "gate.md";
-const GATE_JSON = "gate.json";
+export const GATE_MARKDOWN = "gate.md";
+export const GATE_JSON = "gate.json";
 
 /** Removes an earlier run's gate.md and gate.json, so that they never stand beside this run's outcome. */
 export function removeGateOutputs(outDir: string): void {
@@ -193,25 +193,18 @@ export function removeGateOutputs(outDir: string): void {
   }
 }
 
-/** Writes gate.md and gate.json; a failure is bad input (exit 2), never read as a regression (exit 1). */
-function writeOutputs(outDir: string, markdown: string, json: string): { markdownPath: string; jsonPath: string } {
-  const markdownPath = join(outDir, GATE_MARKDOWN);
-  const jsonPath = join(outDir, GATE_JSON);
-  try {
-    mkdirSync(outDir, { recursive: true });
-    // Each whole or not at all; an earlier run's pair was removed before the gate ran (removeGateOutputs).
-    replaceTextFileSync(markdownPath, markdown);
-    replaceTextFileSync(jsonPath, json);
-  } catch (error) {
-    // A full disk or an I/O error fails the command (exit 1), as for any output; it is not bad input (exit 2).
-    if (error instanceof FileWriteError) throw error;
-    throw new FileWriteError(outDir, osReason(error));
-  }
-  return { markdownPath, jsonPath };
+/**
+ * Writes gate.md and gate.json into `dir`. The command writes the pair as one
+ * output set (bin/output-set.ts): both or neither, and a failed write is the
+ * command's failure (exit 1), never read as a regression or as bad input.
+ */
+function writeOutputs(dir: string, markdown: string, json: string): void {
+  writeTextFileSync(join(dir, GATE_MARKDOWN), markdown);
+  writeTextFileSync(join(dir, GATE_JSON), json);
 }
 
-export function writeGateOutputs(report: GateReport, outDir: string): { markdownPath: string; jsonPath: string } {
-  return writeOutputs(outDir, formatGateMarkdown(report), formatGateJson(report));
+export function writeGateOutputs(report: GateReport, dir: string): void {
+  writeOutputs(dir, formatGateMarkdown(report), formatGateJson(report));
 }
 
 /**
@@ -219,10 +212,10 @@ export function writeGateOutputs(report: GateReport, outDir: string): { markdown
  * does not match, a malformed one): a CI step that posts gate.md must show
  * why, not an earlier run's PASS or nothing at all.
  */
-export function writeGateRefusal(message: string, outDir: string): void {
+export function writeGateRefusal(message: string, dir: string): void {
   // Indented, the message is a code block in markdown whatever characters it holds.
   const quoted = message.split("\n").map((line) => `    ${line}`).join("\n");
   const markdown = `## ⛔ cofwsim gate: nothing compared (exit 2)\n\n${quoted}\n`;
   const json = `${JSON.stringify({ format: "cofwsim-gate-report/1", outcome: "refused", exitCode: 2, message }, null, 2)}\n`;
-  writeOutputs(outDir, markdown, json);
+  writeOutputs(dir, markdown, json);
 }
