@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 
 /** Where a file stops being UTF-8: the first byte that does not begin or continue a sequence (1-based line and column). */
@@ -97,7 +98,9 @@ export function readUtf8Lines(path: string, onLine: LineCallback, onProgress?: (
       const piece = buffer.subarray(0, end);
       let text: string;
       try {
-        text = decoder.decode(piece, { stream: !atEnd });
+        // ASCII, as traces nearly always are, is the same text read as Latin-1, which is a copy of the bytes: the
+        // decoder, converting every byte, took 4.5 of a 516 MB trace's 12.5 s, the ASCII check and copy ~1.3 s.
+        text = isAscii(piece) ? piece.toString("latin1") : decoder.decode(piece, { stream: !atEnd });
       } catch {
         const at = firstInvalidSequence(piece);
         const notUtf8 = { ...at, line: at.line + lineNumber - 1 };

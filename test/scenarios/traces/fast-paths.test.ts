@@ -1,0 +1,118 @@
+/**
+ * The DiskSim and MSR Cambridge parsers read plain lines on a fast path (see
+ * scenarios/traces/line-scanner.ts) and leave every other line to their
+ * general path. Here lines are drawn field by field from plain values and
+ * from the values where a fast path must give up (digits past what a double
+ * holds, hexadecimal prefixes and case, control codes, blanks of every kind,
+ * a hostname with spaces), and each text must read exactly as the general
+ * path alone reads it: the same requests and notes, or the same problems.
+ */
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { materialize, parseText, TraceParseError, type ParsedTrace } from "../../../scenarios/traces/common.js";
+import { DisksimParser } from "../../../scenarios/traces/disksim.js";
+import { MsrCambridgeParser } from "../../../scenarios/traces/msr-cambridge.js";
+import { MSR_SAMPLE, TPCC, WSRCH } from "./samples.js";
+
+type FastPathParser = DisksimParser | MsrCambridgeParser;
+
+/** What a parse gave: the trace as objects, or the problems' message. */
+function outcome(parser: FastPathParser, text: string): { readonly parsed: ParsedTrace } | { readonly refused: string } {
+  try {
+    return { parsed: materialize(parseText(parser, text)) };
+  } catch (error) {
+    if (!(error instanceof TraceParseError)) throw error;
+    return { refused: error.message };
+  }
+}
+
+/** Reads `text` with and without the fast path, expects the same outcome, and returns the lines the fast path read. */
+function expectSameReading(make: (generalOnly: boolean) => FastPathParser, text: string): number {
+  const fast = make(false);
+  expect(outcome(fast, text)).toEqual(outcome(make(true), text));
+  return fast.linesReadFast;
+}
+
+const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
+const unsigned = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 2 ** 40 }).map(String) }, { weight: 1, arbitrary: digits(0, 20) });
+const oneOf = <T,>(plain: fc.Arbitrary<T>, edges: readonly T[]) => fc.oneof({ weight: 4, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
+const NUMBER_EDGES = ["999999999999999", "9999999999999999", "9007199254740993", "000000000000000000001", "", "-1", "+1", "1.0", "1e3", "0x10", "1\u0015", "\u00151", " 1", "1 "];
+
+/** Blank where the fast path reads none, for the general path to trim (or not). */
+const STRAY_BLANKS = ["", "", "", "", " ", "\t", "\u000b", "\u00a0", "\ufeff"];
+
+function linesText(lines: readonly string[], crlf: boolean): string {
+  return lines.join(crlf ? "\r\n" : "\n");
+}
+
+const msrLine = fc
+  .record({
+    time: oneOf(fc.bigInt({ min: 128166372003061629n, max: 128166372903061629n }).map(String), ["", "1", "1e3", "0x10", "9".repeat(24), "1".repeat(25), " 128166372003061629", "1281663720030616290000"]),
+    host: oneOf(fc.constantFrom("hm", "src1", "prxy"), [" hm", "hm ", "h m", "", "\u00a0hm", "hm\u000b", "é", "hm,"]),
+    disk: oneOf(fc.nat({ max: 8 }).map(String), NUMBER_EDGES),
+    type: oneOf(fc.constantFrom("Read", "Write", "read", "write"), ["READ", "Writes", " Read", "Rea", "", "Write "]),
+    offset: oneOf(unsigned, NUMBER_EDGES),
+    size: oneOf(fc.constantFrom("512", "4096", "65536"), NUMBER_EDGES),
+    response: oneOf(unsigned, NUMBER_EDGES),
+    separator: oneOf(fc.constant(","), [", ", " ,", ",\t"]),
+    fieldCount: oneOf(fc.constant(7), [6, 8]),
+  })
+  .map(({ separator, fieldCount, ...f }) => [f.time, f.host, f.disk, f.type, f.offset, f.size, f.response, "1"].slice(0, fieldCount).join(separator));
+
+const disksimLine = fc
+  .record({
+    time: oneOf(fc.oneof(fc.nat({ max: 2 ** 40 }).map(String), fc.tuple(fc.nat(), digits(0, 9)).map(([whole, fraction]) => `${whole}.${fraction}`)), ["", ".5", "12.", "1e3", "2.14748e+09", "1.5e3", "9".repeat(16), "1".repeat(22), "-1"]),
+    device: oneOf(fc.nat({ max: 8 }).map(String), NUMBER_EDGES),
+    block: oneOf(unsigned, NUMBER_EDGES),
+    sectors: oneOf(fc.constantFrom("1", "8", "16", "128"), NUMBER_EDGES),
+    flags: oneOf(fc.constantFrom("0", "1", "3", "0x1", "0X1F", "1f", "F"), ["0x", "x1", "0xx1", "00x1", "f".repeat(13), "f".repeat(14), `0x${"f".repeat(13)}`, `0X${"F".repeat(14)}`, "\u00151", "\u00101", "g", "0x\u0015"]),
+    separators: fc.array(oneOf(fc.constantFrom(" ", "  ", "\t"), [" \t", "\u000b", "\u00a0", ",", ""]), { minLength: 4, maxLength: 4 }),
+    lead: fc.constantFrom(...STRAY_BLANKS),
+    trail: fc.constantFrom(...STRAY_BLANKS),
+  })
+  .map(({ time, device, block, sectors, flags, separators, lead, trail }) => {
+    const fields = [time, device, block, sectors, flags];
+    return lead + fields.map((field, i) => field + (separators[i] ?? "")).join("") + trail;
+  });
+
+const text = (line: fc.Arbitrary<string>, extra: readonly string[]) =>
+  fc.record({ lines: fc.array(fc.oneof({ weight: 8, arbitrary: line }, { weight: 1, arbitrary: fc.constantFrom(...extra) }), { minLength: 1, maxLength: 8 }), crlf: fc.boolean() }).map(({ lines, crlf }) => linesText(lines, crlf));
+
+describe("the trace parsers' fast paths", () => {
+  test("MSR Cambridge: every line reads as the general path reads it", () => {
+    let fastLines = 0;
+    fc.assert(
+      fc.property(text(msrLine, ["", "   ", "Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime"]), (trace) => {
+        fastLines += expectSameReading((generalOnly) => new MsrCambridgeParser("fast.csv", { generalOnly }), trace);
+      }),
+      { numRuns: 3000 },
+    );
+    // The property says something only if the fast path read lines, and it must not read them all: the edges are there.
+    expect(fastLines).toBeGreaterThan(500);
+  });
+
+  test("DiskSim: every line reads as the general path reads it, in ns and in ms", () => {
+    let fastLines = 0;
+    fc.assert(
+      fc.property(text(disksimLine, ["", "  ", "\t"]), fc.constantFrom("ns" as const, "ms" as const), (trace, timeUnit) => {
+        fastLines += expectSameReading((generalOnly) => new DisksimParser("fast.trace", timeUnit, { generalOnly }), trace);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(fastLines).toBeGreaterThan(500);
+  });
+
+  test("the shipped traces and the MSR sample are read on the fast path, line for line", () => {
+    for (const path of [TPCC, WSRCH]) {
+      const parser = new DisksimParser(path);
+      const parsed = parseText(parser, readFileSync(path, "utf8"));
+      expect(parsed.columns.count).toBeGreaterThan(1000);
+      expect(parser.linesReadFast).toBe(parsed.columns.count);
+      expectSameReading((generalOnly) => new DisksimParser(path, "ns", { generalOnly }), readFileSync(path, "utf8"));
+    }
+    const msr = new MsrCambridgeParser("sample.csv");
+    expect(parseText(msr, MSR_SAMPLE).columns.count).toBe(12);
+    expect(msr.linesReadFast).toBe(12);
+  });
+});
