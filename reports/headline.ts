@@ -123,6 +123,7 @@ export function wallTable(wall: WallSection): TextTable {
     columns: [text("figure"), number("value")],
     rows: [
       ["wall time (s)", formatFixed(wall.wallSeconds, 3)],
+      ["of it, reading the workloads: traces, fio files (s)", formatFixed(wall.workloadReadSeconds, 3)],
       ["kernel events", formatInteger(wall.events)],
       ["events per wall second", formatInteger(wall.eventsPerSecond)],
       ["simulated time per wall time", formatFixed(wall.simulatedToWallRatio, 3)],

@@ -53,6 +53,7 @@ export function registerRun(program: Command): void {
       const bar = progressBar("simulating [{bar}] {percentage}% | eta {eta}s");
       const traces = traceReadProgress();
       const wallStartNs = process.hrtime.bigint();
+      let workloadsReadNs = wallStartNs;
       let peakRssBytes = process.memoryUsage().rss;
       let output: RunOutput;
       try {
@@ -61,6 +62,9 @@ export function registerRun(program: Command): void {
           { cofwsimVersion: VERSION, fileName: basename(path), contentHash },
           {
             onTraceRead: traces.onTraceRead,
+            onWorkloadsRead: () => {
+              workloadsReadNs = process.hrtime.bigint();
+            },
             onProgress: (fraction) => {
               peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
               bar.update(fraction);
@@ -81,6 +85,7 @@ export function registerRun(program: Command): void {
       const hostIos = results.engine.hostWrites + results.engine.hostReads + results.engine.phantomReads;
       const wall: WallFigures = {
         wallSeconds,
+        workloadReadSeconds: Number(workloadsReadNs - wallStartNs) / 1e9,
         events: kernel.eventCount,
         eventsPerSecond: Math.round(kernel.eventCount / wallSeconds),
         simulatedToWallRatio: kernel.nowNs / 1e9 / wallSeconds,

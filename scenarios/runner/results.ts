@@ -60,6 +60,8 @@ export interface RunResults {
 
 export interface WallFigures {
   readonly wallSeconds: number;
+  /** The part of wallSeconds spent reading the workloads (traces, fio files) before the first host I/O: most of a large trace's run. */
+  readonly workloadReadSeconds: number;
   readonly events: number;
   readonly eventsPerSecond: number;
   readonly simulatedToWallRatio: number;

@@ -24,6 +24,8 @@ export interface RunHooks {
   readonly onProgress?: (fraction: number) => void;
   /** Told how far each trace file's reading has got, before the run starts. */
   readonly onTraceRead?: TraceReadListener;
+  /** Called once the workloads are read (traces, fio files), before the first host I/O. */
+  readonly onWorkloadsRead?: () => void;
   /** Sees the kernel before the run starts (trace hashing in tests). */
   readonly observe?: (kernel: Kernel) => void;
   /** Sees the devices once built (crash campaigns read their write logs). */
@@ -129,6 +131,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
   const windowStartNs = readyNs + scenario.measurement.warmupNs;
 
   const prepared = prepareWorkloads(scenario, rng, devices.source, hooks.onTraceRead);
+  hooks.onWorkloadsRead?.();
   const groups: WorkloadGroup[] = prepared.groups;
   notes.push(...prepared.notes);
   /** Per workload group, everything its I/Os record into, resolved once rather than looked up per I/O. */

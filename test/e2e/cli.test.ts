@@ -94,6 +94,25 @@ describe("cofwsim run", () => {
     });
   });
 
+  it("says how much of the wall time went to reading the workloads: a large trace is most of a short run's", () => {
+    withTempDir((dir) => {
+      // 300,000 DiskSim lines, of which the run replays 200.
+      const lines = Array.from({ length: 300_000 }, (_, i) => `${i * 1000} 0 ${(i * 7919) % 1_000_000} 8 ${i % 2}`);
+      writeFileSync(join(dir, "big.trace"), `${lines.join("\n")}\n`);
+      const scenario = writeScenario(dir, "{ kind: trace, name: t, format: disksim, path: big.trace }", 0, 200);
+      const out = join(dir, "out");
+      const result = cofwsim("run", scenario, "--out", out);
+      expect(result.code, result.stderr).toBe(0);
+      const wall = (JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as { wall: { wallSeconds: number; workloadReadSeconds: number } }).wall;
+      expect(wall.workloadReadSeconds).toBeGreaterThan(0);
+      expect(wall.workloadReadSeconds).toBeLessThan(wall.wallSeconds);
+      // Reading 300,000 lines takes a tenth of a second or more; simulating 200 I/Os a few milliseconds.
+      expect(wall.workloadReadSeconds).toBeGreaterThan(wall.wallSeconds / 2);
+      expect(result.stdout).toContain(`wall ${wall.wallSeconds.toFixed(2)} s (${wall.workloadReadSeconds.toFixed(2)} s of it reading the workloads), `);
+      expect(readFileSync(join(out, "report.html"), "utf8")).toContain("of it, reading the workloads");
+    });
+  });
+
   it("exits 1 when the run found a problem", () => {
     withTempDir((dir) => {
       // A second start on the slot the quickstart's first start took: refused in the run (slot 0 is live by then).

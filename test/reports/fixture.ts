@@ -29,7 +29,7 @@ export const FIXTURE_OVERRIDES: readonly string[] = [
 ];
 
 /** Fixed, so report bytes can be compared; real runs measure these. */
-export const FIXED_WALL: WallFigures = { wallSeconds: 0.25, events: 40_000, eventsPerSecond: 160_000, simulatedToWallRatio: 0.4, peakRssBytes: 150 * 2 ** 20, hostIosPerWallSecond: 12_000 };
+export const FIXED_WALL: WallFigures = { wallSeconds: 0.25, workloadReadSeconds: 0.01, events: 40_000, eventsPerSecond: 160_000, simulatedToWallRatio: 0.4, peakRssBytes: 150 * 2 ** 20, hostIosPerWallSecond: 12_000 };
 
 export function shortRun(wall: WallFigures = FIXED_WALL): RunReportInput {
   const scenario = loadScenarioFile(QUICKSTART, { overrides: FIXTURE_OVERRIDES });
