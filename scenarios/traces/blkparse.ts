@@ -53,6 +53,7 @@ import {
   type TraceRequest,
 } from "./common.js";
 import { TraceColumns } from "./trace-columns.js";
+import { LineScanner } from "./line-scanner.js";
 
 /** blktrace records the kernel's dev_t, whose minor number has 20 bits (MINORBITS). */
 const MINOR_BITS_FACTOR = 2 ** 20;
@@ -83,6 +84,16 @@ function eventProblemColumn(raw: string): number {
   const bad = EVENT_FIELDS.findIndex((pattern, i) => !pattern.test(fields[i] ?? ""));
   return columnOfField(columns, bad < 0 ? 0 : bad, raw);
 }
+
+const COMMA = 0x2c;
+const DOT = 0x2e;
+/** The visible ASCII characters, none of which \s matches. */
+const FIRST_VISIBLE = 0x21;
+const LAST_VISIBLE = 0x7e;
+/** What a regular expression's `.` does not match ("\n" never reaches a parser). */
+const LINE_TERMINATOR = /[\r\u2028\u2029]/;
+/** The actions the parser reads; every other one-letter action is passed over (see BlkparseParser.skippedEvent). */
+const READ_ACTIONS = "QDRA";
 
 const EXPECTED_EVENT = "a blkparse event `major,minor cpu sequence seconds.nanoseconds(9 digits) pid action RWBS ...`";
 
@@ -170,11 +181,21 @@ export class BlkparseParser implements TraceLineParser {
   // and splits them into smaller ones, so a D is matched by the sectors it covers, not by its own sector and length.
   private readonly remappedD = new Map<number, RemappedRuns>();
 
-  constructor(fileName: string) {
+  private readonly scanner: LineScanner | undefined;
+  /** Lines the fast path passed over (the rest went the general way), for tests. */
+  linesSkippedFast = 0;
+
+  /** `generalOnly` reads every line the general way, for tests that hold the fast path to it. */
+  constructor(fileName: string, options: { readonly generalOnly?: boolean } = {}) {
     this.problems = new LineProblems("blkparse", fileName);
+    this.scanner = options.generalOnly === true ? undefined : new LineScanner();
   }
 
   line(raw: string, lineNumber: number): boolean {
+    if (this.scanner !== undefined && this.skippedEvent(this.scanner, raw)) {
+      this.linesSkippedFast++;
+      return true;
+    }
     if (raw.trim() === "") return true;
     if (SUMMARY_START.test(raw)) {
       this.summaryLine = lineNumber;
@@ -266,6 +287,34 @@ export class BlkparseParser implements TraceLineParser {
     }
     if (issued && columns.count > before) this.devicesWithIssue.add(device);
     return true;
+  }
+
+  /**
+   * Whether `raw` is, plainly written (blanks are spaces and tabs), an
+   * event the general path would match and then pass over: an action of one
+   * letter other than Q, D, R and A (G, I, C, M, P, U... most of a trace's
+   * lines), followed by an RWBS field. Reads the line where it lies rather
+   * than through BLKPARSE_EVENT_LINE; any other line goes the general way.
+   */
+  private skippedEvent(scanner: LineScanner, raw: string): boolean {
+    scanner.reset(raw);
+    scanner.skipBlanks();
+    if (!scanner.skipDigits() || !scanner.skip(COMMA) || !scanner.skipDigits()) return false;
+    // cpu, sequence, seconds
+    for (let field = 0; field < 3; field++) if (!scanner.skipBlanks() || !scanner.skipDigits()) return false;
+    if (!scanner.skip(DOT)) return false;
+    const nanosecondsFrom = scanner.at;
+    if (!scanner.skipDigits() || scanner.at - nanosecondsFrom !== 9) return false;
+    // pid
+    if (!scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return false;
+    const action = scanner.charCodeAt(scanner.at);
+    if (!(action >= FIRST_VISIBLE && action <= LAST_VISIBLE) || READ_ACTIONS.includes(String.fromCharCode(action))) return false;
+    scanner.at++;
+    if (!scanner.skipBlanks()) return false;
+    // The RWBS field: one visible character is enough for the general path's \S+, and whatever follows it matches
+    // but a line terminator inside it, which its `.` does not.
+    const rwbs = scanner.charCodeAt(scanner.at);
+    return rwbs >= FIRST_VISIBLE && rwbs <= LAST_VISIBLE && !LINE_TERMINATOR.test(raw);
   }
 
   finish(): ParsedTraceColumns {

@@ -67,6 +67,14 @@ export class LineScanner {
     }
   }
 
+  /** Consumes a run of decimal digits, of any length; whether there was one. */
+  skipDigits(): boolean {
+    const end = this.digitsEnd();
+    if (end === this.at) return false;
+    this.at = end;
+    return true;
+  }
+
   /** The value of the decimal digits in [from, to), which must be at most MAX_EXACT_DIGITS of them. */
   digitsValue(from: number, to: number): number {
     const text = this.text;

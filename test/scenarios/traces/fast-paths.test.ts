@@ -11,11 +11,12 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { materialize, parseText, TraceParseError, type ParsedTrace } from "../../../scenarios/traces/common.js";
+import { BlkparseParser } from "../../../scenarios/traces/blkparse.js";
 import { DisksimParser } from "../../../scenarios/traces/disksim.js";
 import { MsrCambridgeParser } from "../../../scenarios/traces/msr-cambridge.js";
-import { MSR_SAMPLE, TPCC, WSRCH } from "./samples.js";
+import { BLKPARSE_SAMPLE, MSR_SAMPLE, TPCC, WSRCH } from "./samples.js";
 
-type FastPathParser = DisksimParser | MsrCambridgeParser;
+type FastPathParser = DisksimParser | MsrCambridgeParser | BlkparseParser;
 
 /** What a parse gave: the trace as objects, or the problems' message. */
 function outcome(parser: FastPathParser, text: string): { readonly parsed: ParsedTrace } | { readonly refused: string } {
@@ -31,7 +32,7 @@ function outcome(parser: FastPathParser, text: string): { readonly parsed: Parse
 function expectSameReading(make: (generalOnly: boolean) => FastPathParser, text: string): number {
   const fast = make(false);
   expect(outcome(fast, text)).toEqual(outcome(make(true), text));
-  return fast.linesReadFast;
+  return fast instanceof BlkparseParser ? fast.linesSkippedFast : fast.linesReadFast;
 }
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
@@ -76,6 +77,27 @@ const disksimLine = fc
     return lead + fields.map((field, i) => field + (separators[i] ?? "")).join("") + trail;
   });
 
+/** blkparse event lines, "%3d,%-3d %2d %8d %5d.%09lu %5u %2s %3s" and a payload, with every field at times off its format. */
+const blkparseLine = fc
+  .record({
+    device: oneOf(fc.constantFrom("8,0", "253,0", "259,1"), ["8 ,0", "8,", ",0", "8,0x", "8.0"]),
+    cpu: oneOf(fc.nat({ max: 7 }).map(String), ["", "x", "-1"]),
+    sequence: oneOf(fc.nat({ max: 10_000_000 }).map(String), ["", "1.5"]),
+    seconds: oneOf(fc.nat({ max: 10_000 }).map(String), ["", "9".repeat(20)]),
+    nanoseconds: oneOf(fc.nat({ max: 999_999_999 }).map((n) => String(n).padStart(9, "0")), ["12345678", "1234567890", "", "12345678x"]),
+    pid: oneOf(fc.nat({ max: 40_000 }).map(String), ["", "p"]),
+    action: oneOf(fc.constantFrom("Q", "G", "I", "D", "C", "M", "F", "P", "U", "m", "A", "R"), ["CC", "", "\u00e9", "\u00a0", "Q1", "1"]),
+    rwbs: oneOf(fc.constantFrom("W", "R", "WS", "RA", "FWS", "N", "D", "WFS"), ["", "\u00e9", "\u00a0W", "\rW"]),
+    payload: oneOf(fc.constantFrom("4096 + 8 [fio]", "[fio]", "4096 + 8 <- (253,0) 2048", "4096 + 8 (   12) [0]", "cfq1021A / dispatch_insert", ""), ["4096 + 8 [f\rio]", "[x\u2028y]", "4096 + [fio]", "\u00e9", "1 + 1 [a]\u2029"]),
+    gaps: fc.array(oneOf(fc.constantFrom(" ", "  ", "     ", "\t"), ["", "\u00a0", "\u000b", " \u3000"]), { minLength: 8, maxLength: 8 }),
+    lead: fc.constantFrom(...STRAY_BLANKS),
+    trail: fc.constantFrom(...STRAY_BLANKS, "\u2028"),
+  })
+  .map(({ device, cpu, sequence, seconds, nanoseconds, pid, action, rwbs, payload, gaps, lead, trail }) => {
+    const fields = [device, cpu, sequence, `${seconds}.${nanoseconds}`, pid, action, rwbs, payload];
+    return lead + fields.map((field, i) => (i === 0 ? "" : (gaps[i] ?? " ")) + field).join("") + trail;
+  });
+
 const text = (line: fc.Arbitrary<string>, extra: readonly string[]) =>
   fc.record({ lines: fc.array(fc.oneof({ weight: 8, arbitrary: line }, { weight: 1, arbitrary: fc.constantFrom(...extra) }), { minLength: 1, maxLength: 8 }), crlf: fc.boolean() }).map(({ lines, crlf }) => linesText(lines, crlf));
 
@@ -103,7 +125,19 @@ describe("the trace parsers' fast paths", () => {
     expect(fastLines).toBeGreaterThan(500);
   });
 
-  test("the shipped traces and the MSR sample are read on the fast path, line for line", () => {
+  test("blkparse: every line the fast path passes over is one the general path passes over", () => {
+    let fastLines = 0;
+    fc.assert(
+      fc.property(text(blkparseLine, ["", "  ", "CPU0 (8,0):", "Total (8,0):", " Reads Queued:           0,        0KiB"]), (trace) => {
+        fastLines += expectSameReading((generalOnly) => new BlkparseParser("fast.blk", { generalOnly }), trace);
+      }),
+      { numRuns: 3000 },
+    );
+    // Fewer than the other formats': a line has eight fields, any of which may be drawn off its format.
+    expect(fastLines).toBeGreaterThan(150);
+  });
+
+  test("the shipped traces and the samples are read on the fast path, line for line", () => {
     for (const path of [TPCC, WSRCH]) {
       const parser = new DisksimParser(path);
       const parsed = parseText(parser, readFileSync(path, "utf8"));
@@ -114,5 +148,10 @@ describe("the trace parsers' fast paths", () => {
     const msr = new MsrCambridgeParser("sample.csv");
     expect(parseText(msr, MSR_SAMPLE).columns.count).toBe(12);
     expect(msr.linesReadFast).toBe(12);
+    // The sample's G, P, I, U, C and m events.
+    const blkparse = new BlkparseParser("sample.blk");
+    parseText(blkparse, BLKPARSE_SAMPLE);
+    expect(blkparse.linesSkippedFast).toBe(6);
+    expectSameReading((generalOnly) => new BlkparseParser("sample.blk", { generalOnly }), BLKPARSE_SAMPLE);
   });
 });
