@@ -1,14 +1,14 @@
 import { Rng } from "../../sim/rng/streams.js";
 import type { Scenario } from "../model.js";
 import type { EngineParts, RunMeta } from "../runner/run-scenario.js";
-import { StateChecker, type CheckOutcome } from "./check-state.js";
-import { luOffsetOf } from "./logged-devices.js";
+import { StateChecker, imagesKey, type CheckOutcome } from "./check-state.js";
+import { diskKeysOf, luOffsetOf, type LoggedDevices } from "./logged-devices.js";
 import { pendingAt, sampleStateAt, statesAt, type LoggedRun } from "./enumerate.js";
 import { CrashOracle } from "./oracle.js";
 import { recordRun, type Recording } from "./record.js";
 import { formatRecoveryCrashId, recordRecovery, recoveryImageKey, recoveryImages, recoveryStates, type RecoveryCrashSpec, type RecoveryRecording } from "./recovery-crash.js";
 import { shrinkState } from "./shrink.js";
-import { formatStateId, type CrashStateSpec, type TearSpec } from "./state-id.js";
+import { describeDisk, formatStateId, survivorCount, type CrashStateSpec, type DiskKey, type TearSpec } from "./state-id.js";
 import { BadValueError } from "../../io/bad-value-error.js";
 
 export type CrashMode = "exhaustive" | "sample";
@@ -44,10 +44,11 @@ export interface CrashFinding {
   readonly check: string;
   readonly message: string;
   readonly crashPoint: number;
-  readonly surviving: { readonly source: readonly number[]; readonly cache: readonly number[] };
+  /** The surviving pending writes, per logged disk, under the keys the id lists them after (s, c; s0/, c1/... for stripe members). */
+  readonly surviving: Readonly<Record<DiskKey, readonly number[]>>;
   readonly tear: TearSpec | null;
   /** For a crash during recovery: the recovery's crash point and its surviving writes (the id's part after "/"). */
-  readonly recoveryCrash: { readonly point: number; readonly surviving: { readonly source: readonly number[]; readonly cache: readonly number[] } } | null;
+  readonly recoveryCrash: { readonly point: number; readonly surviving: Readonly<Record<DiskKey, readonly number[]>> } | null;
   readonly seed: string;
   readonly replay: string;
   /** The same crash point with the fewest surviving writes (and no tear, if it is not needed) that still breaks the invariant. */
@@ -201,7 +202,7 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
     if (!mayGoOn()) return false;
     visited.add(state.point);
     const images = checker.images(state);
-    if (!runTally.generate(`${images.source.contentHash()}/${images.cache.contentHash()}`, checker.verdictContext(state))) return true;
+    if (!runTally.generate(imagesKey(images), checker.verdictContext(state))) return true;
     // Recorded before the check, which writes into the images it is handed: they are built once.
     const recovery = options.recoveryCrashes === true ? recordRecovery(recording, state, images, options.parts) : undefined;
     const outcome = checker.check(state, images);
@@ -236,15 +237,15 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
           check: outcome.check,
           message: outcome.message,
           crashPoint: state.point,
-          surviving: { source: state.source, cache: state.cache },
+          surviving: state.surviving,
           tear: state.tear ?? null,
-          recoveryCrash: recoveryState === undefined ? null : { point: recoveryState.point, surviving: { source: recoveryState.source, cache: recoveryState.cache } },
+          recoveryCrash: recoveryState === undefined ? null : { point: recoveryState.point, surviving: recoveryState.surviving },
           seed: scenario.seed,
           replay: options.replayCommand(id),
           shrunk:
             shrunk === undefined || shrunkId === undefined
               ? null
-              : { id: shrunkId, replay: options.replayCommand(shrunkId), survivingBefore: state.source.length + state.cache.length, survivingAfter: shrunk.state.source.length + shrunk.state.cache.length, checks: shrunk.checks },
+              : { id: shrunkId, replay: options.replayCommand(shrunkId), survivingBefore: survivorCount(state), survivingAfter: survivorCount(shrunk.state), checks: shrunk.checks },
         });
       }
       if (outcome.invariant === options.untilInvariant) stoppedBy = "found";
@@ -291,11 +292,13 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
   return { summary, recording };
 }
 
-/** The device writes the run made to each LU (on a shared disk, by where they landed). */
+/** The device writes the run made to each LU, by where they landed (a shared disk's to either; a stripe member's to its LU). */
 function deviceWriteCounts(recording: Recording): { readonly sourceDeviceWrites: number; readonly cacheDeviceWrites: number } {
-  if (recording.shared === undefined) return { sourceDeviceWrites: recording.source.log().writes.length, cacheDeviceWrites: recording.cache.log().writes.length };
-  const toCache = recording.source.log().writes.filter((write) => luOffsetOf(recording, "source", write.offsetBytes).lu === "cache").length;
-  return { sourceDeviceWrites: recording.source.log().writes.length - toCache, cacheDeviceWrites: toCache };
+  const counts = { source: 0, cache: 0 };
+  recording.disks.forEach(({ device }, disk) => {
+    for (const write of device.log().writes) counts[luOffsetOf(recording, disk, write.offsetBytes).lu]++;
+  });
+  return { sourceDeviceWrites: counts.source, cacheDeviceWrites: counts.cache };
 }
 
 /** States that broke an invariant: of the run's, of the recoveries' (0 when not explored), and both. */
@@ -306,22 +309,30 @@ export function findingTotals(summary: CrashSummary): { readonly run: number; re
   return { run, recovery, total: run + recovery };
 }
 
-/** Throws unless every surviving write of `state` is pending at its crash point of `run`. */
-function checkSurvivorsPending(run: LoggedRun, state: CrashStateSpec, what: string): void {
+/** Throws unless every surviving write of `state` is pending at its crash point of `run`, on a disk the run has. */
+function checkSurvivorsPending(run: LoggedRun & LoggedDevices, state: CrashStateSpec, what: string): void {
   const pending = pendingAt(run, state.point);
-  for (const device of ["source", "cache"] as const) {
-    const ids = new Set(pending.filter((write) => write.device === device).map((write) => write.writeId));
-    const stray = state[device].filter((id) => !ids.has(id));
-    if (stray.length === 0) continue;
-    // On a shared disk every write, to either LU, is the disk's, listed after "s".
-    if (device === "cache" && run.shared !== undefined) throw new BadValueError(`this scenario's Source and Cache LU share one disk, whose writes are all listed after "s": cache writes ${stray.join(", ")} name nothing`);
-    throw new BadValueError(`${device} writes ${stray.join(", ")} are not pending at ${what} crash point ${state.point} (pending there: ${[...ids].join(", ") || "none"})`);
+  for (const [disk, listed] of Object.entries(state.surviving)) {
+    if (!run.disks.some((logged) => logged.key === disk)) throw new BadValueError(`${unloggedListReason(run)}: ${describeDisk(disk)} writes ${listed.join(", ")} name nothing`);
+    const ids = new Set(pending.filter((write) => write.disk === disk).map((write) => write.writeId));
+    const stray = listed.filter((id) => !ids.has(id));
+    if (stray.length > 0) throw new BadValueError(`${describeDisk(disk)} writes ${stray.join(", ")} are not pending at ${what} crash point ${state.point} (pending there: ${[...ids].join(", ") || "none"})`);
   }
   const tear = state.tear;
   if (tear === undefined) return;
   // Checked against the write before any image is built: the image would list every sector of the range to refuse it.
-  const sectors = pending.find((write) => write.device === tear.device && write.writeId === tear.writeId)!.sectors;
-  if (tear.lastKept >= sectors) throw new BadValueError(`the torn range ${tear.firstKept}-${tear.lastKept} of ${tear.device} write ${tear.writeId} goes past its ${sectors} sectors (0-${sectors - 1})`);
+  const sectors = pending.find((write) => write.disk === tear.disk && write.writeId === tear.writeId)!.sectors;
+  if (tear.lastKept >= sectors) throw new BadValueError(`the torn range ${tear.firstKept}-${tear.lastKept} of ${describeDisk(tear.disk)} write ${tear.writeId} goes past its ${sectors} sectors (0-${sectors - 1})`);
+}
+
+/** Why a state id's list that names no logged disk of this scenario names nothing: where the LUs' writes are listed instead. */
+function unloggedListReason(devices: LoggedDevices): string {
+  const listed = (keys: readonly DiskKey[]) => keys.map((key) => `"${key}"`).join(", ");
+  // On a shared disk every write, to either LU, is the disk's, listed after "s" (or its members', on a shared stripe).
+  const source = diskKeysOf(devices, "source");
+  const cache = diskKeysOf(devices, "cache");
+  if (source.join() === cache.join()) return `this scenario's Source and Cache LU share one ${source.length === 1 ? "disk" : "stripe"}, whose writes are all listed after ${listed(source)}`;
+  return `this scenario's Source LU's writes are listed after ${listed(source)} and the Cache LU's after ${listed(cache)}`;
 }
 
 /** Rebuilds one crash state of a scenario from its id (a crash during recovery too) and checks it. */

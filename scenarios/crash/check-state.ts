@@ -12,9 +12,9 @@ import { upperBound, type CrashOracle } from "./oracle.js";
 import { TokenBuffer, allows, describeToken, tokensInto, type Token } from "./tokens.js";
 import { startsSession, type LoggedSessionOp } from "./host-log.js";
 import type { Recording } from "./record.js";
-import { formatStateId, type CrashStateSpec, type DeviceRole } from "./state-id.js";
+import { formatStateId, survivorsOn, type CrashStateSpec } from "./state-id.js";
 import { BadValueError } from "../../io/bad-value-error.js";
-import { luCapacityBytes, luDevicesFrom, luOffsetOf, type LoggedDevices } from "./logged-devices.js";
+import { luDevicesFrom, luOffsetOf } from "./logged-devices.js";
 
 /** What checking one crash state found. */
 export type CheckOutcome =
@@ -23,16 +23,17 @@ export type CheckOutcome =
   | { readonly kind: "refused"; readonly reason: string }
   | { readonly kind: "finding"; readonly invariant: number; readonly check: string; readonly message: string };
 
-/** The images of a crash state's devices: on a shared disk, `cache` is `source`, the disk's one image. */
-export interface CrashImages {
-  readonly source: CrashImage;
-  readonly cache: CrashImage;
+/** The images of a crash state's logged disks, in LoggedDevices.disks order. */
+export type CrashImages = readonly CrashImage[];
+
+/** The images' contents, for luDevicesFrom; `take` hands them over, forgotten here. */
+export function imageStores(images: CrashImages, take = false): ContentStore[] {
+  return images.map((image) => (take ? image.take() : image.store()));
 }
 
-/** The images' contents, each built once (a shared disk's once), for luDevicesFrom; `take` hands them over, forgotten here. */
-export function imageStores(devices: LoggedDevices, images: CrashImages, take = false): { readonly source: ContentStore; readonly cache: ContentStore | undefined } {
-  const contents = (image: CrashImage) => (take ? image.take() : image.store());
-  return { source: contents(images.source), cache: devices.shared === undefined ? contents(images.cache) : undefined };
+/** A key of a state's images together, worked out without building them (see CrashImage.contentHash). */
+export function imagesKey(images: CrashImages): string {
+  return images.map((image) => image.contentHash()).join("/");
 }
 
 const CLEAN = { clean: true, fatal: [] } as const;
@@ -68,8 +69,8 @@ export class StateChecker {
       sectorSizeBytes: scenario.engine.metadataBlockBytes ?? cache.sectorSizeBytes,
       chunkSizeBytes: scenario.engine.chunkSizeBytes,
       regionSizeBytes: scenario.engine.regionSizeBytes,
-      sourceCapacityBytes: luCapacityBytes(recording, "source"),
-      cacheCapacityBytes: luCapacityBytes(recording, "cache"),
+      sourceCapacityBytes: recording.source.capacityBytes,
+      cacheCapacityBytes: recording.cache.capacityBytes,
     });
     this.dataAreaBytes = cofwChunkOffsetBytes(this.layout, 0);
     const ops = recording.host.sessionOps;
@@ -106,13 +107,11 @@ export class StateChecker {
   images(state: CrashStateSpec): CrashImages {
     const point = this.recording.points[state.point];
     if (point === undefined) throw new BadValueError(`crash point ${state.point} does not exist (this run has ${this.recording.points.length})`);
-    const build = (role: DeviceRole, device: SimDevice, logPoint: number): CrashImage => {
-      const tear = state.tear?.device === role ? state.tear : undefined;
+    return this.recording.disks.map(({ key, device }, disk) => {
+      const tear = state.tear?.disk === key ? state.tear : undefined;
       const keptSectors = tear === undefined ? [] : Array.from({ length: tear.lastKept - tear.firstKept + 1 }, (_, i) => tear.firstKept + i);
-      return new CrashImage(device, logPoint, new Set(state[role]), tear === undefined ? undefined : { writeId: tear.writeId, keptSectors });
-    };
-    const source = build("source", this.recording.source, point.source);
-    return { source, cache: this.recording.shared === undefined ? build("cache", this.recording.cache, point.cache) : source };
+      return new CrashImage(device, point[disk]!, new Set(survivorsOn(state, key)), tear === undefined ? undefined : { writeId: tear.writeId, keptSectors });
+    });
   }
 
   /**
@@ -124,7 +123,8 @@ export class StateChecker {
   outsideFaultModel(state: CrashStateSpec): boolean {
     const tear = state.tear;
     if (tear === undefined || this.layout.geometry.sectorSizeBytes <= this.recording.cache.sectorSizeBytes) return false;
-    const landed = luOffsetOf(this.recording, tear.device, this.recording[tear.device].log().write(tear.writeId).offsetBytes);
+    const disk = this.recording.disks.findIndex((logged) => logged.key === tear.disk);
+    const landed = luOffsetOf(this.recording, disk, this.recording.disks[disk]!.device.log().write(tear.writeId).offsetBytes);
     return landed.lu === "cache" && landed.offsetBytes < this.dataAreaBytes;
   }
 
@@ -136,7 +136,7 @@ export class StateChecker {
     const device = (name: string, like: SimDevice, contents: ContentStore) =>
       new SimDevice({ name, capacityBytes: like.capacityBytes, sectorSizeBytes: like.sectorSizeBytes, queueDepth: 32, kernel, model: new InstantModel(kernel), writeCache: false, initialContents: contents, handOverInitialContents: true });
     // The mount writes into the images it is handed (no copies): taken, so the caller cannot see them changed.
-    const { source, cache } = luDevicesFrom(recording, imageStores(recording, images, true), kernel, device);
+    const { source, cache } = luDevicesFrom(recording, imageStores(images, true), kernel, device);
     const run = <T>(co: Coroutine<T>): T => {
       let out: { value: T } | undefined;
       kernel.spawn(co, "crash-check", (value) => (out = { value }));
@@ -188,7 +188,7 @@ export class StateChecker {
   private readChunk(engine: CofwEngine, chunk: number, slot: number | undefined): Coroutine<Payload> {
     const chunkBytes = this.layout.geometry.chunkSizeBytes;
     const offsetBytes = chunk * chunkBytes;
-    const lengthBytes = Math.min(chunkBytes, luCapacityBytes(this.recording, "source") - offsetBytes);
+    const lengthBytes = Math.min(chunkBytes, this.recording.source.capacityBytes - offsetBytes);
     return slot === undefined ? engine.hostRead(offsetBytes, lengthBytes) : engine.phantomRead(slot, offsetBytes, lengthBytes);
   }
 

@@ -1,13 +1,12 @@
 import type { Rng } from "../../sim/rng/streams.js";
 import type { Recording } from "./record.js";
-import { loggedRoles } from "./logged-devices.js";
-import type { CrashStateSpec, DeviceRole } from "./state-id.js";
+import type { CrashStateSpec, DiskKey } from "./state-id.js";
 
-/** What enumeration needs: the logged devices and crash points over them (a run's recording, or a recorded recovery). */
-export type LoggedRun = Pick<Recording, "points" | "source" | "cache" | "shared">;
+/** What enumeration needs: the logged disks and crash points over them (a run's recording, or a recorded recovery). */
+export type LoggedRun = Pick<Recording, "points" | "disks">;
 
 export interface PendingWrite {
-  readonly device: DeviceRole;
+  readonly disk: DiskKey;
   readonly writeId: number;
   readonly sectors: number;
 }
@@ -19,24 +18,24 @@ export interface EnumerateOptions {
   readonly sampledSubsets: number;
 }
 
-/** The writes that may or may not have reached the media at a crash point: each logged device's, source first. */
+/** The writes that may or may not have reached the media at a crash point: each logged disk's, in disk order (the Source LU's first). */
 export function pendingAt(recording: LoggedRun, point: number): PendingWrite[] {
   const at = recording.points[point]!;
   const pending: PendingWrite[] = [];
-  for (const [device, sim] of loggedRoles(recording)) {
-    const log = sim.log();
-    for (const writeId of sim.crashStateAt(at[device]).pendingWriteIds) pending.push({ device, writeId, sectors: log.write(writeId).payload.lengthBytes / log.sectorSizeBytes });
-  }
+  recording.disks.forEach(({ key, device }, i) => {
+    const log = device.log();
+    for (const writeId of device.crashStateAt(at[i]!).pendingWriteIds) pending.push({ disk: key, writeId, sectors: log.write(writeId).payload.lengthBytes / log.sectorSizeBytes });
+  });
   return pending;
 }
 
-function stateOf(point: number, pending: readonly PendingWrite[], keep: (i: number) => boolean): CrashStateSpec {
-  const source: number[] = [];
-  const cache: number[] = [];
+/** The state of `point` that keeps the pending writes `keep` says, listed per disk (a disk keeping none is not listed). */
+export function stateOf(point: number, pending: ReadonlyArray<Pick<PendingWrite, "disk" | "writeId">>, keep: (i: number) => boolean): CrashStateSpec {
+  const surviving: Record<DiskKey, number[]> = {};
   pending.forEach((write, i) => {
-    if (keep(i)) (write.device === "source" ? source : cache).push(write.writeId);
+    if (keep(i)) (surviving[write.disk] ??= []).push(write.writeId);
   });
-  return { point, source, cache };
+  return { point, surviving };
 }
 
 /**
@@ -87,7 +86,7 @@ export function sampleStateAt(recording: Recording, point: number, rng: Rng): Cr
   if (tearable.length === 0 || rng.next() < 0.5) return state;
   const write = tearable[Math.floor(rng.next() * tearable.length)]!;
   const { firstKept, lastKept } = randomTear(write.sectors, rng);
-  return { ...state, tear: { device: write.device, writeId: write.writeId, firstKept, lastKept } };
+  return { ...state, tear: { disk: write.disk, writeId: write.writeId, firstKept, lastKept } };
 }
 
 /** A kept range of sectors, inclusive and relative to the write (what a state id's tear says). */
@@ -135,7 +134,7 @@ function tornStates(point: number, pending: readonly PendingWrite[]): CrashState
   const out: CrashStateSpec[] = [];
   const all = stateOf(point, pending, () => true);
   for (const write of pending) {
-    for (const range of tearRanges(write.sectors)) out.push({ ...all, tear: { device: write.device, writeId: write.writeId, ...range } });
+    for (const range of tearRanges(write.sectors)) out.push({ ...all, tear: { disk: write.disk, writeId: write.writeId, ...range } });
   }
   return out;
 }

@@ -1,19 +1,16 @@
-import { SimDevice } from "../../sim/devices/sim-device.js";
+import type { SimDevice } from "../../sim/devices/sim-device.js";
 import type { Kernel } from "../../sim/kernel.js";
 import type { Scenario } from "../model.js";
 import { runScenario, type EngineParts, type RunMeta } from "../runner/run-scenario.js";
 import type { RunResults } from "../runner/results.js";
 import type { TimeSeries } from "../runner/time-series.js";
 import { HostLog } from "./host-log.js";
-import type { LoggedDevices } from "./logged-devices.js";
-import { PartitionDevice } from "../../io/partition-device.js";
-import type { BuiltDevices } from "../runner/build-devices.js";
+import { CrashScenarioError, loggedDevicesOf, type LoggedDevices, type LuShape } from "./logged-devices.js";
 
-/** A crash point: how many events each device's log held at that boundary. */
-export interface CrashPoint {
-  readonly source: number;
-  readonly cache: number;
-}
+export { CrashScenarioError } from "./logged-devices.js";
+
+/** A crash point: how many events each logged disk's log held at that boundary, in LoggedDevices.disks order. */
+export type CrashPoint = readonly number[];
 
 /** One run with everything a crash campaign needs: device logs, crash points, the host's log. */
 export interface Recording extends LoggedDevices {
@@ -26,33 +23,23 @@ export interface Recording extends LoggedDevices {
   readonly timeSeries: TimeSeries;
 }
 
-/** Adds the boundary "now" to `points` unless no device event happened since the last one; returns its index. */
-export function markCrashPoint(points: CrashPoint[], source: SimDevice, cache: SimDevice): number {
-  const sourceEvents = source.log().length;
-  const cacheEvents = cache.log().length;
+/** Adds the boundary "now" to `points` unless no disk's log changed since the last one; returns its index. */
+export function markCrashPoint(points: CrashPoint[], disks: ReadonlyArray<{ readonly device: SimDevice }>): number {
   const last = points[points.length - 1];
-  if (last === undefined || last.source !== sourceEvents || last.cache !== cacheEvents) points.push({ source: sourceEvents, cache: cacheEvents });
+  if (last === undefined || disks.some((disk, i) => disk.device.log().length !== last[i])) points.push(disks.map((disk) => disk.device.log().length));
   return points.length - 1;
 }
 
-/** A scenario a crash campaign cannot explore, with the reason. */
-export class CrashScenarioError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CrashScenarioError";
-  }
-}
-
 /**
- * Runs the scenario once with write logs on both devices and a host log, and
+ * Runs the scenario once with write logs on every device and a host log, and
  * records a crash point at every boundary between device events (a kernel
- * event that changed neither log adds none).
+ * event that changed no log adds none).
  */
 export function recordRun(scenario: Scenario, meta: RunMeta, parts: EngineParts | undefined): Recording {
   let kernel: Kernel | undefined;
   let logged: LoggedDevices | undefined;
   const points: CrashPoint[] = [];
-  const mark = (): number => (logged === undefined ? 0 : markCrashPoint(points, logged.source, logged.cache));
+  const mark = (): number => (logged === undefined ? 0 : markCrashPoint(points, logged.disks));
   const host = new HostLog(mark);
   const output = runScenario(scenario, meta, {
     recordDeviceLog: true,
@@ -64,6 +51,7 @@ export function recordRun(scenario: Scenario, meta: RunMeta, parts: EngineParts 
     },
     observeDevices: (devices) => {
       logged = loggedDevicesOf(devices);
+      refuseSplitMetadataBlocks(logged.cache, scenario.engine.metadataBlockBytes ?? devices.cache.sectorSizeBytes);
       mark();
     },
   });
@@ -73,12 +61,20 @@ export function recordRun(scenario: Scenario, meta: RunMeta, parts: EngineParts 
   return { scenario, ...logged, points, firstPoint: host.formattedAt, host, results: output.results, timeSeries: output.timeSeries };
 }
 
-/** The logged devices under a run's Source and Cache LU: one plain device each, or one plain disk they share. */
-function loggedDevicesOf(devices: BuiltDevices): LoggedDevices {
-  const { source, cache } = devices;
-  if (source instanceof SimDevice && cache instanceof SimDevice) return { source, cache, shared: undefined };
-  if (source instanceof PartitionDevice && cache instanceof PartitionDevice && source.parent === cache.parent && source.parent instanceof SimDevice && source.offsetBytes === 0 && cache.offsetBytes === source.capacityBytes) {
-    return { source: source.parent, cache: source.parent, shared: { sourceBytes: source.capacityBytes, cacheBytes: cache.capacityBytes } };
+/**
+ * The engine promises consistency when each metadata block is written
+ * atomically; a Cache LU stripe that cuts a block between two members breaks
+ * that on every crash (each member keeps or loses its part on its own), not
+ * only in the torn states the campaign marks outside the promise. Refused:
+ * its stripe unit, and where it starts, must be whole blocks.
+ */
+function refuseSplitMetadataBlocks(shape: LuShape, blockBytes: number, offsetBytes = 0): void {
+  if (shape.kind === "disk") return;
+  if (shape.kind === "partition") return refuseSplitMetadataBlocks(shape.of, blockBytes, offsetBytes + shape.offsetBytes);
+  if (shape.stripeUnitBytes % blockBytes !== 0 || offsetBytes % blockBytes !== 0) {
+    throw new CrashScenarioError(
+      `the Cache LU's stripe (unit ${shape.stripeUnitBytes} bytes${offsetBytes === 0 ? "" : `, the LU at byte ${offsetBytes} of it`}) splits ${blockBytes}-byte metadata blocks between members, which a crash then tears outside the engine's promise: make the stripe unit a multiple of the metadata block`,
+    );
   }
-  throw new CrashScenarioError("crash campaigns need a plain device for each of the Source and Cache LU, or one plain disk both share (a stripe has no single write log yet)");
+  for (const member of shape.members) refuseSplitMetadataBlocks(member, blockBytes);
 }

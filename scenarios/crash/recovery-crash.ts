@@ -27,7 +27,7 @@ import { imageStores, type CrashImages } from "./check-state.js";
 import { luDevicesFrom, type LoggedDevices } from "./logged-devices.js";
 import { statesAt, type EnumerateOptions } from "./enumerate.js";
 import { markCrashPoint, type CrashPoint, type Recording } from "./record.js";
-import { formatStateId, parseStateId, StateIdError, type CrashStateSpec } from "./state-id.js";
+import { formatStateId, parseStateId, StateIdError, survivorsOn, type CrashStateSpec } from "./state-id.js";
 import { BadValueError } from "../../io/bad-value-error.js";
 
 /** A recorded mount: its devices' write logs and its crash points. */
@@ -54,12 +54,12 @@ export function recordRecovery(recording: Recording, base: CrashStateSpec, image
     made.push(sim);
     return sim;
   };
-  const lus = luDevicesFrom(recording, imageStores(recording, images), kernel, device);
-  // One logged device per LU, or the one disk both share.
-  const logged: LoggedDevices = { source: made[0]!, cache: made[made.length - 1]!, shared: recording.shared };
+  const lus = luDevicesFrom(recording, imageStores(images), kernel, device);
+  // The same disks as the run's, under the same keys and LUs: luDevicesFrom builds them in disk order.
+  const logged: LoggedDevices = { disks: recording.disks.map(({ key }, i) => ({ key, device: made[i]! })), source: recording.source, cache: recording.cache };
   const points: CrashPoint[] = [];
-  markCrashPoint(points, logged.source, logged.cache);
-  kernel.onEvent = () => void markCrashPoint(points, logged.source, logged.cache);
+  markCrashPoint(points, logged.disks);
+  kernel.onEvent = () => void markCrashPoint(points, logged.disks);
   let mounted = false;
   kernel.spawn(mountCacheLu(lus.source, lus.cache, mountOptionsFor(recording.scenario, parts)), "recovery", () => (mounted = true));
   try {
@@ -70,7 +70,7 @@ export function recordRecovery(recording: Recording, base: CrashStateSpec, image
     throw error;
   }
   kernel.onEvent = undefined;
-  markCrashPoint(points, logged.source, logged.cache);
+  markCrashPoint(points, logged.disks);
   return mounted ? { ...logged, points } : undefined;
 }
 
@@ -85,8 +85,7 @@ export function* recoveryStates(recovery: RecoveryRecording, options: EnumerateO
 export function recoveryImages(recovery: RecoveryRecording, state: CrashStateSpec): CrashImages {
   const point = recovery.points[state.point];
   if (point === undefined) throw new BadValueError(`recovery crash point ${state.point} does not exist (this recovery has ${recovery.points.length})`);
-  const source = new CrashImage(recovery.source, point.source, new Set(state.source), undefined);
-  return { source, cache: recovery.shared === undefined ? new CrashImage(recovery.cache, point.cache, new Set(state.cache), undefined) : source };
+  return recovery.disks.map(({ key, device }, i) => new CrashImage(device, point[i]!, new Set(survivorsOn(state, key)), undefined));
 }
 
 /**
@@ -95,18 +94,19 @@ export function recoveryImages(recovery: RecoveryRecording, state: CrashStateSpe
  * recoveries (each with its own devices) cannot be compared.
  */
 export function recoveryImageKey(images: CrashImages): string {
-  return `${images.source.store().contentHash()}/${images.cache.store().contentHash()}`;
+  return images.map((image) => image.store().contentHash()).join("/");
 }
 
-/** `p57.s3.c12/p4.c2`: the run's crash state, then the recovery's. */
+/** `p57.s3.c12/p4.c2`: the run's crash state, then the recovery's (`p57.c0/3/p4.c1/2` on a striped Cache LU). */
 export function formatRecoveryCrashId(spec: RecoveryCrashSpec): string {
   return `${formatStateId(spec.base)}/${formatStateId(spec.recovery)}`;
 }
 
 /** A plain state id, or a run's state and a recovery's state joined by "/". */
 export function parseCrashId(id: string): CrashStateSpec | RecoveryCrashSpec {
-  const parts = id.split("/");
+  // A stripe member's list has "/" in its key (c0/3); the recovery's state starts with "/p".
+  const parts = id.split(/\/(?=p)/);
   if (parts.length === 1) return parseStateId(id);
-  if (parts.length !== 2) throw new StateIdError(id, 'at most one "/" (the run\'s crash state, then the recovery\'s)');
+  if (parts.length !== 2) throw new StateIdError(id, 'at most one "/p" (the run\'s crash state, then the recovery\'s)');
   return { base: parseStateId(parts[0]!), recovery: parseStateId(parts[1]!) };
 }

@@ -1,11 +1,7 @@
 import { ddmin } from "./ddmin.js";
 import type { StateChecker } from "./check-state.js";
-import type { CrashStateSpec, DeviceRole } from "./state-id.js";
-
-interface Survivor {
-  readonly device: DeviceRole;
-  readonly writeId: number;
-}
+import { stateOf, type PendingWrite } from "./enumerate.js";
+import type { CrashStateSpec } from "./state-id.js";
 
 /**
  * Delta debugging (ddmin) over a failing state's surviving pending writes:
@@ -21,12 +17,8 @@ export function shrinkState(checker: StateChecker, failing: CrashStateSpec, inva
     return outcome.kind === "finding" && outcome.invariant === invariant;
   };
   const build = (survivors: readonly Survivor[], tear: CrashStateSpec["tear"]): CrashStateSpec => {
-    const state = {
-      point: failing.point,
-      source: survivors.filter((s) => s.device === "source").map((s) => s.writeId),
-      cache: survivors.filter((s) => s.device === "cache").map((s) => s.writeId),
-    };
-    const keepsTear = tear !== undefined && survivors.some((s) => s.device === tear.device && s.writeId === tear.writeId);
+    const state = stateOf(failing.point, survivors, () => true);
+    const keepsTear = tear !== undefined && survivors.some((s) => s.disk === tear.disk && s.writeId === tear.writeId);
     return keepsTear ? { ...state, tear } : state;
   };
   let tear = failing.tear;
@@ -35,6 +27,9 @@ export function shrinkState(checker: StateChecker, failing: CrashStateSpec, inva
   return { state: build(current, tear), checks };
 }
 
+/** A surviving write (its size does not matter here). */
+type Survivor = Pick<PendingWrite, "disk" | "writeId">;
+
 function all(state: CrashStateSpec): Survivor[] {
-  return [...state.source.map((writeId) => ({ device: "source" as const, writeId })), ...state.cache.map((writeId) => ({ device: "cache" as const, writeId }))];
+  return Object.entries(state.surviving).flatMap(([disk, ids]) => ids.map((writeId) => ({ disk, writeId })));
 }

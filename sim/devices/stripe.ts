@@ -218,6 +218,17 @@ export class StripeDevice implements BlockDevice {
   }
 }
 
+/**
+ * Where byte `childOffsetBytes` of child `child` lies in a RAID-0 volume of
+ * `childCount` children (the inverse of StripeDevice.map): its stripe unit
+ * is the child's unit floor(childOffsetBytes / unit), counted across every
+ * child.
+ */
+export function stripeVolumeOffsetBytes(stripeUnitBytes: number, childCount: number, child: number, childOffsetBytes: number): number {
+  const childUnit = Math.floor(childOffsetBytes / stripeUnitBytes);
+  return (childUnit * childCount + child) * stripeUnitBytes + (childOffsetBytes - childUnit * stripeUnitBytes);
+}
+
 interface Submission {
   readonly child: BlockDevice;
   readonly request: IoRequest;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCampaign, type CampaignOptions } from "../../scenarios/crash/campaign.js";
-import { StateChecker } from "../../scenarios/crash/check-state.js";
+import { StateChecker, imagesKey } from "../../scenarios/crash/check-state.js";
 import { CrashOracle } from "../../scenarios/crash/oracle.js";
 import { loadScenarioWithHash } from "../../scenarios/schema/scenario-hash.js";
 import { parseStateId } from "../../scenarios/crash/state-id.js";
@@ -22,10 +22,7 @@ describe("skipping crash states whose images were already checked", () => {
     const checker = new StateChecker(recording, new CrashOracle(recording), parts);
     const before = parseStateId("p14.s0,1");
     const after = parseStateId("p19");
-    const key = (state: typeof before) => {
-      const images = checker.images(state);
-      return `${images.source.contentHash()}/${images.cache.contentHash()}`;
-    };
+    const key = (state: typeof before) => imagesKey(checker.images(state));
     // The images are the same; the verdicts are not.
     expect(key(after)).toBe(key(before));
     expect(checker.check(before).kind).toBe("ok");

@@ -8,7 +8,7 @@ function pendingRun(pending: number): LoggedRun {
     log: () => ({ sectorSizeBytes: 512, write: () => ({ payload: { lengthBytes: 512 } }) }),
     crashStateAt: () => ({ pendingWriteIds: Array.from({ length: count }, (_, i) => i) }),
   });
-  return { points: [{ source: 0, cache: 0 }], source: device(pending), cache: device(0) } as unknown as LoggedRun;
+  return { points: [[0, 0]], disks: [{ key: "s", device: device(pending) }, { key: "c", device: device(0) }] } as unknown as LoggedRun;
 }
 
 const NO_DRAWS = { next: () => { throw new Error("no random subset is drawn within the bound"); } } as unknown as Rng;
@@ -17,7 +17,7 @@ const NO_DRAWS = { next: () => { throw new Error("no random subset is drawn with
 function firstStates(pending: number, bound: number, count: number): number[][] {
   const out: number[][] = [];
   for (const state of statesAt(pendingRun(pending), 0, { exhaustiveBound: bound, sampledSubsets: 16 }, NO_DRAWS)) {
-    out.push([...state.source]);
+    out.push([...(state.surviving.s ?? [])]);
     if (out.length === count) break;
   }
   return out;

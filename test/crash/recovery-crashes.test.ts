@@ -47,13 +47,15 @@ describe("crashes during recovery", () => {
   }, 180_000); // two exhaustive campaigns, one with recovery crashes: 35 s alone, over 60 s beside the other crash suites
 
   it("have ids that say both states", () => {
-    const state = fc.record({ point: fc.nat(1000), source: fc.uniqueArray(fc.nat(99), { maxLength: 3 }), cache: fc.uniqueArray(fc.nat(99), { maxLength: 3 }) });
+    const list = fc.uniqueArray(fc.nat(99), { minLength: 1, maxLength: 3 });
+    const state = fc.record({ point: fc.nat(1000), surviving: fc.record({ s: list, "c0/": list, "c1/": list }, { requiredKeys: [] }) });
     fc.assert(
       fc.property(state, state, (base, recovery) => {
         expect(parseCrashId(formatRecoveryCrashId({ base, recovery }))).toEqual({ base, recovery });
       }),
     );
-    expect(parseCrashId("p4.c2")).toEqual({ point: 4, source: [], cache: [2] });
+    expect(parseCrashId("p4.c2")).toEqual({ point: 4, surviving: { c: [2] } });
+    expect(parseCrashId("p4.c0/2/p1.c1/3")).toEqual({ base: { point: 4, surviving: { "c0/": [2] } }, recovery: { point: 1, surviving: { "c1/": [3] } } });
     expect(() => parseCrashId("p4/p1/p2")).toThrow(StateIdError);
     expect(() => parseCrashId("p4/x")).toThrow(StateIdError);
   });

@@ -25,7 +25,7 @@ describe("torn writes", () => {
       expect(range.firstKept).toBeGreaterThanOrEqual(0);
       expect(range.lastKept).toBeLessThanOrEqual(7);
       expect(range.lastKept - range.firstKept + 1).toBeLessThan(8);
-      const state = { point: 3, source: [], cache: [9], tear: { device: "cache" as const, writeId: 9, ...range } };
+      const state = { point: 3, surviving: { c: [9] }, tear: { disk: "c", writeId: 9, ...range } };
       expect(parseStateId(formatStateId(state))).toEqual(state);
       seen.add(`${range.firstKept}-${range.lastKept}`);
     }
