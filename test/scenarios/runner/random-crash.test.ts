@@ -5,14 +5,14 @@ import { COMMIT_POLICY_NAMES } from "../../../engine/index.js";
 import { findingTotals, runCampaign } from "../../../scenarios/crash/campaign.js";
 import { NEVER } from "../../../scenarios/crash/host-log.js";
 import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
-import { leafText, leafWithCommonArb } from "./random-devices.js";
+import { deviceArb, deviceText } from "./random-devices.js";
 import { extraWorkloadText, scriptArb } from "./random-workloads.js";
 
 /**
  * A small sampled crash campaign on random scenarios the campaigns take
- * (unstriped devices, separate or one disk both LUs share), rollbacks among
- * their session operations: on the engine as it is, the checker must find
- * nothing. More with RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES;
+ * (plain devices or RAID-0 stripes of them, separate or one device both LUs
+ * share), rollbacks among their session operations: on the engine as it is,
+ * the checker must find nothing. More with RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES;
  * RANDOM_CRASH_SEED draws others.
  */
 
@@ -27,8 +27,8 @@ const rawArb = fc.record({
   sector: fc.constantFrom(512, 4096),
   sourceLuMiB: fc.constantFrom(4, 16),
   cacheMiB: fc.constantFrom(2, 4, 16),
-  source: leafWithCommonArb,
-  cache: leafWithCommonArb,
+  source: deviceArb,
+  cache: deviceArb,
   sharedDisk: fc.boolean(),
   chunkKiB: fc.constantFrom(4, 16, 64),
   regionKiB: fc.constantFrom(4, 8, 64),
@@ -58,9 +58,9 @@ function scenarioText(raw: Raw): string {
     name: "random-crash",
     seed: raw.seed,
     devices: raw.sharedDisk
-      ? // One disk: the Source LU, then the Cache LU to its end.
-        { shared: true, source: leafText(raw.source, sourceLuBytes + raw.cacheMiB * MiB, raw.sector), cache: { capacity: `${raw.cacheMiB}MiB` } }
-      : { source: leafText(raw.source, sourceLuBytes, raw.sector), cache: leafText(raw.cache, raw.cacheMiB * MiB, raw.sector) },
+      ? // One device (a disk or a stripe): the Source LU, then the Cache LU to its end.
+        { shared: true, source: deviceText(raw.source, sourceLuBytes + raw.cacheMiB * MiB, raw.sector), cache: { capacity: `${raw.cacheMiB}MiB` } }
+      : { source: deviceText(raw.source, sourceLuBytes, raw.sector), cache: deviceText(raw.cache, raw.cacheMiB * MiB, raw.sector) },
     engine: { chunkSize: `${raw.chunkKiB}KiB`, regionSize: `${raw.regionKiB}KiB`, commitPolicy: raw.commitPolicy },
     workloads: [workload.kind === "script" && (workload.ops as string[]).length === 0 ? { ...workload, ops: ["write 0 4k"] } : workload],
     ...(sessions.length === 0 ? {} : { sessions }),
@@ -74,6 +74,7 @@ describe("random scenarios under a sampled crash campaign", () => {
     let checked = 0;
     let rollbacksAcknowledged = 0;
     let sharedDisks = 0;
+    let stripes = 0;
     fc.assert(
       fc.property(rawArb, (raw) => {
         const text = scenarioText(raw);
@@ -86,7 +87,8 @@ describe("random scenarios under a sampled crash campaign", () => {
         }
         const { summary, recording } = runCampaign(scenario, META, { mode: "sample", budgetStates: STATES, exhaustiveBound: 4, sampledSubsets: 4, replayCommand: (id) => `replay ${id}`, nowMs: () => 0, shrinkFindings: false });
         checked += summary.statesChecked;
-        if (recording.shared !== undefined) sharedDisks++;
+        if (recording.source.kind === "partition") sharedDisks++;
+        if (recording.disks.some((disk) => disk.key.endsWith("/"))) stripes++;
         rollbacksAcknowledged += recording.host.sessionOps.filter((op) => op.action === "rollback" && op.ackPoint !== NEVER).length;
         const first = summary.findings[0];
         expect(findingTotals(summary).total, first === undefined ? "" : `${first.id}: invariant ${first.invariant} ${first.check}: ${first.message}\n--- scenario ---\n${text}`).toBe(0);
@@ -96,11 +98,12 @@ describe("random scenarios under a sampled crash campaign", () => {
       // one slot that ran in the other order (test/crash/session-order.test.ts).
       { numRuns: RUNS, seed: Number(process.env.RANDOM_CRASH_SEED ?? 1) },
     );
-    // The campaigns checked something, or the property says nothing; the default draw crashes rollbacks and shared disks too.
+    // The campaigns checked something, or the property says nothing; the default draw crashes rollbacks, shared disks and stripes too.
     expect(checked).toBeGreaterThan(0);
     if (process.env.RANDOM_CRASH_SEED === undefined && RUNS >= 30) {
       expect(rollbacksAcknowledged).toBeGreaterThan(0);
       expect(sharedDisks).toBeGreaterThan(0);
+      expect(stripes).toBeGreaterThan(0);
     }
   }, Math.max(60_000, RUNS * 10_000));
 });
