@@ -87,7 +87,7 @@ export function registerCrash(program: Command): void {
     .option("--seed <seed>", "root seed (overrides the scenario's)")
     .option("--out <dir>", "output directory (default: out/crash/<scenario name>)")
     .option("--set <path=value>", "override a field, e.g. --set engine.commitPolicy=group-commit (repeatable)", (value: string, all: string[]) => [...all, value], [] as string[])
-    .option("--replay <state-id>", "rebuild one crash state from its id (as printed in a finding; p57.s3/p4.c2 for a crash during recovery) and print what its check finds")
+    .option("--replay <state-id>", "rebuild one crash state from its id (as printed in a finding; p57.c0/3.c1/4 lists the writes of a striped LU's members 0 and 1; p57.s3/p4.c2 for a crash during recovery) and print what its check finds")
     .option("--recovery-crashes", "also crash every successful recovery at each boundary of its own writes (subsets of its pending writes) and check the second recovery; several times the states")
     .option("--no-shrink-workload", "do not shrink the workload of a finding (by default each invariant's first finding is reduced to a short script of host operations, written to DIR/shrunk-invariant-N.yaml)")
     .action(async (file: string | undefined, options: CrashOptions, command: Command) => {
