@@ -3,7 +3,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cofwsim, withTempDir } from "./cli-rig.js";
 
-/** crash.json without its wall-clock part: what must be identical between two campaigns. */
 /** crash-write-through.yaml with the device of one LU replaced, written into `dir`; returns its path. */
 function writeThroughWithDevice(dir: string, lu: "source" | "cache", device: string): string {
   const path = join(dir, `${lu}-device.yaml`);
@@ -13,6 +12,7 @@ function writeThroughWithDevice(dir: string, lu: "source" | "cache", device: str
   return path;
 }
 
+/** crash.json without its wall-clock part: what must be identical between two campaigns. */
 function deterministicPart(path: string): unknown {
   const { wall, ...rest } = JSON.parse(readFileSync(path, "utf8")) as { wall: unknown };
   expect(wall).toHaveProperty("statesCheckedPerSecond");
