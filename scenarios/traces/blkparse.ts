@@ -90,6 +90,9 @@ const DOT = 0x2e;
 /** The visible ASCII characters, none of which \s matches. */
 const FIRST_VISIBLE = 0x21;
 const LAST_VISIBLE = 0x7e;
+const ACTION_Q = 0x51;
+const ACTION_D = 0x44;
+const CLOSING_BRACKET = 0x5d;
 /** What a regular expression's `.` does not match ("\n" never reaches a parser). */
 const LINE_TERMINATOR = /[\r\u2028\u2029]/;
 /** The actions the parser reads; every other one-letter action is passed over (see BlkparseParser.skippedEvent). */
@@ -182,8 +185,9 @@ export class BlkparseParser implements TraceLineParser {
   private readonly remappedD = new Map<number, RemappedRuns>();
 
   private readonly scanner: LineScanner | undefined;
-  /** Lines the fast path passed over (the rest went the general way), for tests. */
+  /** Lines the fast paths passed over, and Q and D lines they read (the rest went the general way), for tests. */
   linesSkippedFast = 0;
+  linesReadFast = 0;
 
   /** `generalOnly` reads every line the general way, for tests that hold the fast path to it. */
   constructor(fileName: string, options: { readonly generalOnly?: boolean } = {}) {
@@ -192,9 +196,16 @@ export class BlkparseParser implements TraceLineParser {
   }
 
   line(raw: string, lineNumber: number): boolean {
-    if (this.scanner !== undefined && this.skippedEvent(this.scanner, raw)) {
-      this.linesSkippedFast++;
-      return true;
+    const scanner = this.scanner;
+    if (scanner !== undefined) {
+      if (this.skippedEvent(scanner, raw)) {
+        this.linesSkippedFast++;
+        return true;
+      }
+      if (this.fastQueuedOrIssued(scanner, raw, lineNumber)) {
+        this.linesReadFast++;
+        return true;
+      }
     }
     if (raw.trim() === "") return true;
     if (SUMMARY_START.test(raw)) {
@@ -261,13 +272,24 @@ export class BlkparseParser implements TraceLineParser {
       return true;
     }
 
-    this.deviceNames.set(device, `${major},${minor}`);
-    const issued = action === "D";
-    const key = `${device} ${startSector} ${sectors}`;
+    this.queuedOrIssued(lineNumber, major, minor, action === "D", timeNs, preflush as string, operation as string, fua as string, startSector, sectors);
+    return true;
+  }
+
+  /**
+   * A Q (queued) or D (issued) event of `sectors` sectors from
+   * `startSector`, read and checked: what it adds to the trace (a flush,
+   * the data request, or a count of what is not replayed), by either path.
+   */
+  private queuedOrIssued(lineNumber: number, major: number, minor: number, issued: boolean, timeNs: number, preflush: string, operation: string, fua: string, startSector: number, sectors: number): void {
+    const device = blkparseDevice(major, minor);
+    if (!this.deviceNames.has(device)) this.deviceNames.set(device, `${major},${minor}`);
+    // A key only where there are requeues or remaps to match: most traces have none, and a string per event costs.
+    const key = this.requeued.size > 0 || this.remappedQ.size > 0 ? `${device} ${startSector} ${sectors}` : "";
     if (issued && (this.requeued.get(key) ?? 0) > 0) {
       this.requeued.set(key, (this.requeued.get(key) ?? 0) - 1);
       this.reissues++;
-      return true;
+      return;
     }
     const remappedFrom = issued ? this.remappedD.get(device)?.take(startSector, sectors) : this.remappedQ.get(key)?.shift();
     const columns = this.columns;
@@ -286,6 +308,46 @@ export class BlkparseParser implements TraceLineParser {
       columns.push(timeNs, device, kind, startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber, kind === "write" && fua === "F", remappedFrom, issued);
     }
     if (issued && columns.count > before) this.devicesWithIssue.add(device);
+  }
+
+  /**
+   * A plain Q or D event of data (`W 4096 + 8 [fio]`: blanks are spaces and
+   * tabs, digits a double holds exactly, the payload a sector, a count and
+   * the process, nothing after it) read where it lies and recorded as the
+   * general path records it; false, having changed nothing, for any other
+   * line, which the general path then reads.
+   */
+  private fastQueuedOrIssued(scanner: LineScanner, raw: string, lineNumber: number): boolean {
+    scanner.reset(raw);
+    scanner.skipBlanks();
+    const major = scanner.unsigned();
+    if (major < 0 || !scanner.skip(COMMA)) return false;
+    const minor = scanner.unsigned();
+    // minor, cpu, sequence
+    if (minor < 0 || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return false;
+    const seconds = scanner.unsigned();
+    if (seconds < 0 || !scanner.skip(DOT)) return false;
+    const nanosecondsFrom = scanner.at;
+    const nanoseconds = scanner.unsigned();
+    // pid
+    if (nanoseconds < 0 || scanner.at - nanosecondsFrom !== 9 || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return false;
+    const action = scanner.charCodeAt(scanner.at);
+    if (action !== ACTION_Q && action !== ACTION_D) return false;
+    scanner.at++;
+    if (!scanner.skipBlanks()) return false;
+    const rwbsFrom = scanner.at;
+    scanner.skipUntilBlank();
+    const rwbs = RWBS.exec(scanner.slice(rwbsFrom, scanner.at));
+    if (rwbs === null || !scanner.skipBlanks()) return false;
+    const startSector = scanner.unsigned();
+    if (startSector < 0 || !scanner.skipWord(" + ")) return false;
+    const sectors = scanner.unsigned();
+    // The process in brackets ends the line: the general path's payload is then the rest of it, whole.
+    if (sectors < 0 || !scanner.skipWord(" [") || raw.charCodeAt(raw.length - 1) !== CLOSING_BRACKET || LINE_TERMINATOR.test(raw)) return false;
+    const timeNs = seconds * NS_PER_SECOND + nanoseconds;
+    if (!Number.isSafeInteger(timeNs) || !isSafeRange(startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES)) return false;
+    const [, preflush, operation, fua] = rwbs;
+    this.queuedOrIssued(lineNumber, major, minor, action === ACTION_D, timeNs, preflush!, operation!, fua!, startSector, sectors);
     return true;
   }
 

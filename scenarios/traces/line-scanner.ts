@@ -56,6 +56,16 @@ export class LineScanner {
     }
   }
 
+  /** Consumes everything up to the next space or tab, or the line's end. */
+  skipUntilBlank(): void {
+    const text = this.text;
+    while (this.at < text.length) {
+      const c = text.charCodeAt(this.at);
+      if (c === SPACE || c === TAB) return;
+      this.at++;
+    }
+  }
+
   /** The index just past the run of decimal digits starting at the cursor (the cursor itself when there is none). */
   digitsEnd(): number {
     let end = this.at;

@@ -32,12 +32,13 @@ function outcome(parser: FastPathParser, text: string): { readonly parsed: Parse
 function expectSameReading(make: (generalOnly: boolean) => FastPathParser, text: string): number {
   const fast = make(false);
   expect(outcome(fast, text)).toEqual(outcome(make(true), text));
-  return fast instanceof BlkparseParser ? fast.linesSkippedFast : fast.linesReadFast;
+  return fast instanceof BlkparseParser ? fast.linesSkippedFast + fast.linesReadFast : fast.linesReadFast;
 }
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
 const unsigned = fc.oneof({ weight: 6, arbitrary: fc.nat({ max: 2 ** 40 }).map(String) }, { weight: 1, arbitrary: digits(0, 20) });
-const oneOf = <T,>(plain: fc.Arbitrary<T>, edges: readonly T[]) => fc.oneof({ weight: 4, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
+/** A plain value `plainWeight` times in `plainWeight + 1`, else one of the edges. */
+const oneOf = <T,>(plain: fc.Arbitrary<T>, edges: readonly T[], plainWeight = 4) => fc.oneof({ weight: plainWeight, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...edges) });
 const NUMBER_EDGES = ["999999999999999", "9999999999999999", "9007199254740993", "000000000000000000001", "", "-1", "+1", "1.0", "1e3", "0x10", "1\u0015", "\u00151", " 1", "1 "];
 
 /** Blank where the fast path reads none, for the general path to trim (or not). */
@@ -77,26 +78,36 @@ const disksimLine = fc
     return lead + fields.map((field, i) => field + (separators[i] ?? "")).join("") + trail;
   });
 
-/** blkparse event lines, "%3d,%-3d %2d %8d %5d.%09lu %5u %2s %3s" and a payload, with every field at times off its format. */
-const blkparseLine = fc
-  .record({
-    device: oneOf(fc.constantFrom("8,0", "253,0", "259,1"), ["8 ,0", "8,", ",0", "8,0x", "8.0"]),
-    cpu: oneOf(fc.nat({ max: 7 }).map(String), ["", "x", "-1"]),
-    sequence: oneOf(fc.nat({ max: 10_000_000 }).map(String), ["", "1.5"]),
-    seconds: oneOf(fc.nat({ max: 10_000 }).map(String), ["", "9".repeat(20)]),
-    nanoseconds: oneOf(fc.nat({ max: 999_999_999 }).map((n) => String(n).padStart(9, "0")), ["12345678", "1234567890", "", "12345678x"]),
-    pid: oneOf(fc.nat({ max: 40_000 }).map(String), ["", "p"]),
-    action: oneOf(fc.constantFrom("Q", "G", "I", "D", "C", "M", "F", "P", "U", "m", "A", "R"), ["CC", "", "\u00e9", "\u00a0", "Q1", "1"]),
-    rwbs: oneOf(fc.constantFrom("W", "R", "WS", "RA", "FWS", "N", "D", "WFS"), ["", "\u00e9", "\u00a0W", "\rW"]),
-    payload: oneOf(fc.constantFrom("4096 + 8 [fio]", "[fio]", "4096 + 8 <- (253,0) 2048", "4096 + 8 (   12) [0]", "cfq1021A / dispatch_insert", ""), ["4096 + 8 [f\rio]", "[x\u2028y]", "4096 + [fio]", "\u00e9", "1 + 1 [a]\u2029"]),
-    gaps: fc.array(oneOf(fc.constantFrom(" ", "  ", "     ", "\t"), ["", "\u00a0", "\u000b", " \u3000"]), { minLength: 8, maxLength: 8 }),
-    lead: fc.constantFrom(...STRAY_BLANKS),
-    trail: fc.constantFrom(...STRAY_BLANKS, "\u2028"),
-  })
-  .map(({ device, cpu, sequence, seconds, nanoseconds, pid, action, rwbs, payload, gaps, lead, trail }) => {
-    const fields = [device, cpu, sequence, `${seconds}.${nanoseconds}`, pid, action, rwbs, payload];
-    return lead + fields.map((field, i) => (i === 0 ? "" : (gaps[i] ?? " ")) + field).join("") + trail;
-  });
+/**
+ * blkparse event lines, "%3d,%-3d %2d %8d %5d.%09lu %5u %2s %3s" and a
+ * payload, with every field at times off its format; of the actions and
+ * plain payloads given.
+ */
+const blkparseLineOf = (actions: readonly string[], payloads: readonly string[], plainWeight = 4) =>
+  fc
+    .record({
+      device: oneOf(fc.constantFrom("8,0", "253,0", "259,1"), ["8 ,0", "8,", ",0", "8,0x", "8.0"], plainWeight),
+      cpu: oneOf(fc.nat({ max: 7 }).map(String), ["", "x", "-1"], plainWeight),
+      sequence: oneOf(fc.nat({ max: 10_000_000 }).map(String), ["", "1.5"], plainWeight),
+      seconds: oneOf(fc.nat({ max: 10_000 }).map(String), ["", "9".repeat(20)], plainWeight),
+      nanoseconds: oneOf(fc.nat({ max: 999_999_999 }).map((n) => String(n).padStart(9, "0")), ["12345678", "1234567890", "", "12345678x"], plainWeight),
+      pid: oneOf(fc.nat({ max: 40_000 }).map(String), ["", "p"], plainWeight),
+      action: oneOf(fc.constantFrom(...actions), ["CC", "", "\u00e9", "\u00a0", "Q1", "1"], plainWeight),
+      rwbs: oneOf(fc.constantFrom("W", "R", "WS", "RA", "FWS", "N", "D", "WFS"), ["", "\u00e9", "\u00a0W", "\rW"], plainWeight),
+      payload: oneOf(fc.constantFrom(...payloads), ["4096 + 8 [f\rio]", "[x\u2028y]", "4096 + [fio]", "\u00e9", "1 + 1 [a]\u2029", "1 + 1 [a] ", "1 +  1 [a]", "1 + 1 [a]]x", "9".repeat(16) + " + 8 [a]", "1 + 1 [a\u00a0]"], plainWeight),
+      gaps: fc.array(oneOf(fc.constantFrom(" ", "  ", "     ", "\t"), ["", "\u00a0", "\u000b", " \u3000"], plainWeight), { minLength: 8, maxLength: 8 }),
+      lead: fc.constantFrom(...STRAY_BLANKS),
+      trail: fc.constantFrom(...STRAY_BLANKS, "\u2028"),
+    })
+    .map(({ device, cpu, sequence, seconds, nanoseconds, pid, action, rwbs, payload, gaps, lead, trail }) => {
+      const fields = [device, cpu, sequence, `${seconds}.${nanoseconds}`, pid, action, rwbs, payload];
+      return lead + fields.map((field, i) => (i === 0 ? "" : (gaps[i] ?? " ")) + field).join("") + trail;
+    });
+const blkparseLine = fc.oneof(
+  blkparseLineOf(["Q", "G", "I", "D", "C", "M", "F", "P", "U", "m", "A", "R"], ["4096 + 8 [fio]", "[fio]", "4096 + 8 <- (253,0) 2048", "4096 + 8 (   12) [0]", "cfq1021A / dispatch_insert", ""]),
+  // The Q and D events of data the fast path reads, most fields plain: a line of eighteen drawn fields is otherwise rarely plain.
+  blkparseLineOf(["Q", "D"], ["4096 + 8 [fio]", "0 + 1 [kworker/1:1H]", "123456789 + 2048 [fstrim]", "8 + 0 [jbd2/dm-0-8]"], 40),
+);
 
 const text = (line: fc.Arbitrary<string>, extra: readonly string[]) =>
   fc.record({ lines: fc.array(fc.oneof({ weight: 8, arbitrary: line }, { weight: 1, arbitrary: fc.constantFrom(...extra) }), { minLength: 1, maxLength: 8 }), crlf: fc.boolean() }).map(({ lines, crlf }) => linesText(lines, crlf));
@@ -125,16 +136,52 @@ describe("the trace parsers' fast paths", () => {
     expect(fastLines).toBeGreaterThan(500);
   });
 
-  test("blkparse: every line the fast path passes over is one the general path passes over", () => {
-    let fastLines = 0;
+  test("blkparse: every line the fast paths pass over or read is one the general path passes over or reads the same way", () => {
+    let skipped = 0;
+    let read = 0;
     fc.assert(
       fc.property(text(blkparseLine, ["", "  ", "CPU0 (8,0):", "Total (8,0):", " Reads Queued:           0,        0KiB"]), (trace) => {
-        fastLines += expectSameReading((generalOnly) => new BlkparseParser("fast.blk", { generalOnly }), trace);
+        expectSameReading((generalOnly) => new BlkparseParser("fast.blk", { generalOnly }), trace);
+        const fast = new BlkparseParser("fast.blk");
+        outcome(fast, trace);
+        skipped += fast.linesSkippedFast;
+        read += fast.linesReadFast;
       }),
       { numRuns: 3000 },
     );
     // Fewer than the other formats': a line has eight fields, any of which may be drawn off its format.
-    expect(fastLines).toBeGreaterThan(150);
+    expect(skipped).toBeGreaterThan(75);
+    expect(read).toBeGreaterThan(500);
+  });
+
+  test("blkparse: requeues and remaps are matched by the Q and D events the fast path reads", () => {
+    // A requeued D issued again, and an I/O a device-mapper volume passed down (its Q and D there carry the volume).
+    const trace = [
+      "  8,0    1        1     0.000001000  1021  Q   W 4096 + 8 [dd]",
+      "  8,0    1        2     0.000002000  1021  D   W 4096 + 8 [dd]",
+      "  8,0    1        3     0.000003000  1021  R   W 4096 + 8 [0]",
+      "  8,0    1        4     0.000004000  1021  D   W 4096 + 8 [dd]",
+      "253,0    1        5     0.000005000  1021  Q   R 2048 + 8 [dd]",
+      "  8,0    1        6     0.000006000  1021  A   R 8192 + 8 <- (253,0) 2048",
+      "  8,0    1        7     0.000007000  1021  Q   R 8192 + 8 [dd]",
+      "  8,0    1        8     0.000008000  1021  D   R 8192 + 8 [dd]",
+      "",
+    ].join("\n");
+    const parser = new BlkparseParser("requeue.blk");
+    const parsed = materialize(parseText(parser, trace));
+    expect(parser.linesReadFast).toBe(6);
+    expect(parsed).toEqual(materialize(parseText(new BlkparseParser("requeue.blk", { generalOnly: true }), trace)));
+    expect(parsed.notes.join("\n")).toContain("1 D events were reissues of requeued (R) requests");
+    expect(parsed.requests.filter((request) => request.remappedFrom !== undefined).map((request) => request.line)).toEqual([8]);
+    // Two bio-based device-mapper volumes, one on the other, and no requeue: the lower one's Q carries the upper one.
+    const stacked = ["253,0    1        1     0.000001000  1021  Q   W 2048 + 8 [dd]", "253,1    1        1     0.000002000  1021  A   W 4096 + 8 <- (253,0) 2048", "253,1    1        2     0.000003000  1021  Q   W 4096 + 8 [dd]", ""].join("\n");
+    const lower = new BlkparseParser("stacked.blk");
+    const stackedParsed = materialize(parseText(lower, stacked));
+    expect(lower.linesReadFast).toBe(2);
+    expect(stackedParsed.requests.map((request) => [request.line, request.remappedFrom])).toEqual([
+      [1, undefined],
+      [3, 253 * 2 ** 20],
+    ]);
   });
 
   test("the shipped traces and the samples are read on the fast path, line for line", () => {
@@ -148,10 +195,11 @@ describe("the trace parsers' fast paths", () => {
     const msr = new MsrCambridgeParser("sample.csv");
     expect(parseText(msr, MSR_SAMPLE).columns.count).toBe(12);
     expect(msr.linesReadFast).toBe(12);
-    // The sample's G, P, I, U, C and m events.
+    // The sample's G, P, I, U, C and m events, and its ten Q and D events of data (not the two of a flush alone).
     const blkparse = new BlkparseParser("sample.blk");
     parseText(blkparse, BLKPARSE_SAMPLE);
     expect(blkparse.linesSkippedFast).toBe(6);
+    expect(blkparse.linesReadFast).toBe(10);
     expectSameReading((generalOnly) => new BlkparseParser("sample.blk", { generalOnly }), BLKPARSE_SAMPLE);
   });
 });
