@@ -95,8 +95,8 @@ const ACTION_D = 0x44;
 const CLOSING_BRACKET = 0x5d;
 /** What a regular expression's `.` does not match ("\n" never reaches a parser). */
 const LINE_TERMINATOR = /[\r\u2028\u2029]/;
-/** The actions the parser reads; every other one-letter action is passed over (see BlkparseParser.skippedEvent). */
-const READ_ACTIONS = "QDRA";
+/** Besides Q and D, the actions the parser reads (a requeue, a remap): every other one-letter action is passed over (see BlkparseParser.fastLine). */
+const OTHER_READ_ACTIONS = "RA";
 
 const EXPECTED_EVENT = "a blkparse event `major,minor cpu sequence seconds.nanoseconds(9 digits) pid action RWBS ...`";
 
@@ -196,17 +196,10 @@ export class BlkparseParser implements TraceLineParser {
   }
 
   line(raw: string, lineNumber: number): boolean {
-    const scanner = this.scanner;
-    if (scanner !== undefined) {
-      if (this.skippedEvent(scanner, raw)) {
-        this.linesSkippedFast++;
-        return true;
-      }
-      if (this.fastQueuedOrIssued(scanner, raw, lineNumber)) {
-        this.linesReadFast++;
-        return true;
-      }
-    }
+    const fast = this.scanner === undefined ? undefined : this.fastLine(this.scanner, raw, lineNumber);
+    if (fast === "skipped") this.linesSkippedFast++;
+    else if (fast === "read") this.linesReadFast++;
+    if (fast !== undefined) return true;
     if (raw.trim() === "") return true;
     if (SUMMARY_START.test(raw)) {
       this.summaryLine = lineNumber;
@@ -311,72 +304,51 @@ export class BlkparseParser implements TraceLineParser {
   }
 
   /**
-   * A plain Q or D event of data (`W 4096 + 8 [fio]`: blanks are spaces and
-   * tabs, digits a double holds exactly, the payload a sector, a count and
-   * the process, nothing after it) read where it lies and recorded as the
-   * general path records it; false, having changed nothing, for any other
-   * line, which the general path then reads.
+   * A plain event line read where it lies (blanks are spaces and tabs,
+   * digits a double holds exactly): "skipped" for an event the general path
+   * would match and pass over (an action of one letter other than Q, D, R
+   * and A: G, I, C, M, P, U..., most of a trace's lines), "read" for a Q or D
+   * event of data (`W 4096 + 8 [fio]`, nothing after the process), recorded
+   * as the general path records it; undefined, having changed nothing, for
+   * any other line, which the general path then reads.
    */
-  private fastQueuedOrIssued(scanner: LineScanner, raw: string, lineNumber: number): boolean {
+  private fastLine(scanner: LineScanner, raw: string, lineNumber: number): "skipped" | "read" | undefined {
     scanner.reset(raw);
     scanner.skipBlanks();
     const major = scanner.unsigned();
-    if (major < 0 || !scanner.skip(COMMA)) return false;
+    if (major < 0 || !scanner.skip(COMMA)) return undefined;
     const minor = scanner.unsigned();
     // minor, cpu, sequence
-    if (minor < 0 || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return false;
+    if (minor < 0 || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return undefined;
     const seconds = scanner.unsigned();
-    if (seconds < 0 || !scanner.skip(DOT)) return false;
+    if (seconds < 0 || !scanner.skip(DOT)) return undefined;
     const nanosecondsFrom = scanner.at;
     const nanoseconds = scanner.unsigned();
     // pid
-    if (nanoseconds < 0 || scanner.at - nanosecondsFrom !== 9 || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return false;
-    const action = scanner.charCodeAt(scanner.at);
-    if (action !== ACTION_Q && action !== ACTION_D) return false;
-    scanner.at++;
-    if (!scanner.skipBlanks()) return false;
+    if (nanoseconds < 0 || scanner.at - nanosecondsFrom !== 9 || !scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return undefined;
+    const action = scanner.charCodeAt(scanner.at++);
+    if (!scanner.skipBlanks()) return undefined;
+    if (action !== ACTION_Q && action !== ACTION_D) {
+      if (!(action >= FIRST_VISIBLE && action <= LAST_VISIBLE) || OTHER_READ_ACTIONS.includes(String.fromCharCode(action))) return undefined;
+      // The RWBS field: one visible character is enough for the general path's \S+, and whatever follows it matches
+      // but a line terminator inside it, which its `.` does not.
+      const rwbs = scanner.charCodeAt(scanner.at);
+      return rwbs >= FIRST_VISIBLE && rwbs <= LAST_VISIBLE && !LINE_TERMINATOR.test(raw) ? "skipped" : undefined;
+    }
     const rwbsFrom = scanner.at;
     scanner.skipUntilBlank();
     const rwbs = RWBS.exec(scanner.slice(rwbsFrom, scanner.at));
-    if (rwbs === null || !scanner.skipBlanks()) return false;
+    if (rwbs === null || !scanner.skipBlanks()) return undefined;
     const startSector = scanner.unsigned();
-    if (startSector < 0 || !scanner.skipWord(" + ")) return false;
+    if (startSector < 0 || !scanner.skipWord(" + ")) return undefined;
     const sectors = scanner.unsigned();
     // The process in brackets ends the line: the general path's payload is then the rest of it, whole.
-    if (sectors < 0 || !scanner.skipWord(" [") || raw.charCodeAt(raw.length - 1) !== CLOSING_BRACKET || LINE_TERMINATOR.test(raw)) return false;
+    if (sectors < 0 || !scanner.skipWord(" [") || raw.charCodeAt(raw.length - 1) !== CLOSING_BRACKET || LINE_TERMINATOR.test(raw)) return undefined;
     const timeNs = seconds * NS_PER_SECOND + nanoseconds;
-    if (!Number.isSafeInteger(timeNs) || !isSafeRange(startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES)) return false;
+    if (!Number.isSafeInteger(timeNs) || !isSafeRange(startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES)) return undefined;
     const [, preflush, operation, fua] = rwbs;
     this.queuedOrIssued(lineNumber, major, minor, action === ACTION_D, timeNs, preflush!, operation!, fua!, startSector, sectors);
-    return true;
-  }
-
-  /**
-   * Whether `raw` is, plainly written (blanks are spaces and tabs), an
-   * event the general path would match and then pass over: an action of one
-   * letter other than Q, D, R and A (G, I, C, M, P, U... most of a trace's
-   * lines), followed by an RWBS field. Reads the line where it lies rather
-   * than through BLKPARSE_EVENT_LINE; any other line goes the general way.
-   */
-  private skippedEvent(scanner: LineScanner, raw: string): boolean {
-    scanner.reset(raw);
-    scanner.skipBlanks();
-    if (!scanner.skipDigits() || !scanner.skip(COMMA) || !scanner.skipDigits()) return false;
-    // cpu, sequence, seconds
-    for (let field = 0; field < 3; field++) if (!scanner.skipBlanks() || !scanner.skipDigits()) return false;
-    if (!scanner.skip(DOT)) return false;
-    const nanosecondsFrom = scanner.at;
-    if (!scanner.skipDigits() || scanner.at - nanosecondsFrom !== 9) return false;
-    // pid
-    if (!scanner.skipBlanks() || !scanner.skipDigits() || !scanner.skipBlanks()) return false;
-    const action = scanner.charCodeAt(scanner.at);
-    if (!(action >= FIRST_VISIBLE && action <= LAST_VISIBLE) || READ_ACTIONS.includes(String.fromCharCode(action))) return false;
-    scanner.at++;
-    if (!scanner.skipBlanks()) return false;
-    // The RWBS field: one visible character is enough for the general path's \S+, and whatever follows it matches
-    // but a line terminator inside it, which its `.` does not.
-    const rwbs = scanner.charCodeAt(scanner.at);
-    return rwbs >= FIRST_VISIBLE && rwbs <= LAST_VISIBLE && !LINE_TERMINATOR.test(raw);
+    return "read";
   }
 
   finish(): ParsedTraceColumns {
