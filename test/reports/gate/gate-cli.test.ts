@@ -41,7 +41,7 @@ interface BaselineFile {
       manifest: { cofwsimVersion: string; scenario: { name: string; file: string; contentHash: string }; seed: string; overrides: string[]; nodeVersion: string };
       tolerances?: Record<string, unknown>;
       metrics: Record<string, number>;
-      wall?: { reference: string; samples: number; eventsPerWallSecond: { ratio: number } };
+      wall?: { reference: string; samples: number; eventsPerWallSecond: { ratio: number }; hostIosPerWallSecond: { ratio: number } };
     }
   >;
 }
