@@ -245,7 +245,6 @@ export class BlkparseParser implements TraceLineParser {
       problems.add(lineNumber, columnOfField(fieldColumns(raw), RWBS_FIELD, raw), raw, "RWBS flags of the form [F]{D|W|R|N|ZA|ZR|ZRA|ZF|ZO|ZC|DE}[F][A][S][M]");
       return true;
     }
-    const [, preflush, operation, fua] = rwbs;
     let sectors = 0;
     let startSector = 0;
     const data = DATA_PAYLOAD.exec(payload);
@@ -265,7 +264,7 @@ export class BlkparseParser implements TraceLineParser {
       return true;
     }
 
-    this.queuedOrIssued(lineNumber, major, minor, action === "D", timeNs, preflush as string, operation as string, fua as string, startSector, sectors);
+    this.queuedOrIssued(lineNumber, major, minor, action === "D", timeNs, rwbs, startSector, sectors);
     return true;
   }
 
@@ -273,8 +272,10 @@ export class BlkparseParser implements TraceLineParser {
    * A Q (queued) or D (issued) event of `sectors` sectors from
    * `startSector`, read and checked: what it adds to the trace (a flush,
    * the data request, or a count of what is not replayed), by either path.
+   * `rwbs` is the RWBS regex's match of the event's flags.
    */
-  private queuedOrIssued(lineNumber: number, major: number, minor: number, issued: boolean, timeNs: number, preflush: string, operation: string, fua: string, startSector: number, sectors: number): void {
+  private queuedOrIssued(lineNumber: number, major: number, minor: number, issued: boolean, timeNs: number, rwbs: RegExpExecArray, startSector: number, sectors: number): void {
+    const [, preflush, operation = "", fua] = rwbs;
     const device = blkparseDevice(major, minor);
     if (!this.deviceNames.has(device)) this.deviceNames.set(device, `${major},${minor}`);
     // A key only where there are requeues or remaps to match: most traces have none, and a string per event costs.
@@ -290,8 +291,8 @@ export class BlkparseParser implements TraceLineParser {
     if (preflush === "F") columns.push(timeNs, device, "flush", 0, 0, lineNumber, false, remappedFrom, issued);
     if (operation === "N") {
       if (preflush !== "F") this.noData++;
-    } else if (ZONE_MANAGEMENT.has(operation as string)) {
-      this.zoneManagement.set(operation as string, (this.zoneManagement.get(operation as string) ?? 0) + 1);
+    } else if (ZONE_MANAGEMENT.has(operation)) {
+      this.zoneManagement.set(operation, (this.zoneManagement.get(operation) ?? 0) + 1);
     } else if (operation === "D" || operation === "DE") {
       columns.push(timeNs, device, "trim", startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES, lineNumber, false, remappedFrom, issued);
     } else if (sectors > 0 || preflush !== "F") {
@@ -346,8 +347,7 @@ export class BlkparseParser implements TraceLineParser {
     if (sectors < 0 || !scanner.skipWord(" [") || raw.charCodeAt(raw.length - 1) !== CLOSING_BRACKET || LINE_TERMINATOR.test(raw)) return undefined;
     const timeNs = seconds * NS_PER_SECOND + nanoseconds;
     if (!Number.isSafeInteger(timeNs) || !isSafeRange(startSector * TRACE_SECTOR_BYTES, sectors * TRACE_SECTOR_BYTES)) return undefined;
-    const [, preflush, operation, fua] = rwbs;
-    this.queuedOrIssued(lineNumber, major, minor, action === ACTION_D, timeNs, preflush!, operation!, fua!, startSector, sectors);
+    this.queuedOrIssued(lineNumber, major, minor, action === ACTION_D, timeNs, rwbs, startSector, sectors);
     return "read";
   }
 

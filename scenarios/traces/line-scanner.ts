@@ -115,9 +115,7 @@ export class LineScanner {
 
   /** Consumes `field` if the line continues with it and then `separator` (which is left to read). */
   skipField(field: string, separator: number): boolean {
-    if (!this.text.startsWith(field, this.at) || this.text.charCodeAt(this.at + field.length) !== separator) return false;
-    this.at += field.length;
-    return true;
+    return this.text.charCodeAt(this.at + field.length) === separator && this.skipWord(field);
   }
 
   /** The characters from the cursor up to (not including) `separator` or the line's end, consumed. */

@@ -49,7 +49,9 @@ export class MsrCambridgeParser implements TraceLineParser {
   private readonly problems: LineProblems;
   private readonly columns = new TraceColumns();
   private readonly hostnames = new Set<string>();
-  private origin: { high: number; low: number } | undefined;
+  /** The first record's FILETIME, as its two digit groups (see LOW_DIGITS); undefined until a record is read. */
+  private originHigh: number | undefined;
+  private originLow = 0;
   private sawDataLine = false;
 
   private readonly scanner: LineScanner | undefined;
@@ -86,9 +88,7 @@ export class MsrCambridgeParser implements TraceLineParser {
       this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), good.indexOf(false), raw), raw, EXPECTED_FIELDS);
       return true;
     }
-    const origin = this.origin ?? ticks;
-    const relativeTicks = (ticks.high - origin.high) * LOW_GROUP + (ticks.low - origin.low);
-    const timeNs = relativeTicks * NS_PER_FILETIME_TICK;
+    const timeNs = this.relativeTimeNs(ticks.high, ticks.low);
     // Relative to the first record, so a time before it is negative: its size is what must fit.
     if (!Number.isSafeInteger(timeNs)) {
       this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), 0, raw), raw, SAFE_TIME_EXPECTED);
@@ -98,7 +98,7 @@ export class MsrCambridgeParser implements TraceLineParser {
       this.problems.add(lineNumber, columnOfField(fieldColumns(raw, ","), 4, raw), raw, SAFE_RANGE_EXPECTED);
       return true;
     }
-    this.origin = origin;
+    this.keepOrigin(ticks.high, ticks.low);
     this.hostnames.add(hostname);
     this.columns.push(timeNs, device, type, offsetBytes, lengthBytes, lineNumber);
     return true;
@@ -114,7 +114,8 @@ export class MsrCambridgeParser implements TraceLineParser {
     const timeEnd = scanner.digitsEnd();
     if (timeEnd === 0 || timeEnd > MAX_EXACT_DIGITS + LOW_DIGITS) return false;
     const cut = Math.max(0, timeEnd - LOW_DIGITS);
-    const ticks = { high: scanner.digitsValue(0, cut), low: scanner.digitsValue(cut, timeEnd) };
+    const ticksHigh = scanner.digitsValue(0, cut);
+    const ticksLow = scanner.digitsValue(cut, timeEnd);
     scanner.at = timeEnd;
     if (!scanner.skip(COMMA)) return false;
     let hostname = this.lastHostname;
@@ -132,11 +133,10 @@ export class MsrCambridgeParser implements TraceLineParser {
     const lengthBytes = scanner.unsigned();
     if (lengthBytes < 0 || !scanner.skip(COMMA)) return false;
     if (scanner.unsigned() < 0 || !scanner.atEnd) return false;
-    const origin = this.origin ?? ticks;
-    const timeNs = ((ticks.high - origin.high) * LOW_GROUP + (ticks.low - origin.low)) * NS_PER_FILETIME_TICK;
+    const timeNs = this.relativeTimeNs(ticksHigh, ticksLow);
     if (!Number.isSafeInteger(timeNs) || !isSafeRange(offsetBytes, lengthBytes)) return false;
     this.sawDataLine = true;
-    this.origin = origin;
+    this.keepOrigin(ticksHigh, ticksLow);
     if (hostname !== this.lastHostname) {
       this.hostnames.add(hostname);
       this.lastHostname = hostname;
@@ -144,6 +144,19 @@ export class MsrCambridgeParser implements TraceLineParser {
     this.columns.push(timeNs, device, type, offsetBytes, lengthBytes, lineNumber);
     this.linesReadFast++;
     return true;
+  }
+
+  /** A FILETIME given as its two digit groups, in ns since the first record (this one, when it is the first). */
+  private relativeTimeNs(ticksHigh: number, ticksLow: number): number {
+    if (this.originHigh === undefined) return 0;
+    return ((ticksHigh - this.originHigh) * LOW_GROUP + (ticksLow - this.originLow)) * NS_PER_FILETIME_TICK;
+  }
+
+  /** Makes a record read whole the origin, if it is the first. */
+  private keepOrigin(ticksHigh: number, ticksLow: number): void {
+    if (this.originHigh !== undefined) return;
+    this.originHigh = ticksHigh;
+    this.originLow = ticksLow;
   }
 
   finish(): ParsedTraceColumns {
