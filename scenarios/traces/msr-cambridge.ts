@@ -134,7 +134,8 @@ export class MsrCambridgeParser implements TraceLineParser {
     if (lengthBytes < 0 || !scanner.skip(COMMA)) return false;
     if (scanner.unsigned() < 0 || !scanner.atEnd) return false;
     const timeNs = this.relativeTimeNs(ticksHigh, ticksLow);
-    if (!Number.isSafeInteger(timeNs) || !isSafeRange(offsetBytes, lengthBytes)) return false;
+    // Of 15 digits at most each, offset and size add up to less than 2^53: no range check.
+    if (!Number.isSafeInteger(timeNs)) return false;
     this.sawDataLine = true;
     this.keepOrigin(ticksHigh, ticksLow);
     if (hostname !== this.lastHostname) {

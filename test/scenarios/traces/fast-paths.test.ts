@@ -1,7 +1,7 @@
 /**
- * The DiskSim and MSR Cambridge parsers read plain lines on a fast path (see
- * scenarios/traces/line-scanner.ts) and leave every other line to their
- * general path. Here lines are drawn field by field from plain values and
+ * The DiskSim, MSR Cambridge, blkparse and fio iolog parsers read plain
+ * lines on a fast path (see scenarios/traces/line-scanner.ts) and leave
+ * every other line to their general path. Here lines are drawn field by field from plain values and
  * from the values where a fast path must give up (digits past what a double
  * holds, hexadecimal prefixes and case, control codes, blanks of every kind,
  * a hostname with spaces), and each text must read exactly as the general
@@ -13,10 +13,11 @@ import { describe, expect, test } from "vitest";
 import { materialize, parseText, TraceParseError, type ParsedTrace } from "../../../scenarios/traces/common.js";
 import { BlkparseParser } from "../../../scenarios/traces/blkparse.js";
 import { DisksimParser } from "../../../scenarios/traces/disksim.js";
+import { FIO_IOLOG_V2_HEADER, FIO_IOLOG_V3_HEADER, FioIologParser } from "../../../scenarios/traces/fio-iolog.js";
 import { MsrCambridgeParser } from "../../../scenarios/traces/msr-cambridge.js";
-import { BLKPARSE_SAMPLE, MSR_SAMPLE, TPCC, WSRCH } from "./samples.js";
+import { BLKPARSE_SAMPLE, FIO_T0038, MSR_SAMPLE, TPCC, WSRCH } from "./samples.js";
 
-type FastPathParser = DisksimParser | MsrCambridgeParser | BlkparseParser;
+type FastPathParser = DisksimParser | MsrCambridgeParser | BlkparseParser | FioIologParser;
 
 /** What a parse gave: the trace as objects, or the problems' message. */
 function outcome(parser: FastPathParser, text: string): { readonly parsed: ParsedTrace } | { readonly refused: string } {
@@ -109,6 +110,21 @@ const blkparseLine = fc.oneof(
   blkparseLineOf(["Q", "D"], ["4096 + 8 [fio]", "0 + 1 [kworker/1:1H]", "123456789 + 2048 [fstrim]", "8 + 0 [jbd2/dm-0-8]"], 40),
 );
 
+/** fio iolog I/O lines, "%llu %s %s %llu %llu" (v2 without the time), fields at times off their format, of the files the texts add and one they do not. */
+const fioIologLine = fc
+  .record({
+    time: oneOf(fc.nat({ max: 2 ** 40 }).map(String), NUMBER_EDGES, 8),
+    file: oneOf(fc.constantFrom("/dev/nvme0n1", "/dev/sdb"), ["/dev/nvme0n1x", "", "/dev/sdc", "/dev/\u00a0sdb", "/dev/sdb\u000b"], 8),
+    action: oneOf(fc.constantFrom("read", "write", "trim"), ["sync", "datasync", "wait", "sync_file_range", "Write", "writes", "add", "close", ""], 8),
+    offset: oneOf(unsigned, NUMBER_EDGES, 8),
+    length: oneOf(fc.constantFrom("512", "4096", "131072"), NUMBER_EDGES, 8),
+    gaps: fc.array(oneOf(fc.constant(" "), ["  ", "\t", "\u00a0", "\u000b", ""], 16), { minLength: 4, maxLength: 4 }),
+    lead: oneOf(fc.constant(""), STRAY_BLANKS, 8),
+    trail: oneOf(fc.constant(""), STRAY_BLANKS, 8),
+  })
+  .map(({ time, file, action, offset, length, gaps, lead, trail }) => lead + [time, file, action, offset, length].map((field, i) => (i === 0 ? "" : (gaps[i - 1] ?? " ")) + field).join("") + trail);
+const FIO_IOLOG_FILE_LINES = ["0 /dev/nvme0n1 add", "0 /dev/sdb add", "5 /dev/nvme0n1 open", "9 /dev/sdb close"];
+
 const text = (line: fc.Arbitrary<string>, extra: readonly string[]) =>
   fc.record({ lines: fc.array(fc.oneof({ weight: 8, arbitrary: line }, { weight: 1, arbitrary: fc.constantFrom(...extra) }), { minLength: 1, maxLength: 8 }), crlf: fc.boolean() }).map(({ lines, crlf }) => linesText(lines, crlf));
 
@@ -130,6 +146,22 @@ describe("the trace parsers' fast paths", () => {
     fc.assert(
       fc.property(text(disksimLine, ["", "  ", "\t"]), fc.constantFrom("ns" as const, "ms" as const), (trace, timeUnit) => {
         fastLines += expectSameReading((generalOnly) => new DisksimParser("fast.trace", timeUnit, { generalOnly }), trace);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(fastLines).toBeGreaterThan(500);
+  });
+
+  test("fio iolog: every line reads as the general path reads it, in versions 3 and 2", () => {
+    let fastLines = 0;
+    // A version 2 line is a version 3 line without its time; "add" lines first, else no I/O line is of a known file.
+    const v2Line = (line: string) => line.replace(/^\S*\s/, "");
+    const iolog = fc.record({ v2: fc.boolean(), adds: fc.subarray(FIO_IOLOG_FILE_LINES.slice(0, 2), { minLength: 1 }), body: text(fioIologLine, ["", " ", ...FIO_IOLOG_FILE_LINES]), crlf: fc.boolean() });
+    fc.assert(
+      fc.property(iolog, ({ v2, adds, body, crlf }) => {
+        const lines = [...adds, ...body.split(/\r?\n/)].map((line) => (v2 ? v2Line(line) : line));
+        const trace = linesText([v2 ? FIO_IOLOG_V2_HEADER : FIO_IOLOG_V3_HEADER, ...lines], crlf);
+        fastLines += expectSameReading((generalOnly) => new FioIologParser("fast.iolog", { generalOnly }), trace);
       }),
       { numRuns: 3000 },
     );
@@ -192,6 +224,11 @@ describe("the trace parsers' fast paths", () => {
       expect(parser.linesReadFast).toBe(parsed.columns.count);
       expectSameReading((generalOnly) => new DisksimParser(path, "ns", { generalOnly }), readFileSync(path, "utf8"));
     }
+    // fio's own t0038 log: its twelve writes and trims, not its add, open and close.
+    const fioLog = new FioIologParser(FIO_T0038);
+    expect(parseText(fioLog, readFileSync(FIO_T0038, "utf8")).columns.count).toBe(fioLog.linesReadFast);
+    expect(fioLog.linesReadFast).toBeGreaterThan(10);
+    expectSameReading((generalOnly) => new FioIologParser(FIO_T0038, { generalOnly }), readFileSync(FIO_T0038, "utf8"));
     const msr = new MsrCambridgeParser("sample.csv");
     expect(parseText(msr, MSR_SAMPLE).columns.count).toBe(12);
     expect(msr.linesReadFast).toBe(12);
