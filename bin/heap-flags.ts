@@ -24,24 +24,40 @@ export const SEMI_SPACE_MIB = 32;
 export const HEAP_FLAGS: readonly string[] = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_MIB}`, `--min-semi-space-size=${SEMI_SPACE_MIB}`];
 
 /**
- * glibc's malloc tunable that asks for transparent huge pages on the blocks
- * it maps (madvise), which is where Node puts large ArrayBuffers. A run
- * keeps a few hundred MiB of typed arrays (chunk map, chunk table, content
- * stores) and touches them at random, and the first touch of each 4 KiB
- * page is a fault, dear on a virtual machine. On bench/whole-run.yaml: 136k
- * page faults -> 72k, whole run 6.2-6.4 s -> 5.8-6.0 s (six pairs side by
- * side, both launch orders; see docs/performance-log.md). Only takes effect
- * under glibc where the system's THP setting is `madvise` or `always`;
- * elsewhere the variable is ignored. Like the heap flags, it must be set
- * before the process starts.
+ * glibc malloc tunables a relaunch sets (each unless the user set it):
+ *
+ * - `hugetlb=1` asks for transparent huge pages on the blocks malloc maps
+ *   (madvise), which is where Node puts large ArrayBuffers. A run keeps a
+ *   few hundred MiB of typed arrays (chunk map, chunk table, content stores)
+ *   and touches them at random, and the first touch of each 4 KiB page is a
+ *   fault, dear on a virtual machine. On bench/whole-run.yaml: 136k page
+ *   faults -> 72k, whole run 6.2-6.4 s -> 5.8-6.0 s (six pairs side by
+ *   side, both launch orders; see docs/performance-log.md).
+ * - `trim_threshold`, `top_pad` and `mmap_threshold` keep memory malloc got
+ *   from the system for the next allocation instead of handing it back. A
+ *   run allocates and frees ArrayBuffers all along (each freed at a garbage
+ *   collection), and with huge pages each 2 MiB handed back and taken again
+ *   is zeroed again: ~0.3 s of the whole run was the kernel clearing pages
+ *   for malloc (perf). With them: page faults 53-62k -> 30-31k, system time
+ *   0.87 -> 0.74 s (means of seven pairs), peak RSS +30 MiB
+ *   (docs/performance-log.md, 2026-12-05 22:00).
+ *
+ * Only under glibc (elsewhere the variable is ignored); huge pages only
+ * where the system's THP setting is `madvise` or `always`. Like the heap
+ * flags, they must be set before the process starts.
  */
-export const HUGE_PAGES_TUNABLE = "glibc.malloc.hugetlb=1";
+export const MALLOC_TUNABLES: readonly (readonly [name: string, value: string])[] = [
+  ["glibc.malloc.hugetlb", "1"],
+  ["glibc.malloc.trim_threshold", String(1024 * 1024 * 1024)],
+  ["glibc.malloc.top_pad", String(64 * 1024 * 1024)],
+  ["glibc.malloc.mmap_threshold", String(32 * 1024 * 1024)],
+];
 
-/** GLIBC_TUNABLES for a relaunch: the user's, with HUGE_PAGES_TUNABLE added unless they set hugetlb themselves. */
-export function withHugePages(tunables: string | undefined): string {
-  if (tunables === undefined || tunables === "") return HUGE_PAGES_TUNABLE;
-  if (tunables.split(":").some((tunable) => tunable.startsWith("glibc.malloc.hugetlb="))) return tunables;
-  return `${tunables}:${HUGE_PAGES_TUNABLE}`;
+/** GLIBC_TUNABLES for a relaunch: the user's, with each of MALLOC_TUNABLES added unless they set it themselves. */
+export function withMallocTunables(tunables: string | undefined): string {
+  const users = tunables === undefined || tunables === "" ? [] : tunables.split(":");
+  const added = MALLOC_TUNABLES.filter(([name]) => !users.some((tunable) => tunable.startsWith(`${name}=`))).map(([name, value]) => `${name}=${value}`);
+  return [...users, ...added].join(":");
 }
 
 /** True when this process already runs with a semi-space size of its own (ours, or one the user chose). */
@@ -98,7 +114,7 @@ const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGH
 
 /**
  * Runs this same command in a new Node process with HEAP_FLAGS (and
- * HUGE_PAGES_TUNABLE in its environment), inheriting
+ * MALLOC_TUNABLES in its environment), inheriting
  * stdin, stdout and stderr (so a progress bar still sees a terminal), and
  * resolves to its exit code; to undefined when this process has the flags
  * already and should run the command itself. A child killed by a signal
@@ -118,7 +134,7 @@ export function relaunchWithHeapFlags(): Promise<number | undefined> {
   }
   const child = spawn(process.execPath, [...process.execArgv, ...HEAP_FLAGS, ...process.argv.slice(1)], {
     stdio: "inherit",
-    env: { ...process.env, GLIBC_TUNABLES: withHugePages(process.env.GLIBC_TUNABLES), [LAUNCHER_PID_VARIABLE]: String(process.pid) },
+    env: { ...process.env, GLIBC_TUNABLES: withMallocTunables(process.env.GLIBC_TUNABLES), [LAUNCHER_PID_VARIABLE]: String(process.pid) },
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HEAP_FLAGS, HUGE_PAGES_TUNABLE, hasHeapFlags, simulates, withHugePages } from "../../bin/heap-flags.js";
+import { HEAP_FLAGS, hasHeapFlags, simulates, withMallocTunables } from "../../bin/heap-flags.js";
 import { cli, root } from "../e2e/cli-rig.js";
 
 describe("the command line's launcher", () => {
@@ -23,12 +23,15 @@ describe("the command line's launcher", () => {
     for (const args of [["--version"], ["--help"], ["validate", "run"], ["import", "job.fio"], ["list"], ["merge", "a", "b"], ["help", "run"], ["runs"]]) expect(simulates(args)).toBe(false);
   });
 
-  it("asks glibc for huge pages, keeping the user's other tunables and their own hugetlb choice", () => {
-    expect(withHugePages(undefined)).toBe("glibc.malloc.hugetlb=1");
-    expect(withHugePages("")).toBe(HUGE_PAGES_TUNABLE);
-    expect(withHugePages("glibc.malloc.trim_threshold=1024")).toBe("glibc.malloc.trim_threshold=1024:glibc.malloc.hugetlb=1");
-    expect(withHugePages("glibc.malloc.hugetlb=0")).toBe("glibc.malloc.hugetlb=0");
-    expect(withHugePages("glibc.malloc.mmap_max=0:glibc.malloc.hugetlb=2")).toBe("glibc.malloc.mmap_max=0:glibc.malloc.hugetlb=2");
+  it("asks glibc for huge pages and to keep freed memory, keeping the user's other tunables and their own choice of ours", () => {
+    const ours = "glibc.malloc.hugetlb=1:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864:glibc.malloc.mmap_threshold=33554432";
+    expect(withMallocTunables(undefined)).toBe(ours);
+    expect(withMallocTunables("")).toBe(ours);
+    expect(withMallocTunables("glibc.malloc.mmap_max=0")).toBe(`glibc.malloc.mmap_max=0:${ours}`);
+    expect(withMallocTunables("glibc.malloc.hugetlb=0")).toBe("glibc.malloc.hugetlb=0:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864:glibc.malloc.mmap_threshold=33554432");
+    expect(withMallocTunables("glibc.malloc.trim_threshold=1024:glibc.malloc.hugetlb=2")).toBe("glibc.malloc.trim_threshold=1024:glibc.malloc.hugetlb=2:glibc.malloc.top_pad=67108864:glibc.malloc.mmap_threshold=33554432");
+    // A tunable whose name begins with one of ours is not ours.
+    expect(withMallocTunables("glibc.malloc.top_pad_x=1")).toBe(`glibc.malloc.top_pad_x=1:${ours}`);
   });
 
   it("are added by a relaunch that passes the arguments, the exit code and the output through", () => {
@@ -46,7 +49,7 @@ describe("the command line's launcher", () => {
       );
       const result = spawnSync(process.execPath, [script, "a", "b c"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", GLIBC_TUNABLES: "glibc.malloc.trim_threshold=1024" } });
       expect(result.status).toBe(3);
-      expect(JSON.parse(result.stdout)).toEqual({ execArgv: [...HEAP_FLAGS], args: ["a", "b c"], tunables: "glibc.malloc.trim_threshold=1024:glibc.malloc.hugetlb=1" });
+      expect(JSON.parse(result.stdout)).toEqual({ execArgv: [...HEAP_FLAGS], args: ["a", "b c"], tunables: "glibc.malloc.trim_threshold=1024:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864:glibc.malloc.mmap_threshold=33554432" });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
