@@ -6,7 +6,7 @@
  * sweep is run, so shards and merges agree on them.
  */
 import { formatPath } from "../../scenarios/schema/problems.js";
-import { OverrideProblem, parseOverride } from "../../scenarios/schema/overrides.js";
+import { OverrideProblem, parseOverride, settingPath } from "../../scenarios/schema/overrides.js";
 import { SweepError } from "./errors.js";
 
 export interface VaryAxis {
@@ -75,10 +75,12 @@ export function parseVary(text: string): VaryAxis {
 export function parseVaryList(texts: readonly string[]): VaryAxis[] {
   if (texts.length === 0) throw new SweepError("nothing to sweep; expected at least one --vary path=v1,v2,..., such as --vary engine.chunkSize=16KiB,64KiB,256KiB, found none");
   const axes = texts.map(parseVary);
-  const paths = new Set<string>();
+  // Keyed by setting: chunkSize and chunkSizeBytes are one path in two spellings.
+  const paths = new Map<string, string>();
   for (const axis of axes) {
-    if (paths.has(axis.path)) throw new SweepError(`--vary ${axis.path} is given twice; expected all its values in one --vary`);
-    paths.add(axis.path);
+    const earlier = paths.get(settingPath(axis.path));
+    if (earlier !== undefined) throw new SweepError(`--vary ${axis.path} is given twice${earlier === axis.path ? "" : ` (as --vary ${earlier}, its other spelling)`}; expected all its values in one --vary`);
+    paths.set(settingPath(axis.path), axis.path);
   }
   const count = pointCount(axes);
   if (count > MAX_POINTS) throw new SweepError(`the --vary lists make ${count} points; at most ${MAX_POINTS} are allowed in one sweep`);

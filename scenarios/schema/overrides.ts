@@ -15,6 +15,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq, type Document } from "yaml";
 import { formatPath, OVERRIDE_FILE, ScenarioError, type ScenarioProblem } from "./problems.js";
+import { ALIAS_SUFFIXES } from "./scenario-schema.js";
 import { describeValue } from "./units.js";
 import { findPair, type OverrideOrigins } from "./yaml-positions.js";
 
@@ -142,6 +143,27 @@ function ownCopy(node: unknown, document: Document, put: (copy: unknown) => void
   return copy;
 }
 
+/** A key without its unit suffix (see ALIAS_SUFFIXES): the setting both its spellings set, `chunkSize` for `chunkSizeBytes`. */
+export function settingOfKey(key: string): string {
+  const suffix = ALIAS_SUFFIXES.find((candidate) => key.length > candidate.length && key.endsWith(candidate));
+  return suffix === undefined ? key : key.slice(0, -suffix.length);
+}
+
+/**
+ * Removes from `map` the keys that set what `key` sets in another spelling
+ * (`chunkSize` for `chunkSizeBytes`, and the reverse): an override replaces
+ * the file's value whichever spelling either uses. Left, the two were
+ * refused as setting the same thing, so `--set engine.chunkSizeBytes=256KiB`
+ * failed on any scenario that writes `chunkSize`.
+ */
+function removeOtherSpellings(map: YAMLMap, key: string): void {
+  const setting = settingOfKey(key);
+  map.items = map.items.filter((pair) => {
+    const other = isScalar(pair.key) ? pair.key.value : pair.key;
+    return typeof other !== "string" || other === key || settingOfKey(other) !== setting;
+  });
+}
+
 /**
  * Applies one override to the document. `line` is its number among the
  * overrides (1-based), used to locate problems and the nodes it creates.
@@ -178,6 +200,7 @@ export function applyOverride(document: Document, text: string, line: number, or
       if (!isMap(node)) {
         return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, not an object, so it has no key "${segment.key}"`, "a path through objects and lists of the scenario", kindOf(node))];
       }
+      if (last) removeOtherSpellings(node, segment.key);
       let pair = findPair(node, segment.key);
       if (pair === undefined) {
         const key = new Scalar(segment.key);
@@ -217,6 +240,16 @@ export function overridePath(text: string): string | undefined {
   return parsed instanceof OverrideProblem ? undefined : formatPath(parsed.segments.map((segment) => segment.key));
 }
 
+/**
+ * A path as formatPath writes it, its last key named by the setting it sets
+ * (`engine.chunkSize` for `engine.chunkSizeBytes`): either spelling
+ * replaces the other (see removeOtherSpellings), so they are one path to
+ * whoever asks whether one override drops another.
+ */
+export function settingPath(path: string): string {
+  return path.replace(/(^|\.)([^.[\]"']+)$/, (_match, dot: string, key: string) => `${dot}${settingOfKey(key)}`);
+}
+
 /** Whether setting `later` replaces what setting `earlier` did: the same path, or one that holds it. */
 export function overwrites(later: string, earlier: string): boolean {
   return later === earlier || earlier.startsWith(`${later}.`) || earlier.startsWith(`${later}[`);
@@ -230,14 +263,15 @@ export function overwrites(later: string, earlier: string): boolean {
  * refines it and is kept. Throws ScenarioError at the later --set.
  */
 export function refuseOverwrittenOverrides(overrides: readonly string[]): void {
-  const paths = overrides.map(overridePath);
+  const spelled = overrides.map(overridePath);
+  const paths = spelled.map((path) => (path === undefined ? undefined : settingPath(path)));
   const problems: ScenarioProblem[] = [];
   paths.forEach((path, index) => {
     if (path === undefined) return;
     const earlier = paths.findIndex((other, j) => j < index && other !== undefined && overwrites(path, other));
     if (earlier < 0) return;
-    const what = paths[earlier] === path ? "the same path" : `${paths[earlier]!}, below this path`;
-    problems.push({ file: OVERRIDE_FILE, line: index + 1, column: 1, path, message: `--set ${earlier + 1} already sets ${what}, and this --set would drop its value`, expected: "each path in one --set", found: JSON.stringify(overrides[index]) });
+    const what = paths[earlier] !== path ? `${spelled[earlier]!}, below this path` : spelled[earlier] === spelled[index] ? "the same path" : `the same setting as ${spelled[earlier]!}`;
+    problems.push({ file: OVERRIDE_FILE, line: index + 1, column: 1, path: spelled[index]!, message: `--set ${earlier + 1} already sets ${what}, and this --set would drop its value`, expected: "each path in one --set", found: JSON.stringify(overrides[index]) });
   });
   if (problems.length > 0) throw new ScenarioError(problems);
 }

@@ -88,6 +88,7 @@ const cases: Record<string, UsageCase> = {
   "sweep without --vary": { args: ["sweep", "quickstart", ...TINY], culprit: "nothing to sweep" },
   "sweep with a value given twice": { args: ["sweep", "quickstart", "--vary", "engine.chunkSize=16KiB,16KiB"], culprit: '--vary engine.chunkSize: the value "16KiB" is given twice' },
   "sweep with a path varied twice": { args: ["sweep", "quickstart", ...VARY, "--vary", "engine.chunkSize=256KiB"], culprit: "--vary engine.chunkSize is given twice" },
+  "sweep with a path varied twice, in its two spellings": { args: ["sweep", "quickstart", ...VARY, "--vary", "engine.chunkSizeBytes=262144"], culprit: "--vary engine.chunkSizeBytes is given twice (as --vary engine.chunkSize, its other spelling)" },
   "sweep with shard 0 of 2": { args: ["sweep", "quickstart", ...VARY, "--shard", "0/2"], culprit: "--shard 0/2: no such shard" },
   "sweep with no shards": { args: ["sweep", "quickstart", ...VARY, "--shard", "1/0"], culprit: "--shard 1/0: no shards" },
   "gate with --samples and no --wall": { args: ["gate", "--baseline", "b.json", "--samples", "3"], culprit: "--samples applies to wall-clock figures only" },
@@ -97,6 +98,7 @@ const cases: Record<string, UsageCase> = {
   "validate with one path set twice": { args: ["validate", "quickstart", "--set", "stop.hostIos=1", "--set", "stop.hostIos=2"], culprit: "<--set>:2:1: stop.hostIos: --set 1 already sets the same path" },
   "run with a --set replaced by one above it": { args: ["run", "--set", "stop.hostIos=1", "--set", "stop={runtime: 1ms}"], culprit: "<--set>:2:1: stop: --set 1 already sets stop.hostIos" },
   "sweep with a --set on a varied path": { args: ["sweep", "quickstart", ...VARY, "--set", "engine.chunkSize=4KiB"], culprit: "--vary engine.chunkSize: --set 1" },
+  "sweep with a --set on a varied path in its other spelling": { args: ["sweep", "quickstart", ...VARY, "--set", "engine.chunkSizeBytes=4096"], culprit: "--vary engine.chunkSize: --set 1" },
   // Files of the wrong kind, missing, or not files: refused at the file (and line:column), as they already were.
   "validate a trace": { args: ["validate", "trace.iolog"], culprit: "trace.iolog:1:1: wrong type" },
   "validate a fio job file": { args: ["validate", "job.fio"], culprit: "job.fio:2:1: YAML syntax error" },

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import type { Scenario } from "../../../scenarios/model.js";
 import { loadScenarioFile, loadScenarioText, ScenarioError, type ScenarioProblem } from "../../../scenarios/schema/load.js";
-import { parseOverride } from "../../../scenarios/schema/overrides.js";
+import { commandOverrides, parseOverride, settingPath } from "../../../scenarios/schema/overrides.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const minimal = join(here, "fixtures", "minimal.yaml");
@@ -65,6 +65,39 @@ describe("--set of a session's trigger", () => {
     expect(problems[0]?.expected).toContain("give the whole entry: --set 'sessions[0]={at: <time>, action: start, slot: 0}'");
     // As the problem says: the whole entry replaces the old one, trigger and all.
     expect(withOverrides("sessions[0]={afterHostIos: 10, action: start, slot: 0}", "sessions[0]={at: 5ms, action: start, slot: 0}").sessions).toEqual([{ trigger: { atNs: 5_000_000 }, action: "start", slot: 0 }]);
+  });
+});
+
+describe("--set of a setting in its other spelling", () => {
+  const engineFile = (engine: string) => `devices:\n  source: { model: fixed, capacity: 1GiB, latency: 1ms, readLatency: 2ms, bandwidth: 500MB/s }\n  cache: { model: instant, capacity: 256MiB }\nengine: ${engine}\nworkloads:\n  - kind: job\nstop:\n  hostIos: 1000\n`;
+  const load = (text: string, ...overrides: string[]) => loadScenarioText(text, { fileName: "spelling.yaml", overrides });
+
+  test("replaces the file's value, whichever spelling each uses, and keeps the object's other keys", () => {
+    // The issue's own example: the shipped scenarios write chunkSize, and this was refused as setting it twice.
+    expect(load(engineFile("{ chunkSize: 64KiB, regionSize: 16KiB }"), "engine.chunkSizeBytes=256KiB").engine).toMatchObject({ chunkSizeBytes: 256 * 1024, regionSizeBytes: 16 * 1024 });
+    expect(load(engineFile("{ chunkSizeBytes: 65536 }"), "engine.chunkSize=1MiB").engine.chunkSizeBytes).toBe(1024 * 1024);
+    expect(withOverrides("devices.source.capacityBytes=2147483648").devices.source.capacityBytes).toBe(2 * 1024 ** 3);
+    // readLatencyNs replaces readLatency, not latency, whose name it does not spell.
+    expect(load(engineFile("{}"), "devices.source.readLatencyNs=5000").devices.source).toMatchObject({ latencyNs: 1_000_000, readLatencyNs: 5000 });
+  });
+
+  test("leaves a file that writes both spellings refused", () => {
+    expect(() => load(engineFile("{ chunkSize: 64KiB, chunkSizeBytes: 65536 }"), "stop.hostIos=5")).toThrow('"chunkSize" and "chunkSizeBytes" set the same thing');
+  });
+
+  test("drops an earlier --set of the other spelling, so the command line refuses the two", () => {
+    expect(() => commandOverrides(["engine.chunkSize=64KiB", "engine.chunkSizeBytes=131072"], undefined)).toThrow("--set 1 already sets the same setting as engine.chunkSize");
+    expect(() => commandOverrides(["engine.chunkSize=64KiB", "engine.regionSizeBytes=4096"], undefined)).not.toThrow();
+  });
+
+  test("settingPath names a path's last key by its setting", () => {
+    expect(settingPath("engine.chunkSizeBytes")).toBe("engine.chunkSize");
+    expect(settingPath("devices.cache.bandwidthBytesPerSec")).toBe("devices.cache.bandwidth");
+    expect(settingPath("stop.runtimeNs")).toBe("stop.runtime");
+    expect(settingPath("seed")).toBe("seed");
+    expect(settingPath("workloads[0].bs")).toBe("workloads[0].bs");
+    // A quoted key is a table's entry, never a spelling.
+    expect(settingPath('devices.cache.readPercentilesNs["99Ns"]')).toBe('devices.cache.readPercentilesNs["99Ns"]');
   });
 });
 
