@@ -7,25 +7,32 @@ export interface ProgressBar {
   warn(text: string): void;
 }
 
-/** A progress bar on stderr, only on a terminal, and only once the work has taken a second. */
-export function progressBar(format: string): ProgressBar {
-  if (process.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined, warn: (text) => process.stderr.write(text) };
+/**
+ * Steps of a progress bar: a thousandth, not a hundredth, so that its ETA
+ * (worked out from how fast the value moves) has something to go on in a
+ * long campaign, whose first hundredth can take many minutes.
+ */
+const BAR_STEPS = 1000;
+
+/** A progress bar on `stream` (stderr), only on a terminal, and only once the work has taken `showAfterNs` (a second). */
+export function progressBar(format: string, { stream = process.stderr, showAfterNs = 1_000_000_000n }: { readonly stream?: NodeJS.WriteStream; readonly showAfterNs?: bigint } = {}): ProgressBar {
+  if (stream.isTTY !== true) return { update: () => undefined, stop: () => undefined, warn: (text) => stream.write(text) };
   const startNs = process.hrtime.bigint();
   let bar: SingleBar | undefined;
   return {
     update: (fraction, payload) => {
       if (bar === undefined) {
-        if (process.hrtime.bigint() - startNs < 1_000_000_000n) return;
-        bar = new SingleBar({ stream: process.stderr, format, hideCursor: true });
-        bar.start(100, 0, payload);
+        if (process.hrtime.bigint() - startNs < showAfterNs) return;
+        bar = new SingleBar({ stream, format, hideCursor: true });
+        bar.start(BAR_STEPS, 0, payload);
       }
-      bar.update(Math.round(fraction * 100), payload);
+      bar.update(Math.round(fraction * BAR_STEPS), payload);
     },
     stop: () => bar?.stop(),
     warn: (text) => {
       bar?.stop();
       bar = undefined;
-      process.stderr.write(text);
+      stream.write(text);
     },
   };
 }

@@ -59,6 +59,16 @@ function budgetOrNull(states: number): number | null {
 }
 
 /** The options of a campaign, which a replay of one state does not use. */
+/** An exhaustive campaign over more crash points than this is told that a sampled one exists: it may take hours. */
+const MANY_CRASH_POINTS = 5000;
+
+/** What the campaign is about to do, said before the checks start (they may take long, and print nothing else off a terminal). */
+export function crashPointsLine(crashPoints: number, mode: CrashMode): string {
+  if (mode === "sample") return `${crashPoints} crash points recorded; sampling crash states among them`;
+  const hint = crashPoints > MANY_CRASH_POINTS ? " (this many can take hours: --mode sample with --time or --budget checks a random share)" : "";
+  return `${crashPoints} crash points recorded; checking every one${hint}`;
+}
+
 const CAMPAIGN_ONLY = ["mode", "budget", "time", "bound", "subsets", "out", "recoveryCrashes", "shrinkWorkload"];
 
 /** A replay rebuilds one state from its id and writes nothing: a campaign's option beside it would be ignored without a word. */
@@ -141,6 +151,7 @@ export function registerCrash(program: Command): void {
         recoveryCrashes: options.recoveryCrashes === true,
         replayCommand: replay.state,
         nowMs: () => performance.now(),
+        onRecorded: (crashPoints) => process.stdout.write(`${crashPointsLine(crashPoints, options.mode)}\n`),
         onProgress: (fraction, checked) => {
           peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
           bar.update(fraction, { checked });

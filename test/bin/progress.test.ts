@@ -1,7 +1,8 @@
 /** The bar shown while a trace file is read: on a terminal only, for a file big enough to take a while. */
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { TRACE_BAR_MIN_BYTES, showsTraceBar, traceReadProgress } from "../../bin/progress.js";
+import { TRACE_BAR_MIN_BYTES, progressBar, showsTraceBar, traceReadProgress } from "../../bin/progress.js";
+import { crashPointsLine } from "../../bin/commands/crash.js";
 
 /** A stream that keeps what is written to it, a terminal or not as asked. */
 function capture(isTTY: boolean): { stream: NodeJS.WriteStream; written: () => string } {
@@ -48,5 +49,35 @@ describe("trace reading progress", () => {
     const atEnd = written();
     progress.stop();
     expect(written()).toBe(atEnd);
+  });
+});
+
+describe("a long command's progress bar", () => {
+  it("moves in thousandths, so that its ETA has something to go on while the first hundredth takes minutes", () => {
+    const { stream, written } = capture(true);
+    const bar = progressBar("{value} of {total}", { stream, showAfterNs: 0n });
+    bar.update(0.0004);
+    bar.update(0.002);
+    bar.stop();
+    expect(written()).toContain("0 of 1000");
+    expect(written()).toContain("2 of 1000");
+  });
+
+  it("writes nothing off a terminal but its warnings", () => {
+    const { stream, written } = capture(false);
+    const bar = progressBar("{value} of {total}", { stream, showAfterNs: 0n });
+    bar.update(0.5);
+    bar.warn("a warning\n");
+    bar.stop();
+    expect(written()).toBe("a warning\n");
+  });
+});
+
+describe("what a crash campaign says before its checks", () => {
+  it("names the crash points, and points a long exhaustive campaign at sampling", () => {
+    expect(crashPointsLine(203, "exhaustive")).toBe("203 crash points recorded; checking every one");
+    expect(crashPointsLine(5000, "exhaustive")).toBe("5000 crash points recorded; checking every one");
+    expect(crashPointsLine(59763, "exhaustive")).toMatch(/^59763 crash points recorded; checking every one \(this many can take hours: --mode sample/);
+    expect(crashPointsLine(59763, "sample")).toBe("59763 crash points recorded; sampling crash states among them");
   });
 });
