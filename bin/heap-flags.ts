@@ -40,7 +40,7 @@ export const HEAP_FLAGS: readonly string[] = [`${SEMI_SPACE_FLAG}=${SEMI_SPACE_M
  *   is zeroed again: ~0.3 s of the whole run was the kernel clearing pages
  *   for malloc (perf). With them: page faults 53-62k -> 30-31k, system time
  *   0.87 -> 0.74 s (means of seven pairs), peak RSS +30 MiB
- *   (docs/performance-log.md, 2026-12-05 22:00).
+ *   (docs/performance-log.md, 2026-12-05 21:40).
  *
  * Only under glibc (elsewhere the variable is ignored); huge pages only
  * where the system's THP setting is `madvise` or `always`. Like the heap
