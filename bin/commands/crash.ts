@@ -58,7 +58,6 @@ function budgetOrNull(states: number): number | null {
   return Number.isFinite(states) ? states : null;
 }
 
-/** The options of a campaign, which a replay of one state does not use. */
 /** An exhaustive campaign over more crash points than this is told that a sampled one exists: it may take hours. */
 const MANY_CRASH_POINTS = 5000;
 
@@ -69,6 +68,7 @@ export function crashPointsLine(crashPoints: number, mode: CrashMode): string {
   return `${crashPoints} crash points recorded; checking every one${hint}`;
 }
 
+/** The options of a campaign, which a replay of one state does not use. */
 const CAMPAIGN_ONLY = ["mode", "budget", "time", "bound", "subsets", "out", "recoveryCrashes", "shrinkWorkload"];
 
 /** A replay rebuilds one state from its id and writes nothing: a campaign's option beside it would be ignored without a word. */
