@@ -8,7 +8,7 @@ import { memoryFigures } from "./memory-bench.js";
 import { wholeRunFigures } from "./whole-run-bench.js";
 import { sweepFigures } from "./sweep-bench.js";
 import { crashFigures } from "./crash-bench.js";
-import { traceFigures } from "./trace-bench.js";
+import { traceFigures, traceFileFigures } from "./trace-bench.js";
 
 /**
  * `npm run bench`: wall-clock throughput of the kernel and the engine, and
@@ -38,8 +38,9 @@ async function main(): Promise<void> {
   for (const figure of await memoryFigures()) report(figure);
   console.log("\n== whole run: bench/whole-run.yaml through the scenario runner (the median of three child processes)");
   for (const figure of await wholeRunFigures()) report(figure);
-  console.log("\n== trace reading: the DiskSim parser, and 1M requests read and placed as a run does before its first I/O");
+  console.log("\n== trace reading: the DiskSim parser, 1M requests read and placed as a run does before its first I/O, and a 2M-line MSR Cambridge file read so (child process)");
   for (const figure of traceFigures()) report(figure);
+  for (const figure of await traceFileFigures()) report(figure);
   console.log("\n== crash: the exhaustive campaign of each shipped crash scenario");
   for (const figure of crashFigures()) report(figure);
   console.log("\n== sweep: 24 points of the quickstart with 1 and with 2 worker threads");
