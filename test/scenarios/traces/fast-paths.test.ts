@@ -1,11 +1,12 @@
 /**
  * The DiskSim, MSR Cambridge, blkparse and fio iolog parsers read plain
  * lines on a fast path (see scenarios/traces/line-scanner.ts) and leave
- * every other line to their general path. Here lines are drawn field by field from plain values and
- * from the values where a fast path must give up (digits past what a double
- * holds, hexadecimal prefixes and case, control codes, blanks of every kind,
- * a hostname with spaces), and each text must read exactly as the general
- * path alone reads it: the same requests and notes, or the same problems.
+ * every other line to their general path. Here lines are drawn field by
+ * field from plain values and from the values where a fast path must give
+ * up (digits past what a double holds, hexadecimal prefixes and case,
+ * control codes, blanks of every kind, a hostname with spaces), and each
+ * text must read exactly as the general path alone reads it: the same
+ * requests and notes, or the same problems.
  */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
