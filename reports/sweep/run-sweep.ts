@@ -17,7 +17,7 @@ import { parseShard, selectShard, type Shard } from "./shard.js";
 import { FIXED_COLUMNS, type PointRow, type SweepIdentity, type SweepResult } from "./sweep-document.js";
 import type { PointOutcome, PointTask } from "./sweep-worker.js";
 import { scenarioContentHash } from "../../scenarios/schema/scenario-hash.js";
-import { commandOverrides, overridePath, overwrites, settingPath } from "../../scenarios/schema/overrides.js";
+import { commandOverrides, overridePath, overwrites } from "../../scenarios/schema/overrides.js";
 
 export interface SweepRequest {
   readonly scenarioPath: string;
@@ -57,7 +57,7 @@ export function prepareSweep(request: SweepRequest): PreparedSweep {
   // A point's overrides are the --set ones, then its --vary values: a --set on a varied path would be dropped at every point.
   for (const [index, text] of (request.set ?? []).entries()) {
     const path = overridePath(text);
-    const axis = path === undefined ? undefined : axes.find((a) => overwrites(settingPath(a.path), settingPath(path)));
+    const axis = path === undefined ? undefined : axes.find((a) => overwrites(a.path, path));
     if (axis !== undefined) throw new SweepError(`--vary ${axis.path}: --set ${index + 1} (${JSON.stringify(text)}) sets a path it varies, and every point would drop its value; expected the path in --vary or in --set, not both`);
   }
   const set = commandOverrides(request.set ?? [], request.seed);

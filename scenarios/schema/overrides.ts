@@ -240,19 +240,25 @@ export function overridePath(text: string): string | undefined {
   return parsed instanceof OverrideProblem ? undefined : formatPath(parsed.segments.map((segment) => segment.key));
 }
 
+/** A formatted path's segments: an index or quoted key in brackets (left as it is), or a key written plainly (group 2). */
+const PATH_SEGMENT = /\[(?:\d+|"(?:[^"\\]|\\.)*")\]|(^|\.)([A-Za-z_$][A-Za-z0-9_$-]*)/g;
+
 /**
- * A path as formatPath writes it, its last key named by the setting it sets
- * (`engine.chunkSize` for `engine.chunkSizeBytes`): either spelling
- * replaces the other (see removeOtherSpellings), so they are one path to
- * whoever asks whether one override drops another.
+ * A path as formatPath writes it, each plain key named by the setting it
+ * sets (`engine.chunkSize` for `engine.chunkSizeBytes`, and
+ * `devices.cache.percentiles["99"]` for `devices.cache.percentilesNs["99"]`):
+ * either spelling replaces the other (see removeOtherSpellings). A quoted
+ * key is a table's entry, never a spelling.
  */
 export function settingPath(path: string): string {
-  return path.replace(/(^|\.)([^.[\]"']+)$/, (_match, dot: string, key: string) => `${dot}${settingOfKey(key)}`);
+  return path.replace(PATH_SEGMENT, (segment: string, dot: string | undefined, key: string | undefined) => (key === undefined ? segment : `${dot ?? ""}${settingOfKey(key)}`));
 }
 
-/** Whether setting `later` replaces what setting `earlier` did: the same path, or one that holds it. */
+/** Whether setting `later` replaces what setting `earlier` did: the same setting (in either spelling), or one that holds it. */
 export function overwrites(later: string, earlier: string): boolean {
-  return later === earlier || earlier.startsWith(`${later}.`) || earlier.startsWith(`${later}[`);
+  const replacing = settingPath(later);
+  const replaced = settingPath(earlier);
+  return replacing === replaced || replaced.startsWith(`${replacing}.`) || replaced.startsWith(`${replacing}[`);
 }
 
 /**
@@ -263,15 +269,15 @@ export function overwrites(later: string, earlier: string): boolean {
  * refines it and is kept. Throws ScenarioError at the later --set.
  */
 export function refuseOverwrittenOverrides(overrides: readonly string[]): void {
-  const spelled = overrides.map(overridePath);
-  const paths = spelled.map((path) => (path === undefined ? undefined : settingPath(path)));
+  const paths = overrides.map(overridePath);
   const problems: ScenarioProblem[] = [];
   paths.forEach((path, index) => {
     if (path === undefined) return;
     const earlier = paths.findIndex((other, j) => j < index && other !== undefined && overwrites(path, other));
     if (earlier < 0) return;
-    const what = paths[earlier] !== path ? `${spelled[earlier]!}, below this path` : spelled[earlier] === spelled[index] ? "the same path" : `the same setting as ${spelled[earlier]!}`;
-    problems.push({ file: OVERRIDE_FILE, line: index + 1, column: 1, path: spelled[index]!, message: `--set ${earlier + 1} already sets ${what}, and this --set would drop its value`, expected: "each path in one --set", found: JSON.stringify(overrides[index]) });
+    const other = paths[earlier]!;
+    const what = settingPath(other) !== settingPath(path) ? `${other}, below this path` : other === path ? "the same path" : `the same setting as ${other}`;
+    problems.push({ file: OVERRIDE_FILE, line: index + 1, column: 1, path, message: `--set ${earlier + 1} already sets ${what}, and this --set would drop its value`, expected: "each path in one --set", found: JSON.stringify(overrides[index]) });
   });
   if (problems.length > 0) throw new ScenarioError(problems);
 }

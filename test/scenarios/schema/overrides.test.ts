@@ -88,6 +88,8 @@ describe("--set of a setting in its other spelling", () => {
   test("drops an earlier --set of the other spelling, so the command line refuses the two", () => {
     expect(() => commandOverrides(["engine.chunkSize=64KiB", "engine.chunkSizeBytes=131072"], undefined)).toThrow("--set 1 already sets the same setting as engine.chunkSize");
     expect(() => commandOverrides(["engine.chunkSize=64KiB", "engine.regionSizeBytes=4096"], undefined)).not.toThrow();
+    // A whole table in one spelling drops an entry set in the other (removeOtherSpellings takes the table away).
+    expect(() => commandOverrides(['devices.cache.percentilesNs["99"]=5000', 'devices.cache.percentiles={"99": 1ms}'], undefined)).toThrow('--set 1 already sets devices.cache.percentilesNs["99"], below this path');
   });
 
   test("settingPath names a path's last key by its setting", () => {
@@ -96,8 +98,9 @@ describe("--set of a setting in its other spelling", () => {
     expect(settingPath("stop.runtimeNs")).toBe("stop.runtime");
     expect(settingPath("seed")).toBe("seed");
     expect(settingPath("workloads[0].bs")).toBe("workloads[0].bs");
-    // A quoted key is a table's entry, never a spelling.
-    expect(settingPath('devices.cache.readPercentilesNs["99Ns"]')).toBe('devices.cache.readPercentilesNs["99Ns"]');
+    // A quoted key is a table's entry, never a spelling; the table's own key, written plainly, is.
+    expect(settingPath('devices.cache.readPercentilesNs["99Ns"]')).toBe('devices.cache.readPercentiles["99Ns"]');
+    expect(settingPath('devices.cache.percentiles["99.9Ns"]')).toBe('devices.cache.percentiles["99.9Ns"]');
   });
 });
 
