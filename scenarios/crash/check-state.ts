@@ -9,6 +9,7 @@ import { SimulationError } from "../../sim/errors.js";
 import { mountOptionsFor, type EngineParts } from "../runner/run-scenario.js";
 import { CrashImage } from "./crash-image.js";
 import { upperBound, type CrashOracle } from "./oracle.js";
+import type { AllowedBySector } from "./allowed-by-sector.js";
 import { TokenBuffer, allows, describeToken, tokensInto, type Token } from "./tokens.js";
 import { startsSession, type LoggedSessionOp } from "./host-log.js";
 import type { Recording } from "./record.js";
@@ -252,15 +253,13 @@ export class StateChecker {
    * not allow, or -1. Kept out of the checks' generators: small and hot, it
    * is optimised once, they are not recompiled around it.
    */
-  private firstDisallowed(tokens: TokenBuffer, allowedAll: ReadonlyArray<readonly Token[]>, c: number, allowedAt: (sector: number) => readonly Token[]): number {
+  private firstDisallowed(tokens: TokenBuffer, allowedAll: AllowedBySector, c: number, allowedAt: (sector: number) => readonly Token[]): number {
     const { chunkSectors } = this.oracle;
     const values = tokens.values;
-    const base = c * chunkSectors;
-    for (let s = 0; s < tokens.length; s++) {
-      // A read that came back cut into more pieces than sectors is judged sector by sector as before.
-      const allowed = s < chunkSectors ? allowedAll[base + s]! : allowedAt(this.firstSectorOf(this.oracle.touchedChunks[c]!) + s);
-      if (!allows(allowed, values[s]!)) return s;
-    }
+    const bad = allowedAll.firstDisallowed(c * chunkSectors, values, Math.min(tokens.length, chunkSectors));
+    if (bad >= 0) return bad;
+    // A read that came back cut into more pieces than sectors is judged sector by sector as before.
+    for (let s = chunkSectors; s < tokens.length; s++) if (!allows(allowedAt(this.firstSectorOf(this.oracle.touchedChunks[c]!) + s), values[s]!)) return s;
     return -1;
   }
 

@@ -1,3 +1,4 @@
+import { AllowedBySector } from "./allowed-by-sector.js";
 import { originToken, writeToken, type Token } from "./tokens.js";
 import { startsSession, type LoggedSessionOp, type LoggedWrite } from "./host-log.js";
 import type { Recording } from "./record.js";
@@ -44,10 +45,10 @@ export class CrashOracle {
   /** Sectors per chunk: touched chunk i's sectors are entries i * chunkSectors.. of the per-chunk-sector lists below. */
   readonly chunkSectors: number;
   private readonly phantomCache = new Map<LoggedSessionOp, Map<number, Token[]>>();
-  private readonly phantomByChunkSector = new Map<LoggedSessionOp, Array<readonly Token[]>>();
+  private readonly phantomByChunkSector = new Map<LoggedSessionOp, AllowedBySector>();
   private readonly sourceTimelines = new Map<number, SourceTimeline>();
   /** allowedSourceAt's last answer: a campaign checks one crash point's states one after another. */
-  private sourceAtPoint: { readonly point: number; readonly allowed: Array<readonly Token[]> } | undefined;
+  private sourceAtPoint: { readonly point: number; readonly allowed: AllowedBySector } | undefined;
   private sourceChanges: { readonly points: number[]; readonly flatIndices: number[][] } | undefined;
 
   constructor(readonly recording: Recording) {
@@ -96,10 +97,10 @@ export class CrashOracle {
    * list in place (a copy per crash state, of a list of millions of sectors,
    * took the quickstart's 100 sampled states from 23.3 s to 25.3 s).
    */
-  allowedSourceAt(point: number): ReadonlyArray<readonly Token[]> {
+  allowedSourceAt(point: number): AllowedBySector {
     const previous = this.sourceAtPoint;
     if (previous?.point === point) return previous.allowed;
-    let allowed: Array<readonly Token[]>;
+    let allowed: AllowedBySector;
     if (previous !== undefined) {
       // Only the sectors whose answer changes between the two points are worked out again, forward or back: a
       // sector's answer changes only at its breakpoints, so one with none in (lower point, higher point] keeps it.
@@ -110,7 +111,7 @@ export class CrashOracle {
       const lower = Math.min(previous.point, point);
       const higher = Math.max(previous.point, point);
       for (let i = upperBound(points, lower); i < points.length && points[i]! <= higher; i++) {
-        for (const flat of flatIndices[i]!) allowed[flat] = this.allowedSource(this.sectorOfFlat(flat), point);
+        for (const flat of flatIndices[i]!) allowed.set(flat, this.allowedSource(this.sectorOfFlat(flat), point));
       }
     } else {
       allowed = this.byChunkSector((sector) => this.allowedSource(sector, point));
@@ -123,7 +124,9 @@ export class CrashOracle {
   private sourceChangesByPoint(): { readonly points: number[]; readonly flatIndices: number[][] } {
     const byPoint = new Map<number, number[]>();
     for (let flat = 0; flat < this.touchedChunks.length * this.chunkSectors; flat++) {
-      for (const point of this.timelineOf(this.sectorOfFlat(flat)).breakpoints) {
+      const sector = this.sectorOfFlat(flat);
+      if (this.neverWritten(sector)) continue;
+      for (const point of this.timelineOf(sector).breakpoints) {
         let list = byPoint.get(point);
         if (list === undefined) byPoint.set(point, (list = []));
         list.push(flat);
@@ -138,20 +141,29 @@ export class CrashOracle {
   }
 
   /** allowedPhantom(start, sector) for every sector of the touched chunks, chunk by chunk (see chunkSectors). Shared: do not change it. */
-  allowedPhantomAll(start: LoggedSessionOp): ReadonlyArray<readonly Token[]> {
+  allowedPhantomAll(start: LoggedSessionOp): AllowedBySector {
     let allowed = this.phantomByChunkSector.get(start);
     if (allowed === undefined) this.phantomByChunkSector.set(start, (allowed = this.byChunkSector((sector) => this.allowedPhantom(start, sector))));
     return allowed;
   }
 
-  private byChunkSector(allowed: (sector: number) => readonly Token[]): Array<readonly Token[]> {
-    const out: Array<readonly Token[]> = [];
-    for (const chunk of this.touchedChunks) for (let s = 0; s < this.chunkSectors; s++) out.push(allowed(chunk * this.chunkSectors + s));
-    return out;
+  private byChunkSector(allowed: (sector: number) => readonly Token[]): AllowedBySector {
+    return new AllowedBySector(this.touchedChunks.length * this.chunkSectors, (flat) => allowed(this.sectorOfFlat(flat)));
   }
 
   private tokenOf(write: LoggedWrite, sector: number): Token {
     return writeToken(write.stamp, sector - write.offsetBytes / this.sectorBytes);
+  }
+
+  /**
+   * Whether nothing ever writes the sector (no host write, and no rollback,
+   * which writes every sector): it holds its original contents at every point
+   * and for every session. Most sectors of the touched chunks are such (the
+   * quickstart's chunks are 128 sectors, its writes 8), and the answers kept
+   * per sector for them were most of a campaign's heap.
+   */
+  private neverWritten(sector: number): boolean {
+    return this.rollbackWriters.length === 0 && !this.writesBySector.has(sector);
   }
 
   /** The writers of a sector: its host writes in submission order, then every rollback. */
@@ -169,6 +181,7 @@ export class CrashOracle {
    * checker allocated). The returned list is shared: do not change it.
    */
   allowedSource(sector: number, point: number): readonly Token[] {
+    if (this.neverWritten(sector)) return [originToken(sector)];
     // The interval after the last breakpoint at or before the point (allowed[0]: before the first one).
     const { breakpoints, allowed } = this.timelineOf(sector);
     return allowed[upperBound(breakpoints, point)]!;
@@ -239,6 +252,7 @@ export class CrashOracle {
    * write covers it; a write in flight across the start may be in it or not.
    */
   allowedPhantom(start: LoggedSessionOp, sector: number): Token[] {
+    if (this.neverWritten(sector)) return [originToken(sector)];
     // A session's point in time does not depend on the crash point: worked out once per sector, not once per crash state.
     let bySector = this.phantomCache.get(start);
     if (bySector === undefined) this.phantomCache.set(start, (bySector = new Map()));
