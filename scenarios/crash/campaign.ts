@@ -275,13 +275,15 @@ export function runCampaign(scenario: Scenario, meta: RunMeta, options: Campaign
       options.onProgress?.((point - firstPoint + 1) / pointCount, runTally.checked);
     }
   } else {
-    // Drawn a batch at a time and checked in crash-point order, up one batch and down the next: the oracle moves
-    // between two points' expectations by the sectors whose answer changes between them (allowedSourceAt), and
-    // states in random order made it walk a third of the run's changes per state.
+    // Drawn a batch at a time and checked in crash-point order: the oracle moves between two points' expectations
+    // by the sectors whose answer changes between them (allowedSourceAt), and the images' keyer carries its durable
+    // prefix forward from the last point (a step back starts it over). In random order, each state made the oracle
+    // walk a third of the run's changes and the keyer start over every other state. Always ascending: down a
+    // batch, the keyer would start over at every state.
     let goOn = true;
-    for (let batch = 0; goOn; batch++) {
+    while (goOn) {
       const left = budget - runTally.generated - recoveryTally.generated;
-      for (const state of sampleBatch(recording, rng, Math.max(1, Math.min(SAMPLE_BATCH_STATES, left)), batch % 2 === 0)) {
+      for (const state of sampleBatch(recording, rng, Math.max(1, Math.min(SAMPLE_BATCH_STATES, left)))) {
         goOn = consider(state);
         if (!goOn) break;
         if (runTally.generated % 50 === 0) options.onProgress?.(sampleProgress(), runTally.checked);

@@ -91,16 +91,16 @@ export function sampleStateAt(recording: Recording, point: number, rng: Rng): Cr
 
 /**
  * `count` random states of the run, each drawn as sampleStateAt draws it (a
- * crash point uniformly among the run's, then its survivors), in the order of
- * their crash points, ascending or descending; states of one point keep the
- * order they were drawn in.
+ * crash point uniformly among the run's, then its survivors), in ascending
+ * order of their crash points; states of one point keep the order they were
+ * drawn in.
  */
-export function sampleBatch(recording: Recording, rng: Rng, count: number, ascending: boolean): CrashStateSpec[] {
+export function sampleBatch(recording: Recording, rng: Rng, count: number): CrashStateSpec[] {
   const firstPoint = recording.firstPoint;
   const pointCount = recording.points.length - firstPoint;
   const states: CrashStateSpec[] = [];
   for (let i = 0; i < count; i++) states.push(sampleStateAt(recording, firstPoint + Math.floor(rng.next() * pointCount), rng));
-  return states.sort((a, b) => (ascending ? a.point - b.point : b.point - a.point));
+  return states.sort((a, b) => a.point - b.point);
 }
 
 /** A kept range of sectors, inclusive and relative to the write (what a state id's tear says). */
