@@ -69,6 +69,25 @@ describe.each(SCENARIOS)("the crash oracle's cached answers on $name", ({ name, 
   });
 });
 
+describe("the crash oracle's swept timelines on a zipf workload", () => {
+  it("equal the definition at sampled crash points, for the hottest sectors (thousands of writes) and random written ones", () => {
+    const { scenario, meta } = shippedScenario("quickstart.yaml");
+    const recording = recordRun(scenario, meta, undefined);
+    const oracle = new CrashOracle(recording);
+    const sectorBytes = oracle.sectorBytes;
+    const writesPerSector = new Map<number, number>();
+    for (const write of recording.host.writes) {
+      for (let sector = write.offsetBytes / sectorBytes; sector < (write.offsetBytes + write.lengthBytes) / sectorBytes; sector++) writesPerSector.set(sector, (writesPerSector.get(sector) ?? 0) + 1);
+    }
+    const byWrites = [...writesPerSector].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    expect(byWrites[0]![1]).toBeGreaterThan(1000);
+    const rng = Rng.root(1).stream("swept-timelines");
+    const sectors = [...byWrites.slice(0, 4).map(([sector]) => sector), ...Array.from({ length: 40 }, () => byWrites[rng.int(0, byWrites.length - 1)]![0])];
+    const points = Array.from({ length: 150 }, () => rng.int(-1, recording.points.length));
+    for (const sector of sectors) for (const point of points) expect(oracle.allowedSource(sector, point)).toEqual(oracle.allowedSourceUncached(sector, point));
+  });
+});
+
 describe("unreplacedWrites", () => {
   it("keeps exactly the candidates no settled candidate submitted at or after their acknowledgement replaces (against the definition, write by write)", () => {
     const write = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 10 })).map(([submitPoint, wait]) => ({ submitPoint, ackPoint: submitPoint + wait }));
