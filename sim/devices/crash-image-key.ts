@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import type { Segment } from "../../io/payload.js";
+import type { Payload, Segment } from "../../io/payload.js";
 import { isAllZero } from "../../io/all-zero.js";
 import type { ContentView } from "./content-store.js";
 import { checkSurvivors, forEachLanding, landingStartAt, type LandingStart, type Tear } from "./crash-image.js";
@@ -49,10 +49,8 @@ export class CrashImageKeyer {
     const touched = ranges.length === 0 ? 0 : ranges[ranges.length - 1]!.dense + ranges[ranges.length - 1]!.sectors;
     this.initialContent = new Int32Array(touched);
     for (const range of ranges) {
-      for (let i = 0; i < range.sectors; i++) {
-        const sectorBytes = (range.firstSector + i) * this.sectorSizeBytes;
-        this.initialContent[range.dense + i] = this.contentId(initial.read(sectorBytes, this.sectorSizeBytes).segments);
-      }
+      const contents = initial.read(range.firstSector * this.sectorSizeBytes, range.sectors * this.sectorSizeBytes);
+      this.initialContent.set(this.sectorIds(contents), range.dense);
     }
     this.writeContent = new Array<Int32Array | undefined>(this.writeCount);
     this.scratch = new Int32Array(touched);
@@ -105,16 +103,37 @@ export class CrashImageKeyer {
   private contentOf(writeId: number): Int32Array {
     let content = this.writeContent[writeId];
     if (content === undefined) {
-      const payload = this.log.write(writeId).payload;
-      content = new Int32Array(payload.lengthBytes / this.sectorSizeBytes);
-      for (let i = 0; i < content.length; i++) content[i] = this.contentId(payload.slice(i * this.sectorSizeBytes, this.sectorSizeBytes).segments);
+      content = this.sectorIds(this.log.write(writeId).payload);
       this.writeContent[writeId] = content;
     }
     return content;
   }
 
+  /**
+   * The content id of each sector of `payload` (a whole number of sectors).
+   * A payload of one stamp (a host write, or a copy of a chunk one write or
+   * none touched: most of them) has its sectors' canonical forms written
+   * out, as canonicalSector would give them, rather than cut out of it one
+   * by one: a campaign's first key interned a million sectors so, most of
+   * its first second.
+   */
+  private sectorIds(payload: Payload): Int32Array {
+    const sectorBytes = this.sectorSizeBytes;
+    const ids = new Int32Array(payload.lengthBytes / sectorBytes);
+    const only = payload.segments.length === 1 ? payload.segments[0]! : undefined;
+    if (only?.kind === "stamp") {
+      for (let i = 0; i < ids.length; i++) ids[i] = this.idOfForm(`s${sectorBytes}:${only.stamp}:${only.stampOffsetBytes + i * sectorBytes};`);
+    } else {
+      for (let i = 0; i < ids.length; i++) ids[i] = this.contentId(payload.slice(i * sectorBytes, sectorBytes).segments);
+    }
+    return ids;
+  }
+
   private contentId(segments: readonly Segment[]): number {
-    const form = canonicalSector(segments);
+    return this.idOfForm(canonicalSector(segments));
+  }
+
+  private idOfForm(form: string): number {
     let id = this.ids.get(form);
     if (id === undefined) this.ids.set(form, (id = this.ids.size));
     return id;
