@@ -111,11 +111,12 @@ export class CrashImageKeyer {
 
   /**
    * The content id of each sector of `payload` (a whole number of sectors).
-   * A payload of one stamp (a host write, or a copy of a chunk one write or
-   * none touched: most of them) has its sectors' canonical forms written
-   * out, as canonicalSector would give them, rather than cut out of it one
-   * by one: a campaign's first key interned a million sectors so, most of
-   * its first second.
+   * A payload of one stamp (a host write, the initial contents of a Source
+   * LU range, or a copy of a chunk that no write or one whole write
+   * touched: most of them) has its sectors' canonical forms written out, as
+   * canonicalSector would give them, rather than cut out of it one by one:
+   * a campaign's first key interned a million sectors so, most of its first
+   * second.
    */
   private sectorIds(payload: Payload): Int32Array {
     const sectorBytes = this.sectorSizeBytes;
