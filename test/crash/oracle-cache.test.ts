@@ -13,7 +13,7 @@ function expectAllowsExactly(allowed: AllowedBySector, flat: number, expected: r
   expect(allowed.firstDisallowed(flat, Float64Array.of(Math.max(0, ...expected) + 1), 1)).toBe(0);
 }
 
-// With the sectors of their touched chunks that no host write touches: the rollback scenario's writes cover its chunks.
+// Each with how many sectors of its touched chunks no host write touches: the rollback scenario's writes cover its chunks whole.
 const SCENARIOS = [...CRASH_SCENARIOS.map((name) => ({ name, neverWrittenSectors: 128 })), { name: "crash-rollback.yaml", neverWrittenSectors: 0 }];
 
 describe.each(SCENARIOS)("the crash oracle's cached answers on $name", ({ name, neverWrittenSectors }) => {
