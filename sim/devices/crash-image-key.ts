@@ -113,8 +113,8 @@ export class CrashImageKeyer {
    * The content id of each sector of `payload` (a whole number of sectors).
    * A payload of one stamp (a host write, the initial contents of a Source
    * LU range, or a copy of a chunk that no write or one whole write
-   * touched: most of them) has its sectors' canonical forms written out, as
-   * canonicalSector would give them, rather than cut out of it one by one:
+   * touched: most of them) has its sectors' canonical forms written out (stampForm,
+   * as canonicalSector gives them), rather than cut out of it one by one:
    * a campaign's first key interned a million sectors so, most of its first
    * second.
    */
@@ -123,7 +123,7 @@ export class CrashImageKeyer {
     const ids = new Int32Array(payload.lengthBytes / sectorBytes);
     const only = payload.segments.length === 1 ? payload.segments[0]! : undefined;
     if (only?.kind === "stamp") {
-      for (let i = 0; i < ids.length; i++) ids[i] = this.idOfForm(`s${sectorBytes}:${only.stamp}:${only.stampOffsetBytes + i * sectorBytes};`);
+      for (let i = 0; i < ids.length; i++) ids[i] = this.idOfForm(stampForm(sectorBytes, only.stamp, only.stampOffsetBytes + i * sectorBytes));
     } else {
       for (let i = 0; i < ids.length; i++) ids[i] = this.contentId(payload.slice(i * sectorBytes, sectorBytes).segments);
     }
@@ -227,7 +227,7 @@ export function canonicalSector(segments: readonly Segment[]): string {
   };
   const endStamp = (): void => {
     if (stamp === undefined) return;
-    form += `s${stamp.lengthBytes}:${stamp.stamp}:${stamp.offsetBytes};`;
+    form += stampForm(stamp.lengthBytes, stamp.stamp, stamp.offsetBytes);
     stamp = undefined;
   };
   for (const segment of segments) {
@@ -248,6 +248,11 @@ export function canonicalSector(segments: readonly Segment[]): string {
   endPlain();
   endStamp();
   return form;
+}
+
+/** A run of one stamp at consecutive offsets, in canonicalSector's form. */
+function stampForm(lengthBytes: number, stamp: number, offsetBytes: number): string {
+  return `s${lengthBytes}:${stamp}:${offsetBytes};`;
 }
 
 /** Zeros and real bytes next to each other: their length, then their bytes unless all are zero. */
