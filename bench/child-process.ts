@@ -40,6 +40,14 @@ export function runChild(entry: string, args: readonly string[], onMessage: (mes
   });
 }
 
+/** runChild for a child that sends one result: its last message, or an error naming the child (`what`) if it sent none. */
+export async function runChildForResult<T>(entry: string, args: readonly string[], timeoutMs: number, what: string): Promise<{ result: T; wallMs: number }> {
+  let result: T | undefined;
+  const run = await runChild(entry, args, (message) => (result = message as T), timeoutMs);
+  if (result === undefined) throw new Error(`${what} exited without a result`);
+  return { result, wallMs: run.wallMs };
+}
+
 /** In a child: sends one message and waits until it is on its way (so a parent sees progress as it happens). */
 export function sendToParent(message: unknown): Promise<void> {
   if (process.send === undefined) {
@@ -54,4 +62,13 @@ export function sendToParent(message: unknown): Promise<void> {
 /** In a child: closes the IPC channel so the process can exit. */
 export function doneWithParent(): void {
   if (process.connected) process.disconnect();
+}
+
+/**
+ * This process's peak resident memory so far: the kernel's high-water mark
+ * (getrusage), or the current RSS where that reads lower (it counts in
+ * KiB, and some systems report 0).
+ */
+export function peakRssSoFarBytes(): number {
+  return Math.max(process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
 }

@@ -1,5 +1,5 @@
 import type { CommitPolicyName } from "../engine/index.js";
-import { runChild } from "./child-process.js";
+import { runChildForResult } from "./child-process.js";
 import { GiB } from "./engine-rig.js";
 import type { Figure } from "./figures.js";
 import { formatBytes } from "./figures.js";
@@ -10,10 +10,8 @@ const CHILD_TIMEOUT_MS = 150_000;
 
 /** Runs the memory workload in a fresh child process (compiled memory-child.js) and returns its result and the child's wall time. */
 export async function runMemoryChild(policy: CommitPolicyName = "write-through"): Promise<{ result: MemoryRunResult; childWallMs: number }> {
-  let result: MemoryRunResult | undefined;
-  const run = await runChild("memory-child", [policy], (message) => (result = message as MemoryRunResult), CHILD_TIMEOUT_MS);
-  if (result === undefined) throw new Error("memory benchmark child exited without a result");
-  return { result, childWallMs: run.wallMs };
+  const { result, wallMs } = await runChildForResult<MemoryRunResult>("memory-child", [policy], CHILD_TIMEOUT_MS, "memory benchmark child");
+  return { result, childWallMs: wallMs };
 }
 
 /** Peak memory of 100k random first writes to a 16 TiB Source LU with 4 live sessions, measured in a child process. */

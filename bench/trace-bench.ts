@@ -6,7 +6,7 @@ import { TRACE_DEFAULTS } from "../scenarios/schema/defaults.js";
 import { parseText } from "../scenarios/traces/common.js";
 import { DisksimParser } from "../scenarios/traces/disksim.js";
 import { traceSourceFromText } from "../scenarios/traces/trace-source.js";
-import { runChild } from "./child-process.js";
+import { runChildForResult } from "./child-process.js";
 import type { Figure } from "./figures.js";
 import { sampleRate, timeOnce, type SampleOptions } from "./sampling.js";
 import type { TraceFileResult } from "./trace-file-child.js";
@@ -98,16 +98,14 @@ function writeMsrTrace(path: string, lines: number): void {
  */
 export async function traceFileFigures(): Promise<Figure[]> {
   const directory = mkdtempSync(join(tmpdir(), "cofwsim-bench-trace-"));
-  let result: TraceFileResult | undefined;
+  let r: TraceFileResult;
   try {
     const path = join(directory, "bench.csv");
     writeMsrTrace(path, TRACE_FILE_LINES);
-    await runChild("trace-file-child", [path], (message) => (result = message as TraceFileResult), TRACE_FILE_TIMEOUT_MS);
+    r = (await runChildForResult<TraceFileResult>("trace-file-child", [path], TRACE_FILE_TIMEOUT_MS, "trace-file benchmark child")).result;
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
-  if (result === undefined) throw new Error("trace-file benchmark child exited without a result");
-  const r = result;
   if (r.requests !== TRACE_FILE_LINES) throw new Error(`trace-file benchmark: ${r.requests} requests read of the file's ${TRACE_FILE_LINES} lines`);
   const MiB = 2 ** 20;
   const millions = TRACE_FILE_LINES / 1e6;

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import type { TraceSpec } from "../scenarios/model.js";
 import { TRACE_DEFAULTS } from "../scenarios/schema/defaults.js";
 import { traceSource } from "../scenarios/traces/trace-source.js";
-import { doneWithParent, sendToParent } from "./child-process.js";
+import { doneWithParent, peakRssSoFarBytes, sendToParent } from "./child-process.js";
 
 /** What the trace-file child measured, as sent to the parent. */
 export interface TraceFileResult {
@@ -36,7 +36,7 @@ const result: TraceFileResult = {
   requests: source.lengthIos ?? 0,
   readMs,
   rssBeforeBytes,
-  peakRssBytes: Math.max(process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024),
+  peakRssBytes: peakRssSoFarBytes(),
 };
 await sendToParent(result);
 doneWithParent();

@@ -1,4 +1,4 @@
-import { runChild } from "./child-process.js";
+import { runChildForResult } from "./child-process.js";
 import { GiB } from "./engine-rig.js";
 import type { Figure } from "./figures.js";
 import { medianBy } from "./sampling.js";
@@ -17,9 +17,7 @@ const WHOLE_RUN_REPEATS = 3;
 export async function wholeRunFigures(): Promise<Figure[]> {
   const runs: WholeRunResult[] = [];
   for (let run = 0; run < WHOLE_RUN_REPEATS; run++) {
-    let result: WholeRunResult | undefined;
-    await runChild("whole-run-child", [], (message) => (result = message as WholeRunResult), CHILD_TIMEOUT_MS);
-    if (result === undefined) throw new Error(`whole-run benchmark child ${run + 1} of ${WHOLE_RUN_REPEATS} exited without a result`);
+    const { result } = await runChildForResult<WholeRunResult>("whole-run-child", [], CHILD_TIMEOUT_MS, `whole-run benchmark child ${run + 1} of ${WHOLE_RUN_REPEATS}`);
     runs.push(result);
   }
   const r = medianBy(runs, (run) => run.wallMs);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { loadScenarioFile } from "../scenarios/schema/load.js";
 import { runScenario } from "../scenarios/runner/run-scenario.js";
-import { doneWithParent, sendToParent } from "./child-process.js";
+import { doneWithParent, peakRssSoFarBytes, sendToParent } from "./child-process.js";
 import { RunPhaseClock, type RunPhasesMs } from "./run-phases.js";
 
 /** The whole-run scenario's result as sent to the parent. */
@@ -45,7 +45,7 @@ const result: WholeRunResult = {
   wallMs,
   simulatedNs: kernel.nowNs,
   events: kernel.eventCount,
-  peakRssBytes: Math.max(peakRssBytes, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024),
+  peakRssBytes: Math.max(peakRssBytes, peakRssSoFarBytes()),
   phases: clock.phases(wallMs),
 };
 await sendToParent(result);
