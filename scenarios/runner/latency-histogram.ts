@@ -1,6 +1,19 @@
 import * as hdr from "hdr-histogram-js";
 
 /**
+ * The range a histogram is first built for: 2^24 ns (16.8 ms), past most
+ * device latencies. It grows (hdr's autoResize, its default) when a larger
+ * value comes or a larger histogram is added, and the range changes no
+ * bucket's bounds, so readings are those of a histogram built for 2^53 - 1
+ * ns. Built for 2^53 - 1 ns from the start, a two-digit histogram's counts
+ * took 24 KiB of WebAssembly memory and a three-digit one's 176 KiB, and a
+ * run makes one per time-series cell (1,215 on bench/whole-run.yaml): their
+ * first touch was 11% of that run's page faults (30.5k -> 27.2k minor
+ * faults, docs/performance-log.md).
+ */
+const INITIAL_HIGHEST_TRACKABLE_NS = 2 ** 24;
+
+/**
  * An HDR histogram of latencies in nanoseconds (1 ns to 2^53 - 1 ns), from
  * hdr-histogram-js's WebAssembly build. The runner records three latencies
  * per host I/O, so recording is made cheap twice over:
@@ -20,19 +33,6 @@ import * as hdr from "hdr-histogram-js";
  * The module is compiled on first use (about 30 ms), so commands that never
  * run a scenario do not pay for it.
  */
-/**
- * The range a histogram is first built for: 2^24 ns (16.8 ms), past most
- * device latencies. It grows (hdr's autoResize, its default) when a larger
- * value comes or a larger histogram is added, and the range changes no
- * bucket's bounds, so readings are those of a histogram built for 2^53 - 1
- * ns. Built for 2^53 - 1 ns from the start, a two-digit histogram's counts
- * took 24 KiB of WebAssembly memory and a three-digit one's 176 KiB, and a
- * run makes one per time-series cell (1,215 on bench/whole-run.yaml): their
- * first touch was 11% of that run's page faults (30.5k -> 27.2k minor
- * faults, docs/performance-log.md).
- */
-const INITIAL_HIGHEST_TRACKABLE_NS = 2 ** 24;
-
 export class LatencyHistogram {
   private readonly histogram: hdr.Histogram;
   /** The run of equal values not yet in `histogram`. */
