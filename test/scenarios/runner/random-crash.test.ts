@@ -13,7 +13,8 @@ import { extraWorkloadText, scriptArb } from "./random-workloads.js";
  * (plain devices or RAID-0 stripes of them, separate or one device both LUs
  * share), rollbacks among their session operations: on the engine as it is,
  * the checker must find nothing. More with RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES;
- * RANDOM_CRASH_SEED draws others.
+ * RANDOM_CRASH_SEED draws others; RANDOM_CRASH_RECOVERY=1 also crashes each
+ * recovery (`cofwsim crash --recovery-crashes`).
  */
 
 const MiB = 1024 * 1024;
@@ -21,6 +22,7 @@ const FILE_NAME = "random-crash.yaml";
 const META = { cofwsimVersion: "test", fileName: FILE_NAME, contentHash: "random-crash" };
 const RUNS = Number(process.env.RANDOM_CRASH_RUNS ?? 30);
 const STATES = Number(process.env.RANDOM_CRASH_STATES ?? 25);
+const RECOVERY_CRASHES = process.env.RANDOM_CRASH_RECOVERY === "1";
 
 const rawArb = fc.record({
   seed: fc.integer({ min: 0, max: 1_000_000 }),
@@ -85,7 +87,7 @@ describe("random scenarios under a sampled crash campaign", () => {
           if (error instanceof ScenarioError) return;
           throw error;
         }
-        const { summary, recording } = runCampaign(scenario, META, { mode: "sample", budgetStates: STATES, exhaustiveBound: 4, sampledSubsets: 4, replayCommand: (id) => `replay ${id}`, nowMs: () => 0, shrinkFindings: false });
+        const { summary, recording } = runCampaign(scenario, META, { mode: "sample", budgetStates: STATES, exhaustiveBound: 4, sampledSubsets: 4, replayCommand: (id) => `replay ${id}`, nowMs: () => 0, shrinkFindings: false, recoveryCrashes: RECOVERY_CRASHES });
         checked += summary.statesChecked;
         if (recording.source.kind === "partition") sharedDisks++;
         if (recording.disks.some((disk) => disk.key.endsWith("/"))) stripes++;
