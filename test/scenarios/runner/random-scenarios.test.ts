@@ -372,7 +372,6 @@ function checkRun(scenario: Scenario, output: RunOutput, log: HostLog): void {
   }
 }
 
-/** Runs one scenario text through the loader and the runner twice; a refusal must be a located ScenarioError. */
 /** Whether any device of the scenario (stripe members included) takes no time: the only way a host I/O completes at the instant it is issued. */
 function hasInstantDevice(scenario: Scenario): boolean {
   const instant = (device: DeviceSpec): boolean => device.model === "instant" || (device.model === "stripe" && device.members.some(instant));
@@ -382,6 +381,7 @@ function hasInstantDevice(scenario: Scenario): boolean {
 /** Thrown by the runner's standing-still hook: ends such a run here, as a user's Ctrl-C ends it at the command line. */
 class StoodStill extends Error {}
 
+/** Runs one scenario text through the loader and the runner twice; a refusal must be a located ScenarioError. */
 function runText(text: string): "refused" | "refused at run" | "stood still" | "ran" {
   let scenario: Scenario;
   try {
