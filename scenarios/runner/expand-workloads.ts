@@ -80,5 +80,5 @@ export function prepareWorkloads(
 
 /** See isTimelessJob: the scenario's own jobs were refused by the loader, those of fio job files are refused here. */
 function refuseTimelessJob(scenario: Scenario, job: JobSpec): void {
-  if (isTimelessJob(scenario.devices, scenario.stop, job)) throw new BadValueError(`job "${job.name}": ${TIMELESS_JOB_PROBLEM}; expected ${TIMELESS_JOB_EXPECTED}`);
+  if (isTimelessJob(scenario.devices, scenario.stop, scenario.sessions, job)) throw new BadValueError(`job "${job.name}": ${TIMELESS_JOB_PROBLEM}; expected ${TIMELESS_JOB_EXPECTED}`);
 }

@@ -472,9 +472,9 @@ function workloads(sink: ProblemSink, file: ScenarioFile["workloads"], devicesSp
 }
 
 /** The scenario's jobs that would never move simulated time (see isTimelessJob), at their runtime. */
-function timelessJobs(sink: ProblemSink, devicesSpec: DevicesSpec, stopSpec: Scenario["stop"], workloadSpecs: readonly WorkloadSpec[]): void {
+function timelessJobs(sink: ProblemSink, devicesSpec: DevicesSpec, stopSpec: Scenario["stop"], sessions: readonly Pick<SessionEvent, "action">[], workloadSpecs: readonly WorkloadSpec[]): void {
   workloadSpecs.forEach((spec, index) => {
-    if (spec.kind === "job" && isTimelessJob(devicesSpec, stopSpec, spec)) sink.add(["workloads", index, "runtime"], `job "${spec.name}": ${TIMELESS_JOB_PROBLEM}`, TIMELESS_JOB_EXPECTED, formatDuration(spec.runtimeNs ?? 0));
+    if (spec.kind === "job" && isTimelessJob(devicesSpec, stopSpec, sessions, spec)) sink.add(["workloads", index, "runtime"], `job "${spec.name}": ${TIMELESS_JOB_PROBLEM}`, TIMELESS_JOB_EXPECTED, formatDuration(spec.runtimeNs ?? 0));
   });
 }
 
@@ -641,8 +641,9 @@ export function normalizeSections(parsed: ParsedSections, context: SchemaContext
   // A measurement section with problems of its own leaves only the warm-up comparison out.
   const stopSpec = parsed.stop && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
   const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, devicesCounted.count === 0, context);
-  if (devicesSpec && stopSpec && workloadSpecs) timelessJobs(sink, devicesSpec, stopSpec, workloadSpecs);
   const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
+  // Sessions with problems of their own leave the check out: whether any starts decides it.
+  if (devicesSpec && stopSpec && workloadSpecs && sessions) timelessJobs(sink, devicesSpec, stopSpec, sessions, workloadSpecs);
   if (sessions && parsed.workloads) sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
   const flushSpec = parsed.flushes && flushes(sink, parsed.flushes.value);
   const report = parsed.report && stopSpec && reportSpec(sink, parsed.report.value, stopSpec.runtimeNs);

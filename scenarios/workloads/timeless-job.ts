@@ -1,7 +1,7 @@
-import type { DeviceSpec, JobSpec, Scenario } from "../model.js";
+import type { DeviceSpec, JobSpec, Scenario, SessionEvent } from "../model.js";
 
 /** Every request to it completes at the time it was submitted. */
-function takesNoTime(device: DeviceSpec): boolean {
+export function takesNoTime(device: DeviceSpec): boolean {
   return device.model === "instant" || (device.model === "stripe" && device.members.every(takesNoTime));
 }
 
@@ -10,16 +10,19 @@ function takesNoTime(device: DeviceSpec): boolean {
  * the same simulated time, forever: a runtime (its own or the scenario's
  * stop) is never reached and the run hangs. Such a job needs something that
  * ends it by count (number_ios, stop.hostIos), a pause (thinktime) or a
- * device that takes time. Only when both LUs take no time: with a Cache LU
- * that does, copies on first write move time forward and a large Source LU
- * may never run out of chunks to copy before the runtime.
+ * device that takes time. Only when the Source LU takes no time and the
+ * Cache LU either takes none or is never used (no session ever starts, so
+ * nothing is copied): with a Cache LU that copies go to, copies on first
+ * write move time forward and a large Source LU may never run out of chunks
+ * to copy before the runtime.
  *
  * The loader refuses the scenario's own jobs at their `runtime`; the runner
  * refuses jobs imported from fio job files, which only it reads.
  */
-export function isTimelessJob(devices: Scenario["devices"], stop: Scenario["stop"], job: JobSpec): boolean {
+export function isTimelessJob(devices: Scenario["devices"], stop: Scenario["stop"], sessions: readonly Pick<SessionEvent, "action">[], job: JobSpec): boolean {
   const { source, cache, shared } = devices;
-  if (stop.hostIos !== undefined || !takesNoTime(source) || !(shared || takesNoTime(cache))) return false;
+  const cacheMovesTime = !shared && !takesNoTime(cache) && sessions.some((event) => event.action === "start" || event.action === "replace");
+  if (stop.hostIos !== undefined || !takesNoTime(source) || cacheMovesTime) return false;
   return job.rateIops === undefined && job.runtimeNs !== undefined && job.thinktimeNs === 0 && job.numberIos === undefined;
 }
 
