@@ -14,7 +14,9 @@ import { extraWorkloadText, scriptArb } from "./random-workloads.js";
  * share), rollbacks among their session operations: on the engine as it is,
  * the checker must find nothing. More with RANDOM_CRASH_RUNS and RANDOM_CRASH_STATES;
  * RANDOM_CRASH_SEED draws others; RANDOM_CRASH_RECOVERY=1 also crashes each
- * recovery (`cofwsim crash --recovery-crashes`).
+ * recovery (`cofwsim crash --recovery-crashes`); RANDOM_CRASH_MAX_HOST_IOS
+ * (60 by default) lets runs grow longer and jobs deeper (iodepth up to a
+ * fifteenth of it), for races that need more I/O in flight or a fuller Cache LU.
  */
 
 const MiB = 1024 * 1024;
@@ -23,6 +25,8 @@ const META = { cofwsimVersion: "test", fileName: FILE_NAME, contentHash: "random
 const RUNS = Number(process.env.RANDOM_CRASH_RUNS ?? 30);
 const STATES = Number(process.env.RANDOM_CRASH_STATES ?? 25);
 const RECOVERY_CRASHES = process.env.RANDOM_CRASH_RECOVERY === "1";
+const MAX_HOST_IOS = Number(process.env.RANDOM_CRASH_MAX_HOST_IOS ?? 60);
+const MAX_IODEPTH = Math.max(4, Math.floor(MAX_HOST_IOS / 15));
 
 const rawArb = fc.record({
   seed: fc.integer({ min: 0, max: 1_000_000 }),
@@ -37,11 +41,11 @@ const rawArb = fc.record({
   commitPolicy: fc.constantFrom(...COMMIT_POLICY_NAMES),
   workload: fc.oneof(
     scriptArb,
-    fc.record({ kind: fc.constant("job" as const), rw: fc.constantFrom("randwrite", "randrw", "write"), bs: fc.constantFrom("4k", "16k", "64k"), iodepth: fc.integer({ min: 1, max: 4 }) }),
+    fc.record({ kind: fc.constant("job" as const), rw: fc.constantFrom("randwrite", "randrw", "write"), bs: fc.constantFrom("4k", "16k", "64k"), iodepth: fc.integer({ min: 1, max: MAX_IODEPTH }) }),
   ),
-  sessions: fc.array(fc.record({ afterHostIos: fc.integer({ min: 0, max: 40 }), action: fc.constantFrom("start", "stop", "replace", "rollback"), slot: fc.integer({ min: 0, max: 2 }) }), { maxLength: 4 }),
+  sessions: fc.array(fc.record({ afterHostIos: fc.integer({ min: 0, max: Math.round((MAX_HOST_IOS * 2) / 3) }), action: fc.constantFrom("start", "stop", "replace", "rollback"), slot: fc.integer({ min: 0, max: 2 }) }), { maxLength: 4 }),
   flushEveryWrites: fc.option(fc.integer({ min: 1, max: 20 })),
-  stopHostIos: fc.integer({ min: 5, max: 60 }),
+  stopHostIos: fc.integer({ min: 5, max: MAX_HOST_IOS }),
 });
 
 type Raw = typeof rawArb extends fc.Arbitrary<infer T> ? T : never;
