@@ -522,14 +522,31 @@ function certainlyAfter(a: Trigger, b: Trigger): boolean {
  * triggered later in the same unit.
  */
 function sessionsStartedBeforeUse(sink: ProblemSink, workloads: ScenarioFile["workloads"], events: readonly SessionEvent[]): void {
-  const starts = (action: SessionAction) => action === "start" || action === "replace";
   const scripted = new Set(workloads.flatMap((workload) => (workload.kind === "script" ? workload.ops.flatMap((op) => (op.kind === "session" && starts(op.action) ? [op.slot] : [])) : [])));
+  phantomSlotsStarted(sink, workloads, new Set([...scripted, ...events.filter((event) => starts(event.action)).map((event) => event.slot)]));
   events.forEach((event, index) => {
     if ((event.action !== "stop" && event.action !== "rollback") || scripted.has(event.slot)) return;
     const startIndexes = events.flatMap((other, otherIndex) => (other.slot === event.slot && starts(other.action) ? [otherIndex] : []));
     if (startIndexes.some((otherIndex) => !certainlyAfter(events[otherIndex]!.trigger, event.trigger))) return;
     const found = startIndexes.length === 0 ? `no "start" or "replace" of slot ${event.slot} in sessions or a script` : `a start of slot ${event.slot} only later (${startIndexes.map((otherIndex) => `sessions[${otherIndex}]`).join(", ")})`;
     sink.add(["sessions", index, "action"], `"${event.action}" of slot ${event.slot} comes before any session is started in it, so it would fail`, `a "start" or "replace" of slot ${event.slot} triggered before it`, found);
+  });
+}
+
+const starts = (action: SessionAction) => action === "start" || action === "replace";
+
+/**
+ * A job reading the Phantom LU of a slot that no session is ever started in
+ * (no "start" or "replace" of it in sessions or a script) would skip every
+ * read: refused, as a stop of such a slot is. A slot whose sessions start
+ * only later, or stop on the way, is the user's to choose (see the notes on
+ * skipped reads).
+ */
+function phantomSlotsStarted(sink: ProblemSink, workloads: ScenarioFile["workloads"], startedSlots: ReadonlySet<number>): void {
+  workloads.forEach((workload, index) => {
+    if (workload.kind !== "job" || workload.phantomSlot === undefined || startedSlots.has(workload.phantomSlot)) return;
+    const slot = workload.phantomSlot;
+    sink.add(["workloads", index, "phantomSlot"], `reads the Phantom LU of slot ${slot}, which no session is ever started in, so every read would be skipped`, `a "start" or "replace" of slot ${slot} in sessions or a script`, "none");
   });
 }
 

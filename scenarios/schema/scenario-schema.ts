@@ -541,7 +541,7 @@ const jobSchema = z
     thinktime_blocks: integerValue(1).optional().describe("fio thinktime_blocks: I/Os issued between two thinktime pauses. Default 1."),
     phantomSlot: integerValue(0, SESSION_SLOTS - 1)
       .optional()
-      .describe(`Not fio: the job reads the Phantom LU of the session in this slot (0 to ${SESSION_SLOTS - 1}) instead of the Source LU, as a backup reading a snapshot would; rw must then be read or randread.`),
+      .describe(`Not fio: the job reads the Phantom LU of the session in this slot (0 to ${SESSION_SLOTS - 1}) instead of the Source LU, as a backup reading a snapshot would; rw must then be read or randread, and a start or replace of the slot must come in sessions or a script (reads while the slot holds no live session are skipped).`),
     startdelay: fioTime("startdelay", "seconds").optional().describe(`fio startdelay: start this long after the run starts. Written as ${TIME_EXPECTED}. Default ${formatDuration(JOB_DEFAULTS.startDelayNs)}.`),
   })
   // A Phantom LU is read only (normalize.ts); rw's default is read.

@@ -177,6 +177,10 @@ function scenarioText(raw: Raw, files: { readonly directory: string; readonly pr
     const uses = ofSlot.filter((event) => event.action === "stop" || event.action === "rollback");
     if (uses.some((use) => starts.every((start) => certainlyAfter(start.trigger, use.trigger)))) sessions.unshift({ afterHostIos: 0, action: "start", slot });
   }
+  // A job reading the Phantom LU of a slot that nothing ever starts is refused too: such slots start at time 0 (a
+  // script's own start of one is then refused at run time, an expected problem).
+  const everStarted = new Set(sessions.filter((event) => event.action === "start" || event.action === "replace").map((event) => event.slot));
+  for (const slot of new Set(raw.jobs.flatMap((job) => (job.phantomSlot === null || everStarted.has(job.phantomSlot) ? [] : [job.phantomSlot])))) sessions.unshift({ afterHostIos: 0, action: "start", slot });
   const jobs = raw.jobs.map((job, index) => jobText(job, index, sector, sourceLuBytes));
   // Two fio files may name their jobs alike (the fixtures' "file1"), which the run refuses: one at most.
   const extras = raw.extras.filter((extra, index) => extra.kind !== "fio" || raw.extras.findIndex((other) => other.kind === "fio") === index);

@@ -363,10 +363,24 @@ describe("jobs", () => {
   });
 
   test("phantomSlot: a reading job may read a session's Phantom LU, a writing one may not", () => {
-    expect(firstJob(load(scenarioText({ job: "{ kind: job, rw: read, phantomSlot: 2 }" }))).phantomSlot).toBe(2);
+    const slot2 = "sessions: [{ at: 0ms, action: start, slot: 2 }]";
+    expect(firstJob(load(scenarioText({ job: "{ kind: job, rw: read, phantomSlot: 2 }", extra: slot2 }))).phantomSlot).toBe(2);
     expect(firstJob(load(scenarioText({}))).phantomSlot).toBeUndefined();
     expect(() => load(scenarioText({ job: "{ kind: job, rw: randwrite, phantomSlot: 2 }" }))).toThrow(/workloads\[0\]\.rw: a job reading a Phantom LU \(phantomSlot\) must not write; expected "read" or "randread", found "randwrite"/);
     expect(() => load(scenarioText({ job: "{ kind: job, phantomSlot: 8 }" }))).toThrow(/workloads\[0\]\.phantomSlot: out of range; expected an integer from 0 to 7, found 8/);
+  });
+
+  test("phantomSlot: a slot no session is ever started in is refused (every read would be skipped); a start in sessions or a script, even a late one, will do", () => {
+    // Found by test/scenarios/runner/random-scenarios.test.ts (RANDOM_SCENARIO_SEED=8101): a reading job of slot 0 and
+    // no session skipped every read at one instant, and a 1 GiB region in 512 B reads stood still for 2M of them.
+    const job = "{ kind: job, rw: randread, phantomSlot: 3 }";
+    expect(() => load(scenarioText({ job }))).toThrow(
+      /inline\.yaml:5:\d+: workloads\[0\]\.phantomSlot: reads the Phantom LU of slot 3, which no session is ever started in, so every read would be skipped; expected a "start" or "replace" of slot 3 in sessions or a script, found none/,
+    );
+    expect(() => load(scenarioText({ job, extra: "sessions: [{ at: 0ms, action: start, slot: 2 }]" }))).toThrow(/phantomSlot: reads the Phantom LU of slot 3/);
+    expect(firstJob(load(scenarioText({ job, extra: "sessions: [{ afterHostIos: 500, action: replace, slot: 3 }]" }))).phantomSlot).toBe(3);
+    const script = "{ kind: script, ops: [\"start 3\", \"write 0 4k\"] }";
+    expect(firstJob(load(scenarioText({ job: `${job}\n  - ${script}` }))).phantomSlot).toBe(3);
   });
 
   test("rate_iops rates each direction, as fio: one value for both, \"read,write\" apart, and every direction the job issues needs one", () => {
