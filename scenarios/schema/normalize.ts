@@ -514,6 +514,13 @@ function certainlyAfter(a: Trigger, b: Trigger): boolean {
   return false;
 }
 
+const starts = (action: SessionAction) => action === "start" || action === "replace";
+
+/** The slots that a script's start or replace names. */
+function slotsScriptsStart(workloads: ScenarioFile["workloads"]): Set<number> {
+  return new Set(workloads.flatMap((workload) => (workload.kind === "script" ? workload.ops.flatMap((op) => (op.kind === "session" && starts(op.action) ? [op.slot] : [])) : [])));
+}
+
 /**
  * A stop or rollback of a slot that no session can be live in yet fails in
  * the run (a problem, exit 1, found only after the whole run): refused here
@@ -522,8 +529,7 @@ function certainlyAfter(a: Trigger, b: Trigger): boolean {
  * triggered later in the same unit.
  */
 function sessionsStartedBeforeUse(sink: ProblemSink, workloads: ScenarioFile["workloads"], events: readonly SessionEvent[]): void {
-  const scripted = new Set(workloads.flatMap((workload) => (workload.kind === "script" ? workload.ops.flatMap((op) => (op.kind === "session" && starts(op.action) ? [op.slot] : [])) : [])));
-  phantomSlotsStarted(sink, workloads, new Set([...scripted, ...events.filter((event) => starts(event.action)).map((event) => event.slot)]));
+  const scripted = slotsScriptsStart(workloads);
   events.forEach((event, index) => {
     if ((event.action !== "stop" && event.action !== "rollback") || scripted.has(event.slot)) return;
     const startIndexes = events.flatMap((other, otherIndex) => (other.slot === event.slot && starts(other.action) ? [otherIndex] : []));
@@ -533,8 +539,6 @@ function sessionsStartedBeforeUse(sink: ProblemSink, workloads: ScenarioFile["wo
   });
 }
 
-const starts = (action: SessionAction) => action === "start" || action === "replace";
-
 /**
  * A job reading the Phantom LU of a slot that no session is ever started in
  * (no "start" or "replace" of it in sessions or a script) would skip every
@@ -542,7 +546,8 @@ const starts = (action: SessionAction) => action === "start" || action === "repl
  * only later, or stop on the way, is the user's to choose (see the notes on
  * skipped reads).
  */
-function phantomSlotsStarted(sink: ProblemSink, workloads: ScenarioFile["workloads"], startedSlots: ReadonlySet<number>): void {
+function phantomSlotsStarted(sink: ProblemSink, workloads: ScenarioFile["workloads"], events: readonly SessionEvent[]): void {
+  const startedSlots = new Set([...slotsScriptsStart(workloads), ...events.filter((event) => starts(event.action)).map((event) => event.slot)]);
   workloads.forEach((workload, index) => {
     if (workload.kind !== "job" || workload.phantomSlot === undefined || startedSlots.has(workload.phantomSlot)) return;
     const slot = workload.phantomSlot;
@@ -661,7 +666,10 @@ export function normalizeSections(parsed: ParsedSections, context: SchemaContext
   const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
   // Sessions with problems of their own leave the check out: whether any starts decides it.
   if (devicesSpec && stopSpec && workloadSpecs && sessions) timelessJobs(sink, devicesSpec, stopSpec, sessions, workloadSpecs);
-  if (sessions && parsed.workloads) sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
+  if (sessions && parsed.workloads) {
+    sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
+    phantomSlotsStarted(sink, parsed.workloads.value, sessions);
+  }
   const flushSpec = parsed.flushes && flushes(sink, parsed.flushes.value);
   const report = parsed.report && stopSpec && reportSpec(sink, parsed.report.value, stopSpec.runtimeNs);
   const { name, description, seed } = parsed;
