@@ -26,11 +26,6 @@ export interface LoggedSessionOp {
   sequence: number | undefined;
 }
 
-/** A start or a replace: the operations that begin a session (and flush the Source LU first). */
-export function startsSession(op: LoggedSessionOp): boolean {
-  return op.action === "start" || op.action === "replace";
-}
-
 /** One host operation, by list and index, in the order operations were submitted. */
 export interface HostOpRef {
   readonly list: "writes" | "flushes" | "sessionOps";

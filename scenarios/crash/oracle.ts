@@ -1,6 +1,7 @@
 import { AllowedBySector } from "./allowed-by-sector.js";
 import { originToken, writeToken, type Token } from "./tokens.js";
-import { startsSession, type LoggedSessionOp, type LoggedWrite } from "./host-log.js";
+import { startsSession } from "../session-starts.js";
+import type { LoggedSessionOp, LoggedWrite } from "./host-log.js";
 import type { Recording } from "./record.js";
 
 interface SourceTimeline {

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import type { Rng } from "../../sim/rng/streams.js";
 import type { JobSpec, Scenario, ScriptSpec, TraceSpec } from "../model.js";
 import { isTimelessJob, TIMELESS_JOB_EXPECTED, TIMELESS_JOB_PROBLEM } from "../workloads/timeless-job.js";
+import { slotsEverStarted } from "../session-starts.js";
 import { importFioJobFile } from "../fio/import-job-file.js";
 import { traceSource } from "../traces/trace-source.js";
 import { jobSources } from "../workloads/job-source.js";
@@ -80,5 +81,5 @@ export function prepareWorkloads(
 
 /** See isTimelessJob: the scenario's own jobs were refused by the loader, those of fio job files are refused here. */
 function refuseTimelessJob(scenario: Scenario, job: JobSpec): void {
-  if (isTimelessJob(scenario.devices, scenario.stop, scenario.sessions, job)) throw new BadValueError(`job "${job.name}": ${TIMELESS_JOB_PROBLEM}; expected ${TIMELESS_JOB_EXPECTED}`);
+  if (isTimelessJob(scenario.devices, scenario.stop, slotsEverStarted(scenario.sessions, scenario.workloads), job)) throw new BadValueError(`job "${job.name}": ${TIMELESS_JOB_PROBLEM}; expected ${TIMELESS_JOB_EXPECTED}`);
 }

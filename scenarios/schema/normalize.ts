@@ -24,7 +24,6 @@ import type {
   LatencyModelSpec,
   Scenario,
   ScriptSpec,
-  SessionAction,
   SessionEvent,
   TraceSpec,
   TraceTimeUnit,
@@ -48,6 +47,7 @@ import { formatScriptOp } from "./script-ops.js";
 import { issuedDirections } from "../workloads/job-directions.js";
 import { JobPlanError, jobSources } from "../workloads/job-source.js";
 import { isTimelessJob, TIMELESS_JOB_EXPECTED, TIMELESS_JOB_PROBLEM } from "../workloads/timeless-job.js";
+import { slotsEverStarted, slotsScriptsStart, startsSession } from "../session-starts.js";
 import { formatDuration } from "./units.js";
 import { PERCENTILE_KEY_PATTERN } from "./editor-patterns.js";
 import { closedLoopIosInFlight, IN_FLIGHT_EXPECTED, MAX_FIXED_BUCKETS, MAX_HOST_IOS_IN_FLIGHT, MIN_FLUSH_INTERVAL_NS } from "../limits.js";
@@ -472,9 +472,9 @@ function workloads(sink: ProblemSink, file: ScenarioFile["workloads"], devicesSp
 }
 
 /** The scenario's jobs that would never move simulated time (see isTimelessJob), at their runtime. */
-function timelessJobs(sink: ProblemSink, devicesSpec: DevicesSpec, stopSpec: Scenario["stop"], sessions: readonly Pick<SessionEvent, "action">[], workloadSpecs: readonly WorkloadSpec[]): void {
+function timelessJobs(sink: ProblemSink, devicesSpec: DevicesSpec, stopSpec: Scenario["stop"], startedSlots: ReadonlySet<number>, workloadSpecs: readonly WorkloadSpec[]): void {
   workloadSpecs.forEach((spec, index) => {
-    if (spec.kind === "job" && isTimelessJob(devicesSpec, stopSpec, sessions, spec)) sink.add(["workloads", index, "runtime"], `job "${spec.name}": ${TIMELESS_JOB_PROBLEM}`, TIMELESS_JOB_EXPECTED, formatDuration(spec.runtimeNs ?? 0));
+    if (spec.kind === "job" && isTimelessJob(devicesSpec, stopSpec, startedSlots, spec)) sink.add(["workloads", index, "runtime"], `job "${spec.name}": ${TIMELESS_JOB_PROBLEM}`, TIMELESS_JOB_EXPECTED, formatDuration(spec.runtimeNs ?? 0));
   });
 }
 
@@ -514,13 +514,6 @@ function certainlyAfter(a: Trigger, b: Trigger): boolean {
   return false;
 }
 
-const starts = (action: SessionAction) => action === "start" || action === "replace";
-
-/** The slots that a script's start or replace names. */
-function slotsScriptsStart(workloads: ScenarioFile["workloads"]): Set<number> {
-  return new Set(workloads.flatMap((workload) => (workload.kind === "script" ? workload.ops.flatMap((op) => (op.kind === "session" && starts(op.action) ? [op.slot] : [])) : [])));
-}
-
 /**
  * A stop or rollback of a slot that no session can be live in yet fails in
  * the run (a problem, exit 1, found only after the whole run): refused here
@@ -532,7 +525,7 @@ function sessionsStartedBeforeUse(sink: ProblemSink, workloads: ScenarioFile["wo
   const scripted = slotsScriptsStart(workloads);
   events.forEach((event, index) => {
     if ((event.action !== "stop" && event.action !== "rollback") || scripted.has(event.slot)) return;
-    const startIndexes = events.flatMap((other, otherIndex) => (other.slot === event.slot && starts(other.action) ? [otherIndex] : []));
+    const startIndexes = events.flatMap((other, otherIndex) => (other.slot === event.slot && startsSession(other) ? [otherIndex] : []));
     if (startIndexes.some((otherIndex) => !certainlyAfter(events[otherIndex]!.trigger, event.trigger))) return;
     const found = startIndexes.length === 0 ? `no "start" or "replace" of slot ${event.slot} in sessions or a script` : `a start of slot ${event.slot} only later (${startIndexes.map((otherIndex) => `sessions[${otherIndex}]`).join(", ")})`;
     sink.add(["sessions", index, "action"], `"${event.action}" of slot ${event.slot} comes before any session is started in it, so it would fail`, `a "start" or "replace" of slot ${event.slot} triggered before it`, found);
@@ -546,8 +539,7 @@ function sessionsStartedBeforeUse(sink: ProblemSink, workloads: ScenarioFile["wo
  * only later, or stop on the way, is the user's to choose (see the notes on
  * skipped reads).
  */
-function phantomSlotsStarted(sink: ProblemSink, workloads: ScenarioFile["workloads"], events: readonly SessionEvent[]): void {
-  const startedSlots = new Set([...slotsScriptsStart(workloads), ...events.filter((event) => starts(event.action)).map((event) => event.slot)]);
+function phantomSlotsStarted(sink: ProblemSink, workloads: ScenarioFile["workloads"], startedSlots: ReadonlySet<number>): void {
   workloads.forEach((workload, index) => {
     if (workload.kind !== "job" || workload.phantomSlot === undefined || startedSlots.has(workload.phantomSlot)) return;
     const slot = workload.phantomSlot;
@@ -664,11 +656,13 @@ export function normalizeSections(parsed: ParsedSections, context: SchemaContext
   const stopSpec = parsed.stop && onlyScripts !== undefined ? stop(sink, parsed.stop.value, warmupNs, measurement?.warmup === undefined ? "warmupNs" : "warmup", onlyScripts) : undefined;
   const workloadSpecs = devicesSpec && parsed.workloads && workloads(sink, parsed.workloads.value, devicesSpec, devicesCounted.count === 0, context);
   const sessions = parsed.sessions && (parsed.sessions.value ?? []).map((entry, index) => session(sink, index, entry));
-  // Sessions with problems of their own leave the check out: whether any starts decides it.
-  if (devicesSpec && stopSpec && workloadSpecs && sessions) timelessJobs(sink, devicesSpec, stopSpec, sessions, workloadSpecs);
-  if (sessions && parsed.workloads) {
+  // The slots a session can ever be live in (the schedule's and the scripts' starts); sessions with problems of
+  // their own leave out the checks that depend on them.
+  const startedSlots = sessions && parsed.workloads && slotsEverStarted(sessions, parsed.workloads.value);
+  if (devicesSpec && stopSpec && workloadSpecs && startedSlots) timelessJobs(sink, devicesSpec, stopSpec, startedSlots, workloadSpecs);
+  if (sessions && parsed.workloads && startedSlots) {
     sessionsStartedBeforeUse(sink, parsed.workloads.value, sessions);
-    phantomSlotsStarted(sink, parsed.workloads.value, sessions);
+    phantomSlotsStarted(sink, parsed.workloads.value, startedSlots);
   }
   const flushSpec = parsed.flushes && flushes(sink, parsed.flushes.value);
   const report = parsed.report && stopSpec && reportSpec(sink, parsed.report.value, stopSpec.runtimeNs);

@@ -1,4 +1,4 @@
-import type { DeviceSpec, JobSpec, Scenario, SessionEvent } from "../model.js";
+import type { DeviceSpec, JobSpec, Scenario } from "../model.js";
 
 /** Every request to it completes at the time it was submitted. */
 export function takesNoTime(device: DeviceSpec): boolean {
@@ -11,17 +11,18 @@ export function takesNoTime(device: DeviceSpec): boolean {
  * stop) is never reached and the run hangs. Such a job needs something that
  * ends it by count (number_ios, stop.hostIos), a pause (thinktime) or a
  * device that takes time. Only when the Source LU takes no time and the
- * Cache LU either takes none or is never used (no session ever starts, so
- * nothing is copied): with a Cache LU that copies go to, copies on first
+ * Cache LU either takes none or is never used (`startedSlots`, the slots a
+ * start or replace names in the schedule or a script, is empty: nothing is
+ * ever copied): with a Cache LU that copies go to, copies on first
  * write move time forward and a large Source LU may never run out of chunks
  * to copy before the runtime.
  *
  * The loader refuses the scenario's own jobs at their `runtime`; the runner
  * refuses jobs imported from fio job files, which only it reads.
  */
-export function isTimelessJob(devices: Scenario["devices"], stop: Scenario["stop"], sessions: readonly Pick<SessionEvent, "action">[], job: JobSpec): boolean {
+export function isTimelessJob(devices: Scenario["devices"], stop: Scenario["stop"], startedSlots: ReadonlySet<number>, job: JobSpec): boolean {
   const { source, cache, shared } = devices;
-  const cacheMovesTime = !shared && !takesNoTime(cache) && sessions.some((event) => event.action === "start" || event.action === "replace");
+  const cacheMovesTime = !shared && !takesNoTime(cache) && startedSlots.size > 0;
   if (stop.hostIos !== undefined || !takesNoTime(source) || cacheMovesTime) return false;
   return job.rateIops === undefined && job.runtimeNs !== undefined && job.thinktimeNs === 0 && job.numberIos === undefined;
 }

@@ -44,6 +44,25 @@ describe("a closed-loop job with a runtime on an instant Source LU", () => {
     expect(problemsOf(scenarioText(OWN_JOB, "sessions:\n  - { at: 0ms, action: start, slot: 0 }"))).toEqual([]);
   });
 
+  it("is accepted when only a script starts a session: a script's start is a start too", () => {
+    // The first version of the no-session rule read only the session schedule and refused this scenario.
+    expect(problemsOf(scenarioText(`${OWN_JOB}\n  - { kind: script, ops: [start 0] }`, ""))).toEqual([]);
+  });
+
+  it("in a fio job file, is run when a script starts a session, and copies move time to the runtime", () => {
+    const directory = mkdtempSync(join(tmpdir(), "cofwsim-timeless-"));
+    try {
+      writeFileSync(join(directory, "job.fio"), "[fiojob0]\nrw=randwrite\nbs=4k\niodepth=1\ntime_based\nruntime=1ms\n");
+      const text = scenarioText("{ kind: fio, path: job.fio }\n  - { kind: script, ops: [start 0] }", "");
+      const scenario = loadScenarioText(text, { fileName: "t.yaml", baseDirectory: directory });
+      const { results, kernel } = runScenario(scenario, { cofwsimVersion: "test", fileName: "t.yaml", contentHash: "" }, { timeStandingStillIos: 10_000, onTimeStandingStill: () => { throw new Error("simulated time stood still"); } });
+      expect(results.engine.cofwCopies).toBeGreaterThan(0);
+      expect(kernel.nowNs).toBeGreaterThanOrEqual(1_000_000);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it("in a fio job file, is refused by the run, which reads the file (the random scenarios found it hanging: RANDOM_SCENARIO_SEED=4242)", () => {
     const directory = mkdtempSync(join(tmpdir(), "cofwsim-timeless-"));
     try {
