@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { COMMIT_POLICY_NAMES } from "../../../engine/index.js";
 import { findingTotals, runCampaign } from "../../../scenarios/crash/campaign.js";
 import { NEVER } from "../../../scenarios/crash/host-log.js";
+import { startsSession } from "../../../scenarios/session-starts.js";
 import { loadScenarioText, ScenarioError } from "../../../scenarios/schema/load.js";
 import { deviceArb, deviceText } from "./random-devices.js";
 import { extraWorkloadText, scriptArb } from "./random-workloads.js";
@@ -57,7 +58,7 @@ function scenarioText(raw: Raw): string {
       ? extraWorkloadText(raw.workload, 0, { directory: "/nonexistent", prefix: "unused", sourceLuBytes, sectorBytes: raw.sector })
       : { ...raw.workload, name: "job0" };
   // A stop or rollback of a slot nothing starts is refused by the loader: such slots start first.
-  const starts = new Set(raw.sessions.filter((event) => event.action === "start" || event.action === "replace").map((event) => event.slot));
+  const starts = new Set(raw.sessions.filter(startsSession).map((event) => event.slot));
   const unstarted = new Set(raw.sessions.filter((event) => !starts.has(event.slot)).map((event) => event.slot));
   const sessions = [...[...unstarted].map((slot) => ({ afterHostIos: 0, action: "start", slot })), ...raw.sessions];
   return stringify({

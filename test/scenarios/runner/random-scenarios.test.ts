@@ -19,6 +19,7 @@ import { JobPlanError } from "../../../scenarios/workloads/job-source.js";
 import { SimulationError } from "../../../sim/errors.js";
 import { BadValueError } from "../../../io/bad-value-error.js";
 import { takesNoTime, TIMELESS_JOB_PROBLEM } from "../../../scenarios/workloads/timeless-job.js";
+import { startsSession } from "../../../scenarios/session-starts.js";
 
 /**
  * Random valid scenarios, written as scenario text and run end to end as
@@ -173,13 +174,13 @@ function scenarioText(raw: Raw, files: { readonly directory: string; readonly pr
   // A stop or rollback that every start of its slot certainly comes after (the same unit, later) is refused too.
   for (const slot of new Set(raw.sessions.map((event) => event.slot))) {
     const ofSlot = raw.sessions.filter((event) => event.slot === slot);
-    const starts = ofSlot.filter((event) => event.action === "start" || event.action === "replace");
+    const starts = ofSlot.filter(startsSession);
     const uses = ofSlot.filter((event) => event.action === "stop" || event.action === "rollback");
     if (uses.some((use) => starts.every((start) => certainlyAfter(start.trigger, use.trigger)))) sessions.unshift({ afterHostIos: 0, action: "start", slot });
   }
   // A job reading the Phantom LU of a slot that nothing ever starts is refused too: such slots start at time 0 (a
   // script's own start of one is then refused at run time, an expected problem).
-  const everStarted = new Set(sessions.filter((event) => event.action === "start" || event.action === "replace").map((event) => event.slot));
+  const everStarted = new Set(sessions.filter(startsSession).map((event) => event.slot));
   for (const slot of new Set(raw.jobs.flatMap((job) => (job.phantomSlot === null || everStarted.has(job.phantomSlot) ? [] : [job.phantomSlot])))) sessions.unshift({ afterHostIos: 0, action: "start", slot });
   const jobs = raw.jobs.map((job, index) => jobText(job, index, sector, sourceLuBytes));
   // Two fio files may name their jobs alike (the fixtures' "file1"), which the run refuses: one at most.
