@@ -12,14 +12,19 @@ function withOverrides(...overrides: string[]): Scenario {
   return loadScenarioFile(minimal, { overrides });
 }
 
-function problemsWith(...overrides: string[]): ReadonlyArray<Pick<ScenarioProblem, "file" | "line" | "column" | "path" | "message">> {
+/** The loader's refusal of the overrides (the test fails if they are accepted). */
+function refusalOf(...overrides: string[]): ScenarioError {
   try {
     withOverrides(...overrides);
   } catch (error) {
-    if (error instanceof ScenarioError) return error.problems.map(({ file, line, column, path, message }) => ({ file, line, column, path, message }));
+    if (error instanceof ScenarioError) return error;
     throw error;
   }
   throw new Error("the overrides were accepted");
+}
+
+function problemsWith(...overrides: string[]): ReadonlyArray<Pick<ScenarioProblem, "file" | "line" | "column" | "path" | "message">> {
+  return refusalOf(...overrides).problems.map(({ file, line, column, path, message }) => ({ file, line, column, path, message }));
 }
 
 describe("--set overrides that apply", () => {
@@ -149,6 +154,10 @@ describe("--set overrides that do not", () => {
     expect(problemsWith("stop.hostIos.max=3")).toEqual([{ file: "<--set>", line: 1, column: 14, path: "stop.hostIos", message: 'stop.hostIos is 1000, not an object, so it has no key "max"' }]);
     expect(problemsWith("workloads.rw=read")).toEqual([{ file: "<--set>", line: 1, column: 11, path: "workloads", message: 'workloads is a list of 1, not an object, so it has no key "rw"' }]);
     expect(problemsWith("stop[0]=1")).toEqual([{ file: "<--set>", line: 1, column: 5, path: "stop", message: "stop is an object, not a list, so it has no entry [0]" }]);
+  });
+
+  test("a list's entry written with a dot, as other tools spell it, is shown in brackets", () => {
+    expect(refusalOf("workloads.0.bs=8k").problems).toEqual([{ file: "<--set>", line: 1, column: 11, path: "workloads", message: "workloads is a list of 1, whose entries are written with brackets", expected: "workloads[0] (a path through objects and lists of the scenario)", found: "workloads.0" }]);
   });
 
   test("an index past the end of a list (appending is index n of n)", () => {
