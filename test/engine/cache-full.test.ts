@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Payload } from "../../io/payload.js";
-import { COMMIT_POLICY_NAMES } from "../../engine/index.js";
+import { COMMIT_POLICY_NAMES, type CofwEngine } from "../../engine/index.js";
+import { FixedBandwidthModel } from "../../sim/devices/models/fixed-bandwidth.js";
 import { Rig } from "./rig.js";
 import { Oracle, SECTOR_BYTES, tokensOf } from "./oracle.js";
 
@@ -42,5 +43,56 @@ describe.each(COMMIT_POLICY_NAMES)("a full Cache LU (%s)", (policy) => {
     oracle.write(0, 8, 999);
     expect(tokensOf(rig.run(engine.phantomRead(4, 0, 4 * KiB)))).toEqual(oracle.expectedPhantom(4, 0, 8));
     engine.assertConsistent();
+  });
+});
+
+describe.each(COMMIT_POLICY_NAMES)("two cache-full terminations in flight together (%s)", (policy) => {
+  /**
+   * Slot 0 has a copy of chunk 0, both slots a copy of chunk 1, and the Cache
+   * LU is full. Then, together: a write to chunk 0 needs a copy for slot 1,
+   * and a write to a fresh chunk needs one for slots 0 and 1. The first
+   * terminates slot 1; the second finds slot 1's termination in flight and
+   * terminates slot 0 itself. On devices that take 100 us a request, the two
+   * slot commits overlap unless the engine serialises them.
+   */
+  it("end both sessions, in memory and on disk, and neither host write lands before its termination is durable", () => {
+    const rig = new Rig({
+      sourceBytes: 512 * KiB,
+      cacheBytes: 96 * KiB,
+      model: (kernel) => new FixedBandwidthModel(kernel, { latencyNs: 100_000, bandwidthBytesPerSec: 1e12, parallelism: 64 }),
+    });
+    const engine = rig.format(4 * KiB, 512, policy);
+    const capacity = engine.layout.cofwChunkCount;
+    rig.run(engine.startSession(0));
+    rig.run(engine.hostWrite(0, Payload.stamp(100, 4 * KiB)));
+    for (let chunk = 2; chunk < capacity; chunk++) rig.run(engine.hostWrite(chunk * 4 * KiB, Payload.stamp(100 + chunk, 4 * KiB)));
+    rig.run(engine.startSession(1));
+    rig.run(engine.hostWrite(4 * KiB, Payload.stamp(101, 4 * KiB)));
+    expect(engine.counters.chunksInUse).toBe(capacity);
+
+    const durableAtNs = new Map<number, number>();
+    engine.terminationListener = (sessions) => () => {
+      for (const { slot } of sessions) durableAtNs.set(slot, rig.kernel.nowNs);
+    };
+    const writtenAtNs: number[] = [];
+    const fresh = capacity * 4 * KiB;
+    rig.kernel.spawn(engine.hostWrite(0, Payload.stamp(200, 4 * KiB)), "write to chunk 0", () => writtenAtNs.push(rig.kernel.nowNs));
+    rig.kernel.spawn(engine.hostWrite(fresh, Payload.stamp(201, 4 * KiB)), "write to a fresh chunk", () => writtenAtNs.push(rig.kernel.nowNs));
+    rig.kernel.runUntilIdle();
+
+    expect(writtenAtNs).toHaveLength(2);
+    expect(engine.counters.sessionsTerminated).toBe(2);
+    const ended = (e: CofwEngine) => e.sessionList().filter((s) => s.slot < 2).map((s) => [s.slot, s.state, s.endReason]);
+    const bothEnded = [
+      [0, "free", "terminated-cache-full"],
+      [1, "free", "terminated-cache-full"],
+    ];
+    expect(ended(engine)).toEqual(bothEnded);
+    // Each write waited for every termination it needed: slot 1's for both, slot 0's for the second.
+    expect([...durableAtNs.keys()].sort()).toEqual([0, 1]);
+    expect(Math.min(...writtenAtNs)).toBeGreaterThan(durableAtNs.get(1)!);
+    expect(Math.max(...writtenAtNs)).toBeGreaterThan(durableAtNs.get(0)!);
+    engine.assertConsistent();
+    expect(ended(rig.mount(policy))).toEqual(bothEnded);
   });
 });
