@@ -36,6 +36,41 @@ describe.each(COMMIT_POLICY_NAMES)("engine basics (%s)", (policy) => {
   });
 });
 
+describe("the engine's counters", () => {
+  it("count host I/O, copies and session changes as they happen, a replaced session as a start and a stop", () => {
+    const rig = new Rig({ sourceBytes: 4 * MiB, cacheBytes: 2 * MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB);
+    const counted = () => {
+      const { hostWrites, hostBytesWritten, hostReads, hostBytesRead, phantomReads, phantomBytesRead, hostFlushes, sessionsStarted, sessionsStopped, cofwCopies, bytesCopied } = engine.counters;
+      return { hostWrites, hostBytesWritten, hostReads, hostBytesRead, phantomReads, phantomBytesRead, hostFlushes, sessionsStarted, sessionsStopped, cofwCopies, bytesCopied };
+    };
+    const start = counted();
+    rig.run(engine.startSession(0));
+    rig.run(engine.hostWrite(0, Payload.stamp(10, 8 * KiB)));
+    rig.run(engine.hostWrite(128 * KiB, Payload.stamp(11, 4 * KiB)));
+    rig.run(engine.hostRead(0, 12 * KiB));
+    rig.run(engine.phantomRead(0, 0, 2 * KiB));
+    rig.run(engine.hostFlush());
+    rig.run(engine.startSession(0));
+    rig.run(engine.startSession(1));
+    rig.run(engine.stopSession(1));
+    const after = counted();
+    expect(Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - start[name as keyof typeof start]]))).toEqual({
+      hostWrites: 2,
+      hostBytesWritten: 12 * KiB,
+      hostReads: 1,
+      hostBytesRead: 12 * KiB,
+      phantomReads: 1,
+      phantomBytesRead: 2 * KiB,
+      hostFlushes: 1,
+      sessionsStarted: 3,
+      sessionsStopped: 2,
+      cofwCopies: 2,
+      bytesCopied: 128 * KiB,
+    });
+  });
+});
+
 describe("assertConsistent", () => {
   /** An engine with copies for two live sessions, and its chunk table reached through the private field (tests only). */
   const engineWithCopies = () => {
