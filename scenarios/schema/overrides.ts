@@ -200,7 +200,7 @@ export function applyOverride(document: Document, text: string, line: number, or
       if (isSeq(node) && /^\d+$/.test(segment.key)) {
         // `workloads.0.bs`: a dotted index, as other tools spell it; the message shows this one's spelling.
         const bracketed = `${here}[${segment.key}]`;
-        return [new OverrideProblem(segment.column, here, `${here} is ${kindOf(node)}, whose entries are written with brackets`, `${bracketed} (a path through objects and lists of the scenario)`, `${here}.${segment.key}`)];
+        return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, whose entries are written with brackets`, `${bracketed} (a path through objects and lists of the scenario)`, `${here}.${segment.key}`)];
       }
       if (!isMap(node)) {
         return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, not an object, so it has no key "${segment.key}"`, "a path through objects and lists of the scenario", kindOf(node))];

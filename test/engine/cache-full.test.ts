@@ -74,13 +74,13 @@ describe.each(COMMIT_POLICY_NAMES)("two cache-full terminations in flight togeth
     engine.terminationListener = (sessions) => () => {
       for (const { slot } of sessions) durableAtNs.set(slot, rig.kernel.nowNs);
     };
-    const writtenAtNs: number[] = [];
-    const fresh = capacity * 4 * KiB;
-    rig.kernel.spawn(engine.hostWrite(0, Payload.stamp(200, 4 * KiB)), "write to chunk 0", () => writtenAtNs.push(rig.kernel.nowNs));
-    rig.kernel.spawn(engine.hostWrite(fresh, Payload.stamp(201, 4 * KiB)), "write to a fresh chunk", () => writtenAtNs.push(rig.kernel.nowNs));
+    const writtenAtNs = new Map<string, number>();
+    const write = (name: string, offsetBytes: number, stamp: number) => rig.kernel.spawn(engine.hostWrite(offsetBytes, Payload.stamp(stamp, 4 * KiB)), name, () => writtenAtNs.set(name, rig.kernel.nowNs));
+    write("chunk 0", 0, 200);
+    write("fresh chunk", capacity * 4 * KiB, 201);
     rig.kernel.runUntilIdle();
 
-    expect(writtenAtNs).toHaveLength(2);
+    expect([...writtenAtNs.keys()].sort()).toEqual(["chunk 0", "fresh chunk"]);
     expect(engine.counters.sessionsTerminated).toBe(2);
     const ended = (e: CofwEngine) => e.sessionList().filter((s) => s.slot < 2).map((s) => [s.slot, s.state, s.endReason]);
     const bothEnded = [
@@ -88,10 +88,10 @@ describe.each(COMMIT_POLICY_NAMES)("two cache-full terminations in flight togeth
       [1, "free", "terminated-cache-full"],
     ];
     expect(ended(engine)).toEqual(bothEnded);
-    // Each write waited for every termination it needed: slot 1's for both, slot 0's for the second.
+    // Each write waited for every termination it needed: chunk 0's for slot 1's, the fresh chunk's for both.
     expect([...durableAtNs.keys()].sort()).toEqual([0, 1]);
-    expect(Math.min(...writtenAtNs)).toBeGreaterThan(durableAtNs.get(1)!);
-    expect(Math.max(...writtenAtNs)).toBeGreaterThan(durableAtNs.get(0)!);
+    expect(writtenAtNs.get("chunk 0")!).toBeGreaterThan(durableAtNs.get(1)!);
+    expect(writtenAtNs.get("fresh chunk")!).toBeGreaterThan(Math.max(durableAtNs.get(0)!, durableAtNs.get(1)!));
     engine.assertConsistent();
     expect(ended(rig.mount(policy))).toEqual(bothEnded);
   });
