@@ -4,7 +4,7 @@ import type { Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { COMMIT_POLICY_NAMES, EngineUsageError, SESSION_SLOTS, type CofwEngine, type CommitPolicyName } from "../../engine/index.js";
 import { Oracle, SECTOR_BYTES, tokensOf } from "./oracle.js";
-import { Rig } from "./rig.js";
+import { Rig, hostWriteVia } from "./rig.js";
 
 /**
  * Model-based test: random sequences of host writes (alone and concurrent),
@@ -53,18 +53,6 @@ function checkEverything(model: Model, real: Real): void {
   }
 }
 
-/**
- * A host write through either entry: hostWrite's coroutine, or the step of
- * hostWriteStep (its I/O when the write goes straight through), yielded at
- * once as a driver must.
- */
-function hostWriteVia(real: Real, viaStep: boolean, offsetBytes: number, payload: Payload): Coroutine<unknown> {
-  if (!viaStep) return real.engine.hostWrite(offsetBytes, payload);
-  return (function* (): Coroutine {
-    yield real.engine.hostWriteStep(offsetBytes, payload);
-  })();
-}
-
 class WriteCommand implements fc.Command<Model, Real> {
   constructor(
     readonly firstSector: number,
@@ -76,7 +64,7 @@ class WriteCommand implements fc.Command<Model, Real> {
   }
   run(model: Model, real: Real): void {
     const stamp = real.nextStamp++;
-    real.rig.run(hostWriteVia(real, this.viaStep, this.firstSector * SECTOR_BYTES, Payload.stamp(stamp, this.sectors * SECTOR_BYTES)));
+    real.rig.run(hostWriteVia(real.engine, this.viaStep, this.firstSector * SECTOR_BYTES, Payload.stamp(stamp, this.sectors * SECTOR_BYTES)));
     model.oracle.write(this.firstSector, this.sectors, stamp);
     syncTerminations(model, real);
     checkEverything(model, real);
@@ -107,7 +95,7 @@ class ConcurrentCommand implements fc.Command<Model, Real> {
       range.forEach((s) => taken.add(s));
       const stamp = real.nextStamp++;
       applied.push([firstSector, sectors, stamp]);
-      coroutines.push(hostWriteVia(real, viaStep, firstSector * SECTOR_BYTES, Payload.stamp(stamp, sectors * SECTOR_BYTES)));
+      coroutines.push(hostWriteVia(real.engine, viaStep, firstSector * SECTOR_BYTES, Payload.stamp(stamp, sectors * SECTOR_BYTES)));
     }
     const sectors = model.oracle.sourceSectors;
     const phantoms: PhantomReadOutcome[] = [];

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import type { Kernel } from "../../sim/kernel.js";
 import { FifoServers } from "../../sim/devices/models/fifo-servers.js";
 import type { ServiceModel, ServiceRequest } from "../../sim/devices/service-model.js";
 import type { CofwEngine } from "../../engine/index.js";
-import { Rig, SOURCE_ORIGIN_STAMP } from "./rig.js";
+import { Rig, SOURCE_ORIGIN_STAMP, hostWriteVia } from "./rig.js";
 
 const KiB = 1024;
 const CHUNK_BYTES = 64 * KiB;
@@ -31,17 +30,11 @@ function slowSmallReads(kernel: Kernel): ServiceModel {
   return { description: "slow small reads", submit: (request, done) => servers.submit(request, done) };
 }
 
-/** A driver's use of hostWriteStep: the step, yielded at once. */
-function* writeViaStep(engine: CofwEngine, offsetBytes: number, payload: Payload): Coroutine {
-  yield engine.hostWriteStep(offsetBytes, payload);
-}
-
-type WritePath = "hostWrite" | "hostWriteStep";
-const WRITE_PATHS: readonly WritePath[] = ["hostWrite", "hostWriteStep"];
-
-function hostWriteVia(path: WritePath, engine: CofwEngine, offsetBytes: number, payload: Payload): Coroutine {
-  return path === "hostWrite" ? engine.hostWrite(offsetBytes, payload) : writeViaStep(engine, offsetBytes, payload);
-}
+/** Each test runs through both of the engine's entries for a host write. */
+const WRITE_PATHS: ReadonlyArray<[string, boolean]> = [
+  ["hostWrite", false],
+  ["hostWriteStep", true],
+];
 
 /** A formatted engine with a session in slot 0 that has no copy of chunk 0 yet. */
 function rigWithSession(): { rig: Rig; engine: CofwEngine } {
@@ -51,22 +44,12 @@ function rigWithSession(): { rig: Rig; engine: CofwEngine } {
   return { rig, engine };
 }
 
-/** Runs `coroutine` in the background; the returned box holds its result and completion time once it finishes. */
-function spawn<T>(rig: Rig, coroutine: Coroutine<T>, name: string): { value?: T; doneAtNs?: number } {
-  const box: { value?: T; doneAtNs?: number } = {};
-  rig.kernel.spawn(coroutine, name, (value) => {
-    box.value = value;
-    box.doneAtNs = rig.kernel.nowNs;
-  });
-  return box;
-}
-
-describe.each(WRITE_PATHS)("a host write (%s) to a chunk a Phantom LU is reading from the Source LU", (path) => {
+describe.each(WRITE_PATHS)("a host write (%s) to a chunk a Phantom LU is reading from the Source LU", (_entry, viaStep) => {
   it("waits for the read, which returns the session's data", () => {
     const { rig, engine } = rigWithSession();
     const startNs = rig.kernel.nowNs;
-    const read = spawn(rig, engine.phantomRead(0, 0, 4 * KiB), "phantom read");
-    const write = spawn(rig, hostWriteVia(path, engine, 0, Payload.stamp(50, 4 * KiB)), "host write");
+    const read = rig.start(engine.phantomRead(0, 0, 4 * KiB), "phantom read");
+    const write = rig.start(hostWriteVia(engine, viaStep, 0, Payload.stamp(50, 4 * KiB)), "host write");
     rig.kernel.runUntilIdle();
     expect(read.value?.equals(Payload.stamp(SOURCE_ORIGIN_STAMP, 4 * KiB, 0))).toBe(true);
     // The copy took microseconds; the write to the source waited for the read's 10 ms.
@@ -79,9 +62,9 @@ describe.each(WRITE_PATHS)("a host write (%s) to a chunk a Phantom LU is reading
 
   it("waits for every read of that chunk, not only the one that ends first", () => {
     const { rig, engine } = rigWithSession();
-    const long = spawn(rig, engine.phantomRead(0, 0, 4 * KiB), "long phantom read");
-    const short = spawn(rig, engine.phantomRead(0, 8 * KiB, 512), "short phantom read");
-    const write = spawn(rig, hostWriteVia(path, engine, 0, Payload.stamp(50, 4 * KiB)), "host write");
+    const long = rig.start(engine.phantomRead(0, 0, 4 * KiB), "long phantom read");
+    const short = rig.start(engine.phantomRead(0, 8 * KiB, 512), "short phantom read");
+    const write = rig.start(hostWriteVia(engine, viaStep, 0, Payload.stamp(50, 4 * KiB)), "host write");
     rig.kernel.runUntilIdle();
     expect(short.doneAtNs!).toBeLessThan(long.doneAtNs!);
     expect(write.doneAtNs!).toBeGreaterThan(long.doneAtNs!);
@@ -92,13 +75,13 @@ describe.each(WRITE_PATHS)("a host write (%s) to a chunk a Phantom LU is reading
   it("waits for the read again when a second write comes after the copy is made", () => {
     const { rig, engine } = rigWithSession();
     const startNs = rig.kernel.nowNs;
-    const read = spawn(rig, engine.phantomRead(0, 0, 4 * KiB), "phantom read");
-    spawn(rig, hostWriteVia(path, engine, 0, Payload.stamp(50, 4 * KiB)), "first host write");
+    const read = rig.start(engine.phantomRead(0, 0, 4 * KiB), "phantom read");
+    rig.start(hostWriteVia(engine, viaStep, 0, Payload.stamp(50, 4 * KiB)), "first host write");
     rig.kernel.runUntil(startNs + 100_000);
     // The chunk is covered now, and the first write still waits for the read.
     expect(engine.counters.cofwCopies).toBe(1);
     expect(engine.counters.hostWrites).toBe(0);
-    const second = spawn(rig, hostWriteVia(path, engine, 0, Payload.stamp(51, 4 * KiB)), "second host write");
+    const second = rig.start(hostWriteVia(engine, viaStep, 0, Payload.stamp(51, 4 * KiB)), "second host write");
     rig.kernel.runUntilIdle();
     expect(second.doneAtNs!).toBeGreaterThan(read.doneAtNs!);
     expect(read.value?.equals(Payload.stamp(SOURCE_ORIGIN_STAMP, 4 * KiB, 0))).toBe(true);
@@ -107,8 +90,8 @@ describe.each(WRITE_PATHS)("a host write (%s) to a chunk a Phantom LU is reading
 
   it("does not wait for a read of another chunk", () => {
     const { rig, engine } = rigWithSession();
-    const read = spawn(rig, engine.phantomRead(0, CHUNK_BYTES, 4 * KiB), "phantom read of chunk 1");
-    const write = spawn(rig, hostWriteVia(path, engine, 0, Payload.stamp(50, 4 * KiB)), "host write to chunk 0");
+    const read = rig.start(engine.phantomRead(0, CHUNK_BYTES, 4 * KiB), "phantom read of chunk 1");
+    const write = rig.start(hostWriteVia(engine, viaStep, 0, Payload.stamp(50, 4 * KiB)), "host write to chunk 0");
     rig.kernel.runUntilIdle();
     expect(write.doneAtNs!).toBeLessThan(read.doneAtNs!);
   });

@@ -3,8 +3,7 @@ import { write } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { MountError, RecoveryRefused, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
 import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord } from "../../engine/on-disk/codec.js";
-import { Rig } from "./rig.js";
-import { SimulationError } from "../../sim/errors.js";
+import { Rig, causeOf } from "./rig.js";
 import { Oracle, SECTOR_BYTES, tokensOf } from "./oracle.js";
 
 const KiB = 1024;
@@ -14,8 +13,7 @@ function mountError(rig: Rig): MountError {
   try {
     rig.mount();
   } catch (error) {
-    // The kernel reports an exception escaping a process with time and seed; the engine's typed error is its cause.
-    const cause = error instanceof SimulationError ? error.cause : error;
+    const cause = causeOf(error);
     if (cause instanceof MountError) return cause;
     throw error;
   }

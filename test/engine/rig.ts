@@ -4,6 +4,8 @@ import { InstantModel } from "../../sim/devices/models/instant.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
 import type { ServiceModel } from "../../sim/devices/service-model.js";
 import type { Coroutine } from "../../io/coroutine.js";
+import type { Payload } from "../../io/payload.js";
+import { SimulationError } from "../../sim/errors.js";
 import { formatCacheLu, mountCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName, type CommitPolicy } from "../../engine/index.js";
 
 /** Stamps that never-written space reads as: the Source LU's original contents, the Cache LU's garbage. */
@@ -57,6 +59,19 @@ export class Rig {
     return result.value;
   }
 
+  /**
+   * Starts a coroutine alongside the others; run the kernel to move it on.
+   * The returned box holds its result and the simulated time it finished at, once it has.
+   */
+  start<T>(coroutine: Coroutine<T>, name: string): { value?: T; doneAtNs?: number } {
+    const box: { value?: T; doneAtNs?: number } = {};
+    this.kernel.spawn(coroutine, name, (value) => {
+      box.value = value;
+      box.doneAtNs = this.kernel.nowNs;
+    });
+    return box;
+  }
+
   /** Runs several coroutines concurrently to completion. */
   runAll(coroutines: ReadonlyArray<Coroutine<unknown>>): void {
     let finished = 0;
@@ -72,4 +87,17 @@ export class Rig {
   mount(policy: CommitPolicyName | CommitPolicy = "write-through"): CofwEngine {
     return this.run(mountCacheLu(this.source, this.cache, { policy: typeof policy === "string" ? makeCommitPolicy(policy) : policy }));
   }
+}
+
+/** What a process threw: the kernel reports an exception escaping a process with time and seed, and the engine's typed error is its cause. */
+export function causeOf(error: unknown): unknown {
+  return error instanceof SimulationError ? error.cause : error;
+}
+
+/** A host write through either entry: hostWrite's coroutine, or the step of hostWriteStep (its I/O when the write goes straight through), yielded at once as a driver must. */
+export function hostWriteVia(engine: CofwEngine, viaStep: boolean, offsetBytes: number, payload: Payload): Coroutine<unknown> {
+  if (!viaStep) return engine.hostWrite(offsetBytes, payload);
+  return (function* (): Coroutine {
+    yield engine.hostWriteStep(offsetBytes, payload);
+  })();
 }

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { EngineUsageError, type CofwEngine } from "../../engine/index.js";
-import { SimulationError } from "../../sim/errors.js";
-import { Rig } from "./rig.js";
+import { Rig, causeOf, hostWriteVia } from "./rig.js";
 
 const KiB = 1024;
 const SOURCE_BYTES = 1024 * KiB;
@@ -22,7 +21,7 @@ function thrownBy(rig: Rig, call: () => Coroutine<unknown>): unknown {
   try {
     rig.run(call());
   } catch (error) {
-    return error instanceof SimulationError ? error.cause : error;
+    return causeOf(error);
   }
   throw new Error("the call was not refused");
 }
@@ -38,14 +37,8 @@ function expectRefused(rig: Rig, engine: CofwEngine, call: () => Coroutine<unkno
 
 /** The engine's four ways of host I/O against the Source LU (name, what its errors call it, the call as a coroutine for rig.run). */
 const HOST_IO: ReadonlyArray<[string, string, (engine: CofwEngine, offsetBytes: number, lengthBytes: number) => Coroutine<unknown>]> = [
-  ["hostWrite", "host write", (engine, offsetBytes, lengthBytes) => engine.hostWrite(offsetBytes, Payload.stamp(20, lengthBytes))],
-  [
-    "hostWriteStep",
-    "host write",
-    function* (engine, offsetBytes, lengthBytes) {
-      yield engine.hostWriteStep(offsetBytes, Payload.stamp(20, lengthBytes));
-    },
-  ],
+  ["hostWrite", "host write", (engine, offsetBytes, lengthBytes) => hostWriteVia(engine, false, offsetBytes, Payload.stamp(20, lengthBytes))],
+  ["hostWriteStep", "host write", (engine, offsetBytes, lengthBytes) => hostWriteVia(engine, true, offsetBytes, Payload.stamp(20, lengthBytes))],
   ["hostRead", "host read", (engine, offsetBytes, lengthBytes) => engine.hostRead(offsetBytes, lengthBytes)],
   ["phantomRead", "phantom read", (engine, offsetBytes, lengthBytes) => engine.phantomRead(0, offsetBytes, lengthBytes)],
 ];
