@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { write } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
-import { MountError, RecoveryRefused, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
+import { RecoveryRefused, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
 import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord } from "../../engine/on-disk/codec.js";
-import { Rig, causeOf } from "./rig.js";
+import { Rig, mountError } from "./rig.js";
 import { Oracle, SECTOR_BYTES, tokensOf } from "./oracle.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-
-function mountError(rig: Rig): MountError {
-  try {
-    rig.mount();
-  } catch (error) {
-    const cause = causeOf(error);
-    if (cause instanceof MountError) return cause;
-    throw error;
-  }
-  throw new Error("mount succeeded");
-}
 
 /** A 1 MiB Cache LU with 64 KiB chunks and `regionBytes` regions, one session and one copy, cleanly unmounted. */
 function oneCopyUnmounted(regionBytes: number) {

@@ -6,7 +6,7 @@ import type { ServiceModel } from "../../sim/devices/service-model.js";
 import type { Coroutine } from "../../io/coroutine.js";
 import type { Payload } from "../../io/payload.js";
 import { SimulationError } from "../../sim/errors.js";
-import { formatCacheLu, mountCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName, type CommitPolicy } from "../../engine/index.js";
+import { MountError, formatCacheLu, mountCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName, type CommitPolicy } from "../../engine/index.js";
 
 /** Stamps that never-written space reads as: the Source LU's original contents, the Cache LU's garbage. */
 export const SOURCE_ORIGIN_STAMP = 1;
@@ -92,6 +92,18 @@ export class Rig {
 /** What a process threw: the kernel reports an exception escaping a process with time and seed, and the engine's typed error is its cause. */
 export function causeOf(error: unknown): unknown {
   return error instanceof SimulationError ? error.cause : error;
+}
+
+/** The typed error a mount of the rig's Cache LU refuses with; throws if the mount succeeds or fails some other way. */
+export function mountError(rig: Rig): MountError {
+  try {
+    rig.mount();
+  } catch (error) {
+    const cause = causeOf(error);
+    if (cause instanceof MountError) return cause;
+    throw error;
+  }
+  throw new Error(`mount succeeded (seed ${rig.kernel.seed})`);
 }
 
 /** A host write through either entry: hostWrite's coroutine, or the step of hostWriteStep (its I/O when the write goes straight through), yielded at once as a driver must. */
