@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { GeometryError, computeLayout } from "../../engine/index.js";
+import { GeometryError, MountError, computeLayout, formatCacheLu, makeCommitPolicy } from "../../engine/index.js";
+import { Payload } from "../../io/payload.js";
+import { Rig, causeOf } from "./rig.js";
 import {
   FORMAT_VERSION,
   decodeDlmMetadata,
@@ -112,6 +114,10 @@ describe("on-disk codec", () => {
     expect(decoded.ok && decoded.value).toEqual({ version: FORMAT_VERSION, valid: true, geometry });
     bytes[40] = bytes[40]! ^ 1;
     expect(decodeHeader(bytes)).toEqual({ ok: false, problem: "bad-checksum" });
+    // Capacities past 2^32 bytes (a 16 TiB Source LU, a 1 TiB Cache LU) keep every bit.
+    const wide = { ...geometry, sourceCapacityBytes: 16 * 1024 ** 4 + 512, cacheCapacityBytes: 1024 ** 4 + 512 };
+    const decodedWide = decodeHeader(encodeHeader({ version: FORMAT_VERSION, valid: true, geometry: wide }));
+    expect(decodedWide.ok && decodedWide.value.geometry).toEqual(wide);
   });
 
   it("round-trips slots and knows which copy a sector belongs to", () => {
@@ -122,6 +128,10 @@ describe("on-disk codec", () => {
     const bytes = encodeDlmMetadata(layout, 1, 7, metadata);
     const decoded = decodeDlmMetadata(layout, 1, bytes);
     expect(decoded.ok && decoded.value).toEqual(metadata);
+    // Sequence numbers use all 32 bits: a long run's sessions are numbered past 65,535.
+    const late = { nextSequence: 2 ** 32 - 1, slots: metadata.slots.map((slot, i) => ({ ...slot, sequence: 2 ** 32 - 2 - i })) };
+    const decodedLate = decodeDlmMetadata(layout, 1, encodeDlmMetadata(layout, 1, 7, late));
+    expect(decodedLate.ok && decodedLate.value).toEqual(late);
     expect(decoded.ok && decoded.generation).toBe(7);
     // The same bytes read as copy 0 were written somewhere else: a misdirected write.
     expect(decodeDlmMetadata(layout, 0, bytes)).toEqual({ ok: false, problem: "bad-location" });
@@ -188,13 +198,52 @@ describe("on-disk codec", () => {
   it("round-trips map sectors and region bitmap sectors", () => {
     const entries = new Uint32Array(layout.entriesPerMapSector * 8).map((_, i) => (i % 5 === 0 ? i + 1 : 0));
     const sector = layout.mapFirstSector + 3;
-    const decoded = decodeMapSector(layout, sector, encodeMapSector(layout, sector, entries));
+    const encoded = encodeMapSector(layout, sector, entries);
+    const decoded = decodeMapSector(layout, sector, encoded);
     expect(decoded.ok && [...decoded.value]).toEqual([...entries]);
+    // From bytes that do not start on a 4-byte boundary (read into the middle of a larger buffer) too.
+    const unaligned = new Uint8Array(encoded.length + 1).subarray(1);
+    unaligned.set(encoded);
+    const decodedUnaligned = decodeMapSector(layout, sector, unaligned);
+    expect(decodedUnaligned.ok && [...decodedUnaligned.value]).toEqual([...entries]);
     const bits = new Uint8Array(layout.bitsPerBitmapSector / 8);
     bits[0] = 0b1010_0101;
     const bitmap = decodeRegionBitmapSector(layout, "modifiedBitmap", 0, encodeRegionBitmapSector(layout, "modifiedBitmap", 0, bits));
     expect(bitmap.ok && bitmap.value[0]).toBe(0b1010_0101);
     // An initialized-regions sector is not a modified-regions sector, even at the right place.
     expect(decodeRegionBitmapSector(layout, "modifiedBitmap", 0, encodeRegionBitmapSector(layout, "initializedBitmap", 0, bits))).toEqual({ ok: false, problem: "bad-magic" });
+  });
+});
+
+describe("a crash during a reformat", () => {
+  it("leaves a Cache LU that mounts as the new format or refuses as unformatted, never the old geometry over new metadata", () => {
+    const MiB = 1024 * KiB;
+    const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
+    // The old Cache LU: 64 KiB chunks, a live session with a copy.
+    const old = rig.format(64 * KiB, 4 * KiB);
+    rig.run(old.startSession(0));
+    rig.run(old.hostWrite(0, Payload.stamp(50, 4 * KiB)));
+    rig.run(old.unmount());
+    // Reformatted with 16 KiB chunks, stopped after each event: the Cache LU as a crash there would leave it.
+    let formatted = false;
+    rig.kernel.spawn(formatCacheLu(rig.source, rig.cache, { chunkSizeBytes: 16 * KiB, regionSizeBytes: 4 * KiB, policy: makeCommitPolicy("write-through") }), "reformat", () => (formatted = true));
+    /** What the mount does at each stop, a run of equal outcomes counted once. */
+    const outcomes: string[] = [];
+    while (!formatted) {
+      rig.kernel.run({ until: () => true });
+      const after = new Rig({ sourceBytes: MiB, cacheBytes: MiB, sourceContents: rig.source.contents().clone(), cacheContents: rig.cache.contents().clone() });
+      let outcome: string;
+      try {
+        const mounted = after.mount();
+        outcome = `mounted ${mounted.layout.geometry.chunkSizeBytes / KiB} KiB chunks, ${mounted.counters.chunksInUse} in use`;
+      } catch (error) {
+        const cause = causeOf(error);
+        outcome = cause instanceof MountError ? `refused: ${cause.reason}` : `failed: ${String(error)}`;
+      }
+      if (outcomes[outcomes.length - 1] !== outcome) outcomes.push(outcome);
+    }
+    // The old Cache LU whole until its header is invalidated, before anything else lands; then unformatted until the
+    // new header, written last.
+    expect(outcomes).toEqual(["mounted 64 KiB chunks, 1 in use", "refused: not-formatted", "mounted 16 KiB chunks, 0 in use"]);
   });
 });
