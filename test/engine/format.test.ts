@@ -103,6 +103,12 @@ describe("format geometry", () => {
     expect(layout.sourceChunkCount).toBe(2 ** 28);
     expect(layout.cofwChunkCount).toBeGreaterThan(0);
   });
+
+  it("holds a Cache LU to 2^32 - 2 COFW chunks, however large: a map entry stores copy + 1 in 32 bits", () => {
+    const layout = computeLayout({ ...geometry, chunkSizeBytes: 4 * KiB, cacheCapacityBytes: 20 * 1024 ** 4 });
+    expect(layout.cofwChunkCount).toBe(2 ** 32 - 2);
+    expect(layout.recordCount).toBe(Math.ceil((2 ** 32 - 2) / layout.chunksPerRecord));
+  });
 });
 
 describe("on-disk codec", () => {

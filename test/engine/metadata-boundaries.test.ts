@@ -6,11 +6,13 @@ import { Oracle, tokensOf } from "./oracle.js";
 
 /**
  * Copies at the edges of the metadata's sectors: the last chunk of an
- * allocation record and the first of the next, and the last region of a
- * region-bitmap sector and the first of the next. The other engine tests use
- * Cache LUs smaller than one record and Source LUs of a few hundred regions,
- * so an encoding that dropped the last item of a sector passed all of them
- * (each checked by hand on engine/metadata.ts; see the commit).
+ * allocation record and the first of the next, the Source LU's last chunk
+ * when it is shorter than the others, and the last region of a region-bitmap
+ * sector and the first of the next. The other engine tests use Cache LUs
+ * smaller than one record, Source LUs of a few hundred regions and whole
+ * chunks, so an encoding that dropped the last item of a sector, or a layout
+ * that left out a short last chunk, passed all of them (each checked by hand
+ * on engine/metadata.ts and engine/on-disk/layout.ts; see the commits).
  */
 
 const KiB = 1024;
@@ -38,6 +40,23 @@ describe.each(COMMIT_POLICY_NAMES)("metadata sector boundaries survive a remount
     mounted.assertConsistent();
     const sectors = (copies * CHUNK) / 512;
     expect(tokensOf(rig.run(mounted.phantomRead(0, 0, copies * CHUNK)))).toEqual(oracle.expectedPhantom(0, 0, sectors));
+  });
+
+  it("a copy of the Source LU's last chunk, shorter than the others", () => {
+    // 1 MiB + 4 KiB of 64 KiB chunks: 17 chunks, the last of 4 KiB.
+    const sourceBytes = MiB + 4 * KiB;
+    const rig = new Rig({ sourceBytes, cacheBytes: MiB });
+    const engine = rig.format(64 * KiB, 4 * KiB, policy);
+    expect(engine.layout.sourceChunkCount).toBe(17);
+    const oracle = new Oracle(sourceBytes / 512);
+    rig.run(engine.startSession(0));
+    oracle.start(0);
+    rig.run(engine.hostWrite(MiB, Payload.stamp(100, 4 * KiB)));
+    oracle.write(MiB / 512, 8, 100);
+    rig.run(engine.unmount());
+    expect(rig.run(fsck(rig.source, rig.cache)).summary).toMatchObject({ chunksInUse: 1, validMapEntries: 1 });
+    const mounted = rig.mount(policy);
+    expect(tokensOf(rig.run(mounted.phantomRead(0, MiB, 4 * KiB)))).toEqual(oracle.expectedPhantom(0, MiB / 512, 8));
   });
 
   it("copies in the last region of the first region-bitmap sector and the first region of the second", () => {
