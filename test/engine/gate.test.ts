@@ -64,78 +64,86 @@ function expectExclusiveAlone(holds: Map<string, Hold>): void {
   }
 }
 
-describe("the engine's gate", () => {
-  it("lets an exclusive entry in once every shared holder has left, not the first of them", () => {
-    const holds = run([
+type Holder = Parameters<typeof run>[0][number];
+
+interface Case {
+  readonly title: string;
+  readonly holders: readonly Holder[];
+  /** When holders entered the gate (those named). */
+  readonly entered: Readonly<Record<string, number>>;
+}
+
+/** Shared holders asking through enterShared, or through tryEnterShared first, as the host write path does. */
+const SHARED_ENTRIES = ["shared", "try-shared"] as const;
+
+const CASES: readonly Case[] = [
+  {
+    title: "lets an exclusive entry in once every shared holder has left, not the first of them",
+    holders: [
       { name: "write 1", kind: "shared", atNs: 0, holdNs: 10 },
       { name: "write 2", kind: "shared", atNs: 0, holdNs: 20 },
       { name: "session start", kind: "exclusive", atNs: 5, holdNs: 5 },
-    ]);
-    expect(holds.get("session start")!.enteredNs).toBe(20);
-    expectExclusiveAlone(holds);
-  });
-
-  for (const kind of ["shared", "try-shared"] as const) {
-    it(`queues host I/O that arrives while an exclusive entry waits behind it (${kind === "shared" ? "enterShared" : "tryEnterShared, then enterShared"})`, () => {
-      // Without the queue, writes arriving one after another could keep the gate shared for ever, and each would
-      // land before a session start asked for earlier.
-      const holds = run([
-        { name: "write 1", kind: "shared", atNs: 0, holdNs: 10 },
-        { name: "session start", kind: "exclusive", atNs: 5, holdNs: 5 },
-        { name: "write 2", kind, atNs: 6, holdNs: 10 },
-        { name: "write 3", kind, atNs: 9, holdNs: 10 },
-      ]);
-      expect(holds.get("session start")!.enteredNs).toBe(10);
-      expect(holds.get("write 2")!.enteredNs).toBe(15);
-      expect(holds.get("write 3")!.enteredNs).toBe(15);
-      expectExclusiveAlone(holds);
-    });
-  }
-
-  for (const kind of ["shared", "try-shared"] as const) {
-    it(`keeps host I/O out between two exclusive entries, while the second is woken but not yet in (${kind === "shared" ? "enterShared" : "tryEnterShared"})`, () => {
-      // "start 0" leaves at 10 and wakes "start 1", which waited; the write asks at 10 before start 1 runs again.
-      const holds = run([
-        { name: "start 0", kind: "exclusive", atNs: 0, holdNs: 10 },
-        { name: "start 1", kind: "exclusive", atNs: 5, holdNs: 10 },
-        { name: "write", kind, atNs: [5, 5], holdNs: 10 },
-      ]);
-      expect(holds.get("start 1")!.enteredNs).toBe(10);
-      expect(holds.get("write")!.enteredNs).toBe(20);
-      expectExclusiveAlone(holds);
-    });
-  }
-
-  it("runs exclusive entries one at a time", () => {
-    const holds = run([
+    ],
+    entered: { "session start": 20 },
+  },
+  ...SHARED_ENTRIES.map((kind) => ({
+    title: `queues host I/O that arrives while an exclusive entry waits for the drain (${kind})`,
+    // Without the queue, writes arriving one after another could keep the gate shared for ever, each landing before a
+    // session start asked for earlier.
+    holders: [
+      { name: "write 1", kind: "shared", atNs: 0, holdNs: 10 },
+      { name: "session start", kind: "exclusive", atNs: 5, holdNs: 5 },
+      { name: "write 2", kind, atNs: 6, holdNs: 10 },
+      { name: "write 3", kind, atNs: 9, holdNs: 10 },
+    ] satisfies Holder[],
+    entered: { "session start": 10, "write 2": 15, "write 3": 15 },
+  })),
+  ...SHARED_ENTRIES.map((kind) => ({
+    title: `keeps host I/O out between two exclusive entries, while the second is woken but not yet in (${kind})`,
+    // Start 0 leaves at 10 and wakes start 1, which waited; the write asks at 10, before start 1 runs again.
+    holders: [
+      { name: "start 0", kind: "exclusive", atNs: 0, holdNs: 10 },
+      { name: "start 1", kind: "exclusive", atNs: 5, holdNs: 10 },
+      { name: "write", kind, atNs: [5, 5], holdNs: 10 },
+    ] satisfies Holder[],
+    entered: { "start 1": 10, write: 20 },
+  })),
+  {
+    title: "runs exclusive entries one at a time, in the order they asked",
+    holders: [
       { name: "start 0", kind: "exclusive", atNs: 0, holdNs: 10 },
       { name: "start 1", kind: "exclusive", atNs: 1, holdNs: 10 },
       { name: "start 2", kind: "exclusive", atNs: 2, holdNs: 10 },
-    ]);
-    expectExclusiveAlone(holds);
-    expect(Math.max(...[...holds.values()].map((hold) => hold.leftNs!))).toBe(30);
-  });
-
-  it("lets host I/O waiting behind two exclusive entries in after both", () => {
-    const holds = run([
+    ],
+    entered: { "start 0": 0, "start 1": 10, "start 2": 20 },
+  },
+  {
+    title: "lets host I/O waiting behind two exclusive entries in after both",
+    // Replacing the signal the write waits on, as the second entry takes the gate, would leave it waiting for good.
+    holders: [
       { name: "start 0", kind: "exclusive", atNs: 0, holdNs: 10 },
       { name: "write", kind: "shared", atNs: 1, holdNs: 10 },
       { name: "start 1", kind: "exclusive", atNs: 2, holdNs: 10 },
-    ]);
-    expect(holds.get("write")!.enteredNs).toBe(20);
-    expectExclusiveAlone(holds);
-  });
-
-  it("keeps host I/O out when an exclusive entry takes the gate at the instant the last one left it", () => {
-    // "start 1" asks at 10, just after "start 0" leaves and wakes the waiting write, and before the write runs again
-    // (its last sleep began after start 0's, so it ends after it): the write must look again, and wait.
-    const holds = run([
+    ],
+    entered: { "start 1": 10, write: 20 },
+  },
+  {
+    title: "keeps host I/O out when an exclusive entry takes the gate at the instant the last one left it",
+    // Start 1 asks at 10, just after start 0 leaves and wakes the waiting write, and before the write runs again (its
+    // last sleep began after start 0's, so it ends after it): the write must look again, and wait.
+    holders: [
       { name: "start 0", kind: "exclusive", atNs: 0, holdNs: 10 },
       { name: "write", kind: "shared", atNs: 1, holdNs: 10 },
       { name: "start 1", kind: "exclusive", atNs: [5, 5], holdNs: 10 },
-    ]);
-    expect(holds.get("start 1")!.enteredNs).toBe(10);
-    expect(holds.get("write")!.enteredNs).toBe(20);
+    ],
+    entered: { "start 1": 10, write: 20 },
+  },
+];
+
+describe("the engine's gate", () => {
+  it.each(CASES)("$title", ({ holders, entered }) => {
+    const holds = run(holders);
     expectExclusiveAlone(holds);
+    expect(Object.fromEntries(Object.keys(entered).map((name) => [name, holds.get(name)?.enteredNs]))).toEqual(entered);
   });
 });
