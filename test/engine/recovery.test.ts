@@ -3,21 +3,11 @@ import { write } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { RecoveryRefused, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
 import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord } from "../../engine/on-disk/codec.js";
-import { Rig, mountError } from "./rig.js";
+import { Rig, mountError, oneCopyUnmounted } from "./rig.js";
 import { Oracle, SECTOR_BYTES, tokensOf } from "./oracle.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-
-/** A 1 MiB Cache LU with 64 KiB chunks and `regionBytes` regions, one session and one copy, cleanly unmounted. */
-function oneCopyUnmounted(regionBytes: number) {
-  const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
-  const engine = rig.format(64 * KiB, regionBytes);
-  rig.run(engine.startSession(0));
-  rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
-  rig.run(engine.unmount());
-  return { rig, layout: engine.layout };
-}
 
 describe("mount refuses what it cannot trust, with a typed error", () => {
   it("an unformatted Cache LU", () => {

@@ -4,9 +4,10 @@ import { InstantModel } from "../../sim/devices/models/instant.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
 import type { ServiceModel } from "../../sim/devices/service-model.js";
 import type { Coroutine } from "../../io/coroutine.js";
-import type { Payload } from "../../io/payload.js";
+import { Payload } from "../../io/payload.js";
 import { SimulationError } from "../../sim/errors.js";
 import { MountError, formatCacheLu, mountCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName, type CommitPolicy } from "../../engine/index.js";
+import type { Layout } from "../../engine/on-disk/layout.js";
 
 /** Stamps that never-written space reads as: the Source LU's original contents, the Cache LU's garbage. */
 export const SOURCE_ORIGIN_STAMP = 1;
@@ -92,6 +93,19 @@ export class Rig {
 /** What a process threw: the kernel reports an exception escaping a process with time and seed, and the engine's typed error is its cause. */
 export function causeOf(error: unknown): unknown {
   return error instanceof SimulationError ? error.cause : error;
+}
+
+/**
+ * A 1 MiB Source LU and Cache LU, formatted with 64 KiB chunks and `regionBytes` regions, with session 0 live and one
+ * copy (of source chunk 0, for a 4 KiB write of stamp 50), cleanly unmounted: the Cache LU the recovery tests break.
+ */
+export function oneCopyUnmounted(regionBytes: number): { rig: Rig; layout: Layout } {
+  const rig = new Rig({ sourceBytes: 1024 * 1024, cacheBytes: 1024 * 1024 });
+  const engine = rig.format(64 * 1024, regionBytes);
+  rig.run(engine.startSession(0));
+  rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * 1024)));
+  rig.run(engine.unmount());
+  return { rig, layout: engine.layout };
 }
 
 /** The typed error a mount of the rig's Cache LU refuses with; throws if the mount succeeds or fails some other way. */

@@ -21,7 +21,7 @@ import {
   type DlmMetadata,
 } from "../../engine/on-disk/codec.js";
 import type { Layout } from "../../engine/on-disk/layout.js";
-import { Rig, SOURCE_ORIGIN_STAMP, mountError } from "./rig.js";
+import { Rig, SOURCE_ORIGIN_STAMP, mountError, oneCopyUnmounted } from "./rig.js";
 import { token, tokensOf } from "./oracle.js";
 
 /**
@@ -37,16 +37,6 @@ import { token, tokensOf } from "./oracle.js";
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const SECTOR = 512;
-
-/** A 1 MiB Cache LU with 64 KiB chunks and 4 KiB regions, session 0 live with one copy, cleanly unmounted. */
-function oneCopy(): { rig: Rig; layout: Layout } {
-  const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
-  const engine = rig.format(64 * KiB, 4 * KiB);
-  rig.run(engine.startSession(0));
-  rig.run(engine.hostWrite(0, Payload.stamp(50, 4 * KiB)));
-  rig.run(engine.unmount());
-  return { rig, layout: engine.layout };
-}
 
 function readSector(rig: Rig, sector: number): Uint8Array {
   return rig.cache.contents().read(sector * SECTOR, SECTOR).toBytes();
@@ -94,7 +84,7 @@ function expectRefused(rig: Rig, code: string, reason: string, message: RegExp |
 
 describe("the Cache LU as formatted and written is clean (the baseline the findings below break)", () => {
   it("fsck finds nothing fatal and the mount succeeds", () => {
-    const { rig } = oneCopy();
+    const { rig } = oneCopyUnmounted(4 * KiB);
     const found = report(rig);
     expect(found.fatal).toEqual([]);
     expect(found.summary.chunksInUse).toBe(1);
@@ -104,35 +94,35 @@ describe("the Cache LU as formatted and written is clean (the baseline the findi
 
 describe("format integrity: a sector that is whole but says the wrong thing refuses the mount", () => {
   it("a header formatted for another Cache LU capacity", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const geometry = { ...layout.geometry, cacheCapacityBytes: 2 * MiB };
     writeSector(rig, 0, encodeHeader({ version: FORMAT_VERSION, valid: true, geometry }));
     expectRefused(rig, "geometry-mismatch", "geometry-mismatch", `Cache LU capacity ${2 * MiB} vs device ${MiB}`);
   });
 
   it("a table of contents that disagrees with the geometry", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const expected = tocOf(layout);
     writeSector(rig, layout.tocSector, encodeToc(layout, { ...expected, lastCofwChunk: expected.lastCofwChunk + 1 }));
     expectRefused(rig, "toc-mismatch", "corrupt-metadata", `table of contents lastCofwChunk is ${expected.lastCofwChunk + 1}, the geometry implies ${expected.lastCofwChunk}`);
   });
 
   it("an unreadable table of contents", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     // A well-formed sector of another kind where the table of contents belongs.
     writeSector(rig, layout.tocSector, readSector(rig, layout.metadataBitmapSector));
     expectRefused(rig, "toc-corrupt", "corrupt-metadata", /table of contents unreadable/);
   });
 
   it("an unreadable metadata bitmap", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     writeSector(rig, layout.metadataBitmapSector, readSector(rig, layout.tocSector));
     expectRefused(rig, "metadata-bitmap-corrupt", "corrupt-metadata", /metadata bitmap unreadable/);
   });
 
   for (const kind of ["initializedBitmap", "modifiedBitmap"] as const) {
     it(`an unreadable ${kind} sector`, () => {
-      const { rig, layout } = oneCopy();
+      const { rig, layout } = oneCopyUnmounted(4 * KiB);
       const first = kind === "initializedBitmap" ? layout.initializedBitmapFirstSector : layout.modifiedBitmapFirstSector;
       writeSector(rig, first, readSector(rig, layout.tocSector));
       expectRefused(rig, `${kind}-corrupt`, "corrupt-metadata", `${kind} sector 0 unreadable`);
@@ -140,7 +130,7 @@ describe("format integrity: a sector that is whole but says the wrong thing refu
   }
 
   it("a repository copy that counts other COFW chunks than the geometry", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const bitmap = decodeMetadataBitmap(layout, readSector(rig, layout.metadataBitmapSector));
     if (!bitmap.ok) throw new Error("metadata bitmap unreadable");
     const copy = bitmap.value.currentRepositoryCopy;
@@ -154,7 +144,7 @@ describe("format integrity: a sector that is whole but says the wrong thing refu
 
 describe("sequence numbers: a number that could be handed out again refuses the mount", () => {
   it("a DLM slot holding the next sequence number (not below it)", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { copy, generation, dlm } = currentDlm(rig, layout);
     // Slot 1 was never used; giving it the next number is the boundary: the next session started would reuse it.
     const slots = dlm.slots.map((slot, index) => (index === 1 ? { state: "free" as const, sequence: dlm.nextSequence, endReason: "stopped" as const } : slot));
@@ -163,7 +153,7 @@ describe("sequence numbers: a number that could be handed out again refuses the 
   });
 
   it("a DLM slot holding a number below the next is accepted", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { copy, generation, dlm } = currentDlm(rig, layout);
     const slots = dlm.slots.map((slot, index) => (index === 1 ? { state: "free" as const, sequence: dlm.nextSequence - 1, endReason: "stopped" as const } : slot));
     writeSector(rig, layout.dlmMetadataSectors[copy], encodeDlmMetadata(layout, copy, generation, { ...dlm, slots }));
@@ -171,7 +161,7 @@ describe("sequence numbers: a number that could be handed out again refuses the 
   });
 
   it("an allocation record naming the next sequence number (a session never started)", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { dlm } = currentDlm(rig, layout);
     const record = firstRecord(rig, layout);
     record.sessionIds[5] = dlm.nextSequence;
@@ -185,7 +175,7 @@ describe("sequence numbers: a number that could be handed out again refuses the 
 });
 
 describe("map entries against their records: what the scan honours, and what recovery frees", () => {
-  /** The COFW chunk of oneCopy()'s copy, and its record. */
+  /** The COFW chunk of oneCopyUnmounted's copy, and its record. */
   function theCopy(rig: Rig, layout: Layout): { record: AllocationRecord; copy: number } {
     const record = firstRecord(rig, layout);
     const copy = record.allocated.indexOf(1);
@@ -194,7 +184,7 @@ describe("map entries against their records: what the scan honours, and what rec
   }
 
   it("an entry whose copy is allocated but not yet in cache (a copy that never finished) is stale, and its chunk is freed", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { record, copy } = theCopy(rig, layout);
     record.inCache[copy] = 0;
     writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
@@ -208,7 +198,7 @@ describe("map entries against their records: what the scan honours, and what rec
   });
 
   it("an entry whose copy's record names another source chunk is stale, and the chunk is freed", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { record, copy } = theCopy(rig, layout);
     record.sourceChunks[copy] = 3;
     writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
@@ -217,7 +207,7 @@ describe("map entries against their records: what the scan honours, and what rec
   });
 
   it("an entry for a source chunk past the Source LU's end is never honoured, even when a record vouches for it", () => {
-    const { rig, layout } = oneCopy();
+    const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { record, copy } = theCopy(rig, layout);
     // The map's second sector holds source chunks 15-29 of a Source LU that has 16: entry 5 is chunk 20, which does not exist.
     const pastEnd = layout.sourceChunkCount + 4;
