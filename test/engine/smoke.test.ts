@@ -37,7 +37,7 @@ describe.each(COMMIT_POLICY_NAMES)("engine basics (%s)", (policy) => {
 });
 
 describe("the engine's counters", () => {
-  it("count host I/O, copies and session changes as they happen, a replaced session as a start and a stop", () => {
+  it("count host I/O, copies, session changes and device bytes as they happen, a replaced session as a start and a stop", () => {
     const rig = new Rig({ sourceBytes: 4 * MiB, cacheBytes: 2 * MiB });
     const engine = rig.format(64 * KiB, 4 * KiB);
     const names = ["hostWrites", "hostBytesWritten", "hostReads", "hostBytesRead", "phantomReads", "phantomBytesRead", "hostFlushes", "sessionsStarted", "sessionsStopped", "cofwCopies", "bytesCopied"] as const;
@@ -64,6 +64,13 @@ describe("the engine's counters", () => {
       cofwCopies: 2,
       bytesCopied: 128 * KiB,
     });
+    // Every byte moved to or from the devices is counted: reads are the host's, the phantom's (from the copy) and the
+    // copies' source chunks; writes are the host's, the copies' and the metadata's, each metadata write a block or more.
+    const moved = (name: keyof typeof start) => engine.counters[name] - start[name];
+    expect(moved("deviceBytesRead")).toBe(moved("hostBytesRead") + moved("phantomBytesRead") + moved("bytesCopied"));
+    expect(moved("deviceBytesWritten")).toBe(moved("hostBytesWritten") + moved("bytesCopied") + moved("metadataBytesWritten"));
+    expect(moved("metadataWrites")).toBeGreaterThan(0);
+    expect(moved("metadataBytesWritten")).toBeGreaterThanOrEqual(512 * moved("metadataWrites"));
   });
 });
 
