@@ -134,13 +134,13 @@ describe("on-disk codec", () => {
     const bytes = encodeDlmMetadata(layout, 1, 7, metadata);
     const decoded = decodeDlmMetadata(layout, 1, bytes);
     expect(decoded.ok && decoded.value).toEqual(metadata);
+    expect(decoded.ok && decoded.generation).toBe(7);
+    // The same bytes read as copy 0 were written somewhere else: a misdirected write.
+    expect(decodeDlmMetadata(layout, 0, bytes)).toEqual({ ok: false, problem: "bad-location" });
     // Sequence numbers use all 32 bits: a long run's sessions are numbered past 65,535.
     const late = { nextSequence: 2 ** 32 - 1, slots: metadata.slots.map((slot, i) => ({ ...slot, sequence: 2 ** 32 - 2 - i })) };
     const decodedLate = decodeDlmMetadata(layout, 1, encodeDlmMetadata(layout, 1, 7, late));
     expect(decodedLate.ok && decodedLate.value).toEqual(late);
-    expect(decoded.ok && decoded.generation).toBe(7);
-    // The same bytes read as copy 0 were written somewhere else: a misdirected write.
-    expect(decodeDlmMetadata(layout, 0, bytes)).toEqual({ ok: false, problem: "bad-location" });
   });
 
   it("round-trips allocation records, 48-bit source chunks included", () => {
@@ -222,7 +222,7 @@ describe("on-disk codec", () => {
 });
 
 describe("a crash during a reformat", () => {
-  it("leaves a Cache LU that mounts as the new format or refuses as unformatted, never the old geometry over new metadata", () => {
+  it("leaves the old Cache LU, then an unformatted one, then the new: never the old geometry over new metadata", () => {
     const MiB = 1024 * KiB;
     const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
     // The old Cache LU: 64 KiB chunks, a live session with a copy.
