@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { write } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { RecoveryRefused, fsck, COMMIT_POLICY_NAMES } from "../../engine/index.js";
 import { FORMAT_VERSION, encodeHeader, encodeRecord, emptyRecord } from "../../engine/on-disk/codec.js";
@@ -24,7 +23,7 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
     const geometry = engine.layout.geometry;
     // A newer version, and the one before this (its COFW chunks were not chunk-aligned): neither is guessed at.
     for (const version of [FORMAT_VERSION + 1, FORMAT_VERSION - 1]) {
-      rig.run(write(rig.cache, 0, Payload.bytes(encodeHeader({ version, valid: true, geometry })), true));
+      rig.writeCacheSector(0, encodeHeader({ version, valid: true, geometry }));
       const error = mountError(rig);
       expect(error.reason).toBe("unknown-version");
       expect(error.message).toContain(`format version ${version} is not one this engine knows (it reads version ${FORMAT_VERSION})`);
@@ -35,9 +34,9 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
     const rig = new Rig({ sourceBytes: MiB, cacheBytes: MiB });
     const engine = rig.format(64 * KiB, 4 * KiB);
     const geometry = engine.layout.geometry;
-    rig.run(write(rig.cache, 0, Payload.bytes(encodeHeader({ version: FORMAT_VERSION, valid: false, geometry })), true));
+    rig.writeCacheSector(0, encodeHeader({ version: FORMAT_VERSION, valid: false, geometry }));
     expect(mountError(rig).reason).toBe("marked-invalid");
-    rig.run(write(rig.cache, 0, Payload.bytes(encodeHeader({ version: FORMAT_VERSION, valid: true, geometry: { ...geometry, sourceCapacityBytes: 2 * MiB } })), true));
+    rig.writeCacheSector(0, encodeHeader({ version: FORMAT_VERSION, valid: true, geometry: { ...geometry, sourceCapacityBytes: 2 * MiB } }));
     expect(mountError(rig).reason).toBe("geometry-mismatch");
   });
 
@@ -51,9 +50,9 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
     newer.sourceChunks[60] = 17;
     const torn = encodeRecord(layout, 0, newer);
     // Half of the sector from a newer version, half from what is on disk: bytes no single write produced.
-    const onDisk = rig.cache.contents().read(layout.recordsFirstSector * 512, 512).toBytes();
+    const onDisk = rig.readCacheSector(layout.recordsFirstSector);
     torn.set(onDisk.subarray(256), 256);
-    rig.run(write(rig.cache, layout.recordsFirstSector * 512, Payload.bytes(torn), true));
+    rig.writeCacheSector(layout.recordsFirstSector, torn);
     const error = mountError(rig);
     expect(error.reason).toBe("corrupt-metadata");
     expect(error.message).toMatch(/allocation record 0 unreadable \(bad-checksum\)/);
@@ -70,7 +69,7 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
       const sector = layout.mapFirstSector + 2;
       const stray = new Uint8Array(512);
       stray[at] = 0x5a;
-      rig.run(write(rig.cache, sector * 512, Payload.bytes(stray), true));
+      rig.writeCacheSector(sector, stray);
       const error = mountError(rig);
       expect(error.reason).toBe("corrupt-metadata");
       expect(error.message).toBe(`mount refused: map sector ${sector} of clean region 0 unreadable (bad-magic)`);
@@ -82,8 +81,8 @@ describe("mount refuses what it cannot trust, with a typed error", () => {
   it("a Cache LU with a finding per sector: the message names the first ten and counts the rest; the error keeps them all", () => {
     const { rig, layout } = oneCopyUnmounted(16 * KiB);
     // The region's first map sector copied over its next 20: each a well-formed sector in the wrong place.
-    const first = rig.cache.contents().read(layout.mapFirstSector * 512, 512).toBytes();
-    for (let sector = layout.mapFirstSector + 1; sector <= layout.mapFirstSector + 20; sector++) rig.run(write(rig.cache, sector * 512, Payload.bytes(first), true));
+    const first = rig.readCacheSector(layout.mapFirstSector);
+    for (let sector = layout.mapFirstSector + 1; sector <= layout.mapFirstSector + 20; sector++) rig.writeCacheSector(sector, first);
     const error = mountError(rig);
     expect(error.reason).toBe("corrupt-metadata");
     if (!(error instanceof RecoveryRefused)) throw new Error(`expected a RecoveryRefused, got ${error.name}`);

@@ -3,7 +3,7 @@ import { SimDevice } from "../../sim/devices/sim-device.js";
 import { InstantModel } from "../../sim/devices/models/instant.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
 import type { ServiceModel } from "../../sim/devices/service-model.js";
-import type { Coroutine } from "../../io/coroutine.js";
+import { write, type Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { SimulationError } from "../../sim/errors.js";
 import { MountError, formatCacheLu, mountCacheLu, makeCommitPolicy, type CofwEngine, type CommitPolicyName, type CommitPolicy } from "../../engine/index.js";
@@ -81,6 +81,17 @@ export class Rig {
     if (finished !== coroutines.length) throw new Error(`${coroutines.length - finished} coroutines did not finish (seed ${this.kernel.seed})`);
   }
 
+  /** Sector `sector` of the Cache LU as it is now (the device's sector size, 512 bytes unless set). */
+  readCacheSector(sector: number): Uint8Array {
+    const sectorBytes = this.cache.sectorSizeBytes;
+    return this.cache.contents().read(sector * sectorBytes, sectorBytes).toBytes();
+  }
+
+  /** Writes `bytes` (FUA) from the start of Cache LU sector `sector`: how tests break a Cache LU by hand. */
+  writeCacheSector(sector: number, bytes: Uint8Array): void {
+    this.run(write(this.cache, sector * this.cache.sectorSizeBytes, Payload.bytes(bytes), true));
+  }
+
   format(chunkSizeBytes: number, regionSizeBytes: number, policy: CommitPolicyName | CommitPolicy = "write-through"): CofwEngine {
     return this.run(formatCacheLu(this.source, this.cache, { chunkSizeBytes, regionSizeBytes, policy: typeof policy === "string" ? makeCommitPolicy(policy) : policy }));
   }
@@ -108,16 +119,21 @@ export function oneCopyUnmounted(regionBytes: number): { rig: Rig; layout: Layou
   return { rig, layout: engine.layout };
 }
 
+/** What `call` threw, out of the kernel's SimulationError; throws if it threw nothing. */
+export function thrownBy(rig: Rig, call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return causeOf(error);
+  }
+  throw new Error(`the call was not refused (seed ${rig.kernel.seed})`);
+}
+
 /** The typed error a mount of the rig's Cache LU refuses with; throws if the mount succeeds or fails some other way. */
 export function mountError(rig: Rig): MountError {
-  try {
-    rig.mount();
-  } catch (error) {
-    const cause = causeOf(error);
-    if (cause instanceof MountError) return cause;
-    throw error;
-  }
-  throw new Error(`mount succeeded (seed ${rig.kernel.seed})`);
+  const cause = thrownBy(rig, () => rig.mount());
+  if (cause instanceof MountError) return cause;
+  throw cause;
 }
 
 /** A host write through either entry: hostWrite's coroutine, or the step of hostWriteStep (its I/O when the write goes straight through), yielded at once as a driver must. */

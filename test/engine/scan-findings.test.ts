@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { write } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { fsck, type FsckReport } from "../../engine/index.js";
 import {
@@ -38,14 +37,6 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const SECTOR = 512;
 
-function readSector(rig: Rig, sector: number): Uint8Array {
-  return rig.cache.contents().read(sector * SECTOR, SECTOR).toBytes();
-}
-
-function writeSector(rig: Rig, sector: number, bytes: Uint8Array): void {
-  rig.run(write(rig.cache, sector * SECTOR, Payload.bytes(bytes), true));
-}
-
 /** What 4 KiB at `offsetBytes` of the Source LU read before any host write. */
 function origin(offsetBytes: number): number[] {
   return Array.from({ length: (4 * KiB) / SECTOR }, (_, i) => token(SOURCE_ORIGIN_STAMP, offsetBytes / SECTOR + i));
@@ -57,17 +48,17 @@ function report(rig: Rig): FsckReport {
 
 /** The current DLM metadata copy, as the metadata bitmap names it. */
 function currentDlm(rig: Rig, layout: Layout): { copy: 0 | 1; generation: number; dlm: DlmMetadata } {
-  const bitmap = decodeMetadataBitmap(layout, readSector(rig, layout.metadataBitmapSector));
+  const bitmap = decodeMetadataBitmap(layout, rig.readCacheSector(layout.metadataBitmapSector));
   if (!bitmap.ok) throw new Error(`metadata bitmap unreadable (${bitmap.problem})`);
   const copy = bitmap.value.currentDlmCopy;
-  const decoded = decodeDlmMetadata(layout, copy, readSector(rig, layout.dlmMetadataSectors[copy]));
+  const decoded = decodeDlmMetadata(layout, copy, rig.readCacheSector(layout.dlmMetadataSectors[copy]));
   if (!decoded.ok) throw new Error(`DLM copy ${copy} unreadable (${decoded.problem})`);
   return { copy, generation: decoded.generation, dlm: decoded.value };
 }
 
 /** Allocation record 0 as it is on disk. */
 function firstRecord(rig: Rig, layout: Layout): AllocationRecord {
-  const decoded = decodeRecord(layout, 0, readSector(rig, layout.recordsFirstSector));
+  const decoded = decodeRecord(layout, 0, rig.readCacheSector(layout.recordsFirstSector));
   if (!decoded.ok) throw new Error(`record 0 unreadable (${decoded.problem})`);
   return decoded.value;
 }
@@ -96,27 +87,27 @@ describe("format integrity: a sector that is whole but says the wrong thing refu
   it("a header formatted for another Cache LU capacity", () => {
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const geometry = { ...layout.geometry, cacheCapacityBytes: 2 * MiB };
-    writeSector(rig, 0, encodeHeader({ version: FORMAT_VERSION, valid: true, geometry }));
+    rig.writeCacheSector(0, encodeHeader({ version: FORMAT_VERSION, valid: true, geometry }));
     expectRefused(rig, "geometry-mismatch", "geometry-mismatch", `Cache LU capacity ${2 * MiB} vs device ${MiB}`);
   });
 
   it("a table of contents that disagrees with the geometry", () => {
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const expected = tocOf(layout);
-    writeSector(rig, layout.tocSector, encodeToc(layout, { ...expected, lastCofwChunk: expected.lastCofwChunk + 1 }));
+    rig.writeCacheSector(layout.tocSector, encodeToc(layout, { ...expected, lastCofwChunk: expected.lastCofwChunk + 1 }));
     expectRefused(rig, "toc-mismatch", "corrupt-metadata", `table of contents lastCofwChunk is ${expected.lastCofwChunk + 1}, the geometry implies ${expected.lastCofwChunk}`);
   });
 
   it("an unreadable table of contents", () => {
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
     // A well-formed sector of another kind where the table of contents belongs.
-    writeSector(rig, layout.tocSector, readSector(rig, layout.metadataBitmapSector));
+    rig.writeCacheSector(layout.tocSector, rig.readCacheSector(layout.metadataBitmapSector));
     expectRefused(rig, "toc-corrupt", "corrupt-metadata", /table of contents unreadable/);
   });
 
   it("an unreadable metadata bitmap", () => {
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
-    writeSector(rig, layout.metadataBitmapSector, readSector(rig, layout.tocSector));
+    rig.writeCacheSector(layout.metadataBitmapSector, rig.readCacheSector(layout.tocSector));
     expectRefused(rig, "metadata-bitmap-corrupt", "corrupt-metadata", /metadata bitmap unreadable/);
   });
 
@@ -124,20 +115,20 @@ describe("format integrity: a sector that is whole but says the wrong thing refu
     it(`an unreadable ${kind} sector`, () => {
       const { rig, layout } = oneCopyUnmounted(4 * KiB);
       const first = kind === "initializedBitmap" ? layout.initializedBitmapFirstSector : layout.modifiedBitmapFirstSector;
-      writeSector(rig, first, readSector(rig, layout.tocSector));
+      rig.writeCacheSector(first, rig.readCacheSector(layout.tocSector));
       expectRefused(rig, `${kind}-corrupt`, "corrupt-metadata", `${kind} sector 0 unreadable`);
     });
   }
 
   it("a repository copy that counts other COFW chunks than the geometry", () => {
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
-    const bitmap = decodeMetadataBitmap(layout, readSector(rig, layout.metadataBitmapSector));
+    const bitmap = decodeMetadataBitmap(layout, rig.readCacheSector(layout.metadataBitmapSector));
     if (!bitmap.ok) throw new Error("metadata bitmap unreadable");
     const copy = bitmap.value.currentRepositoryCopy;
-    const current = decodeRepositoryMetadata(layout, copy, readSector(rig, layout.repositoryMetadataSectors[copy]));
+    const current = decodeRepositoryMetadata(layout, copy, rig.readCacheSector(layout.repositoryMetadataSectors[copy]));
     if (!current.ok) throw new Error("repository copy unreadable");
     const wrong = { ...current.value, cofwChunkCount: layout.cofwChunkCount - 1 };
-    writeSector(rig, layout.repositoryMetadataSectors[copy], encodeRepositoryMetadata(layout, copy, current.generation, wrong));
+    rig.writeCacheSector(layout.repositoryMetadataSectors[copy], encodeRepositoryMetadata(layout, copy, current.generation, wrong));
     expectRefused(rig, "repository-mismatch", "corrupt-metadata", `repository metadata counts ${layout.cofwChunkCount - 1} COFW chunks, the geometry implies ${layout.cofwChunkCount}`);
   });
 });
@@ -148,7 +139,7 @@ describe("sequence numbers: a number that could be handed out again refuses the 
     const { copy, generation, dlm } = currentDlm(rig, layout);
     // Slot 1 was never used; giving it the next number is the boundary: the next session started would reuse it.
     const slots = dlm.slots.map((slot, index) => (index === 1 ? { state: "free" as const, sequence: dlm.nextSequence, endReason: "stopped" as const } : slot));
-    writeSector(rig, layout.dlmMetadataSectors[copy], encodeDlmMetadata(layout, copy, generation, { ...dlm, slots }));
+    rig.writeCacheSector(layout.dlmMetadataSectors[copy], encodeDlmMetadata(layout, copy, generation, { ...dlm, slots }));
     expectRefused(rig, "sequence-reuse", "corrupt-metadata", `slot 1 holds sequence ${dlm.nextSequence}, not below the next sequence ${dlm.nextSequence}`);
   });
 
@@ -156,7 +147,7 @@ describe("sequence numbers: a number that could be handed out again refuses the 
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { copy, generation, dlm } = currentDlm(rig, layout);
     const slots = dlm.slots.map((slot, index) => (index === 1 ? { state: "free" as const, sequence: dlm.nextSequence - 1, endReason: "stopped" as const } : slot));
-    writeSector(rig, layout.dlmMetadataSectors[copy], encodeDlmMetadata(layout, copy, generation, { ...dlm, slots }));
+    rig.writeCacheSector(layout.dlmMetadataSectors[copy], encodeDlmMetadata(layout, copy, generation, { ...dlm, slots }));
     expect(report(rig).fatal).toEqual([]);
   });
 
@@ -165,11 +156,11 @@ describe("sequence numbers: a number that could be handed out again refuses the 
     const { dlm } = currentDlm(rig, layout);
     const record = firstRecord(rig, layout);
     record.sessionIds[5] = dlm.nextSequence;
-    writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
+    rig.writeCacheSector(layout.recordsFirstSector, encodeRecord(layout, 0, record));
     expectRefused(rig, "record-session-id", "corrupt-metadata", `allocation record 0 names session ${dlm.nextSequence} in slot 5, which was never started`);
     // One below is a session that was started (and may have ended): no finding.
     record.sessionIds[5] = dlm.nextSequence - 1;
-    writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
+    rig.writeCacheSector(layout.recordsFirstSector, encodeRecord(layout, 0, record));
     expect(report(rig).fatal).toEqual([]);
   });
 });
@@ -187,7 +178,7 @@ describe("map entries against their records: what the scan honours, and what rec
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { record, copy } = theCopy(rig, layout);
     record.inCache[copy] = 0;
-    writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
+    rig.writeCacheSector(layout.recordsFirstSector, encodeRecord(layout, 0, record));
     const found = report(rig);
     expect(found.fatal).toEqual([]);
     expect(found.summary).toMatchObject({ validMapEntries: 0, staleMapEntries: 1, unreachableChunks: 1, chunksInUse: 0 });
@@ -201,7 +192,7 @@ describe("map entries against their records: what the scan honours, and what rec
     const { rig, layout } = oneCopyUnmounted(4 * KiB);
     const { record, copy } = theCopy(rig, layout);
     record.sourceChunks[copy] = 3;
-    writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
+    rig.writeCacheSector(layout.recordsFirstSector, encodeRecord(layout, 0, record));
     expect(report(rig).summary).toMatchObject({ validMapEntries: 0, staleMapEntries: 1, unreachableChunks: 1, chunksInUse: 0 });
     expect(rig.mount().counters.recoveryChunksReclaimed).toBe(1);
   });
@@ -215,12 +206,12 @@ describe("map entries against their records: what the scan honours, and what rec
     const entries = new Uint32Array(layout.entriesPerMapSector * 8);
     const bogus = copy + 1;
     entries[(pastEnd % layout.entriesPerMapSector) * 8] = bogus + 1;
-    writeSector(rig, sector, encodeMapSector(layout, sector, entries));
+    rig.writeCacheSector(sector, encodeMapSector(layout, sector, entries));
     record.allocated[bogus] = 1;
     record.inCache[bogus] = 1;
     record.masks[bogus] = 1;
     record.sourceChunks[bogus] = pastEnd;
-    writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
+    rig.writeCacheSector(layout.recordsFirstSector, encodeRecord(layout, 0, record));
     expect(report(rig).summary).toMatchObject({ validMapEntries: 1, staleMapEntries: 1, unreachableChunks: 1, chunksInUse: 1 });
     const mounted = rig.mount();
     expect(mounted.counters.recoveryChunksReclaimed).toBe(1);
@@ -287,7 +278,7 @@ describe("regions rebuilt from records beside regions read as written (dirty-reg
     record.inCache[twin] = 1;
     record.masks[twin] = record.masks[copy]!;
     record.sourceChunks[twin] = second;
-    writeSector(rig, layout.recordsFirstSector, encodeRecord(layout, 0, record));
+    rig.writeCacheSector(layout.recordsFirstSector, encodeRecord(layout, 0, record));
     const [low, high] = [Math.min(copy, twin), Math.max(copy, twin)];
     expectRefused(rig, "two-copies-one-session", "corrupt-metadata", `source chunk ${second} has two copies for slot 0: chunks ${low} and ${high} (rebuilt from records)`);
   });
@@ -312,12 +303,12 @@ describe("allocation records past the scan's first read (it reads them a MiB at 
     far.inCache[0] = 1;
     far.masks[0] = 1;
     far.sourceChunks[0] = 1;
-    writeSector(rig, layout.recordsFirstSector + recordsPerMiB, encodeRecord(layout, recordsPerMiB, far));
-    const mapSector = decodeMapSector(layout, layout.mapFirstSector, readSector(rig, layout.mapFirstSector));
+    rig.writeCacheSector(layout.recordsFirstSector + recordsPerMiB, encodeRecord(layout, recordsPerMiB, far));
+    const mapSector = decodeMapSector(layout, layout.mapFirstSector, rig.readCacheSector(layout.mapFirstSector));
     if (!mapSector.ok) throw new Error(`map sector unreadable (${mapSector.problem})`);
     const entries = Uint32Array.from(mapSector.value);
     entries[1 * 8] = recordsPerMiB * layout.chunksPerRecord + 1;
-    writeSector(rig, layout.mapFirstSector, encodeMapSector(layout, layout.mapFirstSector, entries));
+    rig.writeCacheSector(layout.mapFirstSector, encodeMapSector(layout, layout.mapFirstSector, entries));
     const found = report(rig);
     expect(found.fatal).toEqual([]);
     expect(found.summary).toMatchObject({ validMapEntries: 2, staleMapEntries: 0, chunksInUse: 2, unreachableChunks: 0 });

@@ -51,7 +51,8 @@ describe("the engine's counters", () => {
     rig.run(engine.startSession(0));
     rig.run(engine.startSession(1));
     rig.run(engine.stopSession(1));
-    expect(Object.fromEntries(names.map((name) => [name, engine.counters[name] - start[name]]))).toEqual({
+    const moved = (name: keyof typeof start) => engine.counters[name] - start[name];
+    expect(Object.fromEntries(names.map((name) => [name, moved(name)]))).toEqual({
       hostWrites: 2,
       hostBytesWritten: 12 * KiB,
       hostReads: 1,
@@ -66,7 +67,6 @@ describe("the engine's counters", () => {
     });
     // Every byte moved to or from the devices is counted: reads are the host's, the phantom's (from the copy) and the
     // copies' source chunks; writes are the host's, the copies' and the metadata's, each metadata write a block or more.
-    const moved = (name: keyof typeof start) => engine.counters[name] - start[name];
     expect(moved("deviceBytesRead")).toBe(moved("hostBytesRead") + moved("phantomBytesRead") + moved("bytesCopied"));
     expect(moved("deviceBytesWritten")).toBe(moved("hostBytesWritten") + moved("bytesCopied") + moved("metadataBytesWritten"));
     expect(moved("metadataWrites")).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { EngineUsageError, type CofwEngine } from "../../engine/index.js";
-import { Rig, causeOf, hostWriteVia } from "./rig.js";
+import { Rig, hostWriteVia, thrownBy } from "./rig.js";
 
 const KiB = 1024;
 const SOURCE_BYTES = 1024 * KiB;
@@ -16,20 +16,10 @@ function rigWithSession(): { rig: Rig; engine: CofwEngine } {
   return { rig, engine };
 }
 
-/** What the call threw, out of the kernel's SimulationError (the test fails if it threw nothing). */
-function thrownBy(rig: Rig, call: () => Coroutine<unknown>): unknown {
-  try {
-    rig.run(call());
-  } catch (error) {
-    return causeOf(error);
-  }
-  throw new Error("the call was not refused");
-}
-
 /** Runs the call; it must fail with EngineUsageError matching `message` and change no counter. */
 function expectRefused(rig: Rig, engine: CofwEngine, call: () => Coroutine<unknown>, message: RegExp): void {
   const before = { ...engine.counters };
-  const error = thrownBy(rig, call);
+  const error = thrownBy(rig, () => rig.run(call()));
   expect(error).toBeInstanceOf(EngineUsageError);
   expect((error as Error).message).toMatch(message);
   expect({ ...engine.counters }).toEqual(before);
