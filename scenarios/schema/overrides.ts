@@ -164,6 +164,9 @@ function removeOtherSpellings(map: YAMLMap, key: string): void {
   });
 }
 
+/** What a --set path is expected to be where a segment does not fit the document. */
+const A_PATH = "a path through objects and lists of the scenario";
+
 /**
  * Applies one override to the document. `line` is its number among the
  * overrides (1-based), used to locate problems and the nodes it creates.
@@ -195,15 +198,19 @@ export function applyOverride(document: Document, text: string, line: number, or
       return container;
     };
     const child = last ? value : undefined;
+    /** The problem of a segment the node it reaches cannot hold: `node` is of another kind, `why` says what it lacks. */
+    const wrongKind = (why: string, expected: string, found: string): OverrideProblem[] => [
+      new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, ${why}`, expected, found),
+    ];
 
     if (typeof segment.key === "string") {
       if (isSeq(node) && /^\d+$/.test(segment.key)) {
         // `workloads.0.bs`: a dotted index, as other tools spell it; the message shows this one's spelling.
         const bracketed = `${here}[${segment.key}]`;
-        return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, whose entries are written with brackets`, `${bracketed} (a path through objects and lists of the scenario)`, `${here}.${segment.key}`)];
+        return wrongKind("whose entries are written with brackets", `${bracketed} (${A_PATH})`, `${here}.${segment.key}`);
       }
       if (!isMap(node)) {
-        return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, not an object, so it has no key "${segment.key}"`, "a path through objects and lists of the scenario", kindOf(node))];
+        return wrongKind(`not an object, so it has no key "${segment.key}"`, A_PATH, kindOf(node));
       }
       if (last) removeOtherSpellings(node, segment.key);
       let pair = findPair(node, segment.key);
@@ -223,7 +230,7 @@ export function applyOverride(document: Document, text: string, line: number, or
       });
     } else {
       if (!isSeq(node)) {
-        return [new OverrideProblem(segment.column, here, `${here === "" ? "the scenario" : here} is ${kindOf(node)}, not a list, so it has no entry [${segment.key}]`, "a path through objects and lists of the scenario", kindOf(node))];
+        return wrongKind(`not a list, so it has no entry [${segment.key}]`, A_PATH, kindOf(node));
       }
       if (segment.key > node.items.length) {
         return [new OverrideProblem(segment.column, here, `index ${segment.key} is beyond the end of the list`, `an index from 0 to ${node.items.length} (${node.items.length} appends)`, String(segment.key))];
