@@ -171,11 +171,14 @@ export class CofwEngine {
   /**
    * A hint that host I/O at the first `count` of these Source LU offsets
    * comes soon (the runner reads its workloads ahead): reads their chunk map
-   * entries, and asks the Source LU to read ahead what it will look up for
-   * them (BlockDevice.prefetch), all at once. A host write of a random chunk
-   * otherwise waits for memory at each of those lookups in turn; read
-   * together, the processor overlaps the misses. Changes nothing; offsets
-   * outside the Source LU are left out.
+   * entries and the lines of the map sectors' images a copy would patch (see
+   * Metadata.touchMapImages), and asks the Source LU to read ahead what it
+   * will look up for them (BlockDevice.prefetch), all at once. A host write
+   * of a random chunk otherwise waits for memory at each of those lookups in
+   * turn; read together, the processor overlaps the misses. Changes nothing;
+   * offsets outside the Source LU are left out. The Cache LU is not asked:
+   * reading ahead its map sectors' places slowed the whole run
+   * (docs/performance-log.md, 2026-12-06 evening).
    */
   prefetch(offsetsBytes: ArrayLike<number>, count: number): void {
     if (this.prefetchChunks.length < count) this.prefetchChunks = new Float64Array(count);
@@ -187,7 +190,7 @@ export class CofwEngine {
       const offsetBytes = offsetsBytes[i]!;
       if (offsetBytes >= 0 && offsetBytes < capacityBytes) chunks[inside++] = Math.floor(offsetBytes / chunkSizeBytes);
     }
-    prefetchSink.checksum = this.map.touch(chunks, inside);
+    prefetchSink.checksum = this.map.touch(chunks, inside) + this.metadata.touchMapImages(chunks, inside);
     this.io.source.prefetch?.(offsetsBytes, count);
   }
 

@@ -12,8 +12,9 @@ import {
   encodeMetadataBitmap,
   encodeRecord,
   encodeRegionBitmapSector,
-  patchMapEntry,
   encodeRepositoryMetadata,
+  mapEntryOffsetBytes,
+  patchMapEntry,
   recordSector,
   type AllocationRecord,
   type DlmMetadata,
@@ -73,6 +74,9 @@ export class Metadata {
   private readonly mapImages: SectorImages;
   /** One map entry's words, for a patch. */
   private readonly entryScratch = new Uint32Array(SESSION_SLOTS);
+  /** touchMapImages's map sectors, and where in each its chunk's entry lies. */
+  private touchSectors = new Float64Array(0);
+  private touchOffsets = new Int32Array(0);
 
   constructor(
     readonly layout: Layout,
@@ -227,6 +231,25 @@ export class Metadata {
       assert(whole.every((byte, i) => byte === into[i]), () => `map sector ${mapSector} patched from its image differs from its whole encoding`);
     }
     return into;
+  }
+
+  /**
+   * Reads the lines of the map sectors' images that a copy of each of the
+   * first `count` source chunks would patch, and returns a number made of
+   * them (see CofwEngine.prefetch). Changes nothing.
+   */
+  touchMapImages(sourceChunks: ArrayLike<number>, count: number): number {
+    if (this.touchSectors.length < count) {
+      this.touchSectors = new Float64Array(count);
+      this.touchOffsets = new Int32Array(count);
+    }
+    const { mapFirstSector, entriesPerMapSector } = this.layout;
+    for (let i = 0; i < count; i++) {
+      const chunk = sourceChunks[i]!;
+      this.touchSectors[i] = mapFirstSector + Math.floor(chunk / entriesPerMapSector);
+      this.touchOffsets[i] = mapEntryOffsetBytes(chunk % entriesPerMapSector);
+    }
+    return this.mapImages.touch(this.touchSectors, this.touchOffsets, count);
   }
 
   /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */

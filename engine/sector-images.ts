@@ -46,6 +46,8 @@ export class SectorImages {
   private readonly pages: Uint8Array[] = [];
   /** The images' rows (see ROW_WORDS). */
   private rows = new Uint32Array(FIRST_PAGE_IMAGES * ROW_WORDS);
+  /** touch()'s image numbers, one per sector. */
+  private touchImages = new Int32Array(0);
 
   /** `sectorCount` bounds the sector numbers (a direct table where it is small enough, see integerMapFor). */
   constructor(
@@ -109,6 +111,31 @@ export class SectorImages {
     const page = this.pages[Math.floor(image / this.imagesPerPage)]!;
     const at = (image % this.imagesPerPage) * this.sectorSizeBytes;
     return page.subarray(at, at + this.sectorSizeBytes);
+  }
+
+  /**
+   * Reads, for each of the first `count` sectors that has an image, its row,
+   * its image's first line (the frame, whose check bits a patch changes) and
+   * the line at `offsetsBytes[i]` in it, and returns a number made of what
+   * it read so that the reads are not optimised away. Changes nothing. A
+   * copy on first write patches a random map sector's image, which is not in
+   * the processor's caches; these reads are independent of one another, so
+   * the processor overlaps their misses (see CofwEngine.prefetch).
+   */
+  touch(sectors: ArrayLike<number>, offsetsBytes: ArrayLike<number>, count: number): number {
+    if (this.numbers.size === 0) return 0;
+    if (this.touchImages.length < count) this.touchImages = new Int32Array(count);
+    const images = this.touchImages;
+    for (let i = 0; i < count; i++) images[i] = this.numbers.get(sectors[i]!);
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const image = images[i]!;
+      if (image < 0) continue;
+      const page = this.pages[Math.floor(image / this.imagesPerPage)]!;
+      const at = (image % this.imagesPerPage) * this.sectorSizeBytes;
+      sum += this.rows[image * ROW_WORDS]! + page[at]! + page[at + offsetsBytes[i]!]!;
+    }
+    return sum;
   }
 
   /** `image` was patched with every change noted: it is what a whole encoding gives now. */

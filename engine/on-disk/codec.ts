@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import { SECTOR_HEADER_BYTES, SESSION_SLOTS, type Geometry, type Layout } from "./layout.js";
+import { MAP_ENTRY_BYTES, SECTOR_HEADER_BYTES, SESSION_SLOTS, type Geometry, type Layout } from "./layout.js";
 import { isAllZero } from "../../io/all-zero.js";
 import { crcChange, crcRegisterStepU32 } from "./crc-patch.js";
 
@@ -386,7 +386,12 @@ export function encodeMapSector(layout: Layout, sector: number, entries: Uint32A
  */
 export function patchMapEntry(layout: Layout, bytes: Uint8Array, entry: number, entries: ArrayLike<number>, from: number): void {
   if (entry < 0 || entry >= layout.entriesPerMapSector) throw new RangeError(`map entry ${entry} is outside the sector's ${layout.entriesPerMapSector}`);
-  patchSealedU32s(bytes, B + 4 * SESSION_SLOTS * entry, entries, from, SESSION_SLOTS);
+  patchSealedU32s(bytes, mapEntryOffsetBytes(entry), entries, from, SESSION_SLOTS);
+}
+
+/** Where entry `entry` of a map sector starts, in bytes from the sector's start. */
+export function mapEntryOffsetBytes(entry: number): number {
+  return B + MAP_ENTRY_BYTES * entry;
 }
 
 /**

@@ -40,6 +40,25 @@ describe("SectorImages", () => {
     expect(images.bytes(image).every((byte) => byte === 4)).toBe(true);
   });
 
+  // A prefetch hint: it must change nothing, and it reads each imaged sector's row (its generation), first byte and byte at the offset.
+  it("touch reads the row, first byte and byte at the offset of each imaged sector among the first `count`, and changes nothing", () => {
+    const images = new SectorImages(512, 1000);
+    expect(images.touch([5], [100], 1)).toBe(0);
+    images.keep(5, 3, new Uint8Array(512).map((_, i) => i % 200));
+    images.keep(9, 4, new Uint8Array(512).fill(1));
+    images.noteChange(5, 2);
+    const before = [5, 9].map((sector) => ({ image: images.patchable(sector, sector === 5 ? 3 : 4), bytes: images.bytes(images.patchable(sector, sector === 5 ? 3 : 4)).slice() }));
+    // Sector 5: generation 3, first byte 0, byte 100 is 100; sector 7 has no image; sector 9 (past `count`) is not read.
+    expect(images.touch([5, 7, 9], [100, 16, 48], 2)).toBe(3 + 0 + 100);
+    expect(images.touch([9, 5], [48, 300], 2)).toBe(4 + 1 + 1 + (3 + 0 + 100));
+    for (const [i, sector] of [5, 9].entries()) {
+      const image = images.patchable(sector, sector === 5 ? 3 : 4);
+      expect(image).toBe(before[i]!.image);
+      expect(images.bytes(image)).toEqual(before[i]!.bytes);
+    }
+    expect(images.changeCount(before[0]!.image)).toBe(1);
+  });
+
   it("keeps each sector's bytes apart across page growth, for both sector sizes", () => {
     for (const sectorSizeBytes of [512, 4096]) {
       const images = new SectorImages(sectorSizeBytes, 10_000);
@@ -109,6 +128,20 @@ describe("map sectors patched from their images", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("are read ahead at each chunk's own entry (Metadata.touchMapImages)", () => {
+    const { layout, map, sessions, metadata, encodeFromImage } = rig();
+    sessions.setSlot(0, "active", 1, "none");
+    const perSector = layout.entriesPerMapSector;
+    // Chunk 3 of the second map sector: its entry's first byte is slot 0's copy + 1.
+    const chunk = perSector + 3;
+    map.setSlots(chunk, 0b1, [1, 0, 0, 0, 0, 0, 0, 0], 41);
+    expect(metadata.touchMapImages([chunk], 1)).toBe(0);
+    const bytes = encodeFromImage(layout.mapFirstSector + 1);
+    // The image's row (the sessions' generation), its first byte and the entry's first byte; chunk 0's sector has no image.
+    expect(metadata.touchMapImages([chunk, 0], 2)).toBe(sessions.generation + bytes[0]! + 42);
+    expect(metadata.touchMapImages([chunk - 1], 1)).toBe(sessions.generation + bytes[0]! + 0);
   });
 
   it("are caught by the engine's check when an entry changed behind the images' back", () => {
