@@ -92,7 +92,7 @@ class RegionWrittenBackWithoutModifiedBit extends DirtyRegionLogPolicy {
 }
 
 /** Reads every metadata block as if its check bits were right: recomputes them before the reference decoder looks. */
-const checkBitsNotVerified: MetadataDecoder = Object.fromEntries(
+export const checkBitsNotVerified: MetadataDecoder = Object.fromEntries(
   Object.entries(REFERENCE_DECODER).map(([name, decode]) => [
     name,
     (...args: unknown[]) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { all, type Coroutine } from "../../io/coroutine.js";
-import type { CommitPolicy, CopyJob, Metadata } from "../../engine/index.js";
-import { exploreCrashes, type Step } from "./crash-harness.js";
+import { makeCommitPolicy, type CommitPolicy, type CopyJob, type Metadata } from "../../engine/index.js";
+import { checkBitsNotVerified } from "../crash/broken-engines.js";
+import { exploreCrashes, spreadSteps, type Step } from "./crash-harness.js";
 
 /**
  * Deliberately broken commit orderings, handed to the engine the way any
@@ -79,5 +80,25 @@ describe.each([
     });
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.some((f) => f.problem.startsWith("invariant 1"))).toBe(true);
+  });
+});
+
+describe("the crash explorer catches a torn metadata block trusted at mount", () => {
+  it("reports invariant 5 findings when recovery reads 4 KiB blocks without their check bits", () => {
+    const report = exploreCrashes({
+      seed: "crash-broken-4k",
+      sourceBytes: 2048 * KiB,
+      cacheBytes: 1024 * KiB,
+      chunkSizeBytes: 16 * KiB,
+      regionSizeBytes: 4 * KiB,
+      metadataBlockBytes: 4 * KiB,
+      makePolicy: () => makeCommitPolicy("write-through"),
+      decoder: checkBitsNotVerified,
+      steps: spreadSteps(STEPS, 12),
+      exhaustiveBound: 5,
+      sampledSubsets: 24,
+    });
+    expect(report.tornMetadataImages).toBeGreaterThan(0);
+    expect(report.findings.some((f) => f.problem.startsWith("invariant 5: recovery mounted although fsck finds the image broken"))).toBe(true);
   });
 });

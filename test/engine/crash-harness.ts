@@ -1,14 +1,48 @@
 import type { Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
+import { SimulationError } from "../../sim/errors.js";
 import { Rng } from "../../sim/rng/streams.js";
 import { SimDevice } from "../../sim/devices/sim-device.js";
 import { InstantModel } from "../../sim/devices/models/instant.js";
 import { ExponentialModel } from "../../sim/devices/models/exponential.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
-import { formatCacheLu, fsck, mountCacheLu, type CofwEngine, type CommitPolicy } from "../../engine/index.js";
+import { cofwChunkOffsetBytes, EngineError, formatCacheLu, fsck, mountCacheLu, type CofwEngine, type CommitPolicy, type MetadataDecoder } from "../../engine/index.js";
 import { CACHE_GARBAGE_STAMP, SOURCE_ORIGIN_STAMP } from "./rig.js";
 import { SECTOR_BYTES, token, tokensOf } from "./oracle.js";
+
+/**
+ * `steps` with every write moved to `factor` times its first sector: the
+ * same workload spread over a Source LU `factor` times as large (map
+ * entries and records then reach past the first sector of a 4 KiB
+ * metadata block, so a tear that keeps part of one leaves it neither old
+ * nor new).
+ */
+export function spreadSteps(steps: readonly Step[], factor: number): Step[] {
+  return steps.map((step) => (step.kind === "writes" ? { ...step, writes: step.writes.map(([first, sectors]) => [first * factor, sectors] as const) } : step));
+}
+
+/** checkImage's answer for a state outside the promise that recovery refused with its typed error. */
+const REFUSED = Symbol("refused");
+
+/**
+ * The torn variants of a pending write of `sectors` sectors: the sectors
+ * kept of it for each (only its first, all but its first, all but its last,
+ * its first half, its second half), each once, none of them all or nothing.
+ */
+function tearsOf(sectors: number): number[][] {
+  if (sectors < 2) return [];
+  const half = Math.floor(sectors / 2);
+  const ranges: Array<[number, number]> = [[0, 1], [1, sectors], [0, sectors - 1], [0, half], [half, sectors]];
+  const seen = new Set<string>();
+  const tears: number[][] = [];
+  for (const [from, to] of ranges) {
+    if (seen.has(`${from}-${to}`)) continue;
+    seen.add(`${from}-${to}`);
+    tears.push(Array.from({ length: to - from }, (_, k) => from + k));
+  }
+  return tears;
+}
 
 /**
  * A small crash explorer for engine tests: runs a scripted concurrent
@@ -18,6 +52,14 @@ import { SECTOR_BYTES, token, tokensOf } from "./oracle.js";
  * images for subsets of the pending writes (and torn variants), mounts them
  * with a fresh engine and checks DESIGN.md's invariants against an oracle
  * built from the host-level log only.
+ *
+ * The engine promises consistency when each metadata block is written
+ * atomically. With blocks larger than the devices' 512-byte sectors
+ * (`metadataBlockBytes`), a state that tears one is outside that promise,
+ * as in the scenario campaigns (see CrashChecker.outsideFaultModel):
+ * recovery may refuse it with its typed error, but whatever it mounts is
+ * held to the invariants, and it must never mount what fsck finds broken
+ * (invariant 5: a torn block is never trusted).
  */
 export interface CrashPoint {
   readonly source: number;
@@ -66,7 +108,11 @@ export interface CrashRunOptions {
   readonly cacheBytes: number;
   readonly chunkSizeBytes: number;
   readonly regionSizeBytes: number;
+  /** The Cache LU's metadata block, a multiple of the devices' 512-byte sectors (512 when not given): a larger block can be torn. */
+  readonly metadataBlockBytes?: number;
   readonly makePolicy: () => CommitPolicy;
+  /** How recovery reads metadata blocks (the reference decoder when not given); fsck always uses the reference. */
+  readonly decoder?: MetadataDecoder;
   readonly steps: readonly Step[];
   /** Subsets of pending writes tried per crash point beyond the exhaustive bound. */
   readonly sampledSubsets: number;
@@ -84,6 +130,10 @@ export interface CrashReport {
   readonly crashPoints: number;
   readonly statesGenerated: number;
   readonly uniqueImages: number;
+  /** Distinct images checked that tear a metadata block of the Cache LU (only with blocks larger than a sector). */
+  readonly tornMetadataImages: number;
+  /** Of those, the ones recovery refused with its typed error. */
+  readonly refusedOutsideFaultModel: number;
   readonly findings: Finding[];
 }
 
@@ -116,7 +166,8 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
   kernel.onEvent = () => void mark();
 
   let engine: CofwEngine | undefined;
-  kernel.spawn(formatCacheLu(source, cache, { chunkSizeBytes: options.chunkSizeBytes, regionSizeBytes: options.regionSizeBytes, policy: options.makePolicy() }), "format", (e) => (engine = e));
+  const geometry = { chunkSizeBytes: options.chunkSizeBytes, regionSizeBytes: options.regionSizeBytes, ...(options.metadataBlockBytes === undefined ? {} : { sectorSizeBytes: options.metadataBlockBytes }) };
+  kernel.spawn(formatCacheLu(source, cache, { ...geometry, policy: options.makePolicy() }), "format", (e) => (engine = e));
   kernel.runUntilIdle();
   const firstPoint = mark();
   if (engine === undefined) throw new Error(`format did not finish (seed ${options.seed})`);
@@ -170,23 +221,27 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   let statesGenerated = 0;
+  let tornMetadataImages = 0;
+  let refusedOutsideFaultModel = 0;
+  const metadataTears = (options.metadataBlockBytes ?? SECTOR_BYTES) > SECTOR_BYTES;
+  const dataAreaBytes = cofwChunkOffsetBytes(mounted.layout, 0);
   const crashRng = rng.stream("crash");
   for (let p = firstPoint; p < points.length; p++) {
     const point = points[p]!;
     const sourceState = source.crashStateAt(point.source);
     const cacheState = cache.crashStateAt(point.cache);
     const pending = [...sourceState.pendingWriteIds.map((id) => ({ device: source, id })), ...cacheState.pendingWriteIds.map((id) => ({ device: cache, id }))];
-    const subsets: Array<{ keep: boolean[]; tear?: number }> = [];
+    const subsets: Array<{ keep: boolean[]; tear?: number; keptSectors?: number[] }> = [];
     if (pending.length <= options.exhaustiveBound) {
       for (let bits = 0; bits < 1 << pending.length; bits++) subsets.push({ keep: pending.map((_, i) => ((bits >> i) & 1) === 1) });
     } else {
       subsets.push({ keep: pending.map(() => false) }, { keep: pending.map(() => true) });
       for (let i = 0; i < options.sampledSubsets; i++) subsets.push({ keep: pending.map(() => crashRng.next() < 0.5) });
     }
-    // Torn variants: every other pending write survives, this multi-sector one only in its first half.
+    // Torn variants: every other pending write survives, this multi-sector one only in part (the scenario campaigns' tears).
     pending.forEach((entry, i) => {
-      const record = entry.device.log().write(entry.id);
-      if (record.payload.lengthBytes > SECTOR_BYTES) subsets.push({ keep: pending.map(() => true), tear: i });
+      const sectors = entry.device.log().write(entry.id).payload.lengthBytes / SECTOR_BYTES;
+      for (const keptSectors of tearsOf(sectors)) subsets.push({ keep: pending.map(() => true), tear: i, keptSectors });
     });
     for (const subset of subsets) {
       statesGenerated++;
@@ -196,10 +251,7 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
         pending.forEach((entry, i) => {
           if (entry.device !== dev || !subset.keep[i]) return;
           ids.add(entry.id);
-          if (subset.tear === i) {
-            const sectors = entry.device.log().write(entry.id).payload.lengthBytes / SECTOR_BYTES;
-            tear = { writeId: entry.id, keptSectors: Array.from({ length: Math.floor(sectors / 2) }, (_, k) => k) };
-          }
+          if (subset.tear === i) tear = { writeId: entry.id, keptSectors: subset.keptSectors! };
         });
         return dev.buildImage(crashPoint, ids, tear);
       };
@@ -208,14 +260,21 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
       const key = `${sourceImage.contentHash()}/${cacheImage.contentHash()}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const surviving = pending.filter((_, i) => subset.keep[i]).map((e, i) => `${e.device.name}#${e.id}${subset.tear === i ? "(torn)" : ""}`).join(",");
-      const problem = checkImage(sourceImage, cacheImage, p);
-      if (problem !== undefined) findings.push({ crashPoint: p, surviving, problem });
+      const torn = subset.tear === undefined ? undefined : pending[subset.tear]!;
+      const tornSectors = subset.keptSectors === undefined ? "" : `(torn: sectors ${subset.keptSectors[0]}-${subset.keptSectors[subset.keptSectors.length - 1]} kept)`;
+      const surviving = pending.filter((_, i) => subset.keep[i]).map((e, i) => `${e.device.name}#${e.id}${subset.tear === i ? tornSectors : ""}`).join(",");
+      // Outside the promise: a torn write that lands in the Cache LU's metadata area, whose blocks span several sectors.
+      const outside = metadataTears && torn?.device === cache && torn.device.log().write(torn.id).offsetBytes < dataAreaBytes;
+      if (outside) tornMetadataImages++;
+      const problem = checkImage(sourceImage, cacheImage, p, outside);
+      if (problem === REFUSED) refusedOutsideFaultModel++;
+      else       if (problem !== undefined) findings.push({ crashPoint: p, surviving, problem });
     }
   }
-  return { crashPoints: points.length - firstPoint, statesGenerated, uniqueImages: seen.size, findings };
+  return { crashPoints: points.length - firstPoint, statesGenerated, uniqueImages: seen.size, tornMetadataImages, refusedOutsideFaultModel, findings };
 
-  function checkImage(sourceImage: ContentStore, cacheImage: ContentStore, p: number): string | undefined {
+  /** What is wrong with a state, REFUSED when recovery refused a state outside the promise, else undefined. */
+  function checkImage(sourceImage: ContentStore, cacheImage: ContentStore, p: number, outside: boolean): string | typeof REFUSED | undefined {
     const k = new Kernel(`${options.seed}/crash${p}`);
     const imageDevice = (name: string, capacityBytes: number, unwrittenStamp: number, initialContents: ContentStore) =>
       new SimDevice({ name, capacityBytes, sectorSizeBytes: SECTOR_BYTES, queueDepth: 8, kernel: k, model: new InstantModel(k), writeCache: false, unwrittenStamp, initialContents });
@@ -229,9 +288,17 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
       return out.value;
     };
     try {
+      // fsck judges the image as it lies, before the mount repairs it.
       const report = run(fsck(src, cch));
-      if (!report.clean) return `fsck: ${report.fatal.map((f) => f.message).join("; ")}`;
-      const recovered = run(mountCacheLu(src, cch, { policy: options.makePolicy() }));
+      let recovered: CofwEngine;
+      try {
+        recovered = run(mountCacheLu(src, cch, { policy: options.makePolicy(), ...(options.decoder === undefined ? {} : { decoder: options.decoder }) }));
+      } catch (error) {
+        const cause = error instanceof SimulationError ? error.cause : error;
+        if (outside && cause instanceof EngineError) return REFUSED;
+        throw cause;
+      }
+      if (!report.clean) return `invariant 5: recovery mounted although fsck finds the image broken: ${report.fatal.map((f) => f.message).join("; ")}`;
       recovered.assertConsistent();
       const live = recovered.sessionList();
       for (const start of starts) {
