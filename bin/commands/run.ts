@@ -18,12 +18,12 @@ interface RunOptions {
   readonly set: string[];
 }
 
-/** Why a run may never end: its time stands still, and only a runtime stops it. */
-function timeStandingStillWarning(atNs: number, hostIos: number): string {
+/** Why a run may not move on: its time stands still, and only a runtime stops it (until the runner stops it itself). */
+function timeStandingStillWarning(atNs: number, hostIos: number, stopAtIos: number): string {
   return (
     `cofwsim: warning: simulated time has stood still at ${formatDurationNs(atNs)} for ${hostIos.toLocaleString("en-US")} host I/Os in a row, and only stop.runtime ends this run. ` +
     "A closed-loop job whose I/Os complete on devices that take no time (model: instant) never reaches it. " +
-    "If the run does not move on, interrupt it (Ctrl-C) and give the devices a model that takes time, or the job number_ios or a thinktime, or the run stop.hostIos.\n"
+    `If it does not move on, it is stopped after ${stopAtIos.toLocaleString("en-US")} host I/Os at one instant, with its results and the problem in them (exit 1); give the devices a model that takes time, or the job number_ios or a thinktime, or the run stop.hostIos.\n`
   );
 }
 
@@ -70,7 +70,7 @@ export function registerRun(program: Command): void {
               bar.update(fraction);
             },
             // On stderr whether or not it is a terminal: a run that may never end should say why wherever it runs.
-            onTimeStandingStill: (atNs, hostIos) => bar.warn(timeStandingStillWarning(atNs, hostIos)),
+            onTimeStandingStill: (atNs, hostIos, stopAtIos) => bar.warn(timeStandingStillWarning(atNs, hostIos, stopAtIos)),
           },
         );
       } finally {

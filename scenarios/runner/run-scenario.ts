@@ -45,16 +45,24 @@ export interface RunHooks {
   /**
    * Called once each time simulated time has stood still for `timeStandingStillIos` host I/Os in a row (by default
    * TIME_STANDING_STILL_IOS) in a run that only a runtime stops: a closed-loop job on devices that take no time issues
-   * I/O after I/O at one instant and never reaches the runtime. Only a warning: such a run may still move on (a copy
-   * to a Cache LU that takes time), and the results do not depend on it.
+   * I/O after I/O at one instant and never reaches the runtime. A warning: such a run may still move on (a copy to a
+   * Cache LU that takes time). One that stands still for `stopAtIos` (STOOD_STILL_STOP_FACTOR times as many) is
+   * stopped there, with a problem in its results.
    */
-  readonly onTimeStandingStill?: (atNs: number, hostIos: number) => void;
+  readonly onTimeStandingStill?: (atNs: number, hostIos: number, stopAtIos: number) => void;
   /** The count onTimeStandingStill waits for; tests give a small one. */
   readonly timeStandingStillIos?: number;
 }
 
 /** A million host I/Os at one simulated instant: a few seconds of wall time. */
 const TIME_STANDING_STILL_IOS = 1_000_000;
+
+/**
+ * How many times TIME_STANDING_STILL_IOS (or the hook's count) a run may stand still before it is stopped: a hundred
+ * million host I/Os at one instant, a few minutes of wall time, is no workload a device could serve, and a run left
+ * to it never ends (a user had to interrupt it, and got no results; a CI job waited for its own timeout).
+ */
+const STOOD_STILL_STOP_FACTOR = 100;
 
 /** Enough I/Os that their lookups' cache misses overlap, few enough that what they bring in is still cached when the I/Os run. */
 export const READ_AHEAD_IOS = 16;
@@ -168,7 +176,9 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       sessionsChanged = new Signal();
       fired.fire();
     };
-    const stopped = () => issued >= hostIoLimit || kernel.nowNs >= stopAtNs;
+    /** Set when simulated time stood still for STOOD_STILL_STOP_FACTOR times the warning's count (see RunHooks.onTimeStandingStill). */
+    let stoodStill = false;
+    const stopped = () => issued >= hostIoLimit || kernel.nowNs >= stopAtNs || stoodStill;
     /** Workers and arrival processes still issuing I/O. */
     let running = 0;
     const sourcesDone = () => running === 0;
@@ -366,7 +376,16 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
     /** Host I/Os issued since simulated time last moved; a run that a number of host I/Os stops always ends. */
     let sameInstantIos = 0;
     const standingStillIos = Number.isFinite(hostIoLimit) ? Number.POSITIVE_INFINITY : (hooks.timeStandingStillIos ?? TIME_STANDING_STILL_IOS);
+    const stoodStillStopIos = standingStillIos * STOOD_STILL_STOP_FACTOR;
     let nextProgressIos = Number.POSITIVE_INFINITY;
+    const stopStoodStill = (nowNs: number) => {
+      stoodStill = true;
+      sessionsChangedNow();
+      problems.push(
+        `simulated time stood still at ${formatDurationNs(nowNs - readyNs)} for ${sameInstantIos.toLocaleString("en-US")} host I/Os in a row, so the run was stopped there, before its stop.runtime ${formatDurationNs(scenario.stop.runtimeNs ?? 0)}: ` +
+          "a closed-loop job whose I/Os complete on devices that take no time (model: instant) never reaches a runtime; give the devices a model that takes time, or the job number_ios or a thinktime, or the run stop.hostIos",
+      );
+    };
     /** Counts an I/O of `sink`'s group as issued now. */
     const admit = (sink: GroupSink) => {
       // The run stops here: a worker waiting for a Phantom LU to become readable (untilSessionsChange) ends now, not
@@ -375,7 +394,8 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       sink.issuedIos++;
       const nowNs = kernel.nowNs;
       if (nowNs !== lastIssueNs) sameInstantIos = 0;
-      else if (++sameInstantIos === standingStillIos) hooks.onTimeStandingStill?.(nowNs - readyNs, sameInstantIos);
+      else if (++sameInstantIos === standingStillIos) hooks.onTimeStandingStill?.(nowNs - readyNs, sameInstantIos, stoodStillStopIos);
+      else if (sameInstantIos === stoodStillStopIos) stopStoodStill(nowNs);
       lastIssueNs = nowNs;
       if (issued >= nextProgressIos) {
         hooks.onProgress?.(Number.isFinite(hostIoLimit) ? issued / hostIoLimit : 0);

@@ -375,7 +375,7 @@ describe("fixtures", () => {
         child.kill("SIGKILL");
       }
       expect(stderr).toMatch(/^cofwsim: warning: simulated time has stood still at [\d.]+ ms for 1,000,000 host I\/Os in a row, and only stop\.runtime ends this run\. /);
-      expect(stderr).toContain("interrupt it (Ctrl-C)");
+      expect(stderr).toContain("it is stopped after 100,000,000 host I/Os at one instant, with its results and the problem in them (exit 1)");
     });
   }, 120_000);
 

@@ -397,6 +397,23 @@ describe("a run whose simulated time stands still", () => {
     expect(atNs).toBeGreaterThan(0);
   });
 
+  it("is stopped, with a problem and its results, once it stood still a hundred times as long as the warning waits", () => {
+    const told: [number, number, number][] = [];
+    const hooks = { timeStandingStillIos: 500, onTimeStandingStill: (atNs: number, hostIos: number, stopAtIos: number) => void told.push([atNs, hostIos, stopAtIos]) };
+    const run = () => runScenario(standingStill({ runtimeNs: 1e9 }), meta, hooks);
+    const { results, kernel } = run();
+    expect(told).toEqual([[told[0]![0], 500, 50_000]]);
+    expect(results.problems).toEqual([expect.stringMatching(/^simulated time stood still at .* for 50,000 host I\/Os in a row, so the run was stopped there, before its stop\.runtime 1\.000 s: /)]);
+    // Stopped where it stood, long before its runtime: the copies of all 64 chunks, then 50,000 I/Os at one instant (and those in flight).
+    expect(kernel.nowNs).toBeLessThan(1e9);
+    const ios = results.engine.hostWrites + results.engine.hostReads;
+    expect(ios).toBeGreaterThan(50_000);
+    expect(ios).toBeLessThan(60_000);
+    expect(results.engine.cofwCopies).toBe(64);
+    // Where it stops is counted, not timed: a second run gives the same results.
+    expect(JSON.stringify(run().results)).toBe(JSON.stringify(results));
+  });
+
   it("is not told when a number of host I/Os stops it, however still time stands", () => {
     const told: number[] = [];
     const { results } = runScenario(standingStill({ hostIos: 40_000 }), meta, { timeStandingStillIos: 5000, onTimeStandingStill: (atNs) => told.push(atNs) });
