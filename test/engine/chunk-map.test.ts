@@ -29,7 +29,7 @@ const commandsFor = (chunks: readonly number[]) => {
     sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
     copy: fc.integer({ min: 0, max: 1000 }),
   });
-  // A prefetch hint: it must change nothing, and it reads each chunk's entry (its first word: slot 0's copy + 1).
+  // A prefetch hint: it must change nothing, and it reads each chunk's entry (its first word, slot 0's copy + 1, and its last, slot 7's sequence).
   const touchCommand = fc.record({ kind: fc.constant("touch" as const), sourceChunks: fc.array(chunkArbitrary, { maxLength: 12 }) });
   return fc.array(fc.oneof(setCommand, setSlotsCommand, touchCommand), { maxLength: 120 });
 };
@@ -51,9 +51,9 @@ describe("ChunkMap", () => {
             continue;
           }
           if (command.kind === "touch") {
-            const slotZeroWords = command.sourceChunks.map((sourceChunk) => (oracle.get(key(sourceChunk, 0))?.copy ?? -1) + 1);
+            const firstAndLastWords = command.sourceChunks.map((sourceChunk) => (oracle.get(key(sourceChunk, 0))?.copy ?? -1) + 1 + (oracle.get(key(sourceChunk, SESSION_SLOTS - 1))?.sequence ?? 0));
             // A chunk past `count` is not read.
-            expect(map.touch([...command.sourceChunks, CHUNKS[1]!], command.sourceChunks.length)).toBe(slotZeroWords.reduce((a, b) => a + b, 0));
+            expect(map.touch([...command.sourceChunks, CHUNKS[1]!], command.sourceChunks.length)).toBe(firstAndLastWords.reduce((a, b) => a + b, 0));
             continue;
           }
           const { sourceChunk, mask, sequences, copy } = command;
