@@ -21,7 +21,7 @@ import {
   type RegionBitmapKind,
   type RepositoryMetadata,
 } from "./on-disk/codec.js";
-import { SESSION_SLOTS, cofwChunkOffsetBytes, mapSectorOf, recordOf, regionOf, type Layout } from "./on-disk/layout.js";
+import { MAP_ENTRY_BYTES, SESSION_SLOTS, cofwChunkOffsetBytes, mapSectorOf, recordOf, regionOf, type Layout } from "./on-disk/layout.js";
 import { SectorImages } from "./sector-images.js";
 import { SectorWriter } from "./sector-writer.js";
 import type { Sessions } from "./sessions.js";
@@ -249,7 +249,7 @@ export class Metadata {
       this.touchSectors[i] = mapFirstSector + Math.floor(chunk / entriesPerMapSector);
       this.touchOffsets[i] = mapEntryOffsetBytes(chunk % entriesPerMapSector);
     }
-    return this.mapImages.touch(this.touchSectors, this.touchOffsets, count);
+    return this.mapImages.touch(this.touchSectors, this.touchOffsets, count, MAP_ENTRY_BYTES);
   }
 
   /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */

@@ -40,17 +40,18 @@ describe("SectorImages", () => {
     expect(images.bytes(image).every((byte) => byte === 4)).toBe(true);
   });
 
-  // A prefetch hint: it must change nothing, and it reads each imaged sector's row (its generation), first byte and byte at the offset.
-  it("touch reads the row, first byte and byte at the offset of each imaged sector among the first `count`, and changes nothing", () => {
+  // A prefetch hint: it must change nothing, and it reads each imaged sector's row (its generation), first byte and the part's first and last bytes.
+  it("touch reads the row, first byte and both ends of the part at the offset of each imaged sector among the first `count`, and changes nothing", () => {
     const images = new SectorImages(512, 1000);
-    expect(images.touch([5], [100], 1)).toBe(0);
+    expect(images.touch([5], [100], 1, 32)).toBe(0);
     images.keep(5, 3, new Uint8Array(512).map((_, i) => i % 200));
     images.keep(9, 4, new Uint8Array(512).fill(1));
     images.noteChange(5, 2);
     const before = [5, 9].map((sector) => ({ image: images.patchable(sector, sector === 5 ? 3 : 4), bytes: images.bytes(images.patchable(sector, sector === 5 ? 3 : 4)).slice() }));
-    // Sector 5: generation 3, first byte 0, byte 100 is 100; sector 7 has no image; sector 9 (past `count`) is not read.
-    expect(images.touch([5, 7, 9], [100, 16, 48], 2)).toBe(3 + 0 + 100);
-    expect(images.touch([9, 5], [48, 300], 2)).toBe(4 + 1 + 1 + (3 + 0 + 100));
+    // Sector 5: generation 3, first byte 0, bytes 100 and 131 of the 32 at 100; sector 7 has no image; sector 9 (past `count`) is not read.
+    expect(images.touch([5, 7, 9], [100, 16, 48], 2, 32)).toBe(3 + 0 + 100 + 131);
+    // Sector 5's bytes 300 and 331 are 100 and 131 (byte i is i % 200).
+    expect(images.touch([9, 5], [48, 300], 2, 32)).toBe(4 + 1 + 1 + 1 + (3 + 0 + 100 + 131));
     for (const [i, sector] of [5, 9].entries()) {
       const image = images.patchable(sector, sector === 5 ? 3 : 4);
       expect(image).toBe(before[i]!.image);
@@ -139,7 +140,7 @@ describe("map sectors patched from their images", () => {
     map.setSlots(chunk, 0b1, [1, 0, 0, 0, 0, 0, 0, 0], 41);
     expect(metadata.touchMapImages([chunk], 1)).toBe(0);
     const bytes = encodeFromImage(layout.mapFirstSector + 1);
-    // The image's row (the sessions' generation), its first byte and the entry's first byte; chunk 0's sector has no image.
+    // The image's row (the sessions' generation), its first byte and the entry's first and last bytes (slot 7 holds no copy); chunk 0's sector has no image.
     expect(metadata.touchMapImages([chunk, 0], 2)).toBe(sessions.generation + bytes[0]! + 42);
     expect(metadata.touchMapImages([chunk - 1], 1)).toBe(sessions.generation + bytes[0]! + 0);
   });
