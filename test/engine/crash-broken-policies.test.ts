@@ -2,14 +2,13 @@ import { describe, expect, it } from "vitest";
 import { all, type Coroutine } from "../../io/coroutine.js";
 import { makeCommitPolicy, type CommitPolicy, type CopyJob, type Metadata } from "../../engine/index.js";
 import { checkBitsNotVerified } from "../crash/broken-engines.js";
-import { exploreCrashes, spreadSteps, type Step } from "./crash-harness.js";
+import { exploreCrashes, SECTOR_BLOCKS, spreadSteps, SUBSETS, TORN_BLOCKS, type Step } from "./crash-harness.js";
 
 /**
  * Deliberately broken commit orderings, handed to the engine the way any
  * policy is (no bug switch in engine code). The crash explorer must find each
  * one; the correct policies pass the same workload (crash-points.test.ts).
  */
-const KiB = 1024;
 const STEPS: readonly Step[] = [
   { kind: "writes", writes: [[0, 8], [40, 4]] },
   { kind: "start", slot: 0 },
@@ -67,17 +66,7 @@ describe.each([
   ["map region never covered by a modified bit", () => new NoModifiedBit()],
 ])("the crash explorer catches a broken ordering: %s", (_name, makePolicy) => {
   it("reports invariant 1 findings", () => {
-    const report = exploreCrashes({
-      seed: "crash-broken",
-      sourceBytes: 256 * KiB,
-      cacheBytes: 256 * KiB,
-      chunkSizeBytes: 16 * KiB,
-      regionSizeBytes: 1 * KiB,
-      makePolicy,
-      steps: STEPS,
-      exhaustiveBound: 5,
-      sampledSubsets: 24,
-    });
+    const report = exploreCrashes({ seed: "crash-broken", ...SECTOR_BLOCKS, ...SUBSETS, makePolicy, steps: STEPS });
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.some((f) => f.problem.startsWith("invariant 1"))).toBe(true);
   });
@@ -87,16 +76,11 @@ describe("the crash explorer catches a torn metadata block trusted at mount", ()
   it("reports invariant 5 findings when recovery reads 4 KiB blocks without their check bits", () => {
     const report = exploreCrashes({
       seed: "crash-broken-4k",
-      sourceBytes: 2048 * KiB,
-      cacheBytes: 1024 * KiB,
-      chunkSizeBytes: 16 * KiB,
-      regionSizeBytes: 4 * KiB,
-      metadataBlockBytes: 4 * KiB,
+      ...TORN_BLOCKS,
+      ...SUBSETS,
       makePolicy: () => makeCommitPolicy("write-through"),
       decoder: checkBitsNotVerified,
       steps: spreadSteps(STEPS, 12),
-      exhaustiveBound: 5,
-      sampledSubsets: 24,
     });
     expect(report.tornMetadataImages).toBeGreaterThan(0);
     expect(report.findings.some((f) => f.problem.startsWith("invariant 5: recovery mounted although fsck finds the image broken"))).toBe(true);

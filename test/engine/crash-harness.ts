@@ -22,6 +22,20 @@ export function spreadSteps(steps: readonly Step[], factor: number): Step[] {
   return steps.map((step) => (step.kind === "writes" ? { ...step, writes: step.writes.map(([first, sectors]) => [first * factor, sectors] as const) } : step));
 }
 
+const KiB = 1024;
+
+/** The explorer's usual devices and geometry: 512-byte metadata blocks, the devices' own sectors. */
+export const SECTOR_BLOCKS = { sourceBytes: 256 * KiB, cacheBytes: 256 * KiB, chunkSizeBytes: 16 * KiB, regionSizeBytes: 1 * KiB } as const;
+
+/**
+ * 4 KiB metadata blocks on the 512-byte sectors, over a Source LU large
+ * enough for a workload spread by spreadSteps(steps, 12) (128 chunks).
+ */
+export const TORN_BLOCKS = { sourceBytes: 2048 * KiB, cacheBytes: 1024 * KiB, chunkSizeBytes: 16 * KiB, regionSizeBytes: 4 * KiB, metadataBlockBytes: 4 * KiB } as const;
+
+/** How many subsets of the pending writes the engine tests try per crash point. */
+export const SUBSETS = { exhaustiveBound: 5, sampledSubsets: 24 } as const;
+
 /** checkImage's answer for a state outside the promise that recovery refused with its typed error. */
 const REFUSED = Symbol("refused");
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COMMIT_POLICY_NAMES, makeCommitPolicy } from "../../engine/index.js";
-import { exploreCrashes, spreadSteps, type Step } from "./crash-harness.js";
-
-const KiB = 1024;
+import { exploreCrashes, SECTOR_BLOCKS, spreadSteps, SUBSETS, TORN_BLOCKS, type Step } from "./crash-harness.js";
 
 /** Concurrent writes (some sharing a chunk, one spanning two), sessions started, stopped and a slot reused. */
 const STEPS: readonly Step[] = [
@@ -18,22 +16,9 @@ const STEPS: readonly Step[] = [
   { kind: "writes", writes: [[0, 1], [300, 16]] },
 ];
 
-/** STEPS over a 2 MiB Source LU (128 chunks of 16 KiB), for 4 KiB metadata blocks (see spreadSteps). */
-const WIDE_STEPS = spreadSteps(STEPS, 12);
-
 describe.each(COMMIT_POLICY_NAMES)("every crash point of a concurrent workload (%s)", (policy) => {
   it("recovers to a state that satisfies the invariants", () => {
-    const report = exploreCrashes({
-      seed: "crash-1",
-      sourceBytes: 256 * KiB,
-      cacheBytes: 256 * KiB,
-      chunkSizeBytes: 16 * KiB,
-      regionSizeBytes: 1 * KiB,
-      makePolicy: () => makeCommitPolicy(policy),
-      steps: STEPS,
-      exhaustiveBound: 5,
-      sampledSubsets: 24,
-    });
+    const report = exploreCrashes({ seed: "crash-1", ...SECTOR_BLOCKS, ...SUBSETS, makePolicy: () => makeCommitPolicy(policy), steps: STEPS });
     expect(report.crashPoints).toBeGreaterThan(50);
     expect(report.uniqueImages).toBeGreaterThan(report.crashPoints);
     expect(report.findings.slice(0, 5)).toEqual([]);
@@ -42,18 +27,7 @@ describe.each(COMMIT_POLICY_NAMES)("every crash point of a concurrent workload (
   });
 
   it("recovers to a state that satisfies the invariants, or refuses a torn 4 KiB metadata block with its typed error", () => {
-    const report = exploreCrashes({
-      seed: "crash-4k",
-      sourceBytes: 2048 * KiB,
-      cacheBytes: 1024 * KiB,
-      chunkSizeBytes: 16 * KiB,
-      regionSizeBytes: 4 * KiB,
-      metadataBlockBytes: 4 * KiB,
-      makePolicy: () => makeCommitPolicy(policy),
-      steps: WIDE_STEPS,
-      exhaustiveBound: 5,
-      sampledSubsets: 24,
-    });
+    const report = exploreCrashes({ seed: "crash-4k", ...TORN_BLOCKS, ...SUBSETS, makePolicy: () => makeCommitPolicy(policy), steps: spreadSteps(STEPS, 12) });
     expect(report.crashPoints).toBeGreaterThan(50);
     expect(report.findings.slice(0, 5)).toEqual([]);
     // Torn metadata blocks were checked, and the check bits caught some (a tear that leaves a block whole is old or new).
