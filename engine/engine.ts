@@ -178,7 +178,7 @@ export class CofwEngine {
    * turn; read together, the processor overlaps the misses. Changes nothing;
    * offsets outside the Source LU are left out. The Cache LU is not asked:
    * reading ahead its map sectors' places slowed the whole run
-   * (docs/performance-log.md, 2026-12-06 evening).
+   * (docs/performance-log.md, "Reading ahead the map sectors' images").
    */
   prefetch(offsetsBytes: ArrayLike<number>, count: number): void {
     if (this.prefetchChunks.length < count) this.prefetchChunks = new Float64Array(count);

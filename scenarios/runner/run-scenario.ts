@@ -60,7 +60,7 @@ const TIME_STANDING_STILL_IOS = 1_000_000;
 /**
  * How many times TIME_STANDING_STILL_IOS (or the hook's count) a run may stand still before it is stopped: a hundred
  * million host I/Os at one instant, a few minutes of wall time, is no workload a device could serve, and a run left
- * to it never ends (a user had to interrupt it, and got no results; a CI job waited for its own timeout).
+ * to it never ends (its user had to interrupt it, and got no results).
  */
 const STOOD_STILL_STOP_FACTOR = 100;
 

@@ -282,7 +282,7 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
       if (outside) tornMetadataImages++;
       const problem = checkImage(sourceImage, cacheImage, p, outside);
       if (problem === REFUSED) refusedOutsideFaultModel++;
-      else       if (problem !== undefined) findings.push({ crashPoint: p, surviving, problem });
+      else if (problem !== undefined) findings.push({ crashPoint: p, surviving, problem });
     }
   }
   return { crashPoints: points.length - firstPoint, statesGenerated, uniqueImages: seen.size, tornMetadataImages, refusedOutsideFaultModel, findings };

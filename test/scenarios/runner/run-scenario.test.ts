@@ -402,7 +402,9 @@ describe("a run whose simulated time stands still", () => {
     const hooks = { timeStandingStillIos: 500, onTimeStandingStill: (atNs: number, hostIos: number, stopAtIos: number) => void told.push([atNs, hostIos, stopAtIos]) };
     const run = () => runScenario(standingStill({ runtimeNs: 1e9 }), meta, hooks);
     const { results, kernel } = run();
-    expect(told).toEqual([[told[0]![0], 500, 50_000]]);
+    // Warned once, after 500 I/Os at one instant (once all 64 chunks were copied, which took time), of the stop at 50,000.
+    expect(told.map(([, hostIos, stopAtIos]) => [hostIos, stopAtIos])).toEqual([[500, 50_000]]);
+    expect(told[0]![0]).toBeGreaterThan(0);
     expect(results.problems).toEqual([expect.stringMatching(/^simulated time stood still at .* for 50,000 host I\/Os in a row, so the run was stopped there, before its stop\.runtime 1\.000 s: /)]);
     // Stopped where it stood, long before its runtime: the copies of all 64 chunks, then 50,000 I/Os at one instant (and those in flight).
     expect(kernel.nowNs).toBeLessThan(1e9);
