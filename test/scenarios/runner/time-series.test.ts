@@ -164,4 +164,86 @@ describe("TimeSeriesRecorder", () => {
       recorder.destroy();
     }
   });
+
+  it("gives each bucket's p50 and p99 from the bucket's own I/Os, many to a bucket", () => {
+    const recorder = new TimeSeriesRecorder(1_000_000);
+    const key = recorder.seriesKey("job", "write");
+    try {
+      // 1,000 I/Os in one bucket, latencies 1 to 200 ns five times over (exact in a 2-digit HDR histogram): the 500th is
+      // 100 ns, the 990th 198 ns (the 999th, p99.9, would be 200).
+      for (let i = 0; i < 1000; i++) recorder.recordIo(1000 + i, key, 4096, (i % 200) + 1, true);
+      const [row] = recorder.finish(1_000_000).host;
+      expect(row).toMatchObject({ ios: 1000, latencyP50Ns: 100, latencyP99Ns: 198, latencyMaxNs: 200 });
+    } finally {
+      recorder.destroy();
+    }
+  });
+
+  it("gives each engine bucket the counters' changes in it and the gauges of its last sample, however buckets were merged", () => {
+    const sample = fc.record({ copies: fc.integer({ min: 0, max: 3 }), metadataWrites: fc.integer({ min: 0, max: 3 }), flushes: fc.integer({ min: 0, max: 1 }), chunksInUse: fc.integer({ min: 0, max: 50 }), live: fc.integer({ min: 0, max: 8 }) });
+    fc.assert(
+      // Up to three times MAX_BUCKETS samples, so buckets merge twice: a short pattern repeated, which shrinks to a readable one.
+      fc.property(fc.array(sample, { minLength: 1, maxLength: 17 }), fc.integer({ min: 1, max: 3 * MAX_BUCKETS }), fc.integer({ min: 0, max: 999_999 }), (pattern, count, offsetNs) => {
+        const samples = Array.from({ length: count }, (_, k) => pattern[k % pattern.length]!);
+        const recorder = new TimeSeriesRecorder(undefined);
+        const periodNs = recorder.samplePeriodNs;
+        const counters = zeroCounters();
+        try {
+          // As the runner samples: once a period, so every smallest bucket has a sample; chunks in use go up and down.
+          const taken = samples.map((s, k) => {
+            counters.cofwCopies += s.copies;
+            counters.bytesCopied += 65536 * s.copies;
+            counters.metadataWrites += s.metadataWrites;
+            counters.metadataBytesWritten += 512 * s.metadataWrites;
+            counters.flushes += s.flushes;
+            counters.chunksInUse = s.chunksInUse;
+            const timeNs = offsetNs + k * periodNs;
+            recorder.sampleEngine(timeNs, counters, s.live);
+            return { timeNs, ...s };
+          });
+          const endNs = taken[taken.length - 1]!.timeNs + 1;
+          const series = recorder.finish(endNs);
+          const bucketNs = series.bucketNs;
+          const buckets = new Map<number, (typeof taken)[number][]>();
+          for (const t of taken) buckets.set(Math.floor(t.timeNs / bucketNs), [...(buckets.get(Math.floor(t.timeNs / bucketNs)) ?? []), t]);
+          const sum = (rows: (typeof taken)[number][], pick: (row: (typeof taken)[number]) => number) => rows.reduce((total, row) => total + pick(row), 0);
+          const expected = [...buckets.entries()].map(([index, rows]) => {
+            const copies = sum(rows, (r) => r.copies);
+            const seconds = Math.min(bucketNs, endNs - index * bucketNs) / 1e9;
+            return {
+              timeNs: index * bucketNs,
+              cofwCopies: copies,
+              copiesPerSec: Math.round((copies / seconds) * 1000) / 1000,
+              metadataWrites: sum(rows, (r) => r.metadataWrites),
+              flushes: sum(rows, (r) => r.flushes),
+              hostBytesWritten: 0,
+              bytesCopied: 65536 * copies,
+              metadataBytesWritten: 512 * sum(rows, (r) => r.metadataWrites),
+              cacheChunksUsed: rows[rows.length - 1]!.chunksInUse,
+              liveSessions: rows[rows.length - 1]!.live,
+            };
+          });
+          expect(series.engine).toEqual(expected);
+        } finally {
+          recorder.destroy();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("keeps at most MAX_BUCKETS buckets: a sample in each of 401 milliseconds makes 201 buckets of 2 ms", () => {
+    const recorder = new TimeSeriesRecorder(undefined);
+    try {
+      for (let ms = 0; ms <= MAX_BUCKETS; ms++) recorder.sampleEngine(ms * 1_000_000, { ...zeroCounters(), cofwCopies: ms }, 1);
+      const series = recorder.finish((MAX_BUCKETS + 1) * 1_000_000);
+      expect(series.bucketNs).toBe(2_000_000);
+      expect(series.engine).toHaveLength(MAX_BUCKETS / 2 + 1);
+      // Copies 0 and 1 in the first 2 ms (the counters' changes: 0, then 1), and the last bucket holds the 401st millisecond alone.
+      expect(series.engine[0]!.cofwCopies).toBe(1);
+      expect(series.engine[MAX_BUCKETS / 2]!.cofwCopies).toBe(1);
+    } finally {
+      recorder.destroy();
+    }
+  });
 });
