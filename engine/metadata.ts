@@ -239,6 +239,8 @@ export class Metadata {
    * them (see CofwEngine.prefetch). Changes nothing.
    */
   touchMapImages(sourceChunks: ArrayLike<number>, count: number): number {
+    // No image yet (no copy made, or reads only): nothing to read, and no sector numbers to work out.
+    if (this.mapImages.size === 0) return 0;
     if (this.touchSectors.length < count) {
       this.touchSectors = new Float64Array(count);
       this.touchOffsets = new Int32Array(count);

@@ -8,6 +8,7 @@ import { formatRunSummary } from "../run-summary.js";
 import { VERSION } from "../version.js";
 import { progressBar, traceReadProgress } from "../progress.js";
 import { checkOutputDirectory } from "../output-dir.js";
+import { TIMELESS_JOB_EXPECTED } from "../../scenarios/workloads/timeless-job.js";
 import { checkReplaceable, writeOutputSet } from "../output-set.js";
 import { writeTextFileSync } from "../../reports/write-file.js";
 import { formatDurationNs } from "../../scenarios/traces/common.js";
@@ -23,7 +24,7 @@ function timeStandingStillWarning(atNs: number, hostIos: number, stopAtIos: numb
   return (
     `cofwsim: warning: simulated time has stood still at ${formatDurationNs(atNs)} for ${hostIos.toLocaleString("en-US")} host I/Os in a row, and only stop.runtime ends this run. ` +
     "A closed-loop job whose I/Os complete on devices that take no time (model: instant) never reaches it. " +
-    `If it does not move on, it is stopped after ${stopAtIos.toLocaleString("en-US")} host I/Os at one instant, with its results and the problem in them (exit 1); give the devices a model that takes time, or the job number_ios or a thinktime, or the run stop.hostIos.\n`
+    `If it does not move on, it is stopped after ${stopAtIos.toLocaleString("en-US")} host I/Os at one instant, with its results and the problem in them (exit 1). Such a job needs ${TIMELESS_JOB_EXPECTED}.\n`
   );
 }
 

@@ -15,6 +15,7 @@ import { OpStats } from "./op-stats.js";
 import type { RunResults, SessionRecord } from "./results.js";
 import { TimeSeriesRecorder, type SeriesKey, type TimeSeries } from "./time-series.js";
 import { formatDurationNs } from "../traces/common.js";
+import { TIMELESS_JOB_EXPECTED } from "../workloads/timeless-job.js";
 
 /** What a skipped Phantom LU read (no live session in its slot) resumes its issuer with. */
 const SKIPPED = Symbol("skipped phantom read");
@@ -383,7 +384,7 @@ export function runScenario(scenario: Scenario, meta: RunMeta, hooks: RunHooks =
       sessionsChangedNow();
       problems.push(
         `simulated time stood still at ${formatDurationNs(nowNs - readyNs)} for ${sameInstantIos.toLocaleString("en-US")} host I/Os in a row, so the run was stopped there, before its stop.runtime ${formatDurationNs(scenario.stop.runtimeNs ?? 0)}: ` +
-          "a closed-loop job whose I/Os complete on devices that take no time (model: instant) never reaches a runtime; give the devices a model that takes time, or the job number_ios or a thinktime, or the run stop.hostIos",
+          `a closed-loop job whose I/Os complete on devices that take no time (model: instant) never reaches a runtime; it needs ${TIMELESS_JOB_EXPECTED}`,
       );
     };
     /** Counts an I/O of `sink`'s group as issued now. */

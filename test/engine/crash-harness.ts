@@ -1,14 +1,14 @@
 import type { Coroutine } from "../../io/coroutine.js";
 import { Payload } from "../../io/payload.js";
 import { Kernel } from "../../sim/kernel.js";
-import { SimulationError } from "../../sim/errors.js";
 import { Rng } from "../../sim/rng/streams.js";
 import { SimDevice } from "../../sim/devices/sim-device.js";
 import { InstantModel } from "../../sim/devices/models/instant.js";
 import { ExponentialModel } from "../../sim/devices/models/exponential.js";
 import type { ContentStore } from "../../sim/devices/content-store.js";
 import { cofwChunkOffsetBytes, EngineError, formatCacheLu, fsck, mountCacheLu, type CofwEngine, type CommitPolicy, type MetadataDecoder } from "../../engine/index.js";
-import { CACHE_GARBAGE_STAMP, SOURCE_ORIGIN_STAMP } from "./rig.js";
+import { tearRanges } from "../../scenarios/crash/enumerate.js";
+import { CACHE_GARBAGE_STAMP, SOURCE_ORIGIN_STAMP, causeOf } from "./rig.js";
 import { SECTOR_BYTES, token, tokensOf } from "./oracle.js";
 
 /**
@@ -38,25 +38,6 @@ export const SUBSETS = { exhaustiveBound: 5, sampledSubsets: 24 } as const;
 
 /** checkImage's answer for a state outside the promise that recovery refused with its typed error. */
 const REFUSED = Symbol("refused");
-
-/**
- * The torn variants of a pending write of `sectors` sectors: the sectors
- * kept of it for each (only its first, all but its first, all but its last,
- * its first half, its second half), each once, none of them all or nothing.
- */
-function tearsOf(sectors: number): number[][] {
-  if (sectors < 2) return [];
-  const half = Math.floor(sectors / 2);
-  const ranges: Array<[number, number]> = [[0, 1], [1, sectors], [0, sectors - 1], [0, half], [half, sectors]];
-  const seen = new Set<string>();
-  const tears: number[][] = [];
-  for (const [from, to] of ranges) {
-    if (seen.has(`${from}-${to}`)) continue;
-    seen.add(`${from}-${to}`);
-    tears.push(Array.from({ length: to - from }, (_, k) => from + k));
-  }
-  return tears;
-}
 
 /**
  * A small crash explorer for engine tests: runs a scripted concurrent
@@ -255,7 +236,9 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
     // Torn variants: every other pending write survives, this multi-sector one only in part (the scenario campaigns' tears).
     pending.forEach((entry, i) => {
       const sectors = entry.device.log().write(entry.id).payload.lengthBytes / SECTOR_BYTES;
-      for (const keptSectors of tearsOf(sectors)) subsets.push({ keep: pending.map(() => true), tear: i, keptSectors });
+      for (const { firstKept, lastKept } of tearRanges(sectors)) {
+        subsets.push({ keep: pending.map(() => true), tear: i, keptSectors: Array.from({ length: lastKept - firstKept + 1 }, (_, k) => firstKept + k) });
+      }
     });
     for (const subset of subsets) {
       statesGenerated++;
@@ -308,7 +291,7 @@ export function exploreCrashes(options: CrashRunOptions): CrashReport {
       try {
         recovered = run(mountCacheLu(src, cch, { policy: options.makePolicy(), ...(options.decoder === undefined ? {} : { decoder: options.decoder }) }));
       } catch (error) {
-        const cause = error instanceof SimulationError ? error.cause : error;
+        const cause = causeOf(error);
         if (outside && cause instanceof EngineError) return REFUSED;
         throw cause;
       }

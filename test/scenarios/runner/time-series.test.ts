@@ -205,7 +205,12 @@ describe("TimeSeriesRecorder", () => {
           const series = recorder.finish(endNs);
           const bucketNs = series.bucketNs;
           const buckets = new Map<number, (typeof taken)[number][]>();
-          for (const t of taken) buckets.set(Math.floor(t.timeNs / bucketNs), [...(buckets.get(Math.floor(t.timeNs / bucketNs)) ?? []), t]);
+          for (const t of taken) {
+            const index = Math.floor(t.timeNs / bucketNs);
+            const rows = buckets.get(index) ?? [];
+            rows.push(t);
+            buckets.set(index, rows);
+          }
           const sum = (rows: (typeof taken)[number][], pick: (row: (typeof taken)[number]) => number) => rows.reduce((total, row) => total + pick(row), 0);
           const expected = [...buckets.entries()].map(([index, rows]) => {
             const copies = sum(rows, (r) => r.copies);
