@@ -1,8 +1,17 @@
 import { integerMapFor, type IntegerKeyedMap } from "../io/direct-integer-map.js";
 import { SESSION_SLOTS } from "./on-disk/layout.js";
 
-const ENTRY_WORDS = 2 * SESSION_SLOTS;
+/** An entry's words in a group: see ChunkMap. */
+const ENTRY_WORDS = 2;
 const ENTRY_BYTES = ENTRY_WORDS * Uint32Array.BYTES_PER_ELEMENT;
+/** The second word of a spilled entry: its first word is then the entry's place among the spilled ones. */
+const SPILLED = 0x80000000;
+/** The second word of an entry of one copy: the slots it serves in its low byte, its sequence list above. */
+const SLOT_BITS = 8;
+/** Sequence lists an entry of one copy can name (23 bits); past that, entries spill. */
+const MAX_LISTS = 2 ** (31 - SLOT_BITS);
+/** A spilled entry's words: copy + 1 per slot (0 = none), then the sequence per slot. */
+const SPILLED_WORDS = 2 * SESSION_SLOTS;
 /**
  * Largest word block (see newGroup). Below 128 KiB, where glibc's allocator
  * gives a block fresh pages of its own (mmap) and each page costs a fault
@@ -10,7 +19,9 @@ const ENTRY_BYTES = ENTRY_WORDS * Uint32Array.BYTES_PER_ELEMENT;
  * freed earlier in the run: ~5% fewer page faults over a whole run.
  */
 const MAX_BLOCK_BYTES = 64 * 1024;
-/** A group's address is (block << GROUP_BITS) | group within the block: a block holds at most 2^GROUP_BITS groups of one entry. */
+/** Words in a 64-byte cache line. */
+const LINE_WORDS = 16;
+/** A group's address is (block << GROUP_BITS) | group within the block: a block holds at most 2^GROUP_BITS groups. */
 const GROUP_BITS = 11;
 const GROUP_MASK = (1 << GROUP_BITS) - 1;
 
@@ -21,6 +32,18 @@ const GROUP_MASK = (1 << GROUP_BITS) - 1;
  * one is stale and ignored, so stopping or replacing a session never has to
  * scrub the map.
  *
+ * An entry is two words, because nearly every entry is one copy: a copy on
+ * first write serves every session live when it is made. The first word is
+ * that copy + 1 (0: no entry), the second the slots it serves (low byte)
+ * and, above them, the number of the list of sequences it was made for (see
+ * `lists`: one per set of live sessions the engine saw, not one per entry).
+ * An entry whose slots name different copies, or copies made for different
+ * lists, spills: its second word is SPILLED and its first the place of its
+ * 16 words (copy + 1 per slot, then the sequence per slot) in `spilled`.
+ * Sixteen words per entry for every entry were 64 MiB of map on a
+ * million-chunk run, walked whole twice after it and read on every host
+ * write; two are 8 MiB.
+ *
  * Entries are kept in groups of one map sector's worth (the on-disk unit), so
  * memory follows the touched sectors, not the Source LU's size. Groups live
  * side by side in a few large word blocks, found through an IntegerMap: one
@@ -29,8 +52,6 @@ const GROUP_MASK = (1 << GROUP_BITS) - 1;
  * LU's size, a DirectIntegerMap where the groups are few enough: a 64 GiB
  * Source LU's 70,000 groups then take 280 KB of index, which stays in the
  * processor's cache, where the hash table's 4 MiB missed on most lookups.
- * In a group, entry e is words [16e, 16e + 16): copy + 1 per slot (0 =
- * none), then the sequence per slot.
  */
 export class ChunkMap {
   private readonly addresses: IntegerKeyedMap;
@@ -46,11 +67,20 @@ export class ChunkMap {
   private lastKey = -1;
   private lastAddress = -1;
   /** Where find() found the entry: the index of its first word in the block it returned. */
-  at = 0;
+  private at = 0;
   /** touch()'s group addresses, one per chunk. */
   private touchAddresses = new Int32Array(0);
-  /** Told of every source chunk whose entry changes (the metadata's encoded map sectors follow them, see SectorImages). */
-  onEntryChange: ((sourceChunk: number) => void) | undefined = undefined;
+  /** The sequence lists, SESSION_SLOTS words each; `listNumbers` finds a list by its words. */
+  private lists = new Uint32Array(SESSION_SLOTS);
+  private listCount = 0;
+  private readonly listNumbers = new Map<string, number>();
+  /** Spilled entries' words (SPILLED_WORDS each), and the places free for reuse. */
+  private spilled = new Uint32Array(0);
+  private spilledTop = 0;
+  private readonly freeSpills: number[] = [];
+  /** One entry's copy + 1 and sequence per slot, while it changes (see change()). */
+  private readonly copies = new Uint32Array(SESSION_SLOTS);
+  private readonly sequences = new Uint32Array(SESSION_SLOTS);
 
   /** `sourceChunkCount`, when given, bounds the chunks the map may hold (see the class comment). */
   constructor(
@@ -59,14 +89,11 @@ export class ChunkMap {
   ) {
     this.addresses = integerMapFor(sourceChunkCount === undefined ? undefined : Math.ceil(sourceChunkCount / entriesPerGroup));
     this.groupWords = entriesPerGroup * ENTRY_WORDS;
-    this.maxBlockGroups = Math.max(1, Math.floor(MAX_BLOCK_BYTES / (entriesPerGroup * ENTRY_BYTES)));
+    this.maxBlockGroups = Math.min(2 ** GROUP_BITS, Math.max(1, Math.floor(MAX_BLOCK_BYTES / (entriesPerGroup * ENTRY_BYTES))));
   }
 
-  /**
-   * The block holding a chunk's entry, with the entry's first word in `at`;
-   * undefined when its group was never touched.
-   */
-  find(sourceChunk: number): Uint32Array | undefined {
+  /** The block holding a chunk's entry, with the entry's first word in `at`; undefined when its group was never touched. */
+  private find(sourceChunk: number): Uint32Array | undefined {
     const key = Math.floor(sourceChunk / this.entriesPerGroup);
     const address = key === this.lastKey ? this.lastAddress : this.addresses.get(key);
     if (address < 0) return undefined;
@@ -82,29 +109,31 @@ export class ChunkMap {
   }
 
   /**
-   * Reads the entries of the first `count` chunks, in two passes (group
-   * addresses, then the entries), and returns a number made of them so that
-   * the reads are not optimised away. Changes nothing. A host write's lookup
-   * of a random chunk misses the processor's caches on its entry; these
-   * lookups are independent of one another, so the processor overlaps their
-   * misses (see CofwEngine.prefetch). Each entry's first and last word: an
-   * entry is a cache line's 64 bytes, but a block is only as aligned as
-   * malloc makes it (16 bytes), so most entries lie across two lines (the
-   * whole run's rest 3,460 ms against 3,485, medians of eleven side by side).
+   * Reads the groups of the first `count` chunks, in two passes (group
+   * addresses, then a word of each cache line of the group), and returns a
+   * number made of them so that the reads are not optimised away. Changes
+   * nothing. A host write looks up its chunk's entry, and a copy on first
+   * write encodes the chunk's map sector, the whole group, from memory: at
+   * a random chunk, lines not in the processor's caches. These reads are
+   * independent of one another, so the processor overlaps their misses (see
+   * CofwEngine.prefetch). A group of a 512-byte map sector is 128 bytes,
+   * over two or three lines (blocks are only as aligned as malloc makes
+   * them, 16 bytes): a word 64 bytes apart from its first, and its last.
    */
   touch(sourceChunks: ArrayLike<number>, count: number): number {
     if (this.touchAddresses.length < count) this.touchAddresses = new Int32Array(count);
     const addresses = this.touchAddresses;
     const perGroup = this.entriesPerGroup;
+    const groupWords = this.groupWords;
     for (let i = 0; i < count; i++) addresses[i] = this.addresses.get(Math.floor(sourceChunks[i]! / perGroup));
     let sum = 0;
     for (let i = 0; i < count; i++) {
       const address = addresses[i]!;
       if (address < 0) continue;
-      const chunk = sourceChunks[i]!;
       const block = this.blocks[address >>> GROUP_BITS]!;
-      const at = this.entryWord(address, chunk, Math.floor(chunk / perGroup));
-      sum += block[at]! + block[at + ENTRY_WORDS - 1]!;
+      const base = (address & GROUP_MASK) * groupWords;
+      for (let word = base; word < base + groupWords; word += LINE_WORDS) sum += block[word]!;
+      sum += block[base + groupWords - 1]!;
     }
     return sum;
   }
@@ -144,17 +173,22 @@ export class ChunkMap {
   copyFor(sourceChunk: number, slot: number, sequence: number): number | undefined {
     const words = this.find(sourceChunk);
     if (words === undefined) return undefined;
-    const at = this.at;
-    const plusOne = words[at + slot]!;
-    return plusOne !== 0 && words[at + SESSION_SLOTS + slot] === sequence ? plusOne - 1 : undefined;
+    const first = words[this.at]!;
+    const second = words[this.at + 1]!;
+    if (second === SPILLED) {
+      const at = first * SPILLED_WORDS;
+      const plusOne = this.spilled[at + slot]!;
+      return plusOne !== 0 && this.spilled[at + SESSION_SLOTS + slot] === sequence ? plusOne - 1 : undefined;
+    }
+    return first !== 0 && ((second >>> slot) & 1) === 1 && this.lists[(second >>> SLOT_BITS) * SESSION_SLOTS + slot] === sequence ? first - 1 : undefined;
   }
 
   set(sourceChunk: number, slot: number, sequence: number, copy: number): void {
     const words = this.findForWrite(sourceChunk);
-    const at = this.at;
-    words[at + slot] = copy + 1;
-    words[at + SESSION_SLOTS + slot] = sequence;
-    this.onEntryChange?.(sourceChunk);
+    this.read(words, this.at);
+    this.copies[slot] = copy + 1;
+    this.sequences[slot] = sequence;
+    this.write(words, this.at);
   }
 
   /**
@@ -163,19 +197,229 @@ export class ChunkMap {
    * sessions). Returns -1 when done, or, changing nothing, the first slot that
    * already has a copy made for that sequence (the caller's invariant broke).
    */
-  setSlots(sourceChunk: number, mask: number, sequences: readonly number[], copy: number): number {
+  setSlots(sourceChunk: number, mask: number, sequences: ArrayLike<number>, copy: number): number {
     const words = this.findForWrite(sourceChunk);
     const at = this.at;
+    // The usual case: a chunk's first copy, for the live sessions' list (the last one named, most often).
+    if (words[at] === 0 && words[at + 1] === 0 && mask !== 0) {
+      const list = this.listOf(sequences);
+      if (list >= 0) {
+        words[at] = copy + 1;
+        words[at + 1] = mask | (list << SLOT_BITS);
+        return -1;
+      }
+    }
+    this.read(words, at);
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      if (((mask >> slot) & 1) !== 0 && words[at + slot] !== 0 && words[at + SESSION_SLOTS + slot] === sequences[slot]) return slot;
+      if (((mask >> slot) & 1) !== 0 && this.copies[slot] !== 0 && this.sequences[slot] === sequences[slot]) return slot;
     }
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
       if (((mask >> slot) & 1) === 0) continue;
-      words[at + slot] = copy + 1;
-      words[at + SESSION_SLOTS + slot] = sequences[slot]!;
+      this.copies[slot] = copy + 1;
+      this.sequences[slot] = sequences[slot]!;
     }
-    this.onEntryChange?.(sourceChunk);
+    this.write(words, at);
     return -1;
+  }
+
+  /** An entry's copy + 1 and sequence per slot into `copies` and `sequences`. */
+  private read(words: Uint32Array, at: number): void {
+    const first = words[at]!;
+    const second = words[at + 1]!;
+    if (second === SPILLED) {
+      const from = first * SPILLED_WORDS;
+      this.copies.set(this.spilled.subarray(from, from + SESSION_SLOTS));
+      this.sequences.set(this.spilled.subarray(from + SESSION_SLOTS, from + SPILLED_WORDS));
+      return;
+    }
+    const list = (second >>> SLOT_BITS) * SESSION_SLOTS;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      const serves = first !== 0 && ((second >>> slot) & 1) === 1;
+      this.copies[slot] = serves ? first : 0;
+      this.sequences[slot] = serves ? this.lists[list + slot]! : 0;
+    }
+  }
+
+  /** Writes `copies` and `sequences` as the entry at `at`: of one copy when they allow it, else spilled. */
+  private write(words: Uint32Array, at: number): void {
+    const wasSpilled = words[at + 1] === SPILLED ? words[at]! : -1;
+    let slots = 0;
+    let copyPlusOne = 0;
+    let oneCopy = true;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      const plusOne = this.copies[slot]!;
+      if (plusOne === 0) {
+        this.sequences[slot] = 0;
+        continue;
+      }
+      if (slots !== 0 && plusOne !== copyPlusOne) oneCopy = false;
+      copyPlusOne = plusOne;
+      slots |= 1 << slot;
+    }
+    const list = oneCopy && slots !== 0 ? this.listOf(this.sequences) : -1;
+    if (slots === 0 || list >= 0) {
+      if (wasSpilled >= 0) this.freeSpills.push(wasSpilled);
+      words[at] = copyPlusOne;
+      words[at + 1] = slots === 0 ? 0 : slots | (list << SLOT_BITS);
+      return;
+    }
+    const place = wasSpilled >= 0 ? wasSpilled : this.newSpill();
+    this.spilled.set(this.copies, place * SPILLED_WORDS);
+    this.spilled.set(this.sequences, place * SPILLED_WORDS + SESSION_SLOTS);
+    words[at] = place;
+    words[at + 1] = SPILLED;
+  }
+
+  private newSpill(): number {
+    const reused = this.freeSpills.pop();
+    if (reused !== undefined) return reused;
+    if ((this.spilledTop + 1) * SPILLED_WORDS > this.spilled.length) {
+      const grown = new Uint32Array(Math.max(SPILLED_WORDS, 2 * this.spilled.length));
+      grown.set(this.spilled);
+      this.spilled = grown;
+    }
+    return this.spilledTop++;
+  }
+
+  /** The number of the list holding `sequences`' words, made if new; -1 when no more lists can be numbered. */
+  private listOf(sequences: ArrayLike<number>): number {
+    const last = (this.listCount - 1) * SESSION_SLOTS;
+    const lists = this.lists;
+    if (
+      this.listCount > 0 &&
+      lists[last] === sequences[0] &&
+      lists[last + 1] === sequences[1] &&
+      lists[last + 2] === sequences[2] &&
+      lists[last + 3] === sequences[3] &&
+      lists[last + 4] === sequences[4] &&
+      lists[last + 5] === sequences[5] &&
+      lists[last + 6] === sequences[6] &&
+      lists[last + 7] === sequences[7]
+    ) {
+      return this.listCount - 1;
+    }
+    const words = Array.from({ length: SESSION_SLOTS }, (_, slot) => sequences[slot]!);
+    const key = words.join(",");
+    const known = this.listNumbers.get(key);
+    if (known !== undefined) return known;
+    if (this.listCount === MAX_LISTS) return -1;
+    if ((this.listCount + 1) * SESSION_SLOTS > lists.length) {
+      const grown = new Uint32Array(2 * lists.length);
+      grown.set(lists);
+      this.lists = grown;
+    }
+    this.lists.set(words, this.listCount * SESSION_SLOTS);
+    this.listNumbers.set(key, this.listCount);
+    return this.listCount++;
+  }
+
+  /** The slots of list `list` whose sequence is the live one (`live[slot]`, 0 for no live session: never a match). */
+  private liveSlotsOf(list: number, live: ArrayLike<number>): number {
+    const at = list * SESSION_SLOTS;
+    let slots = 0;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      const sequence = live[slot]!;
+      if (sequence !== 0 && this.lists[at + slot] === sequence) slots |= 1 << slot;
+    }
+    return slots;
+  }
+
+  /**
+   * The slots with a live session (`live[slot]` not 0) that have no copy of
+   * `sourceChunk` made for it: what a host write must copy first.
+   */
+  uncoveredSlots(sourceChunk: number, live: ArrayLike<number>): number {
+    let liveSlots = 0;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) if (live[slot] !== 0) liveSlots |= 1 << slot;
+    const words = this.find(sourceChunk);
+    if (words === undefined) return liveSlots;
+    const first = words[this.at]!;
+    const second = words[this.at + 1]!;
+    if (second !== SPILLED) return first === 0 ? liveSlots : liveSlots & ~(second & this.liveSlotsOf(second >>> SLOT_BITS, live));
+    const at = first * SPILLED_WORDS;
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      if (this.spilled[at + slot] !== 0 && this.spilled[at + SESSION_SLOTS + slot] === live[slot]) liveSlots &= ~(1 << slot);
+    }
+    return liveSlots;
+  }
+
+  /**
+   * The on-disk words of the entries of `count` chunks from `firstChunk`, all
+   * in one group (a map sector's, or one), into `out` from `outAt`: per entry
+   * and slot, copy + 1 if the copy was made for the slot's live session
+   * (`live[slot]`, 0 for none), else 0. Zeros for a group never touched.
+   */
+  liveWords(firstChunk: number, count: number, live: ArrayLike<number>, out: Uint32Array, outAt: number): void {
+    const words = this.find(firstChunk);
+    if (words === undefined) {
+      out.fill(0, outAt, outAt + count * SESSION_SLOTS);
+      return;
+    }
+    let list = -1;
+    let listSlots = 0;
+    for (let e = 0, at = this.at; e < count; e++, at += ENTRY_WORDS, outAt += SESSION_SLOTS) {
+      const first = words[at]!;
+      const second = words[at + 1]!;
+      if (second === SPILLED) {
+        const from = first * SPILLED_WORDS;
+        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+          const sequence = live[slot]!;
+          out[outAt + slot] = sequence !== 0 && this.spilled[from + SESSION_SLOTS + slot] === sequence ? this.spilled[from + slot]! : 0;
+        }
+        continue;
+      }
+      // Neighbouring entries were nearly always made for one list: its live slots are worked out once.
+      if (first !== 0 && second >>> SLOT_BITS !== list) {
+        list = second >>> SLOT_BITS;
+        listSlots = this.liveSlotsOf(list, live);
+      }
+      const slots = first === 0 ? 0 : second & listSlots;
+      out[outAt] = slots & 1 ? first : 0;
+      out[outAt + 1] = slots & 2 ? first : 0;
+      out[outAt + 2] = slots & 4 ? first : 0;
+      out[outAt + 3] = slots & 8 ? first : 0;
+      out[outAt + 4] = slots & 16 ? first : 0;
+      out[outAt + 5] = slots & 32 ? first : 0;
+      out[outAt + 6] = slots & 64 ? first : 0;
+      out[outAt + 7] = slots & 128 ? first : 0;
+    }
+  }
+
+  /**
+   * For each entry of the group a walk visits (see forEachGroup), the slots
+   * whose copy was made for their live session (`live[slot]`, 0 for none)
+   * into `slotsOut`, and, when those slots all name one copy, that copy + 1
+   * into `copyPlusOneOut`, else 0 (liveWords then gives each slot's).
+   */
+  liveSummary(words: Uint32Array, base: number, live: ArrayLike<number>, slotsOut: Uint8Array, copyPlusOneOut: Uint32Array): void {
+    let list = -1;
+    let listSlots = 0;
+    for (let e = 0, at = base; e < this.entriesPerGroup; e++, at += ENTRY_WORDS) {
+      const first = words[at]!;
+      const second = words[at + 1]!;
+      if (second !== SPILLED) {
+        if (first !== 0 && second >>> SLOT_BITS !== list) {
+          list = second >>> SLOT_BITS;
+          listSlots = this.liveSlotsOf(list, live);
+        }
+        const slots = first === 0 ? 0 : second & listSlots;
+        slotsOut[e] = slots;
+        copyPlusOneOut[e] = slots === 0 ? 0 : first;
+        continue;
+      }
+      const from = first * SPILLED_WORDS;
+      let slots = 0;
+      let copyPlusOne = 0;
+      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+        const plusOne = this.spilled[from + slot]!;
+        const sequence = live[slot]!;
+        if (plusOne === 0 || sequence === 0 || this.spilled[from + SESSION_SLOTS + slot] !== sequence) continue;
+        copyPlusOne = slots === 0 || plusOne === copyPlusOne ? plusOne : 0;
+        slots |= 1 << slot;
+      }
+      slotsOut[e] = slots;
+      copyPlusOneOut[e] = copyPlusOne;
+    }
   }
 
   /** Source chunks that have any entry, ascending: iteration order never depends on history. */
@@ -183,12 +427,8 @@ export class ChunkMap {
     const out: number[] = [];
     this.forEachGroup((firstChunk, words, base) => {
       for (let e = 0; e < this.entriesPerGroup; e++) {
-        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          if (words[base + e * ENTRY_WORDS + slot] !== 0) {
-            out.push(firstChunk + e);
-            break;
-          }
-        }
+        const at = base + e * ENTRY_WORDS;
+        if (words[at] !== 0 || words[at + 1] !== 0) out.push(firstChunk + e);
       }
     });
     return out;
@@ -196,9 +436,8 @@ export class ChunkMap {
 
   /**
    * Every touched group with its first source chunk, ascending (iteration
-   * order never depends on history), for whole-map walks that read the words
-   * themselves rather than a lookup per (chunk, slot): the group's entry e is
-   * at words[base + 16e].
+   * order never depends on history), for whole-map walks: `words` and
+   * `base` are the group's, for liveSummary.
    */
   forEachGroup(visit: (firstChunk: number, words: Uint32Array, base: number) => void): void {
     // Sorted as a typed array: numerically, with no comparator call per comparison (a map has ~70,000 groups).

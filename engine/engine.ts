@@ -51,38 +51,6 @@ export interface EngineParts {
   readonly policy: CommitPolicy;
 }
 
-/** Every session slot's bit. */
-const ALL_SLOTS = (1 << SESSION_SLOTS) - 1;
-// oneCopyForEverySlot below is written out slot by slot.
-assert(SESSION_SLOTS === 8, () => `oneCopyForEverySlot is written out for 8 session slots, the format has ${SESSION_SLOTS}`);
-
-/**
- * The copy plus one that every slot of the map entry at `at` names, each made
- * for the slot's session in `live` (every slot has one), or 0 when the entry
- * is not of that kind. It is the common entry, one copy serving every live
- * session, and assertConsistent meets it for every copy: checked this way, the
- * walk of a million-copy map takes ~10% less time. Written out for the 8 slots
- * of the format: V8 does not unroll loops, and as a loop it saved nothing.
- */
-function oneCopyForEverySlot(group: Uint32Array, at: number, live: Uint32Array): number {
-  const plusOne = group[at]!;
-  if (plusOne === 0) return 0;
-  const sameCopy =
-    group[at + 1] === plusOne && group[at + 2] === plusOne && group[at + 3] === plusOne && group[at + 4] === plusOne && group[at + 5] === plusOne && group[at + 6] === plusOne && group[at + 7] === plusOne;
-  if (!sameCopy) return 0;
-  const sequences = at + SESSION_SLOTS;
-  const liveSessions =
-    group[sequences] === live[0] &&
-    group[sequences + 1] === live[1] &&
-    group[sequences + 2] === live[2] &&
-    group[sequences + 3] === live[3] &&
-    group[sequences + 4] === live[4] &&
-    group[sequences + 5] === live[5] &&
-    group[sequences + 6] === live[6] &&
-    group[sequences + 7] === live[7];
-  return liveSessions ? plusOne : 0;
-}
-
 /**
  * The COFW engine. Every operation is a coroutine that yields I/O steps, so
  * the simulator and the real asynchronous driver run this same code. Host
@@ -100,6 +68,8 @@ export class CofwEngine {
   private readonly gate = new Gate();
   /** Source chunks whose copy is being made; a second writer waits for it. */
   private readonly copying = new IntegerObjectMap<Signal>();
+  /** One map entry's on-disk words, for assertConsistent's checks slot by slot. */
+  private readonly entryScratch = new Uint32Array(SESSION_SLOTS);
   /** Phantom reads in flight against the Source LU, per source chunk. */
   private readonly phantomSourceReads = new IntegerObjectMap<{ count: number; done: Signal }>();
   /** Cache-full terminations in flight, per slot. */
@@ -171,14 +141,14 @@ export class CofwEngine {
   /**
    * A hint that host I/O at the first `count` of these Source LU offsets
    * comes soon (the runner reads its workloads ahead): reads their chunk map
-   * entries and the lines of the map sectors' images a copy would patch (see
-   * Metadata.touchMapImages), and asks the Source LU to read ahead what it
-   * will look up for them (BlockDevice.prefetch), all at once. A host write
-   * of a random chunk otherwise waits for memory at each of those lookups in
-   * turn; read together, the processor overlaps the misses. Changes nothing;
-   * offsets outside the Source LU are left out. The Cache LU is not asked:
-   * reading ahead its map sectors' places slowed the whole run
-   * (docs/performance-log.md, "Reading ahead the map sectors' images").
+   * groups (the entry a host write looks up, and the map sector a copy
+   * encodes, see ChunkMap.touch), and asks the Source LU to read ahead what
+   * it will look up for them (BlockDevice.prefetch), all at once. A host
+   * write of a random chunk otherwise waits for memory at each of those
+   * lookups in turn; read together, the processor overlaps the misses.
+   * Changes nothing; offsets outside the Source LU are left out. The Cache
+   * LU is not asked: reading ahead its map sectors' places slowed the whole
+   * run (docs/performance-log.md, "Reading ahead the map sectors' images").
    */
   prefetch(offsetsBytes: ArrayLike<number>, count: number): void {
     if (this.prefetchChunks.length < count) this.prefetchChunks = new Float64Array(count);
@@ -190,7 +160,7 @@ export class CofwEngine {
       const offsetBytes = offsetsBytes[i]!;
       if (offsetBytes >= 0 && offsetBytes < capacityBytes) chunks[inside++] = Math.floor(offsetBytes / chunkSizeBytes);
     }
-    prefetchSink.checksum = this.map.touch(chunks, inside) + this.metadata.touchMapImages(chunks, inside);
+    prefetchSink.checksum = this.map.touch(chunks, inside);
     this.io.source.prefetch?.(offsetsBytes, count);
   }
 
@@ -337,17 +307,8 @@ export class CofwEngine {
 
   /** Slots with a live session that has no copy of this chunk yet. */
   private uncoveredMask(sourceChunk: number): number {
-    const live = this.sessions.liveSequences;
-    const group = this.map.find(sourceChunk);
-    const at = this.map.at;
-    let mask = 0;
-    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      const sequence = live[slot]!;
-      if (sequence === 0) continue;
-      // Covered: an entry for this slot made for its live session (see ChunkMap).
-      if (group === undefined || group[at + slot] === 0 || group[at + SESSION_SLOTS + slot] !== sequence) mask |= 1 << slot;
-    }
-    return mask;
+    // Covered: an entry for the slot made for its live session (see ChunkMap).
+    return this.map.uncoveredSlots(sourceChunk, this.sessions.liveSequences);
   }
 
   /**
@@ -525,8 +486,8 @@ export class CofwEngine {
     if (!this.mapEntriesHold(referenced)) {
       referenced.fill(0);
       const perGroup = this.map.entriesPerGroup;
-      this.map.forEachGroup((firstChunk, group, base) => {
-        for (let e = 0; e < perGroup; e++) this.checkEntrySlots(firstChunk + e, group, base + e * 2 * SESSION_SLOTS, referenced, true);
+      this.map.forEachGroup((firstChunk) => {
+        for (let e = 0; e < perGroup; e++) this.checkEntrySlots(firstChunk + e, referenced, true);
       });
       assert(false, () => "a map entry failed its check as a whole but passed it slot by slot");
     }
@@ -551,47 +512,26 @@ export class CofwEngine {
    * the chunks the entries reference.
    */
   private mapEntriesHold(referenced: Uint8Array): boolean {
-    // Per slot, its live session's sequence number, 0 for none (sequence numbers start at 1).
     const live = this.sessions.liveSequences;
     const { state, sourceChunk: copiedChunk, mask } = this.chunks;
-    const perGroup = this.map.entriesPerGroup;
+    const map = this.map;
+    const perGroup = map.entriesPerGroup;
     // Per entry of the group at hand: the slots whose entry counts (a copy made for the slot's live session, see
     // ChunkMap.copyFor) and, when they all name one copy (one copy serves every session live when it was made), that
     // copy plus one, else 0. A group's entries are summed up first and checked after: the checks read the chunk table
     // at the copies, in random order, and one after another with nothing between they wait on memory together.
     const entrySlots = new Uint8Array(perGroup);
     const entryCopyPlusOne = new Uint32Array(perGroup);
-    const everySlotLive = live.every((sequence) => sequence !== 0);
     let holds = true;
-    this.map.forEachGroupInMemoryOrder((firstChunk, group, base) => {
+    map.forEachGroupInMemoryOrder((firstChunk, words, base) => {
       if (!holds) return;
-      for (let e = 0; e < perGroup; e++) {
-        const at = base + e * 2 * SESSION_SLOTS;
-        const oneCopy = everySlotLive ? oneCopyForEverySlot(group, at, live) : 0;
-        if (oneCopy !== 0) {
-          entrySlots[e] = ALL_SLOTS;
-          entryCopyPlusOne[e] = oneCopy;
-          continue;
-        }
-        let slots = 0;
-        let copyPlusOne = 0;
-        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          const plusOne = group[at + slot]!;
-          if (plusOne === 0) continue;
-          const sequence = live[slot]!;
-          if (sequence === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
-          copyPlusOne = slots === 0 || plusOne === copyPlusOne ? plusOne : 0;
-          slots |= 1 << slot;
-        }
-        entrySlots[e] = slots;
-        entryCopyPlusOne[e] = copyPlusOne;
-      }
+      map.liveSummary(words, base, live, entrySlots, entryCopyPlusOne);
       for (let e = 0; e < perGroup && holds; e++) {
         const slots = entrySlots[e]!;
         if (slots === 0) continue;
         // One copy: checked once for all its slots. Several: slot by slot.
         const copy = entryCopyPlusOne[e]! - 1;
-        if (copy < 0) holds = this.checkEntrySlots(firstChunk + e, group, base + e * 2 * SESSION_SLOTS, referenced, false);
+        if (copy < 0) holds = this.checkEntrySlots(firstChunk + e, referenced, false);
         else if (state[copy] === ChunkState.live && copiedChunk[copy] === firstChunk + e && (mask[copy]! & slots) === slots) referenced[copy] = 1;
         else holds = false;
       }
@@ -604,14 +544,13 @@ export class CofwEngine {
    * copies referenced. A failed check throws when `report` is set, else makes
    * it return false.
    */
-  private checkEntrySlots(sourceChunk: number, group: Uint32Array, at: number, referenced: Uint8Array, report: boolean): boolean {
-    const live = this.sessions.liveSequences;
+  private checkEntrySlots(sourceChunk: number, referenced: Uint8Array, report: boolean): boolean {
     const { state, sourceChunk: copiedChunk, mask } = this.chunks;
+    const copies = this.entryScratch;
+    this.map.liveWords(sourceChunk, 1, this.sessions.liveSequences, copies, 0);
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      const plusOne = group[at + slot]!;
+      const plusOne = copies[slot]!;
       if (plusOne === 0) continue;
-      const sequence = live[slot]!;
-      if (sequence === 0 || group[at + SESSION_SLOTS + slot] !== sequence) continue;
       const copy = plusOne - 1;
       // A second reference from this same source chunk (another slot) is the chunk's copy serving several sessions.
       const holds = state[copy] === ChunkState.live && copiedChunk[copy] === sourceChunk && ((mask[copy]! >> slot) & 1) === 1;

@@ -13,16 +13,13 @@ import {
   encodeRecord,
   encodeRegionBitmapSector,
   encodeRepositoryMetadata,
-  mapEntryOffsetBytes,
-  patchMapEntry,
   recordSector,
   type AllocationRecord,
   type DlmMetadata,
   type RegionBitmapKind,
   type RepositoryMetadata,
 } from "./on-disk/codec.js";
-import { MAP_ENTRY_BYTES, SESSION_SLOTS, cofwChunkOffsetBytes, mapSectorOf, recordOf, regionOf, type Layout } from "./on-disk/layout.js";
-import { SectorImages } from "./sector-images.js";
+import { SESSION_SLOTS, cofwChunkOffsetBytes, mapSectorOf, recordOf, regionOf, type Layout } from "./on-disk/layout.js";
 import { SectorWriter } from "./sector-writer.js";
 import type { Sessions } from "./sessions.js";
 import { assert } from "./errors.js";
@@ -37,15 +34,6 @@ export interface CopyJob {
   readonly mask: number;
   readonly sequences: readonly number[];
 }
-
-/**
- * Checks the engine makes when asked. `patchedMapSectors`: every map sector
- * patched from its image (see SectorImages) is compared with its whole
- * encoding, and a difference fails an assertion; the test suite turns it on
- * (test/setup.ts). A plain object rather than a static field of Metadata,
- * whose load on every map sector write was a call into V8's generic lookup.
- */
-export const metadataChecks = { patchedMapSectors: false };
 
 /**
  * The engine's metadata operations: each one encodes from memory and writes
@@ -70,13 +58,6 @@ export class Metadata {
   metadataBitmapGeneration = 0;
   private mapSectorEntries: Uint32Array | undefined;
   private recordScratch: AllocationRecord | undefined;
-  /** The map sectors as last encoded, and the entries that changed in memory since. */
-  private readonly mapImages: SectorImages;
-  /** One map entry's words, for a patch. */
-  private readonly entryScratch = new Uint32Array(SESSION_SLOTS);
-  /** touchMapImages's map sectors, and where in each its chunk's entry lies. */
-  private touchSectors = new Float64Array(0);
-  private touchOffsets = new Int32Array(0);
 
   constructor(
     readonly layout: Layout,
@@ -88,13 +69,6 @@ export class Metadata {
     this.sectorWriter = new SectorWriter(io, (sector, into) => this.encodeSector(sector, into));
     this.regionInitialized = new Uint8Array(layout.regionCount);
     this.regionModified = new Uint8Array(layout.regionCount);
-    const { mapFirstSector, entriesPerMapSector } = layout;
-    this.mapImages = new SectorImages(layout.geometry.sectorSizeBytes, layout.recordsFirstSector);
-    // The images follow every change of the entries they are encoded from (and of the live sessions, by their
-    // generation). Records are not patched: a write-through run writes one for several copies (they are allocated side
-    // by side, and the SectorWriter serves requests that come while a write is in flight with one write), changed
-    // in several chunks each time, where patching a chunk costs a good part of encoding the record whole.
-    map.onEntryChange = (sourceChunk) => this.mapImages.noteChange(mapFirstSector + Math.floor(sourceChunk / entriesPerMapSector), sourceChunk % entriesPerMapSector);
   }
 
   // ---- COFW data ------------------------------------------------------------
@@ -164,10 +138,8 @@ export class Metadata {
     const firstChunk = (mapSector - this.layout.mapFirstSector) * perSector;
     // The encoder copies the entries into the sector, so one scratch array serves every encode.
     const entries = (this.mapSectorEntries ??= new Uint32Array(perSector * SESSION_SLOTS));
-    // A map sector is exactly one ChunkMap group (see ChunkMap for the layout of its words).
-    const group = this.map.find(firstChunk);
-    if (group === undefined) entries.fill(0);
-    else liveEntryWords(group, this.map.at, perSector, this.sessions.liveSequences, entries, 0);
+    // A map sector is exactly one ChunkMap group.
+    this.map.liveWords(firstChunk, perSector, this.sessions.liveSequences, entries, 0);
     return encodeMapSector(this.layout, mapSector, entries, into);
   }
 
@@ -193,65 +165,10 @@ export class Metadata {
   private encodeSector(sector: number, into: Uint8Array): Uint8Array {
     const layout = this.layout;
     if (sector >= layout.recordsFirstSector) return this.encodeRecord(sector - layout.recordsFirstSector, into);
-    if (sector >= layout.mapFirstSector) return this.encodeMapSectorFromImage(sector, into);
+    if (sector >= layout.mapFirstSector) return this.encodeMapSector(sector, into);
     if (sector >= layout.modifiedBitmapFirstSector) return this.encodeRegionBitmap("modifiedBitmap", sector - layout.modifiedBitmapFirstSector, into);
     assert(sector >= layout.initializedBitmapFirstSector, () => `sector ${sector} is not one the SectorWriter writes (records, map sectors, region bitmaps)`);
     return this.encodeRegionBitmap("initializedBitmap", sector - layout.initializedBitmapFirstSector, into);
-  }
-
-  /**
-   * A map sector as memory says now, into `into`: its image (see
-   * SectorImages) with the entries that changed since patched in, or, when
-   * it has no image it may patch, encoded whole and kept as its image.
-   */
-  private encodeMapSectorFromImage(mapSector: number, into: Uint8Array): Uint8Array {
-    const images = this.mapImages;
-    const generation = this.sessions.generation;
-    const image = images.patchable(mapSector, generation);
-    if (image < 0) {
-      const whole = this.encodeMapSector(mapSector, into);
-      images.keep(mapSector, generation, whole);
-      return whole;
-    }
-    const bytes = images.bytes(image);
-    const changes = images.changeCount(image);
-    const firstChunk = (mapSector - this.layout.mapFirstSector) * this.layout.entriesPerMapSector;
-    const words = this.entryScratch;
-    for (let i = 0; i < changes; i++) {
-      const entry = images.changedPart(image, i);
-      // A changed entry's group exists: ChunkMap makes it before it changes the entry.
-      const group = this.map.find(firstChunk + entry)!;
-      liveEntryWords(group, this.map.at, 1, this.sessions.liveSequences, words, 0);
-      patchMapEntry(this.layout, bytes, entry, words, 0);
-    }
-    images.patched(image);
-    into.set(bytes);
-    if (metadataChecks.patchedMapSectors) {
-      const whole = this.encodeMapSector(mapSector);
-      assert(whole.every((byte, i) => byte === into[i]), () => `map sector ${mapSector} patched from its image differs from its whole encoding`);
-    }
-    return into;
-  }
-
-  /**
-   * Reads the lines of the map sectors' images that a copy of each of the
-   * first `count` source chunks would patch, and returns a number made of
-   * them (see CofwEngine.prefetch). Changes nothing.
-   */
-  touchMapImages(sourceChunks: ArrayLike<number>, count: number): number {
-    // No image yet (no copy made, or reads only): nothing to read, and no sector numbers to work out.
-    if (this.mapImages.size === 0) return 0;
-    if (this.touchSectors.length < count) {
-      this.touchSectors = new Float64Array(count);
-      this.touchOffsets = new Int32Array(count);
-    }
-    const { mapFirstSector, entriesPerMapSector } = this.layout;
-    for (let i = 0; i < count; i++) {
-      const chunk = sourceChunks[i]!;
-      this.touchSectors[i] = mapFirstSector + Math.floor(chunk / entriesPerMapSector);
-      this.touchOffsets[i] = mapEntryOffsetBytes(chunk % entriesPerMapSector);
-    }
-    return this.mapImages.touch(this.touchSectors, this.touchOffsets, count, MAP_ENTRY_BYTES);
   }
 
   /** Records that a map sector changed in memory and must be written back lazily (dirty-region log, recovery). */
@@ -467,37 +384,3 @@ export class Metadata {
   }
 }
 
-/**
- * The on-disk words of `count` ChunkMap entries from word `at` of `group`
- * (see ChunkMap for their words) into `out` from `outAt`: per entry and
- * slot, the copy + 1 if it was made for the slot's live session (`live`,
- * Sessions.liveSequences), else 0.
- *
- * Only entries of live sessions go to disk. Their copies' data is durable: an
- * entry is set only once its copy's data is (markReady), and a live entry's
- * copy is never freed (its mask keeps the slot; assertConsistent checks
- * both). So the chunk states are not looked up here: one random read per
- * entry, most of an encode's cost. A slot without a session (live sequence
- * 0) is compared as -1, which no u32 equals, so it keeps nothing whatever
- * its words hold. Every word is written, so `out` needs no clearing. Written
- * out for the 8 slots of the format, with the live sequences in locals: as a
- * loop over the slots, V8 (which does not unroll) spent ~11 cycles a word on
- * loads and bounds checks, and with the sequences read for each entry, or
- * with a call per entry, a sector's whole encoding took ~1k instructions
- * more.
- */
-function liveEntryWords(group: Uint32Array, at: number, count: number, live: Uint32Array, out: Uint32Array, outAt: number): void {
-  const l0 = live[0] || -1, l1 = live[1] || -1, l2 = live[2] || -1, l3 = live[3] || -1;
-  const l4 = live[4] || -1, l5 = live[5] || -1, l6 = live[6] || -1, l7 = live[7] || -1;
-  for (let e = 0; e < count; e++, at += 2 * SESSION_SLOTS, outAt += SESSION_SLOTS) {
-    const q = at + SESSION_SLOTS;
-    out[outAt] = group[q] === l0 ? group[at]! : 0;
-    out[outAt + 1] = group[q + 1] === l1 ? group[at + 1]! : 0;
-    out[outAt + 2] = group[q + 2] === l2 ? group[at + 2]! : 0;
-    out[outAt + 3] = group[q + 3] === l3 ? group[at + 3]! : 0;
-    out[outAt + 4] = group[q + 4] === l4 ? group[at + 4]! : 0;
-    out[outAt + 5] = group[q + 5] === l5 ? group[at + 5]! : 0;
-    out[outAt + 6] = group[q + 6] === l6 ? group[at + 6]! : 0;
-    out[outAt + 7] = group[q + 7] === l7 ? group[at + 7]! : 0;
-  }
-}

@@ -1,7 +1,6 @@
 import { crc32 } from "node:zlib";
-import { MAP_ENTRY_BYTES, SECTOR_HEADER_BYTES, SESSION_SLOTS, type Geometry, type Layout } from "./layout.js";
+import { SECTOR_HEADER_BYTES, SESSION_SLOTS, type Geometry, type Layout } from "./layout.js";
 import { isAllZero } from "../../io/all-zero.js";
-import { crcChange, crcRegisterStepU32 } from "./crc-patch.js";
 
 /**
  * The one place that turns on-disk sectors into values and back. Everything
@@ -119,21 +118,6 @@ function sealBytes(bytes: Uint8Array): Uint8Array {
   const fresh = bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0;
   putU32(bytes, 4, fresh ? crc32(bytes) : checkBits(bytes));
   return bytes;
-}
-
-/**
- * Sets the little-endian u32s at `atBytes` of a sealed sector to
- * `words[from..from + count)`, keeping its check bits right without hashing
- * the sector again (see crc-patch.ts). Never the check field itself.
- */
-function patchSealedU32s(bytes: Uint8Array, atBytes: number, words: ArrayLike<number>, from: number, count: number): void {
-  let register = 0;
-  for (let i = 0, at = atBytes; i < count; i++, at += 4) {
-    const word = words[from + i]! >>> 0;
-    register = crcRegisterStepU32(register, getU32(bytes, at) ^ word);
-    putU32(bytes, at, word);
-  }
-  if (register !== 0) putU32(bytes, 4, getU32(bytes, 4) ^ crcChange(bytes.length, atBytes, 4 * count, register));
 }
 
 /** Recomputes a framed block's check bits in place (tools that build or repair images). */
@@ -377,21 +361,6 @@ export function encodeMapSector(layout: Layout, sector: number, entries: Uint32A
   if (HOST_IS_LITTLE_ENDIAN) new Uint32Array(bytes.buffer, bytes.byteOffset + B, entries.length).set(entries);
   else for (let i = 0; i < entries.length; i++) putU32(bytes, B + 4 * i, entries[i]!);
   return sealBytes(bytes);
-}
-
-/**
- * Sets entry `entry` of an encoded map sector (sealed, as encodeMapSector
- * left it) to the SESSION_SLOTS words of `entries` from `from`: the sector
- * encodeMapSector would give with that entry changed, check bits included.
- */
-export function patchMapEntry(layout: Layout, bytes: Uint8Array, entry: number, entries: ArrayLike<number>, from: number): void {
-  if (entry < 0 || entry >= layout.entriesPerMapSector) throw new RangeError(`map entry ${entry} is outside the sector's ${layout.entriesPerMapSector}`);
-  patchSealedU32s(bytes, mapEntryOffsetBytes(entry), entries, from, SESSION_SLOTS);
-}
-
-/** Where entry `entry` of a map sector starts, in bytes from the sector's start. */
-export function mapEntryOffsetBytes(entry: number): number {
-  return B + MAP_ENTRY_BYTES * entry;
 }
 
 /**

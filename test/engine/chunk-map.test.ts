@@ -29,9 +29,11 @@ const commandsFor = (chunks: readonly number[]) => {
     sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
     copy: fc.integer({ min: 0, max: 1000 }),
   });
-  // A prefetch hint: it must change nothing, and it reads each chunk's entry (its first word, slot 0's copy + 1, and its last, slot 7's sequence).
+  // A prefetch hint: it must change nothing, and read no chunk past its count.
   const touchCommand = fc.record({ kind: fc.constant("touch" as const), sourceChunks: fc.array(chunkArbitrary, { maxLength: 12 }) });
-  return fc.array(fc.oneof(setCommand, setSlotsCommand, touchCommand), { maxLength: 120 });
+  // The live sessions' sequences (0: no session in the slot), for what the engine asks of the entries.
+  const liveCommand = fc.record({ kind: fc.constant("live" as const), live: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }) });
+  return fc.array(fc.oneof(setCommand, setSlotsCommand, touchCommand, liveCommand), { maxLength: 120 });
 };
 
 describe("ChunkMap", () => {
@@ -51,9 +53,41 @@ describe("ChunkMap", () => {
             continue;
           }
           if (command.kind === "touch") {
-            const firstAndLastWords = command.sourceChunks.map((sourceChunk) => (oracle.get(key(sourceChunk, 0))?.copy ?? -1) + 1 + (oracle.get(key(sourceChunk, SESSION_SLOTS - 1))?.sequence ?? 0));
+            const before = CHUNKS.map((sourceChunk) => Array.from({ length: SESSION_SLOTS }, (_, slot) => map.copyFor(sourceChunk, slot, oracle.get(key(sourceChunk, slot))?.sequence ?? 1)));
             // A chunk past `count` is not read.
-            expect(map.touch([...command.sourceChunks, CHUNKS[1]!], command.sourceChunks.length)).toBe(firstAndLastWords.reduce((a, b) => a + b, 0));
+            expect(map.touch([...command.sourceChunks, CHUNKS[1]!], command.sourceChunks.length)).toBe(map.touch(command.sourceChunks, command.sourceChunks.length));
+            expect(CHUNKS.map((sourceChunk) => Array.from({ length: SESSION_SLOTS }, (_, slot) => map.copyFor(sourceChunk, slot, oracle.get(key(sourceChunk, slot))?.sequence ?? 1)))).toEqual(before);
+            continue;
+          }
+          if (command.kind === "live") {
+            const { live } = command;
+            // Per chunk and slot, the copy + 1 made for the slot's live session, else 0: the oracle's words on disk.
+            const liveWordsOf = (sourceChunk: number) =>
+              Array.from({ length: SESSION_SLOTS }, (_, slot) => (live[slot] !== 0 ? (oracleCopyFor(sourceChunk, slot, live[slot]!) ?? -1) + 1 : 0));
+            const out = new Uint32Array(SESSION_SLOTS + 2);
+            for (const sourceChunk of CHUNKS) {
+              const expected = liveWordsOf(sourceChunk);
+              map.liveWords(sourceChunk, 1, live, out, 1);
+              expect([...out.subarray(1, 1 + SESSION_SLOTS)]).toEqual(expected);
+              const liveSlots = live.reduce((slots, sequence, slot) => (sequence !== 0 ? slots | (1 << slot) : slots), 0);
+              const covered = expected.reduce((slots, plusOne, slot) => (plusOne !== 0 ? slots | (1 << slot) : slots), 0);
+              expect(map.uncoveredSlots(sourceChunk, live)).toBe(liveSlots & ~covered);
+            }
+            // A whole group's words at once, and the walks' summary of each entry.
+            const slotsOut = new Uint8Array(entriesPerGroup);
+            const copyOut = new Uint32Array(entriesPerGroup);
+            const groupWords = new Uint32Array(entriesPerGroup * SESSION_SLOTS);
+            map.forEachGroup((firstChunk, words, base) => {
+              map.liveSummary(words, base, live, slotsOut, copyOut);
+              map.liveWords(firstChunk, entriesPerGroup, live, groupWords, 0);
+              for (let e = 0; e < entriesPerGroup; e++) {
+                const expected = liveWordsOf(firstChunk + e);
+                expect([...groupWords.subarray(e * SESSION_SLOTS, (e + 1) * SESSION_SLOTS)]).toEqual(expected);
+                const named = new Set(expected.filter((plusOne) => plusOne !== 0));
+                expect(slotsOut[e]).toBe(expected.reduce((slots, plusOne, slot) => (plusOne !== 0 ? slots | (1 << slot) : slots), 0));
+                expect(copyOut[e]).toBe(named.size === 1 ? [...named][0] : 0);
+              }
+            });
             continue;
           }
           const { sourceChunk, mask, sequences, copy } = command;
