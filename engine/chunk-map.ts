@@ -105,7 +105,8 @@ export class ChunkMap {
 
   /** The index, in its block, of the first word of `sourceChunk`'s entry, in the group at `address` (whose key is `key`). */
   private entryWord(address: number, sourceChunk: number, key: number): number {
-    return (address & GROUP_MASK) * this.groupWords + (sourceChunk - key * this.entriesPerGroup) * ENTRY_WORDS;
+    // An int32 (`at` stays a small integer field: a double there changed ChunkMap's shape mid-run, see withDoubleFields).
+    return ((address & GROUP_MASK) * this.groupWords + (sourceChunk - key * this.entriesPerGroup) * ENTRY_WORDS) | 0;
   }
 
   /**

@@ -1,3 +1,5 @@
+import { withDoubleFields } from "../io/double-fields.js";
+
 /** What the engine did, for results and reports. All counts since format or mount. */
 export interface EngineCounters {
   hostWrites: number;
@@ -33,8 +35,10 @@ export interface EngineCounters {
   recoveryRegionsRebuilt: number;
 }
 
+const BYTE_COUNTERS: readonly (keyof EngineCounters)[] = ["hostBytesWritten", "hostBytesRead", "phantomBytesRead", "bytesCopied", "metadataBytesWritten", "deviceBytesWritten", "deviceBytesRead", "recoveryBytesRead"];
+
 export function zeroCounters(): EngineCounters {
-  return {
+  const counters: EngineCounters = {
     hostWrites: 0,
     hostBytesWritten: 0,
     hostReads: 0,
@@ -59,6 +63,9 @@ export function zeroCounters(): EngineCounters {
     recoveryChunksReclaimed: 0,
     recoveryRegionsRebuilt: 0,
   };
+  // Byte counts pass 2^30 early in a run (see withDoubleFields). Counts of operations stay small integers, which V8
+  // reads and writes without a box, unless a run makes a billion of one.
+  return withDoubleFields(counters, BYTE_COUNTERS);
 }
 
 /** The counters that are not totals of the run: a gauge, and the last mount's figures. Every other counter only grows. */

@@ -9,7 +9,8 @@
  * completion; the kernel wraps plain callbacks in one.
  */
 export abstract class QueuedEvent {
-  timeNs = 0;
+  /** NaN until scheduled: a double from the start, as times past 2^30 ns are (see withDoubleFields). */
+  timeNs = Number.NaN;
   /**
    * Priority, then insertion sequence: kept as two small integers rather than
    * one packed key, which would exceed 2^31 and cost a boxed number per event.

@@ -3,6 +3,7 @@ import { CoroutineRunner } from "../io/coroutine-runner.js";
 import { FifoQueue } from "../io/fifo-queue.js";
 import { SimulationError, KernelUsageError } from "./errors.js";
 import { EventQueue, QueuedEvent, before, orderKey, MIN_PRIORITY, MAX_PRIORITY } from "./event-queue.js";
+import { withDoubleFields } from "../io/double-fields.js";
 
 /** What schedule() hands back, for cancel(). */
 export type EventHandle = QueuedEvent;
@@ -74,6 +75,8 @@ export class Kernel {
   onEvent: ((timeNs: number, sequence: number) => void) | undefined;
 
   constructor(readonly seed: string) {
+    // Simulated nanoseconds pass 2^30 after ~1.07 s (see withDoubleFields).
+    withDoubleFields(this, ["currentNs"]);
     this.runner = new CoroutineRunner(
       { defer: (callback) => this.scheduleRecycled(0, callback), after: (durationNs, callback) => this.scheduleRecycled(durationNs, callback) },
       (error, name) => {

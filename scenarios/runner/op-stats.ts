@@ -1,4 +1,5 @@
 import { LatencyHistogram } from "./latency-histogram.js";
+import { withDoubleFields } from "../../io/double-fields.js";
 
 /** fio's default completion-latency percentiles, keyed as fio's JSON keys them. */
 export const FIO_PERCENTILES: readonly number[] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
@@ -50,6 +51,11 @@ export class OpStats {
   private lateBytes = 0;
   private readonly lateLatenciesNs: number[] = [];
   private lateAtIssues = -1;
+
+  constructor() {
+    // Bytes, and latency sums, past 2^30 (see withDoubleFields).
+    withDoubleFields(this, ["meanNs", "m2", "maxNs", "completedBytes", "lateBytes"]);
+  }
 
   private recordLatency(latencyNs: number): void {
     this.count++;

@@ -83,6 +83,7 @@ import { issuedDirections } from "./job-directions.js";
 import { JobRandomMap } from "./job-random-map.js";
 import type { HostIoKind, LoopSpec, NextIo, WorkloadSource } from "./source.js";
 import { BadValueError } from "../../io/bad-value-error.js";
+import { withDoubleFields } from "../../io/double-fields.js";
 
 /** The Source LU a job runs against. */
 export interface JobTarget {
@@ -416,6 +417,8 @@ class JobSource implements WorkloadSource {
     readonly name: string,
     cloneRng: Rng,
   ) {
+    // Bytes past 2^30 (see withDoubleFields).
+    withDoubleFields(this, ["bytesIssuedBytes"]);
     this.loop = plan.loop;
     this.startDelayNs = plan.startDelayNs;
     if (plan.runtimeNs !== undefined) this.runtimeNs = plan.runtimeNs;

@@ -3,6 +3,7 @@ import { CanonicalContentHasher } from "./content-hash.js";
 import { mergeSegments, sliceSegment } from "../../io/payload.js";
 import { integerMapFor, type IntegerKeyedMap } from "../../io/direct-integer-map.js";
 import { ByteArena } from "./byte-arena.js";
+import { withDoubleFields } from "../../io/double-fields.js";
 import { ARENA, BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
 import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
 
@@ -124,6 +125,8 @@ export class ContentStore implements ContentView {
   private extentTotal = 0;
 
   constructor(options: ContentStoreOptions = {}) {
+    // Bytes past 2^30 (see withDoubleFields).
+    withDoubleFields(this, ["storedBytesTotal"]);
     const { unwrittenStamp, capacityBytes } = options;
     if (unwrittenStamp !== undefined && !Number.isSafeInteger(unwrittenStamp)) {
       throw new RangeError(`unwrittenStamp must be a safe integer, got ${unwrittenStamp}`);

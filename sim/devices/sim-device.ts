@@ -8,6 +8,7 @@ import type { ServiceModel, ServiceRequest } from "./service-model.js";
 import { WriteCacheDurability } from "./write-cache.js";
 import { WriteLog, type LogEntry, type WriteLogView } from "./write-log.js";
 import { prefetchSink } from "../../io/prefetch-sink.js";
+import { withDoubleFields } from "../../io/double-fields.js";
 
 export interface SimDeviceOptions {
   readonly name: string;
@@ -114,6 +115,8 @@ export class SimDevice implements BlockDevice {
 
   constructor(options: SimDeviceOptions) {
     validateOptions(options);
+    // Bytes past 2^30 (see withDoubleFields).
+    withDoubleFields(this.counters, ["bytesRead", "bytesWritten"]);
     this.name = options.name;
     this.capacityBytes = options.capacityBytes;
     this.sectorSizeBytes = options.sectorSizeBytes;
