@@ -40,56 +40,91 @@ export function before(a: QueuedEvent, b: QueuedEvent): boolean {
   return a.timeNs < b.timeNs || (a.timeNs === b.timeNs && (a.priority < b.priority || (a.priority === b.priority && a.sequence < b.sequence)));
 }
 
+/**
+ * The heap keeps each event's time and order key (see orderKey) in typed
+ * arrays beside it, in heap order: a comparison reads two numbers from two
+ * arrays, where reading them from the events themselves cost two dependent
+ * loads each (an event's time is a boxed double), a dozen times a pop.
+ */
 export class EventQueue {
-  private readonly heap: QueuedEvent[] = [];
+  private events: Array<QueuedEvent | undefined> = [];
+  private times = new Float64Array(64);
+  private keys = new Float64Array(64);
+  private count = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.count;
   }
 
   peek(): QueuedEvent | undefined {
-    return this.heap[0];
+    return this.count === 0 ? undefined : this.events[0];
   }
 
   push(event: QueuedEvent): void {
-    const heap = this.heap;
-    let index = heap.length;
-    heap.push(event);
+    if (this.count === this.times.length) this.grow();
+    const { events, times, keys } = this;
+    const timeNs = event.timeNs;
+    const key = orderKey(event.priority, event.sequence);
+    let index = this.count++;
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex]!;
-      if (!before(event, parent)) break;
-      heap[index] = parent;
+      const parentTimeNs = times[parentIndex]!;
+      // Keys are unique (every event has its own sequence): no two events tie.
+      if (timeNs > parentTimeNs || (timeNs === parentTimeNs && key > keys[parentIndex]!)) break;
+      times[index] = parentTimeNs;
+      keys[index] = keys[parentIndex]!;
+      events[index] = events[parentIndex];
       index = parentIndex;
     }
-    heap[index] = event;
+    times[index] = timeNs;
+    keys[index] = key;
+    events[index] = event;
   }
 
   pop(): QueuedEvent | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
-    const size = heap.length;
+    if (this.count === 0) return undefined;
+    const { events, times, keys } = this;
+    const top = events[0];
+    const size = --this.count;
+    const last = events[size]!;
+    const lastTimeNs = times[size]!;
+    const lastKey = keys[size]!;
+    events[size] = undefined;
+    if (size === 0) return top;
     let index = 0;
     for (;;) {
-      const left = 2 * index + 1;
-      if (left >= size) break;
-      const right = left + 1;
-      let child = left;
-      let childEvent = heap[left]!;
+      let child = 2 * index + 1;
+      if (child >= size) break;
+      let childTimeNs = times[child]!;
+      let childKey = keys[child]!;
+      const right = child + 1;
       if (right < size) {
-        const rightEvent = heap[right]!;
-        if (before(rightEvent, childEvent)) {
+        const rightTimeNs = times[right]!;
+        const rightKey = keys[right]!;
+        if (rightTimeNs < childTimeNs || (rightTimeNs === childTimeNs && rightKey < childKey)) {
           child = right;
-          childEvent = rightEvent;
+          childTimeNs = rightTimeNs;
+          childKey = rightKey;
         }
       }
-      if (!before(childEvent, last)) break;
-      heap[index] = childEvent;
+      if (lastTimeNs < childTimeNs || (lastTimeNs === childTimeNs && lastKey < childKey)) break;
+      times[index] = childTimeNs;
+      keys[index] = childKey;
+      events[index] = events[child];
       index = child;
     }
-    heap[index] = last;
+    times[index] = lastTimeNs;
+    keys[index] = lastKey;
+    events[index] = last;
     return top;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(2 * this.times.length);
+    times.set(this.times);
+    this.times = times;
+    const keys = new Float64Array(2 * this.keys.length);
+    keys.set(this.keys);
+    this.keys = keys;
   }
 }
