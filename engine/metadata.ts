@@ -6,15 +6,14 @@ import type { ChunkMap } from "./chunk-map.js";
 import { ChunkState, type ChunkTable } from "./chunk-table.js";
 import type { DeviceIo } from "./device-io.js";
 import {
-  emptyRecord,
   encodeDlmMetadata,
   encodeMapSector,
   encodeMetadataBitmap,
-  encodeRecord,
+  encodeRecordFromColumns,
+  RecordChunkState,
   encodeRegionBitmapSector,
   encodeRepositoryMetadata,
   recordSector,
-  type AllocationRecord,
   type DlmMetadata,
   type RegionBitmapKind,
   type RepositoryMetadata,
@@ -23,6 +22,13 @@ import { SESSION_SLOTS, cofwChunkOffsetBytes, mapSectorOf, recordOf, regionOf, t
 import { SectorWriter } from "./sector-writer.js";
 import type { Sessions } from "./sessions.js";
 import { assert } from "./errors.js";
+
+// The chunk table's states are what encodeRecordFromColumns reads: free, allocated with its copy's data not durable (not
+// in cache), and in cache from ready on.
+assert(
+  ChunkState.free === RecordChunkState.free && ChunkState.copying === RecordChunkState.allocated && ChunkState.ready === RecordChunkState.inCache && ChunkState.live > ChunkState.ready,
+  () => "ChunkState no longer matches RecordChunkState",
+);
 
 /** One copy on its way to the Cache LU. */
 export interface CopyJob {
@@ -57,7 +63,6 @@ export class Metadata {
   repositoryCopy: 0 | 1 = 0;
   metadataBitmapGeneration = 0;
   private mapSectorEntries: Uint32Array | undefined;
-  private recordScratch: AllocationRecord | undefined;
 
   constructor(
     readonly layout: Layout,
@@ -107,20 +112,7 @@ export class Metadata {
     const first = record * this.layout.chunksPerRecord;
     // Chunks past the table's columns are free (see ChunkTable), as are those past the Cache LU's end.
     const count = Math.max(0, Math.min(this.layout.chunksPerRecord, this.chunks.capacity - first));
-    // The encoder copies the record into the sector, so one scratch record serves every encode.
-    const scratch = (this.recordScratch ??= emptyRecord(this.layout));
-    scratch.sessionIds.set(this.sessions.liveSequences);
-    for (let i = 0; i < scratch.allocated.length; i++) {
-      const chunkState = i < count ? state[first + i]! : ChunkState.free;
-      const allocated = chunkState !== ChunkState.free;
-      // A copy whose data is not durable is allocated but not in cache, and serves nobody yet.
-      const inCache = chunkState >= ChunkState.ready;
-      scratch.allocated[i] = allocated ? 1 : 0;
-      scratch.inCache[i] = inCache ? 1 : 0;
-      scratch.masks[i] = inCache ? mask[first + i]! : 0;
-      scratch.sourceChunks[i] = allocated ? sourceChunk[first + i]! : 0;
-    }
-    return encodeRecord(this.layout, record, scratch, into);
+    return encodeRecordFromColumns(this.layout, record, this.sessions.liveSequences, state, mask, sourceChunk, first, count, into);
   }
 
   // ---- map sectors and regions ----------------------------------------------

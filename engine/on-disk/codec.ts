@@ -416,25 +416,67 @@ export function recordSector(layout: Layout, record: number): number {
   return layout.recordsFirstSector + record;
 }
 
+/** Where a record's fields start: the allocated and in-cache bitmaps, the masks, then 6 bytes of source chunk per chunk. */
+const RECORD_ALLOCATED_AT = B + 4 * SESSION_SLOTS;
+
+/** A record sector framed, its Session IDs in, every chunk free. */
+function recordFrame(layout: Layout, index: number, sessionIds: ArrayLike<number>, into: Uint8Array | undefined): Uint8Array {
+  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0, into);
+  for (let s = 0; s < SESSION_SLOTS; s++) putU32(bytes, B + 4 * s, sessionIds[s]!);
+  return bytes;
+}
+
+/** Writes chunk `i` of a framed record as allocated, with its in-cache bit, mask and source chunk. */
+function putRecordChunk(bytes: Uint8Array, n: number, i: number, inCache: boolean, mask: number, source: number): void {
+  const inCacheAt = RECORD_ALLOCATED_AT + n / 8;
+  const masksAt = inCacheAt + n / 8;
+  const sourceAt = masksAt + n + 6 * i;
+  bytes[RECORD_ALLOCATED_AT + (i >> 3)]! |= 1 << (i & 7);
+  if (inCache) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
+  bytes[masksAt + i] = mask;
+  putU32(bytes, sourceAt, source % 2 ** 32);
+  const high = Math.floor(source / 2 ** 32);
+  bytes[sourceAt + 4] = high;
+  bytes[sourceAt + 5] = high >>> 8;
+}
+
 export function encodeRecord(layout: Layout, index: number, record: AllocationRecord, into?: Uint8Array): Uint8Array {
   const n = layout.chunksPerRecord;
-  const bytes = frameBytes(layout.geometry.sectorSizeBytes, "record", recordSector(layout, index), 0, into);
-  for (let s = 0; s < SESSION_SLOTS; s++) putU32(bytes, B + 4 * s, record.sessionIds[s]!);
-  const allocatedAt = B + 4 * SESSION_SLOTS;
-  const inCacheAt = allocatedAt + n / 8;
-  const masksAt = inCacheAt + n / 8;
-  const sourcesAt = masksAt + n;
+  const bytes = recordFrame(layout, index, record.sessionIds, into);
   const { allocated, inCache, masks, sourceChunks } = record;
-  for (let i = 0; i < n; i++) {
-    if (allocated[i] !== 1) continue;
-    bytes[allocatedAt + (i >> 3)]! |= 1 << (i & 7);
-    if (inCache[i] === 1) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
-    bytes[masksAt + i] = masks[i]!;
-    const source = sourceChunks[i]!;
-    putU32(bytes, sourcesAt + 6 * i, source % 2 ** 32);
-    const high = Math.floor(source / 2 ** 32);
-    bytes[sourcesAt + 6 * i + 4] = high;
-    bytes[sourcesAt + 6 * i + 5] = high >>> 8;
+  for (let i = 0; i < n; i++) if (allocated[i] === 1) putRecordChunk(bytes, n, i, inCache[i] === 1, masks[i]!, sourceChunks[i]!);
+  return sealBytes(bytes);
+}
+
+/** How encodeRecordFromColumns reads a chunk's state: free, allocated with its copy not durable, or in cache (this or more). */
+export const RecordChunkState = { free: 0, allocated: 1, inCache: 2 } as const;
+
+/**
+ * Record `index` of the chunks `first .. first + count` of per-chunk
+ * columns, straight into the sector: `states` as RecordChunkState reads
+ * them, the mask of a chunk not in cache written as 0 (its copy serves
+ * nobody yet), chunks from `count` on free. The engine's chunk table is
+ * such columns, and a record is encoded on most copies on first write: a
+ * record of the columns first, then the sector, took twice the passes.
+ */
+export function encodeRecordFromColumns(
+  layout: Layout,
+  index: number,
+  sessionIds: ArrayLike<number>,
+  states: Uint8Array,
+  masks: Uint8Array,
+  sourceChunks: Float64Array,
+  first: number,
+  count: number,
+  into?: Uint8Array,
+): Uint8Array {
+  const n = layout.chunksPerRecord;
+  const bytes = recordFrame(layout, index, sessionIds, into);
+  for (let i = 0; i < Math.min(n, count); i++) {
+    const state = states[first + i]!;
+    if (state === RecordChunkState.free) continue;
+    const inCache = state >= RecordChunkState.inCache;
+    putRecordChunk(bytes, n, i, inCache, inCache ? masks[first + i]! : 0, sourceChunks[first + i]!);
   }
   return sealBytes(bytes);
 }

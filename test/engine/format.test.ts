@@ -13,6 +13,7 @@ import {
   encodeHeader,
   encodeMapSector,
   encodeRecord,
+  encodeRecordFromColumns,
   encodeRegionBitmapSector,
   emptyRecord,
   sealSector,
@@ -154,6 +155,35 @@ describe("on-disk codec", () => {
     }
     const decoded = decodeRecord(layout, 5, encodeRecord(layout, 5, record));
     expect(decoded.ok && decoded.value).toEqual(record);
+  });
+
+  it("encodes a record from chunk columns as the record they describe: free, allocated, or in cache with its mask", () => {
+    const n = layout.chunksPerRecord;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ state: fc.integer({ min: 0, max: 3 }), mask: fc.integer({ min: 0, max: 255 }), source: fc.oneof(fc.nat(1000), fc.constant(2 ** 47 + 5)) }), { minLength: n + 3, maxLength: n + 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: n }),
+        (chunks, first, count) => {
+          const states = Uint8Array.from(chunks, (c) => c.state);
+          const masks = Uint8Array.from(chunks, (c) => c.mask);
+          const sources = Float64Array.from(chunks, (c) => c.source);
+          const sessionIds = [3, 0, 7, 0, 0, 0, 0, 12];
+          const record = emptyRecord(layout);
+          record.sessionIds.set(sessionIds);
+          for (let i = 0; i < count; i++) {
+            const state = states[first + i]!;
+            if (state === 0) continue;
+            record.allocated[i] = 1;
+            record.inCache[i] = state >= 2 ? 1 : 0;
+            record.masks[i] = state >= 2 ? masks[first + i]! : 0;
+            record.sourceChunks[i] = sources[first + i]!;
+          }
+          expect(encodeRecordFromColumns(layout, 4, sessionIds, states, masks, sources, first, count, new Uint8Array(512).fill(9))).toEqual(encodeRecord(layout, 4, record));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("detects a torn allocation record (first half new, second half old) and a blank one", () => {
