@@ -17,6 +17,7 @@ import { SESSION_SLOTS, cofwChunkOffsetBytes, sourceChunkLengthBytes, type Layou
 import type { CommitPolicy } from "./policies/commit-policy.js";
 import type { Sessions } from "./sessions.js";
 import { StraightSourceWrites } from "./straight-writes.js";
+import { isMultipleOf } from "../io/multiple-of.js";
 
 export interface SessionInfo {
   readonly slot: number;
@@ -581,7 +582,7 @@ export class CofwEngine {
     if (!Number.isSafeInteger(offsetBytes) || !Number.isSafeInteger(lengthBytes) || offsetBytes < 0 || lengthBytes <= 0) {
       throw new EngineUsageError(`${what} of ${lengthBytes} bytes at ${offsetBytes}: offset and length must be non-negative integers, length > 0`);
     }
-    if (offsetBytes % sector !== 0 || lengthBytes % sector !== 0) {
+    if (!isMultipleOf(offsetBytes, sector) || !isMultipleOf(lengthBytes, sector)) {
       throw new EngineUsageError(`${what} of ${lengthBytes} bytes at ${offsetBytes} is not aligned to the ${sector}-byte sector`);
     }
     if (offsetBytes + lengthBytes > capacity) {

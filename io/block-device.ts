@@ -1,4 +1,5 @@
 import type { Payload } from "./payload.js";
+import { isMultipleOf } from "./multiple-of.js";
 
 /**
  * The one interface between the engine and storage. Simulated devices (sim/)
@@ -67,7 +68,7 @@ export function requestProblem(device: BlockDevice, request: IoRequest): string 
   const { offsetBytes } = request;
   if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0) return `${request.op} offset ${offsetBytes} is not a non-negative integer`;
   if (!Number.isSafeInteger(lengthBytes) || lengthBytes <= 0) return `${request.op} length ${lengthBytes} is not a positive integer`;
-  if (offsetBytes % device.sectorSizeBytes !== 0 || lengthBytes % device.sectorSizeBytes !== 0) {
+  if (!isMultipleOf(offsetBytes, device.sectorSizeBytes) || !isMultipleOf(lengthBytes, device.sectorSizeBytes)) {
     return `${request.op} of ${lengthBytes} bytes at ${offsetBytes} is not aligned to the ${device.sectorSizeBytes}-byte sector`;
   }
   if (offsetBytes + lengthBytes > device.capacityBytes) {
