@@ -434,8 +434,11 @@ function putRecordChunk(bytes: Uint8Array, n: number, i: number, inCache: boolea
   bytes[RECORD_ALLOCATED_AT + (i >> 3)]! |= 1 << (i & 7);
   if (inCache) bytes[inCacheAt + (i >> 3)]! |= 1 << (i & 7);
   bytes[masksAt + i] = mask;
-  putU32(bytes, sourceAt, source % 2 ** 32);
-  const high = Math.floor(source / 2 ** 32);
+  // ToUint32 is the source modulo 2^32 (a non-negative integer below 2^48): `%` by 2^32, a double, was a call into C
+  // for each of a record's 64 chunks, on most copies on first write.
+  const low = source >>> 0;
+  putU32(bytes, sourceAt, low);
+  const high = (source - low) / 2 ** 32;
   bytes[sourceAt + 4] = high;
   bytes[sourceAt + 5] = high >>> 8;
 }
