@@ -99,4 +99,27 @@ describe("OpStats against a plain oracle", () => {
       { numRuns: 300 },
     );
   });
+
+  it("keeps a long run of late completions, past its first storage, until an issue counts them", () => {
+    const stats = new OpStats();
+    try {
+      // 40 closed-loop completions with no issue between them (the held latencies' storage starts at 16), then one in
+      // the window after an issue: all 41 count, with their exact min, max and mean.
+      const late = Array.from({ length: 40 }, (_, i) => 1000 + 37 * i);
+      for (const latencyNs of late) stats.recordLateCompletion(4096, latencyNs, 1);
+      stats.recordCompletion(4096, 5, 2);
+      const fio = stats.toFio(1e9, 2);
+      expect(fio.total_ios).toBe(41);
+      expect(fio.io_bytes).toBe(41 * 4096);
+      expect(fio.clat_ns.min).toBe(5);
+      expect(fio.clat_ns.max).toBe(1000 + 37 * 39);
+      // fio rounds the mean to 3 decimals.
+      expect(fio.clat_ns.mean).toBeCloseTo((late.reduce((a, b) => a + b, 0) + 5) / 41, 2);
+      // Held again, and dropped by toFio as the drain's when no issue follows.
+      for (const latencyNs of late) stats.recordLateCompletion(4096, latencyNs, 2);
+      expect(stats.toFio(1e9, 2).total_ios).toBe(41);
+    } finally {
+      stats.destroy();
+    }
+  });
 });
