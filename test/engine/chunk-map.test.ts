@@ -17,16 +17,20 @@ const nearZero = Array.from({ length: 41 }, (_, i) => i);
 const CASES = [
   { space: "hashed", chunks: [...nearZero, ...Array.from({ length: 40 }, (_, i) => 2 ** 40 + 1000 * i)], sourceChunkCount: undefined },
   { space: "direct", chunks: [...nearZero, ...Array.from({ length: 40 }, (_, i) => 10_000 + 1000 * i + i)], sourceChunkCount: 60_000 },
+  // Few chunks, so that commands pile up on each entry: slots of several copies and sequences, entries spilled and
+  // made one copy again.
+  { space: "crowded", chunks: [0, 1, 2, 17], sourceChunkCount: 60_000 },
 ] as const;
 
 const commandsFor = (chunks: readonly number[]) => {
   const chunkArbitrary = fc.constantFrom(...chunks);
-  const setCommand = fc.record({ kind: fc.constant("set" as const), sourceChunk: chunkArbitrary, slot: fc.integer({ min: 0, max: SESSION_SLOTS - 1 }), sequence: fc.integer({ min: 1, max: 3 }), copy: fc.integer({ min: 0, max: 1000 }) });
+  const setCommand = fc.record({ kind: fc.constant("set" as const), sourceChunk: chunkArbitrary, slot: fc.integer({ min: 0, max: SESSION_SLOTS - 1 }), sequence: fc.integer({ min: 0, max: 3 }), copy: fc.integer({ min: 0, max: 1000 }) });
   const setSlotsCommand = fc.record({
     kind: fc.constant("setSlots" as const),
     sourceChunk: chunkArbitrary,
     mask: fc.integer({ min: 0, max: 255 }),
-    sequences: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
+    // 0 too: a sequence no live session has, which the entry keeps but never matches a slot without one.
+    sequences: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: SESSION_SLOTS, maxLength: SESSION_SLOTS }),
     copy: fc.integer({ min: 0, max: 1000 }),
   });
   // A prefetch hint: it must change nothing, and read no chunk past its count.
@@ -101,13 +105,37 @@ describe("ChunkMap", () => {
         }
         for (const sourceChunk of CHUNKS) {
           for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-            for (let sequence = 1; sequence <= 3; sequence++) expect(map.copyFor(sourceChunk, slot, sequence)).toBe(oracleCopyFor(sourceChunk, slot, sequence));
+            for (let sequence = 0; sequence <= 3; sequence++) expect(map.copyFor(sourceChunk, slot, sequence)).toBe(oracleCopyFor(sourceChunk, slot, sequence));
           }
         }
         const touched = [...new Set([...oracle.keys()].map((k) => Number(k.split("/")[0])))].sort((a, b) => a - b);
         expect(map.touchedChunks()).toEqual(touched);
       }),
     );
+  });
+});
+
+describe("ChunkMap sequence lists", () => {
+  it("tells apart lists that differ in one slot only, whichever slot, and lists met again after others", () => {
+    const base = [5, 6, 7, 8, 9, 10, 11, 12];
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      // A map each: the second list is then compared with the one made just before it, the base.
+      const map = new ChunkMap(4, 1000);
+      // Chunk 2 * slot with the base list, then chunk 2 * slot + 1 with a list one sequence apart in `slot` alone.
+      const other = base.map((sequence, s) => (s === slot ? sequence + 100 : sequence));
+      expect(map.setSlots(2 * slot, 0xff, base, 40 + slot)).toBe(-1);
+      expect(map.setSlots(2 * slot + 1, 0xff, other, 60 + slot)).toBe(-1);
+      expect(map.copyFor(2 * slot + 1, slot, other[slot]!)).toBe(60 + slot);
+      expect(map.copyFor(2 * slot + 1, slot, base[slot]!)).toBeUndefined();
+      expect(map.copyFor(2 * slot, slot, base[slot]!)).toBe(40 + slot);
+      expect(map.copyFor(2 * slot, slot, other[slot]!)).toBeUndefined();
+      // Live as `other`: chunk 2 * slot + 1 is covered everywhere, chunk 2 * slot everywhere but `slot`.
+      expect(map.uncoveredSlots(2 * slot + 1, other)).toBe(0);
+      expect(map.uncoveredSlots(2 * slot, other)).toBe(1 << slot);
+      // The base list met again, after another was made.
+      expect(map.setSlots(100, 0xff, base, 80)).toBe(-1);
+      expect(map.copyFor(100, slot, base[slot]!)).toBe(80);
+    }
   });
 });
 
