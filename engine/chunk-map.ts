@@ -78,7 +78,7 @@ export class ChunkMap {
   private spilled = new Uint32Array(0);
   private spilledTop = 0;
   private readonly freeSpills: number[] = [];
-  /** One entry's copy + 1 and sequence per slot, while it changes (see change()). */
+  /** One entry's copy + 1 and sequence per slot, while it changes (see read() and write()). */
   private readonly copies = new Uint32Array(SESSION_SLOTS);
   private readonly sequences = new Uint32Array(SESSION_SLOTS);
 
@@ -337,11 +337,22 @@ export class ChunkMap {
     const first = words[this.at]!;
     const second = words[this.at + 1]!;
     if (second !== SPILLED) return first === 0 ? liveSlots : liveSlots & ~(second & this.liveSlotsOf(second >>> SLOT_BITS, live));
-    const at = first * SPILLED_WORDS;
+    return liveSlots & ~this.spilledLiveSlots(first, live);
+  }
+
+  /**
+   * The slots of the spilled entry at `place` that hold a copy made for their
+   * live session (`live[slot]`, 0 for none). A slot without a copy holds
+   * sequence 0 (see write()), which no live session has.
+   */
+  private spilledLiveSlots(place: number, live: ArrayLike<number>): number {
+    const at = place * SPILLED_WORDS;
+    let slots = 0;
     for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-      if (this.spilled[at + slot] !== 0 && this.spilled[at + SESSION_SLOTS + slot] === live[slot]) liveSlots &= ~(1 << slot);
+      const sequence = live[slot]!;
+      if (sequence !== 0 && this.spilled[at + SESSION_SLOTS + slot] === sequence) slots |= 1 << slot;
     }
-    return liveSlots;
+    return slots;
   }
 
   /**
@@ -363,10 +374,8 @@ export class ChunkMap {
       const second = words[at + 1]!;
       if (second === SPILLED) {
         const from = first * SPILLED_WORDS;
-        for (let slot = 0; slot < SESSION_SLOTS; slot++) {
-          const sequence = live[slot]!;
-          out[outAt + slot] = sequence !== 0 && this.spilled[from + SESSION_SLOTS + slot] === sequence ? this.spilled[from + slot]! : 0;
-        }
+        const slots = this.spilledLiveSlots(first, live);
+        for (let slot = 0; slot < SESSION_SLOTS; slot++) out[outAt + slot] = ((slots >>> slot) & 1) === 1 ? this.spilled[from + slot]! : 0;
         continue;
       }
       // Neighbouring entries were nearly always made for one list: its live slots are worked out once.
@@ -409,14 +418,13 @@ export class ChunkMap {
         continue;
       }
       const from = first * SPILLED_WORDS;
-      let slots = 0;
+      const slots = this.spilledLiveSlots(first, live);
+      // Their one copy + 1, or 0 when they name several.
       let copyPlusOne = 0;
-      for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      for (let slot = 0, seen = 0; slot < SESSION_SLOTS; slot++) {
+        if (((slots >>> slot) & 1) === 0) continue;
         const plusOne = this.spilled[from + slot]!;
-        const sequence = live[slot]!;
-        if (plusOne === 0 || sequence === 0 || this.spilled[from + SESSION_SLOTS + slot] !== sequence) continue;
-        copyPlusOne = slots === 0 || plusOne === copyPlusOne ? plusOne : 0;
-        slots |= 1 << slot;
+        copyPlusOne = seen++ === 0 || plusOne === copyPlusOne ? plusOne : 0;
       }
       slotsOut[e] = slots;
       copyPlusOneOut[e] = copyPlusOne;
