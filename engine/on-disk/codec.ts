@@ -492,7 +492,7 @@ export function decodeRecord(layout: Layout, index: number, bytes: Uint8Array): 
   if (problem !== undefined) return { ok: false, problem };
   const record = emptyRecord(layout);
   for (let s = 0; s < SESSION_SLOTS; s++) record.sessionIds[s] = getU32(bytes, B + 4 * s);
-  const allocatedAt = B + 4 * SESSION_SLOTS;
+  const allocatedAt = RECORD_ALLOCATED_AT;
   const inCacheAt = allocatedAt + n / 8;
   const masksAt = inCacheAt + n / 8;
   const sourcesAt = masksAt + n;
