@@ -1,5 +1,6 @@
 import { integerMapFor, type IntegerKeyedMap } from "../io/direct-integer-map.js";
 import { SESSION_SLOTS } from "./on-disk/layout.js";
+import { grown } from "../io/grown.js";
 
 /** An entry's words in a group: see ChunkMap. */
 const ENTRY_WORDS = 2;
@@ -275,9 +276,7 @@ export class ChunkMap {
     const reused = this.freeSpills.pop();
     if (reused !== undefined) return reused;
     if ((this.spilledTop + 1) * SPILLED_WORDS > this.spilled.length) {
-      const grown = new Uint32Array(Math.max(SPILLED_WORDS, 2 * this.spilled.length));
-      grown.set(this.spilled);
-      this.spilled = grown;
+      this.spilled = grown(this.spilled, new Uint32Array(Math.max(SPILLED_WORDS, 2 * this.spilled.length)));
     }
     return this.spilledTop++;
   }
@@ -305,9 +304,7 @@ export class ChunkMap {
     if (known !== undefined) return known;
     if (this.listCount === MAX_LISTS) return -1;
     if ((this.listCount + 1) * SESSION_SLOTS > lists.length) {
-      const grown = new Uint32Array(2 * lists.length);
-      grown.set(lists);
-      this.lists = grown;
+      this.lists = grown(lists, new Uint32Array(2 * lists.length));
     }
     this.lists.set(words, this.listCount * SESSION_SLOTS);
     this.listNumbers.set(key, this.listCount);

@@ -1,3 +1,5 @@
+import { grown } from "../io/grown.js";
+
 /**
  * A binary min-heap of events ordered by (time, priority, insertion sequence).
  * The sequence makes every tie unambiguous: equal time and priority run in
@@ -120,11 +122,7 @@ export class EventQueue {
   }
 
   private grow(): void {
-    const times = new Float64Array(2 * this.times.length);
-    times.set(this.times);
-    this.times = times;
-    const keys = new Float64Array(2 * this.keys.length);
-    keys.set(this.keys);
-    this.keys = keys;
+    this.times = grown(this.times, new Float64Array(2 * this.times.length));
+    this.keys = grown(this.keys, new Float64Array(2 * this.keys.length));
   }
 }

@@ -1,5 +1,6 @@
 import { LatencyHistogram } from "./latency-histogram.js";
 import { withDoubleFields } from "../../io/double-fields.js";
+import { grown } from "../../io/grown.js";
 
 /** fio's default completion-latency percentiles, keyed as fio's JSON keys them. */
 export const FIO_PERCENTILES: readonly number[] = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
@@ -85,11 +86,7 @@ export class OpStats {
   recordLateCompletion(bytes: number, latencyNs: number, issues: number): void {
     this.settle(issues);
     this.lateBytes += bytes;
-    if (this.lateCount === this.lateLatenciesNs.length) {
-      const grown = new Float64Array(2 * this.lateCount);
-      grown.set(this.lateLatenciesNs);
-      this.lateLatenciesNs = grown;
-    }
+    if (this.lateCount === this.lateLatenciesNs.length) this.lateLatenciesNs = grown(this.lateLatenciesNs, new Float64Array(2 * this.lateCount));
     this.lateLatenciesNs[this.lateCount++] = latencyNs;
     this.lateAtIssues = issues;
   }

@@ -1,4 +1,4 @@
-import { grown } from "./extent-run.js";
+import { grown } from "../../io/grown.js";
 
 /** The smallest and largest blocks, as powers of two: 16 bytes to a whole content bucket (64 KiB). */
 const MIN_CLASS = 4;

@@ -4,7 +4,8 @@ import { mergeSegments, sliceSegment } from "../../io/payload.js";
 import { integerMapFor, type IntegerKeyedMap } from "../../io/direct-integer-map.js";
 import { ByteArena } from "./byte-arena.js";
 import { withDoubleFields } from "../../io/double-fields.js";
-import { ARENA, BYTES, ExtentRun, STAMP, ZERO, grown } from "./extent-run.js";
+import { ARENA, BYTES, ExtentRun, STAMP, ZERO } from "./extent-run.js";
+import { grown } from "../../io/grown.js";
 import { isUnwrittenContent, unwrittenSegment } from "./unwritten-content.js";
 
 /**

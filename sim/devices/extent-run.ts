@@ -1,4 +1,5 @@
 import type { BytesSegment, Segment } from "../../io/payload.js";
+import { grown } from "../../io/grown.js";
 
 /** What an extent holds: the content store's `kinds` column and an ExtentRun's. */
 export const ZERO = 0;
@@ -89,10 +90,4 @@ export class ExtentRun {
     this.stampOffsets = grown(this.stampOffsets, new Float64Array(size));
     while (this.bytes.length < size) this.bytes.push(undefined);
   }
-}
-
-/** `larger` with `old`'s contents at its start: how column arrays grow. */
-export function grown<T extends Uint8Array | Int32Array | Float64Array>(old: T, larger: T): T {
-  larger.set(old as never);
-  return larger;
 }
